@@ -1,0 +1,163 @@
+"""The registry's coded vocabulary, shared by the registry, the engine, imports and the UI.
+
+Pure Python (no Django): the engine reads the same codes from frames that the registry stores.
+Each entry is ``code: (English label, Vietnamese label)``. English labels are the gettext msgids
+of the web layer; Vietnamese labels are also accepted by imports.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+Vocabulary = dict[str, tuple[str, str]]
+
+SEX: Final[Vocabulary] = {
+    "M": ("Male", "Nam"),
+    "F": ("Female", "Nữ"),
+}
+
+AREA_TYPE: Final[Vocabulary] = {
+    "urban": ("Urban", "Thành thị"),
+    "rural": ("Rural", "Nông thôn"),
+}
+
+RESIDENCE_TYPE: Final[Vocabulary] = {
+    "permanent": ("Permanent residence", "Thường trú"),
+    "temporary": ("Temporary residence", "Tạm trú"),
+}
+
+RELATION: Final[Vocabulary] = {
+    "head": ("Head of household", "Chủ hộ"),
+    "spouse": ("Spouse", "Vợ/chồng"),
+    "child": ("Child", "Con"),
+    "parent": ("Parent", "Bố/mẹ"),
+    "grandchild": ("Grandchild", "Cháu"),
+    "grandparent": ("Grandparent", "Ông/bà"),
+    "sibling": ("Sibling", "Anh/chị/em"),
+    "child_in_law": ("Child-in-law", "Con dâu/con rể"),
+    "other_relative": ("Other relative", "Họ hàng khác"),
+    "non_relative": ("Not related", "Không có quan hệ họ hàng"),
+}
+
+# Ethnic groups: the most frequent in the south; the full list of 54 is reference data to load later.
+ETHNICITY: Final[Vocabulary] = {
+    "kinh": ("Kinh", "Kinh"),
+    "hoa": ("Hoa", "Hoa"),
+    "khmer": ("Khmer", "Khmer"),
+    "cham": ("Cham", "Chăm"),
+    "tay": ("Tay", "Tày"),
+    "nung": ("Nung", "Nùng"),
+    "muong": ("Muong", "Mường"),
+    "thai": ("Thai", "Thái"),
+    "hmong": ("Hmong", "Mông"),
+    "stieng": ("Stieng", "Xtiêng"),
+    "other": ("Other ethnic group", "Dân tộc khác"),
+}
+
+DISABILITY_LEVEL: Final[Vocabulary] = {
+    "none": ("No disability", "Không khuyết tật"),
+    "mild": ("Mild disability", "Khuyết tật nhẹ"),
+    "severe": ("Severe disability", "Khuyết tật nặng"),
+    "extremely_severe": ("Extremely severe disability", "Khuyết tật đặc biệt nặng"),
+}
+
+SCHOOLING_STATUS: Final[Vocabulary] = {
+    "attending": ("Attending school or training", "Đang đi học"),
+    "not_attending": ("Not attending", "Không đi học"),
+}
+
+# Highest level completed (general education and vocational training).
+EDUCATION_LEVEL: Final[Vocabulary] = {
+    "none": ("None", "Chưa học xong tiểu học"),
+    "primary": ("Primary school", "Tiểu học"),
+    "lower_secondary": ("Lower secondary school", "Trung học cơ sở"),
+    "upper_secondary": ("Upper secondary school", "Trung học phổ thông"),
+    "vocational_elementary": ("Elementary vocational certificate", "Sơ cấp nghề"),
+    "vocational_intermediate": ("Intermediate vocational diploma", "Trung cấp"),
+    "college": ("College", "Cao đẳng"),
+    "university": ("University or higher", "Đại học trở lên"),
+    "employer_certified": ("Training certified by an employer", "Đào tạo nghề do người sử dụng lao động xác nhận"),
+}
+
+# Current school level of a child who attends (for the school-attendance indicator).
+SCHOOL_LEVEL: Final[Vocabulary] = {
+    "preschool": ("Preschool", "Mầm non"),
+    "primary": ("Primary school", "Tiểu học"),
+    "lower_secondary": ("Lower secondary school", "Trung học cơ sở"),
+    "upper_secondary": ("Upper secondary school", "Trung học phổ thông"),
+    "vocational": ("Vocational training", "Giáo dục nghề nghiệp"),
+    "higher": ("College or university", "Cao đẳng, đại học"),
+}
+
+EMPLOYMENT_STATUS: Final[Vocabulary] = {
+    "employed": ("Employed", "Có việc làm"),
+    "unpaid_family_worker": ("Works without pay", "Làm việc không được trả công"),
+    "unemployed": ("Unemployed", "Thất nghiệp"),
+    "student": ("Student", "Đang đi học"),
+    "retired": ("Retired", "Nghỉ hưu"),
+    "homemaker": ("Homemaker", "Nội trợ"),
+    "unable_to_work": ("Unable to work", "Không có khả năng lao động"),
+    "child": ("Child, not of working age", "Trẻ em"),
+}
+
+NUTRITION_STATUS: Final[Vocabulary] = {
+    "normal": ("Normal", "Bình thường"),
+    "stunted": ("Stunted (low height for age)", "Suy dinh dưỡng thấp còi"),
+    "underweight": ("Underweight (low weight for age)", "Suy dinh dưỡng nhẹ cân"),
+    "unknown": ("Not measured", "Chưa đo"),
+}
+
+WATER_SOURCE: Final[Vocabulary] = {
+    "piped": ("Piped water", "Nước máy"),
+    "drilled_well": ("Drilled well", "Giếng khoan"),
+    "protected_dug_well": ("Protected dug well", "Giếng đào được bảo vệ"),
+    "protected_spring": ("Protected spring", "Nước khe/mó được bảo vệ"),
+    "rainwater": ("Rainwater", "Nước mưa"),
+    "bottled": ("Bottled or purchased water", "Nước đóng chai, nước mua"),
+    "unprotected_well": ("Unprotected well", "Giếng đào không được bảo vệ"),
+    "unprotected_spring": ("Unprotected spring", "Nước khe/mó không được bảo vệ"),
+    "surface": ("Surface water (river, pond, canal)", "Nước sông, suối, ao, hồ, kênh"),
+    "other": ("Other", "Khác"),
+}
+
+TOILET_TYPE: Final[Vocabulary] = {
+    "septic": ("Flush toilet with septic tank", "Tự hoại"),
+    "semi_septic": ("Semi-septic toilet", "Bán tự hoại"),
+    "pour_flush": ("Pour-flush toilet", "Thấm dội nước"),
+    "double_vault": ("Double-vault composting", "Hai ngăn"),
+    "ventilated_pit": ("Ventilated improved pit", "Chìm có ống thông hơi"),
+    "unhygienic_pit": ("Unhygienic pit latrine", "Hố xí không hợp vệ sinh"),
+    "over_water": ("Over water (fish pond, canal)", "Cầu tiêu ao cá, trên sông, kênh"),
+    "none": ("No toilet", "Không có nhà tiêu"),
+}
+
+WASTE_HANDLING: Final[Vocabulary] = {
+    "collected": ("Collected by a waste service", "Được thu gom"),
+    "sorted_and_collected": ("Sorted at source and collected", "Phân loại tại nguồn và được thu gom"),
+    "treated_on_site": ("Treated hygienically on site", "Tự xử lý hợp vệ sinh"),
+    "burned": ("Burned in the open", "Đốt lộ thiên"),
+    "dumped": ("Dumped in the open or in water", "Vứt bừa bãi, xả xuống nguồn nước"),
+}
+
+HOUSEHOLD_STATUS: Final[Vocabulary] = {
+    "active": ("Active", "Đang quản lý"),
+    "dissolved": ("Dissolved", "Không còn"),
+}
+
+VOCABULARIES: Final[dict[str, Vocabulary]] = {
+    "sex": SEX,
+    "area_type": AREA_TYPE,
+    "residence_type": RESIDENCE_TYPE,
+    "relation": RELATION,
+    "ethnicity": ETHNICITY,
+    "disability_level": DISABILITY_LEVEL,
+    "schooling_status": SCHOOLING_STATUS,
+    "education_level": EDUCATION_LEVEL,
+    "school_level": SCHOOL_LEVEL,
+    "employment_status": EMPLOYMENT_STATUS,
+    "nutrition_status": NUTRITION_STATUS,
+    "water_source": WATER_SOURCE,
+    "toilet_type": TOILET_TYPE,
+    "waste_handling": WASTE_HANDLING,
+    "household_status": HOUSEHOLD_STATUS,
+}
