@@ -1,0 +1,36 @@
+"""Text helpers for Vietnamese names: diacritics folding for search and duplicate detection."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+# Letters that Unicode does not decompose into a base letter plus a combining mark.
+_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ł": "l", "ø": "o"})
+
+
+def fold(s: str | None) -> str:
+    r"""Lower-case ``s``, strip Vietnamese diacritics (including đ → d) and collapse whitespace.
+
+    Used for diacritics-insensitive search ("nguyen van a" finds "Nguyễn Văn A") and for comparing
+    unit names that sources spell with different Unicode normal forms.
+
+    >>> fold("Nguyễn Văn A")
+    'nguyen van a'
+    >>> fold("  Thành phố   Hồ Chí Minh ")
+    'thanh pho ho chi minh'
+    >>> fold("ĐẶC KHU Côn Đảo")
+    'dac khu con dao'
+    >>> fold("Phường Bến Thành") == fold("Phu\u031bo\u031b\u0300ng Be\u0302\u0301n Tha\u0300nh")
+    True
+    >>> fold("Thủ\tĐức\n")
+    'thu duc'
+    >>> fold(None)
+    ''
+    """
+    if not s:
+        return ""
+    decomposed = unicodedata.normalize("NFD", s.translate(_EXTRA))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped.translate(_EXTRA)).strip().lower()
