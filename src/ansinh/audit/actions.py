@@ -1,0 +1,77 @@
+"""Writing audit events. Every action that changes state calls one of these inside its transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.utils import timezone
+
+from ansinh.audit import context
+from ansinh.audit.models import AuditEvent
+
+
+def jsonable(value: Any) -> Any:
+    """Values as they are stored in ``changes``: dates as ISO strings, decimals as strings."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The fields whose value differs, as ``{field: [old, new]}``.
+
+    >>> diff({"a": 1, "b": 2}, {"a": 1, "b": 3})
+    {'b': [2, 3]}
+    """
+    return {
+        k: [jsonable(old.get(k)), jsonable(new.get(k))]
+        for k in new
+        if jsonable(old.get(k)) != jsonable(new.get(k))
+    }
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: object,
+    changes: Mapping[str, Any] | None = None,
+    household_id: int | None = None,
+    ward_code: str = "",
+    source: str | None = None,
+    note: str = "",
+) -> AuditEvent:
+    ctx = context.current.get()
+    return AuditEvent.objects.create(
+        at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", "") or "system",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        household_id=household_id,
+        ward_code=ward_code or "",
+        changes=dict(changes or {}),
+        request_id=ctx.request_id,
+        ip_address=ctx.ip_address,
+        source=source or ctx.source,
+        note=note,
+    )
+
+
+def record_many(events: Iterable[AuditEvent], *, batch_size: int = 5000) -> int:
+    """Insert prepared events in bulk (imports, bulk assessments). Fills time and request if unset."""
+    ctx = context.current.get()
+    now = timezone.now()
+    prepared = []
+    for e in events:
+        e.at = e.at or now
+        e.request_id = e.request_id or ctx.request_id
+        e.source = e.source or ctx.source
+        prepared.append(e)
+    AuditEvent.objects.bulk_create(prepared, batch_size=batch_size)
+    return len(prepared)
