@@ -87,9 +87,7 @@ class Ward(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_folded = models.CharField(max_length=100, db_index=True, editable=False, default="")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, related_name="wards", verbose_name=_("province")
-    )
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="wards", verbose_name=_("province"))
     area_type = models.CharField(_("urban/rural"), max_length=5, choices=AreaType.choices)
     area_type_overridden = models.BooleanField(
         _("urban/rural set by an administrator"),
@@ -155,6 +153,16 @@ class FormerDistrict(models.Model):
     province = models.ForeignKey(
         FormerProvince, on_delete=models.PROTECT, related_name="districts", verbose_name=_("former province")
     )
+    # The island districts (Côn Đảo, Lý Sơn, Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa) had no commune-level units;
+    # each became a special zone as a whole, so their succession is recorded at district level.
+    successor = models.ForeignKey(
+        "Ward",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="former_districts",
+        verbose_name=_("successor (district without wards)"),
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), default=_default_former_valid_to)
 
@@ -214,9 +222,7 @@ class WardSuccession(models.Model):
 
     class Meta:
         ordering = ["former_ward_id", "ward_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["former_ward", "ward"], name="geo_wardsuccession_unique_pair")
-        ]
+        constraints = [models.UniqueConstraint(fields=["former_ward", "ward"], name="geo_wardsuccession_unique_pair")]
         verbose_name = _("ward succession")
         verbose_name_plural = _("ward successions")
 
