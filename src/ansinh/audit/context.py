@@ -14,5 +14,5 @@ class RequestContext:
 
 
 current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "ansinh_request_context", default=RequestContext()
+    "ansinh_request_context", default=RequestContext()  # noqa: B039 - frozen, immutable
 )

@@ -7,13 +7,15 @@ The demo (``make demo``) and the tests set ``ANSINH_ENV=demo`` / ``ANSINH_ENV=te
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-ENV = os.environ.get("ANSINH_ENV", "production")  # production | demo | test | local (CLI outside a deployment)
+# production | demo | test | local (the CLI outside a deployment). Under pytest the default is test.
+ENV = os.environ.get("ANSINH_ENV") or ("test" if "pytest" in sys.modules else "production")
 DATA_DIR = Path(os.environ.get("ANSINH_DATA_DIR", Path.cwd() / "var"))
 
 

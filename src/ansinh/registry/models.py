@@ -183,6 +183,9 @@ class Membership(models.Model):
     class Meta:
         indexes = [models.Index(fields=["household", "start"])]
 
+    def __str__(self) -> str:
+        return f"{self.member_id}@{self.household_id} {self.start}..{self.end or ''}"
+
 
 class EventKind(models.TextChoices):
     REGISTERED = "registered", _("Registered")
@@ -215,6 +218,9 @@ class HouseholdEvent(models.Model):
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["household", "date"])]
 
+    def __str__(self) -> str:
+        return f"{self.date} {self.kind}"
+
 
 class DuplicateFlag(models.Model):
     """Two members who may be the same person (same folded name and date of birth)."""
@@ -236,3 +242,6 @@ class DuplicateFlag(models.Model):
             models.UniqueConstraint(fields=["member_a", "member_b"], name="duplicate_pair_once"),
             models.CheckConstraint(condition=Q(member_a__lt=models.F("member_b")), name="duplicate_pair_ordered"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.member_a_id}~{self.member_b_id} ({self.status})"

@@ -1,0 +1,59 @@
+"""Where a user may look: every read of area data starts here.
+
+A user's scope is a whole province (``User.province``) and/or a list of wards (``User.wards``).
+Records outside it do not exist for the user (views answer 404, counts leave them out).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from ansinh.accounts.permissions import can
+from ansinh.geo.models import Ward
+from ansinh.registry.models import Household, Member
+
+
+def _ward_filter(user: Any, prefix: str = "") -> Q:
+    if user.is_superuser:
+        return Q()
+    q = Q(**{f"{prefix}code__in": user.wards.values("code")})
+    if user.province_id:
+        q |= Q(**{f"{prefix}province_id": user.province_id})
+    return q
+
+
+def scoped_wards(user: Any) -> QuerySet[Ward]:
+    """The current wards the user may see."""
+    if user is None or not user.is_authenticated:
+        return Ward.objects.none()
+    return Ward.objects.filter(valid_to__isnull=True).filter(_ward_filter(user)).order_by("name")
+
+
+def ward_codes(user: Any) -> list[str] | None:
+    """The ward codes of the user's scope, or ``None`` for no restriction (superuser)."""
+    if user.is_superuser:
+        return None
+    return list(scoped_wards(user).values_list("code", flat=True))
+
+
+def in_scope(user: Any, ward_code: str) -> bool:
+    return scoped_wards(user).filter(code=ward_code).exists()
+
+
+def scoped_households(user: Any, action: str = "view") -> QuerySet[Household]:
+    """The households the user may ``action`` (view, change, export): role first, then area."""
+    if not can(user, "household", action):
+        return Household.objects.none()
+    if user.is_superuser:
+        return Household.objects.all()
+    return Household.objects.filter(ward__in=scoped_wards(user))
+
+
+def scoped_members(user: Any, action: str = "view") -> QuerySet[Member]:
+    if not can(user, "member", action):
+        return Member.objects.none()
+    if user.is_superuser:
+        return Member.objects.all()
+    return Member.objects.filter(household__ward__in=scoped_wards(user))

@@ -1,0 +1,439 @@
+"""Every change to the registry: one function per change, one transaction, one audit event each.
+
+Views, the API, imports and the CLI call these; nothing else writes households or members.
+Edits are optimistic: the caller passes the ``version`` it read, and a stale version raises
+``ConcurrentEdit`` with the other user's changes instead of overwriting them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ansinh.audit.actions import diff, jsonable, record
+from ansinh.audit.models import AuditEvent
+from ansinh.geo.models import Ward
+from ansinh.lib.text import fold
+from ansinh.registry import idnumber
+from ansinh.registry.errors import (
+    ConcurrentEdit,
+    DuplicateIdNumber,
+    InvalidIdNumber,
+    InvalidTransition,
+    RegistryError,
+)
+from ansinh.registry.models import (
+    DuplicateFlag,
+    EventKind,
+    Household,
+    HouseholdEvent,
+    Member,
+    Membership,
+)
+
+HOUSEHOLD_FIELDS = (
+    "code", "ward_id", "address", "residence_type", "area_type", "floor_area_m2",
+    "wall_durable", "frame_durable", "roof_durable", "water_source", "toilet_type",
+    "uses_telecom", "uses_internet", "has_tv", "has_radio", "has_computer", "has_internet_phone",
+    "uses_digital_services", "waste_handling", "other_income_monthly",
+)
+MEMBER_FIELDS = (
+    "full_name", "sex", "date_of_birth", "id_number", "legacy_id_number", "relation", "ethnicity",
+    "disability_level", "unable_to_work", "has_health_insurance", "schooling_status", "school_level",
+    "education_level", "employment_status", "has_labour_contract", "has_social_insurance",
+    "receives_pension", "monthly_income", "nutrition_status",
+)
+
+
+def _values(obj: Household | Member, fields: Iterable[str]) -> dict[str, Any]:
+    return {f: getattr(obj, f) for f in fields}
+
+
+def _household_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    clean = dict(data)
+    if "ward" in clean:
+        ward = clean.pop("ward")
+        clean["ward_id"] = ward.code if isinstance(ward, Ward) else ward
+    if "ward_code" in clean:
+        clean["ward_id"] = clean.pop("ward_code")
+    unknown = set(clean) - set(HOUSEHOLD_FIELDS)
+    if unknown:
+        raise RegistryError(_("Unknown household fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    return clean
+
+
+def _member_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    clean = dict(data)
+    unknown = set(clean) - set(MEMBER_FIELDS)
+    if unknown:
+        raise RegistryError(_("Unknown member fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    if clean.get("id_number") == "":
+        clean["id_number"] = None
+    return clean
+
+
+def _check_member(values: Mapping[str, Any], *, member_id: int | None, today: datetime.date) -> list[str]:
+    """Refuse what must not be stored; return the warnings to show."""
+    dob = values.get("date_of_birth")
+    if dob and dob > today:
+        raise RegistryError(_("The date of birth cannot be in the future."), field="date_of_birth")
+    warnings: list[str] = []
+    id_number = values.get("id_number")
+    if id_number:
+        errors, warnings = idnumber.check(id_number, values.get("sex"), dob)
+        if errors:
+            raise InvalidIdNumber(" ".join(errors), field="id_number")
+        other = Member.objects.filter(id_number=id_number).exclude(pk=member_id).select_related("household").first()
+        if other is not None:
+            raise DuplicateIdNumber(id_number, other.household.code)
+    legacy = values.get("legacy_id_number")
+    if legacy and (len(legacy) != 9 or not legacy.isdigit()):
+        raise RegistryError(_("An old ID card number has exactly 9 digits."), field="legacy_id_number")
+    return warnings
+
+
+def _audit(actor: Any, action: str, obj: Household | Member, changes: Mapping[str, Any], note: str = "") -> None:
+    household = obj if isinstance(obj, Household) else obj.household
+    record(
+        actor=actor,
+        action=action,
+        object_type=type(obj).__name__.lower(),
+        object_id=obj.pk,
+        changes=changes,
+        household_id=household.pk,
+        ward_code=household.ward_id,
+        note=note,
+    )
+
+
+def _event(
+    household: Household, kind: str, on: datetime.date, actor: Any, *,
+    member: Member | None = None, related: Household | None = None, note: str = "",
+) -> None:
+    HouseholdEvent.objects.create(
+        household=household, kind=kind, date=on, member=member, related_household=related, note=note,
+        recorded_at=timezone.now(), recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def _their_changes(object_type: str, pk: int, since_version: int) -> list[AuditEvent]:
+    events = AuditEvent.objects.filter(object_type=object_type, object_id=str(pk)).order_by("-id")[:50]
+    return [e for e in events if (e.changes.get("version") or [0, 0])[1] > since_version][::-1]
+
+
+def _create_member(
+    actor: Any, household: Household, data: Mapping[str, Any], on: datetime.date, reason: str
+) -> Member:
+    values = _member_data(data)
+    _check_member(values, member_id=None, today=timezone.localdate())
+    member = Member(household=household, name_folded=fold(values.get("full_name")), **values)
+    try:
+        with transaction.atomic():
+            member.save(force_insert=True)
+    except IntegrityError as exc:  # a concurrent insert of the same ID number
+        if values.get("id_number") and Member.objects.filter(id_number=values["id_number"]).exists():
+            other = Member.objects.select_related("household").get(id_number=values["id_number"])
+            raise DuplicateIdNumber(values["id_number"], other.household.code) from exc
+        raise
+    Membership.objects.create(member=member, household=household, start=on, start_reason=reason)
+    _audit(actor, "member.create", member, {k: [None, jsonable(v)] for k, v in values.items()})
+    return member
+
+
+@transaction.atomic
+def do_register_household(
+    *, actor: Any, household: Mapping[str, Any], members: list[Mapping[str, Any]], on: datetime.date
+) -> Household:
+    """Register a new household with its members (exactly one of them the head)."""
+    data = _household_data(household)
+    heads = [m for m in members if m.get("relation") == "head"]
+    if len(heads) != 1:
+        raise RegistryError(_("A household must have exactly one head."), field="relation")
+    ward = Ward.objects.filter(code=data.get("ward_id")).first()
+    if ward is None:
+        raise RegistryError(_("Choose a ward or commune."), field="ward")
+    if Household.objects.filter(code=data.get("code")).exists():
+        raise RegistryError(_("Household code %(code)s is already used.") % {"code": data.get("code")}, field="code")
+    data.setdefault("area_type", ward.area_type)
+    hh = Household(address_folded=fold(data.get("address")), **data)
+    hh.save(force_insert=True)
+    _audit(actor, "household.create", hh, {k: [None, jsonable(v)] for k, v in data.items()})
+    _event(hh, EventKind.REGISTERED, on, actor)
+    created = [_create_member(actor, hh, m, on, "registered") for m in members]
+    flag_likely_duplicates(member_ids=[m.pk for m in created])
+    return hh
+
+
+@transaction.atomic
+def do_update_household(
+    *, actor: Any, household: Household, changes: Mapping[str, Any], expected_version: int
+) -> Household:
+    """Change household attributes; refused with ``ConcurrentEdit`` if someone saved in between."""
+    data = _household_data(changes)
+    current = Household.objects.select_for_update().get(pk=household.pk)
+    if current.version != expected_version:
+        raise ConcurrentEdit(current, _their_changes("household", current.pk, expected_version))
+    if "ward_id" in data and not Ward.objects.filter(code=data["ward_id"]).exists():
+        raise RegistryError(_("Choose a ward or commune."), field="ward")
+    if "code" in data and Household.objects.filter(code=data["code"]).exclude(pk=current.pk).exists():
+        raise RegistryError(_("Household code %(code)s is already used.") % {"code": data["code"]}, field="code")
+    changed = diff(_values(current, data), data)
+    if not changed:
+        return current
+    extra: dict[str, Any] = {}
+    if "address" in data:
+        extra["address_folded"] = fold(data["address"])
+    updated = Household.objects.filter(pk=current.pk, version=expected_version).update(
+        **data, **extra, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated != 1:  # pragma: no cover - guarded by select_for_update on PostgreSQL, IMMEDIATE on SQLite
+        raise ConcurrentEdit(current, _their_changes("household", current.pk, expected_version))
+    changed["version"] = [expected_version, expected_version + 1]
+    current.refresh_from_db()
+    _audit(actor, "household.update", current, changed)
+    return current
+
+
+@transaction.atomic
+def do_add_member(
+    *, actor: Any, household: Household, data: Mapping[str, Any], on: datetime.date, kind: str = "member_added"
+) -> Member:
+    """Add a person to a household: a birth, someone moving in, or a member missed at registration."""
+    if kind not in (EventKind.BIRTH, EventKind.MOVE_IN, EventKind.MEMBER_ADDED):
+        raise InvalidTransition(_("Unknown reason for adding a member."))
+    if data.get("relation") == "head" and Member.objects.active().filter(household=household, relation="head").exists():
+        raise RegistryError(_("The household already has a head; use change of head."), field="relation")
+    member = _create_member(actor, household, data, on, str(kind))
+    _event(household, kind, on, actor, member=member)
+    Household.objects.filter(pk=household.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    flag_likely_duplicates(member_ids=[member.pk])
+    return member
+
+
+@transaction.atomic
+def do_update_member(*, actor: Any, member: Member, changes: Mapping[str, Any], expected_version: int) -> Member:
+    data = _member_data(changes)
+    current = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
+    if current.version != expected_version:
+        raise ConcurrentEdit(current, _their_changes("member", current.pk, expected_version))
+    if data.get("relation") == "head" and current.relation != "head":
+        raise RegistryError(_("Use change of head to make this member the head."), field="relation")
+    if current.relation == "head" and "relation" in data and data["relation"] != "head":
+        raise RegistryError(_("Use change of head to choose another head first."), field="relation")
+    merged = {**_values(current, MEMBER_FIELDS), **data}
+    _check_member(merged, member_id=current.pk, today=timezone.localdate())
+    changed = diff(_values(current, data), data)
+    if not changed:
+        return current
+    extra: dict[str, Any] = {}
+    if "full_name" in data:
+        extra["name_folded"] = fold(data["full_name"])
+    try:
+        with transaction.atomic():
+            Member.objects.filter(pk=current.pk).update(
+                **data, **extra, version=F("version") + 1, updated_at=timezone.now()
+            )
+    except IntegrityError as exc:
+        raise DuplicateIdNumber(str(data.get("id_number")), "?") from exc
+    changed["version"] = [expected_version, expected_version + 1]
+    current.refresh_from_db()
+    _audit(actor, "member.update", current, changed)
+    if "full_name" in data or "date_of_birth" in data:
+        flag_likely_duplicates(member_ids=[current.pk])
+    return current
+
+
+def _end_membership(member: Member, on: datetime.date, reason: str) -> None:
+    Membership.objects.filter(member=member, household_id=member.household_id, end__isnull=True).update(
+        end=on, end_reason=reason
+    )
+
+
+def _set_status(actor: Any, member: Member, status: str, note: str = "") -> None:
+    old = member.status
+    Member.objects.filter(pk=member.pk).update(status=status, version=F("version") + 1, updated_at=timezone.now())
+    member.refresh_from_db()
+    _audit(actor, "member.update", member, {"status": [old, status]}, note=note)
+
+
+def _active(member: Member) -> Member:
+    current = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
+    if current.status != "active":
+        raise InvalidTransition(_("%(name)s is no longer in the household.") % {"name": current.full_name})
+    return current
+
+
+@transaction.atomic
+def do_change_head(
+    *, actor: Any, household: Household, new_head: Member, on: datetime.date, old_head_relation: str = "other_relative"
+) -> Household:
+    """Make ``new_head`` the head; the former head (if still present) takes ``old_head_relation``."""
+    new_head = _active(new_head)
+    if new_head.household_id != household.pk:
+        raise RegistryError(_("The new head must be a member of this household."), field="new_head")
+    old_head = Member.objects.active().filter(household=household, relation="head").exclude(pk=new_head.pk).first()
+    if old_head is not None:
+        Member.objects.filter(pk=old_head.pk).update(relation=old_head_relation, version=F("version") + 1)
+        _audit(actor, "member.update", old_head, {"relation": ["head", old_head_relation]})
+    previous = new_head.relation
+    Member.objects.filter(pk=new_head.pk).update(relation="head", version=F("version") + 1)
+    _audit(actor, "member.update", new_head, {"relation": [previous, "head"]})
+    _event(household, EventKind.HEAD_CHANGE, on, actor, member=new_head)
+    Household.objects.filter(pk=household.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    household.refresh_from_db()
+    return household
+
+
+def _after_leaving(actor: Any, member: Member, on: datetime.date, new_head: Member | None) -> None:
+    """A head who leaves must be replaced; a household left empty is dissolved."""
+    household = member.household
+    remaining = Member.objects.active().filter(household=household).exclude(pk=member.pk)
+    if member.relation == "head" and remaining.exists():
+        if new_head is None:
+            raise RegistryError(_("Choose the new head of household first."), field="new_head")
+        do_change_head(actor=actor, household=household, new_head=new_head, on=on)
+    if not remaining.exists():
+        Household.objects.filter(pk=household.pk).update(
+            status="dissolved", dissolved_on=on, version=F("version") + 1, updated_at=timezone.now()
+        )
+        _audit(actor, "household.update", household, {"status": ["active", "dissolved"]})
+        _event(household, EventKind.DISSOLVED, on, actor)
+
+
+@transaction.atomic
+def do_record_death(*, actor: Any, member: Member, on: datetime.date, new_head: Member | None = None) -> Member:
+    member = _active(member)
+    if on > timezone.localdate():
+        raise RegistryError(_("The date cannot be in the future."), field="date")
+    _after_leaving(actor, member, on, new_head)
+    _end_membership(member, on, "death")
+    _set_status(actor, member, "deceased")
+    _event(member.household, EventKind.DEATH, on, actor, member=member)
+    return member
+
+
+@transaction.atomic
+def do_move_out(
+    *, actor: Any, member: Member, on: datetime.date, to_household: Household | None = None,
+    relation: str = "other_relative", new_head: Member | None = None,
+) -> Member:
+    """A member leaves the household: out of the registry, or into another registered household."""
+    member = _active(member)
+    source = member.household
+    previous_relation = member.relation
+    _after_leaving(actor, member, on, new_head)
+    _end_membership(member, on, "move_out")
+    _event(source, EventKind.MOVE_OUT, on, actor, member=member, related=to_household)
+    if to_household is None:
+        _set_status(actor, member, "moved_out")
+        return member
+    Member.objects.filter(pk=member.pk).update(
+        household=to_household, relation=relation, version=F("version") + 1, updated_at=timezone.now()
+    )
+    Membership.objects.create(member=member, household=to_household, start=on, start_reason="move_in")
+    member.refresh_from_db()
+    _audit(actor, "member.update", member, {"household": [source.code, to_household.code],
+                                              "relation": [previous_relation, relation]})
+    _event(to_household, EventKind.MOVE_IN, on, actor, member=member, related=source)
+    return member
+
+
+@transaction.atomic
+def do_split_household(
+    *, actor: Any, household: Household, members: list[Member], head: Member, code: str, address: str,
+    on: datetime.date,
+) -> Household:
+    """Some members leave to form a new household in the same ward (tách hộ)."""
+    if head not in members:
+        raise RegistryError(_("The head of the new household must be one of the members who leave."), field="head")
+    attrs = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS if f not in ("code", "address")}
+    if Household.objects.filter(code=code).exists():
+        raise RegistryError(_("Household code %(code)s is already used.") % {"code": code}, field="code")
+    new_household = Household(code=code, address=address, address_folded=fold(address), **attrs)
+    new_household.save(force_insert=True)
+    _audit(actor, "household.create", new_household, {"split_from": [None, household.code]})
+    _event(new_household, EventKind.SPLIT, on, actor, related=household)
+    remaining_head = Member.objects.active().filter(household=household, relation="head").first()
+    leaving_ids = {m.pk for m in members}
+    replacement = None
+    if remaining_head is not None and remaining_head.pk in leaving_ids:
+        replacement = Member.objects.active().filter(household=household).exclude(pk__in=leaving_ids).first()
+        if replacement is not None:
+            do_change_head(actor=actor, household=household, new_head=replacement, on=on)
+    for m in members:
+        do_move_out(actor=actor, member=m, on=on, to_household=new_household,
+                    relation="head" if m.pk == head.pk else "other_relative",
+                    new_head=replacement)
+    _event(household, EventKind.SPLIT, on, actor, related=new_household)
+    return new_household
+
+
+@transaction.atomic
+def do_merge_households(*, actor: Any, source: Household, target: Household, on: datetime.date) -> Household:
+    """Every member of ``source`` joins ``target``; ``source`` is dissolved (nhập hộ)."""
+    if source.pk == target.pk:
+        raise RegistryError(_("A household cannot be merged into itself."))
+    for m in Member.objects.active().filter(household=source):
+        _end_membership(m, on, "merge")
+        Member.objects.filter(pk=m.pk).update(
+            household=target, relation="other_relative" if m.relation == "head" else m.relation,
+            version=F("version") + 1,
+        )
+        Membership.objects.create(member=m, household=target, start=on, start_reason="merge")
+        _audit(actor, "member.update", m, {"household": [source.code, target.code]})
+    Household.objects.filter(pk=source.pk).update(status="dissolved", dissolved_on=on, version=F("version") + 1)
+    _audit(actor, "household.update", source, {"status": ["active", "dissolved"], "merged_into": [None, target.code]})
+    _event(source, EventKind.MERGE, on, actor, related=target)
+    _event(target, EventKind.MERGE, on, actor, related=source)
+    return target
+
+
+def flag_likely_duplicates(*, member_ids: list[int] | None = None) -> int:
+    """Flag pairs of members with the same folded name and date of birth, set-based; returns new flags.
+
+    With ``member_ids``, only pairs involving those members are considered (the fast path after an edit).
+    """
+    m = Member._meta.db_table
+    f = DuplicateFlag._meta.db_table
+    where = ""
+    params: list[Any] = []
+    if member_ids is not None:
+        if not member_ids:
+            return 0
+        marks = ",".join(["%s"] * len(member_ids))
+        where = f"AND (a.id IN ({marks}) OR b.id IN ({marks}))"
+        params = [*member_ids, *member_ids]
+    sql = f"""
+        INSERT INTO {f} (member_a_id, member_b_id, status, flagged_at)
+        SELECT a.id, b.id, 'open', %s FROM {m} a JOIN {m} b
+          ON a.name_folded = b.name_folded AND a.date_of_birth = b.date_of_birth AND a.id < b.id
+        WHERE a.status = 'active' AND b.status = 'active'
+          AND (a.id_number IS NULL OR b.id_number IS NULL OR a.id_number <> b.id_number)
+          {where}
+          AND NOT EXISTS (SELECT 1 FROM {f} d WHERE d.member_a_id = a.id AND d.member_b_id = b.id)
+    """  # noqa: S608 - table names come from model metadata, values are parameters
+    with connection.cursor() as cur:
+        cur.execute(sql, [timezone.now(), *params])
+        return cur.rowcount or 0
+
+
+@transaction.atomic
+def do_resolve_duplicate(*, actor: Any, flag: DuplicateFlag, status: str) -> DuplicateFlag:
+    if status not in (DuplicateFlag.Status.SAME_PERSON, DuplicateFlag.Status.DIFFERENT):
+        raise InvalidTransition(_("Choose whether they are the same person or different people."))
+    flag = DuplicateFlag.objects.select_for_update().select_related("member_a__household").get(pk=flag.pk)
+    old = flag.status
+    flag.status = status
+    flag.resolved_by = actor
+    flag.resolved_at = timezone.now()
+    flag.save(update_fields=["status", "resolved_by", "resolved_at"])
+    record(actor=actor, action="duplicate.resolve", object_type="duplicateflag", object_id=flag.pk,
+           changes={"status": [old, status]}, household_id=flag.member_a.household_id,
+           ward_code=flag.member_a.household.ward_id)
+    return flag

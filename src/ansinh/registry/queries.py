@@ -1,0 +1,195 @@
+"""Named reads of the registry. Every read that serves a user starts from that user's scope."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any
+
+import polars as pl
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from ansinh.accounts.permissions import can
+from ansinh.accounts.scope import scoped_households
+from ansinh.audit.models import AuditEvent
+from ansinh.lib.text import fold
+from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
+
+
+def search_households(user: Any, q: str = "", ward_code: str | None = None) -> QuerySet[Household]:
+    """Households in the user's scope matching ``q``: a member's name (diacritics- and case-insensitive),
+    a 12-digit or 9-digit ID number, a household code, or an address."""
+    qs = scoped_households(user).select_related("ward")
+    if ward_code:
+        qs = qs.filter(ward_id=ward_code)
+    q = (q or "").strip()
+    if q:
+        if q.isdigit() and len(q) in (9, 12):
+            field = "id_number" if len(q) == 12 else "legacy_id_number"
+            qs = qs.filter(Exists(Member.objects.filter(household=OuterRef("pk"), **{field: q})))
+        else:
+            folded = fold(q)
+            qs = qs.filter(
+                Q(code__iexact=q)
+                | Q(code__istartswith=q)
+                | Q(address_folded__contains=folded)
+                | Exists(Member.objects.filter(household=OuterRef("pk"), name_folded__contains=folded))
+            )
+    return qs.order_by("ward__name", "code")
+
+
+def get_household_for(user: Any, pk: int, action: str = "view") -> Household:
+    """The household if the user may ``action`` it; otherwise it does not exist for them (404)."""
+    household = scoped_households(user, action).select_related("ward__province").filter(pk=pk).first()
+    if household is None:
+        raise Http404
+    return household
+
+
+def get_member_for(user: Any, pk: int, action: str = "view") -> Member:
+    household_ids = scoped_households(user, action).values("pk")
+    member = Member.objects.select_related("household__ward").filter(pk=pk, household__in=household_ids).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def members_on(household: Household, day: datetime.date) -> QuerySet[Member]:
+    """Who belonged to the household on ``day`` (from the membership history)."""
+    stays = Membership.objects.filter(household=household, start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))
+    return Member.objects.filter(pk__in=stays.values("member_id")).order_by("date_of_birth")
+
+
+def household_timeline(household: Household) -> list[dict[str, Any]]:
+    """Dated events and field-level changes of a household and its members, newest first."""
+    events = [
+        {"at": e.recorded_at, "date": e.date, "kind": "event", "event": e}
+        for e in HouseholdEvent.objects.filter(household=household).select_related("member", "related_household")
+    ]
+    changes = [
+        {"at": a.at, "date": a.at.date(), "kind": "change", "audit": a}
+        for a in AuditEvent.objects.filter(household_id=household.pk).select_related("actor")[:500]
+    ]
+    return sorted(events + changes, key=lambda item: item["at"], reverse=True)
+
+
+def search_audit(
+    user: Any, *, username: str = "", action: str = "", household_code: str = "",
+    date_from: datetime.date | None = None, date_to: datetime.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """The audit trail for an administrator, within their scope."""
+    if not can(user, "audit", "view"):
+        return AuditEvent.objects.none()
+    qs = AuditEvent.objects.select_related("actor")
+    if not user.is_superuser:
+        from ansinh.accounts.scope import ward_codes
+
+        codes = ward_codes(user)
+        if codes is not None:
+            qs = qs.filter(Q(ward_code__in=codes) | Q(ward_code=""))
+    if username:
+        qs = qs.filter(actor_name__iexact=username)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if household_code:
+        ids = Household.objects.filter(code__iexact=household_code).values_list("pk", flat=True)
+        qs = qs.filter(household_id__in=list(ids))
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
+    return qs.order_by("-at", "-id")
+
+
+# --- Frames for the engine (docs/frames.md) -------------------------------------------------------
+
+HOUSEHOLD_SCHEMA: dict[str, Any] = {
+    "household_id": pl.Int64, "code": pl.String, "ward_code": pl.String, "area_type": pl.String,
+    "floor_area_m2": pl.Float64, "wall_durable": pl.Boolean, "frame_durable": pl.Boolean,
+    "roof_durable": pl.Boolean, "water_source": pl.String, "toilet_type": pl.String,
+    "uses_telecom": pl.Boolean, "uses_internet": pl.Boolean, "has_tv": pl.Boolean, "has_radio": pl.Boolean,
+    "has_computer": pl.Boolean, "has_internet_phone": pl.Boolean, "uses_digital_services": pl.Boolean,
+    "waste_handling": pl.String, "other_income_monthly": pl.Int64,
+}
+MEMBER_SCHEMA: dict[str, Any] = {
+    "member_id": pl.Int64, "household_id": pl.Int64, "full_name": pl.String, "sex": pl.String,
+    "date_of_birth": pl.Date, "relation": pl.String, "ethnicity": pl.String, "disability_level": pl.String,
+    "unable_to_work": pl.Boolean, "has_health_insurance": pl.Boolean, "schooling_status": pl.String,
+    "school_level": pl.String, "education_level": pl.String, "employment_status": pl.String,
+    "has_labour_contract": pl.Boolean, "has_social_insurance": pl.Boolean, "receives_pension": pl.Boolean,
+    "monthly_income": pl.Int64, "nutrition_status": pl.String,
+}
+_RENAMES = {"household_id": "id", "ward_code": "ward_id", "member_id": "id"}
+
+
+def _select(table: str, schema: dict[str, Any], where: str) -> str:
+    cols = ", ".join(
+        f"t.{_RENAMES.get(c, c)} AS {c}" if _RENAMES.get(c, c) != c else f"t.{c}" for c in schema
+    )
+    return f"SELECT {cols} FROM {table} t {where}"  # noqa: S608 - identifiers from model metadata
+
+
+def _read(sql: str, params: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """Run ``sql`` and return a typed frame: COPY on PostgreSQL, batched fetches elsewhere."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            inner = cur.mogrify(sql, params) if params else sql
+            buf = io.BytesIO()
+            with cur.cursor.copy(f"COPY ({inner}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy:
+                for block in copy:
+                    buf.write(block)
+        buf.seek(0)
+        if buf.getbuffer().nbytes == 0:
+            return pl.DataFrame(schema=schema)
+        text_schema = {k: (pl.String if v in (pl.Boolean, pl.Date) else v) for k, v in schema.items()}
+        frame = pl.read_csv(buf, schema=text_schema)
+        return frame.with_columns(
+            *[(pl.col(k) == "t").alias(k) for k, v in schema.items() if v == pl.Boolean],
+            *[pl.col(k).str.to_date("%Y-%m-%d") for k, v in schema.items() if v == pl.Date],
+        )
+    parts = []
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        while rows := cur.fetchmany(100_000):
+            raw = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
+            parts.append(raw)
+    if not parts:
+        return pl.DataFrame(schema=schema)
+    frame = pl.concat(parts, how="vertical_relaxed")
+    casts = []
+    for k, v in schema.items():
+        if v == pl.Date and frame.schema[k] == pl.String:
+            casts.append(pl.col(k).str.to_date("%Y-%m-%d"))
+        else:
+            casts.append(pl.col(k).cast(v))
+    return frame.with_columns(casts)
+
+
+def registry_frames(ward_codes: list[str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The active households and their current members as engine frames (docs/frames.md).
+
+    Members come sorted by household, so the engine can reduce contiguous segments.
+    """
+    hh_table = Household._meta.db_table
+    m_table = Member._meta.db_table
+    where = "WHERE t.status = 'active'"
+    params: list[Any] = []
+    if ward_codes is not None:
+        if not ward_codes:
+            return pl.DataFrame(schema=HOUSEHOLD_SCHEMA), pl.DataFrame(schema=MEMBER_SCHEMA)
+        where += f" AND t.ward_id IN ({', '.join(['%s'] * len(ward_codes))})"
+        params = list(ward_codes)
+    households = _read(_select(hh_table, HOUSEHOLD_SCHEMA, where) + " ORDER BY t.id", params, HOUSEHOLD_SCHEMA)
+    m_where = (
+        f"JOIN {hh_table} h ON h.id = t.household_id WHERE t.status = 'active' AND h.status = 'active'"
+        + (f" AND h.ward_id IN ({', '.join(['%s'] * len(ward_codes))})" if ward_codes else "")
+    )
+    members = _read(
+        _select(m_table, MEMBER_SCHEMA, m_where) + " ORDER BY t.household_id, t.id", params, MEMBER_SCHEMA
+    )
+    members = members.with_columns(
+        pl.col("school_level").replace("", None), pl.col("nutrition_status").replace("", None)
+    )
+    return households, members

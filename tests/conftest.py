@@ -1,0 +1,103 @@
+"""Fixtures shared by the whole suite: a small province, wards, users of every role, households."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def province(db: Any) -> Any:
+    from ansinh.geo.models import Province
+
+    return Province.objects.create(code="79", name="Thành phố Hồ Chí Minh", kind="city")
+
+
+@pytest.fixture
+def ward_a(province: Any) -> Any:
+    from ansinh.geo.models import Ward
+
+    return Ward.objects.create(code="26734", name="Phường Bến Thành", kind="ward", province=province,
+                               area_type="urban")
+
+
+@pytest.fixture
+def ward_b(province: Any) -> Any:
+    from ansinh.geo.models import Ward
+
+    return Ward.objects.create(code="27553", name="Xã Bình Chánh", kind="commune", province=province,
+                               area_type="rural")
+
+
+@pytest.fixture
+def other_province(db: Any) -> Any:
+    from ansinh.geo.models import Province, Ward
+
+    p = Province.objects.create(code="01", name="Thành phố Hà Nội", kind="city")
+    Ward.objects.create(code="00004", name="Phường Ba Đình", kind="ward", province=p, area_type="urban")
+    return p
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    from ansinh.accounts.models import User
+
+    def make(role: str, *, wards: list[Any] = (), province: Any = None, username: str | None = None,
+             password: str = "pw-for-tests") -> Any:
+        user = User.objects.create_user(
+            username=username or f"{role}-{next(_seq)}", password=password, role=role, province=province
+        )
+        if wards:
+            user.wards.set(wards)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def officer(make_user: Any, ward_a: Any) -> Any:
+    return make_user("ward_officer", wards=[ward_a])
+
+
+@pytest.fixture
+def analyst(make_user: Any, province: Any) -> Any:
+    return make_user("city_analyst", province=province)
+
+
+def member_data(**overrides: Any) -> dict[str, Any]:
+    """A valid adult head; pass fields to override."""
+    data: dict[str, Any] = {
+        "full_name": "Nguyễn Văn An",
+        "sex": "M",
+        "date_of_birth": datetime.date(1980, 5, 17),
+        "id_number": None,
+        "relation": "head",
+        "education_level": "upper_secondary",
+        "employment_status": "employed",
+        "monthly_income": 4_000_000,
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def make_household(db: Any) -> Callable[..., Any]:
+    from ansinh.registry.actions import do_register_household
+
+    def make(ward: Any, *, actor: Any = None, code: str | None = None, members: list[dict[str, Any]] | None = None,
+             **fields: Any) -> Any:
+        n = next(_seq)
+        household = {"code": code or f"{ward.code}-{n:06d}", "ward": ward, "address": f"Số {n}, đường Lê Lợi",
+                     "floor_area_m2": 40.0, **fields}
+        return do_register_household(
+            actor=actor, household=household, members=members or [member_data()],
+            on=datetime.date(2025, 8, 1),
+        )
+
+    return make
