@@ -1,0 +1,50 @@
+"""``ansinh demo``: prepare the demo city (idempotent) and serve it."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ansinh.accounts.demo import DEMO_PASSWORD, ensure_demo_accounts
+from ansinh.geo.models import Ward
+from ansinh.registry.models import Household
+
+
+class Command(BaseCommand):
+    help = "Create the SQLite database, load units, seed a synthetic city, create demo accounts, and serve."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", default="8000")
+        parser.add_argument("--households", type=int, default=40_000)
+        parser.add_argument("--wards", type=int, default=20)
+        parser.add_argument("--province", default="79")
+        parser.add_argument("--seed", type=int, default=2025)
+        parser.add_argument("--no-serve", action="store_true", help="prepare everything but do not serve")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError("`ansinh demo` runs only with ANSINH_ENV=demo (it creates accounts with known passwords).")
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        call_command("migrate", verbosity=0, interactive=False)
+        if not Ward.objects.filter(province_id=opts["province"]).exists():
+            self.stdout.write("Loading administrative units…")
+            call_command("load_units", verbosity=0)
+        if not Household.objects.exists():
+            self.stdout.write(f"Seeding a synthetic city of {opts['households']:,} households…")
+            call_command("seed", households=opts["households"], province=opts["province"], wards=opts["wards"],
+                         seed=opts["seed"], stdout=self.stdout)
+        call_command("collectstatic", verbosity=0, interactive=False)
+        accounts = ensure_demo_accounts(opts["province"])
+        self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f} s."))
+        self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
+        for a in accounts:
+            self.stdout.write(f"  {a.username:<17} {a.role:<22} {a.scope}")
+        if opts["no_serve"]:
+            return
+        self.stdout.write(f"Serving http://127.0.0.1:{opts['port']}/  (Ctrl+C to stop)")
+        call_command("runserver", f"127.0.0.1:{opts['port']}", use_reloader=False)
