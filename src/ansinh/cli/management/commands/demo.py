@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if not settings.DEMO_MODE:
-            raise CommandError("`ansinh demo` runs only with ANSINH_ENV=demo (it creates accounts with known passwords).")
+            raise CommandError("`ansinh demo` needs ANSINH_ENV=demo: it creates accounts with known passwords.")
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
         call_command("migrate", verbosity=0, interactive=False)
