@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import polars as pl
 import pytest
@@ -181,9 +182,9 @@ def test_it_gives_the_textbook_srs_standard_error() -> None:
     assert r.se["uncensored_headcount"]["c"] == pytest.approx(math.sqrt(h * (1 - h) / (n - 1)))
 
 
-def _reference_se(rows: list[dict[str, float]], y: str, x: str, domain: str | None) -> float:
+def _reference_se(rows: list[dict[str, Any]], y: str, x: str, domain: str | None) -> float:
     """Linearised SE of Σpy/Σpx over a domain, stratified with-replacement PSUs, computed row by row."""
-    def inside(row: dict[str, float]) -> float:
+    def inside(row: dict[str, Any]) -> float:
         return 1.0 if domain is None or row["g"] == domain else 0.0
 
     big_y = sum(r["p"] * r[y] * inside(r) for r in rows)
