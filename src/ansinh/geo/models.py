@@ -7,6 +7,7 @@ Codes are NSO (formerly GSO) codes. A ward's province is a foreign key, never a 
 from __future__ import annotations
 
 import datetime
+from typing import TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -27,8 +28,11 @@ def _default_former_valid_to() -> datetime.date:
     return FORMER_VALID_TO
 
 
-class ValidityQuerySet(models.QuerySet):
-    def current(self, on: datetime.date | None = None) -> ValidityQuerySet:
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ValidityQuerySet(models.QuerySet[_M]):
+    def current(self, on: datetime.date | None = None) -> ValidityQuerySet[_M]:
         """Units in force on ``on``; without a date, the units that have not been abolished."""
         if on is None:
             return self.filter(valid_to__isnull=True)
