@@ -1,11 +1,55 @@
+"""Values every page needs: the navigation the user may use, their role and their area."""
+
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ansinh.accounts.permissions import can
+
+
+def _scope_label(user: Any) -> str:
+    if user.is_superuser:
+        return _("all areas")
+    if user.province_id:
+        return _("all of %(province)s") % {"province": user.province.name}
+    names = list(user.wards.order_by("name").values_list("name", flat=True)[:4])
+    if not names:
+        return _("no area assigned")
+    if len(names) > 3:
+        return _("%(wards)s and others") % {"wards": ", ".join(names[:3])}
+    return ", ".join(names)
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """Values every page needs: the current user's role label and scope description."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"scope_label": getattr(user, "scope_label", "")}
+
+    items = [{"url": reverse("home"), "label": _("Home"), "prefix": None}]
+    if can(user, "household", "view"):
+        items.append({"url": reverse("household-search"), "label": _("Households"), "prefix": "/households/"})
+    if can(user, "household", "create"):
+        items.append({"url": reverse("household-create"), "label": _("Register a household"),
+                      "prefix": "/households/new/"})
+    if can(user, "audit", "view"):
+        items.append({"url": reverse("audit-search"), "label": _("Audit trail"), "prefix": "/audit/"})
+    if user.is_staff:
+        items.append({"url": reverse("admin:index"), "label": _("Administration"), "prefix": "/admin/"})
+    path = request.path
+    current = None
+    for item in items:  # the longest matching prefix is the current page
+        prefix = item["prefix"]
+        if (prefix and path.startswith(prefix) and (current is None or len(prefix) > len(current["prefix"]))) or (
+            prefix is None and path == item["url"]
+        ):
+            current = item
+    nav_items = [{**item, "current": item is current} for item in items]
+    return {
+        "nav_items": nav_items,
+        "role_label": user.get_role_display() if hasattr(user, "get_role_display") else "",
+        "scope_label": _scope_label(user),
+    }

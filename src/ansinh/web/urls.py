@@ -1,7 +1,19 @@
 from django.urls import path
 
-from ansinh.web import views
+from ansinh.web.views import accounts, audit, households, members
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", accounts.home, name="home"),
+    path("login/", accounts.login, name="login"),
+    path("logout/", accounts.logout, name="logout"),
+    path("households/", households.search, name="household-search"),
+    path("households/new/", households.create, name="household-create"),
+    path("households/<int:pk>/", households.detail, name="household-detail"),
+    path("households/<int:pk>/edit/", households.edit, name="household-edit"),
+    path("households/<int:pk>/head/", members.change_head, name="household-change-head"),
+    path("households/<int:pk>/members/new/", members.add, name="member-add"),
+    path("households/<int:pk>/members/<int:member_pk>/edit/", members.edit, name="member-edit"),
+    path("households/<int:pk>/members/<int:member_pk>/death/", members.death, name="member-death"),
+    path("households/<int:pk>/members/<int:member_pk>/move-out/", members.move_out, name="member-move-out"),
+    path("audit/", audit.search, name="audit-search"),
 ]

@@ -1,0 +1,325 @@
+"""Forms of the web layer: they parse and validate input; the registry's actions decide and write."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ansinh.geo.models import Ward
+from ansinh.registry import idnumber
+from ansinh.registry.models import EventKind, Household, Member
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+
+
+class DateField(forms.DateField):
+    """A date typed as dd/mm/yyyy (ISO yyyy-mm-dd is accepted too)."""
+
+    widget = forms.DateInput(format="%d/%m/%Y", attrs={"class": "input--narrow", "inputmode": "numeric"})
+    default_error_messages = {"invalid": _("Enter a real date, for example 27/03/1985.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        kwargs.setdefault("help_text", _("For example 27/03/1985."))
+        super().__init__(**kwargs)
+
+
+class MoneyField(forms.IntegerField):
+    """Whole đồng; accepts thousand separators typed as dots, commas or spaces (1.500.000)."""
+
+    widget = forms.TextInput(attrs={"class": "input--narrow", "inputmode": "numeric"})
+    default_error_messages = {"invalid": _("Enter an amount in đồng using digits only, for example 1.500.000.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = value.replace(".", "").replace(",", "").replace(" ", "").replace("\u00a0", "")
+        return super().to_python(value)
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("The username or password is not correct. Check them and try again."),
+        "inactive": _("This account is disabled. Ask an administrator."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Username")
+        self.fields["password"].label = _("Password")
+        self.fields["username"].error_messages["required"] = _("Enter your username.")
+        self.fields["password"].error_messages["required"] = _("Enter your password.")
+
+
+class HouseholdSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        help_text=_("A member's name (with or without accents), a 12-digit ID number, a household code "
+                    "or part of the address."),
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    ward = forms.ChoiceField(label=_("Ward or commune"), required=False)
+
+    def __init__(self, *args: Any, wards: QuerySet[Ward], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].choices = [("", _("All wards in your area"))] + [
+            (w.code, w.name) for w in wards
+        ]
+        self.fields["ward"].error_messages["invalid_choice"] = _("Choose a ward or commune from the list.")
+
+
+HOUSEHOLD_FORM_FIELDS = [
+    "code", "ward", "address", "residence_type", "floor_area_m2", "wall_durable", "frame_durable",
+    "roof_durable", "water_source", "toilet_type", "uses_telecom", "uses_internet", "has_tv", "has_radio",
+    "has_computer", "has_internet_phone", "uses_digital_services", "waste_handling", "other_income_monthly",
+]
+MEMBER_FORM_FIELDS = [
+    "full_name", "sex", "date_of_birth", "id_number", "legacy_id_number", "relation", "ethnicity",
+    "disability_level", "unable_to_work", "has_health_insurance", "schooling_status", "school_level",
+    "education_level", "employment_status", "has_labour_contract", "has_social_insurance",
+    "receives_pension", "monthly_income", "nutrition_status",
+]
+
+
+class RegistryModelForm(forms.ModelForm):
+    """A model form that validates input only; uniqueness and history are the actions' business."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    warnings: list[str]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.warnings = []
+        if self.instance.pk and "version" not in self.initial:
+            self.initial["version"] = self.instance.version
+        for field in self.fields.values():
+            if isinstance(field, forms.TypedChoiceField | forms.ChoiceField):
+                field.error_messages["invalid_choice"] = _("Choose one of the options in the list.")
+            field.error_messages.setdefault("required", _("This field is required."))
+
+    def validate_unique(self) -> None:
+        # The action refuses duplicates with a message that names the other household.
+        return
+
+    def data_for_action(self) -> dict[str, Any]:
+        """The cleaned values of the model fields, as the registry actions take them."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data}
+
+    def changes_for_action(self) -> dict[str, Any]:
+        """Only the fields that differ from the record as it was loaded."""
+        return {name: value for name, value in self.data_for_action().items() if name in self.changed_data}
+
+
+class HouseholdForm(RegistryModelForm):
+    class Meta:
+        model = Household
+        fields = HOUSEHOLD_FORM_FIELDS
+        field_classes = {"other_income_monthly": MoneyField}
+        widgets = {
+            "code": forms.TextInput(attrs={"class": "input--narrow", "autocomplete": "off"}),
+            "floor_area_m2": forms.NumberInput(attrs={"class": "input--narrow", "step": "0.1", "min": "0"}),
+            "address": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
+        error_messages = {
+            "code": {"required": _("Enter the household code.")},
+            "ward": {"required": _("Choose a ward or commune."),
+                     "invalid_choice": _("Choose a ward or commune in your area.")},
+            "address": {"required": _("Enter the address.")},
+            "floor_area_m2": {"min_value": _("The floor area cannot be negative."),
+                              "invalid": _("Enter the floor area as a number, for example 42.5.")},
+        }
+
+    def __init__(self, *args: Any, wards: QuerySet[Ward], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ward_field = self.fields["ward"]
+        assert isinstance(ward_field, forms.ModelChoiceField)
+        ward_field.queryset = wards
+        ward_field.empty_label = _("Choose a ward or commune")
+        floor = self.fields["floor_area_m2"]
+        assert isinstance(floor, forms.FloatField)
+        floor.validators.append(_non_negative)
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip().upper()
+
+
+def _non_negative(value: float | None) -> None:
+    if value is not None and value < 0:
+        raise forms.ValidationError(_("The floor area cannot be negative."), code="min_value")
+
+
+class MemberForm(RegistryModelForm):
+    class Meta:
+        model = Member
+        fields = MEMBER_FORM_FIELDS
+        field_classes = {"date_of_birth": DateField, "monthly_income": MoneyField}
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            "id_number": forms.TextInput(attrs={"class": "input--narrow", "inputmode": "numeric",
+                                                "autocomplete": "off", "maxlength": "12"}),
+            "legacy_id_number": forms.TextInput(attrs={"class": "input--narrow", "inputmode": "numeric",
+                                                       "autocomplete": "off", "maxlength": "9"}),
+        }
+        error_messages = {
+            "full_name": {"required": _("Enter the full name.")},
+            "sex": {"required": _("Choose the sex.")},
+            "date_of_birth": {"required": _("Enter the date of birth.")},
+            "relation": {"required": _("Choose the relation to the head of household.")},
+        }
+
+    def __init__(self, *args: Any, head: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.is_head_form = head
+        if head:
+            # The first member of a new household is its head.
+            del self.fields["relation"]
+
+    def clean_full_name(self) -> str:
+        return " ".join(str(self.cleaned_data["full_name"]).split())
+
+    def clean_id_number(self) -> str | None:
+        value = (self.cleaned_data.get("id_number") or "").replace(" ", "")
+        return value or None
+
+    def clean_legacy_id_number(self) -> str:
+        value = (self.cleaned_data.get("legacy_id_number") or "").replace(" ", "")
+        if value and (len(value) != 9 or not value.isdigit()):
+            raise forms.ValidationError(_("An old ID card number has exactly 9 digits."))
+        return value
+
+    def clean_date_of_birth(self) -> datetime.date:
+        value: datetime.date = self.cleaned_data["date_of_birth"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        if value.year < 1900:
+            raise forms.ValidationError(_("The date of birth must be after 1900."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        id_number = cleaned.get("id_number")
+        if id_number and "id_number" not in self.errors:
+            errors, warnings = idnumber.check(id_number, cleaned.get("sex"), cleaned.get("date_of_birth"))
+            for message in errors:
+                self.add_error("id_number", message)
+            self.warnings = list(warnings)
+        if cleaned.get("schooling_status") == "attending" and not cleaned.get("school_level"):
+            self.add_error("school_level", _("Choose the level attended."))
+        return cleaned
+
+    def data_for_action(self) -> dict[str, Any]:
+        data = super().data_for_action()
+        if self.is_head_form:
+            data["relation"] = "head"
+        return data
+
+
+class EventDateForm(forms.Form):
+    """The date something happened (registration, birth, death, move)."""
+
+    on = DateField(label=_("Date"))
+
+    def __init__(self, *args: Any, label: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if label is not None:
+            self.fields["on"].label = label
+        self.fields["on"].error_messages["required"] = _("Enter the date.")
+        if not self.is_bound and "on" not in self.initial:
+            self.initial["on"] = timezone.localdate()
+
+    def clean_on(self) -> datetime.date:
+        value: datetime.date = self.cleaned_data["on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+
+ADD_MEMBER_KINDS = [
+    (EventKind.BIRTH.value, EventKind.BIRTH.label),
+    (EventKind.MOVE_IN.value, EventKind.MOVE_IN.label),
+    (EventKind.MEMBER_ADDED.value, _("Missed at registration")),
+]
+
+
+class AddMemberEventForm(EventDateForm):
+    kind = forms.ChoiceField(label=_("Reason"), choices=ADD_MEMBER_KINDS, widget=forms.Select)
+    field_order = ["kind", "on"]
+
+
+class LeaveForm(EventDateForm):
+    """Death or move-out; a head who leaves needs a successor chosen from the remaining members."""
+
+    new_head = forms.ModelChoiceField(label=_("New head of household"), queryset=Member.objects.none(),
+                                      required=False)
+
+    def __init__(self, *args: Any, successors: QuerySet[Member] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["new_head"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if successors is None:
+            del self.fields["new_head"]
+        else:
+            field.queryset = successors
+            field.required = True
+            field.empty_label = _("Choose the new head")
+            field.error_messages["required"] = _("Choose the new head of household.")
+
+
+class ChangeHeadForm(EventDateForm):
+    new_head = forms.ModelChoiceField(label=_("New head of household"), queryset=Member.objects.none())
+    old_head_relation = forms.ChoiceField(label=_("Relation of the former head to the new head"))
+    field_order = ["new_head", "old_head_relation", "on"]
+
+    def __init__(self, *args: Any, candidates: QuerySet[Member], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["new_head"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = candidates
+        field.empty_label = _("Choose a member")
+        field.error_messages["required"] = _("Choose the new head of household.")
+        relation = Member._meta.get_field("relation")
+        self.fields["old_head_relation"].choices = [c for c in relation.choices or [] if c[0] != "head"]
+        self.fields["old_head_relation"].initial = "spouse"
+
+
+class AuditSearchForm(forms.Form):
+    username = forms.CharField(label=_("User"), required=False, max_length=150,
+                               widget=forms.TextInput(attrs={"class": "input--narrow", "autocomplete": "off"}))
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    household_code = forms.CharField(label=_("Household code"), required=False, max_length=32,
+                                     widget=forms.TextInput(attrs={"class": "input--narrow"}))
+    date_from = DateField(label=_("From"), required=False, help_text="")
+    date_to = DateField(label=_("To"), required=False, help_text="")
+
+    ACTIONS = [
+        ("", _("All actions")),
+        ("household.create", _("Household registered")),
+        ("household.update", _("Household changed")),
+        ("member.create", _("Member added")),
+        ("member.update", _("Member changed")),
+        ("duplicate.resolve", _("Duplicate resolved")),
+        ("household.", _("Any household action")),
+        ("member.", _("Any member action")),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = self.ACTIONS
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date must be on or after the start date."))
+        return cleaned

@@ -1,0 +1,156 @@
+"""Template helpers for the web layer: Vietnamese number and date formats, widgets with ARIA wiring.
+
+Django's ``vi`` locale sets ``.`` as thousand separator but no grouping, and ``d-m-Y`` dates, so the
+formats that officers expect (``1.500.000``, ``27/03/1985``) are produced here explicitly.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext
+
+register = template.Library()
+
+_SEPARATORS = {"vi": (".", ","), "en": (",", ".")}
+
+
+def _separators() -> tuple[str, str]:
+    return _SEPARATORS.get((get_language() or "vi")[:2], _SEPARATORS["vi"])
+
+
+@register.filter
+def vn_number(value: Any, decimals: int = 0) -> str:
+    """Group thousands the way the active language writes them: ``1.500.000`` in vi, ``1,500,000`` in en.
+
+    >>> from django.utils import translation
+    >>> with translation.override("vi"):
+    ...     vn_number(1500000), vn_number(12.5, 1), vn_number(None)
+    ('1.500.000', '12,5', '')
+    >>> with translation.override("en"):
+    ...     vn_number(1500000)
+    '1,500,000'
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        number = float(value) if decimals else int(value)
+    except (TypeError, ValueError):
+        return str(value)
+    thousands, decimal = _separators()
+    text = f"{number:,.{int(decimals)}f}" if decimals else f"{number:,}"
+    return text.translate(str.maketrans({",": thousands, ".": decimal}))
+
+
+@register.filter
+def vn_date(value: datetime.date | datetime.datetime | str | None) -> str:
+    """``dd/mm/yyyy`` (both languages; officers read Vietnamese documents in that order).
+
+    >>> vn_date(datetime.date(1985, 3, 27))
+    '27/03/1985'
+    >>> vn_date("2025-07-01")
+    '01/07/2025'
+    """
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def vn_datetime(value: datetime.datetime | str | None) -> str:
+    """``dd/mm/yyyy HH:MM`` in the configured time zone (Asia/Ho_Chi_Minh)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+@register.filter
+def masked_id(value: str | None) -> str:
+    """Hide all but the last three digits of a personal ID number.
+
+    >>> masked_id("079085001234")
+    '•••••••••234'
+    >>> masked_id("")
+    ''
+    """
+    if not value:
+        return ""
+    return "•" * (len(value) - 3) + value[-3:]
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters replaced (for pagination links)."""
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    for key, value in changes.items():
+        if value is None or value == "":
+            query.pop(key, None)
+        else:
+            query[key] = str(value)
+    return query.urlencode()
+
+
+@register.simple_tag
+def render_widget(field: BoundField) -> SafeString:
+    """Render a widget with ``aria-describedby`` pointing at its hint and error, and the error style."""
+    attrs: dict[str, str] = {}
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        described.append(f"{field.auto_id}_error")
+        attrs["aria-invalid"] = "true"
+        existing = field.field.widget.attrs.get("class", "")
+        attrs["class"] = (existing + " input--error").strip()
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return format_html("{}", field.as_widget(attrs=attrs))
+
+
+@register.filter
+def yes_no(value: Any) -> str:
+    """``Có`` / ``Không`` (translated Yes / No)."""
+    return gettext("Yes") if value else gettext("No")
+
+
+@register.filter
+def age_on(member: Any, day: datetime.date) -> int | str:
+    try:
+        return int(member.age_on(day))
+    except (AttributeError, TypeError):
+        return ""
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    """``mapping[key]``, trying the key as an integer too (audit object ids are stored as text)."""
+    if not isinstance(mapping, dict):
+        return None
+    if key in mapping:
+        return mapping[key]
+    try:
+        return mapping.get(int(key))
+    except (TypeError, ValueError):
+        return None

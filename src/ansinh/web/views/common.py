@@ -1,0 +1,50 @@
+"""Helpers shared by the views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from ansinh.accounts.permissions import can
+
+PAGE_SIZE = 25
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client address as the server saw it (the proxy must overwrite REMOTE_ADDR; see docs/deploy.md)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any]) -> tuple[Page[Any], list[Any]]:
+    paginator = Paginator(queryset, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return page, page_range
+
+
+def forms_with_errors(*forms_: forms.BaseForm | None) -> list[forms.BaseForm]:
+    return [f for f in forms_ if f is not None and f.is_bound and f.errors]
+
+
+def shows_full_ids(user: Any) -> bool:
+    """Full personal ID numbers are shown to those who may change members; others see the last 3 digits."""
+    return can(user, "member", "change")
+
+
+def attach_registry_error(error: Any, *forms_: forms.BaseForm) -> None:
+    """Put a ``RegistryError`` next to the field it concerns, or at the top of the first form."""
+    field = getattr(error, "field", None)
+    message = getattr(error, "message", str(error))
+    for form in forms_:
+        if field and field in form.fields:
+            form.add_error(field, message)
+            return
+    forms_[0].add_error(None, message)

@@ -1,0 +1,180 @@
+"""Household search, page, registration and editing."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from ansinh.accounts.permissions import can, require
+from ansinh.accounts.scope import scoped_wards
+from ansinh.registry import actions, queries
+from ansinh.registry.errors import ConcurrentEdit, RegistryError
+from ansinh.registry.models import Household, Member
+from ansinh.web.conflicts import conflict_context
+from ansinh.web.display import action_label, describe_changes
+from ansinh.web.forms import EventDateForm, HouseholdForm, HouseholdSearchForm, MemberForm
+from ansinh.web.views.common import (
+    attach_registry_error,
+    forms_with_errors,
+    is_htmx,
+    paginate,
+    shows_full_ids,
+)
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    require(request.user, "household", "view")
+    wards = scoped_wards(request.user)
+    form = HouseholdSearchForm(request.GET or None, wards=wards)
+    households = Household.objects.none()
+    searched = bool(request.GET)
+    if not form.is_bound:
+        households = queries.search_households(request.user)
+    elif form.is_valid():
+        households = queries.search_households(
+            request.user, q=form.cleaned_data["q"], ward_code=form.cleaned_data["ward"] or None
+        )
+    # One extra query for the 25 heads on the page (not one per row).
+    households = households.prefetch_related(
+        Prefetch("members", queryset=Member.objects.active().filter(relation="head"), to_attr="heads")
+    )
+    page, page_range = paginate(request, households)
+    rows = [{"household": h, "head": next(iter(h.heads), None)} for h in page.object_list]
+    context = {
+        "form": form,
+        "page_obj": page,
+        "page_range": page_range,
+        "rows": rows,
+        "searched": searched,
+        "hx_target": "#results",
+        "can_create": can(request.user, "household", "create"),
+        "forms_with_errors": forms_with_errors(form),
+    }
+    template = "web/households/_results.html" if is_htmx(request) else "web/households/search.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = queries.get_household_for(request.user, pk)
+    show_ids = shows_full_ids(request.user)
+    members = list(household.members.order_by("date_of_birth", "pk"))
+    timeline = []
+    for item in queries.household_timeline(household):
+        if item["kind"] == "change":
+            audit = item["audit"]
+            item = {**item, "action": action_label(audit.action),
+                    "changes": describe_changes(audit.object_type, audit.changes, show_ids=show_ids)}
+        timeline.append(item)
+    names = {m.pk: m.full_name for m in members}
+    context = {
+        "household": household,
+        "current_members": [m for m in members if m.status == "active"],
+        "former_members": [m for m in members if m.status != "active"],
+        "member_names": names,
+        "timeline": timeline,
+        "today": timezone.localdate(),
+        "show_ids": show_ids,
+        "can_change": can(request.user, "household", "change") and household.status == "active",
+        "can_change_members": can(request.user, "member", "change") and household.status == "active",
+        "can_add_member": can(request.user, "member", "create") and household.status == "active",
+    }
+    return render(request, "web/households/detail.html", context)
+
+
+def _household_data(form: HouseholdForm) -> dict[str, Any]:
+    data = form.data_for_action()
+    if "ward" in data:
+        data["ward_id"] = data.pop("ward").code
+    return data
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "household", "create")
+    require(request.user, "member", "create")
+    wards = scoped_wards(request.user)
+    if request.method == "POST":
+        household_form = HouseholdForm(request.POST, wards=wards)
+        head_form = MemberForm(request.POST, prefix="head", head=True)
+        date_form = EventDateForm(request.POST, prefix="reg", label=_("Date of registration"))
+        if household_form.is_valid() and head_form.is_valid() and date_form.is_valid():
+            try:
+                household = actions.do_register_household(
+                    actor=request.user,
+                    household=_household_data(household_form),
+                    members=[head_form.data_for_action()],
+                    on=date_form.cleaned_data["on"],
+                )
+            except RegistryError as error:
+                attach_registry_error(error, household_form, head_form, date_form)
+            else:
+                messages.success(request, _("Household %(code)s was registered.") % {"code": household.code})
+                for warning in head_form.warnings:
+                    messages.warning(request, warning)
+                return redirect("household-detail", pk=household.pk)
+    else:
+        household_form = HouseholdForm(wards=wards, initial={"ward": wards.first() if wards.count() == 1 else None})
+        head_form = MemberForm(prefix="head", head=True)
+        date_form = EventDateForm(prefix="reg", label=_("Date of registration"))
+    context = {
+        "household_form": household_form,
+        "head_form": head_form,
+        "date_form": date_form,
+        "forms_with_errors": forms_with_errors(household_form, head_form, date_form),
+    }
+    return render(request, "web/households/create.html", context, status=400 if context["forms_with_errors"] else 200)
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = queries.get_household_for(request.user, pk, "change")
+    require(request.user, "household", "change")
+    wards = scoped_wards(request.user)
+    conflict: dict[str, Any] | None = None
+    status = 200
+    if request.method == "POST":
+        form = HouseholdForm(request.POST, instance=copy.copy(household), wards=wards)
+        if form.is_valid():
+            expected = form.cleaned_data.get("version") or household.version
+            changes = form.changes_for_action()
+            if "ward" in changes:
+                changes["ward_id"] = changes.pop("ward").code
+            try:
+                actions.do_update_household(
+                    actor=request.user, household=household, changes=changes, expected_version=expected
+                )
+            except ConcurrentEdit as error:
+                conflict = conflict_context(
+                    error, form, HouseholdForm, "household", form_kwargs={"wards": wards}, user=request.user
+                )
+                form = conflict["form"]
+                status = 409
+            except RegistryError as error:
+                attach_registry_error(error, form)
+            else:
+                messages.success(request, _("The changes to household %(code)s were saved.") % {"code": household.code})
+                return redirect("household-detail", pk=household.pk)
+        if status == 200 and form.errors:
+            status = 400
+    else:
+        form = HouseholdForm(instance=copy.copy(household), wards=wards)
+    context = {
+        "household": household,
+        "form": form,
+        "conflict": conflict,
+        "forms_with_errors": forms_with_errors(form),
+    }
+    return render(request, "web/households/edit.html", context, status=status)
