@@ -46,7 +46,9 @@ FORMER_WARD_PREFIX = {"Phường": "ward", "Xã": "commune", "Thị trấn": "to
 
 
 def nfc(s: str) -> str:
-    return unicodedata.normalize("NFC", s).strip()
+    """NFC, trimmed, first letter upper-case (the NSO list has one "xã Bắc Sơn")."""
+    s = unicodedata.normalize("NFC", s).strip()
+    return s[:1].upper() + s[1:]
 
 
 def key(s: str) -> str:

@@ -7,7 +7,8 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 # Letters that Unicode does not decompose into a base letter plus a combining mark.
-_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ł": "l", "ø": "o"})
+# Typographic apostrophes become ASCII ones ("Ea H’Leo" and "Ea H'Leo" are the same commune).
+_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ł": "l", "ø": "o", "\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
 def fold(s: str | None) -> str:
@@ -26,6 +27,8 @@ def fold(s: str | None) -> str:
     True
     >>> fold("Thủ\tĐức\n")
     'thu duc'
+    >>> fold("Xã Ea H\u2019Leo") == fold("xa ea h'leo")
+    True
     >>> fold(None)
     ''
     """
