@@ -47,7 +47,7 @@ def compare(ours: AFResult, records: list[dict[str, Any]], k: int, loa: str, sub
     for rec in records:
         if rec["k"] != k or rec["loa"] != loa or rec.get("subg") != subgroup:
             continue
-        measure, indicator, b = rec["measure"], rec.get("indicator"), rec["b"]
+        measure, indicator, b = rec["measure"], str(rec.get("indicator")), rec["b"]
         expected: float
         if measure in ("H", "A", "M0"):
             expected = getattr(ours, measure)
