@@ -6,16 +6,16 @@ from ansinh.accounts.models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     list_display = ("username", "first_name", "last_name", "role", "province", "is_active", "is_demo")
     list_filter = ("role", "is_active", "is_demo", "province")
     filter_horizontal = ("wards", "groups", "user_permissions")
     autocomplete_fields = ("province",)
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Role and area scope"), {"fields": ("role", "province", "wards")}),
     )
     add_fieldsets = (
-        *BaseUserAdmin.add_fieldsets,
+        *(BaseUserAdmin.add_fieldsets or ()),
         (_("Role and area scope"), {"fields": ("role", "province", "wards")}),
     )

@@ -4,7 +4,7 @@ from ansinh.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """The trail is append-only: it can be searched, never edited."""
 
     list_display = ("at", "actor_name", "action", "object_type", "object_id", "ward_code", "source")

@@ -11,7 +11,11 @@ import sys
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+
+# Lets generic Django classes (ModelAdmin[Model], QuerySet[Model]) be subscripted at run time.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # production | demo | test | local (the CLI outside a deployment). Under pytest the default is test.
@@ -90,6 +94,7 @@ INSTALLED_APPS = [
     "ansinh.audit",
     "ansinh.geo",
     "ansinh.registry",
+    "ansinh.review",
     "ansinh.web",
     "ansinh.cli",
 ]

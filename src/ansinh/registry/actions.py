@@ -89,7 +89,10 @@ def _check_member(values: Mapping[str, Any], *, member_id: int | None, today: da
         errors, warnings = idnumber.check(id_number, values.get("sex"), dob)
         if errors:
             raise InvalidIdNumber(" ".join(errors), field="id_number")
-        other = Member.objects.filter(id_number=id_number).exclude(pk=member_id).select_related("household").first()
+        others = Member.objects.filter(id_number=id_number).select_related("household")
+        if member_id is not None:
+            others = others.exclude(pk=member_id)
+        other = others.first()
         if other is not None:
             raise DuplicateIdNumber(id_number, other.household.code)
     legacy = values.get("legacy_id_number")
