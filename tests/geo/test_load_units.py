@@ -103,3 +103,23 @@ def test_it_lists_current_units_on_a_date(db: Any) -> None:
     assert Ward.objects.current(datetime.date(2025, 6, 30)).count() == 0
     assert FormerWard.objects.current(datetime.date(2025, 6, 30)).count() == FormerWard.objects.count()
     assert FormerWard.objects.current(datetime.date(2025, 7, 1)).count() == 0
+
+
+def test_it_marks_a_ward_overridden_when_an_administrator_changes_urban_rural(db: Any, rf: Any) -> None:
+    from django.contrib.admin.sites import site
+    from django.contrib.auth import get_user_model
+
+    load_units(province="79")
+    request = rf.post("/admin/geo/ward/26743/change/")
+    request.user = get_user_model().objects.create_superuser(username="root", password="pw-for-tests")
+    ward_admin = site._registry[Ward]
+    ward = Ward.objects.get(code="26743")
+    form = ward_admin.get_form(request, ward, change=True)(
+        data={"area_type": "rural", "area_type_overridden": ""}, instance=ward
+    )
+    assert form.is_valid(), form.errors
+    ward_admin.save_model(request, form.save(commit=False), form, change=True)
+    ward.refresh_from_db()
+    assert (ward.area_type, ward.area_type_overridden) == ("rural", True)
+    load_units(province="79")
+    assert Ward.objects.get(code="26743").area_type == "rural"

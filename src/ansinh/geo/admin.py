@@ -52,7 +52,7 @@ class WardAdmin(ModelAdmin):
     search_fields = ["code", "name", "name_folded"]
     list_select_related = ["province"]
     fields = ["code", "name", "kind", "province", "area_type", "area_type_overridden", "valid_from", "valid_to"]
-    readonly_fields = ["code", "name", "kind", "province", "area_type_overridden", "valid_from", "valid_to"]
+    readonly_fields = ["code", "name", "kind", "province", "valid_from", "valid_to"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -61,8 +61,8 @@ class WardAdmin(ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Ward, form: Any, change: bool) -> None:
-        # The urban/rural attribute is the only editable field; once an administrator changes it,
-        # load-units must keep it (the poverty line depends on it).
+        # Once an administrator changes urban/rural, load-units must keep it (the poverty line depends
+        # on it). Unticking "set by an administrator" hands the ward back to the default on the next load.
         if "area_type" in form.changed_data:
             obj.area_type_overridden = True
         super().save_model(request, obj, form, change)
