@@ -69,6 +69,10 @@ class PageParser(HTMLParser):
         if self._in_script and data.strip():
             self.inline_scripts.append(data)
 
+    def selected(self, value: str) -> bool:
+        """Whether an ``<option value=...>`` is selected."""
+        return any(t == "option" and a.get("value") == value and "selected" in a for t, a in self.elements)
+
     def find(self, tag: str, **attrs: str) -> list[dict[str, str | None]]:
         return [a for t, a in self.elements if t == tag and all(a.get(k) == v for k, v in attrs.items())]
 

@@ -121,8 +121,9 @@ def test_it_shows_the_other_users_changes_instead_of_overwriting_them(
     page = parse(response)
     # The form keeps this user's changes, takes the colleague's value elsewhere, and the new version.
     assert page.find("input", name="address", value="99 Đồng Khởi")
-    assert page.find("option", value="semi_septic", selected="")
-    assert page.find("option", value="drilled_well", selected="")
+    assert page.selected("semi_septic")
+    assert page.selected("drilled_well")
+    assert not page.selected("piped")
     assert page.find("input", name="version", value=str(hh.version))
     # Saving again now keeps both intents.
     data.update(version=str(hh.version), toilet_type="semi_septic")
