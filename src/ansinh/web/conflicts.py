@@ -36,8 +36,8 @@ def _form_name(name: str, form: forms.BaseForm) -> str | None:
 
 def conflict_context(
     error: Any,
-    form: forms.ModelForm,
-    form_class: type[forms.ModelForm],
+    form: forms.ModelForm,  # type: ignore[type-arg]
+    form_class: type[forms.ModelForm],  # type: ignore[type-arg]
     object_type: str,
     *,
     user: Any,

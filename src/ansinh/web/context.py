@@ -41,12 +41,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append({"url": reverse("admin:index"), "label": _("Administration"), "prefix": "/admin/"})
     path = request.path
     current = None
+    best = -1
     for item in items:  # the longest matching prefix is the current page
-        prefix = item["prefix"]
-        if (prefix and path.startswith(prefix) and (current is None or len(prefix) > len(current["prefix"]))) or (
-            prefix is None and path == item["url"]
-        ):
-            current = item
+        prefix = str(item["prefix"] or item["url"])
+        matches = path.startswith(prefix) if item["prefix"] else path == prefix
+        if matches and len(prefix) > best:
+            current, best = item, len(prefix)
     nav_items = [{**item, "current": item is current} for item in items]
     return {
         "nav_items": nav_items,

@@ -72,7 +72,7 @@ def display_value(model: type[models.Model], name: str, value: Any, *, show_ids:
     return str(value)
 
 
-def describe_changes(object_type: str, changes: dict[str, Any], *, show_ids: bool = True) -> list[dict[str, str]]:
+def describe_changes(object_type: str, changes: dict[str, Any], *, show_ids: bool = True) -> list[dict[str, Any]]:
     """``{field: [old, new]}`` of an audit event as rows of label, old and new text."""
     model = OBJECT_MODELS.get(object_type, Household)
     rows = []

@@ -73,10 +73,10 @@ class HouseholdSearchForm(forms.Form):
 
     def __init__(self, *args: Any, wards: QuerySet[Ward], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ward"].choices = [("", _("All wards in your area"))] + [
-            (w.code, w.name) for w in wards
-        ]
-        self.fields["ward"].error_messages["invalid_choice"] = _("Choose a ward or commune from the list.")
+        ward_field = self.fields["ward"]
+        assert isinstance(ward_field, forms.ChoiceField)
+        ward_field.choices = [("", _("All wards in your area")), *((w.code, w.name) for w in wards)]
+        ward_field.error_messages["invalid_choice"] = _("Choose a ward or commune from the list.")
 
 
 HOUSEHOLD_FORM_FIELDS = [
@@ -92,7 +92,7 @@ MEMBER_FORM_FIELDS = [
 ]
 
 
-class RegistryModelForm(forms.ModelForm):
+class RegistryModelForm(forms.ModelForm):  # type: ignore[type-arg]
     """A model form that validates input only; uniqueness and history are the actions' business."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
@@ -289,8 +289,10 @@ class ChangeHeadForm(EventDateForm):
         field.empty_label = _("Choose a member")
         field.error_messages["required"] = _("Choose the new head of household.")
         relation = Member._meta.get_field("relation")
-        self.fields["old_head_relation"].choices = [c for c in relation.choices or [] if c[0] != "head"]
-        self.fields["old_head_relation"].initial = "spouse"
+        old_relation = self.fields["old_head_relation"]
+        assert isinstance(old_relation, forms.ChoiceField)
+        old_relation.choices = [c for c in relation.choices or [] if c[0] != "head"]
+        old_relation.initial = "spouse"
 
 
 class AuditSearchForm(forms.Form):
@@ -315,7 +317,9 @@ class AuditSearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = self.ACTIONS
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = self.ACTIONS
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -46,7 +46,8 @@ def vn_number(value: Any, decimals: int = 0) -> str:
         return str(value)
     thousands, decimal = _separators()
     text = f"{number:,.{int(decimals)}f}" if decimals else f"{number:,}"
-    return text.translate(str.maketrans({",": thousands, ".": decimal}))
+    table: dict[str, str | int | None] = {",": thousands, ".": decimal}
+    return text.translate(str.maketrans(table))
 
 
 @register.filter
@@ -64,7 +65,7 @@ def vn_date(value: datetime.date | datetime.datetime | str | None) -> str:
         try:
             value = datetime.date.fromisoformat(value[:10])
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.strftime("%d/%m/%Y")
@@ -79,7 +80,7 @@ def vn_datetime(value: datetime.datetime | str | None) -> str:
         try:
             value = datetime.datetime.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.strftime("%d/%m/%Y %H:%M")
@@ -115,14 +116,14 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
 @register.simple_tag
 def render_widget(field: BoundField) -> SafeString:
     """Render a widget with ``aria-describedby`` pointing at its hint and error, and the error style."""
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     described = []
     if field.help_text:
         described.append(f"{field.auto_id}_helptext")
     if field.errors:
         described.append(f"{field.auto_id}_error")
         attrs["aria-invalid"] = "true"
-        existing = field.field.widget.attrs.get("class", "")
+        existing = str(field.field.widget.attrs.get("class", ""))
         attrs["class"] = (existing + " input--error").strip()
     if described:
         attrs["aria-describedby"] = " ".join(described)

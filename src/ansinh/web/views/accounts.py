@@ -72,12 +72,13 @@ logout = LogoutView.as_view()
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     wards = list(scoped_wards(user)[:51])
+    may_view = can(user, "household", "view")
     context = {
-        "can_search": can(user, "household", "view"),
+        "can_search": may_view,
         "can_create": can(user, "household", "create"),
         "can_audit": can(user, "audit", "view"),
         "can_admin": user.is_staff,
-        "household_count": scoped_households(user).active().count() if can(user, "household", "view") else 0,
+        "household_count": scoped_households(user).filter(status="active").count() if may_view else 0,
         "wards": wards[:50],
         "more_wards": len(wards) > 50,
         "ward_count": scoped_wards(user).count() if len(wards) > 50 else len(wards),

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,7 +36,7 @@ def search(request: HttpRequest) -> HttpResponse:
     require(request.user, "household", "view")
     wards = scoped_wards(request.user)
     form = HouseholdSearchForm(request.GET or None, wards=wards)
-    households = Household.objects.none()
+    households: QuerySet[Household] = Household.objects.none()
     searched = bool(request.GET)
     if not form.is_bound:
         households = queries.search_households(request.user)
