@@ -6,7 +6,9 @@ measures live in ``ansinh.engine.af``.
 """
 
 from ansinh.engine.assess import CLASSES, Plan, assess, build_plan, run_portable
+from ansinh.engine.explain import explain
 from ansinh.engine.frames import FrameError, read_frame, validate_frames
+from ansinh.engine.simulate import simulate, summarise_by_ward
 
 __all__ = [
     "CLASSES",
@@ -14,7 +16,10 @@ __all__ = [
     "Plan",
     "assess",
     "build_plan",
+    "explain",
     "read_frame",
     "run_portable",
+    "simulate",
+    "summarise_by_ward",
     "validate_frames",
 ]
