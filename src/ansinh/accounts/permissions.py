@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 
 from ansinh.accounts.models import Role
 
-RESOURCES = ("household", "member", "duplicate", "audit", "units", "user")
-ACTIONS = ("view", "create", "change", "export", "resolve")
+RESOURCES = ("household", "member", "duplicate", "audit", "units", "user", "review")
+ACTIONS = ("view", "create", "change", "export", "resolve", "prepare", "approve", "configure")
 
 
 @cache

@@ -1,0 +1,911 @@
+"""Every step of the poverty review: one ``do_<verb>_<noun>`` per step, keyword-only, an acting user,
+one transaction, an audit event. Views, imports, the API and the CLI call these and nothing else.
+
+Who may act: preparing steps need ``review.prepare`` and the round's ward in the user's scope; the
+approval needs ``review.approve``, a role the procedure rules name, and the ward in scope. An approved
+round is locked: every action refuses it (``RoundLocked``) and the database refuses too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ansinh.accounts.permissions import can
+from ansinh.accounts.scope import in_scope
+from ansinh.audit.actions import jsonable, record
+from ansinh.engine import assess
+from ansinh.geo.calendar import calendar_for
+from ansinh.geo.models import Ward
+from ansinh.registry.actions import do_update_household, do_update_member
+from ansinh.registry.models import Household, Member
+from ansinh.registry.queries import registry_frames
+from ansinh.review import rules
+from ansinh.review.errors import (
+    IllegalTransition,
+    InvalidSurvey,
+    NotAllowed,
+    ReviewError,
+    RoundLocked,
+    StaleVersion,
+)
+from ansinh.review.models import (
+    ASSESS_OPEN,
+    HOUSEHOLD_TRANSITIONS,
+    LIST_OPEN,
+    LISTED_CLASSES,
+    ROUND_TRANSITIONS,
+    SURVEY_OPEN,
+    Assessment,
+    Certificate,
+    Complaint,
+    ComplaintStatus,
+    Decision,
+    DecisionKind,
+    HouseholdSource,
+    HouseholdStage,
+    Meeting,
+    MeetingVote,
+    Posting,
+    PovertyStatus,
+    ReviewRequest,
+    Round,
+    RoundEvent,
+    RoundHousehold,
+    RoundKind,
+    RoundStatus,
+    ScoringMethod,
+    StatusEnd,
+    SurveyResponse,
+    SurveyStatus,
+)
+from ansinh.review.survey import load_form
+from ansinh.standards import load_standard, standards_for
+
+Progress = Callable[[int, int, str], None]
+
+
+# --- guards --------------------------------------------------------------------------------------------
+
+
+def _require(actor: Any, ward_code: str, action: str) -> None:
+    if not can(actor, "review", action) or not in_scope(actor, ward_code):
+        raise NotAllowed(_("You may not %(action)s reviews of this ward.") % {"action": action})
+
+
+def _open(round: Round, allowed: Iterable[str] | None = None) -> Round:
+    """The round, locked for the transaction; refused when approved or not in one of ``allowed``."""
+    current = Round.objects.select_for_update().get(pk=round.pk)
+    if current.status == RoundStatus.APPROVED:
+        raise RoundLocked
+    if allowed is not None and current.status not in tuple(allowed):
+        raise ReviewError(
+            _("This step is not possible while the round is %(status)s.") % {"status": current.get_status_display()}
+        )
+    return current
+
+
+def _audit(actor: Any, action: str, round: Round, obj: Any, changes: Mapping[str, Any] | None = None,
+           household_id: int | None = None, note: str = "") -> None:
+    record(actor=actor, action=f"review.{action}", object_type=type(obj).__name__.lower(), object_id=obj.pk,
+           changes=changes or {}, household_id=household_id, ward_code=round.ward_id, note=note)
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _move(actor: Any, round: Round, to_status: str, note: str = "") -> Round:
+    """Move ``round`` (already locked) to ``to_status`` along the lifecycle map, with its event row."""
+    if to_status not in ROUND_TRANSITIONS[round.status]:
+        raise IllegalTransition(_("A round"), round.status, to_status)
+    before = round.status
+    Round.objects.filter(pk=round.pk).update(status=to_status)
+    round.status = to_status
+    RoundEvent.objects.create(round=round, from_status=before, to_status=to_status, at=timezone.now(),
+                              actor=_user(actor), note=note)
+    _audit(actor, "round.move", round, round, {"status": [before, to_status]}, note=note)
+    return round
+
+
+def _move_households(actor: Any, round: Round, entries: Iterable[RoundHousehold], to_stage: str,
+                     note: str = "") -> None:
+    """Move several households of ``round`` to ``to_stage`` (set-based), each move an event row."""
+    entries = list(entries)
+    for rh in entries:
+        if to_stage not in HOUSEHOLD_TRANSITIONS[rh.stage]:
+            raise IllegalTransition(_("A household of the round"), rh.stage, to_stage)
+    if not entries:
+        return
+    now = timezone.now()
+    RoundEvent.objects.bulk_create([
+        RoundEvent(round=round, round_household=rh, from_status=rh.stage, to_status=to_stage, at=now,
+                   actor=_user(actor), note=note)
+        for rh in entries
+    ], batch_size=5000)
+    ids = [rh.pk for rh in entries]
+    for chunk in range(0, len(ids), 5000):
+        RoundHousehold.objects.filter(pk__in=ids[chunk:chunk + 5000]).update(stage=to_stage)
+    for rh in entries:
+        rh.stage = to_stage
+
+
+# --- rounds --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_round(
+    *, actor: Any, ward: Ward, kind: str, year: int, standards: list[str] | None = None,
+    period_start: dt.date | None = None, period_end: dt.date | None = None, assessed_on: dt.date | None = None,
+    corrects: Round | None = None, note: str = "",
+) -> Round:
+    """Open a round for ``ward``. Periodic rounds default to the legal window of ``year``; the standards
+    default to those in force for the ward's province on the reference date."""
+    _require(actor, ward.code, "prepare")
+    if kind not in RoundKind.values:
+        raise ReviewError(_("Unknown kind of review."), field="kind")
+    if kind == RoundKind.PERIODIC:
+        start, end = rules.periodic_window(year)
+    else:
+        start = period_start or dt.date(year, 1, 1)
+        end = rules.regular_decision_due(start)
+    period_start, period_end = period_start or start, period_end or end
+    if period_end < period_start:
+        raise ReviewError(_("The review cannot end before it starts."), field="period_end")
+    assessed_on = assessed_on or period_start
+    ids = standards or [s.id for s in standards_for(assessed_on, ward.province_id)]
+    for sid in ids:
+        std = load_standard(sid)
+        if not std.applies_on(assessed_on):
+            raise ReviewError(_("Standard %(s)s is not in force on %(d)s.") % {"s": sid, "d": assessed_on},
+                              field="standards")
+    if corrects is not None and corrects.status != RoundStatus.APPROVED:
+        raise ReviewError(_("Only an approved round can be corrected."), field="corrects")
+    round = Round.objects.create(
+        ward=ward, kind=kind, year=year, period_start=period_start, period_end=period_end, assessed_on=assessed_on,
+        standards=list(ids), corrects=corrects, note=note, created_by=_user(actor),
+        due_on=rules.regular_decision_due(period_start) if kind == RoundKind.REGULAR else None,
+    )
+    RoundEvent.objects.create(round=round, to_status=round.status, at=timezone.now(), actor=_user(actor))
+    _audit(actor, "round.create", round, round, {
+        "ward": [None, ward.code], "kind": [None, kind], "year": [None, year], "standards": [None, list(ids)],
+        "corrects": [None, corrects.pk if corrects else None],
+    })
+    return round
+
+
+@transaction.atomic
+def do_move_round(*, actor: Any, round: Round, to_status: str, note: str = "") -> Round:
+    """Move a round one step along its lifecycle (the step actions below do this themselves).
+    Approval only through ``do_approve_round``."""
+    _require(actor, round.ward_id, "prepare")
+    current = _open(round)
+    if to_status == RoundStatus.APPROVED:
+        raise IllegalTransition(_("A round"), current.status, to_status)
+    return _move(actor, current, to_status, note)
+
+
+# --- the household list ---------------------------------------------------------------------------------
+
+
+def _previous_classes(household_ids: list[int], standards: list[str], on: dt.date) -> pl.DataFrame:
+    """household_id, standard_id, previous_class: the open official status on ``on`` (set-based)."""
+    rows = list(
+        PovertyStatus.objects.on(on).filter(standard_id__in=standards)
+        .filter(household_id__in=household_ids if len(household_ids) < 900 else Q())
+        .values_list("household_id", "standard_id", "klass")
+    )
+    frame = pl.DataFrame(rows, schema={"household_id": pl.Int64, "standard_id": pl.String,
+                                       "previous_class": pl.String}, orient="row")
+    if len(household_ids) >= 900:
+        frame = frame.filter(pl.col("household_id").is_in(household_ids))
+    return frame
+
+
+def _add_entries(actor: Any, round: Round, frame: pl.DataFrame, source: str, on: dt.date, reason: str) -> int:
+    """Bulk-add the households of ``frame`` (column household_id) not yet on the round's list."""
+    existing = set(RoundHousehold.objects.filter(round=round).values_list("household_id", flat=True))
+    ids = [int(h) for h in frame["household_id"].unique().sort().to_list() if int(h) not in existing]
+    if not ids:
+        return 0
+    prev = _previous_classes(ids, list(round.standards), round.period_start)
+    by_household: dict[int, dict[str, str]] = {}
+    for hid, sid, klass in prev.iter_rows():
+        by_household.setdefault(hid, {})[sid] = klass
+    first = round.standards[0]
+    now = timezone.now()
+    RoundHousehold.objects.bulk_create([
+        RoundHousehold(
+            round=round, household_id=h, source=source, requested_on=on, reason=reason,
+            previous_classes=by_household.get(h, {}), previous_class=by_household.get(h, {}).get(first, ""),
+            added_by=_user(actor), added_at=now,
+        )
+        for h in ids
+    ], batch_size=5000)
+    return len(ids)
+
+
+def screening_candidates(round: Round) -> pl.DataFrame:
+    """Registry households of the round's ward the engine finds at or below the income line under any of
+    the round's standards (household_id, standard_id, class)."""
+    households, members = registry_frames([round.ward_id])
+    if households.is_empty():
+        return pl.DataFrame(schema={"household_id": pl.Int64, "standard_id": pl.String, "class": pl.String})
+    parts = [
+        assess(households, members, sid, round.assessed_on)
+        .filter((pl.col("at_or_below_line") == 1) | pl.col("class").is_in(LISTED_CLASSES))
+        .select("household_id", "standard_id", "class")
+        for sid in round.standards
+    ]
+    return pl.concat(parts)
+
+
+@transaction.atomic
+def do_build_household_list(
+    *, actor: Any, round: Round, current_list: bool = True, requests: bool = True, screening: bool = True,
+) -> dict[str, int]:
+    """Fill the round's list: households on the current poor / near-poor list of the ward, pending requests
+    (form 01 for a periodic round, form 04 for a regular one) and the registry screening. Set-based.
+    Returns how many households each source added."""
+    _require(actor, round.ward_id, "prepare")
+    current = _open(round, LIST_OPEN)
+    added: dict[str, int] = {}
+    on = current.period_start
+    if current_list:
+        ids = PovertyStatus.objects.on(on).filter(ward_id=current.ward_id, standard_id__in=current.standards)
+        frame = pl.DataFrame({"household_id": list(ids.values_list("household_id", flat=True))},
+                             schema={"household_id": pl.Int64})
+        added["current_list"] = _add_entries(actor, current, frame, HouseholdSource.CURRENT_LIST, on,
+                                             _("On the list managed by the ward"))
+    if requests:
+        form = HouseholdSource.FORM_01 if current.kind == RoundKind.PERIODIC else HouseholdSource.FORM_04
+        pending = list(ReviewRequest.objects.filter(
+            household__ward_id=current.ward_id, form=form, round_household__isnull=True,
+            received_on__lte=current.period_end,
+        ))
+        added["requests"] = 0
+        for req in pending:
+            rh = RoundHousehold.objects.filter(round=current, household_id=req.household_id).first()
+            if rh is None:
+                rh = _new_entry(actor, current, req.household_id, req.form, req.received_on, req.channel, req.reason)
+                added["requests"] += 1
+            ReviewRequest.objects.filter(pk=req.pk).update(round_household=rh)
+    if screening:
+        added["screening"] = _add_entries(actor, current, screening_candidates(current), HouseholdSource.SCREENING,
+                                          on, _("The registry screening finds income at or below the line"))
+    if current.status == RoundStatus.DRAFT:
+        _move(actor, current, RoundStatus.LISTING)
+    _audit(actor, "round.build_list", current, current, {"added": [None, added]})
+    return added
+
+
+def _new_entry(actor: Any, round: Round, household_id: int, source: str, on: dt.date, channel: str,
+               reason: str) -> RoundHousehold:
+    prev = {sid: k for _h, sid, k in _previous_classes([household_id], list(round.standards), round.period_start)
+            .iter_rows()}
+    return RoundHousehold.objects.create(
+        round=round, household_id=household_id, source=source, requested_on=on, channel=channel, reason=reason,
+        previous_classes=prev, previous_class=prev.get(round.standards[0], ""), added_by=_user(actor),
+        added_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def do_add_round_household(
+    *, actor: Any, round: Round, household: Household, source: str = HouseholdSource.OFFICER,
+    requested_on: dt.date, reason: str, channel: str = "",
+) -> RoundHousehold:
+    """Put one household on the round's list (or back on it after a removal), with the reason."""
+    _require(actor, round.ward_id, "prepare")
+    current = _open(round, LIST_OPEN)
+    if household.ward_id != current.ward_id:
+        raise ReviewError(_("The household does not live in this ward."), field="household")
+    if source not in HouseholdSource.values:
+        raise ReviewError(_("Unknown source."), field="source")
+    if not reason.strip() and source == HouseholdSource.OFFICER:
+        raise ReviewError(_("Give the reason for adding the household."), field="reason")
+    rh = RoundHousehold.objects.filter(round=current, household=household).first()
+    if rh is not None:
+        if rh.stage != HouseholdStage.REMOVED:
+            raise ReviewError(_("The household is already on the list."), field="household")
+        _move_households(actor, current, [rh], HouseholdStage.LISTED, reason)
+        RoundHousehold.objects.filter(pk=rh.pk).update(removed_reason="", reason=reason, source=source)
+        rh.refresh_from_db()
+    else:
+        rh = _new_entry(actor, current, household.pk, source, requested_on, channel, reason)
+    _audit(actor, "household.add", current, rh, {"source": [None, source], "reason": [None, reason]},
+           household_id=household.pk)
+    return rh
+
+
+@transaction.atomic
+def do_remove_round_household(*, actor: Any, round_household: RoundHousehold, reason: str) -> RoundHousehold:
+    """Take a household off the round's list, with the reason (kept; the household can be put back)."""
+    round = round_household.round
+    _require(actor, round.ward_id, "prepare")
+    current = _open(round, LIST_OPEN)
+    if not reason.strip():
+        raise ReviewError(_("Give the reason for removing the household."), field="reason")
+    rh = RoundHousehold.objects.select_for_update().get(pk=round_household.pk)
+    _move_households(actor, current, [rh], HouseholdStage.REMOVED, reason)
+    RoundHousehold.objects.filter(pk=rh.pk).update(removed_reason=reason)
+    rh.removed_reason = reason
+    _audit(actor, "household.remove", current, rh, {"reason": [None, reason]}, household_id=rh.household_id)
+    return rh
+
+
+@transaction.atomic
+def do_record_request(
+    *, actor: Any, household: Household, form: str, received_on: dt.date, channel: str = "", reason: str = "",
+) -> ReviewRequest:
+    """Record a household's request. Form 01 waits for the periodic round's list; form 04 starts (or joins)
+    the ward's regular review that begins on the next monthly start day, with its legal deadline."""
+    _require(actor, household.ward_id, "prepare")
+    kinds = rules.rule("request_forms", received_on)
+    if form not in kinds:
+        raise ReviewError(_("Unknown request form."), field="form")
+    req = ReviewRequest.objects.create(household=household, form=form, received_on=received_on, channel=channel,
+                                       reason=reason, recorded_by=_user(actor), recorded_at=timezone.now())
+    if kinds[form] == RoundKind.REGULAR:
+        start = rules.regular_review_start(received_on)
+        round = (Round.objects.select_for_update()
+                 .filter(ward_id=household.ward_id, kind=RoundKind.REGULAR, period_start=start, corrects__isnull=True)
+                 .exclude(status=RoundStatus.APPROVED).first())
+        if round is None:
+            round = do_create_round(actor=actor, ward=household.ward, kind=RoundKind.REGULAR, year=start.year,
+                                    period_start=start)
+        rh = RoundHousehold.objects.filter(round=round, household=household).first()
+        if rh is None:
+            if round.status not in LIST_OPEN:
+                raise ReviewError(_("This month's regular review is past listing; the request waits for the next."))
+            rh = _new_entry(actor, round, household.pk, form, received_on, channel, reason)
+            if round.status == RoundStatus.DRAFT:
+                _move(actor, Round.objects.select_for_update().get(pk=round.pk), RoundStatus.LISTING)
+        ReviewRequest.objects.filter(pk=req.pk).update(round_household=rh)
+        req.round_household = rh
+    record(actor=actor, action="review.request.record", object_type="reviewrequest", object_id=req.pk,
+           changes={"form": [None, form], "received_on": [None, received_on.isoformat()], "channel": [None, channel]},
+           household_id=household.pk, ward_code=household.ward_id)
+    return req
+
+
+# --- survey --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_save_survey(
+    *, actor: Any, round_household: RoundHousehold, form: str, answers: Mapping[str, Any],
+    surveyed_on: dt.date | None = None, expected_version: int | None = None, source: str = "web",
+) -> SurveyResponse:
+    """Save a draft of form A or B; fields are checked one by one (types, ranges, choices), required ones
+    only at submission. Raises ``InvalidSurvey`` with ``errors`` by field."""
+    round = round_household.round
+    _require(actor, round.ward_id, "prepare")
+    _open(round, SURVEY_OPEN)
+    definition = load_form(form)
+    clean, errors = definition.validate(answers, partial=True)
+    if errors:
+        raise InvalidSurvey(_("Some answers are not valid."), errors=errors)
+    survey = SurveyResponse.objects.select_for_update().filter(round_household=round_household, form=form).first()
+    now = timezone.now()
+    if survey is None:
+        survey = SurveyResponse.objects.create(
+            round_household=round_household, form=form, answers=clean, surveyed_on=surveyed_on,
+            surveyor=_user(actor), source=source, updated_at=now,
+        )
+    else:
+        if expected_version is not None and survey.version != expected_version:
+            raise StaleVersion(_("Someone else saved this survey after you opened it."))
+        SurveyResponse.objects.filter(pk=survey.pk).update(
+            answers=clean, surveyed_on=surveyed_on or survey.surveyed_on, surveyor=_user(actor), source=source,
+            status=SurveyStatus.DRAFT, version=survey.version + 1, updated_at=now,
+        )
+        survey.refresh_from_db()
+    _audit(actor, f"survey.save_{form.lower()}", round, survey, {"version": [None, survey.version]},
+           household_id=round_household.household_id)
+    return survey
+
+
+@transaction.atomic
+def do_submit_survey(*, actor: Any, survey: SurveyResponse, surveyed_on: dt.date | None = None) -> SurveyResponse:
+    """Submit a survey: every required field checked, then the answers written to the registry through
+    the registry actions (audited), and the household moved to ``surveyed``."""
+    rh = RoundHousehold.objects.select_related("round", "household").get(pk=survey.round_household_id)
+    round = rh.round
+    _require(actor, round.ward_id, "prepare")
+    current = _open(round, SURVEY_OPEN)
+    survey = SurveyResponse.objects.select_for_update().get(pk=survey.pk)
+    day = surveyed_on or survey.surveyed_on
+    if day is None:
+        raise InvalidSurvey(_("Give the survey date."), field="surveyed_on", errors={"surveyed_on": "is required"})
+    definition = load_form(survey.form)
+    clean, errors = definition.validate(survey.answers, partial=False)
+    member_ids = {str(pk) for pk in Member.objects.active().filter(household=rh.household)
+                  .values_list("pk", flat=True)}
+    if definition.section("members") is not None:
+        given = set((clean.get("members") or {}).keys())
+        for missing in sorted(member_ids - given):
+            errors[f"members.{missing}"] = "is missing"
+        for extra in sorted(given - member_ids):
+            errors[f"members.{extra}"] = "is not a member of this household"
+    if errors:
+        raise InvalidSurvey(_("Some answers are missing or not valid."), errors=errors)
+    household_changes, member_changes = definition.registry_changes(clean)
+    if household_changes:
+        hh = Household.objects.get(pk=rh.household_id)
+        do_update_household(actor=actor, household=hh, changes=household_changes, expected_version=hh.version)
+    for member in Member.objects.filter(pk__in=list(member_changes)).order_by("pk"):
+        do_update_member(actor=actor, member=member, changes=member_changes[member.pk],
+                         expected_version=member.version)
+    SurveyResponse.objects.filter(pk=survey.pk).update(
+        status=SurveyStatus.SUBMITTED, surveyed_on=day, submitted_at=timezone.now(), answers=clean,
+    )
+    survey.refresh_from_db()
+    rh.refresh_from_db()
+    if rh.stage != HouseholdStage.REMOVED:
+        _move_households(actor, current, [rh], HouseholdStage.SURVEYED, f"form {survey.form}")
+    if current.status == RoundStatus.LISTING:
+        _move(actor, current, RoundStatus.SURVEYING)
+    _audit(actor, f"survey.submit_{survey.form.lower()}", current, survey, {
+        "surveyed_on": [None, day.isoformat()], "household": [None, jsonable(household_changes)],
+        "members": [None, {str(k): {f: jsonable(v) for f, v in c.items()} for k, c in member_changes.items()}],
+    }, household_id=rh.household_id, note=f"survey of {day.isoformat()}")
+    return survey
+
+
+@transaction.atomic
+def do_load_scoring_method(
+    *, actor: Any, name: str, region: str, area_type: str, valid_from: dt.date, table: Mapping[str, Any],
+    cutoffs: Mapping[str, Any], reference: str, verified: bool = False, valid_to: dt.date | None = None,
+) -> ScoringMethod:
+    """Load a points table for form B (administrator). Nothing official ships with the code."""
+    if not can(actor, "review", "configure"):
+        raise NotAllowed(_("Only an administrator loads scoring methods."))
+    for fieldname, points in table.items():
+        if not isinstance(points, Mapping) or not all(isinstance(v, int | float) for v in points.values()):
+            raise ReviewError(_("Points for %(f)s must map answers to numbers.") % {"f": fieldname}, field="table")
+    if not set(cutoffs) <= {"poor", "near_poor"}:
+        raise ReviewError(_("Cut-offs are given for poor and near_poor only."), field="cutoffs")
+    method = ScoringMethod.objects.create(
+        name=name, region=region, area_type=area_type, valid_from=valid_from, valid_to=valid_to, table=dict(table),
+        cutoffs=dict(cutoffs), reference=reference, verified=verified, loaded_by=_user(actor), loaded_at=timezone.now(),
+    )
+    record(actor=actor, action="review.scoring.load", object_type="scoringmethod", object_id=method.pk,
+           changes={"name": [None, name], "verified": [None, verified]})
+    return method
+
+
+# --- assessment ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class AssessmentSummary:
+    """What a bulk assessment did: households assessed per standard, class counts, changes, timings."""
+
+    round_id: int
+    households: int = 0
+    missing: list[int] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    changed: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+ASSESSMENT_COLUMNS = (
+    "round_id", "round_household_id", "household_id", "standard_id", "parameter_version", "class",
+    "deprivation_count", "income_per_person", "income_line", "members", "indicators", "explanation",
+    "income_basis", "previous_class", "changed", "final", "assessed_at",
+)
+
+
+def _explained(result: pl.DataFrame, standard_id: str) -> pl.DataFrame:
+    """Add indicators (JSON) and a Vietnamese explanation column, with native expressions."""
+    std = load_standard(standard_id)
+    ind_cols = [c for c in result.columns if c.startswith("ind_")]
+    labels = {f"ind_{i.name}": i.label.get("vi", i.name) for i in std.indicators}
+    deprived = pl.concat_list([
+        pl.when(pl.col(c) == 1).then(pl.lit(labels.get(c, c[4:]))).otherwise(pl.lit(None, dtype=pl.String))
+        for c in ind_cols
+    ]).list.drop_nulls().list.join(", ") if ind_cols else pl.lit("")
+    klass_vi = pl.col("class").replace_strict(
+        {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo", "average_living": "hộ có mức sống trung bình",
+         "not_poor": "không thuộc diện"}, default="")
+    explanation = pl.format(
+        "{}: thu nhập bình quân {} đồng/người/tháng {} chuẩn {} đồng; thiếu hụt {} chỉ số{}. Kết quả: {}.",
+        pl.lit(standard_id),
+        pl.col("income_per_person").round(0).cast(pl.Int64),
+        pl.when(pl.col("at_or_below_line") == 1).then(pl.lit("≤")).otherwise(pl.lit(">")),
+        pl.col("income_line").round(0).cast(pl.Int64),
+        pl.col("deprivation_count"),
+        pl.when(pl.col("deprivation_count") > 0).then(pl.format(" ({})", deprived)).otherwise(pl.lit("")),
+        klass_vi,
+    )
+    indicators = (pl.struct([pl.col(c).alias(c[4:]) for c in ind_cols]).struct.json_encode()
+                  if ind_cols else pl.lit("{}"))
+    return result.with_columns(explanation.alias("explanation"), indicators.alias("indicators"))
+
+
+def _insert_assessments(frame: pl.DataFrame) -> None:
+    """Bulk insert: COPY on PostgreSQL, executemany elsewhere."""
+    table = Assessment._meta.db_table
+    cols = list(ASSESSMENT_COLUMNS)
+    frame = frame.select(cols)
+    if connection.vendor == "postgresql":
+        buf = io.BytesIO()
+        frame.with_columns(pl.col("changed", "final").cast(pl.String).str.slice(0, 1)).write_csv(
+            buf, include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.f%z", null_value="\\N"
+        )
+        buf.seek(0)
+        with connection.cursor() as cur, cur.cursor.copy(
+            f"COPY {table} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        ) as copy:
+            while chunk := buf.read(1 << 20):
+                copy.write(chunk)
+        return
+    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
+    with connection.cursor() as cur:
+        for start in range(0, frame.height, 20_000):
+            cur.executemany(sql, frame.slice(start, 20_000).rows())
+
+
+def assess_round(round_id: int, actor_id: int | None = None, *, household_ids: list[int] | None = None,
+                 progress: Progress | None = None) -> AssessmentSummary:
+    """Entry point a background task can call with plain ids; see ``do_assess_round``."""
+    from django.contrib.auth import get_user_model
+
+    actor = get_user_model().objects.get(pk=actor_id) if actor_id else None
+    return do_assess_round(actor=actor, round=Round.objects.get(pk=round_id), household_ids=household_ids,
+                           progress=progress)
+
+
+@transaction.atomic
+def do_assess_round(
+    *, actor: Any, round: Round, household_ids: list[int] | None = None, progress: Progress | None = None,
+) -> AssessmentSummary:
+    """Assess the round's households (or only ``household_ids``, e.g. after a re-survey) under each of its
+    standards, in bulk: one registry read, the engine per standard, one bulk insert. Results are
+    provisional; classes that differ from the previous decision are flagged ``changed``."""
+    import time
+
+    _require(actor, round.ward_id, "prepare")
+    current = _open(round, ASSESS_OPEN)
+    say = progress or (lambda done, total, message: None)
+    summary = AssessmentSummary(round_id=current.pk)
+    t0 = time.perf_counter()
+    entries = RoundHousehold.objects.filter(round=current).exclude(stage=HouseholdStage.REMOVED)
+    if household_ids is not None:
+        entries = entries.filter(household_id__in=household_ids)
+    listed = pl.DataFrame(
+        list(entries.values_list("pk", "household_id", "stage")),
+        schema={"round_household_id": pl.Int64, "household_id": pl.Int64, "stage": pl.String}, orient="row",
+    )
+    total = len(current.standards) + 2
+    say(0, total, _("Reading the registry"))
+    households, members = registry_frames([current.ward_id])
+    households = households.join(listed.select("household_id"), on="household_id", how="semi")
+    members = members.join(listed.select("household_id"), on="household_id", how="semi")
+    summary.households = households.height
+    summary.missing = sorted(set(listed["household_id"].to_list()) - set(households["household_id"].to_list()))
+    summary.seconds["read"] = time.perf_counter() - t0
+    now = timezone.now()
+    parts = []
+    prev = _previous_classes(listed["household_id"].to_list(), list(current.standards), current.period_start)
+    t1 = time.perf_counter()
+    for i, sid in enumerate(current.standards, start=1):
+        say(i, total, _("Assessing under %(s)s") % {"s": sid})
+        result = assess(households, members, sid, current.assessed_on)
+        result = _explained(result, sid).join(listed.select("household_id", "round_household_id"), on="household_id")
+        result = result.join(prev.filter(pl.col("standard_id") == sid).drop("standard_id"), on="household_id",
+                             how="left")
+        listed_now = pl.when(pl.col("class").is_in(LISTED_CLASSES)).then(pl.col("class")).otherwise(pl.lit(""))
+        result = result.with_columns(
+            pl.col("previous_class").fill_null(""),
+        ).with_columns(
+            (listed_now != pl.col("previous_class")).alias("changed"),
+            pl.lit(current.pk, dtype=pl.Int64).alias("round_id"),
+            pl.lit("surveyed_income").alias("income_basis"),
+            pl.lit(value=False).alias("final"),
+            pl.lit(now).alias("assessed_at"),
+        )
+        summary.counts[sid] = dict(result.group_by("class").len().iter_rows())
+        summary.changed[sid] = int(result["changed"].sum())
+        parts.append(result.select(ASSESSMENT_COLUMNS))
+    summary.seconds["engine"] = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    say(total - 1, total, _("Storing the results"))
+    old = Assessment.objects.filter(round=current)
+    if household_ids is not None:
+        old = old.filter(household_id__in=household_ids)
+    old.delete()
+    if parts:
+        _insert_assessments(pl.concat(parts))
+    movable = [RoundHousehold(pk=pk, stage=stage) for pk, hid, stage in listed.iter_rows()
+               if hid not in set(summary.missing) and HouseholdStage.ASSESSED in HOUSEHOLD_TRANSITIONS[stage]]
+    _move_households(actor, current, movable, HouseholdStage.ASSESSED)
+    if current.status == RoundStatus.SURVEYING:
+        _move(actor, current, RoundStatus.ASSESSED)
+    summary.seconds["store"] = time.perf_counter() - t2
+    _audit(actor, "round.assess", current, current, {
+        "households": [None, summary.households], "counts": [None, summary.counts],
+        "changed": [None, summary.changed], "missing": [None, summary.missing[:100]],
+        "only": [None, household_ids[:100] if household_ids else None],
+    })
+    say(total, total, _("Done"))
+    return summary
+
+
+# --- meeting, posting, complaints ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_record_meeting(
+    *, actor: Any, round: Round, held_on: dt.date, present_count: int,
+    votes: Mapping[int, tuple[int, int]], place: str = "", chaired_by: str = "",
+    participants: list[Any] | None = None, minutes: str = "",
+) -> Meeting:
+    """Record the village meeting and its agreement per household: ``votes`` maps a round-household id to
+    (present, agree). A household below the agreement threshold goes back to the survey; the others are
+    agreed. Once every assessed household is agreed the round moves on to the meeting step."""
+    _require(actor, round.ward_id, "prepare")
+    current = _open(round, (RoundStatus.ASSESSED, RoundStatus.MEETING))
+    if current.status == RoundStatus.ASSESSED:
+        _move(actor, current, RoundStatus.MEETING)
+    share = float(rules.rule("meeting_agreement_share", held_on))
+    entries = {rh.pk: rh for rh in RoundHousehold.objects.filter(round=current, pk__in=list(votes))}
+    unknown = set(votes) - set(entries)
+    if unknown:
+        raise ReviewError(_("Some households are not on this round's list."), field="votes")
+    meeting = Meeting.objects.create(
+        round=current, held_on=held_on, place=place, chaired_by=chaired_by, present_count=present_count,
+        participants=list(participants or []), minutes=minutes, recorded_by=_user(actor), recorded_at=timezone.now(),
+    )
+    rows, passed, failed = [], [], []
+    for pk, (present, agree) in votes.items():
+        if agree > present or present <= 0 or present > present_count:
+            raise ReviewError(_("Agreement must be between 0 and the number present."), field="votes")
+        ok = agree >= share * present
+        rows.append(MeetingVote(meeting=meeting, round_household_id=pk, present=present, agree=agree, passed=ok))
+        (passed if ok else failed).append(entries[pk])
+    MeetingVote.objects.bulk_create(rows, batch_size=5000)
+    _move_households(actor, current, passed, HouseholdStage.AGREED, f"meeting {meeting.pk}")
+    _move_households(actor, current, failed, HouseholdStage.RESURVEY, f"meeting {meeting.pk}: below the threshold")
+    _audit(actor, "meeting.record", current, meeting, {
+        "held_on": [None, held_on.isoformat()], "present": [None, present_count],
+        "passed": [None, len(passed)], "back_to_survey": [None, [rh.household_id for rh in failed]],
+    })
+    return meeting
+
+
+@transaction.atomic
+def do_open_posting(*, actor: Any, round: Round, start: dt.date, places: str = "") -> Posting:
+    """Post the provisional list from ``start`` for the legal number of working days. Refused while a
+    household still waits for re-survey or for the meeting's agreement."""
+    _require(actor, round.ward_id, "prepare")
+    current = _open(round, (RoundStatus.MEETING,))
+    waiting = RoundHousehold.objects.filter(round=current).exclude(
+        stage__in=(HouseholdStage.AGREED, HouseholdStage.REMOVED)
+    )
+    if waiting.exists():
+        raise ReviewError(
+            _("%(n)d households still wait for the survey or the meeting's agreement.") % {"n": waiting.count()}
+        )
+    days = int(rules.rule("posting_working_days", start))
+    cal = calendar_for(start, start + dt.timedelta(days=days * 3 + 30))
+    first = cal.add_working_days(start, 0)
+    end = cal.add_working_days(first, days - 1)
+    posting = Posting.objects.create(round=current, start=first, end=end, places=places, posted_by=_user(actor),
+                                     posted_at=timezone.now())
+    _move(actor, current, RoundStatus.POSTING)
+    _audit(actor, "posting.open", current, posting,
+           {"start": [None, first.isoformat()], "end": [None, end.isoformat()]})
+    return posting
+
+
+@transaction.atomic
+def do_record_complaint(
+    *, actor: Any, round: Round, received_on: dt.date, content: str, round_household: RoundHousehold | None = None,
+    complainant: str = "",
+) -> Complaint:
+    """Record a complaint about the posted list; its answer is due after the legal working days."""
+    _require(actor, round.ward_id, "prepare")
+    current = _open(round, (RoundStatus.POSTING,))
+    if round_household is not None and round_household.round_id != current.pk:
+        raise ReviewError(_("The household is not on this round's list."), field="round_household")
+    days = int(rules.rule("complaint_recheck_working_days", received_on))
+    cal = calendar_for(received_on, received_on + dt.timedelta(days=days * 3 + 30))
+    complaint = Complaint.objects.create(
+        round=current, round_household=round_household, received_on=received_on, complainant=complainant,
+        content=content, due_on=cal.add_working_days(received_on, days), recorded_by=_user(actor),
+    )
+    _audit(actor, "complaint.record", current, complaint, {"due_on": [None, complaint.due_on.isoformat()]},
+           household_id=round_household.household_id if round_household else None)
+    return complaint
+
+
+@transaction.atomic
+def do_answer_complaint(
+    *, actor: Any, complaint: Complaint, answered_on: dt.date, answer: str, reassess: bool = False,
+) -> Complaint:
+    """Answer a complaint after the re-check. With ``reassess`` the household (whose data the re-check
+    corrected through a survey) is assessed again; class changes are recorded on the complaint."""
+    round = complaint.round
+    _require(actor, round.ward_id, "prepare")
+    current = _open(round, (RoundStatus.POSTING,))
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.status == ComplaintStatus.ANSWERED:
+        raise IllegalTransition(_("A complaint"), complaint.status, ComplaintStatus.ANSWERED)
+    if not answer.strip():
+        raise ReviewError(_("Write the answer."), field="answer")
+    changes: dict[str, list[str]] = {}
+    rh = complaint.round_household
+    if reassess:
+        if rh is None:
+            raise ReviewError(_("The complaint concerns no household to reassess."), field="reassess")
+        before = dict(Assessment.objects.filter(round=current, household_id=rh.household_id)
+                      .values_list("standard_id", "klass"))
+        do_assess_round(actor=actor, round=current, household_ids=[rh.household_id])
+        after = dict(Assessment.objects.filter(round=current, household_id=rh.household_id)
+                     .values_list("standard_id", "klass"))
+        changes = {sid: [before.get(sid, ""), k] for sid, k in after.items() if before.get(sid) != k}
+        # The re-checked result stands for this household (the meeting already agreed on the list).
+        rh.refresh_from_db()
+        if rh.stage == HouseholdStage.ASSESSED:
+            _move_households(actor, current, [rh], HouseholdStage.AGREED, f"complaint {complaint.pk}")
+    Complaint.objects.filter(pk=complaint.pk).update(
+        status=ComplaintStatus.ANSWERED, answered_on=answered_on, answer=answer, class_changes=changes,
+        answered_by=_user(actor),
+    )
+    complaint.refresh_from_db()
+    _audit(actor, "complaint.answer", current, complaint, {"class_changes": [None, changes],
+                                                          "late": [None, answered_on > complaint.due_on]},
+           household_id=rh.household_id if rh else None)
+    return complaint
+
+
+# --- approval and corrections --------------------------------------------------------------------------
+
+
+def _statuses_frame(round: Round) -> pl.DataFrame:
+    """The final classes of the round: household_id, standard_id, class, ward_id (current residence)."""
+    rows = list(Assessment.objects.filter(round=round).values_list("household_id", "standard_id", "klass",
+                                                                    "round_household_id"))
+    return pl.DataFrame(rows, schema={"household_id": pl.Int64, "standard_id": pl.String, "class": pl.String,
+                                      "round_household_id": pl.Int64}, orient="row")
+
+
+@transaction.atomic
+def do_approve_round(*, actor: Any, round: Round, number: str, date: dt.date, note: str = "") -> Decision:
+    """The chairman's decision: recognises the round's classes, issues certificates to poor and near-poor
+    households, updates the official list (closing earlier statuses; households leaving both lists get
+    their escape date) and locks the round. A correction round's decision is linked to the one it corrects."""
+    if not can(actor, "review", "approve") or not in_scope(actor, round.ward_id):
+        raise NotAllowed(_("You may not approve reviews of this ward."))
+    roles = rules.approval_roles(date)
+    if not actor.is_superuser and actor.role not in roles:
+        raise NotAllowed(_("The procedure in force names another role to approve."))
+    current = _open(round)
+    if RoundStatus.APPROVED not in ROUND_TRANSITIONS[current.status]:
+        raise IllegalTransition(_("A round"), current.status, RoundStatus.APPROVED)
+    open_complaints = Complaint.objects.filter(round=current, status=ComplaintStatus.OPEN).count()
+    if open_complaints:
+        raise ReviewError(_("%(n)d complaints are not answered yet.") % {"n": open_complaints})
+    posting = current.postings.order_by("-end").first()
+    if posting is not None and date <= posting.end:
+        raise ReviewError(_("The list is posted until %(d)s; approve after that.") % {"d": posting.end}, field="date")
+    if not number.strip():
+        raise ReviewError(_("Give the decision number."), field="number")
+    corrected = None
+    if current.corrects_id:
+        corrected = Decision.objects.filter(round_id=current.corrects_id).first()
+    decision = Decision.objects.create(
+        round=current, kind=DecisionKind.CORRECTION if corrected else DecisionKind.APPROVAL, number=number, date=date,
+        approved_by=actor, corrects=corrected, note=note, created_at=timezone.now(),
+    )
+    results = _statuses_frame(current)
+    Assessment.objects.filter(round=current).update(final=True)
+    hh_ward = dict(Household.objects.filter(pk__in=results["household_id"].unique().to_list())
+                   .values_list("pk", "ward_id")) if results.height < 50_000 else dict(
+        Household.objects.filter(ward_id=current.ward_id).values_list("pk", "ward_id"))
+    listed = results.filter(pl.col("class").is_in(LISTED_CLASSES))
+    # Certificates: one per household and standard on a list.
+    seq_base = f"{number.strip()}/"
+    Certificate.objects.bulk_create([
+        Certificate(decision=decision, household_id=hid, standard_id=sid, klass=klass,
+                    number=f"{seq_base}{sid}/{i:06d}", issued_on=date)
+        for i, (hid, sid, klass, _rh) in enumerate(listed.iter_rows(), start=1)
+    ], batch_size=5000)
+    # The official list: close the open statuses of the round's households, then open the new ones.
+    new = {(hid, sid): klass for hid, sid, klass, _rh in listed.iter_rows()}
+    assessed = {(hid, sid) for hid, sid, _k, _rh in results.iter_rows()}
+    open_rows = list(PovertyStatus.objects.current().filter(
+        standard_id__in=current.standards,
+        household_id__in=results["household_id"].unique().to_list() if results.height < 900 else
+        Household.objects.filter(ward_id=current.ward_id).values("pk"),
+    ).values_list("pk", "household_id", "standard_id", "klass"))
+    close_by_reason: dict[tuple[str, bool], list[int]] = {}
+    end_day = date - dt.timedelta(days=1)
+    for pk, hid, sid, klass in open_rows:
+        if (hid, sid) not in assessed:
+            continue
+        after = new.get((hid, sid))
+        if corrected is not None:
+            reason, escaped = StatusEnd.CORRECTED, after is None
+        elif after is None:
+            reason, escaped = StatusEnd.ESCAPED, True
+        elif after == klass:
+            reason, escaped = StatusEnd.RENEWED, False
+        else:
+            reason, escaped = StatusEnd.RECLASSIFIED, False
+        close_by_reason.setdefault((reason, escaped), []).append(pk)
+    for (reason, escaped), pks in close_by_reason.items():
+        for chunk in range(0, len(pks), 5000):
+            PovertyStatus.objects.filter(pk__in=pks[chunk:chunk + 5000]).update(
+                valid_to=end_day, end_reason=reason, ended_by=decision, escaped_on=date if escaped else None,
+            )
+    PovertyStatus.objects.bulk_create([
+        PovertyStatus(household_id=hid, ward_id=hh_ward.get(hid, current.ward_id), standard_id=sid, klass=klass,
+                      valid_from=date, decision=decision)
+        for (hid, sid), klass in new.items()
+    ], batch_size=5000)
+    Round.objects.filter(pk=current.pk).update(approved_at=timezone.now())
+    _move(actor, current, RoundStatus.APPROVED, note=f"decision {number}")
+    _audit(actor, "round.approve", current, decision, {
+        "number": [None, number], "date": [None, date.isoformat()], "kind": [None, decision.kind],
+        "certificates": [None, listed.height], "corrects": [None, corrected.pk if corrected else None],
+        "closed": [None, {f"{r}{'+escaped' if e else ''}": len(p) for (r, e), p in close_by_reason.items()}],
+    })
+    return decision
+
+
+@transaction.atomic
+def do_close_statuses(*, actor: Any, household: Household, on: dt.date, reason: str,
+                      decision: Decision) -> int:
+    """Close a household's open statuses because it moved away or no longer exists (``reason`` is
+    ``moved`` or ``dissolved``), under the decision that records it. Returns how many were closed."""
+    _require(actor, household.ward_id, "prepare")
+    if reason not in (StatusEnd.MOVED, StatusEnd.DISSOLVED):
+        raise ReviewError(_("Statuses close here only for a move or a dissolution."), field="reason")
+    n = PovertyStatus.objects.current().filter(household=household).update(
+        valid_to=on, end_reason=reason, ended_by=decision,
+    )
+    record(actor=actor, action="review.status.close", object_type="household", object_id=household.pk,
+           changes={"reason": [None, reason], "on": [None, on.isoformat()], "closed": [None, n]},
+           household_id=household.pk, ward_code=household.ward_id)
+    return n
+
+
+@transaction.atomic
+def do_create_correction(
+    *, actor: Any, round: Round, households: list[Household], reason: str, on: dt.date,
+) -> Round:
+    """Start a correction of an approved round for some of its households: a new round linked to the old
+    one, whose approval is a new decision linked to the old decision. The old round stays as it was."""
+    _require(actor, round.ward_id, "prepare")
+    if round.status != RoundStatus.APPROVED:
+        raise ReviewError(_("Only an approved round can be corrected."))
+    if not reason.strip():
+        raise ReviewError(_("Give the reason for the correction."), field="reason")
+    on_old = set(RoundHousehold.objects.filter(round=round).values_list("household_id", flat=True))
+    if any(h.pk not in on_old for h in households):
+        raise ReviewError(_("Only households of the corrected round can be corrected."), field="households")
+    correction = do_create_round(
+        actor=actor, ward=round.ward, kind=round.kind, year=round.year, standards=list(round.standards),
+        period_start=on, period_end=on, assessed_on=round.assessed_on, corrects=round, note=reason,
+    )
+    for h in households:
+        _new_entry(actor, correction, h.pk, HouseholdSource.OFFICER, on, "", reason)
+    _move(actor, Round.objects.select_for_update().get(pk=correction.pk), RoundStatus.LISTING, reason)
+    return correction
+
+
+def next_decision_number(ward: Ward, year: int) -> str:
+    """A suggestion for the next decision number of the ward in ``year`` (``<n>/QĐ-UBND``)."""
+    return f"{Decision.objects.filter(round__ward=ward, date__year=year).count() + 1}/QĐ-UBND"

@@ -1,0 +1,218 @@
+"""Survey form definitions (``review/forms/phieu_a.yaml``, ``phieu_b.yaml``) and their validation.
+
+One definition serves the web form, the XLSX workbook and the XLSForm. Answers are stored as
+``{"household": {field: value}, "members": {"<member id>": {field: value}}}``.
+
+>>> form = load_form("B")
+>>> [s.name for s in form.sections]
+['household', 'members']
+>>> clean, errors = form.validate({"household": {"floor_area_m2": "-1"}}, partial=True)
+>>> errors
+{'household.floor_area_m2': 'must be at least 0'}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ansinh import vocab
+
+FORMS_DIR = Path(__file__).with_name("forms")
+FILES = {"A": "phieu_a.yaml", "B": "phieu_b.yaml"}
+TYPES = ("boolean", "integer", "number", "choice", "date", "text")
+_TRUE = {"1", "true", "yes", "co", "có", "x", "on"}
+_FALSE = {"0", "false", "no", "khong", "không", "", "off"}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    label: Mapping[str, str]
+    required: bool = False
+    maps_to: str | None = None
+    vocab: str | None = None
+    options: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    screens_out: bool = False
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """(code, Vietnamese label) for a choice field."""
+        if self.vocab:
+            return [(code, vi) for code, (_en, vi) in vocab.VOCABULARIES[self.vocab.lower()].items()]
+        return [(o, o) for o in self.options]
+
+    def parse(self, raw: Any) -> Any:
+        """The typed value of ``raw`` (a form string or a JSON value); raises ValueError with a message."""
+        if raw is None or (isinstance(raw, str) and raw.strip() == "" and self.type != "boolean"):
+            return None
+        if self.type == "boolean":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in _TRUE:
+                return True
+            if text in _FALSE:
+                return False
+            raise ValueError("must be yes or no")
+        if self.type in ("integer", "number"):
+            try:
+                value: float | int = float(str(raw).replace(",", "").replace(" ", ""))
+            except ValueError:
+                raise ValueError("must be a number") from None
+            if self.type == "integer":
+                if value != int(value):
+                    raise ValueError("must be a whole number")
+                value = int(value)
+            if self.min is not None and value < self.min:
+                raise ValueError(f"must be at least {self.min:g}")
+            if self.max is not None and value > self.max:
+                raise ValueError(f"must be at most {self.max:g}")
+            return value
+        if self.type == "choice":
+            code = str(raw).strip()
+            if code not in {c for c, _ in self.choices}:
+                raise ValueError("is not one of the choices")
+            return code
+        if self.type == "date":
+            if isinstance(raw, dt.date):
+                return raw.isoformat()
+            try:
+                return dt.date.fromisoformat(str(raw).strip()).isoformat()
+            except ValueError:
+                raise ValueError("must be a date (YYYY-MM-DD)") from None
+        return str(raw)
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    label: Mapping[str, str]
+    fields: tuple[Field, ...]
+    repeat: bool = False
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    form: str
+    title: Mapping[str, str]
+    reference: str
+    verified: bool
+    sections: tuple[Section, ...]
+
+    def section(self, name: str) -> Section | None:
+        return next((s for s in self.sections if s.name == name), None)
+
+    def validate(self, answers: Mapping[str, Any], *, partial: bool) -> tuple[dict[str, Any], dict[str, str]]:
+        """Typed answers and the errors by ``section.field`` (``members.<id>.field`` for members).
+
+        ``partial`` (a draft) checks only the fields given; a submission also requires every required field.
+        """
+        clean: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for section in self.sections:
+            given = answers.get(section.name) or {}
+            if section.repeat:
+                rows: dict[str, Any] = {}
+                for key, row in dict(given).items():
+                    rows[str(key)] = self._fields(section, row or {}, f"{section.name}.{key}", partial, errors)
+                clean[section.name] = rows
+            else:
+                clean[section.name] = self._fields(section, given, section.name, partial, errors)
+        return clean, errors
+
+    @staticmethod
+    def _fields(section: Section, given: Mapping[str, Any], prefix: str, partial: bool,
+                errors: dict[str, str]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        known = {f.name for f in section.fields}
+        for name in given:
+            if name not in known:
+                errors[f"{prefix}.{name}"] = "is not a field of this form"
+        for f in section.fields:
+            if f.name not in given:
+                if f.required and not partial:
+                    errors[f"{prefix}.{f.name}"] = "is required"
+                continue
+            try:
+                value = f.parse(given[f.name])
+            except ValueError as exc:
+                errors[f"{prefix}.{f.name}"] = str(exc)
+                continue
+            if value is None and f.required and not partial:
+                errors[f"{prefix}.{f.name}"] = "is required"
+            out[f.name] = value
+        return out
+
+    def registry_changes(self, clean: Mapping[str, Any]) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+        """The household changes and the per-member changes the answers imply (fields with ``maps_to``)."""
+        household: dict[str, Any] = {}
+        members: dict[int, dict[str, Any]] = {}
+        for section in self.sections:
+            mapped = [f for f in section.fields if f.maps_to]
+            if section.repeat:
+                for key, row in (clean.get(section.name) or {}).items():
+                    changes = {
+                        f.maps_to.split(".", 1)[1]: _registry_value(row[f.name])
+                        for f in mapped if f.name in row and f.maps_to and f.maps_to.startswith("member.")
+                    }
+                    if changes:
+                        members[int(key)] = changes
+            else:
+                row = clean.get(section.name) or {}
+                for f in mapped:
+                    if f.name in row and f.maps_to and f.maps_to.startswith("household."):
+                        household[f.maps_to.split(".", 1)[1]] = _registry_value(row[f.name])
+        return household, members
+
+    def screens_out(self, clean: Mapping[str, Any]) -> bool:
+        """Whether a form-A answer marks the household as clearly not poor."""
+        for section in self.sections:
+            row = clean.get(section.name) or {}
+            if any(f.screens_out and row.get(f.name) is True for f in section.fields):
+                return True
+        return False
+
+
+def _registry_value(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _field(node: Mapping[str, Any], where: str) -> Field:
+    kind = node["type"]
+    if kind not in TYPES:
+        raise ValueError(f"{where}: unknown field type {kind!r}")
+    if kind == "choice" and not (node.get("vocab") or node.get("options")):
+        raise ValueError(f"{where}: a choice field needs vocab or options")
+    if node.get("vocab") and node["vocab"].lower() not in vocab.VOCABULARIES:
+        raise ValueError(f"{where}: unknown vocabulary {node['vocab']}")
+    return Field(
+        name=node["name"], type=kind, label=dict(node.get("label") or {}), required=bool(node.get("required")),
+        maps_to=node.get("maps_to"), vocab=node.get("vocab"), options=tuple(node.get("options") or ()),
+        min=node.get("min"), max=node.get("max"), screens_out=bool(node.get("screens_out")),
+    )
+
+
+@cache
+def load_form(form: str) -> FormDefinition:
+    """The definition of form ``"A"`` or ``"B"``."""
+    path = FORMS_DIR / FILES[form]
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    sections = tuple(
+        Section(
+            name=s["name"], label=dict(s.get("label") or {}), repeat=bool(s.get("repeat")),
+            fields=tuple(_field(f, f"{path.name}:{s['name']}") for f in s["fields"]),
+        )
+        for s in raw["sections"]
+    )
+    return FormDefinition(form=raw["form"], title=dict(raw["title"]), reference=raw["reference"],
+                          verified=bool(raw.get("verified")), sections=sections)
