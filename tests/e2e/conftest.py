@@ -1,0 +1,145 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium against a live Django server.
+
+* The browser is ``/usr/bin/chromium`` (override with ``ANSINH_CHROMIUM``); ``playwright install`` is never
+  used. Without the browser or the ``playwright`` package the tests skip with the reason printed, except
+  under ``CI=true`` where they fail: CI must run them.
+* The server is pytest-django's ``live_server`` (a thread in this process). The tests use
+  ``transactional_db``: on PostgreSQL the server thread sees committed rows; on SQLite the test database
+  is in memory and Django shares the one connection with the server thread.
+* Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls from it
+  ("async context"); seeding and checks run between page actions, never concurrently with them, so
+  ``DJANGO_ALLOW_ASYNC_UNSAFE`` is set for these tests only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("ANSINH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
+]
+SCREENSHOTS = Path(os.environ.get("ANSINH_SCREENSHOTS", "/tmp/ansinh-e2e"))
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+PASSWORD = "pw-for-browser-tests"
+
+
+def _unavailable() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install -e '.[test]')"
+    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
+        return f"no Chromium at {CHROMIUM} (apt-get install -y chromium)"
+    return None
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Skip the browser tests, saying why, when they cannot run, except under CI=true: there the
+    ``browser`` fixture fails them instead."""
+    reason = _unavailable()
+    if reason is None or os.environ.get("CI", "").lower() == "true":
+        return
+    print(f"\nbrowser tests skipped: {reason}")
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {reason}"))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    reason = _unavailable()
+    if reason is not None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and the browser tests cannot run: {reason}")
+        pytest.skip(f"browser tests skipped: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+class Session:
+    """One signed-in user's browser context, with helpers that keep the tests short."""
+
+    def __init__(self, browser: Any, base_url: str, *, viewport: dict[str, int], name: str) -> None:
+        self.context = browser.new_context(base_url=base_url, viewport=viewport, locale="vi-VN",
+                                           accept_downloads=True, timezone_id="Asia/Ho_Chi_Minh")
+        self.context.set_default_timeout(15_000)
+        self.page = self.context.new_page()
+        self.name = name
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("console", self._console)
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error" and "favicon" not in (message.location or {}).get("url", "") + message.text:
+            self.errors.append(message.text)
+
+    def sign_in(self, username: str, password: str = PASSWORD) -> None:
+        self.page.goto("/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", password)
+        with self.page.expect_navigation():
+            self.page.click("main button[type=submit]")
+        if "/login/" in self.page.url:
+            self.shot("login-failed")
+            raise AssertionError(f"{username} could not sign in: {self.page.locator('main').inner_text()[:500]}")
+
+    def shot(self, label: str) -> Path:
+        path = SCREENSHOTS / f"{self.name}-{label}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def status_of(self, path: str) -> int:
+        response = self.page.goto(path)
+        assert response is not None
+        return int(response.status)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(scope="session")
+def _static_root(tmp_path_factory: Any) -> Iterator[None]:
+    """WhiteNoise warns (an error under pytest) when STATIC_ROOT does not exist; the live server would be
+    the first to build the middleware, so point it at an empty directory (files come from the finders)."""
+    from django.conf import settings
+
+    previous = settings.STATIC_ROOT
+    settings.STATIC_ROOT = tmp_path_factory.mktemp("static")
+    yield
+    settings.STATIC_ROOT = previous
+
+
+@pytest.fixture
+def open_session(_static_root: None, browser: Any, live_server: Any, transactional_db: Any) -> Iterator[Any]:
+    sessions: list[Session] = []
+
+    def open_(name: str, *, phone: bool = False) -> Session:
+        session = Session(browser, live_server.url, viewport=PHONE if phone else DESKTOP, name=name)
+        sessions.append(session)
+        return session
+
+    yield open_
+    for session in sessions:
+        session.close()
