@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "ansinh.review",
     "ansinh.web",
     "ansinh.cli",
+    "ansinh.tasks",
+    "ansinh.imports",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +208,8 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Imports (docs/import-format.md): the largest file a user may upload, in MB.
+IMPORT_MAX_UPLOAD_MB = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "100"))
 
 # Demo accounts exist only in demo mode.
 DEMO_MODE = ENV == "demo"

@@ -1,0 +1,25 @@
+"""Errors of imports and exports, each with a stable code and a message in Vietnamese for the user."""
+
+from __future__ import annotations
+
+
+class ImportError_(Exception):
+    code = "import_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UnreadableFile(ImportError_):
+    """The file is not what it claims, is damaged, too big or hostile: refused before any row is read."""
+
+    code = "unreadable_file"
+
+
+class IllegalBatchTransition(ImportError_):
+    code = "illegal_batch_transition"
+
+
+class NothingToCommit(ImportError_):
+    code = "nothing_to_commit"

@@ -1,0 +1,145 @@
+"""Column-wise parsing of the import format: each function turns a String column into a typed one.
+
+Pure Polars (no Django, no per-row Python). Each returns ``(value, problem)`` expressions: ``problem``
+is a Vietnamese message where the cell has a value that cannot be read, else null.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ansinh.imports.columns import FALSE_WORDS, TRUE_WORDS, Column, code_map
+from ansinh.synth.fold import fold_expr
+
+TEXT_LIMITS = {"code": 32, "address": 255, "full_name": 150, "household_code": 32}
+
+
+def clean(expr: pl.Expr) -> pl.Expr:
+    """Trim; an empty cell is null."""
+    s = expr.str.strip_chars()
+    return pl.when(s == "").then(None).otherwise(s)
+
+
+def parse_code(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
+    assert col.vocabulary is not None
+    value = fold_expr(raw).replace_strict(code_map(col.vocabulary), default=None, return_dtype=pl.String)
+    problem = pl.when(raw.is_not_null() & value.is_null()).then(
+        pl.format("“{}” không có trong danh mục của cột “{}” (ghi mã hoặc tên tiếng Việt).", raw, pl.lit(col.header))
+    )
+    return value, problem
+
+
+def parse_date(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
+    s = raw.str.replace(r"^(\d{4}-\d{2}-\d{2})[ T].*$", "${1}").str.replace_all(r"[.\-]", "/")
+    value = pl.coalesce(
+        s.str.to_date("%d/%m/%Y", strict=False),
+        s.str.to_date("%Y/%m/%d", strict=False),
+    )
+    problem = pl.when(raw.is_not_null() & value.is_null()).then(
+        pl.format("Ngày “{}” không đọc được (ghi dd/mm/yyyy, ví dụ 17/05/1980).", raw)
+    )
+    return value, problem
+
+
+def _number_text(raw: pl.Expr) -> pl.Expr:
+    """Vietnamese (1.500.000 / 45,5) and plain (1500000 / 45.5) forms → a string Polars can cast."""
+    s = raw.str.replace_all(r"[\s\u00a0]", "").str.replace(r"(?i)(đồng|đ|vnđ|vnd|₫)$", "")
+    vietnamese_thousands = s.str.contains(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+    comma_decimal = s.str.contains(r"^-?\d+,\d+$")
+    return (
+        pl.when(vietnamese_thousands).then(s.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
+        .when(comma_decimal).then(s.str.replace(",", ".", literal=True))
+        .otherwise(s)
+    )
+
+
+def parse_float(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
+    value = _number_text(raw).cast(pl.Float64, strict=False)
+    problem = (
+        pl.when(raw.is_not_null() & value.is_null())
+        .then(pl.format("Số “{}” không đọc được (ví dụ 1.500.000 hoặc 45,5).", raw))
+        .when(value < 0).then(pl.format("Số “{}” không được âm.", raw))
+    )
+    return value, problem
+
+
+def parse_int(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
+    f = _number_text(raw).cast(pl.Float64, strict=False)
+    ok = f.is_not_null() & (f.round(0) == f) & (f.abs() < 1e15)
+    value = pl.when(ok).then(f.cast(pl.Int64))
+    problem = (
+        pl.when(raw.is_not_null() & ~ok.fill_null(False))
+        .then(pl.format("Số “{}” không đọc được (ghi số nguyên, ví dụ 1.500.000).", raw))
+        .when(f < 0).then(pl.format("Số “{}” không được âm.", raw))
+    )
+    return value, problem
+
+
+def parse_bool(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
+    folded = fold_expr(raw)
+    value = pl.when(folded.is_in(TRUE_WORDS)).then(True).when(folded.is_in(FALSE_WORDS)).then(False)
+    problem = pl.when(raw.is_not_null() & value.is_null()).then(
+        pl.format("“{}” không đọc được; ghi “Có” hoặc “Không”.", raw)
+    )
+    return value, problem
+
+
+def parse_id12(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
+    s = raw.str.replace_all(r"[\s.\-]", "")
+    # A number typed into Excel loses its leading zero: every province code starts with 0.
+    s = pl.when(s.str.contains(r"^\d{11}$")).then(pl.lit("0") + s).otherwise(s)
+    ok = s.str.contains(r"^\d{12}$")
+    value = pl.when(ok).then(s)
+    problem = pl.when(raw.is_not_null() & ~ok.fill_null(False)).then(
+        pl.format("Số định danh “{}” phải gồm đúng 12 chữ số.", raw)
+    )
+    return value, problem
+
+
+def parse_id9(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
+    s = raw.str.replace_all(r"\s", "")
+    ok = s.str.contains(r"^\d{9}$")
+    value = pl.when(ok).then(s)
+    problem = pl.when(raw.is_not_null() & ~ok.fill_null(False)).then(
+        pl.format("Số CMND cũ “{}” phải gồm đúng 9 chữ số.", raw)
+    )
+    return value, problem
+
+
+def parse_text(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
+    limit = TEXT_LIMITS.get(col.field, 255)
+    problem = pl.when(raw.str.len_chars() > limit).then(
+        pl.lit(f"Quá dài (tối đa {limit} ký tự).")
+    )
+    return raw, problem
+
+
+PARSERS = {
+    "code": parse_code, "date": parse_date, "float": parse_float, "int": parse_int, "bool": parse_bool,
+    "id12": parse_id12, "id9": parse_id9, "text": parse_text,
+}
+DTYPES = {
+    "code": pl.String, "date": pl.Date, "float": pl.Float64, "int": pl.Int64, "bool": pl.Boolean,
+    "id12": pl.String, "id9": pl.String, "text": pl.String,
+}
+
+
+def id_problems(id_number: pl.Expr, sex: pl.Expr, dob: pl.Expr, first_century: int) -> pl.Expr:
+    """The rule of ``ansinh.registry.idnumber.check`` over columns: digit 4 (century and sex) and digits 5-6
+    (year of birth) must agree with the recorded sex and date of birth."""
+    year = dob.dt.year()
+    expected4 = (((year - first_century) // 100) * 2 + (sex == "F").cast(pl.Int32)).cast(pl.String)
+    expected56 = (year % 100).cast(pl.String).str.zfill(2)
+    digit4 = id_number.str.slice(3, 1)
+    digits56 = id_number.str.slice(4, 2)
+    bad4 = digit4 != expected4
+    bad56 = digits56 != expected56
+    return (
+        pl.when(bad4 & bad56).then(pl.format(
+            "Số định danh không khớp giới tính/thế kỷ sinh (chữ số thứ 4 là {}, phải là {}) và năm sinh "
+            "(chữ số 5-6 là {}, phải là {}).", digit4, expected4, digits56, expected56))
+        .when(bad4).then(pl.format(
+            "Số định danh không khớp giới tính và thế kỷ sinh: chữ số thứ 4 là {}, phải là {}.", digit4, expected4))
+        .when(bad56).then(pl.format(
+            "Số định danh không khớp năm sinh: chữ số 5-6 là {}, phải là {}.", digits56, expected56))
+    )

@@ -1,0 +1,103 @@
+"""Set-based writes for the commit: COPY on PostgreSQL, chunked ``executemany`` on SQLite.
+
+All of them run inside the caller's transaction; nothing here commits.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any
+
+import polars as pl
+from django.db import connection
+
+CHUNK = 20_000
+
+
+class StaleRows(Exception):
+    """Rows changed by someone else between reading and updating them (their ``version`` moved)."""
+
+
+def allocate_ids(table: str, n: int) -> list[int]:
+    """``n`` fresh primary keys for ``table``, so inserted rows can be referenced without reading them back."""
+    if n == 0:
+        return []
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n])
+            return [r[0] for r in cur.fetchall()]
+        # SQLite: the write lock is held (IMMEDIATE transaction), so max(id) cannot move under us.
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
+        start = int(cur.fetchone()[0]) + 1
+        return list(range(start, start + n))
+
+
+def _sqlite_ready(frame: pl.DataFrame) -> pl.DataFrame:
+    casts = []
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Date:
+            casts.append(pl.col(name).dt.strftime("%Y-%m-%d"))
+        elif isinstance(dtype, pl.Datetime):
+            casts.append(pl.col(name).dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%d %H:%M:%S%.6f"))
+    return frame.with_columns(casts) if casts else frame
+
+
+def _copy(table: str, frame: pl.DataFrame) -> None:
+    cols = ", ".join(frame.columns)
+    with connection.cursor() as cur:
+        with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy:
+            for start in range(0, frame.height, CHUNK * 5):
+                buf = io.BytesIO()
+                frame.slice(start, CHUNK * 5).write_csv(
+                    buf, include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.6f%:z")
+                copy.write(buf.getvalue())
+
+
+def insert(table: str, frame: pl.DataFrame) -> int:
+    if frame.height == 0:
+        return 0
+    if connection.vendor == "postgresql":
+        _copy(table, frame)
+        return frame.height
+    ready = _sqlite_ready(frame)
+    sql = f"INSERT INTO {table} ({', '.join(frame.columns)}) VALUES ({', '.join(['%s'] * len(frame.columns))})"  # noqa: S608
+    with connection.cursor() as cur:
+        for start in range(0, ready.height, CHUNK):
+            cur.executemany(sql, ready.slice(start, CHUNK).rows())
+    return frame.height
+
+
+def update(table: str, frame: pl.DataFrame, *, now: datetime.datetime) -> int:
+    """Set the columns of ``frame`` (besides ``id`` and ``old_version``) on the rows with those ids, bump their
+    ``version`` and ``updated_at``; refuse (``StaleRows``) if any row's version is no longer ``old_version``."""
+    if frame.height == 0:
+        return 0
+    cols = [c for c in frame.columns if c not in ("id", "old_version")]
+    if connection.vendor == "postgresql":
+        tmp = f"_import_{table}"
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {tmp}")
+            cur.execute(f"CREATE TEMP TABLE {tmp} ON COMMIT DROP AS SELECT id, version AS old_version, "  # noqa: S608
+                        f"{', '.join(cols)} FROM {table} WITH NO DATA")
+        _copy(tmp, frame.select("id", "old_version", *cols))
+        sets = ", ".join(f"{c} = u.{c}" for c in cols)
+        with connection.cursor() as cur:
+            cur.execute(f"UPDATE {table} t SET {sets}, version = t.version + 1, updated_at = %s "  # noqa: S608
+                        f"FROM {tmp} u WHERE t.id = u.id AND t.version = u.old_version", [now])
+            done = int(cur.rowcount)
+            cur.execute(f"DROP TABLE {tmp}")
+    else:
+        ready = _sqlite_ready(frame.select(*cols, "id", "old_version"))
+        sets = ", ".join(f"{c} = %s" for c in cols)
+        sql = f"UPDATE {table} SET {sets}, version = version + 1, updated_at = %s WHERE id = %s AND version = %s"  # noqa: S608
+        stamp = now.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        done = 0
+        with connection.cursor() as cur:
+            for start in range(0, ready.height, CHUNK):
+                rows: list[Any] = [(*r[:-2], stamp, r[-2], r[-1]) for r in ready.slice(start, CHUNK).iter_rows()]
+                cur.executemany(sql, rows)
+                done += cur.rowcount
+    if done != frame.height:
+        raise StaleRows(f"{frame.height - done} rows of {table} changed during the import")
+    return done

@@ -1,0 +1,232 @@
+"""Enqueue, claim, run, report progress and cancel background tasks.
+
+A task kind is a function registered with :func:`handler`; it receives the task and a
+:class:`Progress` it uses to report progress and to check for cancellation at safe points.
+Handlers must be retry-safe: a task whose worker died is queued again (``reap_stale``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import os
+import socket
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, connections, transaction
+from django.utils import timezone
+
+from ansinh.tasks.errors import Cancelled, IllegalTransition, UnknownTaskKind
+from ansinh.tasks.models import FINISHED, TRANSITIONS, Status, Task
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Task, "Progress"], dict[str, Any] | None]
+_HANDLERS: dict[str, Handler] = {}
+
+MAX_ATTEMPTS = 3
+
+
+def stale_after() -> datetime.timedelta:
+    """How long without a heartbeat before a running task is presumed orphaned (``TASK_STALE_SECONDS``)."""
+    return datetime.timedelta(seconds=int(getattr(settings, "TASK_STALE_SECONDS", 0) or
+                                          os.environ.get("TASK_STALE_SECONDS", "300")))
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register a function as the handler of a task kind."""
+
+    def register(fn: Handler) -> Handler:
+        _HANDLERS[kind] = fn
+        return fn
+
+    return register
+
+
+def _load_handlers() -> None:
+    # Handlers live with their domain; importing the module registers them.
+    import ansinh.imports.tasks  # noqa: F401
+
+
+def _check(old: str, new: str) -> None:
+    if new not in TRANSITIONS[old]:
+        raise IllegalTransition(f"task cannot move from {old} to {new}")
+
+
+def enqueue(kind: str, args: dict[str, Any] | None = None, *, idempotency_key: str | None = None,
+            user: Any = None) -> Task:
+    """Queue a task; with an idempotency key, a second call returns the first task instead of a new one."""
+    _load_handlers()
+    if kind not in _HANDLERS:
+        raise UnknownTaskKind(kind)
+    if idempotency_key:
+        existing = Task.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            return Task.objects.create(kind=kind, args=args or {}, idempotency_key=idempotency_key or None,
+                                       created_by=user if getattr(user, "pk", None) else None)
+    except IntegrityError:  # a concurrent enqueue with the same key won
+        return Task.objects.get(idempotency_key=idempotency_key)
+
+
+def request_cancel(task: Task) -> Task:
+    """Ask for cancellation: a queued task is cancelled at once, a running one at its next checkpoint."""
+    now = timezone.now()
+    Task.objects.filter(pk=task.pk, status=Status.QUEUED).update(
+        status=Status.CANCELLED, cancel_requested=True, finished_at=now)
+    Task.objects.filter(pk=task.pk, status=Status.RUNNING).update(cancel_requested=True)
+    task.refresh_from_db()
+    return task
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim(worker: str | None = None) -> Task | None:
+    """Take the oldest queued task, so that no two workers run the same one.
+
+    PostgreSQL: ``SELECT … FOR UPDATE SKIP LOCKED``. SQLite: the transaction starts IMMEDIATE (settings),
+    which takes the write lock, and the conditional update below guards any other backend.
+    """
+    with transaction.atomic():
+        qs = Task.objects.filter(status=Status.QUEUED).order_by("created_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        task = qs.first()
+        if task is None:
+            return None
+        now = timezone.now()
+        taken = Task.objects.filter(pk=task.pk, status=Status.QUEUED).update(
+            status=Status.RUNNING, worker=worker or worker_name(), started_at=now, heartbeat_at=now,
+            attempts=task.attempts + 1,
+        )
+        if taken != 1:
+            return None
+    task.refresh_from_db()
+    return task
+
+
+def reap_stale(now: datetime.datetime | None = None) -> int:
+    """Queue again (or fail, after ``MAX_ATTEMPTS``) running tasks whose worker stopped heartbeating."""
+    now = now or timezone.now()
+    stale = Task.objects.filter(status=Status.RUNNING, heartbeat_at__lt=now - stale_after())
+    failed = stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED, error="The worker stopped responding too many times.", finished_at=now)
+    requeued = stale.filter(attempts__lt=MAX_ATTEMPTS).update(status=Status.QUEUED, worker="")
+    return failed + requeued
+
+
+class Progress:
+    """What a running handler uses to report progress and to honour cancellation."""
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+        self.in_transaction = False
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Mark the handler's long transaction: progress then goes through a second connection (PostgreSQL)
+        so that the web process sees it before the commit."""
+        self.in_transaction = True
+        try:
+            yield
+        finally:
+            self.in_transaction = False
+
+    def _write(self, **fields: Any) -> None:
+        fields["heartbeat_at"] = timezone.now()
+        if not self.in_transaction or connection.vendor != "postgresql":
+            # SQLite has one writer: inside the transaction the row is written with it, seen at commit.
+            Task.objects.filter(pk=self.task.pk).update(**fields)
+            return
+        side = connections.create_connection("default")
+        try:
+            with side.cursor() as cur:
+                sets = ", ".join(f"{k} = %s" for k in fields)
+                cur.execute(f"UPDATE {Task._meta.db_table} SET {sets} WHERE id = %s",  # noqa: S608
+                            [*fields.values(), self.task.pk])
+            side.commit()
+        finally:
+            side.close()
+
+    def __call__(self, done: int, total: int | None = None, note: str | None = None) -> None:
+        fields: dict[str, Any] = {"progress_done": done}
+        if total is not None:
+            fields["progress_total"] = total
+        if note is not None:
+            fields["progress_note"] = note[:200]
+        self._write(**fields)
+        self.check_cancel()
+
+    def check_cancel(self) -> None:
+        if Task.objects.filter(pk=self.task.pk, cancel_requested=True).exists():
+            raise Cancelled
+
+
+def _finish(task: Task, status: str, **fields: Any) -> None:
+    _check(Status.RUNNING, status)
+    Task.objects.filter(pk=task.pk, status=Status.RUNNING).update(
+        status=status, finished_at=timezone.now(), heartbeat_at=timezone.now(), **fields)
+    task.refresh_from_db()
+
+
+def run(task: Task) -> Task:
+    """Run a claimed task to its end; a handler's exception fails the task, ``Cancelled`` cancels it."""
+    _load_handlers()
+    fn = _HANDLERS.get(task.kind)
+    if fn is None:
+        _finish(task, Status.FAILED, error=f"unknown task kind {task.kind}")
+        return task
+    try:
+        result = fn(task, Progress(task)) or {}
+    except Cancelled:
+        _finish(task, Status.CANCELLED)
+    except Exception as exc:  # a task failure must not kill the worker
+        log.exception("task %s failed", task.pk)
+        _finish(task, Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
+                result={"traceback": traceback.format_exc()[-4000:]})
+    else:
+        _finish(task, Status.DONE, result=result)
+    return task
+
+
+def run_pending(limit: int | None = None) -> int:
+    """Run queued tasks in this process until none is left (tests, the CLI, a one-shot worker)."""
+    count = 0
+    while limit is None or count < limit:
+        task = claim()
+        if task is None:
+            break
+        run(task)
+        count += 1
+    return count
+
+
+class Heartbeat(threading.Thread):
+    """Marks the worker's running task alive every few seconds from its own thread (and connection)."""
+
+    def __init__(self, worker: str, every: float = 10.0) -> None:
+        super().__init__(daemon=True)
+        self.worker = worker
+        self.every = every
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(self.every):
+            try:
+                Task.objects.filter(worker=self.worker, status=Status.RUNNING).update(heartbeat_at=timezone.now())
+            except Exception:  # noqa: S112 - SQLite is locked while a commit runs; try again later
+                continue
+        connections.close_all()
+
+
+def is_finished(task: Task) -> bool:
+    return task.status in FINISHED

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from ansinh.tasks import actions
+from ansinh.tasks.errors import UnknownTaskKind
+from ansinh.tasks.models import Status, Task
+
+seen: list[Any] = []
+
+
+@actions.handler("test.echo")
+def echo(task: Task, progress: actions.Progress) -> dict[str, Any]:
+    progress(1, 2, "half")
+    seen.append(task.args)
+    progress(2, 2)
+    return {"echo": task.args.get("say")}
+
+
+@actions.handler("test.boom")
+def boom(task: Task, progress: actions.Progress) -> None:
+    raise ValueError("no luck")
+
+
+@actions.handler("test.cancel_me")
+def cancel_me(task: Task, progress: actions.Progress) -> None:
+    Task.objects.filter(pk=task.pk).update(cancel_requested=True)  # as the web process would
+    progress(1, 10)
+    raise AssertionError("not reached: the checkpoint raises Cancelled")
+
+
+def test_it_runs_a_queued_task_and_keeps_its_result_and_progress(db):
+    task = actions.enqueue("test.echo", {"say": "xin chào"})
+    assert task.status == Status.QUEUED
+    assert actions.run_pending() == 1
+    task.refresh_from_db()
+    assert task.status == Status.DONE and task.result == {"echo": "xin chào"}
+    assert (task.progress_done, task.progress_total, task.percent) == (2, 2, 100)
+    assert task.attempts == 1 and task.finished_at is not None
+
+
+def test_it_returns_the_same_task_for_the_same_idempotency_key(db):
+    a = actions.enqueue("test.echo", {"say": "1"}, idempotency_key="k-1")
+    b = actions.enqueue("test.echo", {"say": "2"}, idempotency_key="k-1")
+    assert a.pk == b.pk and Task.objects.count() == 1
+
+
+def test_it_refuses_an_unknown_kind(db):
+    with pytest.raises(UnknownTaskKind):
+        actions.enqueue("test.nothing")
+
+
+def test_it_records_a_failure_without_stopping_the_worker(db):
+    actions.enqueue("test.boom")
+    actions.enqueue("test.echo", {"say": "after"})
+    assert actions.run_pending() == 2
+    failed = Task.objects.get(kind="test.boom")
+    assert failed.status == Status.FAILED and "no luck" in failed.error
+    assert Task.objects.get(kind="test.echo").status == Status.DONE
+
+
+def test_it_cancels_a_queued_task_at_once_and_a_running_one_at_its_checkpoint(db):
+    queued = actions.request_cancel(actions.enqueue("test.echo"))
+    assert queued.status == Status.CANCELLED
+    assert actions.run_pending() == 0
+    running = actions.enqueue("test.cancel_me")
+    actions.run_pending()
+    running.refresh_from_db()
+    assert running.status == Status.CANCELLED
+
+
+def test_it_claims_each_task_once(db):
+    actions.enqueue("test.echo")
+    first = actions.claim("w1")
+    assert first is not None and first.status == Status.RUNNING and first.worker == "w1"
+    assert actions.claim("w2") is None
+
+
+def test_it_requeues_a_task_whose_worker_stopped_heartbeating_and_fails_it_after_three_tries(db):
+    task = actions.enqueue("test.echo")
+    for attempt in range(1, actions.MAX_ATTEMPTS + 1):
+        claimed = actions.claim("dead")
+        assert claimed is not None and claimed.attempts == attempt
+        Task.objects.filter(pk=task.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(hours=1))
+        assert actions.reap_stale() == 1
+    task.refresh_from_db()
+    assert task.status == Status.FAILED
+
+
+def test_it_leaves_a_live_task_alone(db):
+    actions.enqueue("test.echo")
+    actions.claim("alive")
+    assert actions.reap_stale() == 0
