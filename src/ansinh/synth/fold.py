@@ -13,9 +13,11 @@ import unicodedata
 
 import polars as pl
 
-# The letters ``fold`` translates because Unicode gives them no decomposition.
-_EXTRA_FROM = ["đ", "Đ", "ð", "ł", "ø"]
-_EXTRA_TO = ["d", "d", "d", "l", "o"]
+from ansinh.lib.text import _EXTRA  # the same table as the scalar fold
+
+# The characters ``fold`` translates (letters Unicode does not decompose, typographic apostrophes).
+_EXTRA_FROM = [chr(cp) for cp in _EXTRA]
+_EXTRA_TO = [str(_EXTRA[cp]) for cp in _EXTRA]
 # Python's ``\s`` and ``str.strip`` also treat the information separators U+001C–U+001F as spaces;
 # Rust's ``\s`` (Unicode White_Space) does not.
 _SPACES = r"[\s\x{1C}-\x{1F}]+"
@@ -38,9 +40,11 @@ def _combining_class() -> str:
 def fold_expr(expr: pl.Expr) -> pl.Expr:
     """Lower-case, strip diacritics (đ → d), collapse whitespace; a null folds to ``""``.
 
-    >>> import polars as pl
-    >>> pl.select(fold_expr(pl.lit("  Nguyễn   Văn Đức "))).item()
-    'nguyen van duc'
+        >>> import polars as pl
+
+    from ansinh.lib.text import _EXTRA  # the same table as the scalar fold
+        >>> pl.select(fold_expr(pl.lit("  Nguyễn   Văn Đức "))).item()
+        'nguyen van duc'
     """
     return (
         expr.str.replace_many(_EXTRA_FROM, _EXTRA_TO)

@@ -9,7 +9,7 @@ No per-row Python: every attribute is drawn for a whole chunk at once.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -391,10 +391,12 @@ def _chunk(
     first_reg = np.datetime64(_FIRST_REGISTRATION, "D")
     span = (as_of_day - first_reg).astype(np.int64) - 30
     reg = first_reg + (rng.random(n) * span).astype(np.int64).astype("timedelta64[D]")
-    adult_day = dob + np.where(
-        np.isin(rel_idx, [rel["child"], rel["grandchild"], rel["other_relative"]]), 0, 18 * 365 + 5
-    ).astype("timedelta64[D]")
-    latest_adult = np.maximum.reduceat(adult_day.astype(np.int64), starts)
+    # Children may be born after registration (their membership starts at birth); the others were adults.
+    born_in = np.isin(rel_idx, [rel["child"], rel["grandchild"], rel["other_relative"]])
+    adult_day = np.where(
+        born_in, first_reg.astype(np.int64), (dob + np.timedelta64(18 * 365 + 5, "D")).astype(np.int64)
+    )
+    latest_adult = np.maximum.reduceat(adult_day, starts)
     reg = np.minimum(np.maximum(reg.astype(np.int64), latest_adult), (as_of_day - 1).astype(np.int64))
 
     # --- addresses ------------------------------------------------------------------------------------------
@@ -553,7 +555,8 @@ def generate_chunks(
     first_member_id: int = 1,
     as_of: datetime.date = AS_OF,
     birth_province: str = "079",
-    id_numbers_used: dict[str, int] | None = None,
+    id_numbers_used: Mapping[str, int] | None = None,
+    household_seq_used: Mapping[str, int] | None = None,
     chunk_size: int = CHUNK_HOUSEHOLDS,
 ) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
     """Yield ``(households, members)`` frames of at most ``chunk_size`` households each.
@@ -561,7 +564,8 @@ def generate_chunks(
     ``province_wards`` lists ``(ward_code, area_type)``; households are spread over the wards, with
     codes ``{ward_code}-{seq:06d}``. ``id_numbers_used`` maps a six-digit ID prefix (province,
     century-and-sex, year) to how many numbers with that prefix earlier seeds already issued, so a
-    second seed into the same registry continues the serials instead of repeating them.
+    second seed into the same registry continues the serials instead of repeating them;
+    ``household_seq_used`` likewise maps a ward code to the last household sequence number it uses.
     The output depends on every argument, ``chunk_size`` included.
     """
     if not province_wards:
@@ -575,7 +579,8 @@ def generate_chunks(
     weights = np.exp(rng.normal(0.0, 0.3, len(codes)))
     counts = rng.multinomial(n_households, weights / weights.sum())
     ward_of = np.repeat(np.arange(len(codes)), counts)
-    ward_start = np.cumsum(counts) - counts
+    seq_used = household_seq_used or {}
+    ward_start = np.cumsum(counts) - counts - np.asarray([seq_used.get(c, 0) for c in codes], dtype=np.int64)
     used = pl.DataFrame(
         {"_id_prefix": list((id_numbers_used or {}).keys()), "_used": list((id_numbers_used or {}).values())},
         schema={"_id_prefix": pl.String, "_used": pl.Int64},
