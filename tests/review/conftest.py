@@ -98,8 +98,10 @@ def run_round(officer: Any, chairman: Any) -> Callable[..., Any]:
 
     def run(round: Any, *, until: str = "approved", number: str = "12/QĐ-UBND",
             posted_on: dt.date = dt.date(YEAR, 11, 3)) -> Any:
+        round.refresh_from_db()
         if round.status in ("draft", "listing"):
-            actions.do_build_household_list(actor=officer, round=round, screening=False)
+            if round.corrects_id is None:
+                actions.do_build_household_list(actor=officer, round=round)
             actions.do_move_round(actor=officer, round=round, to_status="surveying")
         actions.do_assess_round(actor=officer, round=round)
         round.refresh_from_db()

@@ -34,6 +34,7 @@ from ansinh.review.errors import (
     IllegalTransition,
     InvalidSurvey,
     NotAllowed,
+    OpenComplaints,
     ReviewError,
     RoundLocked,
     StaleVersion,
@@ -796,7 +797,7 @@ def do_approve_round(*, actor: Any, round: Round, number: str, date: dt.date, no
         raise IllegalTransition(_("A round"), current.status, RoundStatus.APPROVED)
     open_complaints = Complaint.objects.filter(round=current, status=ComplaintStatus.OPEN).count()
     if open_complaints:
-        raise ReviewError(_("%(n)d complaints are not answered yet.") % {"n": open_complaints})
+        raise OpenComplaints(_("%(n)d complaints are not answered yet.") % {"n": open_complaints})
     posting = current.postings.order_by("-end").first()
     if posting is not None and date <= posting.end:
         raise ReviewError(_("The list is posted until %(d)s; approve after that.") % {"d": posting.end}, field="date")
@@ -902,8 +903,7 @@ def do_create_correction(
     )
     for h in households:
         _new_entry(actor, correction, h.pk, HouseholdSource.OFFICER, on, "", reason)
-    _move(actor, Round.objects.select_for_update().get(pk=correction.pk), RoundStatus.LISTING, reason)
-    return correction
+    return _move(actor, Round.objects.select_for_update().get(pk=correction.pk), RoundStatus.LISTING, reason)
 
 
 def next_decision_number(ward: Ward, year: int) -> str:

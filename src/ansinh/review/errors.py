@@ -47,3 +47,9 @@ class InvalidSurvey(ReviewError):
 
 class StaleVersion(ReviewError):
     code = "stale_version"
+
+
+class OpenComplaints(ReviewError):
+    """Complaints about the posted list are still unanswered."""
+
+    code = "open_complaints"

@@ -1,0 +1,384 @@
+"""Named reads of the review. Every read that serves a user starts from that user's scope.
+
+The flows between two dates are computed set-based with Polars over the official list
+(``PovertyStatus``): one query out, expressions over whole columns, no loop over households.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from ansinh.accounts.permissions import can
+from ansinh.accounts.scope import scoped_wards, ward_codes
+from ansinh.geo.calendar import calendar_for
+from ansinh.review import rules
+from ansinh.review.models import (
+    Assessment,
+    Complaint,
+    ComplaintStatus,
+    PovertyStatus,
+    Round,
+    RoundHousehold,
+    RoundKind,
+    RoundStatus,
+)
+
+# --- rounds in scope -----------------------------------------------------------------------------------
+
+
+def rounds_for(user: Any) -> QuerySet[Round]:
+    """The rounds of the wards in the user's scope (none without ``review.view``)."""
+    if not can(user, "review", "view"):
+        return Round.objects.none()
+    qs = Round.objects.select_related("ward", "corrects")
+    if user.is_superuser:
+        return qs
+    return qs.filter(ward__in=scoped_wards(user))
+
+
+def get_round_for(user: Any, pk: int) -> Round:
+    """The round if the user may see it; otherwise it does not exist for them (404)."""
+    round = rounds_for(user).filter(pk=pk).first()
+    if round is None:
+        raise Http404
+    return round
+
+
+def round_households(round: Round, *, include_removed: bool = True) -> QuerySet[RoundHousehold]:
+    """The round's list with households, their surveys and assessments, in household-code order."""
+    qs = RoundHousehold.objects.filter(round=round).select_related("household").prefetch_related(
+        "surveys", Prefetch("assessments", queryset=Assessment.objects.order_by("standard_id")),
+    )
+    if not include_removed:
+        qs = qs.exclude(stage="removed")
+    return qs.order_by("household__code")
+
+
+def get_round_household_for(user: Any, pk: int) -> RoundHousehold:
+    rh = RoundHousehold.objects.select_related("round", "household").filter(
+        pk=pk, round__in=rounds_for(user)
+    ).first()
+    if rh is None:
+        raise Http404
+    return rh
+
+
+def assessments_for(
+    round: Round, standard_id: str | None = None, *, changed_only: bool = False
+) -> QuerySet[Assessment]:
+    qs = Assessment.objects.filter(round=round).select_related("household", "round_household")
+    if standard_id:
+        qs = qs.filter(standard_id=standard_id)
+    if changed_only:
+        qs = qs.filter(changed=True)
+    return qs.order_by("household__code", "standard_id")
+
+
+def class_counts(round: Round) -> dict[str, dict[str, int]]:
+    """standard → class → households, from the round's assessments."""
+    out: dict[str, dict[str, int]] = {}
+    rows = Assessment.objects.filter(round=round).values_list("standard_id", "klass")
+    frame = pl.DataFrame(list(rows), schema={"standard_id": pl.String, "class": pl.String}, orient="row")
+    for sid, klass, n in frame.group_by("standard_id", "class").len().iter_rows():
+        out.setdefault(sid, {})[klass] = n
+    return out
+
+
+# --- the officer's due list ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """Something with a legal deadline: a regular review's decision, a complaint's answer, a periodic
+    round's end. ``working_days_left`` is negative when overdue."""
+
+    kind: str
+    round: Round
+    due_on: dt.date
+    working_days_left: int
+    overdue: bool
+    complaint: Complaint | None = None
+
+
+def due_list(user: Any, on: dt.date) -> list[DueItem]:
+    """The user's open deadlines on ``on``, earliest first (counted on the working-day calendar)."""
+    rounds = rounds_for(user).exclude(status=RoundStatus.APPROVED)
+    items: list[tuple[str, Round, dt.date, Complaint | None]] = []
+    for r in rounds:
+        if r.kind == RoundKind.REGULAR and r.due_on:
+            items.append(("regular_decision", r, r.due_on, None))
+        elif r.kind == RoundKind.PERIODIC:
+            items.append(("periodic_end", r, r.period_end, None))
+    for c in Complaint.objects.filter(round__in=rounds, status=ComplaintStatus.OPEN).select_related("round"):
+        items.append(("complaint_answer", c.round, c.due_on, c))
+    if not items:
+        return []
+    dates = [d for _k, _r, d, _c in items]
+    cal = calendar_for(min([*dates, on]), max([*dates, on]))
+    result = [
+        DueItem(kind=k, round=r, due_on=d, working_days_left=cal.working_days_between(on, d), overdue=d < on,
+                complaint=c)
+        for k, r, d, c in items
+    ]
+    return sorted(result, key=lambda item: (item.due_on, item.kind))
+
+
+# --- flows between two dates ---------------------------------------------------------------------------
+
+FLOW_COLUMNS = (
+    "start_poor", "start_near_poor",
+    "escaped_poverty", "escaped_near_poverty", "near_poor_to_poor",
+    "newly_poor", "re_poor", "newly_near_poor",
+    "moved_in_poor", "moved_in_near_poor", "moved_out_poor", "moved_out_near_poor",
+    "end_poor", "end_near_poor",
+)
+# Each flow's sign in the identity of its class: start + in − out = end.
+FLOW_SIGNS: dict[str, tuple[str, int]] = {
+    "newly_poor": ("poor", 1), "re_poor": ("poor", 1), "moved_in_poor": ("poor", 1),
+    "escaped_poverty": ("poor", -1), "moved_out_poor": ("poor", -1),
+    "newly_near_poor": ("near_poor", 1), "moved_in_near_poor": ("near_poor", 1),
+    "escaped_near_poverty": ("near_poor", -1), "near_poor_to_poor": ("near_poor", -1),
+    "moved_out_near_poor": ("near_poor", -1),
+}
+CITY = "city"
+_STATUS_SCHEMA = {
+    "household_id": pl.Int64, "ward_code": pl.String, "standard_id": pl.String, "class": pl.String,
+    "valid_from": pl.Date, "valid_to": pl.Date, "end_reason": pl.String, "escaped_on": pl.Date,
+}
+
+
+def status_frame(standards: list[str] | None = None, until: dt.date | None = None) -> pl.DataFrame:
+    """The official list as a frame (one row per status period), read in one query."""
+    table = PovertyStatus._meta.db_table
+    where, params = [], []
+    if standards:
+        where.append(f"standard_id IN ({', '.join(['%s'] * len(standards))})")
+        params.extend(standards)
+    if until:
+        where.append("valid_from <= %s")
+        params.append(until)
+    sql = (f"SELECT household_id, ward_id, standard_id, class, valid_from, valid_to, end_reason, escaped_on "  # noqa: S608
+           f"FROM {table}" + (" WHERE " + " AND ".join(where) if where else ""))
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    frame = pl.DataFrame(rows, schema=list(_STATUS_SCHEMA), orient="row", infer_schema_length=None)
+    casts = []
+    for name, dtype in _STATUS_SCHEMA.items():
+        if dtype == pl.Date and frame.schema[name] == pl.String:
+            casts.append(pl.col(name).str.to_date("%Y-%m-%d"))
+        else:
+            casts.append(pl.col(name).cast(dtype))
+    return frame.with_columns(casts)
+
+
+def _valid_on(day: dt.date) -> pl.Expr:
+    return (pl.col("valid_from") <= day) & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= day))
+
+
+@dataclass
+class FlowReport:
+    """Flows per standard and ward (and the city, ``ward_code == "city"``), the identity check per row,
+    and every household whose own movements do not balance."""
+
+    start: dt.date
+    end: dt.date
+    table: pl.DataFrame
+    mismatches: pl.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def balanced(self) -> bool:
+        return bool(self.table["balanced"].all()) and self.mismatches.is_empty()
+
+
+def compute_flows(statuses: pl.DataFrame, start: dt.date, end: dt.date,
+                  wards: list[str] | None = None) -> FlowReport:
+    """Flows between ``start`` and ``end`` from a status frame (``status_frame``), pure Polars.
+
+    A household counts in a ward's start (end) when a status is valid there on that date. Every
+    household contributes movements; per ward, class and standard, start + in − out = end is checked,
+    and per household the same identity over its own rows (so overlapping statuses show up by household).
+    """
+    rows = statuses.lazy()
+    s_rows = rows.filter(_valid_on(start)).select("household_id", "standard_id", "ward_code", "class", "end_reason")
+    e_rows = rows.filter(_valid_on(end)).select("household_id", "standard_id", "ward_code", "class", "valid_from")
+    key = ["household_id", "standard_id"]
+    s1 = s_rows.unique(subset=key, keep="first").rename(
+        {"ward_code": "start_ward", "class": "start_class", "end_reason": "start_end_reason"})
+    e1 = e_rows.unique(subset=key, keep="first").rename(
+        {"ward_code": "end_ward", "class": "end_class", "valid_from": "end_from"})
+    # Fell back: escaped at some time before the status valid at the end began.
+    escapes = rows.filter(pl.col("escaped_on").is_not_null()).select(*key, "escaped_on")
+    t = s1.join(e1, on=key, how="full", coalesce=True)
+    fell_back = (t.join(escapes, on=key, how="inner")
+                 .filter(pl.col("end_from").is_not_null() & (pl.col("escaped_on") < pl.col("end_from")))
+                 .select(key).unique().with_columns(pl.lit(value=True).alias("had_escaped")))
+    t = t.join(fell_back, on=key, how="left").with_columns(pl.col("had_escaped").fill_null(value=False))
+    has_s, has_e = pl.col("start_class").is_not_null(), pl.col("end_class").is_not_null()
+    same_ward = has_s & has_e & (pl.col("start_ward") == pl.col("end_ward"))
+    moved = has_s & has_e & (pl.col("start_ward") != pl.col("end_ward"))
+    left = has_s & ~has_e & pl.col("start_end_reason").is_in(["moved", "dissolved"])
+    dropped = has_s & ~has_e & ~pl.col("start_end_reason").is_in(["moved", "dissolved"]).fill_null(value=False)
+    entered = ~has_s & has_e
+    sc, ec = pl.col("start_class"), pl.col("end_class")
+
+    def part(cond: pl.Expr, ward: str, flow: pl.Expr) -> pl.LazyFrame:
+        return t.filter(cond).select(*key, pl.col(ward).alias("ward_code"), flow.alias("flow"))
+
+    new_poor = pl.when(pl.col("had_escaped")).then(pl.lit("re_poor")).otherwise(pl.lit("newly_poor"))
+    flows = pl.concat([
+        # reclassified in the same ward
+        part(same_ward & (sc == "poor") & (ec == "near_poor"), "start_ward", pl.lit("escaped_poverty")),
+        part(same_ward & (sc == "poor") & (ec == "near_poor"), "end_ward", pl.lit("newly_near_poor")),
+        part(same_ward & (sc == "near_poor") & (ec == "poor"), "start_ward", pl.lit("near_poor_to_poor")),
+        part(same_ward & (sc == "near_poor") & (ec == "poor"), "end_ward", new_poor),
+        # moved between wards (or left the registry)
+        part(moved | left, "start_ward", pl.format("moved_out_{}", sc)),
+        part(moved, "end_ward", pl.format("moved_in_{}", ec)),
+        # left both lists
+        part(dropped, "start_ward",
+             pl.when(sc == "poor").then(pl.lit("escaped_poverty")).otherwise(pl.lit("escaped_near_poverty"))),
+        # entered a list
+        part(entered, "end_ward", pl.when(ec == "poor").then(new_poor).otherwise(pl.lit("newly_near_poor"))),
+    ])
+    counts = pl.concat([
+        s_rows.select(*key, "ward_code", pl.format("start_{}", pl.col("class")).alias("flow")),
+        e_rows.select(*key, "ward_code", pl.format("end_{}", pl.col("class")).alias("flow")),
+    ])
+    movements = pl.concat([counts, flows])
+    if wards is not None:
+        movements = movements.filter(pl.col("ward_code").is_in(wards))
+    # The signed contribution of each movement to its class's identity (end counts with −1).
+    sign_map = {f: s for f, (_c, s) in FLOW_SIGNS.items()} | {
+        "start_poor": 1, "start_near_poor": 1, "end_poor": -1, "end_near_poor": -1}
+    class_map = {f: c for f, (c, _s) in FLOW_SIGNS.items()} | {
+        "start_poor": "poor", "start_near_poor": "near_poor", "end_poor": "poor", "end_near_poor": "near_poor"}
+    movements = movements.with_columns(
+        pl.col("flow").replace_strict(sign_map, return_dtype=pl.Int64).alias("sign"),
+        pl.col("flow").replace_strict(class_map, return_dtype=pl.String).alias("class"),
+    )
+    mismatches = (
+        movements.group_by(*key, "ward_code", "class").agg(pl.col("sign").sum().alias("difference"),
+                                                             pl.col("flow").sort().alias("movements"))
+        .filter(pl.col("difference") != 0)
+        .sort("standard_id", "ward_code", "household_id")
+        .collect()
+    )
+    by_ward = (
+        movements.group_by("standard_id", "ward_code").agg(
+            [(pl.col("flow") == f).sum().cast(pl.Int64).alias(f) for f in FLOW_COLUMNS]
+        ).collect()
+    )
+    city = by_ward.group_by("standard_id").agg(pl.col(list(FLOW_COLUMNS)).sum()).with_columns(
+        pl.lit(CITY).alias("ward_code"))
+    table = pl.concat([by_ward, city.select(by_ward.columns)]).sort(
+        "standard_id", pl.col("ward_code") == CITY, "ward_code")
+    ins = {c: [f for f, (k, s) in FLOW_SIGNS.items() if k == c and s > 0] for c in ("poor", "near_poor")}
+    outs = {c: [f for f, (k, s) in FLOW_SIGNS.items() if k == c and s < 0] for c in ("poor", "near_poor")}
+    checks = [
+        (pl.col(f"start_{c}") + pl.sum_horizontal(ins[c]) - pl.sum_horizontal(outs[c]) - pl.col(f"end_{c}"))
+        .alias(f"gap_{c}")
+        for c in ("poor", "near_poor")
+    ]
+    table = table.with_columns(checks).with_columns(
+        ((pl.col("gap_poor") == 0) & (pl.col("gap_near_poor") == 0)).alias("balanced"))
+    return FlowReport(start=start, end=end, table=table, mismatches=mismatches)
+
+
+def flows(user: Any, start: dt.date, end: dt.date, standards: list[str] | None = None) -> FlowReport:
+    """The flows of the user's wards (and their total) between ``start`` and ``end``."""
+    if not can(user, "review", "view"):
+        raise Http404
+    codes = ward_codes(user)
+    return compute_flows(status_frame(standards, until=end), start, end, wards=codes)
+
+
+def flows_between_rounds(user: Any, first: Round, second: Round) -> FlowReport:
+    """Flows between the decision dates of two approved rounds."""
+    for r in (first, second):
+        get_round_for(user, r.pk)
+        if r.status != RoundStatus.APPROVED:
+            raise ValueError("both rounds must be approved")
+    a, b = first.decision.date, second.decision.date
+    standards = sorted(set(first.standards) | set(second.standards))
+    return flows(user, a, b, standards)
+
+
+def escape_support(on: dt.date, wards: list[str] | None = None) -> pl.DataFrame:
+    """Households within the "newly escaped" support window on ``on``: household_id, standard_id, ward_code,
+    escaped_on, support_until (exclusive), computed from the stored escape dates and the dated rule."""
+    months = int(rules.rule("escape_support_months", on))
+    frame = status_frame().filter(pl.col("escaped_on").is_not_null())
+    if wards is not None:
+        frame = frame.filter(pl.col("ward_code").is_in(wards))
+    return (
+        frame.select("household_id", "standard_id", "ward_code", "escaped_on")
+        .with_columns(pl.col("escaped_on").dt.offset_by(f"{months}mo").alias("support_until"))
+        .filter((pl.col("escaped_on") <= on) & (pl.lit(on) < pl.col("support_until")))
+        .sort("household_id", "standard_id")
+    )
+
+
+# --- deprivations and the summary export ---------------------------------------------------------------
+
+
+def dominant_deprivations(rounds: list[Round] | QuerySet[Round], standard_id: str, *, top: int = 3) -> pl.DataFrame:
+    """Among poor households of the rounds, per ward: how many are deprived in each indicator, the share,
+    and the rank (1 = most common). Columns: ward_code, indicator, deprived, poor, share, rank."""
+    rows = Assessment.objects.filter(round__in=list(rounds), standard_id=standard_id, klass="poor").values_list(
+        "round__ward_id", "indicators")
+    empty = pl.DataFrame(schema={"ward_code": pl.String, "indicator": pl.String, "deprived": pl.Int64,
+                                 "poor": pl.Int64, "share": pl.Float64, "rank": pl.Int64})
+    rows = list(rows)
+    if not rows:
+        return empty
+    wide = pl.DataFrame([{"ward_code": ward, **indicators} for ward, indicators in rows])
+    long = wide.unpivot(index="ward_code", variable_name="indicator", value_name="v")
+    out = (
+        long.group_by("ward_code", "indicator").agg(pl.col("v").sum().alias("deprived"), pl.len().alias("poor"))
+        .with_columns((pl.col("deprived") / pl.col("poor")).alias("share"))
+        .with_columns(pl.col("deprived").rank("ordinal", descending=True).over("ward_code").cast(pl.Int64)
+                      .alias("rank"))
+        .filter(pl.col("rank") <= top).sort("ward_code", "rank")
+    )
+    return out.select(empty.columns).cast({"deprived": pl.Int64, "poor": pl.Int64})
+
+
+def summary_xlsx(report: FlowReport, deprivations: pl.DataFrame | None = None) -> bytes:
+    """The flows (by ward and city), the mismatches and the dominant deprivations as an XLSX workbook."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Biến động"
+    headers = ["standard_id", "ward_code", *FLOW_COLUMNS, "gap_poor", "gap_near_poor", "balanced"]
+    ws.append([f"Biến động hộ nghèo, hộ cận nghèo từ {report.start:%d/%m/%Y} đến {report.end:%d/%m/%Y}"])
+    ws.append(headers)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for row in report.table.select(headers).iter_rows():
+        ws.append(list(row))
+    mm = wb.create_sheet("Chênh lệch")
+    mm.append(["standard_id", "ward_code", "household_id", "class", "difference", "movements"])
+    for r in report.mismatches.iter_rows(named=True):
+        mm.append([r["standard_id"], r["ward_code"], r["household_id"], r["class"], r["difference"],
+                   ", ".join(r["movements"])])
+    if deprivations is not None:
+        dp = wb.create_sheet("Thiếu hụt")
+        dp.append(list(deprivations.columns))
+        for row in deprivations.iter_rows():
+            dp.append(list(row))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,154 @@
+"""The steps of a round: list, survey, assessment, meeting, posting, complaints."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ansinh.audit.models import AuditEvent
+from ansinh.review import actions
+from ansinh.review.errors import InvalidSurvey, OpenComplaints, ReviewError
+from ansinh.review.models import Assessment, HouseholdStage, RoundStatus
+from tests.review.conftest import RICH_INCOME, YEAR, answers_b, deprived_member
+
+
+def test_it_lists_the_current_list_requests_and_the_screening(
+    make_round, officer, chairman, poor_household, rich_household, run_round, make_household, ward_a
+):
+    first = run_round(make_round())
+    requester = make_household(ward_a)
+    actions.do_record_request(actor=officer, household=requester, form="form_01", received_on=dt.date(YEAR + 1, 8, 20),
+                              channel="direct", reason="Mất việc")
+    second = make_round(year=YEAR + 1)
+    added = actions.do_build_household_list(actor=officer, round=second)
+    assert first.decision is not None
+    sources = dict(second.households.values_list("household_id", "source"))
+    assert sources[poor_household.pk] == "current_list"
+    assert sources[requester.pk] == "form_01"
+    assert rich_household.pk not in sources
+    assert added["current_list"] == 1 and added["requests"] == 1
+    entry = second.households.get(household=poor_household)
+    assert entry.previous_classes == {"vn_2022": "poor"}
+
+
+def test_it_screens_the_registry_for_households_below_the_line(make_round, officer, poor_household, rich_household):
+    round = make_round()
+    added = actions.do_build_household_list(actor=officer, round=round)
+    assert added["screening"] == 1
+    assert list(round.households.values_list("household_id", flat=True)) == [poor_household.pk]
+
+
+def test_it_removes_and_adds_back_a_household_with_the_reason(make_round, officer, poor_household):
+    round = make_round()
+    actions.do_build_household_list(actor=officer, round=round)
+    rh = round.households.get()
+    with pytest.raises(ReviewError):
+        actions.do_remove_round_household(actor=officer, round_household=rh, reason=" ")
+    actions.do_remove_round_household(actor=officer, round_household=rh, reason="Đã chuyển đi")
+    rh.refresh_from_db()
+    assert (rh.stage, rh.removed_reason) == ("removed", "Đã chuyển đi")
+    actions.do_add_round_household(actor=officer, round=round, household=poor_household,
+                                   requested_on=dt.date(YEAR, 9, 5), reason="Vẫn ở địa phương")
+    rh.refresh_from_db()
+    assert rh.stage == "listed"
+    assert list(rh.events.values_list("to_status", flat=True)) == ["removed", "listed"]
+
+
+def test_it_saves_a_draft_and_refuses_invalid_fields_one_by_one(make_round, officer, poor_household):
+    round = make_round()
+    actions.do_build_household_list(actor=officer, round=round)
+    rh = round.households.get()
+    with pytest.raises(InvalidSurvey) as err:
+        actions.do_save_survey(actor=officer, round_household=rh, form="B",
+                               answers={"household": {"floor_area_m2": "abc", "water_source": "lake"}})
+    assert set(err.value.errors) == {"household.floor_area_m2", "household.water_source"}
+    draft = actions.do_save_survey(actor=officer, round_household=rh, form="B",
+                                   answers={"household": {"floor_area_m2": "12.5"}})
+    assert draft.status == "draft" and draft.answers["household"] == {"floor_area_m2": 12.5}
+    with pytest.raises(InvalidSurvey) as err:
+        actions.do_submit_survey(actor=officer, survey=draft, surveyed_on=dt.date(YEAR, 9, 10))
+    assert "household.water_source" in err.value.errors
+
+
+def test_it_writes_a_submitted_survey_to_the_registry_with_an_audit_trail(make_round, officer, poor_household):
+    round = make_round()
+    actions.do_build_household_list(actor=officer, round=round)
+    rh = round.households.get()
+    answers = answers_b(poor_household, income=RICH_INCOME)
+    survey = actions.do_save_survey(actor=officer, round_household=rh, form="B", answers=answers)
+    actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR, 9, 10))
+    head = poor_household.members.get()
+    assert head.monthly_income == RICH_INCOME
+    assert AuditEvent.objects.filter(action="member.update", household_id=poor_household.pk).exists()
+    event = AuditEvent.objects.get(action="review.survey.submit_b")
+    assert event.changes["surveyed_on"] == [None, "2025-09-10"]
+    rh.refresh_from_db()
+    round.refresh_from_db()
+    assert rh.stage == HouseholdStage.SURVEYED and round.status == RoundStatus.SURVEYING
+
+
+def test_it_assesses_in_bulk_with_explanations_and_highlights_changes(
+    make_round, officer, poor_household, rich_household, run_round
+):
+    run_round(make_round())
+    second = make_round(year=YEAR + 1)
+    actions.do_build_household_list(actor=officer, round=second, screening=False)
+    rh = second.households.get(household=poor_household)
+    survey = actions.do_save_survey(actor=officer, round_household=rh, form="B",
+                                    answers=answers_b(poor_household, income=RICH_INCOME))
+    actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR + 1, 9, 10))
+    summary = actions.do_assess_round(actor=officer, round=second)
+    a = Assessment.objects.get(round=second, household=poor_household)
+    assert (a.previous_class, a.klass, a.changed) == ("poor", "not_poor", True)
+    assert summary.changed == {"vn_2022": 1}
+    assert "vn_2022" in a.explanation and a.parameter_version
+    assert set(a.indicators) >= {"health_insurance", "water"}
+
+
+def test_it_sends_a_household_below_half_agreement_back_to_the_survey(
+    make_round, officer, poor_household, make_household, ward_a, run_round
+):
+    other = make_household(ward_a, members=[deprived_member()])
+    round = run_round(make_round(), until="assessed")
+    a, b = round.households.get(household=poor_household), round.households.get(household=other)
+    actions.do_record_meeting(actor=officer, round=round, held_on=dt.date(YEAR, 10, 20), present_count=20,
+                              votes={a.pk: (20, 10), b.pk: (20, 9)})
+    a.refresh_from_db(), b.refresh_from_db()
+    assert a.stage == HouseholdStage.AGREED  # exactly 50% passes
+    assert b.stage == HouseholdStage.RESURVEY
+    with pytest.raises(ReviewError):
+        actions.do_open_posting(actor=officer, round=round, start=dt.date(YEAR, 10, 27))
+
+
+def test_it_counts_the_posting_on_the_working_day_calendar(make_round, officer, poor_household, run_round):
+    from ansinh.geo.models import CalendarException
+
+    # 2025-09-01 (Mon) and 09-02 are the National Day holidays; the package knows them.
+    round = run_round(make_round(), until="meeting")
+    posting = actions.do_open_posting(actor=officer, round=round, start=dt.date(2025, 8, 29))
+    assert (posting.start, posting.end) == (dt.date(2025, 8, 29), dt.date(2025, 9, 4))
+    CalendarException.objects.create(date=dt.date(2025, 9, 4), kind="day_off", reason="nghỉ bù")
+    round2 = run_round(make_round(ward=round.ward, year=YEAR + 1), until="meeting")
+    p2 = actions.do_open_posting(actor=officer, round=round2, start=dt.date(2025, 8, 29))
+    assert p2.end == dt.date(2025, 9, 5)
+
+
+def test_it_answers_a_complaint_within_its_deadline_and_changes_the_class(
+    make_round, officer, chairman, poor_household, run_round
+):
+    round = run_round(make_round(), until="posting")
+    rh = round.households.get()
+    complaint = actions.do_record_complaint(actor=officer, round=round, round_household=rh,
+                                            received_on=dt.date(YEAR, 11, 4), content="Hộ có thu nhập cao")
+    assert complaint.due_on == dt.date(YEAR, 11, 7)
+    survey = actions.do_save_survey(actor=officer, round_household=rh, form="B",
+                                    answers=answers_b(poor_household, income=RICH_INCOME))
+    actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR, 11, 5))
+    with pytest.raises(OpenComplaints):
+        actions.do_approve_round(actor=chairman, round=round, number="1", date=dt.date(YEAR, 11, 10))
+    answered = actions.do_answer_complaint(actor=officer, complaint=complaint, answered_on=dt.date(YEAR, 11, 6),
+                                           answer="Đã phúc tra", reassess=True)
+    assert answered.class_changes == {"vn_2022": ["poor", "not_poor"]}
+    assert Assessment.objects.get(round=round, household=poor_household).klass == "not_poor"
+
