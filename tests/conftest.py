@@ -12,6 +12,15 @@ import pytest
 _seq = itertools.count(1)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """WhiteNoise warns (an error under pytest) when STATIC_ROOT does not exist yet."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
 @pytest.fixture
 def province(db: Any) -> Any:
     from ansinh.geo.models import Province
@@ -19,20 +28,21 @@ def province(db: Any) -> Any:
     return Province.objects.create(code="79", name="Thành phố Hồ Chí Minh", kind="city")
 
 
+# Fixture wards carry real names but stand-in codes; tests that load the real unit data use load-units.
 @pytest.fixture
 def ward_a(province: Any) -> Any:
     from ansinh.geo.models import Ward
 
-    return Ward.objects.create(code="26734", name="Phường Bến Thành", kind="ward", province=province,
-                               area_type="urban")
+    return Ward.objects.create(code="26734", name="Phường Bến Thành", name_folded="phuong ben thanh", kind="ward",
+                               province=province, area_type="urban")
 
 
 @pytest.fixture
 def ward_b(province: Any) -> Any:
     from ansinh.geo.models import Ward
 
-    return Ward.objects.create(code="27553", name="Xã Bình Chánh", kind="commune", province=province,
-                               area_type="rural")
+    return Ward.objects.create(code="27553", name="Xã Bình Chánh", name_folded="xa binh chanh", kind="commune",
+                               province=province, area_type="rural")
 
 
 @pytest.fixture
@@ -40,7 +50,8 @@ def other_province(db: Any) -> Any:
     from ansinh.geo.models import Province, Ward
 
     p = Province.objects.create(code="01", name="Thành phố Hà Nội", kind="city")
-    Ward.objects.create(code="00004", name="Phường Ba Đình", kind="ward", province=p, area_type="urban")
+    Ward.objects.create(code="00004", name="Phường Ba Đình", name_folded="phuong ba dinh", kind="ward", province=p,
+                        area_type="urban")
     return p
 
 
