@@ -30,8 +30,11 @@ def household(code: str, ward: str = "26734", **fields: Any) -> dict[str, Any]:
 
 def member(code: str, name: str = "Nguyễn Văn An", sex: str = "Nam", dob: str = "17/05/1980",
            relation: str = "Chủ hộ", with_id: bool = True, **fields: Any) -> dict[str, Any]:
-    d = (datetime.date.fromisoformat(dob) if "-" in dob
-         else datetime.datetime.strptime(dob, "%d/%m/%Y").date())
+    try:
+        d = (datetime.date.fromisoformat(dob) if "-" in dob
+             else datetime.datetime.strptime(dob, "%d/%m/%Y").date())
+    except ValueError:  # a deliberately bad date: no ID to derive
+        d, with_id = datetime.date(1980, 1, 1), False
     row = {"household_code": code, "full_name": name, "sex": sex, "date_of_birth": dob, "relation": relation,
            "id_number": id_for("F" if sex in ("Nữ", "F") else "M", d) if with_id else "",
            "monthly_income": "4.000.000"}

@@ -15,8 +15,8 @@ TEXT_LIMITS = {"code": 32, "address": 255, "full_name": 150, "household_code": 3
 
 
 def clean(expr: pl.Expr) -> pl.Expr:
-    """Trim; an empty cell is null."""
-    s = expr.str.strip_chars()
+    """Trim; an empty cell is null; the apostrophe an export puts before = + - @ is removed."""
+    s = expr.str.strip_chars().str.replace(r"^'([=+\-@])", "${1}")
     return pl.when(s == "").then(None).otherwise(s)
 
 
