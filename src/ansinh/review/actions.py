@@ -262,7 +262,11 @@ def do_build_household_list(
     added: dict[str, int] = {}
     on = current.period_start
     if current_list:
-        ids = PovertyStatus.objects.on(on).filter(ward_id=current.ward_id, standard_id__in=current.standards)
+        # Households that have since moved away or dissolved are closed at approval, not reviewed here.
+        ids = PovertyStatus.objects.on(on).filter(
+            ward_id=current.ward_id, standard_id__in=current.standards,
+            household__ward_id=current.ward_id, household__status="active",
+        )
         frame = pl.DataFrame({"household_id": list(ids.values_list("household_id", flat=True))},
                              schema={"household_id": pl.Int64})
         added["current_list"] = _add_entries(actor, current, frame, HouseholdSource.CURRENT_LIST, on,
@@ -368,9 +372,9 @@ def do_record_request(
         if rh is None:
             if round.status not in LIST_OPEN:
                 raise ReviewError(_("This month's regular review is past listing; the request waits for the next."))
-            rh = _new_entry(actor, round, household.pk, form, received_on, channel, reason)
             if round.status == RoundStatus.DRAFT:
-                _move(actor, Round.objects.select_for_update().get(pk=round.pk), RoundStatus.LISTING)
+                round = _move(actor, Round.objects.select_for_update().get(pk=round.pk), RoundStatus.LISTING)
+            rh = _new_entry(actor, round, household.pk, form, received_on, channel, reason)
         ReviewRequest.objects.filter(pk=req.pk).update(round_household=rh)
         req.round_household = rh
     record(actor=actor, action="review.request.record", object_type="reviewrequest", object_id=req.pk,
@@ -628,9 +632,15 @@ def do_assess_round(
     old.delete()
     if parts:
         _insert_assessments(pl.concat(parts))
+    missing = set(summary.missing)
     movable = [RoundHousehold(pk=pk, stage=stage) for pk, hid, stage in listed.iter_rows()
-               if hid not in set(summary.missing) and HouseholdStage.ASSESSED in HOUSEHOLD_TRANSITIONS[stage]]
+               if hid not in missing and HouseholdStage.ASSESSED in HOUSEHOLD_TRANSITIONS[stage]]
     _move_households(actor, current, movable, HouseholdStage.ASSESSED)
+    gone = [RoundHousehold(pk=pk, stage=stage) for pk, hid, stage in listed.iter_rows()
+            if hid in missing and HouseholdStage.REMOVED in HOUSEHOLD_TRANSITIONS[stage]]
+    reason = _("No longer an active household of the ward")
+    _move_households(actor, current, gone, HouseholdStage.REMOVED, reason)
+    RoundHousehold.objects.filter(pk__in=[rh.pk for rh in gone]).update(removed_reason=reason)
     if current.status == RoundStatus.SURVEYING:
         _move(actor, current, RoundStatus.ASSESSED)
     summary.seconds["store"] = time.perf_counter() - t2
@@ -851,6 +861,17 @@ def do_approve_round(*, actor: Any, round: Round, number: str, date: dt.date, no
             PovertyStatus.objects.filter(pk__in=pks[chunk:chunk + 5000]).update(
                 valid_to=end_day, end_reason=reason, ended_by=decision, escaped_on=date if escaped else None,
             )
+    # Statuses of the ward whose household has moved away or dissolved (and was not assessed here) close too.
+    if corrected is None:
+        gone = (PovertyStatus.objects.current().filter(ward_id=current.ward_id, standard_id__in=current.standards)
+                .exclude(household__ward_id=current.ward_id, household__status="active"))
+        for reason, cond in ((StatusEnd.DISSOLVED, Q(household__status="dissolved")),
+                             (StatusEnd.MOVED, ~Q(household__status="dissolved"))):
+            pks = list(gone.filter(cond).values_list("pk", flat=True))
+            close_by_reason[(reason, False)] = pks
+            for chunk in range(0, len(pks), 5000):
+                PovertyStatus.objects.filter(pk__in=pks[chunk:chunk + 5000]).update(
+                    valid_to=end_day, end_reason=reason, ended_by=decision)
     PovertyStatus.objects.bulk_create([
         PovertyStatus(household_id=hid, ward_id=hh_ward.get(hid, current.ward_id), standard_id=sid, klass=klass,
                       valid_from=date, decision=decision)

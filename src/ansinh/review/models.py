@@ -148,8 +148,9 @@ HOUSEHOLD_TRANSITIONS: dict[str, tuple[str, ...]] = {
     HouseholdStage.SURVEYED: (HouseholdStage.SURVEYED, HouseholdStage.ASSESSED, HouseholdStage.REMOVED),
     HouseholdStage.ASSESSED: (HouseholdStage.SURVEYED, HouseholdStage.ASSESSED, HouseholdStage.AGREED,
                               HouseholdStage.RESURVEY, HouseholdStage.REMOVED),
-    HouseholdStage.AGREED: (HouseholdStage.RESURVEY, HouseholdStage.SURVEYED, HouseholdStage.ASSESSED),
-    HouseholdStage.RESURVEY: (HouseholdStage.SURVEYED, HouseholdStage.ASSESSED),
+    HouseholdStage.AGREED: (HouseholdStage.RESURVEY, HouseholdStage.SURVEYED, HouseholdStage.ASSESSED,
+                            HouseholdStage.REMOVED),
+    HouseholdStage.RESURVEY: (HouseholdStage.SURVEYED, HouseholdStage.ASSESSED, HouseholdStage.REMOVED),
     HouseholdStage.REMOVED: (HouseholdStage.LISTED,),
 }
 

@@ -212,9 +212,9 @@ def compute_flows(statuses: pl.DataFrame, start: dt.date, end: dt.date,
     s_rows = rows.filter(_valid_on(start)).select("household_id", "standard_id", "ward_code", "class", "end_reason")
     e_rows = rows.filter(_valid_on(end)).select("household_id", "standard_id", "ward_code", "class", "valid_from")
     key = ["household_id", "standard_id"]
-    s1 = s_rows.unique(subset=key, keep="first").rename(
+    s1 = s_rows.unique(subset=key, keep="first", maintain_order=True).rename(
         {"ward_code": "start_ward", "class": "start_class", "end_reason": "start_end_reason"})
-    e1 = e_rows.unique(subset=key, keep="first").rename(
+    e1 = e_rows.unique(subset=key, keep="first", maintain_order=True).rename(
         {"ward_code": "end_ward", "class": "end_class", "valid_from": "end_from"})
     # Fell back: escaped at some time before the status valid at the end began.
     escapes = rows.filter(pl.col("escaped_on").is_not_null()).select(*key, "escaped_on")

@@ -1,0 +1,83 @@
+"""Flows between two dates from the official list: each movement classified once, the identity
+start + in − out = end per ward, class and standard, and every household that breaks it listed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from ansinh.review.queries import CITY, compute_flows
+
+A, B = dt.date(2025, 12, 1), dt.date(2026, 12, 1)
+D1, D2 = dt.date(2025, 11, 20), dt.date(2026, 11, 20)
+
+
+def frame(rows):
+    """rows: (household, ward, class, valid_from, valid_to, end_reason, escaped_on)."""
+    return pl.DataFrame(
+        [(h, w, "vn_2022", c, f, t, r, e) for h, w, c, f, t, r, e in rows],
+        schema={"household_id": pl.Int64, "ward_code": pl.String, "standard_id": pl.String, "class": pl.String,
+                "valid_from": pl.Date, "valid_to": pl.Date, "end_reason": pl.String, "escaped_on": pl.Date},
+        orient="row",
+    )
+
+
+CLOSED = D2 - dt.timedelta(days=1)
+ROWS = [
+    (1, "W1", "poor", D1, None, "", None),                       # stays poor
+    (2, "W1", "poor", D1, CLOSED, "escaped", D2),                # escapes both lists
+    (3, "W1", "poor", D1, CLOSED, "reclassified", None),         # poor → near-poor
+    (3, "W1", "near_poor", D2, None, "", None),
+    (4, "W1", "near_poor", D1, CLOSED, "escaped", D2),           # escapes near-poverty
+    (5, "W1", "near_poor", D1, CLOSED, "reclassified", None),    # near-poor → poor
+    (5, "W1", "poor", D2, None, "", None),
+    (6, "W1", "poor", D2, None, "", None),                       # newly poor
+    (7, "W1", "near_poor", D2, None, "", None),                  # newly near-poor
+    (8, "W1", "poor", dt.date(2023, 1, 1), dt.date(2024, 1, 1), "escaped", dt.date(2024, 1, 2)),
+    (8, "W1", "poor", D2, None, "", None),                       # fell back into poverty
+    (9, "W1", "poor", D1, CLOSED, "renewed", None),              # moved W1 → W2, still poor
+    (9, "W2", "poor", D2, None, "", None),
+    (10, "W2", "near_poor", D1, CLOSED, "moved", None),          # left the city
+]
+
+
+def by_ward(report, ward):
+    return report.table.filter(pl.col("ward_code") == ward).row(0, named=True)
+
+
+def test_it_classifies_every_movement_once():
+    report = compute_flows(frame(ROWS), A, B)
+    w1 = by_ward(report, "W1")
+    assert (w1["start_poor"], w1["start_near_poor"]) == (4, 2)  # 1, 2, 3, 9 / 4, 5
+    assert w1["escaped_poverty"] == 2  # 2 and 3
+    assert w1["escaped_near_poverty"] == 1  # 4
+    assert w1["near_poor_to_poor"] == 1  # 5
+    assert (w1["newly_poor"], w1["re_poor"], w1["newly_near_poor"]) == (2, 1, 2)  # 5, 6 / 8 / 3, 7
+    assert (w1["moved_out_poor"], w1["moved_in_poor"]) == (1, 0)
+    assert (w1["end_poor"], w1["end_near_poor"]) == (4, 2)  # 1, 5, 6, 8 / 3, 7
+    w2 = by_ward(report, "W2")
+    assert (w2["moved_in_poor"], w2["moved_out_near_poor"], w2["end_poor"]) == (1, 1, 1)
+    assert report.balanced and report.mismatches.is_empty()
+
+
+def test_it_makes_the_city_the_sum_of_its_wards():
+    report = compute_flows(frame(ROWS), A, B)
+    wards = report.table.filter(pl.col("ward_code") != CITY).drop("ward_code", "balanced", "standard_id").sum()
+    city = report.table.filter(pl.col("ward_code") == CITY).drop("ward_code", "balanced", "standard_id")
+    assert wards.to_dicts() == city.to_dicts()
+
+
+def test_it_lists_a_household_with_overlapping_statuses_as_a_mismatch():
+    # Household 1 also has a near-poor status overlapping its poor one at the start: a data error.
+    rows = [*ROWS, (1, "W1", "near_poor", dt.date(2025, 1, 1), dt.date(2026, 1, 1), "", None)]
+    report = compute_flows(frame(rows), A, B)
+    assert not report.balanced
+    assert report.mismatches["household_id"].unique().to_list() == [1]
+    assert not by_ward(report, "W1")["balanced"]
+    assert by_ward(report, "W2")["balanced"]
+
+
+def test_it_limits_the_report_to_the_wards_asked_for():
+    report = compute_flows(frame(ROWS), A, B, wards=["W2"])
+    assert set(report.table["ward_code"]) == {"W2", CITY}
