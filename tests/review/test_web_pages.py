@@ -1,0 +1,378 @@
+"""The review's pages through Django's test client: each page's happy path, field errors and scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ansinh.review import actions
+from ansinh.review.models import Complaint, HouseholdStage, Round, RoundStatus, SurveyResponse
+from tests.review.conftest import POOR_INCOME, YEAR, answers_b
+from tests.web.conftest import parse
+
+
+@pytest.fixture(autouse=True)
+def _web_settings(settings, tmp_path_factory):
+    settings.LANGUAGE_CODE = "vi"
+    # WhiteNoise warns (an error under pytest) when STATIC_ROOT does not exist; tests serve via finders.
+    settings.STATIC_ROOT = str(tmp_path_factory.mktemp("static"))
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def officer_client(officer):
+    return client_for(officer)
+
+
+@pytest.fixture
+def chairman_client(chairman):
+    return client_for(chairman)
+
+
+@pytest.fixture
+def outsider_client(officer_b):
+    return client_for(officer_b)
+
+
+def error_links(response) -> set[str]:
+    """The targets of the error summary's links: each must name a field on the page."""
+    page = parse(response)
+    ids = {a.get("id") for _t, a in page.elements if a.get("id")}
+    targets = set()
+    summary = response.content.decode().split('data-module="error-summary"', 1)
+    assert len(summary) == 2, "the page has no error summary"
+    for tag, attrs in page.elements:
+        href = attrs.get("href") or ""
+        if tag == "a" and href.startswith("#") and href != "#main-content":
+            targets.add(href[1:])
+    assert targets <= ids, f"error links to missing fields: {targets - ids}"
+    return targets
+
+
+# -- rounds -----------------------------------------------------------------------------------------
+
+
+def test_it_creates_a_periodic_round_for_the_officers_ward(officer_client, ward_a):
+    response = officer_client.post(reverse("review-round-create"),
+                                   {"ward": ward_a.code, "kind": "periodic", "year": YEAR, "standards": ["vn_2022"]})
+    round = Round.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("review-round", args=[round.pk])
+    assert (round.period_start, round.period_end, round.standards) == (dt.date(YEAR, 9, 1), dt.date(YEAR, 12, 14),
+                                                                       ["vn_2022"])
+    page = officer_client.get(reverse("review-rounds")).content.decode()
+    assert ward_a.name in page and "Rà soát định kỳ" in page
+
+
+def test_it_shows_field_errors_linked_from_the_summary_when_creating_a_round(officer_client, ward_b):
+    response = officer_client.post(reverse("review-round-create"), {"ward": ward_b.code, "kind": "regular"})
+    assert response.status_code == 400
+    assert error_links(response) >= {"id_ward", "id_year", "id_period_start"}
+    assert not Round.objects.exists()
+
+
+def test_it_refuses_the_chairman_a_preparing_step(chairman_client, ward_a):
+    assert chairman_client.get(reverse("review-round-create")).status_code == 403
+
+
+def test_it_lists_only_the_rounds_of_the_users_wards(officer_client, outsider_client, analyst, make_round):
+    round = make_round()
+    assert officer_client.get(reverse("review-round", args=[round.pk])).status_code == 200
+    assert round.ward.name not in outsider_client.get(reverse("review-rounds")).content.decode()
+    assert client_for(analyst).get(reverse("review-round", args=[round.pk])).status_code == 200
+
+
+# -- the household list -----------------------------------------------------------------------------
+
+
+def test_it_builds_the_list_and_shows_each_households_source(officer_client, make_round, poor_household):
+    round = make_round()
+    response = officer_client.post(reverse("review-build-list", args=[round.pk]), follow=True)
+    html = response.content.decode()
+    assert poor_household.code in html
+    assert "Nguyễn Văn An" in html
+
+
+def test_it_adds_and_removes_a_household_with_a_reason(officer_client, make_round, rich_household):
+    round = make_round()
+    url = reverse("review-household-add", args=[round.pk])
+    response = officer_client.post(url, {"code": rich_household.code, "requested_on": "05/09/2025", "reason": ""})
+    assert response.status_code == 400 and "id_reason" in error_links(response)
+    response = officer_client.post(url, {"code": "nope", "requested_on": "05/09/2025", "reason": "x"})
+    assert response.status_code == 400 and "id_code" in error_links(response)
+    response = officer_client.post(url, {"code": rich_household.code, "requested_on": "05/09/2025",
+                                         "reason": "Mất việc làm"})
+    assert response.status_code == 302
+    rh = round.households.get()
+    assert (rh.source, rh.reason) == ("officer", "Mất việc làm")
+    remove = reverse("review-household-remove", args=[round.pk, rh.pk])
+    assert officer_client.post(remove, {"reason": ""}).status_code == 400
+    assert officer_client.post(remove, {"reason": "Đã chuyển đi"}).status_code == 302
+    rh.refresh_from_db()
+    assert (rh.stage, rh.removed_reason) == (HouseholdStage.REMOVED, "Đã chuyển đi")
+
+
+def test_it_records_a_form_04_request_with_date_and_channel(officer_client, poor_household):
+    response = officer_client.post(reverse("review-request-create"), {
+        "code": poor_household.code, "form": "form_04", "received_on": "03/10/2025", "channel": "post",
+        "reason": "Xin thoát nghèo"})
+    assert response.status_code == 302
+    rh = poor_household.review_entries.get()
+    assert (rh.source, rh.channel, rh.requested_on) == ("form_04", "post", dt.date(2025, 10, 3))
+    assert rh.round.kind == "regular" and rh.round.due_on is not None
+    response = officer_client.post(reverse("review-request-create"), {"code": poor_household.code})
+    assert response.status_code == 400
+    assert error_links(response) >= {"id_form", "id_received_on"}
+
+
+# -- survey -----------------------------------------------------------------------------------------
+
+
+def _listed(officer, make_round):
+    round = make_round()
+    actions.do_build_household_list(actor=officer, round=round, screening=True)
+    return round, round.households.get()
+
+
+def _post_b(household, income: int, **extra) -> dict[str, str]:
+    answers = answers_b(household, income)
+    data = {"surveyed_on": "10/09/2025"}
+    for name, value in answers["household"].items():
+        data[f"household__{name}"] = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+    for member_id, row in answers["members"].items():
+        for name, value in row.items():
+            if value is None:
+                continue
+            data[f"m{member_id}__{name}"] = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+    data.update(extra)
+    return data
+
+
+def test_it_renders_form_b_from_the_definition_with_a_fieldset_per_member(officer_client, officer, make_round,
+                                                                         poor_household):
+    round, rh = _listed(officer, make_round)
+    response = officer_client.get(reverse("review-survey", args=[round.pk, rh.pk, "B"]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Phiếu B" in html and "Nguồn nước sinh hoạt" in html
+    member = poor_household.members.get()
+    assert f'name="m{member.pk}__monthly_income"' in html
+    assert 'inputmode="numeric"' in html and 'name="viewport"' in html
+
+
+def test_it_saves_a_draft_and_shows_invalid_answers_field_by_field(officer_client, officer, make_round,
+                                                                  poor_household):
+    round, rh = _listed(officer, make_round)
+    url = reverse("review-survey", args=[round.pk, rh.pk, "B"])
+    response = officer_client.post(url, {"household__floor_area_m2": "-3", "household__other_income_monthly": "abc",
+                                         "save": "1"})
+    assert response.status_code == 400
+    assert error_links(response) == {"id_household__floor_area_m2", "id_household__other_income_monthly"}
+    assert "Nhập một số" in response.content.decode() or "number" in response.content.decode()
+    # Vietnamese number format: decimal comma.
+    response = officer_client.post(url, {"household__floor_area_m2": "12,5", "household__has_tv": "no", "save": "1"})
+    assert response.status_code == 302
+    draft = SurveyResponse.objects.get()
+    assert draft.status == "draft" and draft.answers["household"] == {"floor_area_m2": 12.5, "has_tv": False}
+    # The draft comes back into the form.
+    html = officer_client.get(url).content.decode()
+    assert 'value="12.5"' in html
+
+
+def test_it_refuses_to_submit_an_incomplete_survey_and_says_which_answers_are_missing(
+    officer_client, officer, make_round, poor_household
+):
+    round, rh = _listed(officer, make_round)
+    url = reverse("review-survey", args=[round.pk, rh.pk, "B"])
+    response = officer_client.post(url, {"household__floor_area_m2": "20", "submit": "1", "surveyed_on": "10/09/2025"})
+    assert response.status_code == 400
+    assert "id_household__water_source" in error_links(response)
+    assert SurveyResponse.objects.get().status == "draft"
+
+
+def test_it_submits_a_survey_which_updates_the_registry(officer_client, officer, make_round, poor_household):
+    round, rh = _listed(officer, make_round)
+    url = reverse("review-survey", args=[round.pk, rh.pk, "B"])
+    response = officer_client.post(url, _post_b(poor_household, 1_500_000, submit="1"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    rh.refresh_from_db()
+    assert rh.stage == HouseholdStage.SURVEYED
+    assert poor_household.members.get().monthly_income == 1_500_000
+
+
+def test_it_hides_a_survey_from_an_officer_of_another_ward(outsider_client, officer, make_round, poor_household):
+    round, rh = _listed(officer, make_round)
+    assert outsider_client.get(reverse("review-survey", args=[round.pk, rh.pk, "B"])).status_code == 404
+    assert outsider_client.post(reverse("review-survey", args=[round.pk, rh.pk, "B"]),
+                                {"save": "1"}).status_code == 404
+
+
+# -- assessment, meeting, posting, complaints, approval --------------------------------------------
+
+
+def test_it_assesses_and_highlights_households_whose_class_changes(officer_client, officer, make_round,
+                                                                   poor_household, run_round):
+    run_round(make_round())
+    second = make_round(year=YEAR + 1)
+    actions.do_build_household_list(actor=officer, round=second, screening=False)
+    rh = second.households.get()
+    survey = actions.do_save_survey(actor=officer, round_household=rh, form="B",
+                                    answers=answers_b(poor_household, income=9_000_000))
+    actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR + 1, 9, 10))
+    response = officer_client.post(reverse("review-assess", args=[second.pk]), follow=True)
+    html = response.content.decode()
+    assert 'class="row--changed"' in html
+    assert "vn_2022" in html  # the explanation names the standard
+    changed = officer_client.get(reverse("review-results", args=[second.pk]), {"changed": "1"}).content.decode()
+    assert poor_household.code in changed
+
+
+def test_it_records_the_meeting_and_sends_a_household_below_half_back(officer_client, officer, make_round,
+                                                                      poor_household, run_round):
+    round = run_round(make_round(), until="assessed")
+    rh = round.households.get()
+    url = reverse("review-meeting", args=[round.pk])
+    response = officer_client.post(url, {"held_on": "20/10/2025", "present_count": "20", f"agree_{rh.pk}": "25"})
+    assert response.status_code == 400 and f"id_agree_{rh.pk}" in error_links(response)
+    response = officer_client.post(url, {"held_on": "20/10/2025", "present_count": "20", f"agree_{rh.pk}": "9",
+                                         "place": "Nhà văn hóa khu phố 3", "chaired_by": "Võ Văn Tám",
+                                         "participants": "Bí thư chi bộ\nTrưởng khu phố"})
+    assert response.status_code == 302
+    rh.refresh_from_db()
+    assert rh.stage == HouseholdStage.RESURVEY
+    meeting = round.meetings.get()
+    minutes = officer_client.get(reverse("review-minutes", args=[round.pk, meeting.pk]))
+    assert minutes["Content-Type"] == "application/pdf" and minutes.content.startswith(b"%PDF")
+
+
+def test_it_posts_the_list_on_working_days_and_offers_the_documents(officer_client, officer, make_round,
+                                                                     poor_household, run_round):
+    round = run_round(make_round(), until="meeting")
+    url = reverse("review-posting", args=[round.pk])
+    assert officer_client.post(url, {"start": "31/02/2025"}).status_code == 400
+    response = officer_client.post(url, {"start": "29/08/2025", "places": "Trụ sở UBND phường"}, follow=True)
+    html = response.content.decode()
+    assert "29/08/2025" in html and "04/09/2025" in html  # 1 and 2 September are holidays
+    pdf = officer_client.get(reverse("review-provisional-list", args=[round.pk, "vn_2022", "pdf"]))
+    assert pdf.content.startswith(b"%PDF")
+    workbook = officer_client.get(reverse("review-provisional-list", args=[round.pk, "vn_2022", "xlsx"]))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert poor_household.code in values and "Nguyễn Văn An" in values
+
+
+def test_it_records_and_answers_a_complaint_with_a_class_change(officer_client, officer, make_round,
+                                                               poor_household, run_round):
+    round = run_round(make_round(), until="posting")
+    rh = round.households.get()
+    response = officer_client.post(reverse("review-complaint-create", args=[round.pk]), {"received_on": "04/11/2025"})
+    assert response.status_code == 400 and "id_content" in error_links(response)
+    response = officer_client.post(reverse("review-complaint-create", args=[round.pk]), {
+        "round_household": rh.pk, "received_on": "04/11/2025", "complainant": "Hàng xóm",
+        "content": "Hộ có thu nhập cao hơn"})
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    survey = actions.do_save_survey(actor=officer, round_household=rh, form="B",
+                                    answers=answers_b(poor_household, income=9_000_000))
+    actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR, 11, 5))
+    response = officer_client.post(reverse("review-complaint-answer", args=[round.pk, complaint.pk]), {
+        "answered_on": "05/11/2025", "answer": "Đã phúc tra", "reassess": "on"}, follow=True)
+    assert "Đã phúc tra" in response.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.class_changes == {"vn_2022": ["poor", "not_poor"]}
+
+
+def test_it_lets_only_the_chairman_approve_and_then_serves_the_certificate(officer_client, chairman_client,
+                                                                          make_round, poor_household, run_round):
+    from pypdf import PdfReader
+
+    round = run_round(make_round(), until="posting")
+    end = round.postings.get().end
+    url = reverse("review-approve", args=[round.pk])
+    data = {"number": "12/QĐ-UBND", "date": (end + dt.timedelta(days=1)).strftime("%d/%m/%Y")}
+    assert officer_client.post(url, data).status_code == 403
+    response = chairman_client.post(url, {"number": "", "date": end.strftime("%d/%m/%Y")})
+    assert response.status_code == 400 and "id_number" in error_links(response)
+    response = chairman_client.post(url, {"number": "12/QĐ-UBND", "date": end.strftime("%d/%m/%Y")})
+    assert response.status_code == 400 and "id_date" in error_links(response)  # still posted that day
+    assert chairman_client.post(url, data).status_code == 302
+    round.refresh_from_db()
+    assert round.status == RoundStatus.APPROVED
+    certificate = round.decision.certificates.get()
+    response = officer_client.get(reverse("review-certificate", args=[round.pk, certificate.pk]))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "GIẤY CHỨNG NHẬN HỘ NGHÈO" in text and "Nguyễn Văn An" in text and "12/QĐ-UBND" in text
+    decision = officer_client.get(reverse("review-decision", args=[round.pk]))
+    assert "QUYẾT ĐỊNH" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(decision.content)).pages)
+
+
+def test_it_hides_every_page_of_a_round_from_an_officer_of_another_ward(outsider_client, make_round,
+                                                                       poor_household, run_round):
+    round = run_round(make_round())
+    certificate = round.decision.certificates.get()
+    meeting = round.meetings.get()
+    urls = [reverse(name, args=[round.pk]) for name in (
+        "review-round", "review-results", "review-meeting", "review-posting", "review-approve", "review-summary",
+        "review-decision", "review-certificates", "review-summary-xlsx", "review-household-add",
+        "review-complaint-create")]
+    urls += [reverse("review-certificate", args=[round.pk, certificate.pk]),
+             reverse("review-minutes", args=[round.pk, meeting.pk]),
+             reverse("review-offline", args=[round.pk, "B"]),
+             reverse("review-provisional-list", args=[round.pk, "vn_2022", "pdf"])]
+    for url in urls:
+        assert outsider_client.get(url).status_code == 404, url
+    assert outsider_client.post(reverse("review-assess", args=[round.pk])).status_code == 404
+
+
+def test_it_shows_flows_by_ward_and_exports_them(officer_client, analyst, make_round, poor_household, run_round):
+    round = run_round(make_round())
+    decision_date = round.decision.date
+    query = {"start": "01/01/2025", "end": decision_date.strftime("%d/%m/%Y")}
+    html = client_for(analyst).get(reverse("review-summary", args=[round.pk]), query).content.decode()
+    assert round.ward.name in html and "Toàn địa bàn" in html and "tag--red" not in html
+    response = officer_client.get(reverse("review-summary-xlsx", args=[round.pk]), query)
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames[:2] == ["Biến động", "Thiếu hụt"]
+    rows = list(workbook["Biến động"].iter_rows(values_only=True))
+    assert any(row[0] == round.ward.name and 1 in row for row in rows)
+
+
+def test_it_lists_due_and_overdue_regular_reviews(officer_client, officer, poor_household):
+    actions.do_record_request(actor=officer, household=poor_household, form="form_04",
+                              received_on=dt.date(2025, 1, 6), channel="direct")
+    html = officer_client.get(reverse("review-due")).content.decode()
+    assert 'class="overdue"' in html
+
+
+def test_it_serves_the_xlsform_and_the_offline_workbook(officer_client, officer, make_round, poor_household):
+    from openpyxl import load_workbook
+
+    form = load_workbook(io.BytesIO(officer_client.get(reverse("review-xlsform", args=["B"])).content))
+    assert form.sheetnames == ["survey", "choices", "settings"]
+    round, _rh = _listed(officer, make_round)
+    workbook = load_workbook(io.BytesIO(officer_client.get(reverse("review-offline", args=[round.pk, "B"])).content))
+    households = list(workbook["Hộ"].iter_rows(values_only=True))
+    assert households[2][0] == poor_household.code
+
+
+@pytest.mark.parametrize("income", [POOR_INCOME])
+def test_it_keeps_the_page_free_of_inline_scripts_and_styles(officer_client, officer, make_round, poor_household,
+                                                             income):
+    round, rh = _listed(officer, make_round)
+    for url in (reverse("review-rounds"), reverse("review-round", args=[round.pk]),
+                reverse("review-survey", args=[round.pk, rh.pk, "B"])):
+        page = parse(officer_client.get(url))
+        assert page.inline_scripts == [] and page.style_blocks == 0
+        assert not [a for _t, a in page.elements if "style" in a or any(k.startswith("on") for k in a)]
