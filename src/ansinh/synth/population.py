@@ -29,6 +29,13 @@ _ID_SPACE = 1_000_000
 _FIRST_REGISTRATION = datetime.date(2000, 1, 1)
 
 Rows = Sequence[Sequence[float]] | Sequence[np.ndarray]
+# Given names are drawn with Zipf-like weights over a fixed popularity order (the same for every seed).
+_GIVEN_MALE_RANK = np.random.default_rng(1).permutation(len(tables.GIVEN_MALE))
+_GIVEN_FEMALE_RANK = np.random.default_rng(2).permutation(len(tables.GIVEN_FEMALE))
+
+
+def _zipf(k: int) -> np.ndarray:
+    return np.asarray(1.0 / np.arange(1, k + 1) ** 0.6)
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,9 @@ def _chunk(
     area = rural.astype(np.int64)  # 0 urban, 1 rural
     # A small share of households is economically vulnerable: low income, poorer housing and services.
     vulnerable = rng.random(n) < np.where(rural, tables.VULNERABLE_RURAL, tables.VULNERABLE_URBAN)
-    cond = np.where(vulnerable, 2, area)  # 0 urban, 1 rural, 2 vulnerable
+    # Most of them also live in poor conditions (the poor); the others lack only income (the near-poor).
+    deprived = vulnerable & (rng.random(n) < tables.VULNERABLE_DEPRIVED)
+    cond = np.where(deprived, 2, area)  # weight rows: 0 urban, 1 rural, 2 deprived
 
     # --- household composition ---------------------------------------------------------------------
     size = _pick(rng, [tables.HOUSEHOLD_SIZE_URBAN, tables.HOUSEHOLD_SIZE_RURAL], area) + 1
@@ -194,10 +203,8 @@ def _chunk(
     mf_vals, mf_old, mf_young = tables.MIDDLE_FEMALE
     middle_m = _pick(rng, [mm_old, mm_young], young)
     middle_f = _pick(rng, [mf_old, mf_young], young)
-    zipf_m = 1.0 / np.arange(1, len(tables.GIVEN_MALE) + 1) ** 0.6
-    zipf_f = 1.0 / np.arange(1, len(tables.GIVEN_FEMALE) + 1) ** 0.6
-    given_m = rng.permutation(len(zipf_m))[_pick(rng, [zipf_m], n=m)]
-    given_f = rng.permutation(len(zipf_f))[_pick(rng, [zipf_f], n=m)]
+    given_m = _GIVEN_MALE_RANK[_pick(rng, [_zipf(len(tables.GIVEN_MALE))], n=m)]
+    given_f = _GIVEN_FEMALE_RANK[_pick(rng, [_zipf(len(tables.GIVEN_FEMALE))], n=m)]
     full_name = pl.select(
         pl.concat_str(
             [
@@ -218,6 +225,7 @@ def _chunk(
     rural_m = rural[hh]
     cond_m = cond[hh]
     vuln_m = vulnerable[hh]
+    dep_m = deprived[hh]
     # (first age, last age, level code, attendance urban, rural)
     school_bands = [(3, 5, 0, 0.93, 0.88), (6, 10, 1, 0.995, 0.985), (11, 14, 2, 0.965, 0.93), (15, 17, 3, 0.82, 0.70)]
     p_attend = np.zeros(m)
@@ -226,7 +234,7 @@ def _chunk(
         band = (a >= lo) & (a <= hi)
         p_attend[band] = np.where(rural_m[band], p_rural, p_urban)
         level[band] = code
-    p_attend = np.where(vuln_m & (a >= 3) & (a <= 17), p_attend * 0.85, p_attend)
+    p_attend = np.where(dep_m & (a >= 3) & (a <= 17), p_attend * 0.85, p_attend)
     u_school = rng.random(m)
     attending = u_school < p_attend
     # 15–17 year-olds who left general school: some are in vocational training
@@ -235,7 +243,7 @@ def _chunk(
     p_higher = np.where(
         (a >= 18) & (a <= 22), np.where(rural_m, 0.22, 0.40), np.where((a >= 23) & (a <= 24), 0.08, 0.0)
     )
-    p_higher = np.where(vuln_m, p_higher * 0.3, p_higher)
+    p_higher = np.where(dep_m, p_higher * 0.3, p_higher)
     u_adult = rng.random(m)
     higher = (a >= 18) & (u_adult < p_higher)
     voc_adult = (a >= 18) & (a <= 24) & ~higher & (u_adult < p_higher + 0.07)
@@ -245,7 +253,7 @@ def _chunk(
     edu_idx = _pick(
         rng,
         tables.EDUCATION_ADULT,
-        np.where(vuln_m, 8, np.select([a < 30, a < 45, a < 60], [0, 1, 2], default=3) + 4 * rural_m),
+        np.where(dep_m, 8, np.select([a < 30, a < 45, a < 60], [0, 1, 2], default=3) + 4 * rural_m),
     )
     edu = {code: i for i, code in enumerate(tables.EDUCATION_LEVELS)}
     edu_adult = np.where(
@@ -276,10 +284,10 @@ def _chunk(
 
     # --- disability, health insurance, nutrition --------------------------------------------------------
     p_dis = np.select([a < 18, a < 60, a < 80], [0.012, 0.028, 0.085], default=0.2)
-    disabled = rng.random(m) < np.where(vuln_m, p_dis * 2, p_dis)
+    disabled = rng.random(m) < np.where(dep_m, p_dis * 2, p_dis)
     dis_level = np.where(disabled, 1 + _pick(rng, [tables.DISABILITY_LEVEL_WEIGHTS], n=m), 0)
     severe = dis_level >= 2
-    hh_uninsured = rng.random(n) < np.where(vulnerable, 0.25, 0.035)
+    hh_uninsured = rng.random(n) < np.where(deprived, 0.25, 0.035)
     p_hi = np.select([a < 6, a < 18, a < 60, a < 80], [0.995, 0.97, 0.90, 0.95], default=0.985)
     p_hi = np.where(hh_uninsured[hh] & (a >= 6), p_hi * 0.25, p_hi)
 
@@ -348,7 +356,12 @@ def _chunk(
     # Households outside the vulnerable group get by: savings, family support and informal work lift
     # their income per person to a floor that varies by household (a plausibility device, not a rule).
     floor_pp = np.maximum(
-        _lognormal(rng, np.where(rural, tables.INCOME_FLOOR_RURAL[0], tables.INCOME_FLOOR_URBAN[0]), 0.3, n),
+        _lognormal(
+            rng,
+            np.where(rural, tables.INCOME_FLOOR_RURAL[0], tables.INCOME_FLOOR_URBAN[0]),
+            tables.INCOME_FLOOR_SIGMA,
+            n,
+        ),
         np.where(rural, tables.INCOME_FLOOR_RURAL[1], tables.INCOME_FLOOR_URBAN[1]),
     )
     earned = np.bincount(hh, weights=income, minlength=n)
@@ -365,18 +378,18 @@ def _chunk(
     has_id = ~((a < 14) & (rng.random(m) < 0.08))
 
     # --- housing, water, sanitation, information -----------------------------------------------------------
-    non_durable = rng.random(n) < np.select([vulnerable, rural], [0.45, 0.08], default=0.02)
+    non_durable = rng.random(n) < np.select([deprived, rural], [0.45, 0.08], default=0.02)
     nd_parts = rng.random((3, n)) < 0.7
     nd_parts[2] |= ~(nd_parts[0] | nd_parts[1])  # a non-durable house has at least a non-durable roof
     wall_d, frame_d, roof_d = (~(non_durable & nd_parts[i]) for i in range(3))
-    per_person = _lognormal(rng, np.select([vulnerable, rural], [7.5, 24.0], default=20.0), 0.45, n)
+    per_person = _lognormal(rng, np.select([deprived, rural], [7.5, 24.0], default=20.0), 0.45, n)
     floor_area = np.clip(np.round(per_person * size * 2) / 2, 6.0, 600.0)
     water = _take(tables.WATER_SOURCES, _pick(rng, tables.WATER, cond))
     toilet = _take(tables.TOILET_TYPES, _pick(rng, tables.TOILET, cond))
     waste = _take(tables.WASTE_HANDLINGS, _pick(rng, tables.WASTE, cond))
 
     def share(urban: float, rural_p: float, vuln: float) -> np.ndarray:
-        return rng.random(n) < np.select([vulnerable, rural], [vuln, rural_p], default=urban)
+        return rng.random(n) < np.select([deprived, rural], [vuln, rural_p], default=urban)
 
     telecom = share(0.99, 0.975, 0.86)
     internet_phone = share(0.93, 0.84, 0.55) & telecom

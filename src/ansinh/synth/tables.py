@@ -409,7 +409,9 @@ DISABILITY_LEVEL_WEIGHTS: tuple[float, ...] = (0.52, 0.36, 0.12)
 # Share of economically vulnerable households (low income, poorer housing and services): they make the
 # poor and near-poor tail. Everyone else gets by on at least a household-specific floor of income per
 # person, drawn log-normally around the median given here and never below the minimum (VND/month).
-VULNERABLE_URBAN = 0.016
-VULNERABLE_RURAL = 0.045
-INCOME_FLOOR_URBAN: tuple[float, float] = (3_400_000.0, 2_300_000.0)  # (median, minimum)
-INCOME_FLOOR_RURAL: tuple[float, float] = (2_700_000.0, 1_750_000.0)
+VULNERABLE_URBAN = 0.018
+VULNERABLE_RURAL = 0.05
+VULNERABLE_DEPRIVED = 0.6  # of the vulnerable, the share that also lives in poor conditions
+INCOME_FLOOR_URBAN: tuple[float, float] = (6_000_000.0, 2_300_000.0)  # (median, minimum)
+INCOME_FLOOR_RURAL: tuple[float, float] = (5_400_000.0, 1_750_000.0)
+INCOME_FLOOR_SIGMA = 0.35
