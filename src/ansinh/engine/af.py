@@ -331,6 +331,18 @@ def _bit(j: int) -> pl.Expr:
     return (pl.col(_MASK) // (1 << j)) % 2
 
 
+def _pair(a: str, b: str) -> tuple[str, str]:
+    """The canonical (sorted) name of a cross sum."""
+    return (a, b) if a <= b else (b, a)
+
+
+def _pairs(ratios: Mapping[str, tuple[str, str]]) -> list[tuple[str, str]]:
+    """Every cross sum the variances of ``ratios`` need: (y, y), (x, x) and (x, y)."""
+    found = {_pair(v, v) for pair in ratios.values() for v in pair}
+    found |= {_pair(y, x) for y, x in ratios.values()}
+    return sorted(found)
+
+
 def _check_columns(frame_columns: Sequence[str], needed: Iterable[str], what: str) -> None:
     missing = [c for c in needed if c not in frame_columns]
     if missing:
@@ -423,9 +435,13 @@ class AlkireFoster:
 
     def _collapse(self, lazy: pl.LazyFrame) -> pl.DataFrame:
         self._validate(lazy)
-        mask = pl.sum_horizontal(
-            [pl.col(ind).cast(pl.Int64) * (1 << j) for j, ind in enumerate(self.indicators)]
-        )
+        # Int32 arithmetic is several times faster than Int64 here; masks of up to 30 indicators fit.
+        mask_type = pl.Int32 if len(self.indicators) <= 30 else pl.Int64
+        mask: pl.Expr | None = None
+        for j, ind in enumerate(self.indicators):
+            term = pl.col(ind).cast(mask_type) * pl.lit(1 << j, dtype=mask_type)
+            mask = term if mask is None else mask + term
+        assert mask is not None
         pw = pl.lit(1.0) if self.population_weight is None else pl.col(self.population_weight)
         pw = pw.cast(pl.Float64)
         keys: list[pl.Expr] = [
@@ -465,6 +481,7 @@ class AlkireFoster:
         poor = (pl.col(_SCORE) * k.denominator >= k.numerator * self.denominator).cast(pl.Float64)
         # Unit-level variables whose population-weighted totals make every measure. The score stays an
         # integer (of 1/denominator units) until the end, so sums of scores are exact as long as possible.
+        # Every variable but "cp" is 0/1.
         score = pl.col(_SCORE).cast(pl.Float64)
         variables: dict[str, pl.Expr] = {"one": pl.lit(1.0), "poor": poor, "cp": poor * score}
         for j in range(n_ind):
@@ -476,36 +493,44 @@ class AlkireFoster:
         for j in range(n_ind):
             ratios[f"h{j}"] = (f"d{j}", "one")
             ratios[f"hk{j}"] = (f"dk{j}", "one")
-        pairs = sorted({tuple(sorted((y, y))) for y, _ in ratios.values()}
-                       | {tuple(sorted((x, x))) for _, x in ratios.values()}
-                       | {tuple(sorted((y, x))) for y, x in ratios.values()})
 
         base = self._cells.with_columns([e.alias(f"v_{n}") for n, e in variables.items()])
-        total = self._estimate(base, variables, ratios, pairs, grouped=False)[0]
-        groups = [] if self.by is None else self._estimate(base, variables, ratios, pairs, grouped=True)
-        return self._assemble(k, total, groups)
-
-    def _estimate(
-        self,
-        base: pl.DataFrame,
-        variables: Mapping[str, pl.Expr],
-        ratios: Mapping[str, tuple[str, str]],
-        pairs: Sequence[tuple[str, ...]],
-        *,
-        grouped: bool,
-    ) -> list[dict[str, Any]]:
-        """Point estimates and linearised variances of every ratio, per group (or for the total)."""
-        group_keys = [_GROUP] if grouped else []
         names = list(variables)
+        if self.by is None:
+            only = self._finish(self._stratum_sums(base, names, ratios, grouped=False), names, ratios,
+                                grouped=False)
+            return self._assemble(k, only[0], [])
+        by_hg = self._stratum_sums(base, names, ratios, grouped=True)
         if self.psu is None:
-            # Every row is its own PSU: sums of p·v and of p²·v·u come straight from the cells.
+            # Each unit is its own PSU and belongs to one group: the total's sums are the groups' sums.
+            sums = [c for c in by_hg.columns if c not in (_STRATUM, _GROUP, "__n_h")]
+            by_h = by_hg.group_by(_STRATUM).agg(pl.col(sums).sum(), pl.col("__n_h").first())
+        else:
+            by_h = self._stratum_sums(base, names, ratios, grouped=False)
+        total = self._finish(by_h, names, ratios, grouped=False)[0]
+        return self._assemble(k, total, self._finish(by_hg, names, ratios, grouped=True))
+
+    def _stratum_sums(self, base: pl.DataFrame, names: Sequence[str], ratios: Mapping[str, tuple[str, str]],
+                      *, grouped: bool) -> pl.DataFrame:
+        """Per stratum (and group): totals ``T_v`` of every variable and the cross sums ``Q_a_b`` of PSU
+        totals that the linearised variances need, plus the stratum's number of PSUs ``__n_h``."""
+        group_keys = [_GROUP] if grouped else []
+        if self.psu is None:
+            # Every unit is its own PSU: T_v = Σ p·v and Q_a_b = Σ p²·a·b straight from the cells. The 0/1
+            # variables make most cross sums equal (a·a = a·1 = a; cp·poor = cp), so only Σp²·v and
+            # Σp²·cp² are computed and the Q names point at them.
             n_h = base.group_by(_STRATUM).agg(pl.col(_N).sum().alias("__n_h"))
             by_h = base.group_by([_STRATUM, *group_keys]).agg(
                 [(pl.col(_W1) * pl.col(f"v_{v}")).sum().alias(f"T_{v}") for v in names]
-                + [(pl.col(_W2) * pl.col(f"v_{a}") * pl.col(f"v_{b}")).sum().alias(f"Q_{a}_{b}")
-                   for a, b in pairs]
-                + [pl.col(_N).sum().alias("__obs")]
+                + [(pl.col(_W2) * pl.col(f"v_{v}")).sum().alias(f"P_{v}") for v in names]
+                + [(pl.col(_W2) * pl.col("v_cp") * pl.col("v_cp")).sum().alias("P_cp2"),
+                   pl.col(_N).sum().alias("__obs")]
             )
+            aliases = {pair: (f"P_{pair[0]}" if pair[0] != "one" else f"P_{pair[1]}")
+                       for pair in _pairs(ratios)}
+            aliases[("cp", "cp")] = "P_cp2"
+            aliases[("cp", "poor")] = "P_cp"
+            by_h = by_h.with_columns(pl.col(col).alias(f"Q_{a}_{b}") for (a, b), col in aliases.items())
         else:
             n_h = base.group_by(_STRATUM).agg(pl.col(_PSU).n_unique().cast(pl.Int64).alias("__n_h"))
             psu_totals = base.group_by([_STRATUM, _PSU, *group_keys]).agg(
@@ -514,29 +539,46 @@ class AlkireFoster:
             )
             by_h = psu_totals.group_by([_STRATUM, *group_keys]).agg(
                 [pl.col(f"T_{v}").sum() for v in names]
-                + [(pl.col(f"T_{a}") * pl.col(f"T_{b}")).sum().alias(f"Q_{a}_{b}") for a, b in pairs]
+                + [(pl.col(f"T_{a}") * pl.col(f"T_{b}")).sum().alias(f"Q_{a}_{b}") for a, b in _pairs(ratios)]
                 + [pl.col("__obs").sum()]
             )
-        by_h = by_h.join(n_h, on=_STRATUM, how="left")
-        over = group_keys or None
-        terms: list[pl.Expr] = []
-        estimates: list[pl.Expr] = []
+        keep = [_STRATUM, *group_keys, *(f"T_{v}" for v in names), "__obs",
+                *(f"Q_{a}_{b}" for a, b in _pairs(ratios))]
+        return by_h.select(keep).join(n_h, on=_STRATUM, how="left")
+
+    def _finish(self, by_h: pl.DataFrame, names: Sequence[str], ratios: Mapping[str, tuple[str, str]],
+                *, grouped: bool) -> list[dict[str, Any]]:
+        """Point estimates and linearised standard errors of every ratio, per group (or for the total)."""
+        # Population totals per group (Y, X of every ratio), then each ratio R = Y / X, materialised
+        # column by column so that every expression stays small.
+        total_cols = [f"T_{v}" for v in names]
+        if grouped:
+            totals = by_h.group_by(_GROUP).agg(pl.col(total_cols).sum().name.prefix("S"))
+            by_h = by_h.join(totals, on=_GROUP, how="left", nulls_equal=True)
+        else:
+            by_h = by_h.with_columns(pl.col(total_cols).sum().name.prefix("S"))
+        by_h = by_h.with_columns(
+            pl.when(pl.col(f"ST_{x}") > 0).then(pl.col(f"ST_{y}") / pl.col(f"ST_{x}")).otherwise(0.0)
+            .alias(f"est_{name}")
+            for name, (y, x) in ratios.items()
+        )
+        # a stratum with a single PSU contributes no variance ("certainty")
         fpc = pl.when(pl.col("__n_h") > 1).then(
             pl.col("__n_h").cast(pl.Float64) / (pl.col("__n_h") - 1)
-        ).otherwise(0.0)  # a stratum with a single PSU contributes no variance ("certainty")
+        ).otherwise(0.0)
+        by_h = by_h.with_columns(fpc.alias("__fpc"), (1.0 / pl.col("__n_h").cast(pl.Float64)).alias("__inv_n"))
+        terms: list[pl.Expr] = []
         for name, (y, x) in ratios.items():
-            ty, tx = pl.col(f"T_{y}"), pl.col(f"T_{x}")
-            big_y = ty.sum().over(over) if over else ty.sum()
-            big_x = tx.sum().over(over) if over else tx.sum()
-            r = pl.when(big_x > 0).then(big_y / big_x).otherwise(0.0)
-            qyy = pl.col("Q_{}_{}".format(*sorted((y, y))))
-            qxx = pl.col("Q_{}_{}".format(*sorted((x, x))))
-            qxy = pl.col("Q_{}_{}".format(*sorted((x, y))))
-            spread = qyy - 2 * r * qxy + r * r * qxx - (ty - r * tx) ** 2 / pl.col("__n_h")
-            var = pl.when(big_x > 0).then(fpc * spread / (big_x * big_x)).otherwise(0.0)
-            terms.append(var.alias(f"var_{name}"))
-            estimates.append(r.alias(f"est_{name}"))
-        per_h = by_h.with_columns(*terms, *estimates)
+            r, ty, tx, big_x = (pl.col(f"est_{name}"), pl.col(f"T_{y}"), pl.col(f"T_{x}"), pl.col(f"ST_{x}"))
+            qyy = pl.col("Q_{}_{}".format(*_pair(y, y)))
+            qxx = pl.col("Q_{}_{}".format(*_pair(x, x)))
+            qxy = pl.col("Q_{}_{}".format(*_pair(x, y)))
+            spread = qyy - 2 * r * qxy + r * r * qxx - (ty - r * tx) ** 2 * pl.col("__inv_n")
+            terms.append(
+                pl.when(big_x > 0).then(pl.col("__fpc") * spread / (big_x * big_x)).otherwise(0.0)
+                .alias(f"var_{name}")
+            )
+        per_h = by_h.with_columns(terms)
         aggs = (
             [pl.col(f"var_{n}").sum().clip(lower_bound=0).sqrt().alias(f"se_{n}") for n in ratios]
             + [pl.col(f"est_{n}").first() for n in ratios]
