@@ -17,6 +17,7 @@ from pathlib import Path
 from queue import Empty, Queue
 from typing import Any, TypeVar
 
+import polars as pl
 import pyarrow.parquet as pq
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, IntegrityError, transaction
@@ -28,7 +29,7 @@ from ansinh.audit.actions import record
 from ansinh.geo.models import Province, Ward
 from ansinh.registry import bulk
 from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
-from ansinh.synth import AS_OF, generate_chunks
+from ansinh.synth import AS_OF, HOUSEHOLD_SCHEMA, MEMBER_SCHEMA, generate_chunks
 
 T = TypeVar("T")
 _CODE = re.compile(r"^\d{5}-\d{6}$")
@@ -141,6 +142,7 @@ class Command(BaseCommand):
             wards = []
         if not wards:  # no database needed: the same units ``load-units`` would load
             wards = wards_from_data_file(province)
+            self.stdout.write(f"Wards of province {province} taken from the unit data file (none in the database).")
         if not wards:
             raise CommandError(f"Province {province} has no current wards in the unit data file.")
         wards = pick_wards(wards, opts["wards"])
@@ -156,6 +158,9 @@ class Command(BaseCommand):
                         writers[name] = pq.ParquetWriter(out / f"{name}.parquet", table.schema)
                     writers[name].write_table(table)
                     counts[name] += frame.height
+            for name, schema in (("households", HOUSEHOLD_SCHEMA), ("members", MEMBER_SCHEMA)):
+                if name not in writers:  # no households: empty files with the right columns
+                    pl.DataFrame(schema=schema).write_parquet(out / f"{name}.parquet")
         finally:
             for writer in writers.values():
                 writer.close()
