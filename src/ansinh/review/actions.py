@@ -28,7 +28,6 @@ from ansinh.geo.calendar import calendar_for
 from ansinh.geo.models import Ward
 from ansinh.registry.actions import do_update_household, do_update_member
 from ansinh.registry.models import Household, Member
-from ansinh.registry.queries import registry_frames
 from ansinh.review import rules
 from ansinh.review.errors import (
     IllegalTransition,
@@ -39,6 +38,7 @@ from ansinh.review.errors import (
     RoundLocked,
     StaleVersion,
 )
+from ansinh.review.frames import ward_frames
 from ansinh.review.models import (
     ASSESS_OPEN,
     HOUSEHOLD_TRANSITIONS,
@@ -238,7 +238,7 @@ def _add_entries(actor: Any, round: Round, frame: pl.DataFrame, source: str, on:
 def screening_candidates(round: Round) -> pl.DataFrame:
     """Registry households of the round's ward the engine finds at or below the income line under any of
     the round's standards (household_id, standard_id, class)."""
-    households, members = registry_frames([round.ward_id])
+    households, members = ward_frames([round.ward_id], round.assessed_on)
     if households.is_empty():
         return pl.DataFrame(schema={"household_id": pl.Int64, "standard_id": pl.String, "class": pl.String})
     parts = [
@@ -594,9 +594,7 @@ def do_assess_round(
     )
     total = len(current.standards) + 2
     say(0, total, _("Reading the registry"))
-    households, members = registry_frames([current.ward_id])
-    households = households.join(listed.select("household_id"), on="household_id", how="semi")
-    members = members.join(listed.select("household_id"), on="household_id", how="semi")
+    households, members = ward_frames([current.ward_id], current.assessed_on, listed.select("household_id"))
     summary.households = households.height
     summary.missing = sorted(set(listed["household_id"].to_list()) - set(households["household_id"].to_list()))
     summary.seconds["read"] = time.perf_counter() - t0
