@@ -74,3 +74,13 @@ def test_it_keeps_the_admin_working_for_administrators(client, admin_user):
 def test_it_shows_a_friendly_404(officer_client):
     response = officer_client.get("/households/999999/")
     assert response.status_code == 404
+
+
+def test_it_refuses_a_form_without_its_csrf_token(officer, ward_a):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer)
+    response = client.post(reverse("household-create"), {"code": "X"})
+    assert response.status_code == 403
+    assert "Biểu mẫu đã hết hạn" in response.content.decode()

@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from ansinh.web.views import accounts, audit, households, members
 
@@ -16,4 +18,5 @@ urlpatterns = [
     path("households/<int:pk>/members/<int:member_pk>/death/", members.death, name="member-death"),
     path("households/<int:pk>/members/<int:member_pk>/move-out/", members.move_out, name="member-move-out"),
     path("audit/", audit.search, name="audit-search"),
+    path("favicon.ico", RedirectView.as_view(url=static("ansinh/favicon.svg"), permanent=True)),
 ]
