@@ -1,0 +1,7 @@
+from django.urls import path
+
+from ansinh.imports import views
+
+urlpatterns = [
+    path("", views.export, name="export"),
+]

@@ -1,0 +1,182 @@
+"""Import and export pages: thin views over ``ansinh.imports.actions`` and the task queue."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ansinh.accounts.permissions import can
+from ansinh.accounts.scope import scoped_wards
+from ansinh.imports import actions
+from ansinh.imports.errors import ImportError_
+from ansinh.imports.export import csv_stream, export_queryset, record_export, write_xlsx
+from ansinh.imports.forms import ExportForm, UploadForm
+from ansinh.imports.models import BatchStatus, ImportBatch
+from ansinh.imports.workbooks import error_report, template_csv, template_xlsx
+from ansinh.tasks import actions as tasks
+from ansinh.tasks.models import Status
+
+ISSUES_SHOWN = 500
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_import(user: Any) -> None:
+    if not actions.can_import(user):
+        raise PermissionDenied("household.import")
+
+
+def _batch_for(user: Any, pk: int) -> ImportBatch:
+    """A user sees their own imports; an administrator (or superuser) sees all. Others: 404."""
+    _require_import(user)
+    qs = ImportBatch.objects.select_related("task")
+    if not (user.is_superuser or getattr(user, "role", "") == "administrator"):
+        qs = qs.filter(created_by=user)
+    batch = qs.filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    _require_import(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploaded = [f for f in (form.cleaned_data["file"], form.cleaned_data.get("members_file")) if f]
+        batch = actions.create_batch(actor=request.user, files=[(f.name, f.read()) for f in uploaded])
+        task = tasks.enqueue("imports.validate", {"batch_id": batch.pk, "user_id": request.user.pk},
+                             idempotency_key=f"import-validate:{batch.pk}", user=request.user)
+        ImportBatch.objects.filter(pk=batch.pk).update(task=task)
+        return redirect("import-detail", pk=batch.pk)
+    recent = ImportBatch.objects.filter(created_by_id=request.user.pk)[:20]
+    return render(request, "imports/index.html", {
+        "form": form, "recent": recent, "forms_with_errors": [form] if form.is_bound and form.errors else [],
+    })
+
+
+def _detail_context(batch: ImportBatch) -> dict[str, Any]:
+    context: dict[str, Any] = {"batch": batch, "task": batch.task}
+    if batch.status in (BatchStatus.VALIDATED, BatchStatus.COMMITTED):
+        frame = actions.issues(batch)
+        context["issues"] = list(frame.head(ISSUES_SHOWN).iter_rows(named=True)) if frame.height else []
+        context["issues_more"] = max(0, frame.height - ISSUES_SHOWN)
+    context["running"] = batch.status in (BatchStatus.UPLOADED, BatchStatus.VALIDATING, BatchStatus.COMMITTING)
+    return context
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request.user, pk)
+    return render(request, "imports/detail.html", _detail_context(batch))
+
+
+@login_required
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The htmx-polled fragment; when the work is over, the whole page reloads to show the result."""
+    batch = _batch_for(request.user, pk)
+    context = _detail_context(batch)
+    response = render(request, "imports/_progress.html", context)
+    if not context["running"]:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def commit(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request.user, pk)
+    try:
+        batch = actions.start_commit(batch)
+    except ImportError_ as exc:
+        messages.error(request, exc.message)
+        return redirect("import-detail", pk=batch.pk)
+    task = tasks.enqueue("imports.commit", {"batch_id": batch.pk, "user_id": request.user.pk},
+                         idempotency_key=f"import-commit:{batch.pk}", user=request.user)
+    ImportBatch.objects.filter(pk=batch.pk).update(task=task)
+    return redirect("import-detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request.user, pk)
+    if batch.task is not None and batch.task.status in (Status.QUEUED, Status.RUNNING) and batch.status in (
+            BatchStatus.UPLOADED, BatchStatus.VALIDATING, BatchStatus.COMMITTING):
+        tasks.request_cancel(batch.task)
+        if batch.status == BatchStatus.UPLOADED:
+            actions.cancel_batch(batch, actor=request.user)
+        messages.success(request, _("Cancellation requested."))
+    else:
+        try:
+            actions.cancel_batch(batch, actor=request.user)
+            messages.success(request, _("The import was cancelled; nothing was written to the registry."))
+        except ImportError_ as exc:
+            messages.error(request, exc.message)
+    return redirect("import-detail", pk=batch.pk)
+
+
+@login_required
+def error_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    batch = _batch_for(request.user, pk)
+    if batch.status not in (BatchStatus.VALIDATED, BatchStatus.COMMITTED):
+        raise Http404
+    out = tempfile.TemporaryFile()
+    error_report(actions.uploads(batch), actions.issues(batch), out)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=f"nhap-{batch.pk}-loi.xlsx", content_type=XLSX)
+
+
+@login_required
+def template(request: HttpRequest, kind: str) -> HttpResponse:
+    _require_import(request.user)
+    if kind == "xlsx":
+        response = HttpResponse(template_xlsx(), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="mau-nhap-ho-gia-dinh.xlsx"'
+        return response
+    if kind in ("households", "members"):
+        response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")
+        name = "mau-ho-gia-dinh.csv" if kind == "households" else "mau-thanh-vien.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    raise Http404
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponseBase:
+    if not can(request.user, "household", "export"):
+        raise PermissionDenied("household.export")
+    wards = scoped_wards(request.user)
+    asked = request.GET.get("ward")
+    if asked and not wards.filter(code=asked).exists():
+        raise Http404  # a ward outside the user's area does not exist for them
+    form = ExportForm(request.GET or None, wards=wards)
+    if not request.GET or not form.is_valid():
+        return render(request, "imports/export.html", {
+            "form": form, "forms_with_errors": [form] if form.is_bound and form.errors else []})
+    ward = form.cleaned_data["ward"] or None
+    qs = export_queryset(request.user, ward)
+    fmt = form.cleaned_data["format"]
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    name = f"ho-gia-dinh-{ward or 'tat-ca'}-{stamp}"
+    record_export(request.user, ward_code=ward, fmt=fmt, count=qs.count())
+    if fmt == "xlsx":
+        # openpyxl's write-only mode spools each sheet to disk as it goes; memory stays flat.
+        out = tempfile.NamedTemporaryFile(suffix=".xlsx")
+        write_xlsx(qs, Path(out.name))
+        out.seek(0)
+        return FileResponse(out, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
+    table = "members" if fmt == "csv-members" else "households"
+    response = StreamingHttpResponse(csv_stream(qs, table), content_type="text/csv; charset=utf-8")
+    suffix = "-thanh-vien" if table == "members" else ""
+    response["Content-Disposition"] = f'attachment; filename="{name}{suffix}.csv"'
+    return response

@@ -1,0 +1,108 @@
+"""The import and export pages: upload, background check with progress, commit or cancel, download."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from ansinh.audit.models import AuditEvent
+from ansinh.imports.models import ImportBatch
+from ansinh.registry.models import Household
+from ansinh.tasks.actions import run_pending
+from ansinh.tasks.models import Task
+
+from .conftest import household, member
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
+
+
+def _upload(client, files, households, members):
+    hh, mm = files(households, members)
+    return client.post(reverse("import-index"), {
+        "file": SimpleUploadedFile("households.csv", hh.read_bytes()),
+        "members_file": SimpleUploadedFile("members.csv", mm.read_bytes()),
+    })
+
+
+def test_it_checks_an_upload_in_the_background_then_commits_it(officer_client, files, ward_a):
+    response = _upload(officer_client, files, [household("H1")], [member("H1")])
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("import-detail", args=[batch.pk])
+    page = officer_client.get(reverse("import-detail", args=[batch.pk]))
+    assert b'hx-trigger="every 1s"' in page.content  # polling while the worker has not run
+    assert Task.objects.get().kind == "imports.validate"
+    run_pending()
+    fragment = officer_client.get(reverse("import-progress", args=[batch.pk]))
+    assert fragment["HX-Refresh"] == "true"
+    page = officer_client.get(reverse("import-detail", args=[batch.pk]))
+    assert reverse("import-commit", args=[batch.pk]).encode() in page.content
+    officer_client.post(reverse("import-commit", args=[batch.pk]))
+    run_pending()
+    batch.refresh_from_db()
+    assert batch.status == "committed" and Household.objects.filter(code="H1").exists()
+    page = officer_client.get(reverse("import-detail", args=[batch.pk]))
+    assert page.status_code == 200 and batch.report["households_added"] == 1
+
+
+def test_it_shows_bad_rows_offers_the_marked_file_and_cancels(officer_client, files, ward_a):
+    _upload(officer_client, files, [household("H1")], [member("H1", dob="01/01/2999", with_id=False)])
+    run_pending()
+    batch = ImportBatch.objects.get()
+    page = officer_client.get(reverse("import-detail", args=[batch.pk]))
+    assert "Ngày sinh 01/01/2999 ở tương lai." in page.content.decode()
+    marked = officer_client.get(reverse("import-errors", args=[batch.pk]))
+    wb = openpyxl.load_workbook(io.BytesIO(b"".join(marked.streaming_content)))
+    assert "Lỗi" in [c.value for c in wb["Thành viên"][1]]
+    officer_client.post(reverse("import-cancel", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == "cancelled" and not Household.objects.exists()
+
+
+def test_it_refuses_a_file_over_the_limit_on_the_form(officer_client, settings):
+    settings.IMPORT_MAX_UPLOAD_MB = 1
+    response = officer_client.post(reverse("import-index"), {
+        "file": SimpleUploadedFile("big.csv", b"x" * (1024 * 1024 + 1))})
+    assert response.status_code == 200 and "1 MB" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_it_hides_another_users_import_and_refuses_roles_that_cannot_import(client, make_user, ward_a, officer):
+    from ansinh.imports import actions
+
+    batch = actions.create_batch(actor=officer, files=[("a.csv", b"x")])
+    other = make_user("ward_officer", wards=[ward_a])
+    client.force_login(other)
+    assert client.get(reverse("import-detail", args=[batch.pk])).status_code == 404
+    client.force_login(make_user("city_analyst", wards=[ward_a]))
+    assert client.get(reverse("import-index")).status_code == 403
+
+
+def test_it_serves_the_templates(officer_client):
+    xlsx = officer_client.get(reverse("import-template", args=["xlsx"]))
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert {"Hướng dẫn", "Hộ gia đình", "Thành viên", "Danh mục"} <= set(wb.sheetnames)
+    csv = officer_client.get(reverse("import-template", args=["members"]))
+    assert csv.content.decode("utf-8-sig").startswith("Mã hộ,Họ và tên,Giới tính,Ngày sinh")
+
+
+def test_it_streams_an_export_of_the_officers_ward_and_404s_another(officer_client, make_household, ward_a, ward_b):
+    make_household(ward_a, code="A-1")
+    make_household(ward_b, code="B-1")
+    response = officer_client.get(reverse("export"), {"ward": ward_a.code, "format": "csv"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "A-1" in body and "B-1" not in body
+    assert AuditEvent.objects.filter(action="household.export", ward_code=ward_a.code).exists()
+    assert officer_client.get(reverse("export"), {"ward": ward_b.code, "format": "csv"}).status_code == 404
+    everything = officer_client.get(reverse("export"), {"format": "csv"})
+    assert "B-1" not in b"".join(everything.streaming_content).decode("utf-8-sig")
+    xlsx = officer_client.get(reverse("export"), {"ward": ward_a.code, "format": "xlsx"})
+    wb = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
+    assert wb["Hộ gia đình"]["A2"].value == "A-1"
