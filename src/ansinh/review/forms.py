@@ -112,7 +112,7 @@ class RequestForm(forms.Form):
 
 # -- survey -----------------------------------------------------------------------------------------
 
-YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 def survey_key(section: str, name: str, member: int | None = None) -> str:

@@ -38,6 +38,7 @@ from ansinh.review.documents.data import (
 )
 from ansinh.review.errors import InvalidSurvey, NotAllowed, ReviewError, StaleVersion
 from ansinh.review.models import (
+    CLASS_CHOICES,
     Certificate,
     Complaint,
     ComplaintStatus,
@@ -56,6 +57,7 @@ from ansinh.standards import load_standard
 from ansinh.web.views.common import forms_with_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CLASS_LABELS: dict[str, Any] = dict(CLASS_CHOICES)
 
 
 def _today() -> datetime.date:
@@ -177,6 +179,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _round_context(request, round, "list")
     context.update({
         "rows": rows,
+        "class_labels": CLASS_LABELS,
         "active_count": sum(1 for rh in entries if rh.stage != HouseholdStage.REMOVED),
         "add_form": review_forms.AddHouseholdForm(initial={"requested_on": _today()}),
         "list_open": round.status in ("draft", "listing", "surveying"),
@@ -403,7 +406,8 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "standard": standard,
         "standards": [(s, _standard_label(s)) for s in round.standards],
         "changed_only": changed_only,
-        "counts": queries.class_counts(round).get(standard, {}),
+        "counts": [(CLASS_LABELS.get(k, k), n) for k, n in queries.class_counts(round).get(standard, {}).items()],
+        "class_labels": CLASS_LABELS,
         "can_assess": _can_prepare(request.user) and round.status in ("surveying", "assessed", "meeting", "posting"),
     })
     return render(request, "review/results.html", context)
@@ -658,7 +662,8 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     context.update({
         "form": form, "forms_with_errors": errors, "decision": decision,
         "certificates": [{"c": c, "head": heads.get(c.household_id)} for c in certificates],
-        "counts": queries.class_counts(round),
+        "counts": {sid: [(CLASS_LABELS.get(k, k), n) for k, n in by_class.items()]
+                   for sid, by_class in queries.class_counts(round).items()},
         "open_complaints": round.complaints.filter(status=ComplaintStatus.OPEN).count(),
         "can_decide": _can_approve(request.user) and round.status == RoundStatus.POSTING,
     })
