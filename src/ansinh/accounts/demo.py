@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Case, Count, When
 
 from ansinh.accounts.models import Role, User
 from ansinh.geo.models import Province, Ward
@@ -24,11 +24,10 @@ class DemoAccount:
 
 def demo_ward(province: Province) -> Ward:
     """The demo ward: the urban ward of the province with the most households (else the first ward)."""
+    wards = Ward.objects.filter(province=province, valid_to__isnull=True).annotate(n=Count("households"))
     ward = (
-        Ward.objects.filter(province=province, valid_to__isnull=True)
-        .annotate(n=Count("households"))
-        .order_by("-n", "code")
-        .first()
+        wards.filter(n__gt=0).order_by(Case(When(kind="ward", then=0), default=1), "-n", "code").first()
+        or wards.order_by("code").first()
     )
     if ward is None:
         raise RuntimeError("No wards are loaded: run `ansinh load-units` first.")
