@@ -113,6 +113,22 @@ def test_it_prints_a_readable_table_without_json(deprivations: Path, tmp_path: P
     assert "00002" in out.getvalue()
 
 
+def bad_arguments(deprivations: Path, tmp_path: Path, change_args: dict[str, str]) -> list[str]:
+    files = {
+        "unknown": write_json(tmp_path, "u.json", {"a": 1, "zz": 1}),
+        "notjson": tmp_path / "n.json",
+        "bad": tmp_path / "bad.csv",
+        "missing.csv": tmp_path / "missing.csv",
+        "missing.json": tmp_path / "missing.json",
+    }
+    files["notjson"].write_text("{a: 1")
+    files["bad"].write_text("a,b,c\n1,2,0\n0,,1\n")
+    args = {"--deprivations": str(deprivations),
+            "--weights": str(write_json(tmp_path, "w.json", {"a": 1, "b": 1, "c": 1})), "--k": "1/3"}
+    args.update({key: str(files.get(value, value)) for key, value in change_args.items()})
+    return [item for pair in args.items() for item in pair]
+
+
 @pytest.mark.parametrize(
     ("change_args", "message"),
     [
@@ -128,27 +144,28 @@ def test_it_prints_a_readable_table_without_json(deprivations: Path, tmp_path: P
         ({"--by": "nope"}, "nope"),
     ],
 )
-def test_it_refuses_bad_input_with_a_message_and_no_traceback(
+def test_it_refuses_bad_input_with_a_clear_message(
     deprivations: Path, tmp_path: Path, change_args: dict[str, str], message: str
 ) -> None:
-    files = {
-        "unknown": write_json(tmp_path, "u.json", {"a": 1, "zz": 1}),
-        "notjson": tmp_path / "n.json",
-        "bad": tmp_path / "bad.csv",
-        "missing.csv": tmp_path / "missing.csv",
-        "missing.json": tmp_path / "missing.json",
-    }
-    files["notjson"].write_text("{a: 1")
-    files["bad"].write_text("a,b,c\n1,2,0\n0,,1\n")
-    args = {"--deprivations": str(deprivations),
-            "--weights": str(write_json(tmp_path, "w.json", {"a": 1, "b": 1, "c": 1})), "--k": "1/3"}
-    args.update({key: str(files.get(value, value)) for key, value in change_args.items()})
-    flat = [item for pair in args.items() for item in pair]
     with pytest.raises(CommandError, match=message):
-        call_command("mpi", *flat, "--json", stdout=StringIO())
+        call_command("mpi", *bad_arguments(deprivations, tmp_path, change_args), "--json", stdout=StringIO())
+
+
+@pytest.mark.parametrize(
+    ("change_args", "message"),
+    [
+        ({"--k": "1/x"}, "not a fraction"),
+        ({"--weights": "unknown"}, "zz"),
+        ({"--deprivations": "bad"}, "only 0 or 1"),
+    ],
+)
+def test_it_exits_non_zero_without_a_traceback_on_bad_input(
+    deprivations: Path, tmp_path: Path, change_args: dict[str, str], message: str
+) -> None:
     env = {**os.environ, "ANSINH_ENV": "test"}
     proc = subprocess.run(
-        [sys.executable, "-c", "from ansinh.cli import main; main()", "mpi", *flat, "--json"],
+        [sys.executable, "-c", "from ansinh.cli import main; main()", "mpi",
+         *bad_arguments(deprivations, tmp_path, change_args), "--json"],
         capture_output=True, text=True, env=env, check=False,
     )
     assert proc.returncode != 0
