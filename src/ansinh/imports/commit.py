@@ -173,11 +173,11 @@ def plan_and_write(
                             new_h.select("code", pl.col("id").alias("household_id"))])
     step(1, total_steps, "Ghi hộ gia đình mới")
     hh_cols = ["id", "code", *HOUSEHOLD_DB]
-    writing.insert(Household._meta.db_table, new_h.select(
+    writing.insert(Household, new_h.select(
         *hh_cols, fold_expr(pl.col("address")).alias("address_folded"), pl.lit("active").alias("status"),
         pl.lit(1).alias("version"), pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
     ).rename({"ward_code": "ward_id"}))
-    writing.insert(HouseholdEvent._meta.db_table, new_h.select(
+    writing.insert(HouseholdEvent, new_h.select(
         pl.col("id").alias("household_id"), pl.lit("registered").alias("kind"), pl.lit(today).alias("date"),
         pl.lit(source).alias("note"), pl.lit(now).alias("recorded_at"),
         pl.lit(getattr(actor, "pk", None), dtype=pl.Int64).alias("recorded_by_id"),
@@ -217,12 +217,12 @@ def plan_and_write(
     unchanged_m = int((~upd_m["_any"]).sum())
     upd_m = upd_m.filter("_any").rename({"member_id": "id"})
     step(4, total_steps, "Ghi thành viên mới")
-    writing.insert(Member._meta.db_table, new_m.select(
+    writing.insert(Member, new_m.select(
         "id", "household_id", *MEMBER_DB, fold_expr(pl.col("full_name")).alias("name_folded"),
         pl.lit("active").alias("status"), pl.lit(1).alias("version"), pl.lit(now).alias("created_at"),
         pl.lit(now).alias("updated_at"),
     ))
-    writing.insert(Membership._meta.db_table, new_m.select(
+    writing.insert(Membership, new_m.select(
         pl.col("id").alias("member_id"), "household_id", pl.lit(today).alias("start"),
         pl.lit("import").alias("start_reason"), pl.lit("").alias("end_reason"),
     ))
@@ -258,7 +258,7 @@ def plan_and_write(
     audit = pl.concat(audits)
     if connection.vendor != "postgresql":
         audit = audit.with_columns(pl.col("actor_id").cast(pl.Int64))
-    writing.insert(AuditEvent._meta.db_table, audit)
+    writing.insert(AuditEvent, audit)
 
     step(7, total_steps, "Đánh dấu trùng lặp")
     touched = new_m["id"].to_list() + upd_m.filter(pl.col("full_name__chg") | pl.col("date_of_birth__chg"))[

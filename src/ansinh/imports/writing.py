@@ -10,7 +10,9 @@ import io
 from typing import Any
 
 import polars as pl
-from django.db import connection
+from django.db import connection, models
+
+from ansinh.registry.bulk import bulk_insert_frame
 
 CHUNK = 20_000
 
@@ -54,18 +56,9 @@ def _copy(table: str, frame: pl.DataFrame) -> None:
                 copy.write(buf.getvalue())
 
 
-def insert(table: str, frame: pl.DataFrame) -> int:
-    if frame.height == 0:
-        return 0
-    if connection.vendor == "postgresql":
-        _copy(table, frame)
-        return frame.height
-    ready = _sqlite_ready(frame)
-    sql = f"INSERT INTO {table} ({', '.join(frame.columns)}) VALUES ({', '.join(['%s'] * len(frame.columns))})"  # noqa: S608
-    with connection.cursor() as cur:
-        for start in range(0, ready.height, CHUNK):
-            cur.executemany(sql, ready.slice(start, CHUNK).rows())
-    return frame.height
+def insert(model: type[models.Model], frame: pl.DataFrame) -> int:
+    """Insert every row of ``frame`` (COPY / executemany: ``ansinh.registry.bulk``, shared with the seed)."""
+    return bulk_insert_frame(model, frame)
 
 
 def update(table: str, frame: pl.DataFrame, *, now: datetime.datetime) -> int:
