@@ -685,7 +685,7 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     rows: list[ListRow] = []
     labels = []
     for standard in round.standards:
-        rows.extend(_list_rows(round, standard, final=True))
+        rows.extend(_list_rows(round, standard))  # recognised, and escaping a list
         labels.append(_standard_label(standard))
     doc = DecisionDocument(issuer=_issuer(round, signer), number=decision.number, date=decision.date,
                            year=round.year, standard="; ".join(labels), rows=rows)
