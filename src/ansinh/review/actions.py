@@ -140,6 +140,25 @@ def _move_households(actor: Any, round: Round, entries: Iterable[RoundHousehold]
         rh.stage = to_stage
 
 
+def _move_households_where(actor: Any, round: Round, to_stage: str, condition: str, params: list[Any],
+                           note: str = "") -> int:
+    """Move, set-based in SQL, every household of ``round`` that may go to ``to_stage`` and meets
+    ``condition`` (SQL on review_roundhousehold ``rh``), with one event row each. Returns how many moved."""
+    sources = [s for s, nexts in HOUSEHOLD_TRANSITIONS.items() if to_stage in nexts]
+    rh_table, ev_table = RoundHousehold._meta.db_table, RoundEvent._meta.db_table
+    where = (f"rh.round_id = %s AND rh.stage IN ({', '.join(['%s'] * len(sources))}) AND ({condition})")
+    where_params = [round.pk, *sources, *params]
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {ev_table} (round_id, round_household_id, from_status, to_status, at, actor_id, note) "  # noqa: S608
+            f"SELECT rh.round_id, rh.id, rh.stage, %s, %s, %s, %s FROM {rh_table} rh WHERE {where}",
+            [to_stage, timezone.now(), getattr(_user(actor), "pk", None), note, *where_params],
+        )
+        cur.execute(f"UPDATE {rh_table} SET stage = %s WHERE id IN (SELECT rh.id FROM {rh_table} rh WHERE {where})",  # noqa: S608
+                    [to_stage, *where_params])
+        return int(cur.rowcount)
+
+
 # --- rounds --------------------------------------------------------------------------------------------
 
 
@@ -628,17 +647,25 @@ def do_assess_round(
     if household_ids is not None:
         old = old.filter(household_id__in=household_ids)
     old.delete()
+    summary.seconds["delete"] = time.perf_counter() - t2
     if parts:
         _insert_assessments(pl.concat(parts))
-    missing = set(summary.missing)
-    movable = [RoundHousehold(pk=pk, stage=stage) for pk, hid, stage in listed.iter_rows()
-               if hid not in missing and HouseholdStage.ASSESSED in HOUSEHOLD_TRANSITIONS[stage]]
-    _move_households(actor, current, movable, HouseholdStage.ASSESSED)
-    gone = [RoundHousehold(pk=pk, stage=stage) for pk, hid, stage in listed.iter_rows()
-            if hid in missing and HouseholdStage.REMOVED in HOUSEHOLD_TRANSITIONS[stage]]
-    reason = _("No longer an active household of the ward")
-    _move_households(actor, current, gone, HouseholdStage.REMOVED, reason)
-    RoundHousehold.objects.filter(pk__in=[rh.pk for rh in gone]).update(removed_reason=reason)
+    summary.seconds["insert"] = time.perf_counter() - t2 - summary.seconds["delete"]
+    a_table = Assessment._meta.db_table
+    only, only_params = "1 = 1", []
+    if household_ids is not None:
+        only, only_params = f"rh.household_id IN ({', '.join(['%s'] * len(household_ids))})", list(household_ids)
+    _move_households_where(
+        actor, current, HouseholdStage.ASSESSED,
+        f"{only} AND rh.household_id IN (SELECT a.household_id FROM {a_table} a WHERE a.round_id = %s)",  # noqa: S608
+        [*only_params, current.pk],
+    )
+    if summary.missing:
+        reason = _("No longer an active household of the ward")
+        gone = RoundHousehold.objects.filter(round=current, household_id__in=summary.missing[:50_000])
+        _move_households(actor, current, [rh for rh in gone if HouseholdStage.REMOVED in
+                                          HOUSEHOLD_TRANSITIONS[rh.stage]], HouseholdStage.REMOVED, reason)
+        gone.filter(stage=HouseholdStage.REMOVED).update(removed_reason=reason)
     if current.status == RoundStatus.SURVEYING:
         _move(actor, current, RoundStatus.ASSESSED)
     summary.seconds["store"] = time.perf_counter() - t2

@@ -1,0 +1,136 @@
+"""Benchmark (not a test): assessing a review round of N households on PostgreSQL, from reading the registry
+to storing every result, against the engine's in-memory time on the same population in the same run.
+
+    .venv/bin/python bench/review.py                      # 200,000 households, both HCMC standards
+    .venv/bin/python bench/review.py --households 20000   # quicker
+
+Needs the PostgreSQL server at 127.0.0.1:5432 (``--server`` otherwise). It creates a throw-away database
+``ansinh_bench_review_<pid>``, migrates it, loads the units of province 79, seeds N households into one
+ward with ``ansinh seed`` and drops the database at the end (``--keep`` to keep it).
+
+* **Baseline** (in memory): ``ansinh.engine.assess`` under each of the round's standards on the round's
+  frames, already read (the best case of the engine alone). Best of ``--repeat`` runs.
+* **Measured** (database round trip): ``ansinh.review.actions.do_assess_round`` — read the registry, run
+  the engine per standard, explain, compare with the previous decision, store every Assessment row
+  (COPY), move every household of the round to ``assessed`` with its event row, audit — one transaction.
+  The first run stores into an empty round; a re-run also deletes the previous results.
+* **Goal** (issue 5): measured / baseline ≤ 5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+GOAL = 5.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--households", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the in-memory baseline (best is kept)")
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--keep", action="store_true", help="keep the throw-away database")
+    opts = parser.parse_args()
+
+    import psycopg
+
+    name = f"ansinh_bench_review_{os.getpid()}"
+    with psycopg.connect(f"{opts.server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ.update({"ANSINH_ENV": "test", "DATABASE_URL": f"{opts.server}/{name}",
+                       "DJANGO_SETTINGS_MODULE": "ansinh.config.settings"})
+    try:
+        run(opts)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not opts.keep:
+            with psycopg.connect(f"{opts.server}/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        else:
+            print(f"kept database {name}")
+
+
+def run(opts: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    import polars as pl
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from ansinh.accounts.models import User
+    from ansinh.engine import assess
+    from ansinh.geo.models import Ward
+    from ansinh.registry.models import Household
+    from ansinh.review import actions
+    from ansinh.review.frames import ward_frames
+    from ansinh.review.models import Assessment, HouseholdSource, Round
+
+    quiet = io.StringIO()
+    print("Migrating, loading the units of province 79…", flush=True)
+    call_command("migrate", verbosity=0)
+    call_command("load_units", province="79", stdout=quiet)
+    print(f"Seeding {opts.households:,} households into one ward…", flush=True)
+    t = time.perf_counter()
+    call_command("seed", households=opts.households, province="79", wards=1, seed=2026, stdout=quiet)
+    print(f"  {time.perf_counter() - t:.1f} s", flush=True)
+    ward = Ward.objects.get(code=Household.objects.values_list("ward_id", flat=True).distinct().get())
+    actor = User.objects.create_superuser("bench", password="bench-only")
+
+    round = actions.do_create_round(actor=actor, ward=ward, kind="periodic", year=2025)
+    hh, mm = ward_frames([ward.code], round.assessed_on)
+    with transaction.atomic():
+        added = actions._add_entries(actor, round, hh.select("household_id"), HouseholdSource.OFFICER,
+                                     round.period_start, "benchmark")
+    actions.do_move_round(actor=actor, round=round, to_status="listing")
+    actions.do_move_round(actor=actor, round=round, to_status="surveying")
+    print(f"Round {round.pk}: ward {ward.code}, {added:,} households, {mm.height:,} members, "
+          f"standards {round.standards}", flush=True)
+
+    print(f"Baseline: engine.assess in memory, best of {opts.repeat}…", flush=True)
+    for sid in round.standards:  # warm-up (plan compilation, caches)
+        assess(hh.head(100), mm.join(hh.head(100).select("household_id"), on="household_id", how="semi"),
+               sid, round.assessed_on)
+    best = float("inf")
+    for _ in range(opts.repeat):
+        t = time.perf_counter()
+        results = [assess(hh, mm, sid, round.assessed_on) for sid in round.standards]
+        best = min(best, time.perf_counter() - t)
+    classes = pl.concat(r.select("class") for r in results)["class"].value_counts().sort("class")
+    print(f"  {best:.2f} s for {len(round.standards)} standards; classes {dict(classes.iter_rows())}", flush=True)
+
+    def progress(done: int, total: int, message: str) -> None:
+        print(f"  [{done}/{total}] {message} ({time.perf_counter() - started:.1f} s)", flush=True)
+
+    figures = []
+    for label in ("first run (empty round)", "re-run (replaces the results)"):
+        print(f"Measured: do_assess_round, {label}…", flush=True)
+        started = time.perf_counter()
+        summary = actions.do_assess_round(actor=actor, round=Round.objects.get(pk=round.pk), progress=progress)
+        elapsed = time.perf_counter() - started
+        stored = Assessment.objects.filter(round=round).count()
+        parts = ", ".join(f"{k} {v:.2f} s" for k, v in summary.seconds.items())
+        print(f"  {elapsed:.2f} s ({parts}); {stored:,} assessments stored", flush=True)
+        figures.append((label, elapsed))
+
+    print()
+    print(f"households: {opts.households:,}  standards: {len(round.standards)}  cores: {os.cpu_count()}  "
+          f"load average: {os.getloadavg()[0]:.1f}")
+    print(f"engine in memory: {best:.2f} s")
+    for label, elapsed in figures:
+        ratio = elapsed / best
+        verdict = "met" if ratio <= GOAL else "NOT met"
+        print(f"database round trip, {label}: {elapsed:.2f} s = {ratio:.1f}x the engine (goal <= {GOAL:g}x: {verdict})")
+
+
+if __name__ == "__main__":
+    main()
