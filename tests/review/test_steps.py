@@ -102,7 +102,7 @@ def test_it_assesses_in_bulk_with_explanations_and_highlights_changes(
     a = Assessment.objects.get(round=second, household=poor_household)
     assert (a.previous_class, a.klass, a.changed) == ("poor", "not_poor", True)
     assert summary.changed == {"vn_2022": 1}
-    assert "vn_2022" in a.explanation and a.parameter_version
+    assert "vn_2022" in a.explanation and "Bảo hiểm y tế" in a.explanation and a.parameter_version
     assert set(a.indicators) >= {"health_insurance", "water"}
 
 
