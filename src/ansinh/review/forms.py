@@ -124,7 +124,7 @@ _GROUPED_DOTS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _GROUPED_COMMAS = re.compile(r"^-?\d{1,3}(,\d{3})+$")
 
 
-def normalise_number(text: str) -> str:
+def normalise_number(text: str, language: str | None = None) -> str:
     """A number as typed in the user's language, in the plain form the definition parses.
 
     Vietnamese writes ``1.500.000`` and ``12,5``; English ``1,500,000`` and ``12.5``.
@@ -138,7 +138,7 @@ def normalise_number(text: str) -> str:
     ['1500000', '12.5', '1500.5']
     """
     value = text.strip().replace(" ", "").replace("\u00a0", "")
-    vietnamese = (get_language() or "vi")[:2] == "vi"
+    vietnamese = (language or get_language() or "vi")[:2] == "vi"
     if "," in value and "." in value:
         decimal = "," if value.rfind(",") > value.rfind(".") else "."
         thousands = "." if decimal == "," else ","
@@ -363,9 +363,13 @@ class ComplaintForm(forms.Form):
         field = self.fields["round_household"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = households
-        field.label_from_instance = lambda rh: f"{rh.household.code} – {rh.household.address}"  # type: ignore[method-assign]
+        field.label_from_instance = _household_label  # type: ignore[method-assign,assignment]
         self.fields["received_on"].error_messages["required"] = _("Enter the date the complaint was received.")
         self.fields["content"].error_messages["required"] = _("Write what the complaint says.")
+
+
+def _household_label(rh: RoundHousehold) -> str:
+    return f"{rh.household.code} – {rh.household.address}"
 
 
 class AnswerForm(forms.Form):
@@ -391,6 +395,20 @@ class ApproveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["number"].error_messages["required"] = _("Enter the decision number.")
         self.fields["date"].error_messages["required"] = _("Enter the date of the decision.")
+
+
+class SurveyImportForm(forms.Form):
+    file = forms.FileField(label=_("Filled-in workbook (.xlsx) or ODK / KoBoToolbox export (.json)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].error_messages["required"] = _("Choose the file to import.")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".json")):
+            raise forms.ValidationError(_("The file must be an XLSX workbook or a JSON export."))
+        return upload
 
 
 class PeriodForm(forms.Form):

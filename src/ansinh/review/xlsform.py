@@ -288,3 +288,170 @@ def build_offline_workbook(form: str, *, ward: str, round_label: str, households
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# -- reading filled-in workbooks and ODK / KoBoToolbox exports back ---------------------------------------
+
+@dataclass
+class Submission:
+    """One household's answers read from a file, in the definition's shape, with where they came from."""
+
+    household_code: str
+    answers: dict[str, Any]
+    surveyed_on: datetime.date | None = None
+    row: str = ""
+
+
+@dataclass
+class ReadResult:
+    submissions: list[Submission] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _survey_date(value: Any) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()[:10]
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _keep(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and value.strip() == "")
+
+
+def read_offline_workbook(data: bytes, form: str) -> ReadResult:
+    """The answers of a workbook made by :func:`build_offline_workbook` (row 1: field names; row 2: labels)."""
+    from openpyxl import load_workbook
+
+    definition = load_form(form)
+    result = ReadResult()
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # any unreadable upload is one message, not a traceback
+        result.errors.append("Tệp không phải bảng tính XLSX đọc được.")
+        return result
+    by_code: dict[str, Submission] = {}
+    for section in definition.sections:
+        sheet_name = "Thành viên" if section.repeat else ("Hộ" if section.name == "household" else section.name[:31])
+        if sheet_name not in workbook.sheetnames:
+            result.errors.append(f"Thiếu trang «{sheet_name}».")
+            continue
+        rows = workbook[sheet_name].iter_rows(values_only=True)
+        header = [_text(h) for h in next(rows, ())]
+        known = {f.name for f in section.fields}
+        types = {f.name: f.type for f in section.fields}
+        for number, values in enumerate(rows, start=2):
+            if number == 2:
+                continue  # the labels
+            cells = dict(zip(header, values, strict=False))
+            code = _text(cells.get(HOUSEHOLD_KEY))
+            if not code:
+                if any(_keep(v) for v in values):
+                    result.errors.append(f"{sheet_name}, dòng {number}: thiếu mã hộ.")
+                continue
+            sub = by_code.setdefault(code, Submission(code, {s.name: {} for s in definition.sections},
+                                                      row=f"{sheet_name}, dòng {number}"))
+            answers = {k: _vietnamese_number(types[k], v) for k, v in cells.items() if k in known and _keep(v)}
+            if section.repeat:
+                member = _text(cells.get(MEMBER_KEY))
+                if not member.isdigit():
+                    result.errors.append(f"{sheet_name}, dòng {number}: thiếu mã thành viên.")
+                    continue
+                sub.answers[section.name][member] = answers
+            else:
+                sub.answers[section.name] = answers
+                try:
+                    sub.surveyed_on = _survey_date(cells.get(SURVEY_DATE)) or sub.surveyed_on
+                except ValueError:
+                    result.errors.append(f"{sheet_name}, dòng {number}: ngày rà soát không hợp lệ.")
+    result.submissions = list(by_code.values())
+    return result
+
+
+def _vietnamese_number(kind: str, value: Any) -> Any:
+    """A number typed as text in the workbook is read the Vietnamese way (``12,5``, ``1.500.000``)."""
+    if kind in ("integer", "number") and isinstance(value, str):
+        from ansinh.review.forms import normalise_number
+
+        return normalise_number(value, "vi")
+    return value
+
+
+def _leaf(key: str) -> str:
+    """``household/floor_area_m2`` (KoBoToolbox) or ``household-floor_area_m2`` (ODK Central) → the field name."""
+    return key.replace("-", "/").rsplit("/", 1)[-1]
+
+
+def read_xlsform_json(data: bytes, form: str) -> ReadResult:
+    """Submissions exported as JSON by KoBoToolbox (``{"results": [...]}``) or ODK Central (``{"value": [...]}``
+    or a list), with groups as path prefixes or nested objects and the members as a repeat list."""
+    import json
+
+    definition = load_form(form)
+    result = ReadResult()
+    try:
+        payload = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        result.errors.append("Tệp không phải JSON đọc được.")
+        return result
+    records = (payload.get("results") or payload.get("value") or []) if isinstance(payload, dict) else payload
+    repeat = next((s for s in definition.sections if s.repeat), None)
+    plain = {f.name: s.name for s in definition.sections if not s.repeat for f in s.fields}
+
+    def flatten(node: Any, out: dict[str, Any]) -> dict[str, Any]:
+        for key, value in (node or {}).items():
+            leaf = _leaf(key)
+            if isinstance(value, dict):
+                flatten(value, out)
+            elif isinstance(value, list) and repeat is not None and leaf == repeat.name:
+                out[repeat.name] = value
+            else:
+                out[leaf] = value
+        return out
+
+    for number, record in enumerate(records if isinstance(records, list) else [], start=1):
+        flat = flatten(record, {})
+        code = _text(flat.get(HOUSEHOLD_KEY))
+        if not code:
+            result.errors.append(f"Bản ghi {number}: thiếu mã hộ.")
+            continue
+        answers: dict[str, Any] = {s.name: {} for s in definition.sections}
+        for name, value in flat.items():
+            if name in plain and _keep(value):
+                answers[plain[name]][name] = value
+        if repeat is not None:
+            names = {f.name for f in repeat.fields}
+            for item in flat.get(repeat.name) or []:
+                row = flatten(item, {})
+                member = _text(row.get(MEMBER_KEY))
+                if not member.isdigit():
+                    result.errors.append(f"Bản ghi {number}: thiếu mã thành viên.")
+                    continue
+                answers[repeat.name][member] = {k: v for k, v in row.items() if k in names and _keep(v)}
+        try:
+            surveyed_on = _survey_date(flat.get(SURVEY_DATE))
+        except ValueError:
+            result.errors.append(f"Bản ghi {number}: ngày rà soát không hợp lệ.")
+            surveyed_on = None
+        result.submissions.append(Submission(code, answers, surveyed_on, row=f"bản ghi {number}"))
+    return result
+
+
+def read_submissions(data: bytes, filename: str, form: str) -> ReadResult:
+    """Read a filled-in offline workbook (.xlsx) or an ODK / KoBoToolbox JSON export."""
+    if filename.lower().endswith(".json"):
+        return read_xlsform_json(data, form)
+    return read_offline_workbook(data, form)

@@ -1,0 +1,123 @@
+"""Offline surveys come back: a filled-in workbook or an ODK / KoBoToolbox JSON export becomes drafts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from ansinh.review import actions
+from ansinh.review.models import SurveyResponse
+
+
+@pytest.fixture(autouse=True)
+def _web_settings(settings, tmp_path_factory):
+    settings.LANGUAGE_CODE = "vi"
+    settings.STATIC_ROOT = str(tmp_path_factory.mktemp("static"))
+
+
+@pytest.fixture
+def listed(officer, make_round, poor_household):
+    round = make_round()
+    actions.do_build_household_list(actor=officer, round=round)
+    return round, round.households.get()
+
+
+@pytest.fixture
+def officer_client(officer):
+    client = Client()
+    client.force_login(officer)
+    return client
+
+
+def filled_workbook(client, round, *, floor_area="12,5", income=1_200_000) -> bytes:
+    """The round's offline workbook for form B, filled in the way an officer would in Excel."""
+    workbook = load_workbook(io.BytesIO(client.get(reverse("review-offline", args=[round.pk, "B"])).content))
+    households, members = workbook["Hộ"], workbook["Thành viên"]
+    names = [c.value for c in households[1]]
+    households.cell(row=3, column=names.index("surveyed_on") + 1, value=dt.datetime(2025, 9, 10))
+    households.cell(row=3, column=names.index("floor_area_m2") + 1, value=floor_area)
+    households.cell(row=3, column=names.index("has_tv") + 1, value="Không")
+    households.cell(row=3, column=names.index("water_source") + 1, value="piped")
+    names = [c.value for c in members[1]]
+    members.cell(row=3, column=names.index("monthly_income") + 1, value=income)
+    members.cell(row=3, column=names.index("has_health_insurance") + 1, value="Có")
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def upload(client, round, name: str, data: bytes, form: str = "B"):
+    return client.post(reverse("review-survey-import", args=[round.pk, form]),
+                       {"file": SimpleUploadedFile(name, data)})
+
+
+def test_it_imports_a_filled_in_workbook_as_a_draft_and_a_second_import_changes_nothing(
+    officer_client, listed, poor_household
+):
+    round, rh = listed
+    data = filled_workbook(officer_client, round)
+    response = upload(officer_client, round, "phieu-b.xlsx", data)
+    assert response.status_code == 302
+    survey = SurveyResponse.objects.get(round_household=rh, form="B")
+    member = str(poor_household.members.get().pk)
+    assert survey.status == "draft" and survey.source == "xlsx" and survey.surveyed_on == dt.date(2025, 9, 10)
+    assert survey.answers["household"] == {"floor_area_m2": 12.5, "has_tv": False, "water_source": "piped"}
+    assert survey.answers["members"][member] == {"monthly_income": 1_200_000, "has_health_insurance": True}
+    assert poor_household.members.get().monthly_income != 1_200_000  # drafts do not reach the registry
+    upload(officer_client, round, "phieu-b.xlsx", data)
+    assert SurveyResponse.objects.get(pk=survey.pk).version == survey.version
+
+
+def test_it_saves_nothing_when_one_row_is_wrong_and_says_which(officer_client, listed):
+    round, _rh = listed
+    response = upload(officer_client, round, "phieu-b.xlsx", filled_workbook(officer_client, round, floor_area="-4"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "floor_area_m2" in html and 'id="import-problems"' in html
+    assert not SurveyResponse.objects.exists()
+
+
+def test_it_imports_a_kobotoolbox_json_export_with_the_members_repeat(officer_client, listed, poor_household):
+    round, rh = listed
+    member = poor_household.members.get()
+    export = {"results": [{
+        "household_code": poor_household.code, "surveyed_on": "2025-09-12",
+        "household/has_tv": "yes", "household/other_income_monthly": "0",
+        "members": [{"members/member_id": str(member.pk), "members/member_name": member.full_name,
+                     "members/employment_status": member.employment_status, "members/monthly_income": "900000"}],
+        "_uuid": "ignored",
+    }]}
+    response = upload(officer_client, round, "kobo.json", json.dumps(export).encode())
+    assert response.status_code == 302
+    survey = SurveyResponse.objects.get(round_household=rh)
+    assert survey.source == "xlsform" and survey.surveyed_on == dt.date(2025, 9, 12)
+    assert survey.answers["household"] == {"has_tv": True, "other_income_monthly": 0}
+    assert survey.answers["members"][str(member.pk)]["monthly_income"] == 900_000
+
+
+def test_it_refuses_households_and_members_that_are_not_on_the_list(officer_client, listed, rich_household):
+    round, _rh = listed
+    export = [{"household_code": rich_household.code, "household-has_tv": "no"},
+              {"household_code": round.households.get().household.code,
+               "members": [{"member_id": "999999", "monthly_income": "1"}]}]
+    response = upload(officer_client, round, "central.json", json.dumps(export).encode())
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert rich_household.code in html and "999999" in html
+    assert not SurveyResponse.objects.exists()
+
+
+def test_it_hides_the_import_from_another_wards_officer_and_the_chairman(listed, officer_b, chairman):
+    round, _rh = listed
+    outsider, boss = Client(), Client()
+    outsider.force_login(officer_b)
+    boss.force_login(chairman)
+    assert outsider.get(reverse("review-survey-import", args=[round.pk, "B"])).status_code == 404
+    assert boss.get(reverse("review-survey-import", args=[round.pk, "B"])).status_code == 403
