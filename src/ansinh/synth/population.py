@@ -621,15 +621,35 @@ def generate(
     n_households: int,
     province_wards: Sequence[tuple[str, str]],
     seed: int,
-    **options: object,
+    *,
+    first_household_id: int = 1,
+    first_member_id: int = 1,
+    as_of: datetime.date = AS_OF,
+    birth_province: str = "079",
+    id_numbers_used: Mapping[str, int] | None = None,
+    household_seq_used: Mapping[str, int] | None = None,
+    chunk_size: int = CHUNK_HOUSEHOLDS,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The whole synthetic population as two frames (see ``generate_chunks`` for the options).
+    """The whole synthetic population as two frames; the options are those of ``generate_chunks``.
 
     >>> households, members = generate(10, [("26734", "urban"), ("26737", "rural")], seed=1)
     >>> households.height, members["household_id"].n_unique()
     (10, 10)
     """
-    parts = list(generate_chunks(n_households, province_wards, seed, **options))  # type: ignore[arg-type]
+    parts = list(
+        generate_chunks(
+            n_households,
+            province_wards,
+            seed,
+            first_household_id=first_household_id,
+            first_member_id=first_member_id,
+            as_of=as_of,
+            birth_province=birth_province,
+            id_numbers_used=id_numbers_used,
+            household_seq_used=household_seq_used,
+            chunk_size=chunk_size,
+        )
+    )
     if not parts:
         parts = [(pl.DataFrame(schema=HOUSEHOLD_SCHEMA), pl.DataFrame(schema=MEMBER_SCHEMA))]
     return pl.concat([h for h, _ in parts]), pl.concat([m for _, m in parts])

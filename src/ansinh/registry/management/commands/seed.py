@@ -2,7 +2,9 @@
 
 The population comes from ``ansinh.synth`` (pure Polars/NumPy), chunk by chunk; each chunk goes to the
 database set-based (COPY on PostgreSQL, executemany on SQLite) inside one transaction, with ids chosen
-in the frames, and one audit event sums up the whole seed.
+in the frames, and one audit event sums up the whole seed. A seed at least as large as the registry
+drops and rebuilds the registry tables' indexes inside that transaction: on PostgreSQL the tables
+are locked for other sessions until it commits, so seed before opening the registry to users.
 """
 
 from __future__ import annotations
@@ -205,6 +207,9 @@ class Command(BaseCommand):
                         )
                         for key, value in written.items():
                             counts[key] += value
+                    loaded = time.monotonic()
+                if rebuild and opts["verbosity"] >= 2:
+                    self.stdout.write(f"Indexes and constraints rebuilt in {time.monotonic() - loaded:.1f} s.")
                 bulk.reset_sequences(bulk.POPULATION_MODELS)
                 record(
                     actor=None,
