@@ -101,6 +101,19 @@ def test_it_keeps_scores_exactly_at_k_that_floating_point_sums_lose(
     assert r.A == pytest.approx(deprived / n)
 
 
+def test_it_compares_exactly_when_the_common_denominator_is_large() -> None:
+    weights = {f"i{p}": Fraction(1, p) for p in (101, 103, 107, 109, 113)}
+    weights["rest"] = 1 - sum(weights.values(), Fraction(0))
+    frame = pl.DataFrame({name: [1, 1, 0] if name != "i101" else [1, 0, 0] for name in weights})
+    af = AlkireFoster(frame, weights)
+    assert af.denominator > 2**32  # integer scores beyond Int32
+    all_but_first = 1 - weights["i101"]
+    results = af.measure_many([1, all_but_first, all_but_first + Fraction(1, af.denominator)])
+    assert [round(r.H * 3) for r in results.values()] == [1, 2, 1]
+    with pytest.raises(AFError, match="too fine-grained"):
+        af.measure(all_but_first + Fraction(1, 10**15))
+
+
 def test_it_normalises_custom_weights() -> None:
     assert normalise_weights({"a": 2, "b": "1", "c": Decimal("1")}) == {
         "a": Fraction(1, 2), "b": Fraction(1, 4), "c": Fraction(1, 4)

@@ -457,7 +457,8 @@ class AlkireFoster:
             .collect()
         )
         score = pl.sum_horizontal(
-            [_bit(j) * self.integer_weights[ind] for j, ind in enumerate(self.indicators)]
+            [_bit(j).cast(pl.Int64) * pl.lit(self.integer_weights[ind], dtype=pl.Int64)
+             for j, ind in enumerate(self.indicators)]
         )
         bits = [_bit(j).cast(pl.Float64).alias(f"__af_d{j}")
                 for j in range(len(self.indicators))]
