@@ -219,11 +219,10 @@ def do_move_round(*, actor: Any, round: Round, to_status: str, note: str = "") -
 
 def _previous_classes(household_ids: list[int], standards: list[str], on: dt.date) -> pl.DataFrame:
     """household_id, standard_id, previous_class: the open official status on ``on`` (set-based)."""
-    rows = list(
-        PovertyStatus.objects.on(on).filter(standard_id__in=standards)
-        .filter(household_id__in=household_ids if len(household_ids) < 900 else Q())
-        .values_list("household_id", "standard_id", "klass")
-    )
+    qs = PovertyStatus.objects.on(on).filter(standard_id__in=standards)
+    if len(household_ids) < 900:  # small lists in SQL; larger ones filtered in the frame below
+        qs = qs.filter(household_id__in=household_ids)
+    rows = list(qs.values_list("household_id", "standard_id", "klass"))
     frame = pl.DataFrame(rows, schema={"household_id": pl.Int64, "standard_id": pl.String,
                                        "previous_class": pl.String}, orient="row")
     if len(household_ids) >= 900:
@@ -703,7 +702,9 @@ def do_record_meeting(
         round=current, held_on=held_on, place=place, chaired_by=chaired_by, present_count=present_count,
         participants=list(participants or []), minutes=minutes, recorded_by=_user(actor), recorded_at=timezone.now(),
     )
-    rows, passed, failed = [], [], []
+    rows: list[MeetingVote] = []
+    passed: list[RoundHousehold] = []
+    failed: list[RoundHousehold] = []
     for pk, (present, agree) in votes.items():
         if agree > present or present <= 0 or present > present_count:
             raise ReviewError(_("Agreement must be between 0 and the number present."), field="votes")
@@ -861,12 +862,14 @@ def do_approve_round(*, actor: Any, round: Round, number: str, date: dt.date, no
     # The official list: close the open statuses of the round's households, then open the new ones.
     new = {(hid, sid): klass for hid, sid, klass, _rh in listed.iter_rows()}
     assessed = {(hid, sid) for hid, sid, _k, _rh in results.iter_rows()}
-    open_rows = list(PovertyStatus.objects.current().filter(
-        standard_id__in=current.standards,
-        household_id__in=results["household_id"].unique().to_list() if results.height < 900 else
-        Household.objects.filter(ward_id=current.ward_id).values("pk"),
-    ).values_list("pk", "household_id", "standard_id", "klass"))
+    open_qs = PovertyStatus.objects.current().filter(standard_id__in=current.standards)
+    if results.height < 900:
+        open_qs = open_qs.filter(household_id__in=results["household_id"].unique().to_list())
+    else:  # every assessed household lives in the ward (the frames are read by ward)
+        open_qs = open_qs.filter(household__ward_id=current.ward_id)
+    open_rows = list(open_qs.values_list("pk", "household_id", "standard_id", "klass"))
     close_by_reason: dict[tuple[str, bool], list[int]] = {}
+    reason: str
     end_day = date - dt.timedelta(days=1)
     for pk, hid, sid, klass in open_rows:
         if (hid, sid) not in assessed:

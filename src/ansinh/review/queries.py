@@ -158,7 +158,8 @@ _STATUS_SCHEMA = {
 def status_frame(standards: list[str] | None = None, until: dt.date | None = None) -> pl.DataFrame:
     """The official list as a frame (one row per status period), read in one query."""
     table = PovertyStatus._meta.db_table
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if standards:
         where.append(f"standard_id IN ({', '.join(['%s'] * len(standards))})")
         params.extend(standards)
@@ -334,11 +335,10 @@ def escape_support(on: dt.date, wards: list[str] | None = None) -> pl.DataFrame:
 def dominant_deprivations(rounds: list[Round] | QuerySet[Round], standard_id: str, *, top: int = 3) -> pl.DataFrame:
     """Among poor households of the rounds, per ward: how many are deprived in each indicator, the share,
     and the rank (1 = most common). Columns: ward_code, indicator, deprived, poor, share, rank."""
-    rows = Assessment.objects.filter(round__in=list(rounds), standard_id=standard_id, klass="poor").values_list(
-        "round__ward_id", "indicators")
+    rows = list(Assessment.objects.filter(round__in=list(rounds), standard_id=standard_id, klass="poor")
+                .values_list("round__ward_id", "indicators"))
     empty = pl.DataFrame(schema={"ward_code": pl.String, "indicator": pl.String, "deprived": pl.Int64,
                                  "poor": pl.Int64, "share": pl.Float64, "rank": pl.Int64})
-    rows = list(rows)
     if not rows:
         return empty
     wide = pl.DataFrame([{"ward_code": ward, **indicators} for ward, indicators in rows])
