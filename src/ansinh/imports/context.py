@@ -21,14 +21,18 @@ CHUNK = 5000
 
 
 def _fetch(sql: str, keys: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    """Run ``sql`` (with one ``IN (%s)`` placeholder list) over ``keys`` in chunks."""
+    """Run ``sql`` (with one ``IN (%s)`` placeholder list) over ``keys``: one array parameter on PostgreSQL,
+    chunks of placeholders on SQLite."""
     parts = []
     with connection.cursor() as cur:
-        for i in range(0, len(keys), CHUNK):
-            chunk = keys[i:i + CHUNK]
-            cur.execute(sql.replace("(%s)", "(" + ", ".join(["%s"] * len(chunk)) + ")"), chunk)
-            rows = cur.fetchall()
-            if rows:
+        if connection.vendor == "postgresql":
+            batches = [(sql.replace("IN (%s)", "= ANY(%s)"), [list(keys)])] if keys else []
+        else:
+            batches = [(sql.replace("(%s)", "(" + ", ".join(["%s"] * len(keys[i:i + CHUNK])) + ")"),
+                        keys[i:i + CHUNK]) for i in range(0, len(keys), CHUNK)]
+        for statement, params in batches:
+            cur.execute(statement, params)
+            while rows := cur.fetchmany(100_000):
                 parts.append(pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None))
     if not parts:
         return pl.DataFrame(schema=schema)

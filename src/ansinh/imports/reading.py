@@ -164,10 +164,41 @@ def _columns_for(name: str, headers: list[str | None], notices: list[str], label
     return positions
 
 
+def _column(values: tuple[Any, ...] | list[Any]) -> pl.Series:
+    """One column of cells as strings. A column of one type (the usual case) is converted by Polars in one
+    go; a column mixing types falls back to converting cell by cell."""
+    vals = [None if v == "" else v for v in values]
+    try:
+        s = pl.Series(vals, strict=True)
+    except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
+        return pl.Series([_cell(v) for v in vals], dtype=pl.String)
+    dtype = s.dtype
+    if dtype == pl.String:
+        return s
+    if dtype == pl.Null:
+        return s.cast(pl.String)
+    if dtype == pl.Boolean:
+        return pl.select(pl.when(s).then(pl.lit("Có")).when(~s).then(pl.lit("Không"))).to_series()
+    if dtype.is_integer():
+        return s.cast(pl.String)
+    if dtype.is_float():
+        whole = (s.round(0) == s) & (s.abs() < 1e15)
+        return pl.select(
+            pl.when(whole).then(s.cast(pl.Int64, strict=False).cast(pl.String))
+            .otherwise(s.cast(pl.String).str.replace(".", ",", literal=True))
+        ).to_series()
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+        return s.dt.strftime("%Y-%m-%d")
+    return pl.Series([_cell(v) for v in vals], dtype=pl.String)
+
+
 def _frame(rows: list[tuple[int, list[Any]]], positions: dict[int, str], cols: tuple[Column, ...]) -> pl.DataFrame:
-    data: dict[str, list[Any]] = {ROW: [r for r, _ in rows]}
+    width = max(positions) + 1 if positions else 0
+    padded = [(v + [None] * (width - len(v))) if len(v) < width else v for _, v in rows]
+    columns = list(zip(*padded, strict=True)) if padded else [() for _ in range(width)]
+    data: dict[str, Any] = {ROW: pl.Series([r for r, _ in rows], dtype=pl.Int64)}
     for i, f in positions.items():
-        data[f] = [_cell(v[i]) if i < len(v) else None for _, v in rows]
+        data[f] = _column(columns[i]).alias(f) if padded else pl.Series(f, [], dtype=pl.String)
     return pl.DataFrame(data, schema={ROW: pl.Int64, **{f: pl.String for f in positions.values()}})
 
 
@@ -179,6 +210,7 @@ def _rows_to_table(name: str, label: str, rows_iter: Any, notices: list[str]) ->
     empty_run = 0
     count = 0
     _sheet, cols = TABLES[name]
+    limit = max_rows()
     for n, row in enumerate(rows_iter, start=1):
         if header is None:
             header = [_cell(h) for h in row]
@@ -192,8 +224,8 @@ def _rows_to_table(name: str, label: str, rows_iter: Any, notices: list[str]) ->
             continue
         empty_run = 0
         count += 1
-        if count > max_rows():
-            raise UnreadableFile(f"{label}: quá {max_rows():,} dòng; hãy chia nhỏ tệp.")
+        if count > limit:
+            raise UnreadableFile(f"{label}: quá {limit:,} dòng; hãy chia nhỏ tệp.")
         buf.append((n, list(row)))
         if len(buf) >= CHUNK_ROWS:
             parts.append(_frame(buf, positions, cols))

@@ -18,6 +18,7 @@ from ansinh.registry.models import Household
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # a data command: no need to load every URL and model check
     help = "Export households and members (active) to XLSX or CSV in the import format."
 
     def add_arguments(self, parser: CommandParser) -> None:

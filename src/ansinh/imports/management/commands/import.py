@@ -19,6 +19,7 @@ from ansinh.imports.workbooks import error_report
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # a data command: no need to load every URL and model check
     help = "Validate an import file (XLSX, or CSV of households with --members CSV) and optionally commit it."
 
     def add_arguments(self, parser: CommandParser) -> None:
