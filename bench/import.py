@@ -175,7 +175,8 @@ def main() -> None:
     env.setdefault("DJANGO_SETTINGS_MODULE", "ansinh.config.settings")
     admin_url = f"{opts.server}/postgres"
     ansinh = [str(Path(PYTHON).with_name("ansinh"))]
-    sql = [PYTHON, "-c", "import sys, psycopg; c = psycopg.connect(sys.argv[1], autocommit=True); c.execute(sys.argv[2])"]
+    sql = [PYTHON, "-c",
+           "import sys, psycopg; c = psycopg.connect(sys.argv[1], autocommit=True); c.execute(sys.argv[2])"]
     run([*sql, admin_url, f'CREATE DATABASE "{name}"'], env)
     try:
         print(f"Throw-away database {name}: migrating and loading the units of province 79…", flush=True)
