@@ -248,16 +248,35 @@ def run_polars(plan: Plan, households: pl.DataFrame, members: pl.DataFrame) -> p
     return result.with_columns(pl.lit(plan.on).alias("assessed_on"))
 
 
+def _elementwise(native: Any, stage: Any) -> Any:
+    """Apply an elementwise stage (a Narwhals frame -> frame function) to a native frame.
+
+    On Dask it runs partition by partition (``map_partitions``, the stage applied eagerly to each pandas
+    partition): one task per partition, instead of a long expression graph that the Dask optimiser handles
+    slowly. Elsewhere it is applied to the frame directly."""
+
+    def apply(frame: Any) -> Any:
+        return stage(nw.from_native(frame)).to_native()
+
+    if hasattr(native, "map_partitions") and hasattr(native, "_meta"):
+        return native.map_partitions(apply, meta=apply(native._meta))
+    return apply(native)
+
+
 def run_portable(plan: Plan, households: Any, members: Any) -> Any:
     """Assess on any Narwhals backend (Dask, DuckDB, pandas, Polars…) with a group-by reduction.
 
     Returns the native frame of the backend (lazy where the backend is lazy). Validation is the caller's job
     (``validate_frames`` on each extract, or the registry's constraints)."""
-    flags = member_stage(plan, nw.from_native(members))
+    flags = _elementwise(members, lambda frame: member_stage(plan, frame))
     columns = _sum_columns(plan)
-    sums = flags.group_by("household_id").agg(*[nw.col(c).sum() for c in columns], nw.len().alias(MEMBERS))
-    wide = nw.from_native(households).join(sums, on="household_id", how="inner")
-    return household_stage(plan, wide).to_native()
+    sums = (
+        nw.from_native(flags)
+        .group_by("household_id")
+        .agg(*[nw.col(c).sum() for c in columns], nw.len().alias(MEMBERS))
+    )
+    wide = nw.from_native(households).join(sums, on="household_id", how="inner").to_native()
+    return _elementwise(wide, lambda frame: household_stage(plan, frame))
 
 
 def assess(
