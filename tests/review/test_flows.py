@@ -7,7 +7,7 @@ import datetime as dt
 
 import polars as pl
 
-from ansinh.review.queries import CITY, compute_flows
+from ansinh.review.queries import CITY, FLOW_COLUMNS, compute_flows
 
 A, B = dt.date(2025, 12, 1), dt.date(2026, 12, 1)
 D1, D2 = dt.date(2025, 11, 20), dt.date(2026, 11, 20)
@@ -81,3 +81,49 @@ def test_it_lists_a_household_with_overlapping_statuses_as_a_mismatch():
 def test_it_limits_the_report_to_the_wards_asked_for():
     report = compute_flows(frame(ROWS), A, B, wards=["W2"])
     assert set(report.table["ward_code"]) == {"W2", CITY}
+
+
+def test_it_computes_the_36_month_support_window_from_the_escape_date(officer, make_round, poor_household,
+                                                                      run_round, chairman):
+    from ansinh.review import actions
+    from ansinh.review.queries import escape_support
+    from tests.review.conftest import RICH_INCOME, answers_b
+
+    first = run_round(make_round())
+    second = make_round(year=2026)
+    actions.do_build_household_list(actor=officer, round=second, screening=False)
+    rh = second.households.get()
+    survey = actions.do_save_survey(actor=officer, round_household=rh, form="B",
+                                    answers=answers_b(poor_household, income=RICH_INCOME))
+    actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(2026, 9, 10))
+    second = run_round(second, number="9/QĐ-UBND", posted_on=dt.date(2026, 11, 2))
+    escaped_on = second.decision.date
+    assert first.decision.date < escaped_on
+    window = escape_support(escaped_on + dt.timedelta(days=1))
+    assert window.select("household_id", "escaped_on").rows() == [(poor_household.pk, escaped_on)]
+    until = window["support_until"][0]
+    assert until == escaped_on.replace(year=escaped_on.year + 3)
+    assert escape_support(until - dt.timedelta(days=1)).height == 1
+    assert escape_support(until).is_empty()
+
+
+def test_it_ranks_the_dominant_deprivations_of_poor_households_and_exports_a_workbook(
+    make_round, poor_household, run_round
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from ansinh.review.queries import dominant_deprivations, status_frame, summary_xlsx
+
+    round = run_round(make_round())
+    top = dominant_deprivations([round], "vn_2022", top=12)
+    assert set(top["ward_code"]) == {round.ward_id}
+    assert {"health_insurance", "water"} <= set(top["indicator"])
+    assert top.filter(pl.col("indicator") == "health_insurance")["share"].to_list() == [1.0]
+    report = compute_flows(status_frame(), round.decision.date - dt.timedelta(days=1), round.decision.date)
+    book = load_workbook(io.BytesIO(summary_xlsx(report, top)))
+    assert book.sheetnames == ["Biến động", "Chênh lệch", "Thiếu hụt"]
+    rows = list(book["Biến động"].iter_rows(min_row=3, values_only=True))
+    assert [r[:2] for r in rows] == [("vn_2022", round.ward_id), ("vn_2022", CITY)]
+    assert rows[0][2 + list(FLOW_COLUMNS).index("newly_poor")] == 1
