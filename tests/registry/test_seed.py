@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from django.utils import timezone
 from ansinh.audit.models import AuditEvent
 from ansinh.registry import bulk
 from ansinh.registry.idnumber import check
-from ansinh.registry.management.commands.seed import pick_wards
+from ansinh.registry.management.commands.seed import pick_wards, prefetch
 from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
 from ansinh.synth import generate
 
@@ -189,3 +191,46 @@ def test_it_checks_unique_constraints_again_after_deferring_indexes(wards: list[
     stored = Household.objects.get(code="b")
     assert stored.created_at == now
     assert (stored.status, stored.residence_type, stored.version) == ("active", "permanent", 1)  # model defaults
+
+
+def test_it_prefetches_in_order_and_hands_over_a_producer_error() -> None:
+    assert list(prefetch(iter(range(5)))) == [0, 1, 2, 3, 4]
+
+    def failing() -> Iterator[int]:
+        yield 1
+        raise ValueError("generator broke")
+
+    with pytest.raises(ValueError, match="generator broke"):
+        list(prefetch(failing()))
+
+
+def test_it_stops_the_producer_when_the_consumer_stops_early() -> None:
+    produced: list[int] = []
+
+    def counting() -> Iterator[int]:
+        for i in range(1_000):
+            produced.append(i)
+            yield i
+
+    items = prefetch(counting())
+    assert next(items) == 0
+    items.close()  # returns once the producer thread has ended
+    stopped_at = len(produced)
+    assert stopped_at < 10
+    time.sleep(0.05)
+    assert len(produced) == stopped_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_restores_every_index_and_constraint_after_deferring_them(wards: list[Any]) -> None:
+    def snapshot() -> dict[str, Any]:
+        with connection.cursor() as cursor:
+            return {
+                model._meta.db_table: connection.introspection.get_constraints(cursor, model._meta.db_table)
+                for model in bulk.POPULATION_MODELS
+            }
+
+    before = snapshot()
+    seed(10_000, seed=4, wards=2)  # large enough for the deferred-index path
+    assert Household.objects.count() == 10_000
+    assert snapshot() == before

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ansinh import vocab
 from ansinh.synth import HOUSEHOLD_FRAME, MEMBER_FRAME, generate, generate_chunks
@@ -229,3 +231,29 @@ def test_it_writes_vietnamese_addresses(city: tuple[pl.DataFrame, pl.DataFrame])
     rural = households.filter(pl.col("area_type") == "rural")["address"]
     assert urban.str.contains(r"^Số \d+(/\d+)?, đường .+, khu phố \d+$").all()
     assert rural.str.contains(r"^Số \d+(/\d+)?, tổ \d+, ấp .+$").all()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(min_value=0, max_value=300),
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+    areas=st.lists(st.sampled_from(["urban", "rural"]), min_size=1, max_size=4),
+    chunk_size=st.integers(min_value=64, max_value=500),
+)
+def test_it_keeps_its_invariants_for_any_size_seed_and_wards(
+    n: int, seed: int, areas: list[str], chunk_size: int
+) -> None:
+    wards = [(f"{27000 + i}", area) for i, area in enumerate(areas)]
+    households, members = generate(n, wards, seed, chunk_size=chunk_size)
+    assert households.height == n
+    assert households["code"].is_unique().all() and households["household_id"].is_unique().all()
+    heads = members.filter(pl.col("relation") == "head")
+    assert heads.height == n == heads["household_id"].n_unique()
+    assert members["member_id"].is_unique().all()
+    assert members["id_number"].drop_nulls().is_unique().all()
+    assert members.select(
+        (pl.col("id_number").str.slice(4, 2).cast(pl.Int32) == pl.col("date_of_birth").dt.year() % 100).all()
+    ).item() in (True, None)
+    assert set(households["ward_code"]) <= {code for code, _ in wards}
+    area_of = dict(wards)
+    assert all(area_of[w] == a for w, a in households.select("ward_code", "area_type").unique().rows())
