@@ -106,3 +106,8 @@ def test_it_streams_an_export_of_the_officers_ward_and_404s_another(officer_clie
     xlsx = officer_client.get(reverse("export"), {"ward": ward_a.code, "format": "xlsx"})
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
     assert wb["Hộ gia đình"]["A2"].value == "A-1"
+
+
+def test_it_speaks_vietnamese_by_default(officer_client):
+    page = officer_client.get(reverse("import-index")).content.decode()
+    assert "Nhập dữ liệu hộ gia đình" in page and "Tải lên và kiểm tra" in page
