@@ -476,10 +476,10 @@ class AlkireFoster:
         return {k: self._measure(k) for k in parsed}
 
     def _measure(self, k: Fraction) -> AFResult:
-        if k.denominator * self.denominator > _INT64_LIMIT:
-            raise AFError("k and the weights are too fine-grained to compare scores exactly; round them")
+        # score / D ≥ k  ⇔  score ≥ k·D  ⇔  score ≥ ⌈k·D⌉ for an integer score: exact, and no overflow.
+        threshold = math.ceil(k * self.denominator)
         n_ind = len(self.indicators)
-        poor = (pl.col(_SCORE) * k.denominator >= k.numerator * self.denominator).cast(pl.Float64)
+        poor = (pl.col(_SCORE) >= pl.lit(threshold, dtype=pl.Int64)).cast(pl.Float64)
         # Unit-level variables whose population-weighted totals make every measure. The score stays an
         # integer (of 1/denominator units) until the end, so sums of scores are exact as long as possible.
         # Every variable but "cp" is 0/1.
