@@ -58,7 +58,7 @@ def change_the_city(wards) -> None:
         cur.execute("UPDATE registry_member SET monthly_income = monthly_income * 3 WHERE id % 4 = 0")
         cur.execute("UPDATE registry_member SET monthly_income = monthly_income / 3 WHERE id % 5 = 1")
         for a, b in zip(wards, [*wards[1:], wards[0]], strict=True):
-            cur.execute("UPDATE registry_household SET ward_id = %s WHERE ward_id = %s AND id % 37 = 0",
+            cur.execute("UPDATE registry_household SET ward_id = %s WHERE ward_id = %s AND id %% 37 = 0",
                         [b.code, a.code])
         cur.execute("UPDATE registry_household SET status = 'dissolved' WHERE id % 101 = 0")
 
