@@ -110,4 +110,4 @@ def test_it_streams_an_export_of_the_officers_ward_and_404s_another(officer_clie
 
 def test_it_speaks_vietnamese_by_default(officer_client):
     page = officer_client.get(reverse("import-index")).content.decode()
-    assert "Nhập dữ liệu hộ gia đình" in page and "Tải lên và kiểm tra" in page
+    assert "Tải lên và kiểm tra" in page and "Các lượt nhập gần đây" not in page
