@@ -70,7 +70,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if ENV == "production":
         raise ImproperlyConfigured("SECRET_KEY must be set in production (or set ANSINH_ENV=demo).")
-    SECRET_KEY = "insecure-" + ENV + "-key-do-not-use-in-production"  # noqa: S105
+    SECRET_KEY = "insecure-" + ENV + "-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
