@@ -101,9 +101,9 @@ class Round(models.Model):
 class RoundEvent(models.Model):
     """A move of a round (or of one household in it) from one status to another."""
 
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="events")
-    round_household = models.ForeignKey(
-        "RoundHousehold", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="events", db_constraint=False)
+    round_household = models.ForeignKey(  # bulk rows, see Assessment
+        "RoundHousehold", on_delete=models.PROTECT, null=True, blank=True, related_name="events", db_constraint=False
     )
     from_status = models.CharField(max_length=16, blank=True, default="")
     to_status = models.CharField(max_length=16)
@@ -276,9 +276,15 @@ class ScoringMethod(models.Model):
 class Assessment(models.Model):
     """The engine's result for one household of a round under one standard."""
 
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="assessments")
-    round_household = models.ForeignKey(RoundHousehold, on_delete=models.PROTECT, related_name="assessments")
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
+    # Bulk rows (hundreds of thousands per round): the references are written by do_assess_round from rows
+    # it has just read under the round's lock, and nothing referenced is ever deleted (PROTECT), so the
+    # database-level foreign keys, whose deferred checks lock every referenced row at commit, are left out.
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="assessments", db_constraint=False,
+                              db_index=False)  # the unique (round, household, standard) index covers it
+    round_household = models.ForeignKey(RoundHousehold, on_delete=models.PROTECT, related_name="assessments",
+                                        db_constraint=False)
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+",
+                                  db_constraint=False)
     standard_id = models.CharField(_("standard"), max_length=32)
     parameter_version = models.CharField(_("parameter version"), max_length=64)
     klass = models.CharField(_("class"), max_length=16, choices=CLASS_CHOICES, db_column="class")
@@ -300,7 +306,6 @@ class Assessment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "household", "standard_id"], name="review_assessment_once"),
         ]
-        indexes = [models.Index(fields=["round", "standard_id", "klass"])]
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.standard_id}: {self.klass}"
