@@ -152,3 +152,45 @@ def test_it_answers_a_complaint_within_its_deadline_and_changes_the_class(
     assert answered.class_changes == {"vn_2022": ["poor", "not_poor"]}
     assert Assessment.objects.get(round=round, household=poor_household).klass == "not_poor"
 
+
+
+def test_it_takes_a_household_sent_back_through_survey_assessment_and_a_second_vote(
+    make_round, officer, poor_household, run_round
+):
+    round = run_round(make_round(), until="assessed")
+    rh = round.households.get()
+    actions.do_record_meeting(actor=officer, round=round, held_on=dt.date(YEAR, 10, 20), present_count=10,
+                              votes={rh.pk: (10, 3)})
+    survey = actions.do_save_survey(actor=officer, round_household=rh, form="B",
+                                    answers=answers_b(poor_household, income=RICH_INCOME))
+    actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR, 10, 22))
+    actions.do_assess_round(actor=officer, round=round, household_ids=[poor_household.pk])
+    actions.do_record_meeting(actor=officer, round=round, held_on=dt.date(YEAR, 10, 25), present_count=10,
+                              votes={rh.pk: (10, 9)})
+    rh.refresh_from_db()
+    assert rh.stage == HouseholdStage.AGREED
+    assert list(rh.events.values_list("to_status", flat=True)) == [
+        "assessed", "resurvey", "surveyed", "assessed", "agreed"]
+    assert Assessment.objects.get(round=round).klass == "not_poor"
+    actions.do_open_posting(actor=officer, round=round, start=dt.date(YEAR, 10, 27))
+
+
+def test_it_numbers_certificates_apart_when_two_wards_reuse_a_decision_number(
+    make_round, poor_household, run_round, make_household, ward_b, officer_b, chairman_b
+):
+    from ansinh.review.models import Certificate
+    from tests.review.conftest import deprived_member
+
+    run_round(make_round(), number="1/QĐ-UBND")
+    make_household(ward_b, members=[deprived_member()])
+    other = make_round(ward=ward_b, actor=officer_b)
+    actions.do_build_household_list(actor=officer_b, round=other)
+    actions.do_move_round(actor=officer_b, round=other, to_status="surveying")
+    actions.do_assess_round(actor=officer_b, round=other)
+    rh = other.households.get()
+    actions.do_record_meeting(actor=officer_b, round=other, held_on=dt.date(YEAR, 10, 20), present_count=5,
+                              votes={rh.pk: (5, 5)})
+    posting = actions.do_open_posting(actor=officer_b, round=other, start=dt.date(YEAR, 11, 3))
+    actions.do_approve_round(actor=chairman_b, round=other, number="1/QĐ-UBND",
+                             date=posting.end + dt.timedelta(days=1))
+    assert Certificate.objects.values("number").distinct().count() == 2

@@ -853,10 +853,10 @@ def do_approve_round(*, actor: Any, round: Round, number: str, date: dt.date, no
         Household.objects.filter(ward_id=current.ward_id).values_list("pk", "ward_id"))
     listed = results.filter(pl.col("class").is_in(LISTED_CLASSES))
     # Certificates: one per household and standard on a list.
-    seq_base = f"{number.strip()}/"
+    # Decision numbers repeat between wards (each ward numbers its own), so certificates number by decision.
     Certificate.objects.bulk_create([
         Certificate(decision=decision, household_id=hid, standard_id=sid, klass=klass,
-                    number=f"{seq_base}{sid}/{i:06d}", issued_on=date)
+                    number=f"{current.ward_id}/{decision.pk}/{sid}/{i:06d}", issued_on=date)
         for i, (hid, sid, klass, _rh) in enumerate(listed.iter_rows(), start=1)
     ], batch_size=5000)
     # The official list: close the open statuses of the round's households, then open the new ones.
