@@ -61,6 +61,7 @@ class LoginForm(AuthenticationForm):
 
 
 class HouseholdSearchForm(forms.Form):
+    hide_optional = True  # every filter is optional; saying so on each would be noise
     q = forms.CharField(
         label=_("Search"),
         help_text=_("A member's name (with or without accents), a 12-digit ID number, a household code "
@@ -296,6 +297,7 @@ class ChangeHeadForm(EventDateForm):
 
 
 class AuditSearchForm(forms.Form):
+    hide_optional = True
     username = forms.CharField(label=_("User"), required=False, max_length=150,
                                widget=forms.TextInput(attrs={"class": "input--narrow", "autocomplete": "off"}))
     action = forms.ChoiceField(label=_("Action"), required=False)
