@@ -108,7 +108,8 @@ class RoundEvent(models.Model):
     from_status = models.CharField(max_length=16, blank=True, default="")
     to_status = models.CharField(max_length=16)
     at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                              db_index=False)  # bulk rows: no lookup by actor (the audit trail has it)
     note = models.TextField(blank=True, default="")
 
     class Meta:
@@ -158,7 +159,8 @@ HOUSEHOLD_TRANSITIONS: dict[str, tuple[str, ...]] = {
 class RoundHousehold(models.Model):
     """A household on a round's list: why it is there (source, date, channel, reason) and its stage."""
 
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="households")
+    # The unique (round, household) index covers lookups by round; fewer indexes keep bulk moves cheap.
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="households", db_index=False)
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="review_entries")
     source = models.CharField(_("source"), max_length=16, choices=HouseholdSource.choices)
     requested_on = models.DateField(_("requested / listed on"))
@@ -172,7 +174,8 @@ class RoundHousehold(models.Model):
         help_text=_("Per standard in previous_classes; this is the first standard's, for lists."),
     )
     previous_classes = models.JSONField(default=dict, help_text=_("standard id → class before this round"))
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                                 db_index=False)
     added_at = models.DateTimeField()
 
     class Meta:
