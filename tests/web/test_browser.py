@@ -1,5 +1,5 @@
 """Browser checks of the web layer under its CSP: live search through htmx, the error summary's focus,
-the language switch. Uses the Playwright harness of ``tests/e2e`` (Debian's Chromium, never
+the language switch, two officers editing one household. Uses the Playwright harness of ``tests/e2e`` (Debian's Chromium, never
 ``playwright install``); skips with the reason printed when Chromium is absent, fails under ``CI=true``."""
 
 from __future__ import annotations
@@ -7,15 +7,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _pytest.fixtures import FixtureFunctionDefinition
 
+import tests.e2e.conftest as e2e
 from tests.conftest import member_data
-from tests.e2e.conftest import PASSWORD, _static_root, browser, open_session  # noqa: F401 - fixtures
+
+PASSWORD = e2e.PASSWORD
+# The browser harness lives in tests/e2e; its fixtures (whatever they are now) are reused here.
+globals().update({name: f for name, f in vars(e2e).items() if isinstance(f, FixtureFunctionDefinition)})
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def officer_session(open_session: Any, make_user: Any, ward_a: Any, make_household: Any) -> Any:  # noqa: F811
+def officer_session(open_session: Any, make_user: Any, ward_a: Any, make_household: Any) -> Any:
     make_user("ward_officer", wards=[ward_a], username="officer-ui", password=PASSWORD)
     make_household(ward_a, members=[member_data(full_name="Nguyễn Văn A")])
     make_household(ward_a, members=[member_data(full_name="Trần Thị Bé")])
@@ -61,3 +66,35 @@ def test_it_switches_to_english_and_back(officer_session: Any) -> None:
     page.click("button[name=language][value=vi]")
     page.wait_for_selector("html[lang=vi]")
     assert page.locator("h1").inner_text() == "Hộ gia đình"
+
+
+def test_it_keeps_both_users_intent_when_they_edit_the_same_household(
+    open_session: Any, make_user: Any, ward_a: Any, make_household: Any
+) -> None:
+    from ansinh.registry.models import Household
+
+    make_user("ward_officer", wards=[ward_a], username="officer-one", password=PASSWORD)
+    make_user("ward_officer", wards=[ward_a], username="officer-two", password=PASSWORD)
+    household = make_household(ward_a, toilet_type="septic", water_source="piped")
+    one, two = open_session("conflict-one"), open_session("conflict-two", phone=True)
+    one.sign_in("officer-one")
+    two.sign_in("officer-two")
+    edit = f"/households/{household.pk}/edit/"
+    one.page.goto(edit)
+    two.page.goto(edit)
+    one.page.select_option("#id_toilet_type", "semi_septic")
+    with one.page.expect_navigation():
+        one.page.click("main form button[type=submit]")
+    two.page.fill("#id_address", "99 Đồng Khởi")
+    with two.page.expect_navigation():
+        two.page.click("main form button[type=submit]")
+    conflict = two.page.locator("#conflict").inner_text()
+    assert "officer-one" in conflict and "Bán tự hoại" in conflict
+    assert two.page.input_value("#id_address") == "99 Đồng Khởi"
+    assert two.page.input_value("#id_toilet_type") == "semi_septic"
+    two.shot("conflict")
+    with two.page.expect_navigation():
+        two.page.click("main form button[type=submit]")
+    household.refresh_from_db()
+    assert (household.address, household.toilet_type) == ("99 Đồng Khởi", "semi_septic")
+    assert isinstance(household, Household)
