@@ -1,6 +1,7 @@
 """Browser checks of the web layer under its CSP: live search through htmx, the error summary's focus,
-the language switch, two officers editing one household. Uses the Playwright harness of ``tests/e2e`` (Debian's Chromium, never
-``playwright install``); skips with the reason printed when Chromium is absent, fails under ``CI=true``."""
+the language switch, two officers editing one household. Uses the Playwright harness of ``tests/e2e``
+(Debian's Chromium, never ``playwright install``); skips with the reason printed when Chromium is absent,
+fails under ``CI=true``."""
 
 from __future__ import annotations
 
