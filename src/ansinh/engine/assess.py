@@ -166,11 +166,11 @@ def age_columns(on: dt.date) -> list[nw.Expr]:
 
 
 def member_stage(plan: Plan, members: Any) -> Any:
-    """Members (any Narwhals frame) -> household_id, one Int32 0/1 column per member flag, income."""
+    """Members (any Narwhals frame) -> household_id, one Int8 0/1 column per member flag, income."""
     frame = members.with_columns(*age_columns(plan.on))
     return frame.select(
         nw.col("household_id"),
-        *[flag.cast(nw.Int32).alias(name) for name, flag in plan.member_flags],
+        *[flag.cast(nw.Int8).alias(name) for name, flag in plan.member_flags],
         nw.col("monthly_income").cast(nw.Int64).alias(INCOME),
     )
 
@@ -179,16 +179,20 @@ def _sum_columns(plan: Plan) -> list[str]:
     return [name for name, _ in plan.member_flags] + [INCOME]
 
 
-def segment_sums(flags: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
-    """Per-household sums over members sorted by household_id, without hashing: cumulative sums read at
-    the last row of each household, differenced. Keeps the households' order."""
-    last = (pl.col("household_id") != pl.col("household_id").shift(-1)).fill_null(value=True)
-    ends = flags.with_columns(
-        pl.col(columns).cum_sum(), pl.int_range(1, pl.len() + 1, dtype=pl.Int32).alias(MEMBERS)
-    ).filter(last)
-    return ends.with_columns(
-        [pl.col(c).diff().fill_null(pl.col(c)).alias(c) for c in [*columns, MEMBERS]]
-    )
+def segment_sums(flags: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Per-household sums over members sorted by household_id, without hashing: a cumulative sum read at the
+    last row of each household, differenced. One column at a time, so the peak is one Int32 column, not a
+    copy of the frame. Keeps the households' order."""
+    hid = flags.get_column("household_id")
+    ends = (hid != hid.shift(-1)).fill_null(value=True).arg_true()
+    out = [hid.gather(ends)]
+    for column in columns:
+        wide = pl.Int64 if column == INCOME else pl.Int32
+        at_ends = flags.get_column(column).cast(wide).cum_sum().gather(ends)
+        out.append(at_ends.diff().fill_null(at_ends).alias(column))
+    counts = (ends.cast(pl.Int32) + 1).alias(MEMBERS)
+    out.append(counts.diff().fill_null(counts))
+    return pl.DataFrame(out)
 
 
 def household_stage(plan: Plan, frame: Any) -> Any:
@@ -219,8 +223,8 @@ def household_stage(plan: Plan, frame: Any) -> Any:
     no_line = nw.lit(None, dtype=nw.Float64)
     return frame.select(
         nw.col("household_id"),
-        nw.col("ward_code"),
-        nw.col("area_type"),
+        nw.col("ward_code").cast(nw.String),
+        nw.col("area_type").cast(nw.String),
         nw.col(MEMBERS).cast(nw.Int32),
         nw.col("income_total"),
         (nw.col("income_total") / nw.col(MEMBERS)).cast(nw.Float64).alias("income_per_person"),
@@ -240,11 +244,12 @@ def household_stage(plan: Plan, frame: Any) -> Any:
 
 def run_polars(plan: Plan, households: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
     """Assess validated frames (households sorted by id, members sorted by household) on Polars."""
-    flags = member_stage(plan, nw.from_native(members.lazy())).to_native()
+    flags = member_stage(plan, nw.from_native(members.lazy())).to_native().collect(engine="streaming")
     sums = segment_sums(flags, _sum_columns(plan))
+    del flags
     # Validation guarantees one segment per household, in the same order: a horizontal concat, no join.
-    wide = pl.concat([households.lazy(), sums.drop("household_id")], how="horizontal")
-    result: pl.DataFrame = household_stage(plan, nw.from_native(wide)).to_native().collect()
+    wide = pl.concat([households.lazy(), sums.drop("household_id").lazy()], how="horizontal")
+    result: pl.DataFrame = household_stage(plan, nw.from_native(wide)).to_native().collect(engine="streaming")
     return result.with_columns(pl.lit(plan.on).alias("assessed_on"))
 
 
@@ -295,5 +300,5 @@ def assess(
     Overrides (``{"income_line.urban": 2_500_000}``) change parameters for this call only.
     """
     plan = build_plan(resolve(standard, overrides), on)
-    hh, mm = validate_frames(households, members, on)
+    hh, mm = validate_frames(households, members, on, optional=False)
     return run_polars(plan, hh, mm)

@@ -99,34 +99,45 @@ def _listing(values: Sequence[object], total: int) -> str:
     return f"{shown}{more}"
 
 
-def read_frame(path: str | Path) -> pl.DataFrame:
-    """Read a Parquet or CSV file; CSV columns stay text and are typed by ``validate_frames``."""
+def read_frame(path: str | Path) -> pl.LazyFrame:
+    """Scan a Parquet or CSV file lazily (only the contract's columns are read later); CSV columns stay text
+    and are typed by ``validate_frames``."""
     path = Path(path)
-    if not path.exists():
+    if not path.is_file():
         raise FrameError([f"{path}: no such file"])
     try:
         if path.suffix.lower() in {".parquet", ".pq"}:
-            return pl.read_parquet(path)
-        if path.suffix.lower() in {".csv", ".txt"}:
-            return pl.read_csv(path, infer_schema=False)
+            lazy = pl.scan_parquet(path)
+        elif path.suffix.lower() in {".csv", ".txt"}:
+            lazy = pl.scan_csv(path, infer_schema=False)
+        else:
+            raise FrameError([f"{path}: unknown format (use .parquet or .csv)"])
+        lazy.collect_schema()
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise FrameError([f"{path}: cannot be read ({exc.__class__.__name__}: {str(exc)[:200]})"]) from None
-    raise FrameError([f"{path}: unknown format (use .parquet or .csv)"])
+    return lazy
 
 
-def _coerce_column(
-    df: pl.DataFrame, name: str, col: Column, table: str, key: str, problems: list[str]
-) -> pl.Expr | None:
-    """An expression giving the column in its canonical type, or None after recording a problem."""
-    dtype = df.schema[name]
-    target = DTYPES[col.kind]
+def _target(col: Column) -> pl.DataType:
+    # Coded columns become Enums: 1 byte per value instead of a string, and validated by construction.
+    return pl.Enum(list(col.codes)) if col.codes is not None else DTYPES[col.kind]
+
+
+def _convert(
+    dtype: pl.DataType, name: str, col: Column, table: str, problems: list[str]
+) -> tuple[pl.Expr, pl.Expr | None]:
+    """The typed column and, for text input, a mask of the values that cannot be read (or None)."""
     source = pl.col(name)
     if dtype == pl.Null:
-        return pl.lit(None, dtype=target).alias(name)
+        return pl.lit(None, dtype=_target(col)), None
+    if col.codes is not None and isinstance(dtype, pl.Enum) and set(dtype.categories) <= set(col.codes):
+        return source, None  # already coded (a frame validated before)
+    if col.kind == "str":
+        # Codes are checked (and cast to an Enum) by the caller; no per-value string work here.
+        return source.cast(pl.String) if dtype != pl.String else source, None
     if dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum):
         text = source.cast(pl.String).str.strip_chars()
-        if col.kind == "str":
-            return text.alias(name)
+        text = pl.when(text == "").then(None).otherwise(text)
         if col.kind == "int":
             parsed = text.cast(pl.Int64, strict=False)
         elif col.kind == "float":
@@ -136,91 +147,100 @@ def _coerce_column(
             parsed = pl.when(low.is_in(TRUE_TEXT)).then(True).when(low.is_in(FALSE_TEXT)).then(False)
         else:
             parsed = text.str.to_date("%Y-%m-%d", strict=False)
-        bad = df.select(
-            pl.col(key).cast(pl.String).alias("_key"), pl.int_range(1, pl.len() + 1).alias("_row"),
-            text.alias("_text"), (text.is_not_null() & (text != "") & parsed.is_null()).alias("_bad"),
-        ).filter("_bad")
-        if bad.height:
-            examples = [f"row {r} ({key} {k}): {t!r}" for k, r, t in bad.select("_key", "_row", "_text").rows()]
-            problems.append(
-                f"{table}.{name}: expected {col.kind}, {bad.height} value(s) cannot be read: "
-                + _listing(examples, bad.height)
-            )
-            return None
-        return parsed.alias(name)
+        return parsed, text.is_not_null() & parsed.is_null()
     ok = {
         "int": dtype.is_integer(),
         "float": dtype.is_numeric(),
-        "str": False,
         "bool": dtype == pl.Boolean,
-        "date": dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime),
+        "date": dtype == pl.Date or isinstance(dtype, pl.Datetime),
     }[col.kind]
     if not ok:
         problems.append(f"{table}.{name}: has type {dtype}, expected {col.kind}")
-        return None
     if col.kind == "date" and dtype != pl.Date:
-        return source.dt.date().alias(name)
-    return source.cast(target).alias(name)
+        return source.dt.date(), None
+    return source.cast(DTYPES[col.kind], strict=False), None
 
 
-def _typed(frame: Frame, columns: Mapping[str, Column], table: str, key: str, problems: list[str]) -> pl.DataFrame:
-    df = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
-    missing = [n for n, c in columns.items() if c.required and n not in df.columns]
+def _typed(
+    frame: Frame, columns: Mapping[str, Column], table: str, key: str, problems: list[str], optional: bool = True
+) -> pl.DataFrame:
+    """Type one frame in two passes over the needed columns only: counts of every problem (an aggregate,
+    cheap), then, if all is well, the typed frame; rows are listed only for the problems found."""
+    lazy = frame.lazy()
+    schema = lazy.collect_schema()
+    missing = [n for n, c in columns.items() if c.required and n not in schema]
     if missing:
         problems.append(f"{table}: missing column(s) {', '.join(missing)}")
-    if key in missing:
-        return df.clear()
-    exprs = []
+        return pl.DataFrame()
+    if not optional:
+        columns = {n: c for n, c in columns.items() if c.required}
+    lazy = lazy.select([n for n in columns if n in schema])
+    typed: dict[str, pl.Expr] = {}
+    checks: list[tuple[str, str, pl.Expr, pl.Expr]] = []  # (column, message, mask, shown value)
     for name, col in columns.items():
-        if name not in df.columns:
-            if not col.required:
-                exprs.append(pl.lit(None, dtype=DTYPES[col.kind]).alias(name))
+        if name not in schema:
+            typed[name] = pl.lit(None, dtype=_target(col))
             continue
-        expr = _coerce_column(df, name, col, table, key, problems)
-        if expr is not None:
-            exprs.append(expr)
-    typed = df.select(exprs)
-    for name, col in columns.items():
-        if name not in typed.columns:
+        before = len(problems)
+        value, unreadable = _convert(schema[name], name, col, table, problems)
+        if len(problems) > before:
             continue
-        checks: list[tuple[str, pl.Expr]] = []
+        if unreadable is not None:
+            checks.append((name, f"expected {col.kind}, {{n}} value(s) cannot be read", unreadable, pl.col(name)))
         if col.required and not col.nullable:
-            checks.append(("is empty", pl.col(name).is_null()))
+            empty = value.is_null() if unreadable is None else value.is_null() & ~unreadable
+            checks.append((name, "{n} empty value(s)", empty, pl.col(name)))
         if col.codes is not None:
-            checks.append((
-                f"is not a code of {name} ({', '.join(col.codes)})",
-                pl.col(name).is_not_null() & ~pl.col(name).is_in(list(col.codes)),
-            ))
-        for message, expr in checks:
-            bad = typed.select(
-                pl.col(key).cast(pl.String).alias("_key"), pl.int_range(1, pl.len() + 1).alias("_row"),
-                pl.col(name).cast(pl.String).alias("_value"), expr.alias("_bad"),
-            ).filter("_bad")
-            if bad.height:
-                examples = [
-                    f"row {r} ({key} {k})" + (f": {v!r}" if v is not None else "")
-                    for k, r, v in bad.select("_key", "_row", "_value").rows()
-                ]
-                problems.append(f"{table}.{name} {message}: " + _listing(examples, bad.height))
-    return typed
+            coded = value.cast(_target(col), strict=False)
+            checks.append((name, f"{{n}} value(s) not a code of {name} ({', '.join(col.codes)})",
+                           value.is_not_null() & coded.is_null(), pl.col(name)))
+            value = coded
+        typed[name] = value.alias(name)
+    if problems:
+        return pl.DataFrame()
+    if checks:
+        counts = lazy.select([mask.sum().alias(str(i)) for i, (_, _, mask, _) in enumerate(checks)]).collect(
+            engine="streaming"
+        ).row(0)
+        for (name, message, mask, shown), count in zip(checks, counts, strict=True):
+            if not count:
+                continue
+            bad = (
+                lazy.with_row_index("_row", offset=1)
+                .filter(mask)
+                .select(pl.col(key).cast(pl.String), "_row", shown.cast(pl.String).alias("_value"))
+                .head(MAX_LISTED)
+                .collect()
+            )
+            examples = [
+                f"row {r} ({key} {k})" + (f": {v!r}" if v is not None else "")
+                for k, r, v in bad.select(key, "_row", "_value").rows()
+            ]
+            problems.append(f"{table}.{name}: {message.format(n=count)}: " + _listing(examples, int(count)))
+    if problems:
+        return pl.DataFrame()
+    return lazy.select([expr.alias(name) for name, expr in typed.items()]).collect(engine="streaming")
 
 
 def validate_frames(
-    households: Frame, members: Frame, on: dt.date | None = None
+    households: Frame, members: Frame, on: dt.date | None = None, *, optional: bool = True
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Check both frames against docs/frames.md and return them typed and sorted.
 
     Raises ``FrameError`` naming columns and rows: missing columns, values of the wrong type or outside the
     vocabulary, empty required values, duplicate ids, members without a household, households without
-    members and (given ``on``) members born after the assessment date.
+    members and (given ``on``) members born after the assessment date. ``optional=False`` leaves out the
+    columns the classification does not need (names, codes), which saves memory on a whole city.
     """
     problems: list[str] = []
-    hh = _typed(households, HOUSEHOLD_COLUMNS, "households", "household_id", problems)
-    mm = _typed(members, MEMBER_COLUMNS, "members", "member_id", problems)
+    hh = _typed(households, HOUSEHOLD_COLUMNS, "households", "household_id", problems, optional)
+    mm = _typed(members, MEMBER_COLUMNS, "members", "member_id", problems, optional)
     if problems:
         raise FrameError(problems)
     for table, df, key in (("households", hh, "household_id"), ("members", mm, "member_id")):
-        dupes = df.filter(pl.col(key).is_duplicated())[key].unique().sort()
+        ids = df.get_column(key)
+        # Sorted ids (the usual case) show duplicates as zero steps, without a hash table.
+        dupes = (ids.filter(ids.diff() == 0) if ids.is_sorted() else ids.filter(ids.is_duplicated())).unique().sort()
         if dupes.len():
             problems.append(f"{table}: duplicate {key} " + _listing(dupes.to_list(), dupes.len()))
     if not hh.get_column("household_id").is_sorted():

@@ -43,7 +43,7 @@ def simulate(
     """
     base = resolve(standard)
     changed = resolve(base, overrides)
-    hh, mm = validate_frames(households, members, on)
+    hh, mm = validate_frames(households, members, on, optional=False)
     before = run_polars(build_plan(base, on), hh, mm)
     after = run_polars(build_plan(changed, on), hh, mm)
     # Both results are in the households' order: compare side by side, no join.

@@ -76,7 +76,7 @@ def load_frames(options: dict[str, Any], date: dt.date) -> tuple[pl.DataFrame, p
             if not options["households"] or not options["members"]:
                 raise CommandError("give --households FILE and --members FILE (or --registry)")
             households, members = read_frame(options["households"]), read_frame(options["members"])
-        return validate_frames(households, members, date)
+        return validate_frames(households, members, date, optional=False)
     except FrameError as exc:
         raise CommandError(str(exc)) from None
 
