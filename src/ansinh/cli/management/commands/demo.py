@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from ansinh.accounts.demo import DEMO_PASSWORD, ensure_demo_accounts
 from ansinh.geo.models import Ward
 from ansinh.registry.models import Household
+from ansinh.tasks.embedded import spawn_worker
 
 
 class Command(BaseCommand):
@@ -46,5 +47,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {a.username:<17} {a.role:<22} {a.scope}")
         if opts["no_serve"]:
             return
+        # Long jobs (imports, round assessments) run in a worker process next to the server: no extra service.
+        spawn_worker()
         self.stdout.write(f"Serving http://127.0.0.1:{opts['port']}/  (Ctrl+C to stop)")
         call_command("runserver", f"127.0.0.1:{opts['port']}", use_reloader=False)
