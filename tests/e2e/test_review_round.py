@@ -35,6 +35,14 @@ def _download(session: Any, selector: str) -> Path:
     return Path(path)
 
 
+def settled(page: Any) -> None:
+    """Wait until the answer just given has been checked (htmx). One request at a time also keeps the
+    live server's in-memory SQLite, one connection shared by its threads, from locking the session table."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".htmx-request")).to_have_count(0)
+
+
 def _submit(session: Any, selector: str = "main form[method=post] button[type=submit]") -> None:
     with session.page.expect_navigation():
         session.page.locator(selector).last.click()
@@ -75,6 +83,9 @@ def test_it_takes_a_ward_through_a_periodic_round_to_the_certificate(
         row.locator("a.survey-b-link").click()
     survey_url = page.url
     page.fill("#id_household__floor_area_m2", "-3")
+    page.keyboard.press("Tab")  # the answer is checked as soon as it is given, before any save
+    page.wait_for_selector("#group-household__floor_area_m2.form-group--error")
+    settled(page)
     _submit(officer, "button[name=save]")
     summary = page.locator("[data-module=error-summary]")
     assert summary.is_visible()
@@ -83,13 +94,21 @@ def test_it_takes_a_ward_through_a_periodic_round_to_the_certificate(
     officer.shot("survey-error")
     page.fill("#id_surveyed_on", "10/09/2025")
     page.fill("#id_household__floor_area_m2", "6,5")
+    page.keyboard.press("Tab")
+    settled(page)
     page.fill("#id_household__other_income_monthly", "0")
+    page.keyboard.press("Tab")
+    settled(page)
     for radio in page.locator("#survey-form input[type=radio][value=no]").all():
         radio.check()
+        settled(page)
     for select in page.locator("#survey-form select").all():
         select.select_option(index=1)
+        settled(page)
     for income in page.locator("#survey-form input[name$='__monthly_income']").all():
         income.fill("1.000.000")
+        income.press("Tab")
+        settled(page)
     officer.shot("survey-filled")
     _submit(officer, "button[name=submit]")
     assert page.url.split("#")[0] == round_url

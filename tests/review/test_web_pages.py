@@ -376,3 +376,22 @@ def test_it_keeps_the_page_free_of_inline_scripts_and_styles(officer_client, off
         page = parse(officer_client.get(url))
         assert page.inline_scripts == [] and page.style_blocks == 0
         assert not [a for _t, a in page.elements if "style" in a or any(k.startswith("on") for k in a)]
+
+
+def test_it_checks_one_answer_as_soon_as_it_is_given(officer_client, outsider_client, officer, make_round,
+                                                      poor_household):
+    round, rh = _listed(officer, make_round)
+    page = officer_client.get(reverse("review-survey", args=[round.pk, rh.pk, "B"])).content.decode()
+    check = reverse("review-survey-check", args=[round.pk, rh.pk, "B"])
+    assert f'hx-post="{check}"' in page and 'id="group-household__floor_area_m2"' in page
+    bad = officer_client.post(check, {"household__floor_area_m2": "-2"}, headers={"HX-Request": "true"})
+    html = bad.content.decode()
+    assert bad.status_code == 200 and 'id="group-household__floor_area_m2"' in html
+    assert "form-group--error" in html and 'value="-2"' in html
+    # htmx sends the whole form and names the answer that changed.
+    good = officer_client.post(check, {"household__floor_area_m2": "12,5", "household__has_tv": "maybe"},
+                               headers={"HX-Request": "true", "HX-Trigger-Name": "household__floor_area_m2"})
+    assert 'id="group-household__floor_area_m2"' in good.content.decode()
+    assert "form-group--error" not in good.content.decode()
+    assert not SurveyResponse.objects.exists()  # checking saves nothing
+    assert outsider_client.post(check, {"household__floor_area_m2": "1"}).status_code == 404

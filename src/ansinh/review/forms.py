@@ -187,11 +187,13 @@ class SurveyForm(forms.Form):
     surveyed_on = DateField(label=_("Date of the survey"), required=False)
 
     def __init__(self, *args: Any, definition: FormDefinition, members: Iterable[Any],
-                 answers: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+                 answers: Mapping[str, Any] | None = None, check_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.definition = definition
         self.members = list(members)
+        self.check_url = check_url
         self.required_names: set[str] = set()
+        self.field_definitions: dict[str, Field] = {}
         self.groups: list[dict[str, Any]] = []
         answers = answers or {}
         for section in definition.sections:
@@ -211,6 +213,12 @@ class SurveyForm(forms.Form):
         for f in fields:
             key = survey_key(section, f.name, member)
             self.fields[key] = _django_field(f)
+            self.field_definitions[key] = f
+            if self.check_url:  # each answer is checked as soon as it is given (htmx; no inline script)
+                self.fields[key].widget.attrs.update({
+                    "hx-post": self.check_url, "hx-trigger": "change", "hx-swap": "outerHTML",
+                    "hx-target": f"#group-{key}",
+                })
             self.initial[key] = _initial(f, given.get(f.name))
             if f.required:
                 self.required_names.add(key)
@@ -249,6 +257,17 @@ class SurveyForm(forms.Form):
                 value = normalise_number(value)
             row[f.name] = value
         return row
+
+    def check_one(self, key: str) -> None:
+        """Check one answer against the definition (no save): the error, if any, goes on the field."""
+        f = self.field_definitions[key]
+        raw = self.data.get(key, "")
+        if f.type in ("integer", "number") and isinstance(raw, str):
+            raw = normalise_number(raw)
+        try:
+            f.parse(raw)
+        except ValueError as error:
+            self.add_error(key, survey_message(str(error)))
 
     def attach_errors(self, errors: Mapping[str, str]) -> None:
         """Put the definition's errors (``household.x``, ``members.<id>.x``) next to their fields."""

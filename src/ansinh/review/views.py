@@ -312,7 +312,8 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
     if request.method == "POST":
         if not _can_prepare(request.user):
             raise PermissionDenied
-        form = review_forms.SurveyForm(request.POST, definition=definition, members=members)
+        form = review_forms.SurveyForm(request.POST, definition=definition, members=members,
+                                       check_url=request.path + "check/")
         if form.is_valid():
             submit = "submit" in request.POST
             try:
@@ -346,6 +347,7 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
         existing = SurveyResponse.objects.filter(round_household=rh, form=form_code).first()
     else:
         form = review_forms.SurveyForm(definition=definition, members=members, answers=answers,
+                                       check_url=request.path + "check/",
                                        initial={"surveyed_on": (existing.surveyed_on if existing else None)
                                                 or _today()})
     errors = forms_with_errors(form)
@@ -361,6 +363,27 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
                                                                     "posting"),
     })
     return render(request, "review/survey.html", context, status=status)
+
+
+@login_required
+@require_POST
+def survey_check(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpResponse:
+    """One answer of the survey checked as soon as it is given (htmx): the field again, with its error."""
+    round = queries.get_round_for(request.user, pk)
+    rh = queries.get_round_household_for(request.user, rh_pk)
+    if rh.round_id != round.pk or form_code not in ("A", "B"):
+        raise Http404
+    members = list(Member.objects.active().filter(household_id=rh.household_id).order_by("date_of_birth", "pk"))
+    form = review_forms.SurveyForm(request.POST, definition=load_form(form_code), members=members,
+                                   check_url=request.path)
+    # htmx posts the whole form and names the answer that changed; a plain post sends that answer alone.
+    key = request.headers.get("HX-Trigger-Name") or next((k for k in request.POST if k in form.field_definitions), "")
+    if key not in form.field_definitions:
+        raise Http404
+    form.is_valid()  # the answers stay as typed; only the definition decides
+    form.check_one(key)
+    return render(request, "review/_field.html", {"field": form[key], "survey": True,
+                                                  "required": key in form.required_names})
 
 
 @login_required
