@@ -195,7 +195,7 @@ def segment_sums(flags: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return pl.DataFrame(out)
 
 
-def household_stage(plan: Plan, frame: Any) -> Any:
+def household_stage(plan: Plan, frame: Any, *, constants: bool = True) -> Any:
     """Households joined with their member sums (any Narwhals frame) -> the assessment columns."""
     indicator_columns = plan.indicator_columns
     frame = frame.with_columns(
@@ -237,8 +237,11 @@ def household_stage(plan: Plan, frame: Any) -> Any:
         *[nw.col(c) for c in indicator_columns],
         count,
         classify.otherwise(nw.lit("not_poor")).alias("class"),
-        nw.lit(plan.standard.id).alias("standard_id"),
-        nw.lit(plan.standard.version).alias("parameter_version"),
+        *(
+            [nw.lit(plan.standard.id).alias("standard_id"), nw.lit(plan.standard.version).alias("parameter_version")]
+            if constants
+            else []
+        ),
     )
 
 
@@ -249,8 +252,15 @@ def run_polars(plan: Plan, households: pl.DataFrame, members: pl.DataFrame) -> p
     del flags
     # Validation guarantees one segment per household, in the same order: a horizontal concat, no join.
     wide = pl.concat([households.lazy(), sums.drop("household_id").lazy()], how="horizontal")
-    result: pl.DataFrame = household_stage(plan, nw.from_native(wide)).to_native().collect(engine="streaming")
-    return result.with_columns(pl.lit(plan.on).alias("assessed_on"))
+    result: pl.DataFrame = (
+        household_stage(plan, nw.from_native(wide), constants=False).to_native().collect(engine="streaming")
+    )
+    # Constant columns added to the collected frame stay scalar columns (not one value per row in memory).
+    return result.with_columns(
+        pl.lit(plan.standard.id).alias("standard_id"),
+        pl.lit(plan.standard.version).alias("parameter_version"),
+        pl.lit(plan.on).alias("assessed_on"),
+    )
 
 
 def _elementwise(native: Any, stage: Any) -> Any:
@@ -301,4 +311,5 @@ def assess(
     """
     plan = build_plan(resolve(standard, overrides), on)
     hh, mm = validate_frames(households, members, on, optional=False)
+    mm = mm.drop("member_id")  # checked; not needed to classify (84 MB for a city)
     return run_polars(plan, hh, mm)
