@@ -107,6 +107,10 @@ class RegistryModelForm(forms.ModelForm):  # type: ignore[type-arg]
         for field in self.fields.values():
             if isinstance(field, forms.TypedChoiceField | forms.ChoiceField):
                 field.error_messages["invalid_choice"] = _("Choose one of the options in the list.")
+                choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
+                if choices and choices[0][0] == "" and not isinstance(field, forms.ModelChoiceField):
+                    blank = _("Choose one") if field.required else _("Not applicable")
+                    field.choices = [("", blank), *choices[1:]]
             field.error_messages.setdefault("required", _("This field is required."))
 
     def validate_unique(self) -> None:
@@ -172,6 +176,7 @@ class MemberForm(RegistryModelForm):
             "legacy_id_number": forms.TextInput(attrs={"class": "input--narrow", "inputmode": "numeric",
                                                        "autocomplete": "off", "maxlength": "9"}),
         }
+        help_texts = {"date_of_birth": _("For example 27/03/1985.")}
         error_messages = {
             "full_name": {"required": _("Enter the full name.")},
             "sex": {"required": _("Choose the sex.")},
