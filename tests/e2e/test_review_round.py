@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import PASSWORD, SCREENSHOTS
 from tests.review.conftest import deprived_member
 
 pytestmark = pytest.mark.browser
@@ -30,9 +30,10 @@ def _pdf_text(path: Path) -> str:
 def _download(session: Any, selector: str) -> Path:
     with session.page.expect_download() as info:
         session.page.click(selector)
-    path = info.value.path()
-    assert path is not None
-    return Path(path)
+    download = info.value
+    target = SCREENSHOTS / f"{session.name}-{download.suggested_filename}"
+    download.save_as(str(target))  # kept next to the screenshots, to look at
+    return target
 
 
 def settled(page: Any) -> None:
