@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from tests.web.conftest import parse
 
-PAGES = ["home", "household-search", "household-create", "audit-search"]
+PAGES = ["home", "household-search", "household-create", "audit-search", "duplicate-list"]
 
 
 def _assert_no_inline_code(response):

@@ -35,6 +35,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if can(user, "household", "create"):
         items.append({"url": reverse("household-create"), "label": _("Register a household"),
                       "prefix": "/households/new/"})
+    if can(user, "duplicate", "view"):
+        items.append({"url": reverse("duplicate-list"), "label": _("Likely duplicates"), "prefix": "/duplicates/"})
     if can(user, "audit", "view"):
         items.append({"url": reverse("audit-search"), "label": _("Audit trail"), "prefix": "/audit/"})
     if user.is_staff:

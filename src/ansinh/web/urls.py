@@ -2,7 +2,7 @@ from django.templatetags.static import static
 from django.urls import path
 from django.views.generic import RedirectView
 
-from ansinh.web.views import accounts, audit, households, members
+from ansinh.web.views import accounts, audit, duplicates, households, members
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -17,6 +17,8 @@ urlpatterns = [
     path("households/<int:pk>/members/<int:member_pk>/edit/", members.edit, name="member-edit"),
     path("households/<int:pk>/members/<int:member_pk>/death/", members.death, name="member-death"),
     path("households/<int:pk>/members/<int:member_pk>/move-out/", members.move_out, name="member-move-out"),
+    path("duplicates/", duplicates.index, name="duplicate-list"),
+    path("duplicates/<int:pk>/resolve/", duplicates.resolve, name="duplicate-resolve"),
     path("audit/", audit.search, name="audit-search"),
     path("favicon.ico", RedirectView.as_view(url=static("ansinh/favicon.svg"), permanent=True)),
 ]

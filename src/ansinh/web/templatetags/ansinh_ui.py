@@ -155,3 +155,9 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
         return mapping.get(int(key))
     except (TypeError, ValueError):
         return None
+
+
+@register.filter
+def pair(first: Any, second: Any) -> tuple[Any, Any]:
+    """``(first, second)``, to loop over two objects in a template."""
+    return (first, second)

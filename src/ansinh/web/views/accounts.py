@@ -77,6 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_search": may_view,
         "can_create": can(user, "household", "create"),
         "can_audit": can(user, "audit", "view"),
+        "can_duplicates": can(user, "duplicate", "view"),
         "can_admin": user.is_staff,
         "household_count": scoped_households(user).filter(status="active").count() if may_view else 0,
         "wards": wards[:50],
