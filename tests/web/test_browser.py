@@ -8,14 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _pytest.fixtures import FixtureFunctionDefinition
 
 import tests.e2e.conftest as e2e
 from tests.conftest import member_data
 
 PASSWORD = e2e.PASSWORD
 # The browser harness lives in tests/e2e; its fixtures (whatever they are now) are reused here.
-globals().update({name: f for name, f in vars(e2e).items() if isinstance(f, FixtureFunctionDefinition)})
+globals().update({
+    name: f for name, f in vars(e2e).items()
+    if type(f).__name__ == "FixtureFunctionDefinition" or hasattr(f, "_pytestfixturefunction")  # pytest ≥8.4 / older
+})
 
 pytestmark = pytest.mark.browser
 
