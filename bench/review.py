@@ -65,7 +65,7 @@ def run(opts: argparse.Namespace) -> None:
     django.setup()
     import polars as pl
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from ansinh.accounts.models import User
     from ansinh.engine import assess
@@ -91,6 +91,9 @@ def run(opts: argparse.Namespace) -> None:
     with transaction.atomic():
         added = actions._add_entries(actor, round, hh.select("household_id"), HouseholdSource.OFFICER,
                                      round.period_start, "benchmark")
+    # A production database has statistics; a bulk load leaves none until autovacuum comes round.
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
     actions.do_move_round(actor=actor, round=round, to_status="listing")
     actions.do_move_round(actor=actor, round=round, to_status="surveying")
     print(f"Round {round.pk}: ward {ward.code}, {added:,} households, {mm.height:,} members, "
