@@ -48,3 +48,18 @@ def test_it_offers_changes_only_to_roles_that_may_change(officer_client, analyst
     analyst_page = analyst_client.get(reverse("household-detail", args=[hh.pk])).content.decode()
     assert reverse("household-edit", args=[hh.pk]) not in analyst_page
     assert analyst_client.get(reverse("household-edit", args=[hh.pk])).status_code == 404
+
+
+def test_it_answers_who_belonged_to_the_household_on_a_date(officer_client, officer, ward_a, make_household):
+    hh = make_household(ward_a, members=[
+        member_data(), member_data(full_name="Lê Văn Cường", relation="child", date_of_birth=datetime.date(2001, 1, 1)),
+    ])
+    child = hh.members.get(relation="child")
+    actions.do_move_out(actor=officer, member=child, on=datetime.date(2025, 9, 1))
+    url = reverse("household-detail", args=[hh.pk])
+    before = officer_client.get(url, {"on": "15/08/2025"}).content.decode()
+    assert "Thành viên vào ngày 15/08/2025" in before
+    assert before.count("Lê Văn Cường (01/01/2001)") == 2  # in the answer and among former members
+    after = officer_client.get(url, {"on": "15/09/2025"}).content.decode()
+    assert after.count("Lê Văn Cường (01/01/2001)") == 1
+    assert "Nhập một ngày có thật" in officer_client.get(url, {"on": "31/02/2025"}).content.decode()

@@ -251,6 +251,17 @@ class EventDateForm(forms.Form):
         return value
 
 
+class MembersOnForm(forms.Form):
+    """Who belonged to a household on a given day."""
+
+    hide_optional = True
+    on = DateField(label=_("Members on a date"), required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].error_messages["required"] = _("Enter the date.")
+
+
 ADD_MEMBER_KINDS = [
     (EventKind.BIRTH.value, EventKind.BIRTH.label),
     (EventKind.MOVE_IN.value, EventKind.MOVE_IN.label),

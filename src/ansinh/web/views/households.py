@@ -21,7 +21,7 @@ from ansinh.registry.errors import ConcurrentEdit, RegistryError
 from ansinh.registry.models import Household, Member
 from ansinh.web.conflicts import conflict_context
 from ansinh.web.display import action_label, describe_changes
-from ansinh.web.forms import EventDateForm, HouseholdForm, HouseholdSearchForm, MemberForm
+from ansinh.web.forms import EventDateForm, HouseholdForm, HouseholdSearchForm, MemberForm, MembersOnForm
 from ansinh.web.views.common import (
     attach_registry_error,
     forms_with_errors,
@@ -79,12 +79,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "changes": describe_changes(audit.object_type, audit.changes, show_ids=show_ids)}
         timeline.append(item)
     names = {m.pk: m.full_name for m in members}
+    on_form = MembersOnForm(request.GET if "on" in request.GET else None)
+    members_on = list(queries.members_on(household, on_form.cleaned_data["on"])) if on_form.is_valid() else None
     context = {
         "household": household,
         "current_members": [m for m in members if m.status == "active"],
         "former_members": [m for m in members if m.status != "active"],
         "member_names": names,
         "timeline": timeline,
+        "on_form": on_form,
+        "members_on": members_on,
         "today": timezone.localdate(),
         "show_ids": show_ids,
         "can_change": can(request.user, "household", "change") and household.status == "active",
