@@ -141,3 +141,13 @@ def test_it_lets_an_officer_of_another_ward_not_edit(make_user, ward_b, ward_a, 
     stranger = signed_in(make_user("ward_officer", wards=[ward_b]))
     response = stranger.post(reverse("household-edit", args=[hh.pk]), household_post(ward_b, code=hh.code))
     assert response.status_code == 404
+
+
+def test_it_refuses_an_edit_that_does_not_say_which_version_it_started_from(officer_client, ward_a, make_household):
+    hh = make_household(ward_a)
+    data = household_post(ward_a, code=hh.code, address="99 Đồng Khởi")  # no version
+    response = officer_client.post(reverse("household-edit", args=[hh.pk]), data)
+    assert response.status_code == 400
+    assert "Tải lại trang" in response.content.decode()
+    hh.refresh_from_db()
+    assert hh.address != "99 Đồng Khởi"

@@ -104,6 +104,11 @@ class RegistryModelForm(forms.ModelForm):  # type: ignore[type-arg]
         self.warnings = []
         if self.instance.pk and "version" not in self.initial:
             self.initial["version"] = self.instance.version
+        # An edit without the version it started from could overwrite someone else's change unseen.
+        self.fields["version"].required = bool(self.instance.pk)
+        self.fields["version"].error_messages["required"] = _(
+            "This form is missing the version of the record it started from. Reload the page and try again."
+        )
         for field in self.fields.values():
             if isinstance(field, forms.TypedChoiceField | forms.ChoiceField):
                 field.error_messages["invalid_choice"] = _("Choose one of the options in the list.")

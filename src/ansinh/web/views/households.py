@@ -152,7 +152,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = HouseholdForm(request.POST, instance=copy.copy(household), wards=wards)
         if form.is_valid():
-            expected = form.cleaned_data.get("version") or household.version
+            expected = form.cleaned_data["version"]
             changes = form.changes_for_action()
             if "ward" in changes:
                 changes["ward_id"] = changes.pop("ward").code

@@ -74,7 +74,7 @@ def edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
             try:
                 actions.do_update_member(
                     actor=request.user, member=member, changes=form.changes_for_action(),
-                    expected_version=form.cleaned_data.get("version") or member.version,
+                    expected_version=form.cleaned_data["version"],
                 )
             except ConcurrentEdit as error:
                 conflict = conflict_context(error, form, MemberForm, "member", user=request.user)
