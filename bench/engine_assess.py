@@ -27,7 +27,7 @@ import polars.selectors as cs
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from ansinh.engine import build_plan, read_frame, validate_frames  # noqa: E402
+from ansinh.engine import assess, build_plan, read_frame, validate_frames  # noqa: E402
 from ansinh.engine.assess import INCOME, MEMBERS, household_stage, member_stage, run_polars  # noqa: E402
 from ansinh.engine.frames import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS  # noqa: E402
 from ansinh.standards import load_standard  # noqa: E402
@@ -79,8 +79,7 @@ def child(args: argparse.Namespace) -> None:
     hh, mm = data(args.households)
     on = dt.date.fromisoformat(args.on)
     started = time.perf_counter()
-    h, m = validate_frames(read_frame(hh), read_frame(mm), on, optional=False)
-    result = run_polars(build_plan(load_standard(args.standard), on), h, m)
+    result = assess(read_frame(hh), read_frame(mm), args.standard, on)
     print(json.dumps({
         "seconds": time.perf_counter() - started,
         "households": result.height,
