@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import polars as pl
@@ -102,3 +103,17 @@ def test_it_refuses_an_unknown_override() -> None:
     with pytest.raises(CommandError, match="no parameter"):
         run("simulate", "--standard", "vn_2022", "--date", str(dt.date(2025, 1, 1)), "--households", "x.csv",
             "--members", "y.csv", "--set", "income_lin=1")
+
+
+def test_it_assesses_the_registry(make_household: Any, officer: Any, ward_a: Any, tmp_path: Path) -> None:
+    from tests.conftest import member_data
+
+    make_household(ward_a, actor=officer, water_source="surface", floor_area_m2=5.0,
+                   members=[member_data(monthly_income=1_000_000, has_health_insurance=False)])
+    make_household(ward_a, actor=officer, members=[member_data(monthly_income=20_000_000)])
+    out = tmp_path / "reg"
+    text = run("assess", "--standard", "vn_2022", "--date", "2026-06-30", "--registry", "--out", str(out))
+    assert "2 households" in text
+    result = pl.read_parquet(out / "assessment.parquet")
+    assert result.height == 2 and set(result["ward_code"]) == {ward_a.code}
+    assert result.sort("income_total")["ind_health_insurance"].to_list() == [1, 0]

@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from ansinh.engine import CLASSES, FrameError, read_frame, summarise_by_ward, validate_frames
 from ansinh.engine.assess import build_plan, resolve, run_polars
@@ -71,7 +72,10 @@ def load_frames(options: dict[str, Any], date: dt.date) -> tuple[pl.DataFrame, p
                 from ansinh.registry.queries import registry_frames
             except ImportError as exc:
                 raise CommandError(f"--registry needs ansinh.registry.queries.registry_frames ({exc})") from None
-            households, members = registry_frames(ward_codes=options["ward"])
+            try:
+                households, members = registry_frames(ward_codes=options["ward"])
+            except DatabaseError as exc:
+                raise CommandError(f"--registry: cannot read the database ({exc}); run ansinh migrate?") from None
         else:
             if not options["households"] or not options["members"]:
                 raise CommandError("give --households FILE and --members FILE (or --registry)")
