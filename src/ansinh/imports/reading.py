@@ -24,7 +24,7 @@ from ansinh.imports.errors import UnreadableFile
 from ansinh.lib.text import fold
 
 ROW = "_row"  # the row number in the user's file (header = row 1)
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 10_000
 EMPTY_RUN_LIMIT = 10_000  # this many empty rows in a row end the table (styled but empty rows)
 
 
