@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -112,7 +113,11 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request.user, pk)
     if batch.task is not None and batch.task.status in (Status.QUEUED, Status.RUNNING) and batch.status in (
             BatchStatus.UPLOADED, BatchStatus.VALIDATING, BatchStatus.COMMITTING):
-        tasks.request_cancel(batch.task)
+        try:
+            tasks.request_cancel(batch.task)
+        except OperationalError:  # SQLite: the commit holds the only write lock until it ends
+            messages.error(request, _("The registry is being written; try again in a few seconds."))
+            return redirect("import-detail", pk=batch.pk)
         if batch.status == BatchStatus.UPLOADED:
             actions.cancel_batch(batch, actor=request.user)
         messages.success(request, _("Cancellation requested."))
