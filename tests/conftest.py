@@ -8,6 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Timing is not behaviour: no per-example deadline (CI machines are shared and slow at times).
+hypothesis_settings.register_profile("ansinh", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("ansinh")
 
 _seq = itertools.count(1)
 

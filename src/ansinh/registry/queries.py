@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from ansinh.accounts.permissions import can
@@ -28,14 +28,14 @@ def search_households(user: Any, q: str = "", ward_code: str | None = None) -> Q
     if q:
         if q.isdigit() and len(q) in (9, 12):
             field = "id_number" if len(q) == 12 else "legacy_id_number"
-            qs = qs.filter(Exists(Member.objects.filter(household=OuterRef("pk"), **{field: q})))
+            qs = qs.filter(pk__in=Member.objects.filter(**{field: q}).values("household_id"))
         else:
             folded = fold(q)
             qs = qs.filter(
                 Q(code__iexact=q)
                 | Q(code__istartswith=q)
                 | Q(address_folded__contains=folded)
-                | Exists(Member.objects.filter(household=OuterRef("pk"), name_folded__contains=folded))
+                | Q(pk__in=Member.objects.filter(name_folded__contains=folded).values("household_id"))
             )
     return qs.order_by("ward__name", "code")
 
