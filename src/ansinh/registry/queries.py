@@ -15,7 +15,7 @@ from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_households
 from ansinh.audit.models import AuditEvent
 from ansinh.lib.text import fold
-from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
+from ansinh.registry.models import DuplicateFlag, Household, HouseholdEvent, Member, Membership
 
 
 def search_households(user: Any, q: str = "", ward_code: str | None = None) -> QuerySet[Household]:
@@ -54,6 +54,23 @@ def get_member_for(user: Any, pk: int, action: str = "view") -> Member:
     if member is None:
         raise Http404
     return member
+
+
+def open_duplicate_flags_for(user: Any) -> QuerySet[DuplicateFlag]:
+    """Open likely-duplicate flags whose two people both live in the user's area.
+
+    A pair across areas is for someone whose area covers both, so that no one sees a person outside theirs.
+    """
+    households = scoped_households(user).values("pk")
+    return (
+        DuplicateFlag.objects.filter(
+            status=DuplicateFlag.Status.OPEN,
+            member_a__household__in=households,
+            member_b__household__in=households,
+        )
+        .select_related("member_a__household__ward", "member_b__household__ward")
+        .order_by("flagged_at", "pk")
+    )
 
 
 def members_on(household: Household, day: datetime.date) -> QuerySet[Member]:
