@@ -7,6 +7,7 @@ when ``--partial`` accepts the valid part explicitly.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +43,16 @@ class Command(BaseCommand):
                 raise CommandError(f"No such user: {opts['user']}")
             if not actions.can_import(user):
                 raise CommandError(f"{user.username} may not import households.")
+        started = time.perf_counter()
         batch = actions.create_batch(actor=user, files=[(p.name, p) for p in paths])
         batch = actions.validate_batch(batch, actor=user)
+        validated = time.perf_counter()
         if batch.status == "failed":
             raise CommandError(batch.error)
         s = batch.summary
         self.stdout.write(f"import:{batch.pk}: {s['households_valid']}/{s['households']} households and "
                           f"{s['members_valid']}/{s['members']} members valid; {s['errors']} errors, "
-                          f"{s['notices']} notices.")
+                          f"{s['notices']} notices ({validated - started:.1f} s).")
         for notice in batch.notices:
             self.stdout.write(f"  {notice}")
         issues = actions.issues(batch)
@@ -74,7 +77,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Committed import:{batch.pk}: households +{r['households_added']} "
                     f"~{r['households_updated']} ={r['households_unchanged']}; members +{r['members_added']} "
-                    f"~{r['members_updated']} ={r['members_unchanged']}."
+                    f"~{r['members_updated']} ={r['members_unchanged']} ({time.perf_counter() - validated:.1f} s)."
                 )
         if s["errors"]:
             raise SystemExit(1)
