@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ansinh.accounts.permissions import can
+from ansinh.imports.actions import can_import
 
 
 def _scope_label(user: Any) -> str:
@@ -35,6 +36,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if can(user, "household", "create"):
         items.append({"url": reverse("household-create"), "label": _("Register a household"),
                       "prefix": "/households/new/"})
+    if can_import(user):
+        items.append({"url": reverse("import-index"), "label": _("Import"), "prefix": "/imports/"})
+    if can(user, "household", "export"):
+        items.append({"url": reverse("export"), "label": _("Export"), "prefix": "/exports/"})
+    if can(user, "review", "view"):
+        items.append({"url": reverse("review-rounds"), "label": _("Poverty review"), "prefix": "/review/"})
     if can(user, "duplicate", "view"):
         items.append({"url": reverse("duplicate-list"), "label": _("Likely duplicates"), "prefix": "/duplicates/"})
     if can(user, "audit", "view"):
