@@ -72,6 +72,8 @@ def load_frames(options: dict[str, Any], date: dt.date) -> tuple[pl.DataFrame, p
                 from ansinh.registry.queries import registry_frames
             except ImportError as exc:
                 raise CommandError(f"--registry needs ansinh.registry.queries.registry_frames ({exc})") from None
+            households: pl.DataFrame | pl.LazyFrame
+            members: pl.DataFrame | pl.LazyFrame
             try:
                 households, members = registry_frames(ward_codes=options["ward"])
             except DatabaseError as exc:
@@ -89,7 +91,7 @@ def write_xlsx(path: Path, sheets: dict[str, pl.DataFrame]) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     for name, frame in sheets.items():
         sheet = book.create_sheet(title=name[:31])
         sheet.append(frame.columns)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import polars as pl
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ansinh.cli.management.commands.assess import parse_date, parse_sets
@@ -31,6 +32,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         date = parse_date(options["date"])
+        households: pl.DataFrame | pl.LazyFrame
+        members: pl.DataFrame | pl.LazyFrame
         try:
             if options["registry"]:
                 from ansinh.registry.queries import registry_frames
