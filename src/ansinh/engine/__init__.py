@@ -2,9 +2,10 @@
 
 ``assess`` classifies households, ``explain`` tells one household's result in words, ``simulate`` compares
 classes under changed parameters, ``validate_frames`` checks input against docs/frames.md. The Alkire–Foster
-measures live in ``ansinh.engine.af``.
+measures (``AlkireFoster``, ``mpi``, ``change``) live in ``ansinh.engine.af`` and are re-exported here.
 """
 
+from ansinh.engine.af import AFError, AFResult, AlkireFoster, change, equal_nested_weights, mpi
 from ansinh.engine.assess import CLASSES, Plan, assess, build_plan, run_portable
 from ansinh.engine.explain import explain
 from ansinh.engine.frames import FrameError, read_frame, validate_frames
@@ -12,11 +13,17 @@ from ansinh.engine.simulate import simulate, summarise_by_ward
 
 __all__ = [
     "CLASSES",
+    "AFError",
+    "AFResult",
+    "AlkireFoster",
     "FrameError",
     "Plan",
     "assess",
     "build_plan",
+    "change",
+    "equal_nested_weights",
     "explain",
+    "mpi",
     "read_frame",
     "run_portable",
     "simulate",
