@@ -138,13 +138,13 @@ MEMBER_SCHEMA: dict[str, Any] = {
     "has_labour_contract": pl.Boolean, "has_social_insurance": pl.Boolean, "receives_pension": pl.Boolean,
     "monthly_income": pl.Int64, "nutrition_status": pl.String,
 }
-_RENAMES = {"household_id": "id", "ward_code": "ward_id", "member_id": "id"}
+# Frame column → database column, where they differ (per table: a member's household_id is a real column).
+_HOUSEHOLD_COLUMNS = {"household_id": "id", "ward_code": "ward_id"}
+_MEMBER_COLUMNS = {"member_id": "id"}
 
 
-def _select(table: str, schema: dict[str, Any], where: str) -> str:
-    cols = ", ".join(
-        f"t.{_RENAMES.get(c, c)} AS {c}" if _RENAMES.get(c, c) != c else f"t.{c}" for c in schema
-    )
+def _select(table: str, schema: dict[str, Any], where: str, renames: dict[str, str]) -> str:
+    cols = ", ".join(f"t.{renames[c]} AS {c}" if c in renames else f"t.{c}" for c in schema)
     return f"SELECT {cols} FROM {table} t {where}"  # noqa: S608 - identifiers from model metadata
 
 
@@ -198,13 +198,17 @@ def registry_frames(ward_codes: list[str] | None = None) -> tuple[pl.DataFrame, 
             return pl.DataFrame(schema=HOUSEHOLD_SCHEMA), pl.DataFrame(schema=MEMBER_SCHEMA)
         where += f" AND t.ward_id IN ({', '.join(['%s'] * len(ward_codes))})"
         params = list(ward_codes)
-    households = _read(_select(hh_table, HOUSEHOLD_SCHEMA, where) + " ORDER BY t.id", params, HOUSEHOLD_SCHEMA)
+    households = _read(
+        _select(hh_table, HOUSEHOLD_SCHEMA, where, _HOUSEHOLD_COLUMNS) + " ORDER BY t.id", params, HOUSEHOLD_SCHEMA
+    )
     m_where = (
         f"JOIN {hh_table} h ON h.id = t.household_id WHERE t.status = 'active' AND h.status = 'active'"
         + (f" AND h.ward_id IN ({', '.join(['%s'] * len(ward_codes))})" if ward_codes else "")
     )
     members = _read(
-        _select(m_table, MEMBER_SCHEMA, m_where) + " ORDER BY t.household_id, t.id", params, MEMBER_SCHEMA
+        _select(m_table, MEMBER_SCHEMA, m_where, _MEMBER_COLUMNS) + " ORDER BY t.household_id, t.id",
+        params,
+        MEMBER_SCHEMA,
     )
     members = members.with_columns(
         pl.col("school_level").replace("", None), pl.col("nutrition_status").replace("", None)
