@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from ansinh.tasks.errors import Cancelled, IllegalTransition, UnknownTaskKind
 from ansinh.tasks.models import FINISHED, TRANSITIONS, Status, Task
@@ -49,8 +50,8 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
 
 def _load_handlers() -> None:
-    # Handlers live with their domain; importing the module registers them.
-    import ansinh.imports.tasks  # noqa: F401
+    # Handlers live with their domain in `<app>/tasks.py`; importing the module registers them.
+    autodiscover_modules("tasks")
 
 
 def _check(old: str, new: str) -> None:
