@@ -98,6 +98,8 @@ def _changes_json(frame: pl.DataFrame, fields: list[str], *, created: bool) -> p
         entries.append(pl.when(pl.lit(True)).then(pl.concat_list([pl.col("old_version"), pl.col("old_version") + 1]))
                        .alias("version"))
     encoded = frame.select(pl.struct(entries).struct.json_encode().alias("j"))["j"]
+    if created:  # every field is a pair: there is no unchanged (null) entry to drop
+        return encoded
     return (encoded.str.replace_all(r'"\w+":null,', "").str.replace_all(r',"\w+":null', "")
             .str.replace_all(r'"\w+":null', ""))
 
