@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from ansinh.lib.admin import ReadOnlyAdmin
+
 from .models import (
     CalendarException,
     FormerDistrict,
@@ -23,19 +25,6 @@ if TYPE_CHECKING:  # the admin classes are generic only for the type checker
 else:
     ModelAdmin = admin.ModelAdmin
     TabularInline = admin.TabularInline
-
-
-class ReadOnlyAdmin(ModelAdmin):
-    """Reference data loaded by ``ansinh load-units``: viewable, never edited by hand."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Province)
