@@ -13,6 +13,7 @@ from django.http import Http404
 
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_households
+from ansinh.accounts.scope import ward_codes as scope_ward_codes
 from ansinh.audit.models import AuditEvent
 from ansinh.lib.text import fold
 from ansinh.registry.models import DuplicateFlag, Household, HouseholdEvent, Member, Membership
@@ -101,9 +102,7 @@ def search_audit(
         return AuditEvent.objects.none()
     qs = AuditEvent.objects.select_related("actor")
     if not user.is_superuser:
-        from ansinh.accounts.scope import ward_codes
-
-        codes = ward_codes(user)
+        codes = scope_ward_codes(user)
         if codes is not None:
             qs = qs.filter(Q(ward_code__in=codes) | Q(ward_code=""))
     if username:
