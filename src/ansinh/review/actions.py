@@ -37,6 +37,7 @@ from ansinh.review.errors import (
     ReviewError,
     RoundLocked,
     StaleVersion,
+    StepNotOpen,
 )
 from ansinh.review.frames import ward_frames
 from ansinh.review.models import (
@@ -44,6 +45,7 @@ from ansinh.review.models import (
     HOUSEHOLD_TRANSITIONS,
     LIST_OPEN,
     LISTED_CLASSES,
+    ROUND_STEPS,
     ROUND_TRANSITIONS,
     SURVEY_OPEN,
     Assessment,
@@ -89,7 +91,7 @@ def _open(round: Round, allowed: Iterable[str] | None = None) -> Round:
     if current.status == RoundStatus.APPROVED:
         raise RoundLocked
     if allowed is not None and current.status not in tuple(allowed):
-        raise ReviewError(
+        raise StepNotOpen(
             _("This step is not possible while the round is %(status)s.") % {"status": current.get_status_display()}
         )
     return current
@@ -388,7 +390,7 @@ def do_record_request(
                                     period_start=start)
         rh = RoundHousehold.objects.filter(round=round, household=household).first()
         if rh is None:
-            if round.status not in LIST_OPEN:
+            if not round.allows("list"):
                 raise ReviewError(_("This month's regular review is past listing; the request waits for the next."))
             if round.status == RoundStatus.DRAFT:
                 round = _move(actor, Round.objects.select_for_update().get(pk=round.pk), RoundStatus.LISTING)
@@ -690,7 +692,7 @@ def do_record_meeting(
     (present, agree). A household below the agreement threshold goes back to the survey; the others are
     agreed. Once every assessed household is agreed the round moves on to the meeting step."""
     _require(actor, round.ward_id, "prepare")
-    current = _open(round, (RoundStatus.ASSESSED, RoundStatus.MEETING))
+    current = _open(round, ROUND_STEPS["meeting"])
     if current.status == RoundStatus.ASSESSED:
         _move(actor, current, RoundStatus.MEETING)
     share = float(rules.rule("meeting_agreement_share", held_on))
@@ -726,7 +728,7 @@ def do_open_posting(*, actor: Any, round: Round, start: dt.date, places: str = "
     """Post the provisional list from ``start`` for the legal number of working days. Refused while a
     household still waits for re-survey or for the meeting's agreement."""
     _require(actor, round.ward_id, "prepare")
-    current = _open(round, (RoundStatus.MEETING,))
+    current = _open(round, ROUND_STEPS["post"])
     waiting = RoundHousehold.objects.filter(round=current).exclude(
         stage__in=(HouseholdStage.AGREED, HouseholdStage.REMOVED)
     )
@@ -753,7 +755,7 @@ def do_record_complaint(
 ) -> Complaint:
     """Record a complaint about the posted list; its answer is due after the legal working days."""
     _require(actor, round.ward_id, "prepare")
-    current = _open(round, (RoundStatus.POSTING,))
+    current = _open(round, ROUND_STEPS["complain"])
     if round_household is not None and round_household.round_id != current.pk:
         raise ReviewError(_("The household is not on this round's list."), field="round_household")
     days = int(rules.rule("complaint_recheck_working_days", received_on))
@@ -775,7 +777,7 @@ def do_answer_complaint(
     corrected through a survey) is assessed again; class changes are recorded on the complaint."""
     round = complaint.round
     _require(actor, round.ward_id, "prepare")
-    current = _open(round, (RoundStatus.POSTING,))
+    current = _open(round, ROUND_STEPS["complain"])
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.status == ComplaintStatus.ANSWERED:
         raise IllegalTransition(_("A complaint"), complaint.status, ComplaintStatus.ANSWERED)
@@ -829,7 +831,7 @@ def do_approve_round(*, actor: Any, round: Round, number: str, date: dt.date, no
     if not actor.is_superuser and actor.role not in roles:
         raise NotAllowed(_("The procedure in force names another role to approve."))
     current = _open(round)
-    if RoundStatus.APPROVED not in ROUND_TRANSITIONS[current.status]:
+    if not current.allows("approve"):
         raise IllegalTransition(_("A round"), current.status, RoundStatus.APPROVED)
     open_complaints = Complaint.objects.filter(round=current, status=ComplaintStatus.OPEN).count()
     if open_complaints:

@@ -28,6 +28,12 @@ class IllegalTransition(ReviewError):
         self.to_status = to_status
 
 
+class StepNotOpen(ReviewError):
+    """The round's status does not allow this step (``ROUND_STEPS`` in the models)."""
+
+    code = "step_not_open"
+
+
 class RoundLocked(ReviewError):
     code = "round_locked"
 

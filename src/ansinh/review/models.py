@@ -54,6 +54,18 @@ LIST_OPEN = (RoundStatus.DRAFT, RoundStatus.LISTING, RoundStatus.SURVEYING)
 SURVEY_OPEN = (RoundStatus.LISTING, RoundStatus.SURVEYING, RoundStatus.ASSESSED, RoundStatus.MEETING,
                RoundStatus.POSTING)
 ASSESS_OPEN = (RoundStatus.SURVEYING, RoundStatus.ASSESSED, RoundStatus.MEETING, RoundStatus.POSTING)
+# Each step of the procedure → the round statuses in which its action accepts the round. The actions open
+# the round with these and the pages ask ``Round.allows(step)``, so a page never offers a step its action
+# refuses. An approved round allows nothing (it is locked); approval follows the transitions map.
+ROUND_STEPS: dict[str, tuple[str, ...]] = {
+    "list": LIST_OPEN,  # build the list, add or remove a household
+    "survey": SURVEY_OPEN,  # save, submit or import a survey
+    "assess": ASSESS_OPEN,
+    "meeting": (RoundStatus.ASSESSED, RoundStatus.MEETING),
+    "post": (RoundStatus.MEETING,),
+    "complain": (RoundStatus.POSTING,),  # record or answer a complaint
+    "approve": tuple(s for s, nexts in ROUND_TRANSITIONS.items() if RoundStatus.APPROVED in nexts),
+}
 
 
 class Round(models.Model):
@@ -96,6 +108,10 @@ class Round(models.Model):
 
     def allowed_next(self) -> tuple[str, ...]:
         return ROUND_TRANSITIONS[self.status]
+
+    def allows(self, step: str) -> bool:
+        """Whether the round's status lets ``step`` (a key of ``ROUND_STEPS``) be taken."""
+        return self.status in ROUND_STEPS[step]
 
 
 class RoundEvent(models.Model):

@@ -49,7 +49,6 @@ from ansinh.review.models import (
     Round,
     RoundHousehold,
     RoundKind,
-    RoundStatus,
     SurveyResponse,
 )
 from ansinh.review.survey import load_form
@@ -191,7 +190,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "class_labels": CLASS_LABELS,
         "active_count": sum(1 for rh in entries if rh.stage != HouseholdStage.REMOVED),
         "add_form": review_forms.AddHouseholdForm(initial={"requested_on": _today()}),
-        "list_open": round.status in ("draft", "listing", "surveying"),
+        "list_open": round.allows("list"),
+        "survey_open": round.allows("survey"),
     })
     return render(request, "review/round_detail.html", context)
 
@@ -359,8 +359,7 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
         "rh": rh, "form": form, "groups": form.bound_groups(), "survey": existing, "form_code": form_code,
         "form_title": definition.title.get(language) or definition.title.get("vi"),
         "definition": definition, "forms_with_errors": errors,
-        "can_edit": _can_prepare(request.user) and round.status in ("listing", "surveying", "assessed", "meeting",
-                                                                    "posting"),
+        "can_edit": _can_prepare(request.user) and round.allows("survey"),
     })
     return render(request, "review/survey.html", context, status=status)
 
@@ -461,7 +460,7 @@ def survey_import(request: HttpRequest, pk: int, form_code: str) -> HttpResponse
         form = review_forms.SurveyImportForm()
     context = _round_context(request, round, "list")
     context.update({"form": form, "problems": problems, "form_code": form_code,
-                    "forms_with_errors": forms_with_errors(form)})
+                    "forms_with_errors": forms_with_errors(form), "can_edit": round.allows("survey")})
     return render(request, "review/survey_import.html", context, status=status)
 
 
@@ -529,7 +528,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "changed_only": changed_only,
         "counts": [(CLASS_LABELS.get(k, k), n) for k, n in queries.class_counts(round).get(standard, {}).items()],
         "class_labels": CLASS_LABELS,
-        "can_assess": _can_prepare(request.user) and round.status in ("surveying", "assessed", "meeting", "posting"),
+        "can_assess": _can_prepare(request.user) and round.allows("assess"),
     })
     return render(request, "review/results.html", context)
 
@@ -591,7 +590,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
                        "classes": {a.standard_id: a for a in rh.assessments.all()}}
                       for rh, name in form.vote_names],
         "meetings": list(round.meetings.prefetch_related("votes__round_household__household")),
-        "can_record": _can_prepare(request.user) and round.status in ("assessed", "meeting") and bool(households),
+        "can_record": _can_prepare(request.user) and round.allows("meeting") and bool(households),
     })
     return render(request, "review/meeting.html", context, status=_status(errors))
 
@@ -671,8 +670,8 @@ def posting(request: HttpRequest, pk: int) -> HttpResponse:
         "postings": list(round.postings.all()),
         "complaints": complaints,
         "today": _today(),
-        "can_post": _can_prepare(request.user) and round.status == RoundStatus.MEETING,
-        "can_complain": _can_prepare(request.user) and round.status == RoundStatus.POSTING,
+        "can_post": _can_prepare(request.user) and round.allows("post"),
+        "can_complain": _can_prepare(request.user) and round.allows("complain"),
         "standards": [(s, _standard_label(s)) for s in round.standards],
         "has_results": round.assessments.exists(),
     })
@@ -746,7 +745,8 @@ def complaint_answer(request: HttpRequest, pk: int, complaint_pk: int) -> HttpRe
     errors = forms_with_errors(form)
     context = _round_context(request, round, "posting")
     context.update({"form": form, "complaint": complaint, "forms_with_errors": errors,
-                    "answerable": complaint.status == ComplaintStatus.OPEN})
+                    "answerable": _can_prepare(request.user) and round.allows("complain")
+                    and complaint.status == ComplaintStatus.OPEN})
     return render(request, "review/complaint_answer.html", context, status=_status(errors))
 
 
@@ -786,7 +786,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": {sid: [(CLASS_LABELS.get(k, k), n) for k, n in by_class.items()]
                    for sid, by_class in queries.class_counts(round).items()},
         "open_complaints": round.complaints.filter(status=ComplaintStatus.OPEN).count(),
-        "can_decide": _can_approve(request.user) and round.status == RoundStatus.POSTING,
+        "can_decide": _can_approve(request.user) and round.allows("approve"),
     })
     return render(request, "review/approve.html", context, status=_status(errors))
 
