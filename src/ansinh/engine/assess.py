@@ -16,14 +16,18 @@ household exactly at a yearly line (46,000,000 VND/person/year) is never lost to
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import narwhals.stable.v2 as nw
+import numpy as np
 import polars as pl
 
-from ansinh.engine.frames import Frame, validate_frames
+from ansinh.engine.frames import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, Frame, read_frame, validate_frames
+from ansinh.engine.parquet import is_parquet, read_parquet_frames
 from ansinh.standards import Indicator, Standard, StandardError, Value, load_standard
 from ansinh.standards.formulas import AGE_MONTHS, AGE_YEARS, FORMULAS, MEMBERS, Deprivation, Members, Params
 from ansinh.standards.loader import MONEY_UNITS
@@ -165,9 +169,36 @@ def age_columns(on: dt.date) -> list[nw.Expr]:
     return [months.alias(AGE_MONTHS), (months // 12).alias(AGE_YEARS)]
 
 
-def member_stage(plan: Plan, members: Any) -> Any:
-    """Members (any Narwhals frame) -> household_id, one Int8 0/1 column per member flag, income."""
-    frame = members.with_columns(*age_columns(plan.on))
+AGE_SPAN_YEARS = 200  # the table of ages by day of birth covers births this many years before the date
+
+
+@functools.lru_cache(maxsize=16)
+def months_by_birth_day(on: dt.date) -> tuple[dt.date, pl.Series]:
+    """(first day, completed months of age on ``on`` for each day of birth from that day to ``on``), computed
+    with ``age_columns`` itself, so that a lookup gives exactly what the expression gives."""
+    first = dt.date(on.year - AGE_SPAN_YEARS, 1, 1)
+    days = pl.DataFrame({"date_of_birth": pl.date_range(first, on, eager=True)})
+    months: pl.Series = nw.from_native(days).select(age_columns(on)[0]).to_native().get_column(AGE_MONTHS)
+    return first, months.cast(pl.Int32)
+
+
+def polars_ages(on: dt.date, members: pl.DataFrame) -> list[pl.Expr] | None:
+    """Ages as Polars expressions: one table lookup per member (the calendar arithmetic of ``age_columns``
+    costs three date conversions per member) when every birth date lies in the table's span, else None."""
+    dob = members.get_column("date_of_birth")
+    first, months = months_by_birth_day(on)
+    low, high = dob.min(), dob.max()
+    if not isinstance(low, dt.date) or not isinstance(high, dt.date) or low < first or high > on:
+        return None
+    offset = (first - dt.date(1970, 1, 1)).days
+    age = pl.lit(months).gather(pl.col("date_of_birth").cast(pl.Int32) - offset)
+    return [age.alias(AGE_MONTHS), (age // 12).alias(AGE_YEARS)]
+
+
+def member_stage(plan: Plan, members: Any, *, ages: bool = True) -> Any:
+    """Members (any Narwhals frame) -> household_id, one Int8 0/1 column per member flag, income.
+    ``ages=False`` when the frame already has the age columns."""
+    frame = members.with_columns(*age_columns(plan.on)) if ages else members
     return frame.select(
         nw.col("household_id"),
         *[flag.cast(nw.Int8).alias(name) for name, flag in plan.member_flags],
@@ -175,24 +206,48 @@ def member_stage(plan: Plan, members: Any) -> Any:
     )
 
 
-def _sum_columns(plan: Plan) -> list[str]:
+def sum_columns(plan: Plan) -> list[str]:
     return [name for name, _ in plan.member_flags] + [INCOME]
 
 
+FIELD_BITS = 8  # a packed member count: households of up to 255 members
+FIELDS_PER_WORD = 7  # 56 bits: a word of packed counts stays positive
+
+
 def segment_sums(flags: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """Per-household sums over members sorted by household_id, without hashing: a cumulative sum read at the
-    last row of each household, differenced. One column at a time, so the peak is one Int32 column, not a
-    copy of the frame. Keeps the households' order."""
-    hid = flags.get_column("household_id")
-    ends = (hid != hid.shift(-1)).fill_null(value=True).arg_true()
-    out = [hid.gather(ends)]
-    for column in columns:
-        wide = pl.Int64 if column == INCOME else pl.Int32
-        at_ends = flags.get_column(column).cast(wide).cum_sum().gather(ends)
-        out.append(at_ends.diff().fill_null(at_ends).alias(column))
-    counts = (ends.cast(pl.Int32) + 1).alias(MEMBERS)
-    out.append(counts.diff().fill_null(counts))
-    return pl.DataFrame(out)
+    """Per-household sums over members sorted by household_id, without hashing: each household is a
+    contiguous segment, summed in place (``numpy.add.reduceat`` over the segment starts). Keeps the
+    households' order.
+
+    The 0/1 flag columns are first packed seven to a 64-bit word, 8 bits per flag, so one segmented sum
+    serves seven flags; no count carries into the next field while a household has at most 255 members
+    (checked: larger households are summed one column at a time)."""
+    hid = flags.get_column("household_id").to_numpy()
+    starts = np.flatnonzero(np.diff(hid)) + 1 if len(hid) else np.empty(0, dtype=np.int64)
+    starts = np.concatenate((np.zeros(min(len(hid), 1), dtype=np.int64), starts))
+    counts = np.diff(np.append(starts, len(hid)))
+    out: dict[str, Any] = {"household_id": hid[starts] if len(hid) else hid}
+
+    def summed(values: np.ndarray, dtype: Any) -> np.ndarray:
+        return np.add.reduceat(values, starts, dtype=dtype) if len(values) else values.astype(dtype)
+
+    flag_columns = [c for c in columns if c != INCOME]
+    if len(counts) == 0 or counts.max() < (1 << FIELD_BITS):
+        for w in range(0, len(flag_columns), FIELDS_PER_WORD):
+            word = flag_columns[w:w + FIELDS_PER_WORD]
+            packed = flags.select(pl.sum_horizontal(
+                [pl.col(c).cast(pl.Int64) * (1 << (FIELD_BITS * j)) for j, c in enumerate(word)]
+            )).to_series().to_numpy()
+            sums = summed(packed, np.int64)
+            for j, column in enumerate(word):
+                out[column] = ((sums >> (FIELD_BITS * j)) & ((1 << FIELD_BITS) - 1)).astype(np.int32)
+    else:
+        for column in flag_columns:
+            out[column] = summed(flags.get_column(column).to_numpy(), np.int32)
+    if INCOME in columns:
+        out[INCOME] = summed(flags.get_column(INCOME).to_numpy(), np.int64)
+    out[MEMBERS] = counts.astype(np.int32)
+    return pl.DataFrame({name: out[name] for name in ["household_id", *columns, MEMBERS]})
 
 
 def household_stage(plan: Plan, frame: Any, *, constants: bool = True) -> Any:
@@ -247,9 +302,16 @@ def household_stage(plan: Plan, frame: Any, *, constants: bool = True) -> Any:
 
 def run_polars(plan: Plan, households: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
     """Assess validated frames (households sorted by id, members sorted by household) on Polars."""
-    flags = member_stage(plan, nw.from_native(members.lazy())).to_native().collect(engine="streaming")
-    sums = segment_sums(flags, _sum_columns(plan))
+    ages = polars_ages(plan.on, members)
+    aged = members.lazy() if ages is None else members.lazy().with_columns(ages)
+    flags = member_stage(plan, nw.from_native(aged), ages=ages is None).to_native().collect()
+    sums = segment_sums(flags, sum_columns(plan))
     del flags
+    return finish(plan, households, sums)
+
+
+def finish(plan: Plan, households: pl.DataFrame, sums: pl.DataFrame) -> pl.DataFrame:
+    """The household stage over households and their member sums, both in household order."""
     # Validation guarantees one segment per household, in the same order: a horizontal concat, no join.
     wide = pl.concat([households.lazy(), sums.drop("household_id").lazy()], how="horizontal")
     result: pl.DataFrame = (
@@ -284,7 +346,7 @@ def run_portable(plan: Plan, households: Any, members: Any) -> Any:
     Returns the native frame of the backend (lazy where the backend is lazy). Validation is the caller's job
     (``validate_frames`` on each extract, or the registry's constraints)."""
     flags = _elementwise(members, lambda frame: member_stage(plan, frame))
-    columns = _sum_columns(plan)
+    columns = sum_columns(plan)
     sums = (
         nw.from_native(flags)
         .group_by("household_id")
@@ -295,8 +357,8 @@ def run_portable(plan: Plan, households: Any, members: Any) -> Any:
 
 
 def assess(
-    households: Frame,
-    members: Frame,
+    households: Frame | str | Path,
+    members: Frame | str | Path,
     standard: Standard | str,
     on: dt.date,
     overrides: Mapping[str, object] | None = None,
@@ -310,6 +372,22 @@ def assess(
     Overrides (``{"income_line.urban": 2_500_000}``) change parameters for this call only.
     """
     plan = build_plan(resolve(standard, overrides), on)
-    hh, mm = validate_frames(households, members, on, optional=False)
+    hh, mm = read_and_validate(households, members, on)
     mm = mm.drop("member_id")  # checked; not needed to classify (84 MB for a city)
     return run_polars(plan, hh, mm)
+
+
+def read_and_validate(households: Frame | str | Path, members: Frame | str | Path, on: dt.date
+                      ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Validated frames (docs/frames.md) from frames or files; two Parquet files are read column-wise with
+    their codes checked on the files' dictionaries (``ansinh.engine.parquet``)."""
+    if is_parquet(households) and is_parquet(members):
+        assert isinstance(households, str | Path) and isinstance(members, str | Path)
+        hh, mm = read_parquet_frames(households, members, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS)
+        households = hh if hh is not None else households
+        members = mm if mm is not None else members
+    if isinstance(households, str | Path):
+        households = read_frame(households)
+    if isinstance(members, str | Path):
+        members = read_frame(members)
+    return validate_frames(households, members, on, optional=False)

@@ -219,6 +219,9 @@ def _typed(
             problems.append(f"{table}.{name}: {message.format(n=count)}: " + _listing(examples, int(count)))
     if problems:
         return pl.DataFrame()
+    if isinstance(frame, pl.DataFrame) and all(name in schema and schema[name] == _target(col)
+                                               for name, col in columns.items()):
+        return frame.select(list(columns))  # already typed: the same buffers, no copy
     return lazy.select([expr.alias(name) for name, expr in typed.items()]).collect(engine="streaming")
 
 

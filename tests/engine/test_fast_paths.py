@@ -1,0 +1,167 @@
+"""The engine's fast paths give exactly what the general route gives: Parquet files read with their codes checked
+on the files' dictionaries, ages looked up by day of birth, and member counts summed packed seven to a word."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import narwhals.stable.v2 as nw
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ansinh.engine import FrameError, assess
+from ansinh.engine.assess import (
+    AGE_SPAN_YEARS,
+    INCOME,
+    age_columns,
+    months_by_birth_day,
+    segment_sums,
+)
+from ansinh.engine.frames import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, validate_frames
+from ansinh.engine.parquet import read_parquet_frames
+from ansinh.standards.formulas import AGE_MONTHS, MEMBERS
+from ansinh.synth import generate
+
+ON = dt.date(2026, 6, 30)
+WARDS = [("26734", "urban"), ("26737", "rural"), ("27553", "urban")]
+City = tuple[Path, Path, pl.DataFrame, pl.DataFrame]
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> City:
+    households, members = generate(3_000, WARDS, seed=7)
+    folder = tmp_path_factory.mktemp("city")
+    hpath, mpath = folder / "households.parquet", folder / "members.parquet"
+    households.write_parquet(hpath)
+    members.write_parquet(mpath)
+    return hpath, mpath, households, members
+
+
+@pytest.mark.parametrize("standard", ["vn_2022", "hcm_2024", "vn_2027"])
+def test_parquet_files_assess_exactly_as_frames_do(city: City, standard: str) -> None:
+    hpath, mpath, households, members = city
+    on = dt.date(2027, 6, 30) if standard == "vn_2027" else ON
+    from_files = assess(hpath, mpath, standard, on)
+    from_frames = assess(households, members, standard, on)
+    assert from_files.height == households.height
+    assert from_files.equals(from_frames)
+    assert set(from_files["class"].unique()) >= {"poor", "not_poor"}  # a real mix, not a trivial result
+
+
+def test_the_parquet_reader_types_codes_as_enums_and_keeps_empty_values(city: City) -> None:
+    hpath, mpath, _, members = city
+    hh, mm = read_parquet_frames(hpath, mpath, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS)
+    assert hh is not None and mm is not None
+    assert mm.schema["employment_status"] == pl.Enum(list(MEMBER_COLUMNS["employment_status"].codes or ()))
+    assert mm["nutrition_status"].null_count() == members["nutrition_status"].null_count() > 0
+    assert mm["education_level"].cast(pl.String).equals(members["education_level"])
+
+
+def test_a_value_outside_the_codes_in_a_parquet_file_is_reported_by_row(city: City, tmp_path: Path) -> None:
+    hpath, _, _, members = city
+    bad = members.with_columns(
+        pl.when(pl.col("member_id") == members["member_id"][5]).then(pl.lit("Employed"))
+        .otherwise(pl.col("employment_status")).alias("employment_status")
+    )
+    mpath = tmp_path / "members.parquet"
+    bad.write_parquet(mpath)
+    assert read_parquet_frames(hpath, mpath, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS)[1] is None
+    with pytest.raises(FrameError, match=r"members\.employment_status: 1 value\(s\) not a code.*'Employed'"):
+        assess(hpath, mpath, "vn_2022", ON)
+
+
+def test_a_parquet_file_with_text_columns_or_a_missing_column_takes_the_general_route(city: City,
+                                                                                    tmp_path: Path) -> None:
+    hpath, mpath, households, members = city
+    as_text = tmp_path / "members_text.parquet"
+    members.with_columns(pl.col("monthly_income").cast(pl.String)).write_parquet(as_text)
+    assert read_parquet_frames(hpath, as_text, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS)[1] is None
+    assert assess(hpath, as_text, "vn_2022", ON).equals(assess(households, members, "vn_2022", ON))
+    missing = tmp_path / "households_missing.parquet"
+    households.drop("toilet_type").write_parquet(missing)
+    with pytest.raises(FrameError, match=r"missing column.*toilet_type"):
+        assess(missing, mpath, "vn_2022", ON)
+
+
+def test_unsorted_parquet_members_are_sorted_by_the_general_route(city: City, tmp_path: Path) -> None:
+    hpath, _, households, members = city
+    shuffled = tmp_path / "members_shuffled.parquet"
+    members.sample(fraction=1.0, shuffle=True, seed=3).write_parquet(shuffled)
+    assert assess(hpath, shuffled, "vn_2022", ON).equals(assess(households, members, "vn_2022", ON))
+
+
+def test_the_age_table_gives_what_the_age_expression_gives_on_every_day() -> None:
+    for on in (ON, dt.date(2024, 2, 29), dt.date(2025, 3, 31)):
+        first, months = months_by_birth_day(on)
+        assert first == dt.date(on.year - AGE_SPAN_YEARS, 1, 1)
+        days = pl.DataFrame({"date_of_birth": pl.date_range(first, on, eager=True)})
+        expected = nw.from_native(days).select(age_columns(on)[0]).to_native()[AGE_MONTHS]
+        assert months.cast(pl.Int64).equals(expected.cast(pl.Int64))
+        assert months[-1] == 0 and months[0] == AGE_SPAN_YEARS * 12 + on.month - 1 - (on.day < 1)
+
+
+def test_members_born_before_the_age_table_are_aged_by_the_calendar() -> None:
+    from tests.engine.builders import one
+
+    old = dt.date(ON.year - AGE_SPAN_YEARS - 1, 1, 1)
+    hh, mm = one({}, {"date_of_birth": old, "receives_pension": False})
+    result = assess(hh, mm, "vn_2022", ON)
+    assert result["ind_dependants"][0] == 1  # one member, elderly without pension: all dependants
+
+
+def _by_group_by(flags: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    return (
+        flags.group_by("household_id", maintain_order=True)
+        .agg(*[pl.col(c).sum().cast(pl.Int64 if c == INCOME else pl.Int32) for c in columns],
+             pl.len().cast(pl.Int32).alias(MEMBERS))
+    )
+
+
+@settings(max_examples=60)
+@given(
+    sizes=st.lists(st.integers(1, 12), min_size=1, max_size=40),
+    n_flags=st.integers(1, 16),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_packed_segment_sums_equal_a_group_by(sizes: list[int], n_flags: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    total = sum(sizes)
+    columns = [f"f{i}" for i in range(n_flags)] + [INCOME]
+    flags = pl.DataFrame({
+        "household_id": np.repeat(np.arange(1, len(sizes) + 1) * 3, sizes),
+        **{f"f{i}": rng.integers(0, 2, total).astype(np.int8) for i in range(n_flags)},
+        INCOME: rng.integers(0, 10**8, total),
+    })
+    assert segment_sums(flags, columns).equals(_by_group_by(flags, columns))
+
+
+def test_a_household_of_more_than_255_members_is_summed_column_by_column() -> None:
+    sizes = [300, 2, 256]
+    total = sum(sizes)
+    flags = pl.DataFrame({
+        "household_id": np.repeat([1, 2, 3], sizes),
+        "f0": np.ones(total, dtype=np.int8),
+        "f1": (np.arange(total) % 2).astype(np.int8),
+        INCOME: np.full(total, 5, dtype=np.int64),
+    })
+    sums = segment_sums(flags, ["f0", "f1", INCOME])
+    assert sums["f0"].to_list() == [300, 2, 256]
+    assert sums.equals(_by_group_by(flags, ["f0", "f1", INCOME]))
+
+
+def test_segment_sums_of_no_members_is_empty() -> None:
+    flags = pl.DataFrame({"household_id": [], "f0": [], INCOME: []},
+                         schema={"household_id": pl.Int64, "f0": pl.Int8, INCOME: pl.Int64})
+    assert segment_sums(flags, ["f0", INCOME]).height == 0
+
+
+def test_validated_typed_frames_share_the_input_buffers(city: City) -> None:
+    hpath, mpath, _, _ = city
+    hh, mm = read_parquet_frames(hpath, mpath, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS)
+    assert hh is not None and mm is not None
+    vh, vm = validate_frames(hh, mm, ON, optional=False)
+    assert vm.equals(mm) and vh.equals(hh)
