@@ -28,7 +28,7 @@ from ansinh.geo.calendar import calendar_for
 from ansinh.geo.models import Ward
 from ansinh.registry.actions import do_update_household, do_update_member
 from ansinh.registry.models import Household, Member
-from ansinh.review import rules
+from ansinh.review import rules, scoring
 from ansinh.review.errors import (
     IllegalTransition,
     InvalidSurvey,
@@ -492,20 +492,24 @@ def do_load_scoring_method(
     *, actor: Any, name: str, region: str, area_type: str, valid_from: dt.date, table: Mapping[str, Any],
     cutoffs: Mapping[str, Any], reference: str, verified: bool = False, valid_to: dt.date | None = None,
 ) -> ScoringMethod:
-    """Load a points table for form B (administrator). Nothing official ships with the code."""
+    """Load a points table for form B (administrator): ``table`` maps form-B fields to points and
+    ``cutoffs`` gives poor, near_poor (and optionally average_living); the format is in
+    ``ansinh.review.scoring`` and ``docs/review.md``. Every problem is reported by field
+    (``ReviewError.errors``). A method is never changed once loaded (assessments name it): load a new one.
+    Nothing official ships with the code."""
     if not can(actor, "review", "configure"):
         raise NotAllowed(_("Only an administrator loads scoring methods."))
-    for fieldname, points in table.items():
-        if not isinstance(points, Mapping) or not all(isinstance(v, int | float) for v in points.values()):
-            raise ReviewError(_("Points for %(f)s must map answers to numbers.") % {"f": fieldname}, field="table")
-    if not set(cutoffs) <= {"poor", "near_poor"}:
-        raise ReviewError(_("Cut-offs are given for poor and near_poor only."), field="cutoffs")
-    method = ScoringMethod.objects.create(
-        name=name, region=region, area_type=area_type, valid_from=valid_from, valid_to=valid_to, table=dict(table),
-        cutoffs=dict(cutoffs), reference=reference, verified=verified, loaded_by=_user(actor), loaded_at=timezone.now(),
-    )
+    spec, errors = scoring.check_method({
+        "name": name, "region": region, "area_type": area_type, "valid_from": valid_from, "valid_to": valid_to,
+        "points": table, "cutoffs": cutoffs, "reference": reference, "verified": verified,
+    })
+    if errors:
+        first = next(iter(errors))
+        raise ReviewError(_("The scoring method cannot be loaded: %(where)s %(why)s") % {
+            "where": first, "why": errors[first]}, field=first.split(".")[0], errors=errors)
+    method = ScoringMethod.objects.create(**spec, loaded_by=_user(actor), loaded_at=timezone.now())
     record(actor=actor, action="review.scoring.load", object_type="scoringmethod", object_id=method.pk,
-           changes={"name": [None, name], "verified": [None, verified]})
+           changes={k: [None, v if isinstance(v, dict) else jsonable(v)] for k, v in spec.items()})
     return method
 
 
@@ -621,6 +625,7 @@ def do_assess_round(
     now = timezone.now()
     parts = []
     prev = _previous_classes(listed["household_id"].to_list(), list(current.standards), current.period_start)
+    scores = scoring.round_scores(current, households)  # scoring method (issue 5): form-B scores, or None
     t1 = time.perf_counter()
     for i, sid in enumerate(current.standards, start=1):
         say(i, total, _("Assessing under %(s)s") % {"s": sid})
@@ -628,13 +633,13 @@ def do_assess_round(
         result = _explained(result, sid).join(listed.select("household_id", "round_household_id"), on="household_id")
         result = result.join(prev.filter(pl.col("standard_id") == sid).drop("standard_id"), on="household_id",
                              how="left")
+        result = scoring.apply_scores(result, scores, sid, current.assessed_on)  # scoring method: class, income_basis
         listed_now = pl.when(pl.col("class").is_in(LISTED_CLASSES)).then(pl.col("class")).otherwise(pl.lit(""))
         result = result.with_columns(
             pl.col("previous_class").fill_null(""),
         ).with_columns(
             (listed_now != pl.col("previous_class")).alias("changed"),
             pl.lit(current.pk, dtype=pl.Int64).alias("round_id"),
-            pl.lit("surveyed_income").alias("income_basis"),
             pl.lit(value=False).alias("final"),
             pl.lit(now).alias("assessed_at"),
         )

@@ -266,10 +266,13 @@ class SurveyResponse(models.Model):
 class ScoringMethod(models.Model):
     """A points table for form B (per region and area, with cut-offs), loaded by an administrator.
 
-    ``table`` maps a form-B field to points per answer (``{"field": {"answer": points}}``); ``cutoffs``
-    maps a class to the highest score that still counts as at or below that line
-    (``{"poor": 120, "near_poor": 140}``). Without a method for the round, surveyed income is used.
-    No official points are shipped: they must be transcribed from Circular 07/2021 and marked verified.
+    ``region`` is a province code or ``*`` (every province). ``table`` maps a form-B field to its points,
+    as ``ansinh.review.scoring`` normalises them (``{"points": {answer: points}}``, ``{"bands": [[lower,
+    points], ...]}`` for numbers, ``"count"`` for member fields); ``cutoffs`` maps a class to the highest score
+    that still counts as at or below that line (``{"poor": 120, "near_poor": 140}``, optionally
+    ``average_living``). A method is never changed once loaded: assessments name it (``income_basis`` =
+    ``scoring:<id>``). Without a method for the round, surveyed income is used. No official points are
+    shipped: they must be transcribed from Circular 07/2021 and marked verified.
     """
 
     name = models.CharField(_("name"), max_length=120)

@@ -29,6 +29,7 @@ from ansinh.review.models import (
     RoundHousehold,
     RoundKind,
     RoundStatus,
+    ScoringMethod,
 )
 
 # --- rounds in scope -----------------------------------------------------------------------------------
@@ -80,6 +81,17 @@ def assessments_for(
     if changed_only:
         qs = qs.filter(changed=True)
     return qs.order_by("household__code", "standard_id")
+
+
+def scoring_methods_used(round: Round, standard_id: str | None = None) -> dict[str, ScoringMethod]:
+    """``income_basis`` → the scoring method the round's results (under ``standard_id``) were computed
+    with; empty when every result uses the surveyed income."""
+    qs = Assessment.objects.filter(round=round, income_basis__startswith="scoring:")
+    if standard_id:
+        qs = qs.filter(standard_id=standard_id)
+    bases = set(qs.values_list("income_basis", flat=True).distinct())
+    ids = {int(b.split(":", 1)[1]): b for b in bases if b.split(":", 1)[1].isdigit()}
+    return {ids[m.pk]: m for m in ScoringMethod.objects.filter(pk__in=list(ids)).order_by("pk")}
 
 
 def class_counts(round: Round) -> dict[str, dict[str, int]]:

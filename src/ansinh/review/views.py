@@ -520,9 +520,13 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     changed_only = request.GET.get("changed") == "1"
     assessments = list(queries.assessments_for(round, standard, changed_only=changed_only)[:2000])
     heads = _heads([a.household_id for a in assessments])
+    methods = queries.scoring_methods_used(round, standard)
     context = _round_context(request, round, "results")
     context.update({
-        "rows": [{"a": a, "head": heads.get(a.household_id)} for a in assessments],
+        "rows": [{"a": a, "head": heads.get(a.household_id), "method": methods.get(a.income_basis)}
+                 for a in assessments],
+        "scoring_methods": list(methods.values()),
+        "unverified_methods": [m for m in methods.values() if not m.verified],
         "standard": standard,
         "standards": [(s, _standard_label(s)) for s in round.standards],
         "changed_only": changed_only,
