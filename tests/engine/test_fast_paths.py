@@ -13,16 +13,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansinh.engine import FrameError, assess
+from ansinh.engine import FrameError, assess, parquet
 from ansinh.engine.assess import (
     AGE_SPAN_YEARS,
     INCOME,
     age_columns,
+    build_plan,
     months_by_birth_day,
+    resolve,
+    run_files,
     segment_sums,
 )
 from ansinh.engine.frames import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, validate_frames
-from ansinh.engine.parquet import read_parquet_frames
+from ansinh.engine.parquet import read_table
 from ansinh.standards.formulas import AGE_MONTHS, MEMBERS
 from ansinh.synth import generate
 
@@ -37,7 +40,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> City:
     folder = tmp_path_factory.mktemp("city")
     hpath, mpath = folder / "households.parquet", folder / "members.parquet"
     households.write_parquet(hpath)
-    members.write_parquet(mpath)
+    members.write_parquet(mpath, row_group_size=997)  # row groups that end inside households
     return hpath, mpath, households, members
 
 
@@ -45,6 +48,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> City:
 def test_parquet_files_assess_exactly_as_frames_do(city: City, standard: str) -> None:
     hpath, mpath, households, members = city
     on = dt.date(2027, 6, 30) if standard == "vn_2027" else ON
+    assert run_files(build_plan(resolve(standard), on), hpath, mpath) is not None  # the streamed route ran
     from_files = assess(hpath, mpath, standard, on)
     from_frames = assess(households, members, standard, on)
     assert from_files.height == households.height
@@ -54,8 +58,9 @@ def test_parquet_files_assess_exactly_as_frames_do(city: City, standard: str) ->
 
 def test_the_parquet_reader_types_codes_as_enums_and_keeps_empty_values(city: City) -> None:
     hpath, mpath, _, members = city
-    hh, mm = read_parquet_frames(hpath, mpath, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS)
+    hh, mm = read_table(hpath, HOUSEHOLD_COLUMNS), read_table(mpath, MEMBER_COLUMNS)
     assert hh is not None and mm is not None
+    assert hh.schema["area_type"] == pl.Enum(["urban", "rural"])
     assert mm.schema["employment_status"] == pl.Enum(list(MEMBER_COLUMNS["employment_status"].codes or ()))
     assert mm["nutrition_status"].null_count() == members["nutrition_status"].null_count() > 0
     assert mm["education_level"].cast(pl.String).equals(members["education_level"])
@@ -69,7 +74,8 @@ def test_a_value_outside_the_codes_in_a_parquet_file_is_reported_by_row(city: Ci
     )
     mpath = tmp_path / "members.parquet"
     bad.write_parquet(mpath)
-    assert read_parquet_frames(hpath, mpath, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS)[1] is None
+    assert read_table(mpath, MEMBER_COLUMNS) is None
+    assert run_files(build_plan(resolve("vn_2022"), ON), hpath, mpath) is None
     with pytest.raises(FrameError, match=r"members\.employment_status: 1 value\(s\) not a code.*'Employed'"):
         assess(hpath, mpath, "vn_2022", ON)
 
@@ -79,12 +85,42 @@ def test_a_parquet_file_with_text_columns_or_a_missing_column_takes_the_general_
     hpath, mpath, households, members = city
     as_text = tmp_path / "members_text.parquet"
     members.with_columns(pl.col("monthly_income").cast(pl.String)).write_parquet(as_text)
-    assert read_parquet_frames(hpath, as_text, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS)[1] is None
+    assert read_table(as_text, MEMBER_COLUMNS) is None
     assert assess(hpath, as_text, "vn_2022", ON).equals(assess(households, members, "vn_2022", ON))
     missing = tmp_path / "households_missing.parquet"
     households.drop("toilet_type").write_parquet(missing)
     with pytest.raises(FrameError, match=r"missing column.*toilet_type"):
         assess(missing, mpath, "vn_2022", ON)
+
+
+def test_households_cut_between_batches_are_summed_whole(city: City, monkeypatch: pytest.MonkeyPatch) -> None:
+    hpath, mpath, households, members = city
+    monkeypatch.setattr(parquet, "BATCH_ROWS", 997)  # one row group per batch
+    batches = parquet.member_batches(mpath, MEMBER_COLUMNS)
+    assert batches is not None and len(batches) > 5
+    result = run_files(build_plan(resolve("vn_2022"), ON), hpath, mpath)
+    assert result is not None
+    assert result.equals(assess(households, members, "vn_2022", ON))
+
+
+def test_members_whose_ids_do_not_increase_take_the_general_route(city: City, tmp_path: Path) -> None:
+    hpath, _, households, members = city
+    swapped = members.with_columns(pl.col("member_id").reverse())  # still sorted by household, ids decreasing
+    mpath = tmp_path / "members_swapped.parquet"
+    swapped.write_parquet(mpath)
+    assert run_files(build_plan(resolve("vn_2022"), ON), hpath, mpath) is None
+    assert assess(hpath, mpath, "vn_2022", ON).equals(assess(households, swapped, "vn_2022", ON))
+
+
+def test_a_member_born_after_the_date_in_a_parquet_file_is_reported(city: City, tmp_path: Path) -> None:
+    hpath, _, _, members = city
+    unborn = members.with_columns(
+        pl.when(pl.col("member_id") == members["member_id"][9]).then(pl.lit(ON + dt.timedelta(days=1)))
+        .otherwise(pl.col("date_of_birth")).alias("date_of_birth"))
+    mpath = tmp_path / "members_unborn.parquet"
+    unborn.write_parquet(mpath)
+    with pytest.raises(FrameError, match="after the assessment date"):
+        assess(hpath, mpath, "vn_2022", ON)
 
 
 def test_unsorted_parquet_members_are_sorted_by_the_general_route(city: City, tmp_path: Path) -> None:
@@ -161,7 +197,7 @@ def test_segment_sums_of_no_members_is_empty() -> None:
 
 def test_validated_typed_frames_share_the_input_buffers(city: City) -> None:
     hpath, mpath, _, _ = city
-    hh, mm = read_parquet_frames(hpath, mpath, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS)
+    hh, mm = read_table(hpath, HOUSEHOLD_COLUMNS), read_table(mpath, MEMBER_COLUMNS)
     assert hh is not None and mm is not None
     vh, vm = validate_frames(hh, mm, ON, optional=False)
     assert vm.equals(mm) and vh.equals(hh)

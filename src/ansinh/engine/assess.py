@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ import numpy as np
 import polars as pl
 
 from ansinh.engine.frames import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, Frame, read_frame, validate_frames
-from ansinh.engine.parquet import is_parquet, read_parquet_frames
+from ansinh.engine.parquet import Batch, is_parquet, member_batches, read_batch, read_table
 from ansinh.standards import Indicator, Standard, StandardError, Value, load_standard
 from ansinh.standards.formulas import AGE_MONTHS, AGE_YEARS, FORMULAS, MEMBERS, Deprivation, Members, Params
 from ansinh.standards.loader import MONEY_UNITS
@@ -182,17 +183,20 @@ def months_by_birth_day(on: dt.date) -> tuple[dt.date, pl.Series]:
     return first, months.cast(pl.Int32)
 
 
-def polars_ages(on: dt.date, members: pl.DataFrame) -> list[pl.Expr] | None:
+def lookup_ages(on: dt.date) -> list[pl.Expr]:
     """Ages as Polars expressions: one table lookup per member (the calendar arithmetic of ``age_columns``
-    costs three date conversions per member) when every birth date lies in the table's span, else None."""
-    dob = members.get_column("date_of_birth")
+    costs three date conversions per member). Exact for births within the table's span (``ages_in_span``
+    says whether all are); outside it the lookup is clipped, so it never fails."""
     first, months = months_by_birth_day(on)
-    low, high = dob.min(), dob.max()
-    if not isinstance(low, dt.date) or not isinstance(high, dt.date) or low < first or high > on:
-        return None
     offset = (first - dt.date(1970, 1, 1)).days
-    age = pl.lit(months).gather(pl.col("date_of_birth").cast(pl.Int32) - offset)
+    days = (pl.col("date_of_birth").cast(pl.Int32) - offset).clip(0, months.len() - 1)
+    age = pl.lit(months).gather(days)
     return [age.alias(AGE_MONTHS), (age // 12).alias(AGE_YEARS)]
+
+
+def ages_in_span(on: dt.date, earliest: object, latest: object) -> bool:
+    first, _ = months_by_birth_day(on)
+    return isinstance(earliest, dt.date) and isinstance(latest, dt.date) and first <= earliest and latest <= on
 
 
 def member_stage(plan: Plan, members: Any, *, ages: bool = True) -> Any:
@@ -214,44 +218,104 @@ FIELD_BITS = 8  # a packed member count: households of up to 255 members
 FIELDS_PER_WORD = 7  # 56 bits: a word of packed counts stays positive
 
 
+def _words(columns: list[str]) -> list[list[str]]:
+    flags = [c for c in columns if c != INCOME]
+    return [flags[i:i + FIELDS_PER_WORD] for i in range(0, len(flags), FIELDS_PER_WORD)]
+
+
+def _packed(word: list[str], name: str) -> pl.Expr:
+    """Seven 0/1 columns as one Int64, 8 bits each."""
+    return pl.sum_horizontal([pl.col(c).cast(pl.Int64) * (1 << (FIELD_BITS * j)) for j, c in enumerate(word)]
+                             ).alias(name)
+
+
+def _segments(starts: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
+    counts = np.diff(np.append(starts, n_rows)) if n_rows else np.empty(0, dtype=np.int64)
+    return starts if n_rows else np.empty(0, dtype=np.int64), counts
+
+
+def _reduce(values: np.ndarray, starts: np.ndarray, dtype: Any) -> np.ndarray:
+    return np.add.reduceat(values, starts, dtype=dtype) if len(values) else values.astype(dtype)
+
+
+def _unpack(sums: np.ndarray, word: list[str], out: dict[str, Any]) -> None:
+    for j, column in enumerate(word):
+        out[column] = ((sums >> (FIELD_BITS * j)) & ((1 << FIELD_BITS) - 1)).astype(np.int32)
+
+
 def segment_sums(flags: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     """Per-household sums over members sorted by household_id, without hashing: each household is a
     contiguous segment, summed in place (``numpy.add.reduceat`` over the segment starts). Keeps the
     households' order.
 
-    The 0/1 flag columns are first packed seven to a 64-bit word, 8 bits per flag, so one segmented sum
-    serves seven flags; no count carries into the next field while a household has at most 255 members
-    (checked: larger households are summed one column at a time)."""
+    The 0/1 flag columns are packed seven to a 64-bit word, 8 bits per flag, so one segmented sum serves
+    seven flags; no count carries into the next field while a household has at most 255 members (checked:
+    larger households are summed one column at a time)."""
     hid = flags.get_column("household_id").to_numpy()
-    starts = np.flatnonzero(np.diff(hid)) + 1 if len(hid) else np.empty(0, dtype=np.int64)
-    starts = np.concatenate((np.zeros(min(len(hid), 1), dtype=np.int64), starts))
-    counts = np.diff(np.append(starts, len(hid)))
-    out: dict[str, Any] = {"household_id": hid[starts] if len(hid) else hid}
+    starts, counts = _segments(np.flatnonzero(np.diff(hid, prepend=hid[:1] - 1)) if len(hid) else hid,
+                               len(hid))
+    words = _words(columns)
+    packed = flags.select(*[_packed(word, f"_word{w}") for w, word in enumerate(words)]) if words else None
+    return _sums_from(flags, packed, words, columns, hid[starts], starts, counts)
 
-    def summed(values: np.ndarray, dtype: Any) -> np.ndarray:
-        return np.add.reduceat(values, starts, dtype=dtype) if len(values) else values.astype(dtype)
 
-    flag_columns = [c for c in columns if c != INCOME]
+def _sums_from(flags: pl.DataFrame, packed: pl.DataFrame | None, words: list[list[str]], columns: list[str],
+               household_ids: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> pl.DataFrame:
+    out: dict[str, Any] = {"household_id": household_ids}
     if len(counts) == 0 or counts.max() < (1 << FIELD_BITS):
-        for w in range(0, len(flag_columns), FIELDS_PER_WORD):
-            word = flag_columns[w:w + FIELDS_PER_WORD]
-            packed = flags.select(pl.sum_horizontal(
-                [pl.col(c).cast(pl.Int64) * (1 << (FIELD_BITS * j)) for j, c in enumerate(word)]
-            )).to_series().to_numpy()
-            sums = summed(packed, np.int64)
-            for j, column in enumerate(word):
-                out[column] = ((sums >> (FIELD_BITS * j)) & ((1 << FIELD_BITS) - 1)).astype(np.int32)
+        for w, word in enumerate(words):
+            assert packed is not None
+            _unpack(_reduce(packed.get_column(f"_word{w}").to_numpy(), starts, np.int64), word, out)
     else:
-        for column in flag_columns:
-            out[column] = summed(flags.get_column(column).to_numpy(), np.int32)
+        for column in [c for c in columns if c != INCOME]:
+            out[column] = _reduce(flags.get_column(column).to_numpy(), starts, np.int32)
     if INCOME in columns:
-        out[INCOME] = summed(flags.get_column(INCOME).to_numpy(), np.int64)
+        out[INCOME] = _reduce(flags.get_column(INCOME).to_numpy(), starts, np.int64)
     out[MEMBERS] = counts.astype(np.int32)
     return pl.DataFrame({name: out[name] for name in ["household_id", *columns, MEMBERS]})
 
 
-def household_stage(plan: Plan, frame: Any, *, constants: bool = True) -> Any:
-    """Households joined with their member sums (any Narwhals frame) -> the assessment columns."""
+def packed_query(plan: Plan, members: pl.LazyFrame, *, lookup: bool = True) -> pl.LazyFrame:
+    """The member stage with its flags packed into words as they are computed, next to a mark of each
+    household's first member: household_id, _start, _word0…, income (see ``segment_sums``)."""
+    aged = members.with_columns(lookup_ages(plan.on)) if lookup else members
+    staged: pl.LazyFrame = member_stage(plan, nw.from_native(aged), ages=not lookup).to_native()
+    hid = pl.col("household_id")
+    return staged.select(
+        hid, (hid != hid.shift(1)).fill_null(value=True).alias("_start"),
+        *[_packed(word, f"_word{w}") for w, word in enumerate(_words(sum_columns(plan)))], INCOME,
+    )
+
+
+def sums_of_packed(plan: Plan, packed: pl.DataFrame, members: pl.LazyFrame, *, lookup: bool = True
+                   ) -> pl.DataFrame:
+    """Per-household sums from ``packed_query``'s result (``members`` is read again, column by column, only if
+    a household has 256 members or more)."""
+    columns = sum_columns(plan)
+    words = _words(columns)
+    starts, counts = _segments(np.flatnonzero(packed.get_column("_start").to_numpy()), packed.height)
+    household_ids = packed.get_column("household_id").to_numpy()[starts]
+    if len(counts) and counts.max() >= (1 << FIELD_BITS):
+        aged = members.with_columns(lookup_ages(plan.on)) if lookup else members
+        flags = member_stage(plan, nw.from_native(aged), ages=not lookup).to_native().collect()
+        return _sums_from(flags, None, words, columns, household_ids, starts, counts)
+    return _sums_from(packed, packed, words, columns, household_ids, starts, counts)
+
+
+def member_sums(plan: Plan, members: pl.DataFrame) -> pl.DataFrame:
+    """The member stage and the per-household reduction of ``run_polars``: one query, then segment sums."""
+    dob = members.get_column("date_of_birth")
+    lookup = ages_in_span(plan.on, dob.min(), dob.max())
+    packed = packed_query(plan, members.lazy(), lookup=lookup).collect()
+    return sums_of_packed(plan, packed, members.lazy(), lookup=lookup)
+
+
+def household_stage(plan: Plan, frame: Any, *, constants: bool = True, labels: bool = True) -> Any:
+    """Households joined with their member sums (any Narwhals frame) -> the assessment columns.
+
+    ``labels=False`` leaves ``class`` as its position in ``CLASSES`` (Int8) and ``area_type`` as read, for a
+    caller that labels them more cheaply (``finish``: a gather from the four labels instead of a string per
+    household)."""
     indicator_columns = plan.indicator_columns
     frame = frame.with_columns(
         (nw.col(INCOME) + nw.col("other_income_monthly").cast(nw.Int64)).alias("income_total"),
@@ -261,9 +325,8 @@ def household_stage(plan: Plan, frame: Any, *, constants: bool = True) -> Any:
         ],
     )
     frame = frame.with_columns(
-        nw.sum_horizontal(*[nw.col(c).cast(nw.Int32) for c in indicator_columns]).cast(nw.Int32).alias(
-            "deprivation_count"
-        ),
+        # 0/1 Int8 columns, fewer than 128 of them: summed in Int8, widened once.
+        nw.sum_horizontal(*[nw.col(c) for c in indicator_columns]).cast(nw.Int32).alias("deprivation_count"),
         plan.line.at_or_below().alias("_below"),
     )
     count = nw.col("deprivation_count")
@@ -272,14 +335,18 @@ def household_stage(plan: Plan, frame: Any, *, constants: bool = True) -> Any:
     near = below & (count < plan.cutoff)
     if plan.near_poor_line is not None:
         near = near | (~below & plan.near_poor_line.at_or_below())
-    classify = nw.when(poor).then(nw.lit("poor")).when(near).then(nw.lit("near_poor"))
+
+    def label(name: str) -> nw.Expr:
+        return nw.lit(name) if labels else nw.lit(CLASSES.index(name), dtype=nw.Int8)
+
+    classify = nw.when(poor).then(label("poor")).when(near).then(label("near_poor"))
     if plan.average_living_line is not None:
-        classify = classify.when(plan.average_living_line.at_or_below()).then(nw.lit("average_living"))
+        classify = classify.when(plan.average_living_line.at_or_below()).then(label("average_living"))
     no_line = nw.lit(None, dtype=nw.Float64)
     return frame.select(
         nw.col("household_id"),
         nw.col("ward_code").cast(nw.String),
-        nw.col("area_type").cast(nw.String),
+        nw.col("area_type").cast(nw.String) if labels else nw.col("area_type"),
         nw.col(MEMBERS).cast(nw.Int32),
         nw.col("income_total"),
         (nw.col("income_total") / nw.col(MEMBERS)).cast(nw.Float64).alias("income_per_person"),
@@ -291,7 +358,7 @@ def household_stage(plan: Plan, frame: Any, *, constants: bool = True) -> Any:
         ),
         *[nw.col(c) for c in indicator_columns],
         count,
-        classify.otherwise(nw.lit("not_poor")).alias("class"),
+        classify.otherwise(label("not_poor")).alias("class"),
         *(
             [nw.lit(plan.standard.id).alias("standard_id"), nw.lit(plan.standard.version).alias("parameter_version")]
             if constants
@@ -302,21 +369,20 @@ def household_stage(plan: Plan, frame: Any, *, constants: bool = True) -> Any:
 
 def run_polars(plan: Plan, households: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
     """Assess validated frames (households sorted by id, members sorted by household) on Polars."""
-    ages = polars_ages(plan.on, members)
-    aged = members.lazy() if ages is None else members.lazy().with_columns(ages)
-    flags = member_stage(plan, nw.from_native(aged), ages=ages is None).to_native().collect()
-    sums = segment_sums(flags, sum_columns(plan))
-    del flags
-    return finish(plan, households, sums)
+    return finish(plan, households, member_sums(plan, members))
 
 
 def finish(plan: Plan, households: pl.DataFrame, sums: pl.DataFrame) -> pl.DataFrame:
     """The household stage over households and their member sums, both in household order."""
     # Validation guarantees one segment per household, in the same order: a horizontal concat, no join.
     wide = pl.concat([households.lazy(), sums.drop("household_id").lazy()], how="horizontal")
-    result: pl.DataFrame = (
-        household_stage(plan, nw.from_native(wide), constants=False).to_native().collect(engine="streaming")
-    )
+    staged: pl.LazyFrame = household_stage(plan, nw.from_native(wide), constants=False, labels=False).to_native()
+    area = households.schema["area_type"]
+    area_text = (pl.lit(pl.Series(area.categories)).gather(pl.col("area_type").to_physical())
+                 if isinstance(area, pl.Enum) else pl.col("area_type").cast(pl.String))
+    result = staged.with_columns(
+        area_text.alias("area_type"), pl.lit(pl.Series(CLASSES)).gather(pl.col("class")).alias("class")
+    ).collect()
     # Constant columns added to the collected frame stay scalar columns (not one value per row in memory).
     return result.with_columns(
         pl.lit(plan.standard.id).alias("standard_id"),
@@ -372,22 +438,90 @@ def assess(
     Overrides (``{"income_line.urban": 2_500_000}``) change parameters for this call only.
     """
     plan = build_plan(resolve(standard, overrides), on)
-    hh, mm = read_and_validate(households, members, on)
+    if is_parquet(households) and is_parquet(members):
+        assert isinstance(households, str | Path) and isinstance(members, str | Path)
+        result = run_files(plan, households, members)
+        if result is not None:
+            return result
+    # The general route: reports every problem by row and column, sorts unsorted input, types text (CSV).
+    hh, mm = validate_frames(read_frame(households) if isinstance(households, str | Path) else households,
+                             read_frame(members) if isinstance(members, str | Path) else members,
+                             on, optional=False)
     mm = mm.drop("member_id")  # checked; not needed to classify (84 MB for a city)
     return run_polars(plan, hh, mm)
 
 
-def read_and_validate(households: Frame | str | Path, members: Frame | str | Path, on: dt.date
-                      ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Validated frames (docs/frames.md) from frames or files; two Parquet files are read column-wise with
-    their codes checked on the files' dictionaries (``ansinh.engine.parquet``)."""
-    if is_parquet(households) and is_parquet(members):
-        assert isinstance(households, str | Path) and isinstance(members, str | Path)
-        hh, mm = read_parquet_frames(households, members, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS)
-        households = hh if hh is not None else households
-        members = mm if mm is not None else members
-    if isinstance(households, str | Path):
-        households = read_frame(households)
-    if isinstance(members, str | Path):
-        members = read_frame(members)
-    return validate_frames(households, members, on, optional=False)
+def _required(columns: Mapping[str, Any]) -> list[str]:
+    return [name for name, col in columns.items() if col.required and not col.nullable]
+
+
+def run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.DataFrame | None:
+    """Assess two Parquet files without holding the members in memory: batches of members are read, checked,
+    staged and summed per household two at a time (one per core), the households are read meanwhile.
+    None when the files need the general route: a check failed (the general route then names the rows),
+    members not sorted by household or member ids not increasing (it sorts), text columns (it types them)."""
+    batches = member_batches(members, MEMBER_COLUMNS)
+    if batches is None:
+        return None
+    not_null = _required(MEMBER_COLUMNS)
+    first_day, _ = months_by_birth_day(plan.on)
+
+    def work(batch: Batch) -> tuple[pl.DataFrame, int, int] | None:
+        """The batch's per-household sums and its first and last member id, or None if a check failed.
+        Its checks and its member stage are two Polars queries collected together (off the GIL, so two
+        batches run at once)."""
+        frame = read_batch(batch, MEMBER_COLUMNS)
+        if frame is None or frame.height == 0:
+            return None
+        mid, hid, dob = pl.col("member_id"), pl.col("household_id"), pl.col("date_of_birth")
+        checks = frame.lazy().select(
+            pl.sum_horizontal(pl.col(not_null).null_count()).alias("nulls"),
+            (mid.diff() <= 0).sum().alias("not_increasing"), (hid.diff() < 0).sum().alias("unsorted"),
+            dob.min().alias("earliest"), dob.max().alias("latest"), mid.first().alias("first"),
+            mid.last().alias("last"),
+        )
+        members = frame.lazy().drop("member_id")
+        found, packed = pl.collect_all([checks, packed_query(plan, members)])
+        row = found.row(0, named=True)
+        latest, earliest = row["latest"], row["earliest"]
+        if row["nulls"] or row["not_increasing"] or row["unsorted"] or not isinstance(latest, dt.date) \
+                or latest > plan.on:
+            return None
+        lookup = isinstance(earliest, dt.date) and earliest >= first_day
+        if not lookup:  # a birth before the age table: ages by the calendar
+            packed = packed_query(plan, members, lookup=False).collect()
+        return sums_of_packed(plan, packed, members, lookup=lookup), row["first"], row["last"]
+
+    with ThreadPoolExecutor(2) as pool:
+        hh_future = pool.submit(read_table, households, HOUSEHOLD_COLUMNS)
+        futures = [pool.submit(work, batch) for batch in batches]
+        results = [future.result() for future in futures]
+        hh = hh_future.result()
+    parts: list[pl.DataFrame] = []
+    last_member: int | None = None
+    for result in results:
+        if result is None:
+            return None
+        part, first_member, final_member = result
+        if last_member is not None and first_member <= last_member:
+            return None
+        last_member = final_member
+        if parts and parts[-1].get_column("household_id")[-1] == part.get_column("household_id")[0]:
+            # A household cut between two batches: its two partial sums are added.
+            previous = parts.pop()
+            joined = pl.concat([previous.tail(1), part.head(1)]).select(pl.all().sum()).with_columns(
+                pl.lit(part.get_column("household_id")[0]).alias("household_id"))
+            parts.extend([previous.head(previous.height - 1), joined.cast(part.schema), part.slice(1)])
+        elif parts and parts[-1].get_column("household_id")[-1] > part.get_column("household_id")[0]:
+            return None  # not sorted by household across batches
+        else:
+            parts.append(part)
+    if hh is None or any(hh.select(pl.col(_required(HOUSEHOLD_COLUMNS)).null_count()).row(0)):
+        return None
+    ids = hh.get_column("household_id")
+    if not bool((ids.diff() > 0).all()):
+        return None
+    sums = pl.concat(parts) if parts else None
+    if sums is None or not sums.get_column("household_id").equals(ids):
+        return None  # members without a household, or households without members
+    return finish(plan, hh, sums)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,9 @@ def _type_ok(arrow_type: Any, col: Column) -> bool:
     }[col.kind](arrow_type))
 
 
-def _coded(table: Any, name: str, codes: tuple[str, ...]) -> pl.Series | None:
-    """One dictionary-encoded column as an Enum of ``codes``; None if a value is not a code."""
+def _positions(table: Any, name: str, codes: tuple[str, ...]) -> pl.Series | None:
+    """One dictionary-encoded column as the positions of its values in ``codes`` (UInt8, nulls kept); None if
+    a value is not a code."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -64,7 +66,13 @@ def _coded(table: Any, name: str, codes: tuple[str, ...]) -> pl.Series | None:
         chunks.append(pc.take(pa.array(lookup, pa.uint8()), chunk.indices))
     physical = pl.from_arrow(pa.chunked_array(chunks, pa.uint8()))
     assert isinstance(physical, pl.Series)
-    return physical.cat.to(pl.Enum(list(codes))).alias(name)
+    return physical.alias(name)
+
+
+def _coded(table: Any, name: str, codes: tuple[str, ...]) -> pl.Series | None:
+    """One dictionary-encoded column as an Enum of ``codes``; None if a value is not a code."""
+    physical = _positions(table, name, codes)
+    return None if physical is None else physical.cat.to(pl.Enum(list(codes)))
 
 
 def _plan(path: str | Path, columns: Mapping[str, Column]) -> tuple[list[str], list[str]] | None:
@@ -83,43 +91,97 @@ def _plan(path: str | Path, columns: Mapping[str, Column]) -> tuple[list[str], l
     return [name for name in wanted if name not in coded], coded
 
 
-def read_parquet_frames(
-    households: str | Path, members: str | Path, household_columns: Mapping[str, Column],
-    member_columns: Mapping[str, Column],
-) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
-    """Both tables' required columns, typed as docs/frames.md says (codes as Enums); None for a table that
-    needs the general route. The four reads (plain and coded columns of each table) run concurrently."""
+def read_table(path: str | Path, columns: Mapping[str, Column]) -> pl.DataFrame | None:
+    """A whole table's required columns, typed as docs/frames.md says (codes as Enums), or None when the file
+    needs the general route. Plain columns are read by Polars and coded ones by pyarrow, concurrently."""
     import pyarrow.parquet as pq
 
-    plans = [(path, columns, _plan(path, columns)) for path, columns in
-             ((households, household_columns), (members, member_columns))]
-    with ThreadPoolExecutor(4) as pool:
-        started = [
-            (columns, plan, pool.submit(pl.read_parquet, path, columns=plan[0]),
-             pool.submit(pq.read_table, path, columns=plan[1], read_dictionary=plan[1]))
-            if plan is not None else None
-            for path, columns, plan in plans
-        ]
-        frames: list[pl.DataFrame | None] = []
-        for item in started:
-            if item is None:
-                frames.append(None)
-                continue
-            columns, (plain, coded), plain_future, coded_future = item
-            table = coded_future.result()
-            series = []
-            for name in coded:
-                codes = columns[name].codes
-                assert codes is not None
-                one = _coded(table, name, tuple(codes))
-                if one is None:
-                    break
-                series.append(one)
-            del table
-            if len(series) != len(coded):
-                frames.append(None)
-                continue
-            frame = plain_future.result().with_columns(series)
-            wanted = set(plain) | set(coded)
-            frames.append(frame.select([name for name in columns if name in wanted]))
-    return frames[0], frames[1]
+    plan = _plan(path, columns)
+    if plan is None:
+        return None
+    plain, coded = plan
+    with ThreadPoolExecutor(1) as pool:
+        coded_future = pool.submit(pq.read_table, path, columns=coded, read_dictionary=coded)
+        frame = pl.read_parquet(path, columns=plain)
+        table = coded_future.result()
+    series = []
+    for name in coded:
+        codes = columns[name].codes
+        assert codes is not None
+        one = _coded(table, name, tuple(codes))
+        if one is None:
+            return None
+        series.append(one)
+    del table
+    return _canonical(frame.with_columns(series), columns)
+
+
+def _canonical(frame: pl.DataFrame, columns: Mapping[str, Column]) -> pl.DataFrame:
+    from ansinh.engine.frames import DTYPES
+
+    casts = [pl.col(name).cast(DTYPES[col.kind]) for name, col in columns.items()
+             if name in frame.columns and col.codes is None and frame.schema[name] != DTYPES[col.kind]]
+    frame = frame.with_columns(casts) if casts else frame
+    return frame.select([name for name in columns if name in frame.columns])
+
+
+BATCH_ROWS = 1 << 19
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Whole row groups of a members file: ``rows`` rows from row ``offset``."""
+
+    path: str | Path
+    row_groups: tuple[int, ...]
+    offset: int
+    rows: int
+    plain: tuple[str, ...]
+    coded: tuple[str, ...]
+
+
+def member_batches(path: str | Path, columns: Mapping[str, Column]) -> list[Batch] | None:
+    """The members file cut into batches of whole row groups (about ``BATCH_ROWS`` rows, or one larger row
+    group), to be read with ``read_batch``, possibly several at once; None if the file needs the general
+    route (a column missing or of another type)."""
+    import pyarrow.parquet as pq
+
+    plan = _plan(path, columns)
+    if plan is None:
+        return None
+    plain, coded = plan
+    metadata = pq.ParquetFile(path).metadata
+    batches: list[Batch] = []
+    groups: list[int] = []
+    offset = rows = 0
+    for i in range(metadata.num_row_groups):
+        groups.append(i)
+        rows += metadata.row_group(i).num_rows
+        if rows >= BATCH_ROWS or i == metadata.num_row_groups - 1:
+            batches.append(Batch(path, tuple(groups), offset, rows, tuple(plain), tuple(coded)))
+            offset, groups, rows = offset + rows, [], 0
+    return batches
+
+
+def read_batch(batch: Batch, columns: Mapping[str, Column]) -> pl.DataFrame | None:
+    """One batch typed as docs/frames.md says (codes as Enums, made in a lazy step so that the work runs off
+    the GIL); None if a value is outside its codes. Polars reads the plain columns, pyarrow the coded ones
+    (dictionary indices)."""
+    import pyarrow.parquet as pq
+
+    table = pq.ParquetFile(batch.path, read_dictionary=list(batch.coded)).read_row_groups(
+        list(batch.row_groups), columns=list(batch.coded), use_threads=False)
+    physical = []
+    for name in batch.coded:
+        codes = columns[name].codes
+        assert codes is not None
+        one = _positions(table, name, tuple(codes))
+        if one is None:
+            return None
+        physical.append(one)
+    del table
+    lazy = pl.scan_parquet(batch.path).slice(batch.offset, batch.rows).select(list(batch.plain))
+    frame = lazy.collect().with_columns(physical).lazy().with_columns(
+        pl.col(name).cat.to(pl.Enum(list(columns[name].codes or ()))) for name in batch.coded
+    )
+    return _canonical(frame.collect(), columns)
