@@ -372,17 +372,25 @@ def run_polars(plan: Plan, households: pl.DataFrame, members: pl.DataFrame) -> p
     return finish(plan, households, member_sums(plan, members))
 
 
+FINISH_ROWS = 1 << 19  # households staged at a time: a city's temporaries never all exist at once
+
+
 def finish(plan: Plan, households: pl.DataFrame, sums: pl.DataFrame) -> pl.DataFrame:
     """The household stage over households and their member sums, both in household order."""
-    # Validation guarantees one segment per household, in the same order: a horizontal concat, no join.
-    wide = pl.concat([households.lazy(), sums.drop("household_id").lazy()], how="horizontal")
-    staged: pl.LazyFrame = household_stage(plan, nw.from_native(wide), constants=False, labels=False).to_native()
     area = households.schema["area_type"]
     area_text = (pl.lit(pl.Series(area.categories)).gather(pl.col("area_type").to_physical())
                  if isinstance(area, pl.Enum) else pl.col("area_type").cast(pl.String))
-    result = staged.with_columns(
-        area_text.alias("area_type"), pl.lit(pl.Series(CLASSES)).gather(pl.col("class")).alias("class")
-    ).collect()
+    sums = sums.drop("household_id")
+    parts = []
+    for start in range(0, max(households.height, 1), FINISH_ROWS):
+        # Validation guarantees one segment per household, in the same order: a horizontal concat, no join.
+        wide = pl.concat([households.slice(start, FINISH_ROWS), sums.slice(start, FINISH_ROWS)], how="horizontal")
+        staged: pl.LazyFrame = household_stage(plan, nw.from_native(wide.lazy()), constants=False,
+                                               labels=False).to_native()
+        parts.append(staged.with_columns(
+            area_text.alias("area_type"), pl.lit(pl.Series(CLASSES)).gather(pl.col("class")).alias("class")
+        ).collect())
+    result = pl.concat(parts, rechunk=False) if len(parts) > 1 else parts[0]  # chunks kept: no copy
     # Constant columns added to the collected frame stay scalar columns (not one value per row in memory).
     return result.with_columns(
         pl.lit(plan.standard.id).alias("standard_id"),
