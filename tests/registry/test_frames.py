@@ -49,3 +49,22 @@ def test_it_feeds_the_engine_directly(ward_a, make_household):
     classes = dict(result.select("household_id", "class").rows())
     assert classes[poor.pk] == "poor"
     assert len(classes) == 2
+
+
+def test_it_reads_only_the_columns_the_engine_needs_when_asked(ward_a, make_household):
+    from ansinh.engine.frames import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
+
+    second = make_household(ward_a, members=[member_data(full_name="Lê Văn Cường"),
+                                             member_data(full_name="Lê Thị Dung", relation="spouse")])
+    first = make_household(ward_a, members=[member_data(monthly_income=500_000)])
+    full_hh, full_mm = registry_frames()
+    households, members = registry_frames(engine_only=True)
+    assert households.columns == [c for c in HOUSEHOLD_SCHEMA if HOUSEHOLD_COLUMNS[c].required]
+    assert members.columns == [c for c in MEMBER_SCHEMA if MEMBER_COLUMNS[c].required]
+    assert "full_name" not in members.columns and "code" not in households.columns
+    assert households.equals(full_hh.select(households.columns))
+    assert members.equals(full_mm.select(members.columns))
+    # Members come grouped by household, in household order, whatever order the server returned them in.
+    assert members["household_id"].to_list() == sorted([first.pk, second.pk, second.pk])
+    on = datetime.date(2025, 12, 1)
+    assert assess(households, members, "vn_2022", on).equals(assess(full_hh, full_mm, "vn_2022", on))
