@@ -88,6 +88,41 @@ def test_it_writes_a_submitted_survey_to_the_registry_with_an_audit_trail(make_r
     assert rh.stage == HouseholdStage.SURVEYED and round.status == RoundStatus.SURVEYING
 
 
+def test_it_moves_the_assessed_households_with_one_event_per_stage_they_leave(
+    make_round, officer, poor_household, make_household, ward_a
+):
+    from ansinh.review.models import RoundEvent
+
+    other = make_household(ward_a, members=[deprived_member()])
+    round = make_round()
+    actions.do_build_household_list(actor=officer, round=round)
+    surveyed = round.households.get(household=poor_household)
+    listed = round.households.get(household=other)
+    survey = actions.do_save_survey(actor=officer, round_household=surveyed, form="B",
+                                    answers=answers_b(poor_household, income=RICH_INCOME))
+    actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR, 9, 10))
+    before = RoundEvent.objects.filter(round=round).count()
+    summary = actions.do_assess_round(actor=officer, round=round)
+    bulk = list(RoundEvent.objects.filter(round=round, households__isnull=False).order_by("from_status"))
+    assert [(e.from_status, e.to_status, sorted(e.households)) for e in bulk] == [
+        ("listed", "assessed", [listed.pk]), ("surveyed", "assessed", [surveyed.pk])]
+    assert all(e.round_household_id is None and e.actor == officer for e in bulk)
+    # Two bulk rows and the round's own move, not one row per household.
+    assert RoundEvent.objects.filter(round=round).count() == before + 3
+    assert round.households.exclude(stage=HouseholdStage.ASSESSED).count() == 0
+    assert [e.to_status for e in listed.stage_events()] == ["assessed"]
+    assert [e.to_status for e in surveyed.stage_events()] == ["surveyed", "assessed"]
+    audit = AuditEvent.objects.filter(action="review.round.assess").latest("id")
+    assert audit.changes["moved"] == [None, {"listed": 1, "surveyed": 1}]
+    assert summary.households == 2
+    # Assessed again: the households stay where they are; one row records the re-assessment of both.
+    actions.do_assess_round(actor=officer, round=round)
+    again = RoundEvent.objects.filter(round=round, households__isnull=False).latest("id")
+    assert (again.from_status, again.to_status, sorted(again.households)) == (
+        "assessed", "assessed", sorted([listed.pk, surveyed.pk]))
+    assert Assessment.objects.filter(round=round).count() == 2 * len(round.standards)
+
+
 def test_it_assesses_in_bulk_with_explanations_and_highlights_changes(
     make_round, officer, poor_household, rich_household, run_round
 ):
@@ -103,7 +138,11 @@ def test_it_assesses_in_bulk_with_explanations_and_highlights_changes(
     assert (a.previous_class, a.klass, a.changed) == ("poor", "not_poor", True)
     assert summary.changed == {"vn_2022": 1}
     assert "vn_2022" in a.explanation and "Bảo hiểm y tế" in a.explanation and a.parameter_version
-    assert set(a.indicators) >= {"health_insurance", "water"}
+    flags = a.indicator_flags()  # every indicator of the standard, 0/1; only the deprivations are stored
+    assert set(flags) >= {"health_insurance", "water"} and flags["health_insurance"] == 1
+    assert a.indicators == {name: 1 for name, v in flags.items() if v} and 0 in flags.values()
+    assert sum(flags.values()) == a.deprivation_count
+    assert a.stored_explanation == ""  # rebuilt from the stored figures, not stored
 
 
 def test_it_sends_a_household_below_half_agreement_back_to_the_survey(
@@ -169,8 +208,8 @@ def test_it_takes_a_household_sent_back_through_survey_assessment_and_a_second_v
                               votes={rh.pk: (10, 9)})
     rh.refresh_from_db()
     assert rh.stage == HouseholdStage.AGREED
-    assert list(rh.events.values_list("to_status", flat=True)) == [
-        "assessed", "resurvey", "surveyed", "assessed", "agreed"]
+    assert [e.to_status for e in rh.stage_events()] == ["assessed", "resurvey", "surveyed", "assessed", "agreed"]
+    assert [e.households for e in rh.stage_events()] == [[rh.pk], None, None, [rh.pk], None]
     assert Assessment.objects.get(round=round).klass == "not_poor"
     actions.do_open_posting(actor=officer, round=round, start=dt.date(YEAR, 10, 27))
 

@@ -8,9 +8,12 @@ round is locked: every action refuses it (``RoundLocked``) and the database refu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import json
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +31,7 @@ from ansinh.geo.calendar import calendar_for
 from ansinh.geo.models import Ward
 from ansinh.registry.actions import do_update_household, do_update_member
 from ansinh.registry.models import Household, Member
+from ansinh.registry.queries import read_frame
 from ansinh.review import rules, scoring
 from ansinh.review.errors import (
     IllegalTransition,
@@ -143,22 +147,32 @@ def _move_households(actor: Any, round: Round, entries: Iterable[RoundHousehold]
 
 
 def _move_households_where(actor: Any, round: Round, to_stage: str, condition: str, params: list[Any],
-                           note: str = "") -> int:
+                           note: str = "", cur: Any = None) -> dict[str, int]:
     """Move, set-based in SQL, every household of ``round`` that may go to ``to_stage`` and meets
-    ``condition`` (SQL on review_roundhousehold ``rh``), with one event row each. Returns how many moved."""
+    ``condition`` (SQL on review_roundhousehold ``rh``). Each group of households leaving the same stage is
+    one event row listing their round-household ids (built in the database; no row per household), and only
+    the rows whose stage changes are updated. Returns how many moved from each stage."""
     sources = [s for s, nexts in HOUSEHOLD_TRANSITIONS.items() if to_stage in nexts]
     rh_table, ev_table = RoundHousehold._meta.db_table, RoundEvent._meta.db_table
-    where = (f"rh.round_id = %s AND rh.stage IN ({', '.join(['%s'] * len(sources))}) AND ({condition})")
+    where = f"rh.round_id = %s AND rh.stage IN ({', '.join(['%s'] * len(sources))}) AND ({condition})"
     where_params = [round.pk, *sources, *params]
-    with connection.cursor() as cur:
+    pg = connection.vendor == "postgresql"
+    ids = "jsonb_agg(rh.id)" if pg else "json_group_array(rh.id)"
+    count = "jsonb_array_length(households)" if pg else "json_array_length(households)"
+    with contextlib.ExitStack() as stack:
+        if cur is None:
+            cur = stack.enter_context(connection.cursor())
         cur.execute(
-            f"INSERT INTO {ev_table} (round_id, round_household_id, from_status, to_status, at, actor_id, note) "  # noqa: S608
-            f"SELECT rh.round_id, rh.id, rh.stage, %s, %s, %s, %s FROM {rh_table} rh WHERE {where}",
+            f"INSERT INTO {ev_table} (round_id, round_household_id, from_status, to_status, at, actor_id, note, "  # noqa: S608
+            f"households) SELECT rh.round_id, NULL, rh.stage, %s, %s, %s, %s, {ids} FROM {rh_table} rh "
+            f"WHERE {where} GROUP BY rh.round_id, rh.stage RETURNING from_status, {count}",
             [to_stage, timezone.now(), getattr(_user(actor), "pk", None), note, *where_params],
         )
-        cur.execute(f"UPDATE {rh_table} SET stage = %s WHERE id IN (SELECT rh.id FROM {rh_table} rh WHERE {where})",  # noqa: S608
-                    [to_stage, *where_params])
-        return int(cur.rowcount)
+        moved = {str(stage): int(n) for stage, n in cur.fetchall()}
+        if any(stage != to_stage for stage in moved):
+            cur.execute(f"UPDATE {rh_table} AS rh SET stage = %s WHERE {where} AND rh.stage <> %s",  # noqa: S608
+                        [to_stage, *where_params, to_stage])
+    return moved
 
 
 # --- rounds --------------------------------------------------------------------------------------------
@@ -535,54 +549,105 @@ ASSESSMENT_COLUMNS = (
 )
 
 
-def _explained(result: pl.DataFrame, standard_id: str) -> pl.DataFrame:
-    """Add indicators (JSON) and a Vietnamese explanation column, with native expressions."""
-    std = load_standard(standard_id)
+def _stored_columns(result: pl.DataFrame) -> pl.DataFrame:
+    """Add the stored ``indicators`` (JSON ``{name: 1}`` for each indicator the household is deprived in)
+    and an empty ``explanation``: ``Assessment.explanation`` rebuilds it from the stored figures, so the
+    bulk rows stay narrow (the text was about half of a row); a scoring method writes its own."""
     ind_cols = [c for c in result.columns if c.startswith("ind_")]
-    labels = {f"ind_{i.name}": i.label.get("vi", i.name) for i in std.indicators}
-    # "label, label, " then the trailing separator cut: concat_str is far cheaper than lists of strings.
+    # '"name": 1, ' per deprivation, then the trailing separator cut: concat_str is far cheaper than lists.
     deprived = pl.concat_str([
-        pl.when(pl.col(c) == 1).then(pl.lit(f"{labels.get(c, c[4:])}, ")).otherwise(pl.lit("")) for c in ind_cols
+        pl.when(pl.col(c) == 1).then(pl.lit(f"{json.dumps(c[4:])}: 1, ")).otherwise(pl.lit("")) for c in ind_cols
     ]).str.strip_suffix(", ") if ind_cols else pl.lit("")
-    klass_vi = pl.col("class").replace_strict(
-        {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo", "average_living": "hộ có mức sống trung bình",
-         "not_poor": "không thuộc diện"}, default="")
-    explanation = pl.format(
-        "{}: thu nhập bình quân {} đồng/người/tháng {} chuẩn {} đồng; thiếu hụt {} chỉ số{}. Kết quả: {}.",
-        pl.lit(standard_id),
-        pl.col("income_per_person").round(0).cast(pl.Int64),
-        pl.when(pl.col("at_or_below_line") == 1).then(pl.lit("≤")).otherwise(pl.lit(">")),
-        pl.col("income_line").round(0).cast(pl.Int64),
-        pl.col("deprivation_count"),
-        pl.when(pl.col("deprivation_count") > 0).then(pl.format(" ({})", deprived)).otherwise(pl.lit("")),
-        klass_vi,
-    )
-    indicators = (pl.struct([pl.col(c).alias(c[4:]) for c in ind_cols]).struct.json_encode()
-                  if ind_cols else pl.lit("{}"))
-    return result.with_columns(explanation.alias("explanation"), indicators.alias("indicators"))
+    return result.with_columns(pl.concat_str(pl.lit("{"), deprived, pl.lit("}")).alias("indicators"),
+                               pl.lit("").alias("explanation"))
 
 
-def _insert_assessments(frame: pl.DataFrame) -> None:
-    """Bulk insert: COPY on PostgreSQL, executemany elsewhere."""
+def _insert_assessments(frame: pl.DataFrame, cur: Any = None) -> None:
+    """Bulk insert: COPY on PostgreSQL, executemany elsewhere (with ``cur``, or a new cursor). Rows go in key
+    order (household, standard), so the unique index and the round-household index fill in order instead of
+    at random."""
     table = Assessment._meta.db_table
     cols = list(ASSESSMENT_COLUMNS)
-    frame = frame.select(cols)
-    if connection.vendor == "postgresql":
-        buf = io.BytesIO()
-        frame.with_columns(pl.col("changed", "final").cast(pl.String).str.slice(0, 1)).write_csv(
-            buf, include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.f%z", null_value="\\N"
-        )
-        buf.seek(0)
-        with connection.cursor() as cur, cur.cursor.copy(
-            f"COPY {table} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        ) as copy:
-            while chunk := buf.read(1 << 20):
-                copy.write(chunk)
-        return
-    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
-    with connection.cursor() as cur:
+    frame = frame.select(cols).sort("household_id", "standard_id")
+    with contextlib.ExitStack() as stack:
+        if cur is None:
+            cur = stack.enter_context(connection.cursor())
+        if connection.vendor == "postgresql":
+            buf = io.BytesIO()
+            frame.with_columns(pl.col("changed", "final").cast(pl.String).str.slice(0, 1)).write_csv(
+                buf, include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.f%z", null_value="\\N"
+            )
+            buf.seek(0)
+            raw = getattr(cur, "cursor", cur)  # Django's cursor wraps psycopg's, which has copy()
+            with raw.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
+                while chunk := buf.read(1 << 20):
+                    copy.write(chunk)
+            return
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
         for start in range(0, frame.height, 20_000):
             cur.executemany(sql, frame.slice(start, 20_000).rows())
+
+
+def _delete_assessments(round_id: int, household_ids: list[int] | None, cur: Any) -> None:
+    """Delete the round's results (or those of ``household_ids``) before they are stored again."""
+    sql, params = f"DELETE FROM {Assessment._meta.db_table} WHERE round_id = %s", [round_id]  # noqa: S608
+    if household_ids is not None:
+        sql += f" AND household_id IN ({', '.join(['%s'] * len(household_ids))})"
+        params += list(household_ids)
+    cur.execute(sql, params)
+
+
+class _Storer:
+    """Runs the storing statements of a bulk assessment, in order. On PostgreSQL they run in one background
+    thread on the transaction's own connection (psycopg's, which serialises its use), so that the server
+    stores one standard's results while the engine computes the next; the caller touches the database
+    again only after ``wait``. Elsewhere (SQLite: one connection per thread) they run at once."""
+
+    def __init__(self) -> None:
+        self.background = connection.vendor == "postgresql"
+        connection.ensure_connection()
+        self.raw = connection.connection  # psycopg's connection: Django's wrapper is per thread
+        self.pool = ThreadPoolExecutor(max_workers=1) if self.background else None
+        self.futures: list[Future[Any]] = []
+        self.seconds: dict[str, float] = {}
+
+    def _run(self, name: str, fn: Callable[..., Any], *args: Any) -> Any:
+        import time
+
+        started = time.perf_counter()
+        if self.background:
+            with self.raw.cursor() as cur:
+                result = fn(*args, cur)
+        else:
+            with connection.cursor() as cur:
+                result = fn(*args, cur)
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+        return result
+
+    def submit(self, name: str, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        if self.pool is None:
+            done: Future[Any] = Future()
+            done.set_result(self._run(name, fn, *args))
+            return done
+        future = self.pool.submit(self._run, name, fn, *args)
+        self.futures.append(future)
+        return future
+
+    def abandon(self) -> None:
+        """After an error in the caller: let the running statement end, drop the others (the transaction
+        is rolled back by the caller's error)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def wait(self) -> None:
+        """Wait for every statement (cancelling those not started if one failed) and raise its error."""
+        if self.pool is None:
+            return
+        try:
+            for future in self.futures:
+                future.result()
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def assess_round(round_id: int, actor_id: int | None = None, *, household_ids: list[int] | None = None,
@@ -593,6 +658,18 @@ def assess_round(round_id: int, actor_id: int | None = None, *, household_ids: l
     actor = get_user_model().objects.get(pk=actor_id) if actor_id else None
     return do_assess_round(actor=actor, round=Round.objects.get(pk=round_id), household_ids=household_ids,
                            progress=progress)
+
+
+def _round_list(round: Round, household_ids: list[int] | None) -> pl.DataFrame:
+    """The round's households still on its list (or only ``household_ids``): round_household_id,
+    household_id (COPY on PostgreSQL)."""
+    sql = (f"SELECT rh.id AS round_household_id, rh.household_id FROM {RoundHousehold._meta.db_table} rh "  # noqa: S608
+           "WHERE rh.round_id = %s AND rh.stage <> %s")
+    schema = {"round_household_id": pl.Int64, "household_id": pl.Int64}
+    listed = read_frame(sql, [round.pk, HouseholdStage.REMOVED], schema)
+    if household_ids is not None:
+        listed = listed.filter(pl.col("household_id").is_in(household_ids))
+    return listed
 
 
 @transaction.atomic
@@ -609,63 +686,68 @@ def do_assess_round(
     say = progress or (lambda done, total, message: None)
     summary = AssessmentSummary(round_id=current.pk)
     t0 = time.perf_counter()
-    entries = RoundHousehold.objects.filter(round=current).exclude(stage=HouseholdStage.REMOVED)
-    if household_ids is not None:
-        entries = entries.filter(household_id__in=household_ids)
-    listed = pl.DataFrame(
-        list(entries.values_list("pk", "household_id", "stage")),
-        schema={"round_household_id": pl.Int64, "household_id": pl.Int64, "stage": pl.String}, orient="row",
-    )
+    listed = _round_list(current, household_ids)
     total = len(current.standards) + 2
     say(0, total, _("Reading the registry"))
     households, members = ward_frames([current.ward_id], current.assessed_on, listed.select("household_id"))
     summary.households = households.height
-    summary.missing = sorted(set(listed["household_id"].to_list()) - set(households["household_id"].to_list()))
+    summary.missing = listed.join(households.select("household_id"), on="household_id", how="anti")[
+        "household_id"].sort().to_list()
     summary.seconds["read"] = time.perf_counter() - t0
     now = timezone.now()
-    parts = []
     prev = _previous_classes(listed["household_id"].to_list(), list(current.standards), current.period_start)
     scores = scoring.round_scores(current, households)  # scoring method (issue 5): form-B scores, or None
-    t1 = time.perf_counter()
-    for i, sid in enumerate(current.standards, start=1):
-        say(i, total, _("Assessing under %(s)s") % {"s": sid})
-        result = assess(households, members, sid, current.assessed_on)
-        result = _explained(result, sid).join(listed.select("household_id", "round_household_id"), on="household_id")
-        result = result.join(prev.filter(pl.col("standard_id") == sid).drop("standard_id"), on="household_id",
-                             how="left")
-        result = scoring.apply_scores(result, scores, sid, current.assessed_on)  # scoring method: class, income_basis
-        listed_now = pl.when(pl.col("class").is_in(LISTED_CLASSES)).then(pl.col("class")).otherwise(pl.lit(""))
-        result = result.with_columns(
-            pl.col("previous_class").fill_null(""),
-        ).with_columns(
-            (listed_now != pl.col("previous_class")).alias("changed"),
-            pl.lit(current.pk, dtype=pl.Int64).alias("round_id"),
-            pl.lit(value=False).alias("final"),
-            pl.lit(now).alias("assessed_at"),
-        )
-        summary.counts[sid] = dict(result.group_by("class").len().iter_rows())
-        summary.changed[sid] = int(result["changed"].sum())
-        parts.append(result.select(ASSESSMENT_COLUMNS))
-    summary.seconds["engine"] = time.perf_counter() - t1
-    t2 = time.perf_counter()
-    say(total - 1, total, _("Storing the results"))
-    old = Assessment.objects.filter(round=current)
-    if household_ids is not None:
-        old = old.filter(household_id__in=household_ids)
-    old.delete()
-    summary.seconds["delete"] = time.perf_counter() - t2
-    if parts:
-        _insert_assessments(pl.concat(parts))
-    summary.seconds["insert"] = time.perf_counter() - t2 - summary.seconds["delete"]
-    a_table = Assessment._meta.db_table
+    # Every listed household with a result moves to assessed: one event row per stage left, listing them.
     only, only_params = "1 = 1", []
     if household_ids is not None:
         only, only_params = f"rh.household_id IN ({', '.join(['%s'] * len(household_ids))})", list(household_ids)
-    _move_households_where(
-        actor, current, HouseholdStage.ASSESSED,
-        f"{only} AND rh.household_id IN (SELECT a.household_id FROM {a_table} a WHERE a.round_id = %s)",  # noqa: S608
-        [*only_params, current.pk],
-    )
+    move_first = len(summary.missing) <= 500
+    if 0 < len(summary.missing) <= 500:
+        only += f" AND rh.household_id NOT IN ({', '.join(['%s'] * len(summary.missing))})"
+        only_params += summary.missing
+    elif summary.missing:
+        only += f" AND rh.id IN (SELECT a.round_household_id FROM {Assessment._meta.db_table} a WHERE a.round_id = %s)"  # noqa: S608
+        only_params.append(current.pk)
+    move = (actor, current, HouseholdStage.ASSESSED, only, only_params, "")
+    # The storing runs beside the engine (see _Storer): the old results go and the households move first
+    # (neither needs the new results), then each standard's results as soon as the engine has them.
+    storer = _Storer()
+    try:
+        storer.submit("delete", _delete_assessments, current.pk, household_ids)
+        moving = storer.submit("move", _move_households_where, *move) if move_first else None
+        t1 = time.perf_counter()
+        for i, sid in enumerate(current.standards, start=1):
+            say(i, total, _("Assessing under %(s)s") % {"s": sid})
+            result = assess(households, members, sid, current.assessed_on)
+            result = _stored_columns(result).join(listed.select("household_id", "round_household_id"),
+                                                  on="household_id")
+            result = result.join(prev.filter(pl.col("standard_id") == sid).drop("standard_id"), on="household_id",
+                                 how="left")
+            # scoring method: class, income_basis
+            result = scoring.apply_scores(result, scores, sid, current.assessed_on)
+            listed_now = pl.when(pl.col("class").is_in(LISTED_CLASSES)).then(pl.col("class")).otherwise(pl.lit(""))
+            result = result.with_columns(
+                pl.col("previous_class").fill_null(""),
+            ).with_columns(
+                (listed_now != pl.col("previous_class")).alias("changed"),
+                pl.lit(current.pk, dtype=pl.Int64).alias("round_id"),
+                pl.lit(value=False).alias("final"),
+                pl.lit(now).alias("assessed_at"),
+            )
+            summary.counts[sid] = dict(result.group_by("class").len().iter_rows())
+            summary.changed[sid] = int(result["changed"].sum())
+            storer.submit("insert", _insert_assessments, result.select(ASSESSMENT_COLUMNS))
+        summary.seconds["engine"] = time.perf_counter() - t1
+        say(total - 1, total, _("Storing the results"))
+        t2 = time.perf_counter()
+        if moving is None:
+            moving = storer.submit("move", _move_households_where, *move)
+        storer.wait()
+    except BaseException:
+        storer.abandon()
+        raise
+    moved = moving.result()
+    summary.seconds.update(storer.seconds)
     if summary.missing:
         reason = _("No longer an active household of the ward")
         gone = RoundHousehold.objects.filter(round=current, household_id__in=summary.missing[:50_000])
@@ -674,11 +756,11 @@ def do_assess_round(
         gone.filter(stage=HouseholdStage.REMOVED).update(removed_reason=reason)
     if current.status == RoundStatus.SURVEYING:
         _move(actor, current, RoundStatus.ASSESSED)
-    summary.seconds["store"] = time.perf_counter() - t2
+    summary.seconds["store"] = time.perf_counter() - t2  # after the engine: what the storing added
     _audit(actor, "round.assess", current, current, {
         "households": [None, summary.households], "counts": [None, summary.counts],
         "changed": [None, summary.changed], "missing": [None, summary.missing[:100]],
-        "only": [None, household_ids[:100] if household_ids else None],
+        "only": [None, household_ids[:100] if household_ids else None], "moved": [None, moved],
     })
     say(total, total, _("Done"))
     return summary

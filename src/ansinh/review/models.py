@@ -115,7 +115,12 @@ class Round(models.Model):
 
 
 class RoundEvent(models.Model):
-    """A move of a round (or of one household in it) from one status to another."""
+    """A move of a round, of one household in it, or of many households at once, from one status to another.
+
+    A move of many households (``do_assess_round``) is one row whose ``households`` lists the round-household
+    ids it moved, all from ``from_status``: a household's own history is its rows plus the rows that list it
+    (``RoundHousehold.stage_events``). ``households`` is null on the other rows.
+    """
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="events", db_constraint=False)
     round_household = models.ForeignKey(  # bulk rows, see Assessment
@@ -127,6 +132,8 @@ class RoundEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
                               db_index=False)  # bulk rows: no lookup by actor (the audit trail has it)
     note = models.TextField(blank=True, default="")
+    households = models.JSONField(null=True, blank=True, default=None,
+                                  help_text=_("round-household ids moved together by this event"))
 
     class Meta:
         ordering = ["at", "id"]
@@ -198,10 +205,23 @@ class RoundHousehold(models.Model):
         verbose_name = _("household of a round")
         verbose_name_plural = _("households of a round")
         constraints = [models.UniqueConstraint(fields=["round", "household"], name="review_household_once_per_round")]
-        indexes = [models.Index(fields=["round", "stage"])]
+        # No index on the stage: lists are read by round (the unique index), and with the stage unindexed a
+        # bulk move of a round's households updates them in place (PostgreSQL "HOT" updates: no new index
+        # entries), helped by the table's fill factor (migration 0006), which leaves room on each page.
 
     def __str__(self) -> str:
         return f"{self.round_id}:{self.household_id}"
+
+    def stage_events(self) -> list[RoundEvent]:
+        """Every move of this household in its round, oldest first: its own event rows and the moves of many
+        households that list it."""
+        from django.db import connection
+
+        together = RoundEvent.objects.filter(round_id=self.round_id, households__isnull=False)
+        if connection.vendor == "postgresql":  # jsonb containment; SQLite has no JSON "contains" lookup
+            together = together.filter(households__contains=[self.pk])
+        events = [*self.events.all(), *(e for e in together if self.pk in (e.households or []))]
+        return sorted(events, key=lambda e: (e.at, e.pk))
 
 
 class ReviewRequest(models.Model):
@@ -305,8 +325,10 @@ class Assessment(models.Model):
                               db_index=False)  # the unique (round, household, standard) index covers it
     round_household = models.ForeignKey(RoundHousehold, on_delete=models.PROTECT, related_name="assessments",
                                         db_constraint=False)
+    # No index by household: results are read by round (and household), by round household, never by
+    # household alone, and households are never deleted (so PROTECT never looks them up).
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+",
-                                  db_constraint=False)
+                                  db_constraint=False, db_index=False)
     standard_id = models.CharField(_("standard"), max_length=32)
     parameter_version = models.CharField(_("parameter version"), max_length=64)
     klass = models.CharField(_("class"), max_length=16, choices=CLASS_CHOICES, db_column="class")
@@ -314,8 +336,11 @@ class Assessment(models.Model):
     income_per_person = models.FloatField(_("income per person (VND/month)"))
     income_line = models.FloatField(_("income line (VND/month)"))
     members = models.PositiveSmallIntegerField(_("members"), default=0)
+    # {name: 1} for each indicator of the standard the household is deprived in (``indicator_flags`` gives
+    # every indicator with 0/1).
     indicators = models.JSONField(_("indicators"), default=dict)
-    explanation = models.TextField(_("explanation"), blank=True, default="")
+    # Written only where it cannot be rebuilt (a class from a form-B score); ``explanation`` rebuilds the rest.
+    stored_explanation = models.TextField(_("explanation"), blank=True, default="", db_column="explanation")
     income_basis = models.CharField(max_length=32, default="surveyed_income")
     previous_class = models.CharField(max_length=16, blank=True, default="")
     changed = models.BooleanField(_("class changed since the previous decision"), default=False)
@@ -331,6 +356,25 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.standard_id}: {self.klass}"
+
+    @property
+    def explanation(self) -> str:
+        """The Vietnamese explanation: the stored one, else rebuilt from the stored figures."""
+        if self.stored_explanation:
+            return self.stored_explanation
+        from ansinh.review.explanations import explain
+
+        return explain(standard_id=self.standard_id, income_per_person=self.income_per_person,
+                       income_line=self.income_line, deprivation_count=self.deprivation_count,
+                       deprived=self.indicators or {}, klass=self.klass)
+
+    def indicator_flags(self) -> dict[str, int]:
+        """Every indicator of the standard → 1 if the household is deprived in it, else 0."""
+        from ansinh.review.explanations import indicator_order
+
+        deprived = self.indicators or {}
+        flags = {name: 1 if deprived.get(name) else 0 for name, _label in indicator_order(self.standard_id)}
+        return {**flags, **{name: 1 for name, value in deprived.items() if value}}
 
 
 class Meeting(models.Model):
