@@ -10,11 +10,15 @@ ward with ``ansinh seed`` and drops the database at the end (``--keep`` to keep 
 
 * **Baseline** (in memory): ``ansinh.engine.assess`` under each of the round's standards on the round's
   frames, already read (the best case of the engine alone). Best of ``--repeat`` runs.
-* **Measured** (database round trip): ``ansinh.review.actions.do_assess_round`` — read the registry, run
-  the engine per standard, explain, compare with the previous decision, store every Assessment row
-  (COPY), move every household of the round to ``assessed`` with its event row, audit — one transaction.
-  The first run stores into an empty round; a re-run also deletes the previous results.
+* **Measured** (database round trip): ``ansinh.review.actions.do_assess_round`` — read the registry (COPY),
+  run the engine per standard, compare with the previous decision, store every Assessment row (COPY, one
+  standard's rows while the engine computes the next), move every household of the round to ``assessed``
+  (one event row listing them), audit — one transaction. The first run stores into an empty round; a
+  re-run also deletes the previous results.
 * **Goal** (issue 5): measured / baseline ≤ 5.
+
+Besides wall time it prints the CPU seconds of this process (all threads) and of the PostgreSQL backend
+serving it (from /proc), which say more than the wall time on a machine shared with other jobs.
 """
 
 from __future__ import annotations
@@ -99,17 +103,37 @@ def run(opts: argparse.Namespace) -> None:
     print(f"Round {round.pk}: ward {ward.code}, {added:,} households, {mm.height:,} members, "
           f"standards {round.standards}", flush=True)
 
+    import resource
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        backend = cur.fetchone()[0]
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu() -> tuple[float, float]:
+        """(this process, the PostgreSQL backend) CPU seconds so far."""
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        try:
+            fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+            server = (int(fields[11]) + int(fields[12])) / tick
+        except OSError:  # another machine: the server's CPU is not visible
+            server = float("nan")
+        return own.ru_utime + own.ru_stime, server
+
     print(f"Baseline: engine.assess in memory, best of {opts.repeat}…", flush=True)
     for sid in round.standards:  # warm-up (plan compilation, caches)
         assess(hh.head(100), mm.join(hh.head(100).select("household_id"), on="household_id", how="semi"),
                sid, round.assessed_on)
     best = float("inf")
+    best_cpu = float("inf")
     for _ in range(opts.repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), cpu()[0]
         results = [assess(hh, mm, sid, round.assessed_on) for sid in round.standards]
         best = min(best, time.perf_counter() - t)
+        best_cpu = min(best_cpu, cpu()[0] - c)
     classes = pl.concat(r.select("class") for r in results)["class"].value_counts().sort("class")
-    print(f"  {best:.2f} s for {len(round.standards)} standards; classes {dict(classes.iter_rows())}", flush=True)
+    print(f"  {best:.2f} s (CPU {best_cpu:.2f} s) for {len(round.standards)} standards; "
+          f"classes {dict(classes.iter_rows())}", flush=True)
 
     def progress(done: int, total: int, message: str) -> None:
         print(f"  [{done}/{total}] {message} ({time.perf_counter() - started:.1f} s)", flush=True)
@@ -117,12 +141,14 @@ def run(opts: argparse.Namespace) -> None:
     figures = []
     for label in ("first run (empty round)", "re-run (replaces the results)"):
         print(f"Measured: do_assess_round, {label}…", flush=True)
-        started = time.perf_counter()
+        started, (client0, server0) = time.perf_counter(), cpu()
         summary = actions.do_assess_round(actor=actor, round=Round.objects.get(pk=round.pk), progress=progress)
         elapsed = time.perf_counter() - started
+        client, server = (after - before for after, before in zip(cpu(), (client0, server0), strict=True))
         stored = Assessment.objects.filter(round=round).count()
         parts = ", ".join(f"{k} {v:.2f} s" for k, v in summary.seconds.items())
-        print(f"  {elapsed:.2f} s ({parts}); {stored:,} assessments stored", flush=True)
+        print(f"  {elapsed:.2f} s ({parts}); {stored:,} assessments stored; CPU: this process {client:.2f} s, "
+              f"PostgreSQL {server:.2f} s", flush=True)
         figures.append((label, elapsed))
 
     print()
