@@ -55,6 +55,23 @@ def test_it_writes_results_and_ward_summaries(files: tuple[Path, Path], tmp_path
     assert book["vn_2022"]["A4"].value == "TOTAL"
 
 
+def test_two_parquet_files_stream_through_with_the_same_results(files: tuple[Path, Path], tmp_path: Path) -> None:
+    hh_csv, mm = files
+    hh = tmp_path / "hh.parquet"
+    pl.read_csv(hh_csv, schema_overrides={"ward_code": pl.String, "code": pl.String}).write_parquet(hh)
+    from ansinh.engine.assess import build_plan, resolve, run_files
+
+    assert run_files(build_plan(resolve("vn_2022"), dt.date(2025, 12, 31)), hh, mm) is not None  # streamed
+    outs = {}
+    for name, households in (("csv", hh_csv), ("parquet", hh)):
+        outs[name] = tmp_path / name
+        run("assess", "--standard", "vn_2022,hcm_2024", "--date", "2025-12-31", "--households", str(households),
+            "--members", str(mm), "--out", str(outs[name]))
+    from_parquet = pl.read_parquet(outs["parquet"] / "assessment.parquet")
+    assert from_parquet.equals(pl.read_parquet(outs["csv"] / "assessment.parquet"))
+    assert from_parquet["standard_id"].to_list() == ["vn_2022", "vn_2022", "hcm_2024", "hcm_2024"]
+
+
 def test_it_names_the_rows_of_bad_input_instead_of_crashing(files: tuple[Path, Path], tmp_path: Path) -> None:
     hh, mm = files
     bad = tmp_path / "bad.csv"

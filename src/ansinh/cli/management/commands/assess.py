@@ -20,7 +20,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from ansinh.engine import CLASSES, FrameError, read_frame, summarise_by_ward, validate_frames
-from ansinh.engine.assess import build_plan, resolve, run_polars
+from ansinh.engine.assess import build_plan, resolve, run_files, run_polars
+from ansinh.engine.parquet import is_parquet
 from ansinh.standards import Standard, StandardError
 
 
@@ -111,7 +112,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         date = parse_date(options["date"])
         standards = load_standards(options["standard"], date, parse_sets(options["sets"]))
-        households, members = load_frames(options, date)
+        # Two Parquet files stream through the engine's file route (members never all in memory); anything
+        # it cannot vouch for is read, checked and reported the general way.
+        streamed: list[pl.DataFrame] = []
+        if not options["registry"] and is_parquet(options["households"]) and is_parquet(options["members"]):
+            for standard in standards:
+                one = run_files(build_plan(standard, date), options["households"], options["members"])
+                if one is None:
+                    streamed.clear()
+                    break
+                streamed.append(one)
+        households, members = (None, None) if streamed else load_frames(options, date)
+        streamed_any = bool(streamed)
         out = Path(options["out"])
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -119,7 +131,11 @@ class Command(BaseCommand):
             raise CommandError(f"--out {out}: {exc}") from None
         results, summaries, sheets = [], [], {}
         for standard in standards:
-            result = run_polars(build_plan(standard, date), households, members)
+            if streamed_any:
+                result = streamed.pop(0)
+            else:
+                assert households is not None and members is not None
+                result = run_polars(build_plan(standard, date), households, members)
             by_ward = summarise_by_ward(result)
             total = by_ward.drop("ward_code").sum().with_columns(
                 (pl.col("poor") / pl.col("households")).alias("poor_rate"),
