@@ -68,3 +68,21 @@ def test_it_reads_only_the_columns_the_engine_needs_when_asked(ward_a, make_hous
     assert members["household_id"].to_list() == sorted([first.pk, second.pk, second.pk])
     on = datetime.date(2025, 12, 1)
     assert assess(households, members, "vn_2022", on).equals(assess(full_hh, full_mm, "vn_2022", on))
+
+
+def test_it_raises_the_database_error_of_a_bad_read_and_keeps_the_connection_usable(ward_a, make_household):
+    import pytest
+    from django.db import transaction
+
+    from ansinh.registry.models import Household
+    from ansinh.registry.queries import read_frame
+
+    make_household(ward_a, members=[member_data()])
+    with pytest.raises(Exception, match="nope"), transaction.atomic():
+        assert Household.objects.count() == 1  # inside a transaction: the read goes through libpq directly
+        read_frame("SELECT t.nope FROM registry_household t", [], {"nope": pl.Int64})
+    assert Household.objects.count() == 1
+    with transaction.atomic():
+        frame = read_frame("SELECT t.id AS household_id FROM registry_household t WHERE t.ward_id = %s",
+                           [ward_a.code], {"household_id": pl.Int64})
+    assert frame["household_id"].to_list() == list(Household.objects.values_list("pk", flat=True))

@@ -147,17 +147,44 @@ def _select(table: str, schema: dict[str, Any], where: str, renames: dict[str, s
     return f"SELECT {cols} FROM {table} t {where}"  # noqa: S608 - identifiers from model metadata
 
 
+def _copy_out(cur: Any, copy_sql: str) -> bytes:
+    """All the rows of ``COPY ... TO STDOUT``. psycopg hands them over one message (one row) at a time
+    through a generator, about 1.5 µs of Python per row; inside a transaction this asks libpq for them
+    directly (its documented low-level API, under the connection's lock), a third of that."""
+    from psycopg import errors, pq
+
+    conn = cur.cursor.connection
+    if conn.pgconn.transaction_status != pq.TransactionStatus.INTRANS:  # psycopg may have to open one first
+        out = io.BytesIO()
+        with cur.cursor.copy(copy_sql) as copy:
+            for block in copy:
+                out.write(block)
+        return out.getvalue()
+    with conn.lock:
+        pg = conn.pgconn
+        pg.send_query(copy_sql.encode())
+        results = [pg.get_result()]
+        data = bytearray()
+        if results[0] is not None and results[0].status == pq.ExecStatus.COPY_OUT:
+            while (row := pg.get_copy_data(0))[0] > 0:
+                data += row[1]
+            results = [pg.get_result()]
+        while (more := pg.get_result()) is not None:  # leave the connection ready for the next command
+            results.append(more)
+    for result in results:
+        if result is None or result.status != pq.ExecStatus.COMMAND_OK:
+            raise errors.error_from_result(result, encoding=conn.info.encoding) if result is not None else (
+                errors.OperationalError(pg.get_error_message()))
+    return bytes(data)
+
+
 def read_frame(sql: str, params: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
     """Run ``sql`` (its columns named and ordered as ``schema``) and return a typed frame: COPY on
     PostgreSQL, batched fetches elsewhere."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             inner = cur.mogrify(sql, params) if params else sql
-            buf = io.BytesIO()
-            with cur.cursor.copy(f"COPY ({inner}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy:
-                for block in copy:
-                    buf.write(block)
-        buf.seek(0)
+            buf = io.BytesIO(_copy_out(cur, f"COPY ({inner}) TO STDOUT WITH (FORMAT csv, HEADER true)"))
         if buf.getbuffer().nbytes == 0:
             return pl.DataFrame(schema=schema)
         text_schema = {k: (pl.String if v in (pl.Boolean, pl.Date) else v) for k, v in schema.items()}
