@@ -600,8 +600,8 @@ def _delete_assessments(round_id: int, household_ids: list[int] | None, cur: Any
 class _Storer:
     """Runs the storing statements of a bulk assessment, in order. On PostgreSQL they run in one background
     thread on the transaction's own connection (psycopg's, which serialises its use), so that the server
-    stores one standard's results while the engine computes the next; the caller touches the database
-    again only after ``wait``. Elsewhere (SQLite: one connection per thread) they run at once."""
+    deletes the old results and moves the households while the engine computes; the caller touches the
+    database again only after ``wait``. Elsewhere (SQLite: one connection per thread) they run at once."""
 
     def __init__(self) -> None:
         self.background = connection.vendor == "postgresql"
@@ -709,9 +709,10 @@ def do_assess_round(
         only += f" AND rh.id IN (SELECT a.round_household_id FROM {Assessment._meta.db_table} a WHERE a.round_id = %s)"  # noqa: S608
         only_params.append(current.pk)
     move = (actor, current, HouseholdStage.ASSESSED, only, only_params, "")
-    # The storing runs beside the engine (see _Storer): the old results go and the households move first
-    # (neither needs the new results), then each standard's results as soon as the engine has them.
+    # The storing runs beside the engine (see _Storer): the old results go and the households move while
+    # the engine computes (neither needs the new results), then the results are stored.
     storer = _Storer()
+    parts = []
     try:
         storer.submit("delete", _delete_assessments, current.pk, household_ids)
         moving = storer.submit("move", _move_households_where, *move) if move_first else None
@@ -736,10 +737,14 @@ def do_assess_round(
             )
             summary.counts[sid] = dict(result.group_by("class").len().iter_rows())
             summary.changed[sid] = int(result["changed"].sum())
-            storer.submit("insert", _insert_assessments, result.select(ASSESSMENT_COLUMNS))
+            parts.append(result.select(ASSESSMENT_COLUMNS))
         summary.seconds["engine"] = time.perf_counter() - t1
         say(total - 1, total, _("Storing the results"))
         t2 = time.perf_counter()
+        # One COPY of every standard's rows in key order: stored standard by standard, the second standard's
+        # rows would land between the first's in the unique index, splitting its pages all along.
+        if parts:
+            storer.submit("insert", _insert_assessments, pl.concat(parts))
         if moving is None:
             moving = storer.submit("move", _move_households_where, *move)
         storer.wait()
