@@ -14,6 +14,7 @@ vn_2022: thu nhập bình quân 1200000 đồng/người/tháng ≤ chuẩn 1500
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,12 +24,13 @@ CLASS_VI = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo", "average_li
             "not_poor": "không thuộc diện"}
 
 
-def indicator_order(standard_id: str) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=64)
+def indicator_order(standard_id: str) -> tuple[tuple[str, str], ...]:
     """(name, Vietnamese label) of the standard's indicators, in the standard's order (empty if unknown)."""
     try:
-        return [(i.name, str(i.label.get("vi", i.name))) for i in load_standard(standard_id).indicators]
+        return tuple((i.name, str(i.label.get("vi", i.name))) for i in load_standard(standard_id).indicators)
     except StandardError:
-        return []
+        return ()
 
 
 def explain(*, standard_id: str, income_per_person: float, income_line: float, deprivation_count: int,
