@@ -501,8 +501,9 @@ def run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.Dat
         return sums_of_packed(plan, packed, members, lookup=lookup), row["first"], row["last"]
 
     with ThreadPoolExecutor(2) as pool:
-        hh_future = pool.submit(read_table, households, HOUSEHOLD_COLUMNS)
         futures = [pool.submit(work, batch) for batch in batches]
+        # The households are read as the last batches finish: the memory the batches freed is reused.
+        hh_future = pool.submit(read_table, households, HOUSEHOLD_COLUMNS)
         results = [future.result() for future in futures]
         hh = hh_future.result()
     parts: list[pl.DataFrame] = []

@@ -93,26 +93,34 @@ def _plan(path: str | Path, columns: Mapping[str, Column]) -> tuple[list[str], l
 
 def read_table(path: str | Path, columns: Mapping[str, Column]) -> pl.DataFrame | None:
     """A whole table's required columns, typed as docs/frames.md says (codes as Enums), or None when the file
-    needs the general route. Plain columns are read by Polars and coded ones by pyarrow, concurrently."""
+    needs the general route. Plain columns are read by Polars and coded ones by pyarrow, concurrently; the
+    coded ones a few row groups at a time, so only small index buffers exist at once."""
     import pyarrow.parquet as pq
 
     plan = _plan(path, columns)
     if plan is None:
         return None
     plain, coded = plan
+
+    def read_coded() -> list[pl.Series] | None:
+        parquet = pq.ParquetFile(path, read_dictionary=coded)
+        groups = list(range(parquet.metadata.num_row_groups))
+        parts: dict[str, list[pl.Series]] = {name: [] for name in coded}
+        for start in range(0, max(len(groups), 1), 8):
+            table = parquet.read_row_groups(groups[start:start + 8], columns=coded, use_threads=False)
+            for name in coded:
+                one = _positions(table, name, tuple(columns[name].codes or ()))
+                if one is None:
+                    return None
+                parts[name].append(one)
+        return [pl.concat(parts[name]).cat.to(pl.Enum(list(columns[name].codes or ()))) for name in coded]
+
     with ThreadPoolExecutor(1) as pool:
-        coded_future = pool.submit(pq.read_table, path, columns=coded, read_dictionary=coded)
+        coded_future = pool.submit(read_coded)
         frame = pl.read_parquet(path, columns=plain)
-        table = coded_future.result()
-    series = []
-    for name in coded:
-        codes = columns[name].codes
-        assert codes is not None
-        one = _coded(table, name, tuple(codes))
-        if one is None:
-            return None
-        series.append(one)
-    del table
+        series = coded_future.result()
+    if series is None:
+        return None
     return _canonical(frame.with_columns(series), columns)
 
 
