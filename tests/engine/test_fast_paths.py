@@ -123,6 +123,18 @@ def test_a_member_born_after_the_date_in_a_parquet_file_is_reported(city: City, 
         assess(hpath, mpath, "vn_2022", ON)
 
 
+def test_an_income_too_large_for_the_engine_is_reported_not_raised(city: City, tmp_path: Path) -> None:
+    hpath, _, _, members = city
+    huge = members.with_columns(
+        pl.when(pl.col("member_id") == members["member_id"][3]).then(pl.lit(2**63 + 5, dtype=pl.UInt64))
+        .otherwise(pl.col("monthly_income").cast(pl.UInt64)).alias("monthly_income"))
+    mpath = tmp_path / "members_huge.parquet"
+    huge.write_parquet(mpath)
+    assert run_files(build_plan(resolve("vn_2022"), ON), hpath, mpath) is None
+    with pytest.raises(FrameError, match="monthly_income"):
+        assess(hpath, mpath, "vn_2022", ON)
+
+
 def test_unsorted_parquet_members_are_sorted_by_the_general_route(city: City, tmp_path: Path) -> None:
     hpath, _, households, members = city
     shuffled = tmp_path / "members_shuffled.parquet"

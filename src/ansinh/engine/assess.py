@@ -448,7 +448,10 @@ def assess(
     plan = build_plan(resolve(standard, overrides), on)
     if is_parquet(households) and is_parquet(members):
         assert isinstance(households, str | Path) and isinstance(members, str | Path)
-        result = run_files(plan, households, members)
+        try:
+            result = run_files(plan, households, members)
+        except (pl.exceptions.PolarsError, OSError, ValueError):  # pyarrow's errors are ValueError/OSError
+            result = None  # a file this route cannot read: the general route explains what is wrong with it
         if result is not None:
             return result
     # The general route: reports every problem by row and column, sorts unsorted input, types text (CSV).

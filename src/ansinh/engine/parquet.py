@@ -125,9 +125,11 @@ def read_table(path: str | Path, columns: Mapping[str, Column]) -> pl.DataFrame 
 
 
 def _canonical(frame: pl.DataFrame, columns: Mapping[str, Column]) -> pl.DataFrame:
+    """The engine's types (Int64, Float64); a value that does not fit becomes empty, which the checks catch
+    (the general route then reports it by row)."""
     from ansinh.engine.frames import DTYPES
 
-    casts = [pl.col(name).cast(DTYPES[col.kind]) for name, col in columns.items()
+    casts = [pl.col(name).cast(DTYPES[col.kind], strict=False) for name, col in columns.items()
              if name in frame.columns and col.codes is None and frame.schema[name] != DTYPES[col.kind]]
     frame = frame.with_columns(casts) if casts else frame
     return frame.select([name for name in columns if name in frame.columns])
