@@ -448,10 +448,7 @@ def assess(
     plan = build_plan(resolve(standard, overrides), on)
     if is_parquet(households) and is_parquet(members):
         assert isinstance(households, str | Path) and isinstance(members, str | Path)
-        try:
-            result = run_files(plan, households, members)
-        except (pl.exceptions.PolarsError, OSError, ValueError):  # pyarrow's errors are ValueError/OSError
-            result = None  # a file this route cannot read: the general route explains what is wrong with it
+        result = run_files(plan, households, members)
         if result is not None:
             return result
     # The general route: reports every problem by row and column, sorts unsorted input, types text (CSV).
@@ -467,6 +464,15 @@ def _required(columns: Mapping[str, Any]) -> list[str]:
 
 
 def run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.DataFrame | None:
+    """Assess two Parquet files on the file route (``_run_files``), or None when the general route must: also
+    when a file cannot be read this way, so that the general route explains what is wrong with it."""
+    try:
+        return _run_files(plan, households, members)
+    except (pl.exceptions.PolarsError, OSError, ValueError):  # pyarrow's errors are ValueError/OSError
+        return None
+
+
+def _run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.DataFrame | None:
     """Assess two Parquet files without holding the members in memory: batches of members are read, checked,
     staged and summed per household two at a time (one per core), the households are read meanwhile.
     None when the files need the general route: a check failed (the general route then names the rows),
@@ -475,7 +481,6 @@ def run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.Dat
     if batches is None:
         return None
     not_null = _required(MEMBER_COLUMNS)
-    first_day, _ = months_by_birth_day(plan.on)
 
     def work(batch: Batch) -> tuple[pl.DataFrame, int, int] | None:
         """The batch's per-household sums and its first and last member id, or None if a check failed.
@@ -498,7 +503,7 @@ def run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.Dat
         if row["nulls"] or row["not_increasing"] or row["unsorted"] or not isinstance(latest, dt.date) \
                 or latest > plan.on:
             return None
-        lookup = isinstance(earliest, dt.date) and earliest >= first_day
+        lookup = ages_in_span(plan.on, earliest, latest)
         if not lookup:  # a birth before the age table: ages by the calendar
             packed = packed_query(plan, members, lookup=False).collect()
         return sums_of_packed(plan, packed, members, lookup=lookup), row["first"], row["last"]

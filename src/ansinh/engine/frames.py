@@ -81,6 +81,7 @@ DTYPES: dict[Kind, pl.DataType] = {
     "date": pl.Date(),
 }
 MAX_LISTED = 10
+PARQUET_SUFFIXES = {".parquet", ".pq"}
 TRUE_TEXT = ["true", "t", "1", "yes", "y", "có"]
 FALSE_TEXT = ["false", "f", "0", "no", "n", "không"]
 
@@ -106,7 +107,7 @@ def read_frame(path: str | Path) -> pl.LazyFrame:
     if not path.is_file():
         raise FrameError([f"{path}: no such file"])
     try:
-        if path.suffix.lower() in {".parquet", ".pq"}:
+        if path.suffix.lower() in PARQUET_SUFFIXES:
             lazy = pl.scan_parquet(path)
         elif path.suffix.lower() in {".csv", ".txt"}:
             lazy = pl.scan_csv(path, infer_schema=False)

@@ -8,9 +8,10 @@ values of each row group against the code list (exactly: a value that is not a c
 frequency), and maps the integers to Enum codes with one table lookup per row. The other columns are read by
 Polars at the same time, on another thread.
 
-``read_parquet_frame`` returns None whenever the file is not in the shape it handles (a column missing or of
-another type, a value outside its code list…); the caller then reads the file the general way
-(``read_frame`` + ``validate_frames``), which reports every problem by row and column.
+``read_table`` (a whole table) and ``read_batch`` (whole row groups of the members, see ``member_batches``)
+return None whenever the file is not in the shape they handle (a column missing or of another type, a value
+outside its code list…); ``ansinh.engine.assess.run_files`` then declines and the file is read the general
+way (``read_frame`` + ``validate_frames``), which reports every problem by row and column.
 """
 
 from __future__ import annotations
@@ -23,9 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from ansinh.engine.frames import Column
-
-PARQUET_SUFFIXES = {".parquet", ".pq"}
+from ansinh.engine.frames import PARQUET_SUFFIXES, Column
 
 
 def is_parquet(path: object) -> bool:
@@ -67,12 +66,6 @@ def _positions(table: Any, name: str, codes: tuple[str, ...]) -> pl.Series | Non
     physical = pl.from_arrow(pa.chunked_array(chunks, pa.uint8()))
     assert isinstance(physical, pl.Series)
     return physical.alias(name)
-
-
-def _coded(table: Any, name: str, codes: tuple[str, ...]) -> pl.Series | None:
-    """One dictionary-encoded column as an Enum of ``codes``; None if a value is not a code."""
-    physical = _positions(table, name, codes)
-    return None if physical is None else physical.cat.to(pl.Enum(list(codes)))
 
 
 def _plan(path: str | Path, columns: Mapping[str, Column]) -> tuple[list[str], list[str]] | None:
