@@ -123,16 +123,15 @@ class Command(BaseCommand):
                     break
                 streamed.append(one)
         households, members = (None, None) if streamed else load_frames(options, date)
-        streamed_any = bool(streamed)
         out = Path(options["out"])
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CommandError(f"--out {out}: {exc}") from None
         results, summaries, sheets = [], [], {}
-        for standard in standards:
-            if streamed_any:
-                result = streamed.pop(0)
+        for i, standard in enumerate(standards):
+            if streamed:
+                result = streamed[i]
             else:
                 assert households is not None and members is not None
                 result = run_polars(build_plan(standard, date), households, members)
