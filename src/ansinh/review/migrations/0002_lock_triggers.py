@@ -132,6 +132,17 @@ def drop(apps: Any, schema_editor: Any) -> None:
             schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_guard_truncate();")
 
 
+def sqlite_recreate(apps: Any, schema_editor: Any) -> None:
+    """SQLite rebuilds a table to alter a column, which drops its triggers: a later migration that alters a
+    locked table runs this after doing so (and, for its rollback, first) to create the lock triggers again."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for name, _event, _cond in SQLITE:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name};")
+    for sql in _sqlite_create():
+        schema_editor.execute(sql)
+
+
 class Migration(migrations.Migration):
     dependencies = [("review", "0001_initial")]
 

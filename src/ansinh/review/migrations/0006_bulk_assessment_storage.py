@@ -16,7 +16,6 @@ from typing import Any
 import django.db.models.deletion
 from django.db import migrations, models
 
-
 FILLFACTOR = 50  # room for one new version of every row of a page: a bulk move updates them all at once
 
 
@@ -30,15 +29,9 @@ def roundhousehold_fillfactor_reset(apps: Any, schema_editor: Any) -> None:
         schema_editor.execute("ALTER TABLE review_roundhousehold RESET (fillfactor)")
 
 
-def sqlite_triggers_again(apps: Any, schema_editor: Any) -> None:
-    """SQLite rebuilds a table to alter a column, which drops its triggers: create the lock triggers again."""
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    lock = importlib.import_module("ansinh.review.migrations.0002_lock_triggers")
-    for name, _event, _cond in lock.SQLITE:
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name};")
-    for sql in lock._sqlite_create():
-        schema_editor.execute(sql)
+# SQLite rebuilds a table to alter a column, which drops its triggers: the lock triggers are created again
+# after the changes, and, for a rollback, after the changes are undone (the first operation, run last).
+sqlite_triggers_again = importlib.import_module("ansinh.review.migrations.0002_lock_triggers").sqlite_recreate
 
 
 class Migration(migrations.Migration):
@@ -49,6 +42,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, sqlite_triggers_again, elidable=False),
         migrations.AddField(
             model_name="roundevent",
             name="households",
