@@ -310,6 +310,18 @@ def member_sums(plan: Plan, members: pl.DataFrame) -> pl.DataFrame:
     return sums_of_packed(plan, packed, members.lazy(), lookup=lookup)
 
 
+def class_tests(plan: Plan, below: Any, count: Any, below_near: Any = None) -> tuple[Any, Any]:
+    """The standard's class rule as (poor, near-poor) tests over any expressions (Narwhals or Polars):
+    ``below`` is the income test against the poverty line, ``count`` the deprivation count and
+    ``below_near`` the test against the near-poor band (used only under ``near_poor_rule = income_band``).
+    The review's form-B scoring applies the same rule with its score in place of income."""
+    poor = below & (count >= plan.cutoff)
+    near = below & (count < plan.cutoff)
+    if plan.near_poor_line is not None:
+        near = near | (~below & below_near)
+    return poor, near
+
+
 def household_stage(plan: Plan, frame: Any, *, constants: bool = True, labels: bool = True) -> Any:
     """Households joined with their member sums (any Narwhals frame) -> the assessment columns.
 
@@ -331,10 +343,7 @@ def household_stage(plan: Plan, frame: Any, *, constants: bool = True, labels: b
     )
     count = nw.col("deprivation_count")
     below = nw.col("_below")
-    poor = below & (count >= plan.cutoff)
-    near = below & (count < plan.cutoff)
-    if plan.near_poor_line is not None:
-        near = near | (~below & plan.near_poor_line.at_or_below())
+    poor, near = class_tests(plan, below, count, plan.near_poor_line.at_or_below() if plan.near_poor_line else None)
 
     def label(name: str) -> nw.Expr:
         return nw.lit(name) if labels else nw.lit(CLASSES.index(name), dtype=nw.Int8)
