@@ -52,7 +52,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ansinh.engine import build_plan
+from ansinh.engine.assess import class_tests
 from ansinh.geo.models import Ward
+from ansinh.review.explanations import CLASS_VI, indicator_order
 from ansinh.review.models import RoundHousehold, ScoringMethod, SurveyResponse
 from ansinh.review.survey import load_form
 from ansinh.standards import load_standard
@@ -62,8 +64,6 @@ AREA_TYPES = ("urban", "rural")
 COUNTS = ("sum", "max", "mean")
 CUTOFFS = ("poor", "near_poor", "average_living")
 ANY = "*"
-CLASS_VI = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo", "average_living": "hộ có mức sống trung bình",
-            "not_poor": "không thuộc diện"}
 ANSWERS_SCHEMA = {"household_id": pl.Int64, "member_id": pl.Int64, "field": pl.String, "answer": pl.String}
 
 
@@ -445,12 +445,8 @@ def apply_scores(result: pl.DataFrame, scores: pl.DataFrame | None, standard_id:
     added = [c for c in scores.columns if c != "household_id"]
     frame = result.join(scores, on="household_id", how="left", maintain_order="left")
     scored = pl.col("method_id").is_not_null()
-    below = pl.col("at_or_below_poor")
     count = pl.col("deprivation_count")
-    poor = below & (count >= plan.cutoff)
-    near = below & (count < plan.cutoff)
-    if plan.near_poor_line is not None:
-        near = near | (~below & pl.col("at_or_below_near_poor"))
+    poor, near = class_tests(plan, pl.col("at_or_below_poor"), count, pl.col("at_or_below_near_poor"))
     # The average-living band: the method's cut-off when it has one, else the surveyed income as the engine
     # tested it (income at or below that line is the engine's poor, near-poor or average-living class).
     by_income = pl.col("class").is_in(["poor", "near_poor", "average_living"])
@@ -460,7 +456,7 @@ def apply_scores(result: pl.DataFrame, scores: pl.DataFrame | None, standard_id:
              .when(average).then(pl.lit("average_living")).otherwise(pl.lit("not_poor")))
     frame = frame.with_columns(klass.alias("_scored_class"))
     ind_cols = [c for c in result.columns if c.startswith("ind_")]
-    labels = {f"ind_{i.name}": i.label.get("vi", i.name) for i in std.indicators}
+    labels = {f"ind_{name}": label for name, label in indicator_order(standard_id)}
     deprived = pl.concat_str([
         pl.when(pl.col(c) == 1).then(pl.lit(f"{labels.get(c, c[4:])}, ")).otherwise(pl.lit("")) for c in ind_cols
     ]).str.strip_suffix(", ") if ind_cols else pl.lit("")
