@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import deque
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -381,26 +382,59 @@ def run_polars(plan: Plan, households: pl.DataFrame, members: pl.DataFrame) -> p
     return finish(plan, households, member_sums(plan, members))
 
 
-FINISH_ROWS = 1 << 19  # households staged at a time: a city's temporaries never all exist at once
+FINISH_ROWS = 1 << 20  # households staged at a time: a city's temporaries never all exist at once
 
 
-def finish(plan: Plan, households: pl.DataFrame, sums: pl.DataFrame) -> pl.DataFrame:
-    """The household stage over households and their member sums, both in household order."""
+def finish(plan: Plan, households: pl.DataFrame, sums: pl.DataFrame | list[pl.DataFrame]) -> pl.DataFrame:
+    """The household stage over households and their member sums, both in household order.
+
+    ``sums`` may be a list of parts (consecutive households, as the file route sums them batch by batch): the
+    list is consumed, each part released once staged, so the sums and the result never both exist whole."""
+    pieces = [sums] if isinstance(sums, pl.DataFrame) else sums
+    template = pieces[0].clear() if pieces else None
+    pending = deque(piece.slice(start, FINISH_ROWS) for piece in pieces
+                    for start in range(0, piece.height, FINISH_ROWS))
+    if isinstance(sums, list):
+        sums.clear()
+    del pieces
+    parts: list[pl.DataFrame] = []
+    start = 0
+    while pending:
+        group = [pending.popleft()]
+        rows = group[0].height
+        while pending and rows + pending[0].height <= FINISH_ROWS:
+            group.append(pending.popleft())
+            rows += group[-1].height
+        # Each slice made contiguous first: the households (one chunk per row group read) and the sums (one
+        # per batch) are cut at different rows, and a stage over misaligned chunks costs twice the memory.
+        piece = (pl.concat(group) if len(group) > 1 else group[0]).rechunk()
+        del group
+        parts.append(stage_rows(plan, households.slice(start, rows).rechunk(), piece))
+        del piece
+        start += rows
+    if not parts:
+        assert template is not None
+        parts.append(stage_rows(plan, households.clear(), template))
+    result = pl.concat(parts, rechunk=False) if len(parts) > 1 else parts[0]  # chunks kept: no copy
+    return with_constants(plan, result)
+
+
+def stage_rows(plan: Plan, households: pl.DataFrame, sums: pl.DataFrame) -> pl.DataFrame:
+    """The household stage over households and their member sums (the same households in the same order,
+    as validation guarantees: a horizontal concat, no join), labelled; without the constant columns."""
     area = households.schema["area_type"]
     area_text = (pl.lit(pl.Series(area.categories)).gather(pl.col("area_type").to_physical())
                  if isinstance(area, pl.Enum) else pl.col("area_type").cast(pl.String))
-    sums = sums.drop("household_id")
-    parts = []
-    for start in range(0, max(households.height, 1), FINISH_ROWS):
-        # Validation guarantees one segment per household, in the same order: a horizontal concat, no join.
-        wide = pl.concat([households.slice(start, FINISH_ROWS), sums.slice(start, FINISH_ROWS)], how="horizontal")
-        staged: pl.LazyFrame = household_stage(plan, nw.from_native(wide.lazy()), constants=False,
-                                               labels=False).to_native()
-        parts.append(staged.with_columns(
-            area_text.alias("area_type"), pl.lit(pl.Series(CLASSES)).gather(pl.col("class")).alias("class")
-        ).collect())
-    result = pl.concat(parts, rechunk=False) if len(parts) > 1 else parts[0]  # chunks kept: no copy
-    # Constant columns added to the collected frame stay scalar columns (not one value per row in memory).
+    wide = pl.concat([households, sums.drop("household_id")], how="horizontal")
+    staged: pl.LazyFrame = household_stage(plan, nw.from_native(wide.lazy()), constants=False,
+                                           labels=False).to_native()
+    return staged.with_columns(
+        area_text.alias("area_type"), pl.lit(pl.Series(CLASSES)).gather(pl.col("class")).alias("class")
+    ).collect()
+
+
+def with_constants(plan: Plan, result: pl.DataFrame) -> pl.DataFrame:
+    """Constant columns added to a collected frame stay scalar columns (not one value per row in memory)."""
     return result.with_columns(
         pl.lit(plan.standard.id).alias("standard_id"),
         pl.lit(plan.standard.version).alias("parameter_version"),
@@ -523,9 +557,11 @@ def _run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.Da
         hh_future = pool.submit(read_table, households, HOUSEHOLD_COLUMNS)
         results = [future.result() for future in futures]
         hh = hh_future.result()
+    del futures  # they hold the batches' sums too: the parts below are released as they are staged
     parts: list[pl.DataFrame] = []
     last_member: int | None = None
-    for result in results:
+    while results:
+        result = results.pop(0)
         if result is None:
             return None
         part, first_member, final_member = result
@@ -547,7 +583,7 @@ def _run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.Da
     ids = hh.get_column("household_id")
     if not bool((ids.diff() > 0).all()):
         return None
-    sums = pl.concat(parts) if parts else None
-    if sums is None or not sums.get_column("household_id").equals(ids):
+    del result, part
+    if not parts or not pl.concat([part.get_column("household_id") for part in parts]).equals(ids):
         return None  # members without a household, or households without members
-    return finish(plan, hh, sums)
+    return finish(plan, hh, parts)

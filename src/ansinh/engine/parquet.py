@@ -62,7 +62,9 @@ def _positions(table: Any, name: str, codes: tuple[str, ...]) -> pl.Series | Non
                 return None
             lookup.append(position[value])
         # take() keeps the nulls of the indices: an empty value stays empty (validate_frames reports it).
-        chunks.append(pc.take(pa.array(lookup, pa.uint8()), chunk.indices))
+        # The table built from its bytes: pa.array() on a list would import pandas (30 MB) to inspect it.
+        table_of_codes = pa.Array.from_buffers(pa.uint8(), len(lookup), [None, pa.py_buffer(bytes(lookup))])
+        chunks.append(pc.take(table_of_codes, chunk.indices))
     physical = pl.from_arrow(pa.chunked_array(chunks, pa.uint8()))
     assert isinstance(physical, pl.Series)
     return physical.alias(name)
