@@ -213,3 +213,34 @@ def test_validated_typed_frames_share_the_input_buffers(city: City) -> None:
     assert hh is not None and mm is not None
     vh, vm = validate_frames(hh, mm, ON, optional=False)
     assert vm.equals(mm) and vh.equals(hh)
+
+
+def test_the_file_route_reads_with_pyarrows_jemalloc_pool_and_restores_the_default(
+    city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    import pyarrow as pa
+
+    assess_module = importlib.import_module("ansinh.engine.assess")  # the module (the package exports a function)
+
+    hpath, mpath, _, _ = city
+    before = pa.default_memory_pool().backend_name
+    seen: list[str] = []
+    original = assess_module._run_files
+
+    def spy(*args: object) -> pl.DataFrame | None:
+        seen.append(pa.default_memory_pool().backend_name)
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(assess_module, "_run_files", spy)
+    assert run_files(build_plan(resolve("vn_2022"), ON), hpath, mpath) is not None
+    assert seen == ["jemalloc"]  # the Linux wheels CI installs carry jemalloc
+    assert pa.default_memory_pool().backend_name == before
+
+    def fail(*args: object) -> None:
+        raise OSError("unreadable")
+
+    monkeypatch.setattr(assess_module, "_run_files", fail)
+    assert run_files(build_plan(resolve("vn_2022"), ON), hpath, mpath) is None
+    assert pa.default_memory_pool().backend_name == before

@@ -29,7 +29,7 @@ import numpy as np
 import polars as pl
 
 from ansinh.engine.frames import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, Frame, read_frame, validate_frames
-from ansinh.engine.parquet import Batch, is_parquet, member_batches, read_batch, read_table
+from ansinh.engine.parquet import Batch, arrow_pool, is_parquet, member_batches, read_batch, read_table
 from ansinh.standards import Indicator, Standard, StandardError, Value, load_standard
 from ansinh.standards.formulas import AGE_MONTHS, AGE_YEARS, FORMULAS, MEMBERS, Deprivation, Members, Params
 from ansinh.standards.loader import MONEY_UNITS
@@ -510,7 +510,8 @@ def run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.Dat
     """Assess two Parquet files on the file route (``_run_files``), or None when the general route must: also
     when a file cannot be read this way, so that the general route explains what is wrong with it."""
     try:
-        return _run_files(plan, households, members)
+        with arrow_pool():
+            return _run_files(plan, households, members)
     except (pl.exceptions.PolarsError, OSError, ValueError):  # pyarrow's errors are ValueError/OSError
         return None
 

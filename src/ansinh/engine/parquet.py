@@ -16,8 +16,9 @@ way (``read_frame`` + ``validate_frames``), which reports every problem by row a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,29 @@ from ansinh.engine.frames import PARQUET_SUFFIXES, Column
 
 def is_parquet(path: object) -> bool:
     return isinstance(path, str | Path) and Path(path).suffix.lower() in PARQUET_SUFFIXES and Path(path).is_file()
+
+
+@contextmanager
+def arrow_pool() -> Iterator[None]:
+    """pyarrow's buffers from its jemalloc pool while the engine reads (where the wheel has one).
+
+    The dictionary indices are built by growing buffers on the reading threads and released later by Polars
+    on other threads; pyarrow's default pool (mimalloc) then takes fresh pages for each batch, and a city's
+    peak memory grows by about 100 MB. Buffers remember their pool, so restoring the default afterwards is
+    safe for buffers still alive."""
+    import pyarrow as pa
+
+    previous = pa.default_memory_pool()
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a build without jemalloc (Windows): the default pool
+        yield
+        return
+    pa.set_memory_pool(pool)
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
 
 
 def _type_ok(arrow_type: Any, col: Column) -> bool:
