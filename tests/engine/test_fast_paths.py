@@ -244,3 +244,12 @@ def test_the_file_route_reads_with_pyarrows_jemalloc_pool_and_restores_the_defau
     monkeypatch.setattr(assess_module, "_run_files", fail)
     assert run_files(build_plan(resolve("vn_2022"), ON), hpath, mpath) is None
     assert pa.default_memory_pool().backend_name == before
+
+
+def test_a_members_file_without_rows_is_reported_not_raised(city: City, tmp_path: Path) -> None:
+    hpath, _, _, members = city
+    empty = tmp_path / "members.parquet"
+    members.head(0).write_parquet(empty)
+    assert run_files(build_plan(resolve("vn_2022"), ON), hpath, empty) is None
+    with pytest.raises(FrameError):
+        assess(hpath, empty, "vn_2022", ON)

@@ -584,7 +584,6 @@ def _run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.Da
     ids = hh.get_column("household_id")
     if not bool((ids.diff() > 0).all()):
         return None
-    del result, part
     if not parts or not pl.concat([part.get_column("household_id") for part in parts]).equals(ids):
         return None  # members without a household, or households without members
     return finish(plan, hh, parts)
