@@ -16,6 +16,12 @@ ward with ``ansinh seed`` and drops the database at the end (``--keep`` to keep 
   (one event row listing them), audit — one transaction. The first run stores into an empty round; a
   re-run also deletes the previous results.
 * **Goal** (issue 5): measured / baseline ≤ 5.
+* **Database floor** (what PostgreSQL alone needs, whatever the application does): the server sends the
+  round's registry rows (the same two queries ``ward_frames`` runs, as COPY, the bytes received and dropped:
+  no parsing, no engine) and takes the round's results back (``COPY FROM`` the bytes of the stored rows' key
+  and result columns into a temporary table without any index, trigger or constraint). Best of
+  ``--repeat``. When the floor alone is above the goal, no change to the application can meet it on this
+  machine and server.
 
 Besides wall time it prints the CPU seconds of this process (all threads) and of the PostgreSQL backend
 serving it (from /proc), which say more than the wall time on a machine shared with other jobs.
@@ -29,6 +35,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
@@ -151,6 +158,9 @@ def run(opts: argparse.Namespace) -> None:
               f"PostgreSQL {server:.2f} s", flush=True)
         figures.append((label, elapsed))
 
+    floor_read, floor_store, floor_keyed = database_floor(round, opts.repeat)
+    floor = floor_read + floor_store
+
     print()
     print(f"households: {opts.households:,}  standards: {len(round.standards)}  cores: {os.cpu_count()}  "
           f"load average: {os.getloadavg()[0]:.1f}")
@@ -159,6 +169,50 @@ def run(opts: argparse.Namespace) -> None:
         ratio = elapsed / best
         verdict = "met" if ratio <= GOAL else "NOT met"
         print(f"database round trip, {label}: {elapsed:.2f} s = {ratio:.1f}x the engine (goal <= {GOAL:g}x: {verdict})")
+    print(f"database floor (PostgreSQL alone: send the registry rows {floor_read:.2f} s + take the results into an "
+          f"unindexed table {floor_store:.2f} s): {floor:.2f} s = {floor / best:.1f}x the engine"
+          + (f" — above the goal of {GOAL:g}x by itself" if floor / best > GOAL else ""))
+    print(f"  with the one index stored results need (their key: round household, standard): take {floor_keyed:.2f} s, "
+          f"floor {floor_read + floor_keyed:.2f} s = {(floor_read + floor_keyed) / best:.1f}x the engine")
+
+
+def database_floor(round: Any, repeat: int) -> tuple[float, float, float]:
+    """(send, take, take keyed) seconds, each the best of ``repeat``: the server sending the round's registry
+    rows (the queries ``ward_frames`` runs, COPY TO STDOUT, bytes dropped) and taking its stored results back
+    (COPY FROM STDIN into a temporary table with no index; then with a primary key on round household and
+    standard, the least a table of results can be searched by)."""
+    from django.db import connection, transaction
+
+    from ansinh.registry.queries import _copy_out, registry_queries
+    from ansinh.review.models import Assessment
+
+    queries = registry_queries([round.ward_id], engine_only=True)
+    key = ("round_household_id, household_id, standard_id, class, deprivation_count, income_per_person, "
+           "income_line, members, previous_class, changed")
+    table = Assessment._meta.db_table
+    send = take = keyed = float("inf")
+    with transaction.atomic(), connection.cursor() as cur:
+        rows = _copy_out(cur, f"COPY (SELECT {key} FROM {table} WHERE round_id = {int(round.pk)}) TO STDOUT")
+        cur.execute(f"CREATE TEMPORARY TABLE floor_results ON COMMIT DROP AS SELECT {key} FROM {table} LIMIT 0")
+        raw = cur.cursor
+        for _ in range(repeat):
+            t = time.perf_counter()
+            for sql, params, _schema in queries:
+                _copy_out(cur, f"COPY ({cur.mogrify(sql, params)}) TO STDOUT")
+            send = min(send, time.perf_counter() - t)
+            cur.execute("TRUNCATE floor_results")
+            t = time.perf_counter()
+            with raw.copy(f"COPY floor_results ({key}) FROM STDIN") as copy:
+                copy.write(rows)
+            take = min(take, time.perf_counter() - t)
+        cur.execute("ALTER TABLE floor_results ADD PRIMARY KEY (round_household_id, standard_id)")
+        for _ in range(repeat):
+            cur.execute("TRUNCATE floor_results")
+            t = time.perf_counter()
+            with raw.copy(f"COPY floor_results ({key}) FROM STDIN") as copy:
+                copy.write(rows)
+            keyed = min(keyed, time.perf_counter() - t)
+    return send, take, keyed
 
 
 if __name__ == "__main__":

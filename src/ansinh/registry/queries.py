@@ -211,14 +211,11 @@ def read_frame(sql: str, params: list[Any], schema: dict[str, Any]) -> pl.DataFr
     return frame.with_columns(casts)
 
 
-def registry_frames(
+def registry_queries(
     ward_codes: list[str] | None = None, *, engine_only: bool = False
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The active households and their current members as engine frames (docs/frames.md).
-
-    Members come sorted by household, so the engine can reduce contiguous segments. ``engine_only`` reads
-    only the columns the classification needs (no code, name, relation or ethnicity): less to send and parse.
-    """
+) -> tuple[tuple[str, list[Any], dict[str, Any]], tuple[str, list[Any], dict[str, Any]]]:
+    """The (sql, params, schema) of the households and of the members ``registry_frames`` reads (also what
+    ``bench/review.py`` times on the server alone)."""
     hh_schema, m_schema = HOUSEHOLD_SCHEMA, MEMBER_SCHEMA
     if engine_only:
         from ansinh.engine.frames import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
@@ -229,21 +226,32 @@ def registry_frames(
     m_table = Member._meta.db_table
     where = "WHERE t.status = 'active'"
     params: list[Any] = []
-    if ward_codes is not None:
-        if not ward_codes:
-            return pl.DataFrame(schema=hh_schema), pl.DataFrame(schema=m_schema)
+    if ward_codes:
         where += f" AND t.ward_id IN ({', '.join(['%s'] * len(ward_codes))})"
         params = list(ward_codes)
-    households = read_frame(
-        _select(hh_table, hh_schema, where, _HOUSEHOLD_COLUMNS) + " ORDER BY t.id", params, hh_schema
-    )
     m_where = (
         f"JOIN {hh_table} h ON h.id = t.household_id WHERE t.status = 'active' AND h.status = 'active'"
         + (f" AND h.ward_id IN ({', '.join(['%s'] * len(ward_codes))})" if ward_codes else "")
     )
+    return ((_select(hh_table, hh_schema, where, _HOUSEHOLD_COLUMNS) + " ORDER BY t.id", params, hh_schema),
+            (_select(m_table, m_schema, m_where, _MEMBER_COLUMNS), params, m_schema))
+
+
+def registry_frames(
+    ward_codes: list[str] | None = None, *, engine_only: bool = False
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The active households and their current members as engine frames (docs/frames.md).
+
+    Members come sorted by household, so the engine can reduce contiguous segments. ``engine_only`` reads
+    only the columns the classification needs (no code, name, relation or ethnicity): less to send and parse.
+    """
+    (hh_sql, params, hh_schema), (m_sql, _, m_schema) = registry_queries(ward_codes, engine_only=engine_only)
+    if ward_codes is not None and not ward_codes:
+        return pl.DataFrame(schema=hh_schema), pl.DataFrame(schema=m_schema)
+    households = read_frame(hh_sql, params, hh_schema)
     # Sorted here rather than by the server (its sort costs more than Polars'), and only when the rows do not
     # already come in household order (the join usually walks the household index).
-    members = read_frame(_select(m_table, m_schema, m_where, _MEMBER_COLUMNS), params, m_schema)
+    members = read_frame(m_sql, params, m_schema)
     if not members.get_column("household_id").is_sorted():
         members = members.sort("household_id", "member_id")
     members = members.with_columns(
