@@ -321,6 +321,32 @@ def do_record_death(*, actor: Any, member: Member, on: datetime.date, new_head: 
     return member
 
 
+def _check_move_date(on: datetime.date, members: Iterable[Member]) -> None:
+    """A move is dated: not in the future, and not before a member joined the household they leave."""
+    if on > timezone.localdate():
+        raise RegistryError(_("The date cannot be in the future."), field="date")
+    later = (Membership.objects.filter(member__in=[m.pk for m in members], end__isnull=True, start__gt=on)
+             .select_related("member").order_by("start").first())
+    if later is not None:
+        raise RegistryError(
+            _("The date cannot be before %(name)s joined the household (%(day)s).")
+            % {"name": later.member.full_name, "day": later.start.strftime("%d/%m/%Y")},
+            field="date",
+        )
+
+
+def _check_receiving(to_household: Household, source: Household, field: str) -> None:
+    """Members can only join another household that still exists."""
+    if to_household.pk == source.pk:
+        raise RegistryError(_("Choose a household other than this one."), field=field)
+    if to_household.status != "active":
+        raise RegistryError(
+            _("Household %(code)s has been dissolved; choose a household that still exists.")
+            % {"code": to_household.code},
+            field=field,
+        )
+
+
 @transaction.atomic
 def do_move_out(
     *, actor: Any, member: Member, on: datetime.date, to_household: Household | None = None,
@@ -330,6 +356,13 @@ def do_move_out(
     member = _active(member)
     source = member.household
     previous_relation = member.relation
+    _check_move_date(on, [member])
+    if to_household is not None:
+        to_household = Household.objects.select_for_update().get(pk=to_household.pk)
+        _check_receiving(to_household, source, "to_household")
+        if relation == "head" and Member.objects.active().filter(household=to_household, relation="head").exists():
+            raise RegistryError(_("Household %(code)s already has a head; choose another relation.")
+                                % {"code": to_household.code}, field="relation")
     _after_leaving(actor, member, on, new_head)
     _end_membership(member, on, "move_out")
     _event(source, EventKind.MOVE_OUT, on, actor, member=member, related=to_household)
@@ -344,56 +377,110 @@ def do_move_out(
     _audit(actor, "member.update", member, {"household": [source.code, to_household.code],
                                               "relation": [previous_relation, relation]})
     _event(to_household, EventKind.MOVE_IN, on, actor, member=member, related=source)
+    Household.objects.filter(pk=to_household.pk).update(version=F("version") + 1, updated_at=timezone.now())
     return member
 
 
 @transaction.atomic
 def do_split_household(
     *, actor: Any, household: Household, members: list[Member], head: Member, code: str, address: str,
-    on: datetime.date,
+    on: datetime.date, remaining_head: Member | None = None,
 ) -> Household:
-    """Some members leave to form a new household in the same ward (tách hộ)."""
-    if head not in members:
+    """Some members leave to form a new household in the same ward (tách hộ).
+
+    At least one member stays. If the head leaves, ``remaining_head`` (one of those who stay) becomes
+    the head of the household they leave; it may be omitted when only one member stays.
+    """
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.status != "active":
+        raise InvalidTransition(_("Household %(code)s has been dissolved.") % {"code": household.code})
+    if not members:
+        raise RegistryError(_("Choose the members who leave."), field="members")
+    present = {m.pk: m for m in Member.objects.active().filter(household=household)}
+    leaving_ids = {m.pk for m in members}
+    if not leaving_ids <= present.keys():
+        raise RegistryError(_("Only current members of this household can leave it."), field="members")
+    staying = [m for pk, m in present.items() if pk not in leaving_ids]
+    if not staying:
+        raise RegistryError(_("At least one member must stay in household %(code)s. To move the whole "
+                              "household, change its details instead.") % {"code": household.code},
+                            field="members")
+    if head.pk not in leaving_ids:
         raise RegistryError(_("The head of the new household must be one of the members who leave."), field="head")
-    attrs = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS if f not in ("code", "address")}
+    code = (code or "").strip()
+    if not code:
+        raise RegistryError(_("Enter the code of the new household."), field="code")
     if Household.objects.filter(code=code).exists():
         raise RegistryError(_("Household code %(code)s is already used.") % {"code": code}, field="code")
+    _check_move_date(on, members)
+    current_head = next((m for m in present.values() if m.relation == "head"), None)
+    replacement = None
+    if current_head is not None and current_head.pk in leaving_ids:
+        if remaining_head is None and len(staying) == 1:
+            remaining_head = staying[0]
+        if remaining_head is None:
+            raise RegistryError(_("The head leaves: choose the new head of the household that stays."),
+                                field="remaining_head")
+        if remaining_head.pk not in {m.pk for m in staying}:
+            raise RegistryError(_("The new head must be one of the members who stay."), field="remaining_head")
+        replacement = remaining_head
+    attrs = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS if f not in ("code", "address")}
     new_household = Household(code=code, address=address, address_folded=fold(address), **attrs)
     new_household.save(force_insert=True)
     _audit(actor, "household.create", new_household, {"split_from": [None, household.code]})
     _event(new_household, EventKind.SPLIT, on, actor, related=household)
-    remaining_head = Member.objects.active().filter(household=household, relation="head").first()
-    leaving_ids = {m.pk for m in members}
-    replacement = None
-    if remaining_head is not None and remaining_head.pk in leaving_ids:
-        replacement = Member.objects.active().filter(household=household).exclude(pk__in=leaving_ids).first()
-        if replacement is not None:
-            do_change_head(actor=actor, household=household, new_head=replacement, on=on)
+    if replacement is not None:
+        do_change_head(actor=actor, household=household, new_head=replacement, on=on)
     for m in members:
         do_move_out(actor=actor, member=m, on=on, to_household=new_household,
-                    relation="head" if m.pk == head.pk else "other_relative",
-                    new_head=replacement)
+                    relation="head" if m.pk == head.pk else "other_relative")
     _event(household, EventKind.SPLIT, on, actor, related=new_household)
     return new_household
 
 
+def check_merge(*, source: Household, target: Household, on: datetime.date) -> list[Member]:
+    """Refuse a merge that cannot happen, or return the members who would join ``target``.
+
+    The merge runs it again under lock; a form can run it before asking for confirmation.
+    """
+    if source.status != "active":
+        raise InvalidTransition(_("Household %(code)s has been dissolved.") % {"code": source.code})
+    if source.pk == target.pk:
+        raise RegistryError(_("A household cannot be merged into itself."), field="target")
+    _check_receiving(target, source, "target")
+    joining = list(Member.objects.active().filter(household=source).order_by("date_of_birth", "pk"))
+    _check_move_date(on, joining)
+    return joining
+
+
 @transaction.atomic
 def do_merge_households(*, actor: Any, source: Household, target: Household, on: datetime.date) -> Household:
-    """Every member of ``source`` joins ``target``; ``source`` is dissolved (nhập hộ)."""
-    if source.pk == target.pk:
-        raise RegistryError(_("A household cannot be merged into itself."))
-    for m in Member.objects.active().filter(household=source):
+    """Every member of ``source`` joins ``target``; ``source`` is dissolved (nhập hộ).
+
+    The source's head joins as another relative; the target's head stays the head.
+    """
+    source = Household.objects.select_for_update().get(pk=source.pk)
+    target = Household.objects.select_for_update().get(pk=target.pk)
+    joining = check_merge(source=source, target=target, on=on)
+    for m in joining:
         _end_membership(m, on, "merge")
+        relation = "other_relative" if m.relation == "head" else m.relation
         Member.objects.filter(pk=m.pk).update(
-            household=target, relation="other_relative" if m.relation == "head" else m.relation,
-            version=F("version") + 1,
+            household=target, relation=relation, version=F("version") + 1, updated_at=timezone.now(),
         )
         Membership.objects.create(member=m, household=target, start=on, start_reason="merge")
-        _audit(actor, "member.update", m, {"household": [source.code, target.code]})
-    Household.objects.filter(pk=source.pk).update(status="dissolved", dissolved_on=on, version=F("version") + 1)
+        changes = {"household": [source.code, target.code]}
+        if relation != m.relation:
+            changes["relation"] = [m.relation, relation]
+        _audit(actor, "member.update", m, changes)
+    Household.objects.filter(pk=source.pk).update(
+        status="dissolved", dissolved_on=on, version=F("version") + 1, updated_at=timezone.now()
+    )
+    Household.objects.filter(pk=target.pk).update(version=F("version") + 1, updated_at=timezone.now())
     _audit(actor, "household.update", source, {"status": ["active", "dissolved"], "merged_into": [None, target.code]})
     _event(source, EventKind.MERGE, on, actor, related=target)
     _event(target, EventKind.MERGE, on, actor, related=source)
+    target.refresh_from_db()
     return target
 
 
