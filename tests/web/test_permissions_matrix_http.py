@@ -26,6 +26,9 @@ PAGES = [
     ("member-death", "member", "change", lambda h, m: {"pk": h.pk, "member_pk": m.pk}),
     ("member-move-out", "member", "change", lambda h, m: {"pk": h.pk, "member_pk": m.pk}),
     ("household-change-head", "household", "change", lambda h, m: {"pk": h.pk}),
+    ("household-split", "household", "create", lambda h, m: {"pk": h.pk}),
+    ("household-merge", "household", "change", lambda h, m: {"pk": h.pk}),
+    ("member-move-to-household", "member", "change", lambda h, m: {"pk": h.pk, "member_pk": m.pk}),
 ]
 
 

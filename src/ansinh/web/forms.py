@@ -350,3 +350,136 @@ class AuditSearchForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("The end date must be on or after the start date."))
         return cleaned
+
+
+class HouseholdCodeField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A household typed by its code, found only among the households given (the user's scope).
+
+    A code outside that scope gets the same answer as a code that does not exist, so that no one
+    learns of a household outside their area.
+    """
+
+    widget = forms.TextInput(attrs={"class": "input--narrow", "autocomplete": "off", "spellcheck": "false"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Household.objects.none())
+        kwargs.setdefault("to_field_name", "code")
+        super().__init__(**kwargs)
+        self.error_messages["required"] = _("Enter the household code.")
+        self.error_messages["invalid_choice"] = _("There is no household with code %(value)s in your area. "
+                                                  "Check the code on the household page.")
+
+    def to_python(self, value: Any) -> Household | None:
+        code = str(value or "").strip()
+        if not code:
+            return None
+        households = self.queryset if self.queryset is not None else Household.objects.none()
+        found = households.filter(code=code).first() or households.filter(code__iexact=code).first()
+        if found is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": code})
+        household: Household = found
+        return household
+
+    def prepare_value(self, value: Any) -> Any:
+        return value.code if isinstance(value, Household) else value
+
+
+def member_label(member: Member) -> str:
+    """A member as a choice: name, relation to the head and date of birth (names repeat in a family)."""
+    return f"{member.full_name} ({member.get_relation_display()}, {member.date_of_birth:%d/%m/%Y})"
+
+
+class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return member_label(obj)
+
+
+class MembersChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return member_label(obj)
+
+
+def _relations_except_head() -> list[tuple[str, str]]:
+    relation = Member._meta.get_field("relation")
+    return [c for c in relation.choices or [] if c[0] != "head"]  # type: ignore[misc]
+
+
+class SplitHouseholdForm(EventDateForm):
+    """Some members leave to form a new household (tách hộ)."""
+
+    members = MembersChoiceField(label=_("Members who leave"), queryset=Member.objects.none(),
+                                             widget=forms.CheckboxSelectMultiple,
+                                             help_text=_("Tick everyone who moves to the new household. "
+                                                         "At least one member must stay."))
+    head = MemberChoiceField(label=_("Head of the new household"), queryset=Member.objects.none(),
+                                  help_text=_("One of the members who leave."))
+    remaining_head = MemberChoiceField(label=_("New head of the household that stays"),
+                                            queryset=Member.objects.none(), required=False,
+                                            help_text=_("Only needed if the current head leaves."))
+    code = forms.CharField(label=_("Code of the new household"), max_length=32,
+                           widget=forms.TextInput(attrs={"class": "input--narrow", "autocomplete": "off"}))
+    address = forms.CharField(label=_("Address of the new household"), max_length=255,
+                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    field_order = ["members", "head", "remaining_head", "code", "address", "on"]
+
+    def __init__(self, *args: Any, candidates: QuerySet[Member], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].label = _("Date of the split")
+        for name in ("members", "head", "remaining_head"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = candidates
+        members = self.fields["members"]
+        members.error_messages["required"] = _("Choose the members who leave.")
+        members.error_messages["invalid_choice"] = _("Choose members of this household.")
+        head = self.fields["head"]
+        assert isinstance(head, forms.ModelChoiceField)
+        head.empty_label = _("Choose a member")
+        head.error_messages["required"] = _("Choose the head of the new household.")
+        remaining = self.fields["remaining_head"]
+        assert isinstance(remaining, forms.ModelChoiceField)
+        remaining.empty_label = _("The current head stays")
+        self.fields["code"].error_messages["required"] = _("Enter the code of the new household.")
+        self.fields["address"].error_messages["required"] = _("Enter the address of the new household.")
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip().upper()
+
+    def clean_address(self) -> str:
+        return " ".join(str(self.cleaned_data["address"]).split())
+
+
+class MergeHouseholdForm(EventDateForm):
+    """Every member joins another household, found by its code within the user's area (nhập hộ)."""
+
+    target = HouseholdCodeField(label=_("Code of the household to merge into"),
+                                help_text=_("The household that receives the members; it must be in your area."))
+    field_order = ["target", "on"]
+
+    def __init__(self, *args: Any, households: QuerySet[Household], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].label = _("Date of the merge")
+        target = self.fields["target"]
+        assert isinstance(target, HouseholdCodeField)
+        target.queryset = households
+
+
+class MoveToHouseholdForm(LeaveForm):
+    """A member moves into another registered household in the user's area."""
+
+    to_household = HouseholdCodeField(label=_("Code of the household the member moves into"),
+                                      help_text=_("It must be in your area."))
+    relation = forms.ChoiceField(label=_("Relation to the head of that household"))
+    field_order = ["to_household", "relation", "on", "new_head"]
+
+    def __init__(self, *args: Any, households: QuerySet[Household], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        target = self.fields["to_household"]
+        assert isinstance(target, HouseholdCodeField)
+        target.queryset = households
+        relation = self.fields["relation"]
+        assert isinstance(relation, forms.ChoiceField)
+        relation.choices = [("", _("Choose one")), *_relations_except_head()]
+        relation.error_messages["required"] = _("Choose the relation to the head of that household.")
+        relation.error_messages["invalid_choice"] = _("Choose one of the options in the list.")

@@ -1,4 +1,4 @@
-"""Household search, page, registration and editing."""
+"""Household search, page, registration, editing, and splitting and merging households."""
 
 from __future__ import annotations
 
@@ -8,20 +8,28 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from ansinh.accounts.permissions import can, require
-from ansinh.accounts.scope import scoped_wards
+from ansinh.accounts.scope import scoped_households, scoped_wards
 from ansinh.registry import actions, queries
 from ansinh.registry.errors import ConcurrentEdit, RegistryError
 from ansinh.registry.models import Household, Member
 from ansinh.web.conflicts import conflict_context
 from ansinh.web.display import action_label, describe_changes
-from ansinh.web.forms import EventDateForm, HouseholdForm, HouseholdSearchForm, MemberForm, MembersOnForm
+from ansinh.web.forms import (
+    EventDateForm,
+    HouseholdForm,
+    HouseholdSearchForm,
+    MemberForm,
+    MembersOnForm,
+    MergeHouseholdForm,
+    SplitHouseholdForm,
+)
 from ansinh.web.views.common import (
     attach_registry_error,
     forms_with_errors,
@@ -94,6 +102,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": can(request.user, "household", "change") and household.status == "active",
         "can_change_members": can(request.user, "member", "change") and household.status == "active",
         "can_add_member": can(request.user, "member", "create") and household.status == "active",
+        "can_split": can_split(request.user) and household.status == "active",
     }
     return render(request, "web/households/detail.html", context)
 
@@ -182,3 +191,97 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "forms_with_errors": forms_with_errors(form),
     }
     return render(request, "web/households/edit.html", context, status=status)
+
+
+def can_split(user: Any) -> bool:
+    """Splitting creates a household and changes members: the role needs all three."""
+    return all(can(user, resource, action)
+               for resource, action in (("household", "create"), ("household", "change"), ("member", "change")))
+
+
+def _changeable_household(request: HttpRequest, pk: int) -> Household:
+    """A household the user may change and whose members they may move; a dissolved one is gone (404)."""
+    household = queries.get_household_for(request.user, pk, "change")
+    require(request.user, "member", "change")
+    if household.status != "active":
+        raise Http404
+    return household
+
+
+def _field_for(error: RegistryError, **names: str) -> RegistryError:
+    """Name the form field an action's error concerns (the action says ``date``, the form ``on``)."""
+    field = getattr(error, "field", None)
+    if field in names:
+        error.field = names[field]
+    return error
+
+
+@login_required
+def split(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _changeable_household(request, pk)
+    require(request.user, "household", "create")
+    candidates = household.members.filter(status="active").order_by("date_of_birth", "pk")
+    if request.method == "POST":
+        form = SplitHouseholdForm(request.POST, candidates=candidates)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                new_household = actions.do_split_household(
+                    actor=request.user, household=household, members=list(data["members"]), head=data["head"],
+                    remaining_head=data["remaining_head"], code=data["code"], address=data["address"],
+                    on=data["on"],
+                )
+            except RegistryError as error:
+                attach_registry_error(_field_for(error, date="on"), form)
+            else:
+                messages.success(request, _("Household %(code)s was split off from household %(source)s.")
+                                 % {"code": new_household.code, "source": household.code})
+                return redirect("household-detail", pk=new_household.pk)
+    else:
+        form = SplitHouseholdForm(candidates=candidates)
+    errors = forms_with_errors(form)
+    context = {"household": household, "form": form, "enough_members": candidates.count() > 1,
+               "forms_with_errors": errors}
+    return render(request, "web/households/split.html", context, status=400 if errors else 200)
+
+
+@login_required
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _changeable_household(request, pk)
+    targets = scoped_households(request.user, "change").select_related("ward")
+    confirming = False
+    joining: list[Member] = []
+    if request.method == "POST":
+        form = MergeHouseholdForm(request.POST, households=targets)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            if request.POST.get("confirm") != "yes":
+                # A valid choice is shown with both households before anything is written.
+                try:
+                    joining = actions.check_merge(source=household, target=target, on=form.cleaned_data["on"])
+                except RegistryError as error:
+                    attach_registry_error(_field_for(error, date="on"), form)
+                else:
+                    confirming = True
+            else:
+                try:
+                    target = actions.do_merge_households(
+                        actor=request.user, source=household, target=target, on=form.cleaned_data["on"],
+                    )
+                except RegistryError as error:
+                    attach_registry_error(_field_for(error, date="on"), form)
+                else:
+                    messages.success(request, _("Household %(source)s was merged into household %(target)s.")
+                                     % {"source": household.code, "target": target.code})
+                    return redirect("household-detail", pk=target.pk)
+    else:
+        form = MergeHouseholdForm(households=targets)
+    if confirming:
+        target = form.cleaned_data["target"]
+        context = {"household": household, "target": target, "on": form.cleaned_data["on"],
+                   "source_members": joining,
+                   "target_members": target.members.filter(status="active").order_by("date_of_birth", "pk")}
+        return render(request, "web/households/merge_confirm.html", context)
+    errors = forms_with_errors(form)
+    context = {"household": household, "form": form, "forms_with_errors": errors}
+    return render(request, "web/households/merge.html", context, status=400 if errors else 200)

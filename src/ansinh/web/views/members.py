@@ -1,4 +1,4 @@
-"""Adding and editing members, and the one-task forms: death, move-out, change of head."""
+"""Adding and editing members, and the one-task forms: death, move-out, move to another household, change of head."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ansinh.accounts.permissions import require
+from ansinh.accounts.scope import scoped_households
 from ansinh.registry import actions, queries
 from ansinh.registry.errors import ConcurrentEdit, RegistryError
 from ansinh.registry.models import Household, Member
 from ansinh.web.conflicts import conflict_context
-from ansinh.web.forms import AddMemberEventForm, ChangeHeadForm, LeaveForm, MemberForm
+from ansinh.web.forms import AddMemberEventForm, ChangeHeadForm, LeaveForm, MemberForm, MoveToHouseholdForm
 from ansinh.web.views.common import attach_registry_error, forms_with_errors
 
 
@@ -98,16 +99,20 @@ def edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     return render(request, "web/members/edit.html", context, status=status)
 
 
+def _successors(household: Household, member: Member) -> Any:
+    """Who could become head if ``member`` leaves: ``None`` unless the head leaves others behind."""
+    if member.relation != "head":
+        return None
+    others = household.members.filter(status="active").exclude(pk=member.pk).order_by("date_of_birth")
+    return others if others.exists() else None
+
+
 def _leave(request: HttpRequest, pk: int, member_pk: int, kind: str) -> HttpResponse:
     household = _active_household(request, pk, "change")
     member = _member_of(request, household, member_pk, "change")
     if member.status != "active":
         raise Http404
-    successors = None
-    if member.relation == "head":
-        others = household.members.filter(status="active").exclude(pk=member.pk).order_by("date_of_birth")
-        if others.exists():
-            successors = others
+    successors = _successors(household, member)
     label = _("Date of death") if kind == "death" else _("Date of moving out")
     if request.method == "POST":
         form = LeaveForm(request.POST, successors=successors, label=label)
@@ -142,6 +147,39 @@ def death(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 @login_required
 def move_out(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     return _leave(request, pk, member_pk, "move_out")
+
+
+@login_required
+def move_to_household(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    household = _active_household(request, pk, "change")
+    member = _member_of(request, household, member_pk, "change")
+    if member.status != "active":
+        raise Http404
+    successors = _successors(household, member)
+    targets = scoped_households(request.user, "change").select_related("ward")
+    label = _("Date of the move")
+    if request.method == "POST":
+        form = MoveToHouseholdForm(request.POST, successors=successors, label=label, households=targets)
+        if form.is_valid():
+            target = form.cleaned_data["to_household"]
+            try:
+                actions.do_move_out(
+                    actor=request.user, member=member, on=form.cleaned_data["on"], to_household=target,
+                    relation=form.cleaned_data["relation"], new_head=form.cleaned_data.get("new_head"),
+                )
+            except RegistryError as error:
+                if getattr(error, "field", None) == "date":
+                    error.field = "on"
+                attach_registry_error(error, form)
+            else:
+                messages.success(request, _("%(name)s moved to household %(code)s.")
+                                 % {"name": member.full_name, "code": target.code})
+                return redirect("household-detail", pk=household.pk)
+    else:
+        form = MoveToHouseholdForm(successors=successors, label=label, households=targets)
+    errors = forms_with_errors(form)
+    context = {"household": household, "member": member, "form": form, "forms_with_errors": errors}
+    return render(request, "web/members/move_to_household.html", context, status=400 if errors else 200)
 
 
 @login_required
