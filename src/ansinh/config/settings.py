@@ -210,6 +210,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # Imports (docs/import-format.md): the largest file a user may upload, in MB.
 IMPORT_MAX_UPLOAD_MB = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "100"))
+# Staged import files hold citizens' personal data (names, ID numbers); `ansinh purge-imports` removes them
+# this many days after an import is committed or fails (a cancelled import's files go at once) ...
+IMPORT_STAGING_RETENTION_DAYS = int(os.environ.get("IMPORT_STAGING_RETENTION_DAYS", "7"))
+# ... and cancels, then purges, an import left unfinished (never committed or cancelled) this many days.
+IMPORT_UNFINISHED_RETENTION_DAYS = int(os.environ.get("IMPORT_UNFINISHED_RETENTION_DAYS", "30"))
 
 # Demo accounts exist only in demo mode.
 DEMO_MODE = ENV == "demo"

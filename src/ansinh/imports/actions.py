@@ -1,16 +1,25 @@
 """The life of an import batch: upload → validate → commit (or cancel). Each move is checked against
-``TRANSITIONS``; a commit is one transaction that also marks the batch committed."""
+``TRANSITIONS``; a commit is one transaction that also marks the batch committed.
+
+The staged files hold citizens' personal data: a cancel removes them once it is committed, and
+``purge_staged_files`` (``ansinh purge-imports``, run daily) removes those of ended batches after
+``IMPORT_STAGING_RETENTION_DAYS`` and ends batches left unfinished past ``IMPORT_UNFINISHED_RETENTION_DAYS``.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
+import logging
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,10 +27,20 @@ from ansinh.accounts.permissions import can
 from ansinh.audit.actions import record
 from ansinh.imports.commit import plan_and_write
 from ansinh.imports.context import file_keys, load_context
-from ansinh.imports.errors import IllegalBatchTransition, ImportError_, NothingToCommit, UnreadableFile
-from ansinh.imports.models import TRANSITIONS, BatchStatus, ImportBatch
+from ansinh.imports.errors import (
+    IllegalBatchTransition,
+    ImportError_,
+    NothingToCommit,
+    UnreadableFile,
+    UnsafeStagingPath,
+)
+from ansinh.imports.models import EXPIRES_TO, KEEPS_FILES, TRANSITIONS, BatchStatus, ImportBatch, staging_root
 from ansinh.imports.reading import read_files
 from ansinh.imports.validation import validate
+from ansinh.tasks import actions as tasks
+from ansinh.tasks.models import Status as TaskStatus
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[..., None]
 
@@ -87,6 +106,11 @@ def validate_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop
                  source_kind=raw.source_kind, validated_at=timezone.now())
 
 
+def has_staged_files(batch: ImportBatch) -> bool:
+    """Whether the uploads and the issues found in them are still there (not purged, not lost)."""
+    return batch.files_purged_at is None and bool(uploads(batch)) and (batch.directory / "issues.parquet").exists()
+
+
 def issues(batch: ImportBatch) -> pl.DataFrame:
     path = batch.directory / "issues.parquet"
     return pl.read_parquet(path) if path.exists() else pl.DataFrame()
@@ -128,6 +152,108 @@ def commit_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop) 
 
 
 def cancel_batch(batch: ImportBatch, *, actor: Any) -> ImportBatch:
-    batch = _move(batch, BatchStatus.CANCELLED)
-    shutil.rmtree(batch.directory, ignore_errors=True)
+    """Cancel the batch (nothing reaches the registry); its staged files are removed once that is committed."""
+    old = batch.status
+    with transaction.atomic():
+        batch = _move(batch, BatchStatus.CANCELLED)
+        record(actor=actor, action="import.cancel", object_type="import", object_id=batch.pk,
+               changes={"status": [old, batch.status]}, source=batch.source)
+        transaction.on_commit(lambda: _purge_after_cancel(batch, actor=actor))
     return batch
+
+
+def _purge_after_cancel(batch: ImportBatch, *, actor: Any) -> None:
+    try:
+        purge_batch_files(batch, actor=actor, now=timezone.now())
+    except (ImportError_, OSError):  # the cancel stands; the daily purge retries the files
+        log.exception("import:%s: files not removed after the cancel", batch.pk)
+
+
+def expire_batch(batch: ImportBatch, *, actor: Any, now: datetime.datetime) -> ImportBatch:
+    """End a batch left unfinished past ``IMPORT_UNFINISHED_RETENTION_DAYS``: cancelled (a commit whose worker
+    gave up: failed, see ``EXPIRES_TO``), with the reason on the batch and in the audit trail. Its queued task
+    is cancelled. Its files are not removed here: :func:`purge_staged_files` does that next."""
+    days = settings.IMPORT_UNFINISHED_RETENTION_DAYS
+    old = batch.status
+    new = EXPIRES_TO.get(old)
+    if new is None:
+        raise IllegalBatchTransition(f"Lượt nhập đã kết thúc (“{old}”), không cần hủy.")
+    message = f"Hệ thống đã hủy lượt nhập vì không được ghi vào sổ hoặc hủy trong {days} ngày."
+    with transaction.atomic():
+        batch = _move(batch, new, error=message)
+        if batch.task is not None and batch.task.status == TaskStatus.QUEUED:
+            tasks.request_cancel(batch.task)
+        record(actor=actor, action="import.expire", object_type="import", object_id=batch.pk,
+               changes={"status": [old, new]}, source=batch.source,
+               note=f"unfinished since {batch.last_step().isoformat()}, limit {days} days, at {now.isoformat()}")
+    return batch
+
+
+def staged_directory(batch: ImportBatch) -> Path | None:
+    """The batch's directory if it may be removed: a real directory, not a link, that resolves strictly
+    inside the staging root. ``None`` for anything else (a link or ``..`` out of the root, the root itself)."""
+    root = staging_root().resolve()
+    path = batch.directory
+    if path.is_symlink():
+        return None
+    resolved = path.resolve()
+    if resolved == root or not resolved.is_relative_to(root):
+        return None
+    return resolved
+
+
+def purge_batch_files(batch: ImportBatch, *, actor: Any, now: datetime.datetime) -> bool:
+    """Remove the staged files of an ended batch and note when (audited). The batch, its summary and report
+    stay as history. Returns False when they were already removed. Refuses an unfinished batch (its files are
+    in use) and a directory that does not resolve inside the staging root (``UnsafeStagingPath``)."""
+    if batch.status not in (BatchStatus.CANCELLED, *KEEPS_FILES):
+        raise IllegalBatchTransition(f"Lượt nhập đang ở trạng thái “{batch.status}”, tệp của nó còn được dùng.")
+    directory = staged_directory(batch)
+    if directory is None:
+        raise UnsafeStagingPath(f"Thư mục {batch.directory} không nằm trong thư mục tạm {staging_root()}; "
+                                "không xóa.")
+    with contextlib.suppress(FileNotFoundError):  # already gone (removed by hand, or a concurrent purge)
+        shutil.rmtree(directory)
+    with transaction.atomic():
+        marked = ImportBatch.objects.filter(pk=batch.pk, files_purged_at__isnull=True).update(files_purged_at=now)
+        if marked:
+            record(actor=actor, action="import.purge", object_type="import", object_id=batch.pk,
+                   changes={"files_purged_at": [None, now.isoformat()]}, source=batch.source,
+                   note=", ".join(batch.file_names))
+    batch.refresh_from_db()
+    return bool(marked)
+
+
+@dataclass
+class PurgeReport:
+    """What a purge did (or, in a dry run, would do)."""
+
+    expired: list[ImportBatch] = field(default_factory=list)
+    purged: list[ImportBatch] = field(default_factory=list)
+    problems: list[tuple[ImportBatch, str]] = field(default_factory=list)
+
+
+def purge_staged_files(*, actor: Any, now: datetime.datetime, dry_run: bool = False) -> PurgeReport:
+    """Apply the retention rule: end batches left unfinished past ``IMPORT_UNFINISHED_RETENTION_DAYS``, then
+    remove the files of ended batches that are due (cancelled: at once; committed or failed: after
+    ``IMPORT_STAGING_RETENTION_DAYS``). Retry-safe: each batch moves with a conditional update, and a batch
+    that cannot be handled is reported while the others go on. A dry run changes nothing."""
+    report = PurgeReport()
+    abandoned = list(ImportBatch.objects.abandoned(now=now))
+    if dry_run:
+        report.expired = abandoned
+        report.purged = abandoned + list(ImportBatch.objects.files_due(now=now))
+        return report
+    for batch in abandoned:
+        try:
+            report.expired.append(expire_batch(batch, actor=actor, now=now))
+        except ImportError_ as exc:  # it moved meanwhile (a worker took it): leave it to the next run
+            report.problems.append((batch, exc.message))
+    for batch in ImportBatch.objects.files_due(now=now):
+        try:
+            if purge_batch_files(batch, actor=actor, now=now):
+                report.purged.append(batch)
+        except (ImportError_, OSError) as exc:
+            log.exception("import:%s: files not removed", batch.pk)
+            report.problems.append((batch, getattr(exc, "message", None) or str(exc)))
+    return report

@@ -23,3 +23,9 @@ class IllegalBatchTransition(ImportError_):
 
 class NothingToCommit(ImportError_):
     code = "nothing_to_commit"
+
+
+class UnsafeStagingPath(ImportError_):
+    """A batch's directory does not resolve inside the staging root: it is never removed."""
+
+    code = "unsafe_staging_path"

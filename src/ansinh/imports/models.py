@@ -3,11 +3,16 @@ in the staging directory until the user commits the valid ones or cancels."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.utils.translation import gettext_lazy as _
+
+from ansinh.tasks.models import Status as TaskStatus
 
 
 class BatchStatus(models.TextChoices):
@@ -30,10 +35,52 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     BatchStatus.CANCELLED: frozenset(),
     BatchStatus.FAILED: frozenset(),
 }
+# A batch left unfinished past ``IMPORT_UNFINISHED_RETENTION_DAYS`` is ended by the system: cancelled where
+# the lifecycle allows it; a commit whose worker gave up (committing, its transaction rolled back) fails.
+EXPIRES_TO: dict[str, str] = {
+    BatchStatus.UPLOADED: BatchStatus.CANCELLED,
+    BatchStatus.VALIDATING: BatchStatus.CANCELLED,
+    BatchStatus.VALIDATED: BatchStatus.CANCELLED,
+    BatchStatus.COMMITTING: BatchStatus.FAILED,
+}
+# Ended batches whose files are kept ``IMPORT_STAGING_RETENTION_DAYS`` (the marked error file stays available).
+KEEPS_FILES = frozenset({BatchStatus.COMMITTED, BatchStatus.FAILED})
 
 
 def staging_root() -> Path:
     return Path(getattr(settings, "IMPORT_STAGING_DIR", None) or (Path(settings.MEDIA_ROOT) / "imports"))
+
+
+def retention() -> datetime.timedelta:
+    """How long the files of a committed or failed batch are kept."""
+    return datetime.timedelta(days=settings.IMPORT_STAGING_RETENTION_DAYS)
+
+
+def unfinished_limit() -> datetime.timedelta:
+    """How long a batch may stay unfinished before the system cancels it and removes its files."""
+    return datetime.timedelta(days=settings.IMPORT_UNFINISHED_RETENTION_DAYS)
+
+
+def _last_step_before(moment: datetime.datetime) -> LessThan:
+    """The batch last moved (committed, else validated, else uploaded) before ``moment``: the database side of
+    :meth:`ImportBatch.last_step`. A failed batch counts from its upload or validation."""
+    return LessThan(Coalesce("committed_at", "validated_at", "created_at"), moment)
+
+
+class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
+    def abandoned(self, *, now: datetime.datetime) -> ImportBatchQuerySet:
+        """Unfinished batches past the limit that no worker is running (a running task keeps its files)."""
+        return (self.filter(_last_step_before(now - unfinished_limit()), status__in=list(EXPIRES_TO))
+                .exclude(task__status=TaskStatus.RUNNING)
+                .select_related("task").order_by("pk"))
+
+    def files_due(self, *, now: datetime.datetime) -> ImportBatchQuerySet:
+        """Ended batches whose files are still there and due: cancelled at once, the others after
+        the retention period."""
+        past_retention = models.Q(_last_step_before(now - retention()), status__in=list(KEEPS_FILES))
+        return (self.filter(files_purged_at__isnull=True)
+                .filter(models.Q(status=BatchStatus.CANCELLED) | past_retention)
+                .order_by("pk"))
 
 
 class ImportBatch(models.Model):
@@ -50,6 +97,10 @@ class ImportBatch(models.Model):
     notices = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True, default="")
     task = models.ForeignKey("tasks.Task", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The batch, its summary and its report stay as history; the staged files (personal data) do not.
+    files_purged_at = models.DateTimeField(_("files removed at"), null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import")
@@ -67,6 +118,19 @@ class ImportBatch(models.Model):
     def source(self) -> str:
         """How audit events name this import."""
         return f"import:{self.pk}"
+
+    def last_step(self) -> datetime.datetime:
+        """When the batch last moved; its files' retention counts from here (see ``_last_step_before``)."""
+        return self.committed_at or self.validated_at or self.created_at
+
+    def files_due_at(self) -> datetime.datetime | None:
+        """When the staged files are due to go: after the retention once committed or failed, with the
+        system's cancel when left unfinished; ``None`` once gone (a cancel removes them at once)."""
+        if self.files_purged_at is not None or self.status == BatchStatus.CANCELLED:
+            return None
+        if self.status in KEEPS_FILES:
+            return self.last_step() + retention()
+        return self.last_step() + unfinished_limit()
 
     def can_commit(self) -> bool:
         return self.status == BatchStatus.VALIDATED and bool(

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -66,8 +67,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(batch: ImportBatch) -> dict[str, Any]:
-    context: dict[str, Any] = {"batch": batch, "task": batch.task}
-    if batch.status in (BatchStatus.VALIDATED, BatchStatus.COMMITTED):
+    context: dict[str, Any] = {"batch": batch, "task": batch.task, "files_due_at": batch.files_due_at(),
+                               "retention_days": settings.IMPORT_STAGING_RETENTION_DAYS}
+    if batch.status in (BatchStatus.VALIDATED, BatchStatus.COMMITTED) and batch.files_purged_at is None:
         frame = actions.issues(batch)
         context["issues"] = list(frame.head(ISSUES_SHOWN).iter_rows(named=True)) if frame.height else []
         context["issues_more"] = max(0, frame.height - ISSUES_SHOWN)
@@ -135,6 +137,9 @@ def error_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     batch = _batch_for(request.user, pk)
     if batch.status not in (BatchStatus.VALIDATED, BatchStatus.COMMITTED):
         raise Http404
+    if not actions.has_staged_files(batch):
+        return render(request, "imports/files_removed.html", {
+            "batch": batch, "retention_days": settings.IMPORT_STAGING_RETENTION_DAYS}, status=410)
     out = tempfile.TemporaryFile()
     error_report(actions.uploads(batch), actions.issues(batch), out)
     out.seek(0)
