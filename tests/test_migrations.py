@@ -35,12 +35,13 @@ def test_every_migration_of_ours_reverses_and_applies_again() -> None:
     applied_before, tables_before = _state()
     assert applied_before and tables_before
 
-    executor.migrate([(label, None) for label in with_migrations])  # every app of ours to zero
-    applied, tables = _state()
-    assert applied == set(), f"still applied after reversing: {sorted(applied)}"
-    assert tables == set(), f"tables left after reversing: {sorted(tables)}"
-
-    MigrationExecutor(connection).migrate(leaves)
+    try:
+        executor.migrate([(label, None) for label in with_migrations])  # every app of ours to zero
+        applied, tables = _state()
+        assert applied == set(), f"still applied after reversing: {sorted(applied)}"
+        assert tables == set(), f"tables left after reversing: {sorted(tables)}"
+    finally:  # the schema back for the tests that run after this one, whatever happened above
+        MigrationExecutor(connection).migrate(leaves)
     applied, tables = _state()
     assert applied == applied_before
     assert tables == tables_before

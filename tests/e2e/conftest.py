@@ -160,7 +160,7 @@ def _static_root(tmp_path_factory: Any) -> Iterator[None]:
 def _unlock_approved_rounds_on_teardown(transactional_db: Any) -> Iterator[None]:
     """After a browser test, empty the review tables so the database flush can run.
 
-    An approved round is locked by database triggers (review migration 0002) against every path,
+    An approved round is locked by database triggers (review migrations 0002 and 0003) against every path,
     including the ``DELETE``/``TRUNCATE`` with which pytest-django flushes a transactional test's data.
     Test teardown only: drop the triggers, empty the review tables, put the triggers back.
     """
@@ -170,13 +170,19 @@ def _unlock_approved_rounds_on_teardown(transactional_db: Any) -> Iterator[None]
     from django.core.management.color import no_style
     from django.db import connection
 
-    triggers = importlib.import_module("ansinh.review.migrations.0002_lock_triggers")
+    # The lock as the migrations leave it: 0002's triggers, replaced on PostgreSQL by 0003's statement
+    # triggers. Undone newest first and redone in order, exactly as the migrations would (redoing 0002 alone
+    # would leave its row trigger beside 0003's).
+    steps = [importlib.import_module(f"ansinh.review.migrations.{name}")
+             for name in ("0002_lock_triggers", "0003_assessment_statement_triggers")]
     tables = [t for t in connection.introspection.django_table_names(only_existing=True) if t.startswith("review_")]
     with connection.schema_editor() as editor:
-        triggers.drop(None, editor)
+        for step in reversed(steps):
+            step.drop(None, editor)
     connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, allow_cascade=True))
     with connection.schema_editor() as editor:
-        triggers.create(None, editor)
+        for step in steps:
+            step.create(None, editor)
 
 
 @pytest.fixture
