@@ -200,13 +200,14 @@ def ages_in_span(on: dt.date, earliest: object, latest: object) -> bool:
     return isinstance(earliest, dt.date) and isinstance(latest, dt.date) and first <= earliest and latest <= on
 
 
-def member_stage(plan: Plan, members: Any, *, ages: bool = True) -> Any:
+def member_stage(plan: Plan, members: Any, *, ages: bool = True, as_int: bool = True) -> Any:
     """Members (any Narwhals frame) -> household_id, one Int8 0/1 column per member flag, income.
-    ``ages=False`` when the frame already has the age columns."""
+    ``ages=False`` when the frame already has the age columns; ``as_int=False`` leaves the flags Boolean
+    (for a caller that packs them)."""
     frame = members.with_columns(*age_columns(plan.on)) if ages else members
     return frame.select(
         nw.col("household_id"),
-        *[flag.cast(nw.Int8).alias(name) for name, flag in plan.member_flags],
+        *[(flag.cast(nw.Int8) if as_int else flag).alias(name) for name, flag in plan.member_flags],
         nw.col("monthly_income").cast(nw.Int64).alias(INCOME),
     )
 
@@ -280,7 +281,7 @@ def packed_query(plan: Plan, members: pl.LazyFrame, *, lookup: bool = True) -> p
     """The member stage with its flags packed into words as they are computed, next to a mark of each
     household's first member: household_id, _start, _word0…, income (see ``segment_sums``)."""
     aged = members.with_columns(lookup_ages(plan.on)) if lookup else members
-    staged: pl.LazyFrame = member_stage(plan, nw.from_native(aged), ages=not lookup).to_native()
+    staged: pl.LazyFrame = member_stage(plan, nw.from_native(aged), ages=not lookup, as_int=False).to_native()
     hid = pl.col("household_id")
     return staged.select(
         hid, (hid != hid.shift(1)).fill_null(value=True).alias("_start"),
