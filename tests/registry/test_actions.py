@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from ansinh.audit.models import AuditEvent
 from ansinh.registry import actions
@@ -136,12 +137,16 @@ def test_it_splits_and_merges_households_keeping_history(officer, ward_a, make_h
     assert hh.members.filter(status="active").count() == 3
 
 
-def test_it_flags_likely_duplicates_with_diacritics_folded(officer, ward_a, ward_b, make_household):
+def test_it_flags_likely_duplicates_with_diacritics_folded(officer, make_user, ward_a, ward_b, make_household):
     make_household(ward_a, members=[member_data(full_name="Nguyễn Văn An")])
     make_household(ward_b, members=[member_data(full_name="nguyen van an")])
     flag = DuplicateFlag.objects.get()
     assert flag.status == "open"
-    actions.do_resolve_duplicate(actor=officer, flag=flag, status="different")
+    with pytest.raises(PermissionDenied):  # one of the two lives outside the officer's ward
+        actions.do_resolve_duplicate(actor=officer, flag=flag, status="different")
+    assert DuplicateFlag.objects.get().status == "open"
+    both = make_user("ward_officer", wards=[ward_a, ward_b])
+    actions.do_resolve_duplicate(actor=both, flag=flag, status="different")
     assert DuplicateFlag.objects.get().status == "different"
     assert actions.flag_likely_duplicates() == 0  # resolved pairs are not flagged again
 

@@ -1,6 +1,8 @@
 """Every change to the registry: one function per change, one transaction, one audit event each.
 
-Views, the API, imports and the CLI call these; nothing else writes households or members.
+Views, the API, imports and the CLI call these; nothing else writes households or members. Each checks the
+actor's role and area itself (``_require``), whatever the caller checked before; ``actor=None`` is the system
+(seed, fixtures, management commands), never a request's user.
 Edits are optimistic: the caller passes the ``version`` it read, and a stale version raises
 ``ConcurrentEdit`` with the other user's changes instead of overwriting them.
 """
@@ -11,11 +13,14 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ansinh.accounts.permissions import can
+from ansinh.accounts.scope import scoped_wards
 from ansinh.audit.actions import diff, jsonable, record
 from ansinh.audit.models import AuditEvent
 from ansinh.geo.models import Ward
@@ -49,6 +54,20 @@ MEMBER_FIELDS = (
     "education_level", "employment_status", "has_labour_contract", "has_social_insurance",
     "receives_pension", "monthly_income", "nutrition_status",
 )
+
+
+def _require(actor: Any, resource: str, action: str, *ward_codes: str) -> None:
+    """Refuse a change the actor's role does not allow on ``resource``, or in a ward outside their area.
+    The system (``actor=None``) may do anything."""
+    if actor is None:
+        return
+    if not can(actor, resource, action):
+        raise PermissionDenied(f"{resource}.{action}")
+    if actor.is_superuser:
+        return
+    wanted = {code for code in ward_codes if code}
+    if wanted - set(scoped_wards(actor).filter(code__in=wanted).values_list("code", flat=True)):
+        raise PermissionDenied(f"{resource}.{action}: outside the user's area")
 
 
 def _values(obj: Household | Member, fields: Iterable[str]) -> dict[str, Any]:
@@ -161,6 +180,7 @@ def do_register_household(
     ward = Ward.objects.filter(code=data.get("ward_id")).first()
     if ward is None:
         raise RegistryError(_("Choose a ward or commune."), field="ward")
+    _require(actor, "household", "create", ward.code)
     if Household.objects.filter(code=data.get("code")).exists():
         raise RegistryError(_("Household code %(code)s is already used.") % {"code": data.get("code")}, field="code")
     data.setdefault("area_type", ward.area_type)
@@ -180,6 +200,7 @@ def do_update_household(
     """Change household attributes; refused with ``ConcurrentEdit`` if someone saved in between."""
     data = _household_data(changes)
     current = Household.objects.select_for_update().get(pk=household.pk)
+    _require(actor, "household", "change", current.ward_id, str(data.get("ward_id") or ""))
     if current.version != expected_version:
         raise ConcurrentEdit(current, _their_changes("household", current.pk, expected_version))
     if "ward_id" in data and not Ward.objects.filter(code=data["ward_id"]).exists():
@@ -208,6 +229,7 @@ def do_add_member(
     *, actor: Any, household: Household, data: Mapping[str, Any], on: datetime.date, kind: str = "member_added"
 ) -> Member:
     """Add a person to a household: a birth, someone moving in, or a member missed at registration."""
+    _require(actor, "member", "create", household.ward_id)
     if kind not in (EventKind.BIRTH, EventKind.MOVE_IN, EventKind.MEMBER_ADDED):
         raise InvalidTransition(_("Unknown reason for adding a member."))
     if data.get("relation") == "head" and Member.objects.active().filter(household=household, relation="head").exists():
@@ -223,6 +245,7 @@ def do_add_member(
 def do_update_member(*, actor: Any, member: Member, changes: Mapping[str, Any], expected_version: int) -> Member:
     data = _member_data(changes)
     current = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
+    _require(actor, "member", "change", current.household.ward_id)
     if current.version != expected_version:
         raise ConcurrentEdit(current, _their_changes("member", current.pk, expected_version))
     if data.get("relation") == "head" and current.relation != "head":
@@ -277,6 +300,7 @@ def do_change_head(
     *, actor: Any, household: Household, new_head: Member, on: datetime.date, old_head_relation: str = "other_relative"
 ) -> Household:
     """Make ``new_head`` the head; the former head (if still present) takes ``old_head_relation``."""
+    _require(actor, "member", "change", household.ward_id)
     new_head = _active(new_head)
     if new_head.household_id != household.pk:
         raise RegistryError(_("The new head must be a member of this household."), field="new_head")
@@ -312,6 +336,7 @@ def _after_leaving(actor: Any, member: Member, on: datetime.date, new_head: Memb
 @transaction.atomic
 def do_record_death(*, actor: Any, member: Member, on: datetime.date, new_head: Member | None = None) -> Member:
     member = _active(member)
+    _require(actor, "member", "change", member.household.ward_id)
     if on > timezone.localdate():
         raise RegistryError(_("The date cannot be in the future."), field="date")
     _after_leaving(actor, member, on, new_head)
@@ -355,6 +380,7 @@ def do_move_out(
     """A member leaves the household: out of the registry, or into another registered household."""
     member = _active(member)
     source = member.household
+    _require(actor, "member", "change", source.ward_id, to_household.ward_id if to_household is not None else "")
     previous_relation = member.relation
     _check_move_date(on, [member])
     if to_household is not None:
@@ -392,6 +418,8 @@ def do_split_household(
     the head of the household they leave; it may be omitted when only one member stays.
     """
     household = Household.objects.select_for_update().get(pk=household.pk)
+    _require(actor, "household", "create", household.ward_id)
+    _require(actor, "household", "change", household.ward_id)
     if household.status != "active":
         raise InvalidTransition(_("Household %(code)s has been dissolved.") % {"code": household.code})
     if not members:
@@ -461,6 +489,7 @@ def do_merge_households(*, actor: Any, source: Household, target: Household, on:
     """
     source = Household.objects.select_for_update().get(pk=source.pk)
     target = Household.objects.select_for_update().get(pk=target.pk)
+    _require(actor, "household", "change", source.ward_id, target.ward_id)
     joining = check_merge(source=source, target=target, on=on)
     for m in joining:
         _end_membership(m, on, "merge")
@@ -518,6 +547,8 @@ def do_resolve_duplicate(*, actor: Any, flag: DuplicateFlag, status: str) -> Dup
     if status not in (DuplicateFlag.Status.SAME_PERSON, DuplicateFlag.Status.DIFFERENT):
         raise InvalidTransition(_("Choose whether they are the same person or different people."))
     flag = DuplicateFlag.objects.select_for_update().select_related("member_a__household").get(pk=flag.pk)
+    _require(actor, "duplicate", "resolve", flag.member_a.household.ward_id,
+             Member.objects.filter(pk=flag.member_b_id).values_list("household__ward_id", flat=True).first() or "")
     old = flag.status
     flag.status = status
     flag.resolved_by = actor
