@@ -118,3 +118,15 @@ def make_household(db: Any) -> Callable[..., Any]:
         )
 
     return make
+
+
+@pytest.fixture
+def family(ward_a: Any, make_household: Any) -> Any:
+    """A household of four in ward A (code 26734-FAM): the head, a spouse, a child and a child-in-law."""
+    d = datetime.date
+    return make_household(ward_a, code="26734-FAM", members=[
+        member_data(),
+        member_data(full_name="Trần Thị Bình", sex="F", relation="spouse", date_of_birth=d(1982, 2, 2)),
+        member_data(full_name="Nguyễn Văn Cả", relation="child", date_of_birth=d(2000, 1, 1)),
+        member_data(full_name="Phạm Thị Dâu", sex="F", relation="child_in_law", date_of_birth=d(2001, 1, 1)),
+    ])

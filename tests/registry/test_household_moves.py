@@ -16,16 +16,6 @@ from tests.conftest import member_data
 D = datetime.date
 
 
-@pytest.fixture
-def family(ward_a, make_household):
-    return make_household(ward_a, code="26734-FAM", members=[
-        member_data(),
-        member_data(full_name="Trần Thị Bình", sex="F", relation="spouse", date_of_birth=D(1982, 2, 2)),
-        member_data(full_name="Nguyễn Văn Cả", relation="child", date_of_birth=D(2000, 1, 1)),
-        member_data(full_name="Phạm Thị Dâu", sex="F", relation="child_in_law", date_of_birth=D(2001, 1, 1)),
-    ])
-
-
 def person(household, name):
     return Member.objects.get(household=household, full_name=name)
 

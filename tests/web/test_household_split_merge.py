@@ -21,16 +21,6 @@ FUTURE = (timezone.localdate() + datetime.timedelta(days=2)).strftime("%d/%m/%Y"
 
 
 @pytest.fixture
-def family(ward_a, make_household):
-    return make_household(ward_a, code="26734-FAM", members=[
-        member_data(),
-        member_data(full_name="Trần Thị Bình", sex="F", relation="spouse", date_of_birth=D(1982, 2, 2)),
-        member_data(full_name="Nguyễn Văn Cả", relation="child", date_of_birth=D(2000, 1, 1)),
-        member_data(full_name="Phạm Thị Dâu", sex="F", relation="child_in_law", date_of_birth=D(2001, 1, 1)),
-    ])
-
-
-@pytest.fixture
 def neighbour(ward_a, make_household):
     return make_household(ward_a, code="26734-NEI", address="Số 8, đường Hàm Nghi",
                           members=[member_data(full_name="Lê Văn Chủ", date_of_birth=D(1950, 1, 1))])
