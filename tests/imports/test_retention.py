@@ -4,12 +4,14 @@ import is committed or failed, and with a system cancel when it is left unfinish
 from __future__ import annotations
 
 import datetime
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ansinh.audit.models import AuditEvent
 from ansinh.imports import actions
@@ -82,7 +84,7 @@ def test_it_cancels_unfinished_batches_past_the_limit_as_the_system_and_removes_
     for batch in (validated, uploaded):
         batch.refresh_from_db()
         assert batch.status == "cancelled" and batch.files_purged_at == NOW and not batch.directory.exists()
-        assert "30 ngày" in batch.error
+        assert batch.error_code == "expired" and batch.error_params == {"days": 30} and batch.error == ""
         event = AuditEvent.objects.get(action="import.expire", object_id=str(batch.pk))
         assert event.actor_id is None and event.actor_name == "system" and "30 days" in event.note
         assert event.changes["status"][1] == "cancelled"
@@ -155,8 +157,6 @@ def test_it_shows_a_purged_batch_and_explains_the_missing_error_file(client, run
 
 
 def test_it_answers_410_when_the_files_vanished_without_a_purge(client, run_import, files, officer, ward_a):
-    import shutil
-
     batch = run_import(files([household("H1")], [member("H1", dob="01/01/2999", with_id=False)]), officer)
     shutil.rmtree(batch.directory)
     client.force_login(officer)
@@ -201,8 +201,6 @@ def _outside(tmp_path: Path) -> Path:
 
 
 def test_it_never_follows_a_link_out_of_the_staging_root(run_import, files, officer, ward_a, tmp_path):
-    import shutil
-
     batch = _committed(run_import, files, officer, "H1", days=8)
     outside = _outside(tmp_path)
     shutil.rmtree(batch.directory)
@@ -232,3 +230,184 @@ def test_it_never_removes_a_directory_that_does_not_resolve_inside_the_root(
 
     assert [b.pk for b, _ in report.problems] == [batch.pk]
     assert (outside / "keep.txt").exists() and (staging_root() / str(batch.pk)).is_dir()
+
+
+# The reason of an expiry is a code and a number, rendered in the reader's language.
+
+def _page(client, name: str, *args, language: str) -> str:
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    return client.get(reverse(name, args=args)).content.decode()
+
+
+def test_it_shows_why_the_system_cancelled_an_import_in_vietnamese_and_in_english(
+        client, run_import, files, officer, ward_a):
+    batch = _validated(run_import, files, officer, "H1", days=31)
+    actions.purge_staged_files(actor=None, now=NOW)
+    batch.refresh_from_db()
+    assert batch.status == "cancelled" and batch.error_code == "expired" and batch.error == ""
+    client.force_login(officer)
+
+    vi = _page(client, "import-detail", batch.pk, language="vi")
+    assert 'id="import-error"' in vi
+    assert "Hệ thống đã huỷ lượt nhập này vì nó không được ghi vào sổ hoặc huỷ trong 30 ngày." in vi
+    en = _page(client, "import-detail", batch.pk, language="en")
+    assert ("The system cancelled this import because it was neither committed nor cancelled within 30 days."
+            in en) and "ngày" not in en.split('id="import-error"')[1].split("</div>")[0]
+    assert "by the system: left unfinished too long" in _page(client, "import-index", language="en")
+    assert "do hệ thống huỷ: bỏ dở quá lâu" in _page(client, "import-index", language="vi")
+
+
+def test_it_explains_a_commit_the_system_marked_failed_in_both_languages(run_import, files, officer, ward_a,
+                                                                        settings):
+    settings.IMPORT_UNFINISHED_RETENTION_DAYS = 1
+    batch = _validated(run_import, files, officer, "H1", days=2)
+    ImportBatch.objects.filter(pk=batch.pk).update(status="committing")
+
+    actions.purge_staged_files(actor=None, now=NOW)
+
+    batch.refresh_from_db()
+    assert batch.status == "failed" and batch.error_params == {"days": 1}
+    with translation.override("en"):
+        assert batch.error_message() == ("The commit did not finish within 1 day, so the system marked the import "
+                                         "failed. Nothing was written to the registry.")
+    with translation.override("vi"):
+        assert batch.error_message().startswith("Việc ghi vào sổ không hoàn tất trong 1 ngày")
+
+
+def test_it_still_shows_a_failure_stored_as_text(client, officer, ward_a):
+    old_style = "Hệ thống đã hủy lượt nhập vì không được ghi vào sổ hoặc hủy trong 30 ngày."
+    batch = ImportBatch.objects.create(created_by=officer, status="cancelled", error=old_style)
+    client.force_login(officer)
+
+    assert old_style in _page(client, "import-detail", batch.pk, language="en")
+    assert batch.error_message() == old_style
+
+
+# Directories under the staging root that belong to no batch.
+
+ORPHAN = 900001  # far above any batch of the test run
+
+
+def _touch(path: Path, days: float) -> Path:
+    """Set the modification time of ``path`` and of its entries ``days`` before NOW (links: the link itself)."""
+    at = (NOW - datetime.timedelta(days=days)).timestamp()
+    for p in [*(path.iterdir() if path.is_dir() and not path.is_symlink() else []), path]:
+        os.utime(p, (at, at), follow_symlinks=False)
+    return path
+
+
+def _stray(name: str, days: float, *, content: bool = True) -> Path:
+    path = staging_root() / name
+    path.mkdir(parents=True)
+    if content:
+        (path / "upload-0.csv").write_text("Số định danh\n079180000001\n")
+    return _touch(path, days)
+
+
+def test_it_removes_old_directories_of_no_import_and_audits_them_in_one_event(
+        run_import, files, officer, ward_a, tmp_path):
+    kept = _committed(run_import, files, officer, "H1", days=1)
+    deleted = _committed(run_import, files, officer, "H2", days=1)
+    deleted_dir = deleted.directory
+    ImportBatch.objects.filter(pk=deleted.pk).delete()  # its directory stays behind
+    _touch(deleted_dir, 31)
+    crashed = _stray(str(ORPHAN), 40)
+    outside = _outside(tmp_path)
+    (crashed / "evil").symlink_to(outside, target_is_directory=True)
+    _touch(crashed, 40)
+    young = _stray(str(ORPHAN + 1), 29)
+
+    report = actions.purge_staged_files(actor=None, now=NOW)
+
+    assert sorted(p.name for p in report.orphans) == sorted([str(deleted.pk), str(ORPHAN)])
+    assert not deleted_dir.exists() and not crashed.exists()
+    assert (outside / "keep.txt").exists()  # the link inside went, not what it points to
+    assert young.is_dir() and kept.directory.is_dir() and staging_root().is_dir()
+    assert report.problems == [] and report.orphan_problems == [] and report.left_alone == []
+    event = AuditEvent.objects.get(action="import.purge_orphans")
+    assert event.actor_id is None and event.actor_name == "system" and "30 days" in event.note
+    assert sorted(event.changes["directories"][0]) == sorted([str(deleted.pk), str(ORPHAN)])
+
+    actions.purge_staged_files(actor=None, now=NOW)  # nothing left to remove: no second event
+    assert AuditEvent.objects.filter(action="import.purge_orphans").count() == 1
+
+
+def test_it_reports_and_leaves_alone_what_does_not_look_like_an_import_directory(tmp_path, db):
+    outside = _outside(tmp_path)
+    odd = [_stray("notes", 90), _stray("0900001", 90), _stray("9001-old", 90)]
+    text = staging_root() / str(ORPHAN + 2)
+    text.write_text("a file, not a directory")
+    link = staging_root() / str(ORPHAN + 3)
+    link.symlink_to(outside, target_is_directory=True)
+    for path in (text, link):
+        _touch(path, 90)
+
+    report = actions.purge_staged_files(actor=None, now=NOW)
+
+    assert report.orphans == []
+    assert {p.name: why for p, why in report.left_alone} == {
+        "notes": "not named like an import's directory", "0900001": "not named like an import's directory",
+        "9001-old": "not named like an import's directory", str(ORPHAN + 2): "not a directory",
+        str(ORPHAN + 3): "a link, not followed"}
+    assert all(p.is_dir() for p in odd) and text.is_file() and link.is_symlink()
+    assert (outside / "keep.txt").exists()
+    assert not AuditEvent.objects.filter(action="import.purge_orphans").exists()
+
+
+def test_the_command_lists_orphans_in_a_dry_run_then_removes_them(db, capsys):
+    old = _stray(str(ORPHAN), 0)
+    a_month_ago = (timezone.now() - datetime.timedelta(days=31)).timestamp()
+    for p in (*old.iterdir(), old):
+        os.utime(p, (a_month_ago, a_month_ago))
+    _stray("lost+found", 0, content=False)
+
+    call_command("purge_imports", "--dry-run")
+    out = capsys.readouterr().out
+    assert f"would remove the orphan directory {old} (no import {ORPHAN})" in out
+    assert f"left alone {staging_root() / 'lost+found'}: not named like an import's directory" in out
+    assert old.is_dir() and not AuditEvent.objects.exists()
+
+    call_command("purge_imports")
+    out = capsys.readouterr().out
+    assert f"removed the orphan directory {old}" in out and "1 orphan directories removed" in out
+    assert not old.exists() and (staging_root() / "lost+found").is_dir()
+    assert AuditEvent.objects.filter(action="import.purge_orphans").count() == 1
+
+
+# A batch whose worker died is expired in the same run, without waiting for a worker to reap its task.
+
+def test_it_expires_in_one_run_a_batch_whose_worker_died(run_import, files, officer, ward_a, settings):
+    settings.TASK_STALE_SECONDS = 300
+    dead_batch = actions.create_batch(actor=officer, files=[("a.csv", b"x")])
+    dead = Task.objects.create(kind="imports.validate", status=Status.RUNNING, attempts=1, worker="gone:1",
+                               heartbeat_at=NOW - datetime.timedelta(hours=1), args={"batch_id": dead_batch.pk})
+    ImportBatch.objects.filter(pk=dead_batch.pk).update(task=dead)
+    dead_batch = _aged(dead_batch, days=40, status="validating")
+    given_up = _validated(run_import, files, officer, "H1", days=40)
+    spent = Task.objects.create(kind="imports.commit", status=Status.RUNNING, attempts=3, worker="gone:2",
+                                heartbeat_at=NOW - datetime.timedelta(hours=1))
+    ImportBatch.objects.filter(pk=given_up.pk).update(status="committing", task=spent)
+    live_batch = actions.create_batch(actor=officer, files=[("b.csv", b"x")])
+    live = Task.objects.create(kind="imports.validate", status=Status.RUNNING, attempts=1, worker="here:1",
+                               heartbeat_at=NOW - datetime.timedelta(seconds=10))
+    ImportBatch.objects.filter(pk=live_batch.pk).update(task=live)
+    live_batch = _aged(live_batch, days=40, status="validating")
+
+    dry = actions.purge_staged_files(actor=None, now=NOW, dry_run=True)
+    assert sorted(b.pk for b in dry.expired) == sorted([dead_batch.pk, given_up.pk])
+    dead.refresh_from_db()
+    assert dead.status == Status.RUNNING
+
+    report = actions.purge_staged_files(actor=None, now=NOW)
+
+    assert report.reaped == 2 and sorted(b.pk for b in report.expired) == sorted([dead_batch.pk, given_up.pk])
+    for batch, status in ((dead_batch, "cancelled"), (given_up, "failed")):
+        batch.refresh_from_db()
+        assert batch.status == status and batch.error_code == "expired"
+        assert batch.files_purged_at == NOW and not batch.directory.exists()
+    dead.refresh_from_db()
+    spent.refresh_from_db()
+    assert dead.status == Status.CANCELLED and spent.status == Status.FAILED  # not left queued for a worker
+    live_batch.refresh_from_db()
+    live.refresh_from_db()
+    assert live_batch.status == "validating" and live_batch.directory.is_dir() and live.status == Status.RUNNING

@@ -12,6 +12,7 @@ import contextlib
 import datetime
 import json
 import logging
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,11 +35,19 @@ from ansinh.imports.errors import (
     UnreadableFile,
     UnsafeStagingPath,
 )
-from ansinh.imports.models import EXPIRES_TO, KEEPS_FILES, TRANSITIONS, BatchStatus, ImportBatch, staging_root
+from ansinh.imports.models import (
+    EXPIRES_TO,
+    KEEPS_FILES,
+    TRANSITIONS,
+    BatchStatus,
+    ErrorCode,
+    ImportBatch,
+    staging_root,
+    unfinished_limit,
+)
 from ansinh.imports.reading import read_files
 from ansinh.imports.validation import validate
 from ansinh.tasks import actions as tasks
-from ansinh.tasks.models import Status as TaskStatus
 
 log = logging.getLogger(__name__)
 
@@ -171,35 +180,40 @@ def _purge_after_cancel(batch: ImportBatch, *, actor: Any) -> None:
 
 def expire_batch(batch: ImportBatch, *, actor: Any, now: datetime.datetime) -> ImportBatch:
     """End a batch left unfinished past ``IMPORT_UNFINISHED_RETENTION_DAYS``: cancelled (a commit whose worker
-    gave up: failed, see ``EXPIRES_TO``), with the reason on the batch and in the audit trail. Its queued task
-    is cancelled. Its files are not removed here: :func:`purge_staged_files` does that next."""
+    gave up: failed, see ``EXPIRES_TO``), with the reason on the batch (``ErrorCode.EXPIRED`` and the limit,
+    shown in the reader's language) and in the audit trail. Its task is cancelled. Its files are not removed
+    here: :func:`purge_staged_files` does that next."""
     days = settings.IMPORT_UNFINISHED_RETENTION_DAYS
     old = batch.status
     new = EXPIRES_TO.get(old)
     if new is None:
         raise IllegalBatchTransition(f"Lượt nhập đã kết thúc (“{old}”), không cần hủy.")
-    message = f"Hệ thống đã hủy lượt nhập vì không được ghi vào sổ hoặc hủy trong {days} ngày."
     with transaction.atomic():
-        batch = _move(batch, new, error=message)
-        if batch.task is not None and batch.task.status == TaskStatus.QUEUED:
+        batch = _move(batch, new, error="", error_code=ErrorCode.EXPIRED, error_params={"days": days})
+        if batch.task is not None:  # queued: cancelled now; running (taken meanwhile): at its next checkpoint
             tasks.request_cancel(batch.task)
         record(actor=actor, action="import.expire", object_type="import", object_id=batch.pk,
-               changes={"status": [old, new]}, source=batch.source,
+               changes={"status": [old, new], "error_code": [None, ErrorCode.EXPIRED.value]}, source=batch.source,
                note=f"unfinished since {batch.last_step().isoformat()}, limit {days} days, at {now.isoformat()}")
     return batch
 
 
-def staged_directory(batch: ImportBatch) -> Path | None:
-    """The batch's directory if it may be removed: a real directory, not a link, that resolves strictly
-    inside the staging root. ``None`` for anything else (a link or ``..`` out of the root, the root itself)."""
+def _inside_root(path: Path) -> Path | None:
+    """``path`` resolved if it is a real directory entry, not a link, strictly inside the staging root;
+    ``None`` for anything else (a link, ``..`` out of the root, the root itself)."""
     root = staging_root().resolve()
-    path = batch.directory
     if path.is_symlink():
         return None
     resolved = path.resolve()
     if resolved == root or not resolved.is_relative_to(root):
         return None
     return resolved
+
+
+def staged_directory(batch: ImportBatch) -> Path | None:
+    """The batch's directory if it may be removed: a real directory, not a link, that resolves strictly
+    inside the staging root. ``None`` for anything else (a link or ``..`` out of the root, the root itself)."""
+    return _inside_root(batch.directory)
 
 
 def purge_batch_files(batch: ImportBatch, *, actor: Any, now: datetime.datetime) -> bool:
@@ -224,27 +238,103 @@ def purge_batch_files(batch: ImportBatch, *, actor: Any, now: datetime.datetime)
     return bool(marked)
 
 
+# ``ImportBatch.directory`` is named by the batch's primary key: digits, no leading zero.
+BATCH_DIRECTORY_NAME = re.compile(r"[1-9][0-9]{0,17}")
+
+
 @dataclass
 class PurgeReport:
     """What a purge did (or, in a dry run, would do)."""
 
+    reaped: int = 0  # running tasks whose worker stopped heartbeating, queued again or failed
     expired: list[ImportBatch] = field(default_factory=list)
     purged: list[ImportBatch] = field(default_factory=list)
     problems: list[tuple[ImportBatch, str]] = field(default_factory=list)
+    orphans: list[Path] = field(default_factory=list)  # batch-named directories with no batch, removed
+    orphan_problems: list[tuple[Path, str]] = field(default_factory=list)
+    left_alone: list[tuple[Path, str]] = field(default_factory=list)  # not a batch directory: never removed
+
+
+def _last_modified(path: Path) -> datetime.datetime:
+    """The newest modification time of a directory and its entries (batch directories are flat), links
+    not followed."""
+    times = [path.lstat().st_mtime]
+    with contextlib.suppress(OSError):
+        times += [entry.lstat().st_mtime for entry in path.iterdir()]
+    return datetime.datetime.fromtimestamp(max(times), tz=datetime.UTC)
+
+
+def find_orphans(*, now: datetime.datetime) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """What lies in the staging root that belongs to no batch: the directories named like a batch's but with
+    no batch row, untouched for ``IMPORT_UNFINISHED_RETENTION_DAYS`` (left by a crash or a deleted batch:
+    removable), and, with the reason, whatever does not look like a batch directory (never removed). A
+    younger orphan is neither: the batch that owns it may still be being created."""
+    root = staging_root()
+    if not root.is_dir():
+        return [], []
+    entries = sorted(root.iterdir())
+    named = {int(e.name): e for e in entries if BATCH_DIRECTORY_NAME.fullmatch(e.name)}
+    known: set[int] = set()
+    if named:
+        known = set(ImportBatch.objects.filter(pk__gte=min(named), pk__lte=max(named))
+                    .values_list("pk", flat=True))
+    orphans: list[Path] = []
+    left_alone: list[tuple[Path, str]] = []
+    for entry in entries:
+        if not BATCH_DIRECTORY_NAME.fullmatch(entry.name):
+            left_alone.append((entry, "not named like an import's directory"))
+        elif int(entry.name) in known:
+            continue
+        elif entry.is_symlink():
+            left_alone.append((entry, "a link, not followed"))
+        elif not entry.is_dir():
+            left_alone.append((entry, "not a directory"))
+        elif _inside_root(entry) is None:
+            left_alone.append((entry, "does not resolve inside the staging root"))
+        elif _last_modified(entry) < now - unfinished_limit():
+            orphans.append(entry)
+    return orphans, left_alone
+
+
+def _remove_orphans(orphans: list[Path], *, actor: Any, now: datetime.datetime, report: PurgeReport) -> None:
+    """Remove orphan directories (the guards checked again just before), then audit them in one event."""
+    for path in orphans:
+        directory = _inside_root(path)
+        if directory is None or not directory.is_dir():
+            report.orphan_problems.append((path, "no longer a directory inside the staging root; not removed"))
+            continue
+        if ImportBatch.objects.filter(pk=int(path.name)).exists():  # a batch took the name meanwhile
+            continue
+        try:
+            shutil.rmtree(directory)  # removes the links inside, never what they point to
+        except OSError as exc:
+            log.exception("%s: orphan directory not removed", path)
+            report.orphan_problems.append((path, str(exc)))
+        else:
+            report.orphans.append(path)
+    if report.orphans:
+        days = settings.IMPORT_UNFINISHED_RETENTION_DAYS
+        record(actor=actor, action="import.purge_orphans", object_type="import", object_id="staging",
+               changes={"directories": [[p.name for p in report.orphans], None]},
+               note=f"directories of no import under {staging_root()}, untouched for more than {days} days, "
+                    f"removed at {now.isoformat()}")
 
 
 def purge_staged_files(*, actor: Any, now: datetime.datetime, dry_run: bool = False) -> PurgeReport:
-    """Apply the retention rule: end batches left unfinished past ``IMPORT_UNFINISHED_RETENTION_DAYS``, then
+    """Apply the retention rule: end batches left unfinished past ``IMPORT_UNFINISHED_RETENTION_DAYS`` (after
+    reaping running tasks whose worker died, so that their batches count as unfinished in the same run), then
     remove the files of ended batches that are due (cancelled: at once; committed or failed: after
-    ``IMPORT_STAGING_RETENTION_DAYS``). Retry-safe: each batch moves with a conditional update, and a batch
-    that cannot be handled is reported while the others go on. A dry run changes nothing."""
+    ``IMPORT_STAGING_RETENTION_DAYS``), then the orphan directories of no batch (:func:`find_orphans`).
+    Retry-safe: each batch moves with a conditional update, and what cannot be handled is reported while the
+    rest goes on. A dry run changes nothing."""
     report = PurgeReport()
-    abandoned = list(ImportBatch.objects.abandoned(now=now))
     if dry_run:
-        report.expired = abandoned
-        report.purged = abandoned + list(ImportBatch.objects.files_due(now=now))
+        report.expired = list(ImportBatch.objects.abandoned(now=now))
+        report.purged = report.expired + list(ImportBatch.objects.files_due(now=now))
+        report.orphans, report.left_alone = find_orphans(now=now)
         return report
-    for batch in abandoned:
+    report.reaped = tasks.reap_stale(now)
+    for batch in ImportBatch.objects.abandoned(now=now):
         try:
             report.expired.append(expire_batch(batch, actor=actor, now=now))
         except ImportError_ as exc:  # it moved meanwhile (a worker took it): leave it to the next run
@@ -256,4 +346,6 @@ def purge_staged_files(*, actor: Any, now: datetime.datetime, dry_run: bool = Fa
         except (ImportError_, OSError) as exc:
             log.exception("import:%s: files not removed", batch.pk)
             report.problems.append((batch, getattr(exc, "message", None) or str(exc)))
+    orphans, report.left_alone = find_orphans(now=now)
+    _remove_orphans(orphans, actor=actor, now=now, report=report)
     return report

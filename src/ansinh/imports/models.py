@@ -11,7 +11,9 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from ansinh.tasks.actions import stale_after
 from ansinh.tasks.models import Status as TaskStatus
 
 
@@ -43,6 +45,15 @@ EXPIRES_TO: dict[str, str] = {
     BatchStatus.VALIDATED: BatchStatus.CANCELLED,
     BatchStatus.COMMITTING: BatchStatus.FAILED,
 }
+
+
+class ErrorCode(models.TextChoices):
+    """Why the system ended a batch, stored as a code (``ImportBatch.error_code``) with its numbers in
+    ``error_params``, so that the message is rendered in the reader's language (``error_message``)."""
+
+    EXPIRED = "expired"  # left unfinished past IMPORT_UNFINISHED_RETENTION_DAYS; params: {"days": n}
+
+
 # Ended batches whose files are kept ``IMPORT_STAGING_RETENTION_DAYS`` (the marked error file stays available).
 KEEPS_FILES = frozenset({BatchStatus.COMMITTED, BatchStatus.FAILED})
 
@@ -69,9 +80,13 @@ def _last_step_before(moment: datetime.datetime) -> LessThan:
 
 class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
     def abandoned(self, *, now: datetime.datetime) -> ImportBatchQuerySet:
-        """Unfinished batches past the limit that no worker is running (a running task keeps its files)."""
+        """Unfinished batches past the limit that no live worker is running. A running task keeps its files
+        while its worker heartbeats; one silent past ``TASK_STALE_SECONDS`` counts as dead, the rule of
+        ``ansinh.tasks.actions.reap_stale`` (which the purge runs first)."""
+        alive = models.Q(task__status=TaskStatus.RUNNING) & (
+            models.Q(task__heartbeat_at__gte=now - stale_after()) | models.Q(task__heartbeat_at__isnull=True))
         return (self.filter(_last_step_before(now - unfinished_limit()), status__in=list(EXPIRES_TO))
-                .exclude(task__status=TaskStatus.RUNNING)
+                .exclude(alive)
                 .select_related("task").order_by("pk"))
 
     def files_due(self, *, now: datetime.datetime) -> ImportBatchQuerySet:
@@ -95,7 +110,11 @@ class ImportBatch(models.Model):
     summary = models.JSONField(_("validation summary"), default=dict, blank=True)
     report = models.JSONField(_("commit report"), default=dict, blank=True)
     notices = models.JSONField(default=list, blank=True)
+    # A failure is either a code written by the system (``ErrorCode``, rendered by ``error_message``) or,
+    # for failures of reading and committing (and expiries before codes existed), a message in ``error``.
     error = models.TextField(blank=True, default="")
+    error_code = models.CharField(max_length=32, choices=ErrorCode.choices, blank=True, default="")
+    error_params = models.JSONField(default=dict, blank=True)
     task = models.ForeignKey("tasks.Task", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # The batch, its summary and its report stay as history; the staged files (personal data) do not.
     files_purged_at = models.DateTimeField(_("files removed at"), null=True, blank=True)
@@ -131,6 +150,25 @@ class ImportBatch(models.Model):
         if self.status in KEEPS_FILES:
             return self.last_step() + retention()
         return self.last_step() + unfinished_limit()
+
+    def error_message(self) -> str:
+        """The batch's error in the active language; ``""`` when there is none."""
+        if self.error_code == ErrorCode.EXPIRED:
+            days = int(self.error_params.get("days", 0))
+            if self.status == BatchStatus.FAILED:
+                text = ngettext(
+                    "The commit did not finish within %(days)d day, so the system marked the import failed. "
+                    "Nothing was written to the registry.",
+                    "The commit did not finish within %(days)d days, so the system marked the import failed. "
+                    "Nothing was written to the registry.", days)
+            else:
+                text = ngettext(
+                    "The system cancelled this import because it was neither committed nor cancelled within "
+                    "%(days)d day. Nothing was written to the registry.",
+                    "The system cancelled this import because it was neither committed nor cancelled within "
+                    "%(days)d days. Nothing was written to the registry.", days)
+            return text % {"days": days}
+        return self.error
 
     def can_commit(self) -> bool:
         return self.status == BatchStatus.VALIDATED and bool(

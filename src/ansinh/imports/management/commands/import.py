@@ -48,7 +48,7 @@ class Command(BaseCommand):
         batch = actions.validate_batch(batch, actor=user)
         validated = time.perf_counter()
         if batch.status == "failed":
-            raise CommandError(batch.error)
+            raise CommandError(batch.error_message())
         s = batch.summary
         self.stdout.write(f"import:{batch.pk}: {s['households_valid']}/{s['households']} households and "
                           f"{s['members_valid']}/{s['members']} members valid; {s['errors']} errors, "
