@@ -140,3 +140,78 @@ def test_it_refuses_a_second_head_in_the_receiving_household(officer, ward_a, fa
                                         relation="head"), "relation")
     actions.do_move_out(actor=officer, member=son, on=D(2025, 11, 1), to_household=other, relation="grandchild")
     assert Member.objects.get(pk=son.pk).relation == "grandchild"
+
+
+# Relations to the head of the household members join
+
+
+def test_it_applies_and_audits_the_relations_chosen_for_a_merge(officer, ward_a, family, make_household):
+    target = make_household(ward_a, members=[member_data(full_name="Lê Văn Chủ", date_of_birth=D(1950, 1, 1))])
+    head, spouse = person(family, "Nguyễn Văn An"), person(family, "Trần Thị Bình")
+    son, dil = person(family, "Nguyễn Văn Cả"), person(family, "Phạm Thị Dâu")
+    actions.do_merge_households(actor=officer, source=family, target=target, on=D(2025, 11, 1),
+                                relations={head.pk: "child", spouse.pk: "child_in_law", son.pk: "grandchild"})
+    assert dict(target.members.filter(status="active").values_list("full_name", "relation")) == {
+        "Lê Văn Chủ": "head", "Nguyễn Văn An": "child", "Trần Thị Bình": "child_in_law",
+        "Nguyễn Văn Cả": "grandchild", "Phạm Thị Dâu": "child_in_law"}  # not given: kept
+    changes = dict(AuditEvent.objects.filter(action="member.update").values_list("object_id", "changes"))
+    moved = [family.code, target.code]
+    assert changes == {
+        str(head.pk): {"household": moved, "relation": ["head", "child"]},
+        str(spouse.pk): {"household": moved, "relation": ["spouse", "child_in_law"]},
+        str(son.pk): {"household": moved, "relation": ["child", "grandchild"]},
+        str(dil.pk): {"household": moved},
+    }
+
+
+@pytest.mark.parametrize(("relation", "member", "field", "text"), [
+    ("head", "Trần Thị Bình", "relation_", "cannot join as head"),
+    ("cousin", "Trần Thị Bình", "relation_", "from the list"),
+    ("child", "stranger", "relations", "can only be given"),
+], ids=["head", "unknown-relation", "unknown-member"])
+def test_it_refuses_a_merge_with_a_wrong_relation_and_writes_nothing(officer, ward_a, family, make_household,
+                                                                     relation, member, field, text):
+    target = make_household(ward_a, members=[member_data(full_name="Lê Văn Chủ", date_of_birth=D(1950, 1, 1))])
+    stranger = make_household(ward_a, members=[member_data(full_name="Lê Văn Lạ")]).members.get()
+    who = stranger if member == "stranger" else person(family, member)
+    relations = {person(family, "Nguyễn Văn Cả").pk: "grandchild", who.pk: relation}
+    expected = field + (str(who.pk) if field == "relation_" else "")
+    error = refused(lambda: actions.do_merge_households(actor=officer, source=family, target=target,
+                                                        on=D(2025, 11, 1), relations=relations), expected)
+    assert text in error.message
+    assert Household.objects.get(pk=family.pk).status == "active"
+    assert dict(family.members.values_list("full_name", "relation")) == {
+        "Nguyễn Văn An": "head", "Trần Thị Bình": "spouse", "Nguyễn Văn Cả": "child",
+        "Phạm Thị Dâu": "child_in_law"}
+
+
+def test_it_applies_and_audits_the_relations_chosen_for_a_split(officer, family):
+    head, spouse = person(family, "Nguyễn Văn An"), person(family, "Trần Thị Bình")
+    son, dil = person(family, "Nguyễn Văn Cả"), person(family, "Phạm Thị Dâu")
+    new = actions.do_split_household(actor=officer, household=family, members=[head, spouse, son], head=son,
+                                     remaining_head=dil, code="26734-NEW", address="Số 1", on=D(2025, 11, 1),
+                                     relations={head.pk: "parent"})
+    assert dict(new.members.values_list("full_name", "relation")) == {
+        "Nguyễn Văn Cả": "head", "Nguyễn Văn An": "parent", "Trần Thị Bình": "other_relative"}
+    moves = AuditEvent.objects.filter(action="member.update", changes__has_key="household")
+    relations = {a.object_id: a.changes["relation"] for a in moves}
+    assert relations == {str(head.pk): ["other_relative", "parent"],  # the change of head came first
+                         str(spouse.pk): ["spouse", "other_relative"], str(son.pk): ["child", "head"]}
+
+
+@pytest.mark.parametrize(("who", "relation", "field", "text"), [
+    ("Phạm Thị Dâu", "head", "relation_", "cannot join as head"),
+    ("Phạm Thị Dâu", "", "relation_", "from the list"),
+    ("Trần Thị Bình", "spouse", "relations", "can only be given"),  # she stays
+    ("Nguyễn Văn Cả", "child", "relations", "can only be given"),  # the new head is its head
+], ids=["head", "blank-relation", "member-who-stays", "new-head"])
+def test_it_refuses_a_split_with_a_wrong_relation_and_writes_nothing(officer, family, who, relation, field, text):
+    son, dil = person(family, "Nguyễn Văn Cả"), person(family, "Phạm Thị Dâu")
+    member = person(family, who)
+    expected = field + (str(member.pk) if field == "relation_" else "")
+    error = refused(lambda: actions.do_split_household(
+        actor=officer, household=family, members=[son, dil], head=son, code="26734-NEW", address="Số 1",
+        on=D(2025, 11, 1), relations={member.pk: relation}), expected)
+    assert text in error.message
+    assert not Household.objects.filter(code="26734-NEW").exists()
+    assert family.members.filter(status="active").count() == 4

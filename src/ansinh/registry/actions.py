@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ansinh import vocab
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards
 from ansinh.audit.actions import diff, jsonable, record
@@ -372,6 +373,27 @@ def _check_receiving(to_household: Household, source: Household, field: str) -> 
         )
 
 
+def _check_relations(relations: Mapping[int, str], joining: Iterable[Member], *, code: str) -> None:
+    """Refuse relations to the head of household ``code`` for anyone but the ``joining`` members, "head"
+    (the household has its head) or a relation not in the vocabulary. The field is ``relation_<member id>``
+    (``relations`` for a member who does not join)."""
+    by_pk = {m.pk: m for m in joining}
+    if not relations.keys() <= by_pk.keys():
+        raise RegistryError(_("A relation can only be given for a member who joins household %(code)s, "
+                              "other than its head.") % {"code": code}, field="relations")
+    for pk, m in by_pk.items():
+        if pk not in relations:
+            continue
+        relation = relations[pk]
+        if relation == "head":
+            raise RegistryError(_("%(name)s cannot join as head: household %(code)s has its head. "
+                                  "Choose another relation.") % {"name": m.full_name, "code": code},
+                                field=f"relation_{pk}")
+        if relation not in vocab.RELATION:
+            raise RegistryError(_("Choose the relation of %(name)s to the head from the list.")
+                                % {"name": m.full_name}, field=f"relation_{pk}")
+
+
 @transaction.atomic
 def do_move_out(
     *, actor: Any, member: Member, on: datetime.date, to_household: Household | None = None,
@@ -410,12 +432,13 @@ def do_move_out(
 @transaction.atomic
 def do_split_household(
     *, actor: Any, household: Household, members: list[Member], head: Member, code: str, address: str,
-    on: datetime.date, remaining_head: Member | None = None,
+    on: datetime.date, remaining_head: Member | None = None, relations: Mapping[int, str] | None = None,
 ) -> Household:
     """Some members leave to form a new household in the same ward (tách hộ).
 
     At least one member stays. If the head leaves, ``remaining_head`` (one of those who stay) becomes
-    the head of the household they leave; it may be omitted when only one member stays.
+    the head of the household they leave; it may be omitted when only one member stays. ``relations``
+    (member id → relation) gives the leavers' relation to ``head``; anyone not in it is "other_relative".
     """
     household = Household.objects.select_for_update().get(pk=household.pk)
     _require(actor, "household", "create", household.ward_id)
@@ -440,6 +463,8 @@ def do_split_household(
         raise RegistryError(_("Enter the code of the new household."), field="code")
     if Household.objects.filter(code=code).exists():
         raise RegistryError(_("Household code %(code)s is already used.") % {"code": code}, field="code")
+    relations = dict(relations or {})
+    _check_relations(relations, [present[pk] for pk in sorted(leaving_ids) if pk != head.pk], code=code)
     _check_move_date(on, members)
     current_head = next((m for m in present.values() if m.relation == "head"), None)
     replacement = None
@@ -461,7 +486,7 @@ def do_split_household(
         do_change_head(actor=actor, household=household, new_head=replacement, on=on)
     for m in members:
         do_move_out(actor=actor, member=m, on=on, to_household=new_household,
-                    relation="head" if m.pk == head.pk else "other_relative")
+                    relation="head" if m.pk == head.pk else relations.get(m.pk, "other_relative"))
     _event(household, EventKind.SPLIT, on, actor, related=new_household)
     return new_household
 
@@ -481,19 +506,31 @@ def check_merge(*, source: Household, target: Household, on: datetime.date) -> l
     return joining
 
 
+def merge_relation(member: Member) -> str:
+    """A member's relation to the receiving head when none is given: unchanged, the head's "other relative"."""
+    return "other_relative" if member.relation == "head" else member.relation
+
+
 @transaction.atomic
-def do_merge_households(*, actor: Any, source: Household, target: Household, on: datetime.date) -> Household:
+def do_merge_households(
+    *, actor: Any, source: Household, target: Household, on: datetime.date,
+    relations: Mapping[int, str] | None = None,
+) -> Household:
     """Every member of ``source`` joins ``target``; ``source`` is dissolved (nhập hộ).
 
-    The source's head joins as another relative; the target's head stays the head.
+    The target's head stays the head. ``relations`` (member id → relation) gives the joining members'
+    relation to that head; anyone not in it keeps their relation, except the source's head, who joins
+    as another relative (``merge_relation``).
     """
     source = Household.objects.select_for_update().get(pk=source.pk)
     target = Household.objects.select_for_update().get(pk=target.pk)
     _require(actor, "household", "change", source.ward_id, target.ward_id)
     joining = check_merge(source=source, target=target, on=on)
+    relations = dict(relations or {})
+    _check_relations(relations, joining, code=target.code)
     for m in joining:
         _end_membership(m, on, "merge")
-        relation = "other_relative" if m.relation == "head" else m.relation
+        relation = relations.get(m.pk, merge_relation(m))
         Member.objects.filter(pk=m.pk).update(
             household=target, relation=relation, version=F("version") + 1, updated_at=timezone.now(),
         )
