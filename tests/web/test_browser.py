@@ -101,3 +101,61 @@ def test_it_keeps_both_users_intent_when_they_edit_the_same_household(
     household.refresh_from_db()
     assert (household.address, household.toilet_type) == ("99 Đồng Khởi", "semi_septic")
     assert isinstance(household, Household)
+
+
+def test_it_splits_a_household_with_the_keyboard_alone(open_session: Any, make_user: Any, ward_a: Any,
+                                                        family: Any) -> None:
+    from ansinh.registry.models import Household
+
+    make_user("ward_officer", wards=[ward_a], username="officer-keys", password=PASSWORD)
+    session = open_session("split-keyboard")
+    session.sign_in("officer-keys")
+    page = session.page
+    page.on("dialog", lambda dialog: dialog.accept())  # the form asks before an irreversible split
+    page.goto(f"/households/{family.pk}/split/")
+    page.fill("#id_code", "26734-KEY")
+    page.fill("#id_address", "Số 9, hẻm 1")
+    with page.expect_navigation():
+        page.press("#id_address", "Enter")  # submitted without choosing anyone
+    page.wait_for_selector(".error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    links = page.eval_on_selector_all(".error-summary a", "links => links.map(a => a.getAttribute('href'))")
+    assert links[:2] == ["#id_members_0", "#id_head"]
+    assert page.input_value("#id_code") == "26734-KEY"  # what was typed is kept
+    page.keyboard.press("Tab")  # from the focused summary to its first link
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#id_members_0"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#id_members_0"
+    focused = "document.activeElement.id"
+    assert page.evaluate(focused) == "id_members_0"  # the link lands on the first checkbox
+    session.shot("errors")
+    # Members are listed oldest first: the head, the spouse, the son, the daughter-in-law. Son and
+    # daughter-in-law leave; the son heads the new household and she is his spouse there.
+    for key in ("Tab", "Tab", "Space", "Tab", "Space"):
+        page.keyboard.press(key)
+    assert page.evaluate("[...document.querySelectorAll('[name=members]:checked')].map(c => c.id)") == [
+        "id_members_2", "id_members_3"]
+    page.keyboard.press("Tab")
+    assert page.evaluate(focused) == "id_head"
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")  # past "Choose a member", the head and the spouse
+    son, dil = (family.members.get(full_name=name) for name in ("Nguyễn Văn Cả", "Phạm Thị Dâu"))
+    assert page.input_value("#id_head") == str(son.pk)
+    for _ in range(4):
+        page.keyboard.press("Tab")
+    assert page.evaluate(focused) == f"id_relation_{dil.pk}"
+    page.keyboard.press("Home")
+    assert page.input_value(f"#id_relation_{dil.pk}") == "spouse"
+    for _ in range(10):  # on through the other fields to the button
+        if page.evaluate("document.activeElement.type") == "submit":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Tách hộ"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    new = Household.objects.get(code="26734-KEY")
+    assert page.url.split("#")[0].endswith(f"/households/{new.pk}/")  # the browser keeps the fragment
+    assert dict(new.members.values_list("full_name", "relation")) == {
+        "Nguyễn Văn Cả": "head", "Phạm Thị Dâu": "spouse"}
+    session.shot("done")
+    assert session.errors == []

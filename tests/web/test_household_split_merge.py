@@ -53,6 +53,15 @@ def without_tokens(response: Any) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
 
 
+def relation_select(response: Any, member: Member) -> tuple[str | None, list[str]]:
+    """The ``relation_<id>`` select of a member: its selected value and all its values."""
+    block = re.search(rf'<select name="relation_{member.pk}"[^>]*>(.*?)</select>', response.content.decode(), re.S)
+    assert block is not None, f"no relation select for {member.full_name}"
+    values = re.findall(r'<option value="([^"]*)"', block.group(1))
+    selected = re.findall(r'<option value="([^"]*)" selected', block.group(1))
+    return (selected[0] if selected else None), values
+
+
 # Splitting a household
 
 
@@ -134,6 +143,36 @@ def test_it_shows_split_errors_in_the_summary(officer_client, family, overrides,
     assert not Household.objects.filter(code="26734-NEW1").exists()
 
 
+def test_it_asks_each_leavers_relation_to_the_new_head(officer, officer_client, family):
+    url = reverse("household-split", args=[family.pk])
+    page = officer_client.get(url)
+    assert "Quan hệ với chủ hộ của hộ mới" in page.content.decode()
+    for m in family.members.all():
+        selected, values = relation_select(page, m)
+        assert selected == "other_relative" and "head" not in values and "spouse" in values
+    son, dil, spouse = who(family, "Nguyễn Văn Cả"), who(family, "Phạm Thị Dâu"), who(family, "Trần Thị Bình")
+    response = officer_client.post(url, split_post(family, **{
+        f"relation_{dil.pk}": "spouse", f"relation_{son.pk}": "child",  # the new head stays head
+        f"relation_{spouse.pk}": "parent"}))  # she stays: ignored
+    assert response.status_code == 302
+    new = Household.objects.get(code="26734-NEW1")
+    assert dict(new.members.values_list("full_name", "relation")) == {"Nguyễn Văn Cả": "head", "Phạm Thị Dâu": "spouse"}
+    assert Member.objects.get(pk=spouse.pk).relation == "spouse"
+    audit = AuditEvent.objects.get(action="member.update", object_id=str(dil.pk))
+    assert audit.actor == officer and audit.changes["relation"] == ["child_in_law", "spouse"]
+
+
+def test_it_refuses_a_split_with_a_relation_not_in_the_list(officer_client, family):
+    dil = who(family, "Phạm Thị Dâu")
+    before = state()
+    response = officer_client.post(reverse("household-split", args=[family.pk]),
+                                   split_post(family, **{f"relation_{dil.pk}": "head"}))
+    assert response.status_code == 400
+    assert summary_links(response) == [f"id_relation_{dil.pk}"]
+    assert "Chọn một mục trong danh sách." in response.content.decode()
+    assert state() == before
+
+
 def test_it_does_not_offer_a_split_to_a_household_of_one(officer_client, neighbour):
     response = officer_client.get(reverse("household-split", args=[neighbour.pk]))
     assert response.status_code == 200
@@ -173,6 +212,62 @@ def test_it_merges_after_showing_both_households(officer, officer_client, family
     # The dissolved household can no longer be merged or split.
     assert officer_client.get(url).status_code == 404
     assert officer_client.get(reverse("household-split", args=[family.pk])).status_code == 404
+
+
+def test_it_presets_each_joining_members_relation_on_the_confirmation(officer_client, family, neighbour):
+    check = officer_client.post(reverse("household-merge", args=[family.pk]),
+                                {"target": "26734-NEI", "on": "01/11/2025"})
+    assert check.status_code == 200
+    expected = {"Nguyễn Văn An": "other_relative", "Trần Thị Bình": "spouse", "Nguyễn Văn Cả": "child",
+                "Phạm Thị Dâu": "child_in_law"}
+    for name, relation in expected.items():
+        selected, values = relation_select(check, who(family, name))
+        assert selected == relation and "head" not in values
+    assert "Quan hệ với chủ hộ của hộ 26734-NEI" in check.content.decode()
+    assert 'class="error-summary"' not in check.content.decode()
+
+
+def test_it_merges_with_the_relations_chosen_on_the_confirmation(officer, officer_client, family, neighbour):
+    head, spouse = who(family, "Nguyễn Văn An"), who(family, "Trần Thị Bình")
+    son, dil = who(family, "Nguyễn Văn Cả"), who(family, "Phạm Thị Dâu")
+    response = officer_client.post(reverse("household-merge", args=[family.pk]), {
+        "target": "26734-NEI", "on": "01/11/2025", "confirm": "yes", f"relation_{head.pk}": "child",
+        f"relation_{spouse.pk}": "child_in_law", f"relation_{son.pk}": "grandchild",
+        f"relation_{dil.pk}": "child_in_law"})
+    assert response.status_code == 302
+    assert dict(neighbour.members.filter(status="active").values_list("full_name", "relation")) == {
+        "Lê Văn Chủ": "head", "Nguyễn Văn An": "child", "Trần Thị Bình": "child_in_law",
+        "Nguyễn Văn Cả": "grandchild", "Phạm Thị Dâu": "child_in_law"}
+    audit = AuditEvent.objects.get(action="member.update", object_id=str(spouse.pk))
+    assert audit.actor == officer and audit.changes == {"household": ["26734-FAM", "26734-NEI"],
+                                                        "relation": ["spouse", "child_in_law"]}
+    assert "relation" not in AuditEvent.objects.get(action="member.update", object_id=str(dil.pk)).changes
+
+
+def test_it_keeps_the_confirmation_when_a_relation_is_refused(officer_client, family, neighbour):
+    spouse = who(family, "Trần Thị Bình")
+    before = state()
+    response = officer_client.post(reverse("household-merge", args=[family.pk]), {
+        "target": "26734-NEI", "on": "01/11/2025", "confirm": "yes", f"relation_{spouse.pk}": "head"})
+    assert response.status_code == 400
+    assert summary_links(response) == [f"id_relation_{spouse.pk}"]
+    assert parse(response).find("input", type="hidden", name="confirm", value="yes")  # still the confirmation
+    assert relation_select(response, who(family, "Nguyễn Văn An"))[0] == "other_relative"
+    assert state() == before
+    assert Household.objects.get(pk=family.pk).status == "active"
+
+
+def test_it_goes_back_from_the_confirmation_to_the_filled_form(officer_client, family, neighbour):
+    url = reverse("household-merge", args=[family.pk])
+    check = officer_client.post(url, {"target": "26734-nei", "on": "1/11/2025"})
+    back = re.search(r'<a href="([^"]+)">‹ Quay lại</a>', check.content.decode())
+    assert back is not None and back.group(1).startswith(url + "?")
+    page = officer_client.get(back.group(1).replace("&amp;", "&"))
+    assert page.status_code == 200
+    form = parse(page)
+    assert form.find("input", name="target", value="26734-NEI")
+    assert form.find("input", name="on", value="01/11/2025")
+    assert 'class="error-summary"' not in page.content.decode()
 
 
 def test_it_answers_a_code_outside_the_area_as_if_it_did_not_exist(officer_client, family, elsewhere):
@@ -337,5 +432,6 @@ def test_it_serves_the_pages_in_english(officer_client, family):
     officer_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = officer_client.get(reverse("household-split", args=[family.pk])).content.decode()
     assert "Members who leave" in html and "Split the household" in html
+    assert "Relation to the head of the new household" in html
     html = officer_client.get(reverse("household-merge", args=[family.pk])).content.decode()
     assert "Code of the household to merge into" in html

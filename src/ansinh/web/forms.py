@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.geo.models import Ward
-from ansinh.registry import idnumber
+from ansinh.registry import actions, idnumber
 from ansinh.registry.models import EventKind, Household, Member
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
@@ -405,6 +406,28 @@ def _relations_except_head() -> list[tuple[str, str]]:
     return [c for c in relation.choices or [] if c[0] != "head"]  # type: ignore[misc]
 
 
+class RelationField(forms.ChoiceField):
+    """A relation select that, when no valid value was sent, shows its preset again (what the action does
+    without a choice) rather than nothing selected, which a browser would show as the list's first entry."""
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return data if isinstance(data, str) and self.valid_value(data) else initial
+
+
+def _add_relation_fields(form: forms.Form, members: Iterable[Member], initial: Callable[[Member], str]) -> list[str]:
+    """One select per member, ``relation_<id>`` (the field an action's error names): the member's relation
+    to the head of the household they join, never "head" (that household has or gets its own)."""
+    names = []
+    for m in members:
+        name = f"relation_{m.pk}"
+        field = RelationField(label=member_label(m), choices=_relations_except_head(), initial=initial(m),
+                              required=False)
+        field.error_messages["invalid_choice"] = _("Choose one of the options in the list.")
+        form.fields[name] = field
+        names.append(name)
+    return names
+
+
 class SplitHouseholdForm(EventDateForm):
     """Some members leave to form a new household (tách hộ)."""
 
@@ -442,6 +465,18 @@ class SplitHouseholdForm(EventDateForm):
         remaining.empty_label = _("The current head stays")
         self.fields["code"].error_messages["required"] = _("Enter the code of the new household.")
         self.fields["address"].error_messages["required"] = _("Enter the address of the new household.")
+        # Every member gets a select, since who leaves is chosen on this same page; only the leavers' are used.
+        self.relation_names = _add_relation_fields(self, candidates, lambda m: "other_relative")
+        self.order_fields(["members", "head", *self.relation_names, "remaining_head", "code", "address", "on"])
+
+    def relation_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.relation_names]
+
+    def relations(self) -> dict[int, str]:
+        """The chosen relations of the members who leave, to the new head (who is the head)."""
+        head = self.cleaned_data["head"]
+        return {m.pk: self.cleaned_data[f"relation_{m.pk}"] for m in self.cleaned_data["members"]
+                if m.pk != head.pk and self.cleaned_data.get(f"relation_{m.pk}")}
 
     def clean_code(self) -> str:
         return str(self.cleaned_data["code"]).strip().upper()
@@ -463,6 +498,24 @@ class MergeHouseholdForm(EventDateForm):
         target = self.fields["target"]
         assert isinstance(target, HouseholdCodeField)
         target.queryset = households
+
+
+class MergeRelationsForm(forms.Form):
+    """On the merge's confirmation: each joining member's relation to the receiving household's head.
+
+    The defaults are what the merge does without a choice (``actions.merge_relation``)."""
+
+    def __init__(self, *args: Any, members: list[Member], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = members
+        self.relation_names = _add_relation_fields(self, members, actions.merge_relation)
+
+    def relation_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.relation_names]
+
+    def relations(self) -> dict[int, str]:
+        return {m.pk: self.cleaned_data[f"relation_{m.pk}"] for m in self.members
+                if self.cleaned_data.get(f"relation_{m.pk}")}
 
 
 class MoveToHouseholdForm(LeaveForm):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -28,6 +30,7 @@ from ansinh.web.forms import (
     MemberForm,
     MembersOnForm,
     MergeHouseholdForm,
+    MergeRelationsForm,
     SplitHouseholdForm,
 )
 from ansinh.web.views.common import (
@@ -229,7 +232,7 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
                 new_household = actions.do_split_household(
                     actor=request.user, household=household, members=list(data["members"]), head=data["head"],
                     remaining_head=data["remaining_head"], code=data["code"], address=data["address"],
-                    on=data["on"],
+                    on=data["on"], relations=form.relations(),
                 )
             except RegistryError as error:
                 attach_registry_error(_field_for(error, date="on"), form)
@@ -247,41 +250,52 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two steps: the receiving household and the date, then a confirmation showing both households where
+    each joining member's relation to the receiving head is chosen; only the confirmation writes."""
     household = _changeable_household(request, pk)
     targets = scoped_households(request.user, "change").select_related("ward")
-    confirming = False
-    joining: list[Member] = []
+    relations_form: MergeRelationsForm | None = None
     if request.method == "POST":
         form = MergeHouseholdForm(request.POST, households=targets)
         if form.is_valid():
-            target = form.cleaned_data["target"]
-            if request.POST.get("confirm") != "yes":
-                # A valid choice is shown with both households before anything is written.
-                try:
-                    joining = actions.check_merge(source=household, target=target, on=form.cleaned_data["on"])
-                except RegistryError as error:
-                    attach_registry_error(_field_for(error, date="on"), form)
-                else:
-                    confirming = True
+            target, on = form.cleaned_data["target"], form.cleaned_data["on"]
+            try:
+                joining = actions.check_merge(source=household, target=target, on=on)
+            except RegistryError as error:
+                attach_registry_error(_field_for(error, date="on"), form)
             else:
-                try:
-                    target = actions.do_merge_households(
-                        actor=request.user, source=household, target=target, on=form.cleaned_data["on"],
-                    )
-                except RegistryError as error:
-                    attach_registry_error(_field_for(error, date="on"), form)
-                else:
-                    messages.success(request, _("Household %(source)s was merged into household %(target)s.")
-                                     % {"source": household.code, "target": target.code})
-                    return redirect("household-detail", pk=target.pk)
+                confirmed = request.POST.get("confirm") == "yes"
+                relations_form = MergeRelationsForm(request.POST if confirmed else None, members=joining)
+                if confirmed and relations_form.is_valid():
+                    try:
+                        target = actions.do_merge_households(
+                            actor=request.user, source=household, target=target, on=on,
+                            relations=relations_form.relations(),
+                        )
+                    except RegistryError as error:
+                        if str(error.field or "").startswith("relation"):
+                            attach_registry_error(error, relations_form)
+                        else:  # the households changed since the confirmation was shown
+                            attach_registry_error(_field_for(error, date="on"), form)
+                            relations_form = None
+                    else:
+                        messages.success(request, _("Household %(source)s was merged into household %(target)s.")
+                                         % {"source": household.code, "target": target.code})
+                        return redirect("household-detail", pk=target.pk)
     else:
-        form = MergeHouseholdForm(households=targets)
-    if confirming:
-        target = form.cleaned_data["target"]
-        context = {"household": household, "target": target, "on": form.cleaned_data["on"],
-                   "source_members": joining,
-                   "target_members": target.members.filter(status="active").order_by("date_of_birth", "pk")}
-        return render(request, "web/households/merge_confirm.html", context)
+        # The confirmation's "Back" link brings the values back in the query string.
+        initial = {name: request.GET[name][:32] for name in ("target", "on") if request.GET.get(name)}
+        form = MergeHouseholdForm(households=targets, initial=initial)
+    if relations_form is not None:
+        target, on = form.cleaned_data["target"], form.cleaned_data["on"]
+        errors = forms_with_errors(relations_form)
+        back = urlencode({"target": target.code, "on": on.strftime("%d/%m/%Y")})
+        context = {"household": household, "target": target, "on": on, "relations_form": relations_form,
+                   "source_members": relations_form.members,
+                   "target_members": target.members.filter(status="active").order_by("date_of_birth", "pk"),
+                   "back_url": f"{reverse('household-merge', args=[household.pk])}?{back}",
+                   "forms_with_errors": errors}
+        return render(request, "web/households/merge_confirm.html", context, status=400 if errors else 200)
     errors = forms_with_errors(form)
     context = {"household": household, "form": form, "forms_with_errors": errors}
     return render(request, "web/households/merge.html", context, status=400 if errors else 200)
