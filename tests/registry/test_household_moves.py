@@ -138,6 +138,8 @@ def test_it_refuses_a_second_head_in_the_receiving_household(officer, ward_a, fa
     son = person(family, "Nguyễn Văn Cả")
     refused(lambda: actions.do_move_out(actor=officer, member=son, on=D(2025, 11, 1), to_household=other,
                                         relation="head"), "relation")
+    refused(lambda: actions.do_move_out(actor=officer, member=son, on=D(2025, 11, 1), to_household=other,
+                                        relation="neighbour"), "relation")  # not in the vocabulary
     actions.do_move_out(actor=officer, member=son, on=D(2025, 11, 1), to_household=other, relation="grandchild")
     assert Member.objects.get(pk=son.pk).relation == "grandchild"
 

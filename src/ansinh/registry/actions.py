@@ -411,6 +411,9 @@ def do_move_out(
         if relation == "head" and Member.objects.active().filter(household=to_household, relation="head").exists():
             raise RegistryError(_("Household %(code)s already has a head; choose another relation.")
                                 % {"code": to_household.code}, field="relation")
+        if relation not in vocab.RELATION:
+            raise RegistryError(_("Choose the relation of %(name)s to the head from the list.")
+                                % {"name": member.full_name}, field="relation")
     _after_leaving(actor, member, on, new_head)
     _end_membership(member, on, "move_out")
     _event(source, EventKind.MOVE_OUT, on, actor, member=member, related=to_household)
