@@ -14,6 +14,7 @@ from ansinh.imports.models import ImportBatch
 from ansinh.registry.models import Household
 from ansinh.tasks.actions import run_pending
 from ansinh.tasks.models import Task
+from tests.conftest import member_data
 
 from .conftest import household, member
 
@@ -106,6 +107,39 @@ def test_it_streams_an_export_of_the_officers_ward_and_404s_another(officer_clie
     xlsx = officer_client.get(reverse("export"), {"ward": ward_a.code, "format": "xlsx"})
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
     assert wb["Hộ gia đình"]["A2"].value == "A-1"
+
+
+def test_it_exports_only_the_households_a_search_finds_and_audits_the_search(officer_client, make_household,
+                                                                               ward_a):
+    make_household(ward_a, code="A-1", members=[member_data(full_name="Nguyễn Văn An")])
+    make_household(ward_a, code="A-2", members=[member_data(full_name="Trần Thị Bình", sex="F")])
+    response = officer_client.get(reverse("export"), {"ward": ward_a.code, "q": "binh", "format": "csv"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "A-2" in body and "A-1" not in body
+    assert "tim-kiem" in response["Content-Disposition"]
+    event = AuditEvent.objects.get(action="household.export")
+    assert event.changes["search"] == [None, "binh"] and event.changes["households"] == [None, 1]
+    members = officer_client.get(reverse("export"), {"q": "van an", "format": "csv-members"})
+    text = b"".join(members.streaming_content).decode("utf-8-sig")
+    assert "Nguyễn Văn An" in text and "Trần Thị Bình" not in text
+
+
+def test_the_export_page_opens_with_the_search_filled_in_and_no_errors(officer_client, ward_a):
+    page = officer_client.get(reverse("export"), {"ward": ward_a.code, "q": "Nguyễn"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'value="Nguyễn"' in html and f'<option value="{ward_a.code}" selected' in html
+    assert "error-summary" not in html
+
+
+def test_the_search_page_links_its_results_to_the_export(officer_client, client, make_user, make_household,
+                                                         ward_a):
+    make_household(ward_a, code="A-1", members=[member_data(full_name="Nguyễn Văn An")])
+    page = officer_client.get(reverse("household-search"), {"q": "van an", "ward": ward_a.code}).content.decode()
+    assert f'href="{reverse("export")}?ward={ward_a.code}&amp;q=van+an"' in page
+    client.force_login(make_user("case_worker", wards=[ward_a]))  # may view households, not export them
+    page = client.get(reverse("household-search"), {"q": "van an"}).content.decode()
+    assert "A-1" in page and reverse("export") not in page
 
 
 def test_it_speaks_vietnamese_by_default(officer_client):

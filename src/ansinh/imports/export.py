@@ -21,22 +21,26 @@ from ansinh.imports.columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_CO
 from ansinh.imports.commit import HOUSEHOLD_DB, MEMBER_DB
 from ansinh.imports.formatting import FORMULA_START, format_column, neutralise_csv
 from ansinh.registry.models import Household, Member
+from ansinh.registry.queries import matching
 
 CHUNK = 5000
 
 
-def export_queryset(user: Any, ward_code: str | None = None) -> QuerySet[Household]:
-    """The active households the user may export, optionally in one ward (others simply are not there)."""
+def export_queryset(user: Any, ward_code: str | None = None, q: str = "") -> QuerySet[Household]:
+    """The active households the user may export, optionally in one ward (others simply are not there) and
+    only those the household search finds for ``q`` (the search page's "export these households")."""
     qs = scoped_households(user, "export").filter(status="active")
     if ward_code:
         qs = qs.filter(ward_id=ward_code)
-    return qs
+    return matching(qs, q)
 
 
-def record_export(user: Any, *, ward_code: str | None, fmt: str, count: int) -> None:
+def record_export(user: Any, *, ward_code: str | None, fmt: str, count: int, q: str = "") -> None:
+    changes = {"ward": [None, ward_code or ""], "format": [None, fmt], "households": [None, count]}
+    if q:
+        changes["search"] = [None, q]
     record(actor=user, action="household.export", object_type="export", object_id=ward_code or "*",
-           changes={"ward": [None, ward_code or ""], "format": [None, fmt], "households": [None, count]},
-           ward_code=ward_code or "")
+           changes=changes, ward_code=ward_code or "")
 
 
 def chunks(qs: QuerySet[Household], size: int = CHUNK) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:

@@ -45,6 +45,9 @@ class UploadForm(forms.Form):
 
 class ExportForm(forms.Form):
     ward = forms.ChoiceField(label=_("Ward or commune"), required=False)
+    q = forms.CharField(label=_("Only households found by this search"), required=False, max_length=100,
+                        help_text=_("A name, ID number, household code or address, as in the household search. "
+                                    "Leave empty for every household."))
     format = forms.ChoiceField(label=_("Format"), choices=[("xlsx", "Excel (.xlsx)"),
                                                              ("csv", _("CSV, households")),
                                                              ("csv-members", _("CSV, members"))])

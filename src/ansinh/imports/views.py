@@ -169,16 +169,20 @@ def export(request: HttpRequest) -> HttpResponseBase:
     asked = request.GET.get("ward")
     if asked and not wards.filter(code=asked).exists():
         raise Http404  # a ward outside the user's area does not exist for them
-    form = ExportForm(request.GET or None, wards=wards)
-    if not request.GET or not form.is_valid():
+    if "format" not in request.GET:  # arriving (also from the search page, with its ward and search filled in)
+        form = ExportForm(initial={"ward": asked or "", "q": request.GET.get("q", "")}, wards=wards)
+        return render(request, "imports/export.html", {"form": form, "forms_with_errors": []})
+    form = ExportForm(request.GET, wards=wards)
+    if not form.is_valid():
         return render(request, "imports/export.html", {
             "form": form, "forms_with_errors": [form] if form.is_bound and form.errors else []})
     ward = form.cleaned_data["ward"] or None
-    qs = export_queryset(request.user, ward)
+    q = form.cleaned_data["q"].strip()
+    qs = export_queryset(request.user, ward, q)
     fmt = form.cleaned_data["format"]
     stamp = timezone.localdate().strftime("%Y%m%d")
-    name = f"ho-gia-dinh-{ward or 'tat-ca'}-{stamp}"
-    record_export(request.user, ward_code=ward, fmt=fmt, count=qs.count())
+    name = f"ho-gia-dinh-{ward or 'tat-ca'}-{'tim-kiem-' if q else ''}{stamp}"
+    record_export(request.user, ward_code=ward, fmt=fmt, count=qs.count(), q=q)
     if fmt == "xlsx":
         # openpyxl's write-only mode spools each sheet to disk as it goes; memory stays flat.
         out = tempfile.NamedTemporaryFile(suffix=".xlsx")

@@ -25,20 +25,24 @@ def search_households(user: Any, q: str = "", ward_code: str | None = None) -> Q
     qs = scoped_households(user).select_related("ward")
     if ward_code:
         qs = qs.filter(ward_id=ward_code)
+    return matching(qs, q).order_by("ward__name", "code")
+
+
+def matching(qs: QuerySet[Household], q: str = "") -> QuerySet[Household]:
+    """The households of ``qs`` that the search box's ``q`` finds (all of them for an empty ``q``)."""
     q = (q or "").strip()
-    if q:
-        if q.isdigit() and len(q) in (9, 12):
-            field = "id_number" if len(q) == 12 else "legacy_id_number"
-            qs = qs.filter(pk__in=Member.objects.filter(**{field: q}).values("household_id"))
-        else:
-            folded = fold(q)
-            qs = qs.filter(
-                Q(code__iexact=q)
-                | Q(code__istartswith=q)
-                | Q(address_folded__contains=folded)
-                | Q(pk__in=Member.objects.filter(name_folded__contains=folded).values("household_id"))
-            )
-    return qs.order_by("ward__name", "code")
+    if not q:
+        return qs
+    if q.isdigit() and len(q) in (9, 12):
+        field = "id_number" if len(q) == 12 else "legacy_id_number"
+        return qs.filter(pk__in=Member.objects.filter(**{field: q}).values("household_id"))
+    folded = fold(q)
+    return qs.filter(
+        Q(code__iexact=q)
+        | Q(code__istartswith=q)
+        | Q(address_folded__contains=folded)
+        | Q(pk__in=Member.objects.filter(name_folded__contains=folded).values("household_id"))
+    )
 
 
 def get_household_for(user: Any, pk: int, action: str = "view") -> Household:
