@@ -85,3 +85,12 @@ def test_it_exports_from_the_command_line_and_audits_it(city, tmp_path):
     event = AuditEvent.objects.get(action="household.export")
     assert event.changes["households"] == [None, 2] and event.ward_code == "26734"
     assert Household.objects.count() == 3
+
+
+def test_the_command_line_export_keeps_what_a_search_finds(city, tmp_path):
+    out = tmp_path / "s.csv"
+    call_command("export", "--search", "tran thi binh", "--out", str(out))
+    lines = out.read_text("utf-8-sig").splitlines()
+    assert len(lines) == 2 and lines[1].startswith("A-1,")  # the header and the household where she lives
+    event = AuditEvent.objects.get(action="household.export")
+    assert event.changes["search"] == [None, "tran thi binh"] and event.changes["households"] == [None, 1]

@@ -1,4 +1,6 @@
-"""``ansinh export [--ward CODE] --out FILE [--user USERNAME]``: the registry in the import format.
+"""``ansinh export [--ward CODE] [--search TEXT] --out FILE [--user USERNAME]``: the registry in the import format.
+
+``--search`` keeps the households the household search finds for TEXT (name, ID number, code or address).
 
 ``.xlsx`` writes both sheets; ``.csv`` writes the households to FILE and the members next to it
 (``<name>.members.csv``, or ``--members-out``).
@@ -15,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from ansinh.accounts.permissions import can
 from ansinh.imports.export import csv_stream, export_queryset, record_export, write_xlsx
 from ansinh.registry.models import Household
+from ansinh.registry.queries import matching
 
 
 class Command(BaseCommand):
@@ -23,6 +26,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--ward", help="NSO code of the ward/commune")
+        parser.add_argument("--search", default="", help="only the households the household search finds for this")
         parser.add_argument("--out", type=Path, required=True)
         parser.add_argument("--members-out", type=Path)
         parser.add_argument("--user", help="export as this user (their scope applies); default: no scope limit")
@@ -36,11 +40,12 @@ class Command(BaseCommand):
                 raise CommandError(f"No such user: {opts['user']}")
             if not can(user, "household", "export"):
                 raise CommandError(f"{user.username} may not export households.")
-            qs = export_queryset(user, opts["ward"])
+            qs = export_queryset(user, opts["ward"], opts["search"])
         else:
             qs = Household.objects.filter(status="active")
             if opts["ward"]:
                 qs = qs.filter(ward_id=opts["ward"])
+            qs = matching(qs, opts["search"])
         count = qs.count()
         suffix = out.suffix.lower()
         if suffix == ".xlsx":
@@ -55,5 +60,5 @@ class Command(BaseCommand):
             written = [out, members_out]
         else:
             raise CommandError("--out must end in .xlsx or .csv")
-        record_export(user, ward_code=opts["ward"], fmt=suffix.lstrip("."), count=count)
+        record_export(user, ward_code=opts["ward"], fmt=suffix.lstrip("."), count=count, q=opts["search"].strip())
         self.stdout.write(f"Exported {count} households to {', '.join(str(p) for p in written)}.")
