@@ -39,9 +39,14 @@ def shows_full_ids(user: Any) -> bool:
     return can(user, "member", "change")
 
 
-def attach_registry_error(error: Any, *forms_: forms.BaseForm) -> None:
-    """Put a ``RegistryError`` next to the field it concerns, or at the top of the first form."""
+ON_DATE = {"date": "on"}  # an action's ``date`` is an event form's ``on``
+
+
+def attach_registry_error(error: Any, *forms_: forms.BaseForm, renames: dict[str, str] | None = None) -> None:
+    """Put a ``RegistryError`` next to the field it concerns, or at the top of the first form. ``renames``
+    maps an action's field name to the form's where they differ (the actions say ``date``, event forms ``on``)."""
     field = getattr(error, "field", None)
+    field = (renames or {}).get(field, field) if field else field
     message = getattr(error, "message", str(error))
     for form in forms_:
         if field and field in form.fields:

@@ -34,6 +34,7 @@ from ansinh.web.forms import (
     SplitHouseholdForm,
 )
 from ansinh.web.views.common import (
+    ON_DATE,
     attach_registry_error,
     forms_with_errors,
     is_htmx,
@@ -221,14 +222,6 @@ def _changeable_household(request: HttpRequest, pk: int) -> Household:
     return household
 
 
-def _field_for(error: RegistryError, **names: str) -> RegistryError:
-    """Name the form field an action's error concerns (the action says ``date``, the form ``on``)."""
-    field = getattr(error, "field", None)
-    if field in names:
-        error.field = names[field]
-    return error
-
-
 @login_required
 def split(request: HttpRequest, pk: int) -> HttpResponse:
     household = _changeable_household(request, pk)
@@ -245,7 +238,7 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
                     on=data["on"], relations=form.relations(),
                 )
             except RegistryError as error:
-                attach_registry_error(_field_for(error, date="on"), form)
+                attach_registry_error(error, form, renames=ON_DATE)
             else:
                 messages.success(request, _("Household %(code)s was split off from household %(source)s.")
                                  % {"code": new_household.code, "source": household.code})
@@ -272,7 +265,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 joining = actions.check_merge(source=household, target=target, on=on)
             except RegistryError as error:
-                attach_registry_error(_field_for(error, date="on"), form)
+                attach_registry_error(error, form, renames=ON_DATE)
             else:
                 confirmed = request.POST.get("confirm") == "yes"
                 relations_form = MergeRelationsForm(request.POST if confirmed else None, members=joining)
@@ -286,7 +279,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
                         if str(error.field or "").startswith("relation"):
                             attach_registry_error(error, relations_form)
                         else:  # the households changed since the confirmation was shown
-                            attach_registry_error(_field_for(error, date="on"), form)
+                            attach_registry_error(error, form, renames=ON_DATE)
                             relations_form = None
                     else:
                         messages.success(request, _("Household %(source)s was merged into household %(target)s.")

@@ -18,7 +18,7 @@ from ansinh.registry.errors import ConcurrentEdit, RegistryError
 from ansinh.registry.models import Household, Member
 from ansinh.web.conflicts import conflict_context
 from ansinh.web.forms import AddMemberEventForm, ChangeHeadForm, LeaveForm, MemberForm, MoveToHouseholdForm
-from ansinh.web.views.common import attach_registry_error, forms_with_errors
+from ansinh.web.views.common import ON_DATE, attach_registry_error, forms_with_errors
 
 
 def _member_of(request: HttpRequest, household: Household, member_pk: int, action: str) -> Member:
@@ -127,9 +127,7 @@ def _leave(request: HttpRequest, pk: int, member_pk: int, kind: str) -> HttpResp
                     actions.do_move_out(actor=request.user, member=member, on=on, new_head=new_head)
                     messages.success(request, _("%(name)s was recorded as moved out.") % {"name": member.full_name})
             except RegistryError as error:
-                if getattr(error, "field", None) == "date":
-                    error.field = "on"
-                attach_registry_error(error, form)
+                attach_registry_error(error, form, renames=ON_DATE)
             else:
                 return redirect("household-detail", pk=household.pk)
     else:
@@ -168,9 +166,7 @@ def move_to_household(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
                     relation=form.cleaned_data["relation"], new_head=form.cleaned_data.get("new_head"),
                 )
             except RegistryError as error:
-                if getattr(error, "field", None) == "date":
-                    error.field = "on"
-                attach_registry_error(error, form)
+                attach_registry_error(error, form, renames=ON_DATE)
             else:
                 messages.success(request, _("%(name)s moved to household %(code)s.")
                                  % {"name": member.full_name, "code": target.code})
