@@ -586,9 +586,9 @@ def flag_likely_duplicates(*, member_ids: list[int] | None = None) -> int:
 def do_resolve_duplicate(*, actor: Any, flag: DuplicateFlag, status: str) -> DuplicateFlag:
     if status not in (DuplicateFlag.Status.SAME_PERSON, DuplicateFlag.Status.DIFFERENT):
         raise InvalidTransition(_("Choose whether they are the same person or different people."))
-    flag = DuplicateFlag.objects.select_for_update().select_related("member_a__household").get(pk=flag.pk)
-    _require(actor, "duplicate", "resolve", flag.member_a.household.ward_id,
-             Member.objects.filter(pk=flag.member_b_id).values_list("household__ward_id", flat=True).first() or "")
+    flag = DuplicateFlag.objects.select_for_update().select_related("member_a__household", "member_b__household"
+                                                                    ).get(pk=flag.pk)
+    _require(actor, "duplicate", "resolve", flag.member_a.household.ward_id, flag.member_b.household.ward_id)
     old = flag.status
     flag.status = status
     flag.resolved_by = actor
