@@ -61,14 +61,20 @@ MEMBER_COLUMNS = [
 # Data
 
 
+FORMAT = "enum"  # coded columns stored as Enums (since 2026-11-25; earlier files had them as text)
+
+
 def paths(data: Path, n: int) -> tuple[Path, Path]:
-    return data / f"households_{n}.parquet", data / f"members_{n}.parquet"
+    return data / f"households_{n}.{FORMAT}.parquet", data / f"members_{n}.{FORMAT}.parquet"
 
 
 def ensure_population(data: Path, n: int) -> tuple[Path, Path]:
     """Generate the synthetic city of ``n`` households once (streamed chunk by chunk to Parquet)."""
     import pyarrow.parquet as pq
 
+    from ansinh.engine.frames import HOUSEHOLD_COLUMNS as HOUSEHOLD_CODES
+    from ansinh.engine.frames import MEMBER_COLUMNS as MEMBER_CODES
+    from ansinh.engine.frames import coded_as_enums
     from ansinh.synth import HOUSEHOLD_FRAME, MEMBER_FRAME, generate_chunks
 
     hpath, mpath = paths(data, n)
@@ -83,8 +89,10 @@ def ensure_population(data: Path, n: int) -> tuple[Path, Path]:
     tmp = {"h": hpath.with_suffix(".tmp"), "m": mpath.with_suffix(".tmp")}
     try:
         for households, members in generate_chunks(n, wards, SEED):
-            for key, frame, columns in (("h", households, HOUSEHOLD_FRAME), ("m", members, MEMBER_FRAME)):
-                table = frame.select(list(columns)).to_arrow()
+            for key, frame, columns, codes in (("h", households, HOUSEHOLD_FRAME, HOUSEHOLD_CODES),
+                                               ("m", members, MEMBER_FRAME, MEMBER_CODES)):
+                # As ``ansinh seed --format parquet`` writes them: coded columns as Enums.
+                table = coded_as_enums(frame.select(list(columns)), codes).to_arrow()
                 if key not in writers:
                     writers[key] = pq.ParquetWriter(tmp[key], table.schema)
                 writers[key].write_table(table)

@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from ansinh import vocab
 from ansinh.audit.models import AuditEvent
 from ansinh.registry import bulk
 from ansinh.registry.idnumber import check
@@ -147,6 +148,10 @@ def test_it_writes_parquet_files_of_the_same_population(wards: list[Any], tmp_pa
     written = pl.read_parquet(tmp_path / "members.parquet")
     assert written.equals(members)
     assert written["household_id"].is_sorted()
+    # Coded columns are stored as the engine's Enums: the engine reads them without looking codes up.
+    assert written.schema["employment_status"] == pl.Enum(list(vocab.EMPLOYMENT_STATUS))
+    assert pl.read_parquet(tmp_path / "households.parquet").schema["area_type"] == pl.Enum(["urban", "rural"])
+    assert written.with_columns(pl.col(pl.Enum).cast(pl.String)).equals(members, null_equal=True)
     assert not Household.objects.exists()
 
 

@@ -119,6 +119,16 @@ def read_frame(path: str | Path) -> pl.LazyFrame:
     return lazy
 
 
+def coded_as_enums(frame: pl.DataFrame, columns: Mapping[str, Column]) -> pl.DataFrame:
+    """``frame`` with its coded text columns as the engine's Enums, as ``ansinh seed --format parquet`` stores
+    them: Parquet keeps an Enum as a dictionary of its codes (readable as text by any tool), and the engine
+    reads it back as is, with no code to look up per row. Fails (strictly) on a value that is not a code."""
+    return frame.with_columns(
+        pl.col(name).cast(_target(col)) for name, col in columns.items()
+        if col.codes is not None and name in frame.columns and frame.schema[name] != _target(col)
+    )
+
+
 def _target(col: Column) -> pl.DataType:
     # Coded columns become Enums: 1 byte per value instead of a string, and validated by construction.
     return pl.Enum(list(col.codes)) if col.codes is not None else DTYPES[col.kind]

@@ -28,6 +28,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from ansinh.audit.actions import record
+from ansinh.engine.frames import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, coded_as_enums
 from ansinh.geo.models import Province, Ward
 from ansinh.registry import bulk
 from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
@@ -154,15 +155,16 @@ class Command(BaseCommand):
         counts = {"households": 0, "members": 0}
         try:
             for hh, mm in generate_chunks(households, wards, opts["seed"], as_of=opts["as_of"]):
-                for name, frame in (("households", hh), ("members", mm)):
-                    table = frame.to_arrow()
+                for name, frame, columns in (("households", hh, HOUSEHOLD_COLUMNS), ("members", mm, MEMBER_COLUMNS)):
+                    table = coded_as_enums(frame, columns).to_arrow()
                     if name not in writers:
                         writers[name] = pq.ParquetWriter(out / f"{name}.parquet", table.schema)
                     writers[name].write_table(table)
                     counts[name] += frame.height
-            for name, schema in (("households", HOUSEHOLD_SCHEMA), ("members", MEMBER_SCHEMA)):
+            for name, schema, columns in (("households", HOUSEHOLD_SCHEMA, HOUSEHOLD_COLUMNS),
+                                          ("members", MEMBER_SCHEMA, MEMBER_COLUMNS)):
                 if name not in writers:  # no households: empty files with the right columns
-                    pl.DataFrame(schema=schema).write_parquet(out / f"{name}.parquet")
+                    coded_as_enums(pl.DataFrame(schema=schema), columns).write_parquet(out / f"{name}.parquet")
         finally:
             for writer in writers.values():
                 writer.close()
