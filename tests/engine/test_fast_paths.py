@@ -24,7 +24,7 @@ from ansinh.engine.assess import (
     run_files,
     segment_sums,
 )
-from ansinh.engine.frames import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, validate_frames
+from ansinh.engine.frames import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, coded_as_enums, validate_frames
 from ansinh.engine.parquet import read_table
 from ansinh.standards.formulas import AGE_MONTHS, MEMBERS
 from ansinh.synth import generate
@@ -34,13 +34,26 @@ WARDS = [("26734", "urban"), ("26737", "rural"), ("27553", "urban")]
 City = tuple[Path, Path, pl.DataFrame, pl.DataFrame]
 
 
-@pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> City:
+@pytest.fixture(scope="module", params=["codes_as_text", "codes_as_enums"])
+def city(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> City:
+    """A city in Parquet, its coded columns stored as text (read through pyarrow's dictionaries, batch by
+    batch) or as the engine's Enums, as ``ansinh seed`` writes them (streamed by Polars)."""
     households, members = generate(3_000, WARDS, seed=7)
     folder = tmp_path_factory.mktemp("city")
     hpath, mpath = folder / "households.parquet", folder / "members.parquet"
-    households.write_parquet(hpath)
-    members.write_parquet(mpath, row_group_size=997)  # row groups that end inside households
+    stored = (lambda frame, columns: frame) if request.param == "codes_as_text" else coded_as_enums
+    stored(households, HOUSEHOLD_COLUMNS).write_parquet(hpath)
+    stored(members, MEMBER_COLUMNS).write_parquet(mpath, row_group_size=997)  # row groups end inside households
+    return hpath, mpath, households, members
+
+
+@pytest.fixture(scope="module")
+def enum_city(tmp_path_factory: pytest.TempPathFactory) -> City:
+    households, members = generate(3_000, WARDS, seed=7)
+    folder = tmp_path_factory.mktemp("enum_city")
+    hpath, mpath = folder / "households.parquet", folder / "members.parquet"
+    coded_as_enums(households, HOUSEHOLD_COLUMNS).write_parquet(hpath)
+    coded_as_enums(members, MEMBER_COLUMNS).write_parquet(mpath, row_group_size=997)
     return hpath, mpath, households, members
 
 
@@ -54,6 +67,109 @@ def test_parquet_files_assess_exactly_as_frames_do(city: City, standard: str) ->
     assert from_files.height == households.height
     assert from_files.equals(from_frames)
     assert set(from_files["class"].unique()) >= {"poor", "not_poor"}  # a real mix, not a trivial result
+
+
+def _assess_module() -> object:
+    import importlib
+
+    return importlib.import_module("ansinh.engine.assess")  # the module (the package exports a function)
+
+
+def test_codes_stored_as_enums_are_streamed_and_read_as_they_are(enum_city: City,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    hpath, mpath, households, members = enum_city
+    assert parquet.file_columns(mpath, MEMBER_COLUMNS) is not None
+    assert parquet.file_columns(mpath, MEMBER_COLUMNS)[1] == []  # type: ignore[index]  # no code looked up
+    assert parquet.file_columns(hpath, HOUSEHOLD_COLUMNS)[1] == []  # type: ignore[index]
+    streamed: list[int] = []
+    original = pl.LazyFrame.collect_batches
+
+    def spy(self: pl.LazyFrame, **kwargs: object) -> object:
+        streamed.append(1)
+        return original(self, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pl.LazyFrame, "collect_batches", spy)
+    result = run_files(build_plan(resolve("vn_2022"), ON), hpath, mpath)
+    assert len(streamed) == 2  # the members and the households, each one streamed query
+    assert result is not None and result.equals(assess(households, members, "vn_2022", ON))
+
+
+def test_without_streaming_enum_files_are_read_batch_by_batch(enum_city: City,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    hpath, mpath, households, members = enum_city
+    monkeypatch.setattr(_assess_module(), "_streams", lambda: False)  # a Polars without collect_batches
+    monkeypatch.setattr(parquet, "BATCH_ROWS", 997)
+    result = run_files(build_plan(resolve("vn_2022"), ON), hpath, mpath)
+    assert result is not None and result.equals(assess(households, members, "vn_2022", ON))
+
+
+def test_households_cut_between_streamed_batches_are_summed_whole(enum_city: City,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    hpath, mpath, households, members = enum_city
+    monkeypatch.setattr(_assess_module(), "STREAM_ROWS", 1_000)  # batches end inside households
+    result = run_files(build_plan(resolve("hcm_2024"), ON), hpath, mpath)
+    assert result is not None and result.equals(assess(households, members, "hcm_2024", ON))
+
+
+def test_an_enum_of_the_codes_in_another_order_is_read_through_its_dictionary(enum_city: City,
+                                                                              tmp_path: Path) -> None:
+    hpath, _, households, members = enum_city
+    expected = assess(households, members, "vn_2022", ON)
+    codes = list(MEMBER_COLUMNS["education_level"].codes or ())
+    for categories, route in ((list(reversed(codes)), "file"), ([*codes, "unknown"], "general")):
+        other = tmp_path / f"members_{route}.parquet"
+        coded_as_enums(members, MEMBER_COLUMNS).with_columns(
+            pl.col("education_level").cast(pl.String).cast(pl.Enum(categories))
+        ).write_parquet(other)
+        assert parquet.file_columns(other, MEMBER_COLUMNS)[1] == ["education_level"]  # type: ignore[index]
+        result = run_files(build_plan(resolve("vn_2022"), ON), hpath, other)
+        # A category that is not a code (even unused) sends the file to the general route, which checks values.
+        assert (result is not None) == (route == "file")
+        assert assess(hpath, other, "vn_2022", ON).equals(expected)
+
+
+def test_streamed_files_that_break_the_contract_take_the_general_route(enum_city: City, tmp_path: Path) -> None:
+    hpath, mpath, households, members = enum_city
+    plan = build_plan(resolve("vn_2022"), ON)
+    # A required code left empty.
+    empty_sex = tmp_path / "members_empty_sex.parquet"
+    coded_as_enums(members, MEMBER_COLUMNS).with_columns(
+        pl.when(pl.int_range(pl.len()) == 7).then(None).otherwise(pl.col("sex")).alias("sex")
+    ).write_parquet(empty_sex)
+    assert run_files(plan, hpath, empty_sex) is None
+    with pytest.raises(FrameError, match=r"members\.sex"):
+        assess(hpath, empty_sex, "vn_2022", ON)
+    # A household without members at the end of the file, and one missing from the households.
+    extra = tmp_path / "households_extra.parquet"
+    last = households.tail(1).with_columns(pl.col("household_id") + 1)
+    coded_as_enums(pl.concat([households, last]), HOUSEHOLD_COLUMNS).write_parquet(extra)
+    assert run_files(plan, extra, mpath) is None
+    with pytest.raises(FrameError, match="without members"):
+        assess(extra, mpath, "vn_2022", ON)
+    missing = tmp_path / "households_missing_one.parquet"
+    coded_as_enums(households.filter(pl.int_range(pl.len()) != 1500), HOUSEHOLD_COLUMNS).write_parquet(missing)
+    assert run_files(plan, missing, mpath) is None
+    with pytest.raises(FrameError, match="household"):
+        assess(missing, mpath, "vn_2022", ON)
+    # Members not sorted by household.
+    shuffled = tmp_path / "members_shuffled.parquet"
+    coded_as_enums(members.sample(fraction=1.0, shuffle=True, seed=5), MEMBER_COLUMNS).write_parquet(shuffled)
+    assert run_files(plan, hpath, shuffled) is None
+    assert assess(hpath, shuffled, "vn_2022", ON).equals(assess(households, members, "vn_2022", ON))
+
+
+def test_a_streamed_household_of_256_members_takes_the_general_route(tmp_path: Path) -> None:
+    from tests.engine.builders import one
+
+    hh, mm = one({}, {})
+    big = pl.concat([mm] * 256).with_columns(pl.int_range(1, 257).alias("member_id"))
+    hpath, mpath = tmp_path / "households.parquet", tmp_path / "members.parquet"
+    coded_as_enums(hh, HOUSEHOLD_COLUMNS).write_parquet(hpath)
+    coded_as_enums(big, MEMBER_COLUMNS).write_parquet(mpath)
+    assert run_files(build_plan(resolve("vn_2022"), ON), hpath, mpath) is None
+    result = assess(hpath, mpath, "vn_2022", ON)
+    assert result["members"][0] == 256
+    assert result.equals(assess(hh, big, "vn_2022", ON))
 
 
 def test_the_parquet_reader_types_codes_as_enums_and_keeps_empty_values(city: City) -> None:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import deque
-from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Generator, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,16 @@ import numpy as np
 import polars as pl
 
 from ansinh.engine.frames import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, Frame, read_frame, validate_frames
-from ansinh.engine.parquet import Batch, arrow_pool, is_parquet, member_batches, read_batch, read_table
+from ansinh.engine.parquet import (
+    Batch,
+    arrow_pool,
+    file_columns,
+    is_parquet,
+    member_batches,
+    read_batch,
+    read_table,
+    scan_typed,
+)
 from ansinh.standards import Indicator, Standard, StandardError, Value, load_standard
 from ansinh.standards.formulas import AGE_MONTHS, AGE_YEARS, FORMULAS, MEMBERS, Deprivation, Members, Params
 from ansinh.standards.loader import MONEY_UNITS
@@ -200,16 +209,68 @@ def ages_in_span(on: dt.date, earliest: object, latest: object) -> bool:
     return isinstance(earliest, dt.date) and isinstance(latest, dt.date) and first <= earliest and latest <= on
 
 
+def member_exprs(plan: Plan, *, as_int: bool = True) -> list[nw.Expr]:
+    """The member stage's columns over a frame with the age columns: household_id, one 0/1 column per
+    member flag (Int8, or Boolean with ``as_int=False``), income."""
+    return [
+        nw.col("household_id"),
+        *[(flag.cast(nw.Int8) if as_int else flag).alias(name) for name, flag in plan.member_flags],
+        nw.col("monthly_income").cast(nw.Int64).alias(INCOME),
+    ]
+
+
 def member_stage(plan: Plan, members: Any, *, ages: bool = True, as_int: bool = True) -> Any:
     """Members (any Narwhals frame) -> household_id, one Int8 0/1 column per member flag, income.
     ``ages=False`` when the frame already has the age columns; ``as_int=False`` leaves the flags Boolean
     (for a caller that packs them)."""
     frame = members.with_columns(*age_columns(plan.on)) if ages else members
-    return frame.select(
-        nw.col("household_id"),
-        *[(flag.cast(nw.Int8) if as_int else flag).alias(name) for name, flag in plan.member_flags],
-        nw.col("monthly_income").cast(nw.Int64).alias(INCOME),
-    )
+    return frame.select(*member_exprs(plan, as_int=as_int))
+
+
+def to_polars(exprs: list[nw.Expr]) -> list[pl.Expr] | None:
+    """Narwhals expressions as the Polars expressions Narwhals would hand to Polars, or None if this version
+    of Narwhals does not expose them. Translating costs milliseconds of Python (under the GIL): the file
+    route translates once per run instead of once per batch. Narwhals' translation itself is used (a
+    private step of ``select``), so the result is what ``frame.select(exprs)`` would run."""
+    try:
+        frame = nw.from_native(pl.LazyFrame())
+        translated = [getattr(compliant, "native") for compliant in frame._flatten_and_extract(*exprs)]  # noqa: B009
+    except AttributeError:
+        return None
+    return translated if all(isinstance(e, pl.Expr) for e in translated) else None
+
+
+@dataclass(frozen=True)
+class PolarsStages:
+    """The member and household stages of one plan as Polars query steps, translated once (``compiled``)."""
+
+    plan: Plan
+    members: list[pl.Expr] | None
+    households: list[list[pl.Expr]] | None
+
+    def member_stage(self, aged: pl.LazyFrame, keep: tuple[str, ...] = ()) -> pl.LazyFrame:
+        """``member_stage(as_int=False)`` over a frame with the age columns, and the columns ``keep``."""
+        if self.members is None:
+            staged: pl.LazyFrame = nw.from_native(aged).select(
+                *member_exprs(self.plan, as_int=False), *[nw.col(name) for name in keep]).to_native()
+            return staged
+        return aged.select([*self.members, *[pl.col(name) for name in keep]])
+
+    def household_stage(self, wide: pl.LazyFrame) -> pl.LazyFrame:
+        """``household_stage(constants=False, labels=False)``."""
+        if self.households is None:
+            staged: pl.LazyFrame = household_stage(self.plan, nw.from_native(wide), constants=False,
+                                                   labels=False).to_native()
+            return staged
+        first, second, last = self.households
+        return wide.with_columns(first).with_columns(second).select(last)
+
+
+def compiled(plan: Plan) -> PolarsStages:
+    """``plan``'s stages translated to Polars once, where Narwhals allows it (else applied through Narwhals)."""
+    steps = [to_polars(step) for step in household_steps(plan, constants=False, labels=False)]
+    households = None if any(step is None for step in steps) else [step for step in steps if step is not None]
+    return PolarsStages(plan, to_polars(member_exprs(plan, as_int=False)), households)
 
 
 def sum_columns(plan: Plan) -> list[str]:
@@ -277,11 +338,16 @@ def _sums_from(flags: pl.DataFrame, packed: pl.DataFrame | None, words: list[lis
     return pl.DataFrame({name: out[name] for name in ["household_id", *columns, MEMBERS]})
 
 
-def packed_query(plan: Plan, members: pl.LazyFrame, *, lookup: bool = True) -> pl.LazyFrame:
+def packed_query(plan: Plan, members: pl.LazyFrame, *, lookup: bool = True,
+                 stages: PolarsStages | None = None) -> pl.LazyFrame:
     """The member stage with its flags packed into words as they are computed, next to a mark of each
-    household's first member: household_id, _start, _word0…, income (see ``segment_sums``)."""
-    aged = members.with_columns(lookup_ages(plan.on)) if lookup else members
-    staged: pl.LazyFrame = member_stage(plan, nw.from_native(aged), ages=not lookup, as_int=False).to_native()
+    household's first member: household_id, _start, _word0…, income (see ``segment_sums``). ``stages``:
+    the plan's stages translated once, for a caller that runs this query many times."""
+    if lookup:
+        aged = members.with_columns(lookup_ages(plan.on))
+    else:
+        aged = nw.from_native(members).with_columns(*age_columns(plan.on)).to_native()
+    staged = (stages or PolarsStages(plan, None, None)).member_stage(aged)
     hid = pl.col("household_id")
     return staged.select(
         hid, (hid != hid.shift(1)).fill_null(value=True).alias("_start"),
@@ -324,25 +390,23 @@ def class_tests(plan: Plan, below: Any, count: Any, below_near: Any = None) -> t
     return poor, near
 
 
-def household_stage(plan: Plan, frame: Any, *, constants: bool = True, labels: bool = True) -> Any:
-    """Households joined with their member sums (any Narwhals frame) -> the assessment columns.
-
-    ``labels=False`` leaves ``class`` as its position in ``CLASSES`` (Int8) and ``area_type`` as read, for a
-    caller that labels them more cheaply (``finish``: a gather from the four labels instead of a string per
-    household)."""
+def household_steps(plan: Plan, *, constants: bool = True, labels: bool = True) -> list[list[nw.Expr]]:
+    """The household stage as three steps over households joined with their member sums: two
+    ``with_columns`` (the indicators and the income total; their count and the income test), then a
+    ``select`` of the assessment columns (see ``household_stage``)."""
     indicator_columns = plan.indicator_columns
-    frame = frame.with_columns(
+    first = [
         (nw.col(INCOME) + nw.col("other_income_monthly").cast(nw.Int64)).alias("income_total"),
         *[
             ip.deprivation.deprived.fill_null(value=False).cast(nw.Int8).alias(column)
             for ip, column in zip(plan.indicators, indicator_columns, strict=True)
         ],
-    )
-    frame = frame.with_columns(
+    ]
+    second = [
         # 0/1 Int8 columns, fewer than 128 of them: summed in Int8, widened once.
         nw.sum_horizontal(*[nw.col(c) for c in indicator_columns]).cast(nw.Int32).alias("deprivation_count"),
         plan.line.at_or_below().alias("_below"),
-    )
+    ]
     count = nw.col("deprivation_count")
     below = nw.col("_below")
     poor, near = class_tests(plan, below, count, plan.near_poor_line.at_or_below() if plan.near_poor_line else None)
@@ -354,7 +418,7 @@ def household_stage(plan: Plan, frame: Any, *, constants: bool = True, labels: b
     if plan.average_living_line is not None:
         classify = classify.when(plan.average_living_line.at_or_below()).then(label("average_living"))
     no_line = nw.lit(None, dtype=nw.Float64)
-    return frame.select(
+    last = [
         nw.col("household_id"),
         nw.col("ward_code").cast(nw.String),
         nw.col("area_type").cast(nw.String) if labels else nw.col("area_type"),
@@ -375,7 +439,18 @@ def household_stage(plan: Plan, frame: Any, *, constants: bool = True, labels: b
             if constants
             else []
         ),
-    )
+    ]
+    return [first, second, last]
+
+
+def household_stage(plan: Plan, frame: Any, *, constants: bool = True, labels: bool = True) -> Any:
+    """Households joined with their member sums (any Narwhals frame) -> the assessment columns.
+
+    ``labels=False`` leaves ``class`` as its position in ``CLASSES`` (Int8) and ``area_type`` as read, for a
+    caller that labels them more cheaply (``finish``: a gather from the four labels instead of a string per
+    household)."""
+    first, second, last = household_steps(plan, constants=constants, labels=labels)
+    return frame.with_columns(*first).with_columns(*second).select(*last)
 
 
 def run_polars(plan: Plan, households: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
@@ -416,31 +491,34 @@ def finish(plan: Plan, households: pl.DataFrame, sums: pl.DataFrame | list[pl.Da
     if not parts:
         assert template is not None
         parts.append(stage_rows(plan, households.clear(), template))
-    result = pl.concat(parts, rechunk=False) if len(parts) > 1 else parts[0]  # chunks kept: no copy
-    return with_constants(plan, result)
+    return pl.concat(parts, rechunk=False) if len(parts) > 1 else parts[0]  # chunks kept: no copy
 
 
-def stage_rows(plan: Plan, households: pl.DataFrame, sums: pl.DataFrame) -> pl.DataFrame:
+def stage_rows(plan: Plan, households: pl.DataFrame, sums: pl.DataFrame,
+               stages: PolarsStages | None = None) -> pl.DataFrame:
     """The household stage over households and their member sums (the same households in the same order,
-    as validation guarantees: a horizontal concat, no join), labelled; without the constant columns."""
+    as validation guarantees: a horizontal concat, no join), labelled, with the constant columns.
+    ``stages``: the plan's stages translated once, for a caller that stages many slices."""
     area = households.schema["area_type"]
     area_text = (pl.lit(pl.Series(area.categories)).gather(pl.col("area_type").to_physical())
                  if isinstance(area, pl.Enum) else pl.col("area_type").cast(pl.String))
     wide = pl.concat([households, sums.drop("household_id")], how="horizontal")
-    staged: pl.LazyFrame = household_stage(plan, nw.from_native(wide.lazy()), constants=False,
-                                           labels=False).to_native()
+    staged = (stages or PolarsStages(plan, None, None)).household_stage(wide.lazy())
     return staged.with_columns(
-        area_text.alias("area_type"), pl.lit(pl.Series(CLASSES)).gather(pl.col("class")).alias("class")
-    ).collect()
+        area_text.alias("area_type"), pl.lit(pl.Series(CLASSES)).gather(pl.col("class")).alias("class"),
+    ).with_columns(constants(plan)).collect()
 
 
-def with_constants(plan: Plan, result: pl.DataFrame) -> pl.DataFrame:
-    """Constant columns added to a collected frame stay scalar columns (not one value per row in memory)."""
-    return result.with_columns(
+def constants(plan: Plan) -> list[pl.Expr]:
+    """The constant columns. Added in the query that makes a frame, they stay scalar columns (one value, not
+    one per row), also through a concat of such frames (``pl.concat(rechunk=False)``); added with
+    ``with_columns`` to a frame of many chunks, they would make Polars copy every column into one chunk (a
+    city's 350 MB)."""
+    return [
         pl.lit(plan.standard.id).alias("standard_id"),
         pl.lit(plan.standard.version).alias("parameter_version"),
         pl.lit(plan.on).alias("assessed_on"),
-    )
+    ]
 
 
 def _elementwise(native: Any, stage: Any) -> Any:
@@ -517,74 +595,198 @@ def run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.Dat
         return None
 
 
-def _run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.DataFrame | None:
-    """Assess two Parquet files without holding the members in memory: batches of members are read, checked,
-    staged and summed per household two at a time (one per core), the households are read meanwhile.
-    None when the files need the general route: a check failed (the general route then names the rows),
-    members not sorted by household or member ids not increasing (it sorts), text columns (it types them)."""
-    batches = member_batches(members, MEMBER_COLUMNS)
-    if batches is None:
-        return None
-    not_null = _required(MEMBER_COLUMNS)
+STREAM_ROWS = 1 << 20  # members per batch of the file route (a batch costs a few milliseconds of setup)
 
-    def work(batch: Batch) -> tuple[pl.DataFrame, int, int] | None:
-        """The batch's per-household sums and its first and last member id, or None if a check failed.
-        Its checks and its member stage are two Polars queries collected together (off the GIL, so two
-        batches run at once)."""
+
+def packed_members(plan: Plan, members: pl.LazyFrame, stages: PolarsStages) -> pl.LazyFrame:
+    """The file route's member query, elementwise only (so that Polars can stream it): household_id,
+    member_id, ``_bad`` (a required value empty, or a birth outside the age table or after the date: the
+    general route then explains or handles it), the packed flags and income (see ``packed_query``)."""
+    first, _ = months_by_birth_day(plan.on)
+    dob = pl.col("date_of_birth")
+    bad = (pl.any_horizontal(pl.col(_required(MEMBER_COLUMNS)).is_null()) | (dob < first) | (dob > plan.on))
+    aged = members.with_columns(*lookup_ages(plan.on), bad.alias("_bad"))
+    staged = stages.member_stage(aged, keep=("member_id", "_bad"))
+    return staged.select(
+        "household_id", "member_id", "_bad",
+        *[_packed(word, f"_word{w}") for w, word in enumerate(_words(sum_columns(plan)))], INCOME,
+    )
+
+
+def _streams() -> bool:
+    """Whether this Polars streams a query's result batch by batch (``collect_batches``, Polars 1.32+)."""
+    return hasattr(pl.LazyFrame, "collect_batches")
+
+
+def _member_frames(plan: Plan, path: str | Path, columns: tuple[list[str], list[str]], stages: PolarsStages
+                   ) -> Generator[pl.DataFrame | None, None, None]:
+    """``packed_members`` over a members file, batch by batch in file order; None for a batch that cannot be
+    read this way (a code outside its list).
+
+    Codes stored as the engine's Enums: one streamed query (Polars reads, stages and packs on all cores,
+    the file's metadata read once). Codes stored as text: batches of row groups read with their
+    dictionaries (``read_batch``), two at a time."""
+    plain, coded = columns
+    if not coded and _streams():
+        query = packed_members(plan, scan_typed(path, MEMBER_COLUMNS, plain), stages)
+        yield from query.collect_batches(chunk_size=STREAM_ROWS, engine="streaming")
+        return
+    batches = member_batches(path, MEMBER_COLUMNS) or []
+
+    def read(batch: Batch) -> pl.DataFrame | None:
         frame = read_batch(batch, MEMBER_COLUMNS)
-        if frame is None or frame.height == 0:
-            return None
-        mid, hid, dob = pl.col("member_id"), pl.col("household_id"), pl.col("date_of_birth")
-        checks = frame.lazy().select(
-            pl.sum_horizontal(pl.col(not_null).null_count()).alias("nulls"),
-            (mid.diff() <= 0).sum().alias("not_increasing"), (hid.diff() < 0).sum().alias("unsorted"),
-            dob.min().alias("earliest"), dob.max().alias("latest"), mid.first().alias("first"),
-            mid.last().alias("last"),
-        )
-        members = frame.lazy().drop("member_id")
-        found, packed = pl.collect_all([checks, packed_query(plan, members)])
-        row = found.row(0, named=True)
-        latest, earliest = row["latest"], row["earliest"]
-        if row["nulls"] or row["not_increasing"] or row["unsorted"] or not isinstance(latest, dt.date) \
-                or latest > plan.on:
-            return None
-        lookup = ages_in_span(plan.on, earliest, latest)
-        if not lookup:  # a birth before the age table: ages by the calendar
-            packed = packed_query(plan, members, lookup=False).collect()
-        return sums_of_packed(plan, packed, members, lookup=lookup), row["first"], row["last"]
+        return None if frame is None else packed_members(plan, frame.lazy(), stages).collect()
 
     with ThreadPoolExecutor(2) as pool:
-        futures = [pool.submit(work, batch) for batch in batches]
-        # The households are read as the last batches finish: the memory the batches freed is reused.
-        hh_future = pool.submit(read_table, households, HOUSEHOLD_COLUMNS)
-        results = [future.result() for future in futures]
-        hh = hh_future.result()
-    del futures  # they hold the batches' sums too: the parts below are released as they are staged
-    parts: list[pl.DataFrame] = []
-    last_member: int | None = None
-    while results:
-        result = results.pop(0)
-        if result is None:
-            return None
-        part, first_member, final_member = result
-        if last_member is not None and first_member <= last_member:
-            return None
-        last_member = final_member
-        if parts and parts[-1].get_column("household_id")[-1] == part.get_column("household_id")[0]:
-            # A household cut between two batches: its two partial sums are added.
-            previous = parts.pop()
-            joined = pl.concat([previous.tail(1), part.head(1)]).select(pl.all().sum()).with_columns(
-                pl.lit(part.get_column("household_id")[0]).alias("household_id"))
-            parts.extend([previous.head(previous.height - 1), joined.cast(part.schema), part.slice(1)])
-        elif parts and parts[-1].get_column("household_id")[-1] > part.get_column("household_id")[0]:
-            return None  # not sorted by household across batches
+        pending = deque(batches)
+        running = deque(pool.submit(read, pending.popleft()) for _ in range(min(2, len(pending))))
+        try:
+            while running:
+                frame = running.popleft().result()
+                if pending:
+                    running.append(pool.submit(read, pending.popleft()))
+                yield frame
+        finally:
+            for future in running:
+                future.cancel()
+
+
+class _HouseholdRows:
+    """A households file's rows in file order, taken a slice at a time (typed; a slice's checks are the
+    caller's). Codes stored as Enums: streamed; as text: the table read whole (``read_table``)."""
+
+    def __init__(self, path: str | Path, columns: tuple[list[str], list[str]]) -> None:
+        plain, coded = columns
+        self._buffer: list[pl.DataFrame] = []
+        self._buffered = 0
+        self._failed = False
+        self._chunks: Iterator[pl.DataFrame]
+        if coded:
+            table = read_table(path, HOUSEHOLD_COLUMNS)
+            self._failed = table is None
+            self._chunks = iter([table] if table is not None else [])
+        elif _streams():
+            self._chunks = iter(scan_typed(path, HOUSEHOLD_COLUMNS, plain).collect_batches(
+                chunk_size=STREAM_ROWS // 4, engine="streaming", lazy=True))
         else:
-            parts.append(part)
-    if hh is None or any(hh.select(pl.col(_required(HOUSEHOLD_COLUMNS)).null_count()).row(0)):
+            self._chunks = iter([scan_typed(path, HOUSEHOLD_COLUMNS, plain).collect()])
+
+    def take(self, n: int) -> pl.DataFrame | None:
+        """The next ``n`` rows, or None if the file has fewer left or cannot be read this way."""
+        while self._buffered < n and not self._failed:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._buffer.append(chunk)
+            self._buffered += chunk.height
+        if self._failed or self._buffered < n:
+            return None
+        whole = pl.concat(self._buffer) if len(self._buffer) > 1 else self._buffer[0]
+        rest = whole.slice(n)
+        self._buffer = [rest] if rest.height else []
+        self._buffered = rest.height
+        return whole.head(n)
+
+    def exhausted(self) -> bool:
+        return not self._failed and self._buffered == 0 and next(self._chunks, None) is None
+
+
+class _Decline(Exception):
+    """The files need the general route."""
+
+
+def _run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.DataFrame | None:
+    """Assess two Parquet files as a pipeline, without holding either file in memory.
+
+    The members are read, staged and packed batch by batch (``_member_frames``); each batch is checked and
+    summed per household (``sums_of``, on a worker); in file order, a household cut between two batches gets
+    its two partial sums added, and the households each batch completes are taken from the households file
+    and staged (``stage``, on a worker). None when the files need the general route: a check failed (the
+    general route then names the rows), members not sorted by household or member ids not increasing (it
+    sorts), households of 256 members or more (it sums them column by column)."""
+    member_columns = file_columns(members, MEMBER_COLUMNS)
+    household_columns = file_columns(households, HOUSEHOLD_COLUMNS)
+    if member_columns is None or household_columns is None:
         return None
-    ids = hh.get_column("household_id")
-    if not bool((ids.diff() > 0).all()):
-        return None
-    if not parts or not pl.concat([part.get_column("household_id") for part in parts]).equals(ids):
-        return None  # members without a household, or households without members
-    return finish(plan, hh, parts)
+    stages = compiled(plan)
+    columns = sum_columns(plan)
+    words = _words(columns)
+    household_required = _required(HOUSEHOLD_COLUMNS)
+
+    def sums_of(batch: pl.DataFrame | None) -> tuple[pl.DataFrame, int, int] | None:
+        """The batch's per-household sums, first and last member id; None if a check failed."""
+        if batch is None or batch.height == 0 or batch.get_column("_bad").any():
+            return None
+        hid = batch.get_column("household_id").to_numpy()
+        mid = batch.get_column("member_id").to_numpy()
+        step = np.diff(hid)
+        if (np.diff(mid) <= 0).any() or (step < 0).any():
+            return None
+        starts = np.concatenate(([0], np.flatnonzero(step) + 1))
+        counts = np.diff(np.append(starts, len(hid)))
+        if counts.max() >= (1 << FIELD_BITS):
+            return None
+        return _sums_from(batch, batch, words, columns, hid[starts], starts, counts), int(mid[0]), int(mid[-1])
+
+    def stage(hh: pl.DataFrame | None, sums: pl.DataFrame) -> pl.DataFrame | None:
+        """The households of ``sums`` staged (``hh``: the households file's next rows, which must be exactly
+        those households: none without members, none missing); None if a check failed."""
+        if hh is None or not hh.get_column("household_id").equals(sums.get_column("household_id")) \
+                or any(hh.select(pl.col(household_required).null_count()).row(0)):
+            return None
+        return stage_rows(plan, hh, sums, stages)
+
+    rows = _HouseholdRows(households, household_columns)
+    frames = _member_frames(plan, members, member_columns, stages)
+    carry: pl.DataFrame | None = None  # the last household so far: the next batch may continue it
+    last_member: int | None = None
+    summing: deque[Future[Any]] = deque()
+    staged: list[Future[Any]] = []
+
+    def settle(wait: bool) -> None:
+        """Take the finished sums in order: join a cut household, stage the complete ones."""
+        nonlocal carry, last_member
+        while summing and (wait or summing[0].done()):
+            result = summing.popleft().result()
+            if result is None:
+                raise _Decline
+            sums, first_member, final_member = result
+            if last_member is not None and first_member <= last_member:
+                raise _Decline  # member ids not increasing across batches
+            last_member = final_member
+            if carry is not None:
+                carry_id, first_id = carry.get_column("household_id")[0], sums.get_column("household_id")[0]
+                if carry_id > first_id:
+                    raise _Decline  # not sorted by household across batches
+                if carry_id == first_id:  # a household cut between two batches: its partial sums added
+                    joined = pl.concat([carry, sums.head(1)]).select(pl.all().sum()).with_columns(
+                        pl.lit(first_id).alias("household_id")).cast(sums.schema)
+                    if joined.get_column(MEMBERS)[0] >= (1 << FIELD_BITS):
+                        raise _Decline
+                    sums = pl.concat([joined, sums.slice(1)])
+                else:
+                    sums = pl.concat([carry, sums])
+            complete, carry = sums.head(sums.height - 1), sums.tail(1)
+            if complete.height:
+                staged.append(pool.submit(stage, rows.take(complete.height), complete.rechunk()))
+
+    with ThreadPoolExecutor(2) as pool:
+        try:
+            for frame in frames:
+                summing.append(pool.submit(sums_of, frame))
+                del frame
+                settle(wait=False)
+            settle(wait=True)
+            if carry is not None:
+                staged.append(pool.submit(stage, rows.take(carry.height), carry))
+            parts: list[pl.DataFrame | None] = [future.result() for future in staged]
+        except _Decline:
+            return None
+        finally:
+            frames.close()
+            for future in [*summing, *staged]:
+                future.cancel()
+    done = [part for part in parts if part is not None]
+    if not done or len(done) < len(parts) or not rows.exhausted():
+        return None  # a check failed, or households without members after the last member's household
+    return pl.concat(done, rechunk=False) if len(done) > 1 else done[0]  # chunks kept: no copy

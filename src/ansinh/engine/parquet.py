@@ -106,7 +106,14 @@ def _plan(path: str | Path, columns: Mapping[str, Column]) -> tuple[list[str], l
     names = set(schema.names)
     if any(name not in names or not _type_ok(schema.field(name).type, columns[name]) for name in wanted):
         return None
-    coded = [name for name in wanted if columns[name].codes is not None]
+    try:
+        stored = pl.read_parquet_schema(path)
+    except Exception:
+        return None
+    # Coded columns stored as the engine's own Enums (what ``ansinh seed`` writes) are read by Polars as they
+    # are: their values are positions in the code list by construction.
+    coded = [name for name in wanted if columns[name].codes is not None
+             and stored.get(name) != pl.Enum(list(columns[name].codes or ()))]
     return [name for name in wanted if name not in coded], coded
 
 
@@ -120,6 +127,8 @@ def read_table(path: str | Path, columns: Mapping[str, Column]) -> pl.DataFrame 
     if plan is None:
         return None
     plain, coded = plan
+    if not coded:  # codes stored as the engine's Enums: Polars reads the table alone
+        return _canonical(pl.read_parquet(path, columns=plain), columns)
 
     def read_coded() -> list[pl.Series] | None:
         parquet = pq.ParquetFile(path, read_dictionary=coded)
@@ -143,6 +152,24 @@ def read_table(path: str | Path, columns: Mapping[str, Column]) -> pl.DataFrame 
     return _canonical(frame.with_columns(series), columns)
 
 
+def file_columns(path: str | Path, columns: Mapping[str, Column]) -> tuple[list[str], list[str]] | None:
+    """(plain, coded) required columns of a Parquet file: coded are the code columns stored as text (read
+    through pyarrow's dictionaries), plain all others, Enums of the engine's codes included (Polars reads
+    them as they are). None if a column is missing or of another type."""
+    return _plan(path, columns)
+
+
+def scan_typed(path: str | Path, columns: Mapping[str, Column], names: list[str]) -> pl.LazyFrame:
+    """A lazy scan of ``names`` (plain columns, see ``file_columns``) cast to the engine's types."""
+    from ansinh.engine.frames import DTYPES
+
+    lazy = pl.scan_parquet(path).select(names)
+    schema = lazy.collect_schema()
+    casts = [pl.col(name).cast(DTYPES[columns[name].kind], strict=False) for name in names
+             if columns[name].codes is None and schema[name] != DTYPES[columns[name].kind]]
+    return lazy.with_columns(casts) if casts else lazy
+
+
 def _canonical(frame: pl.DataFrame, columns: Mapping[str, Column]) -> pl.DataFrame:
     """The engine's types (Int64, Float64); a value that does not fit becomes empty, which the checks catch
     (the general route then reports it by row)."""
@@ -154,7 +181,7 @@ def _canonical(frame: pl.DataFrame, columns: Mapping[str, Column]) -> pl.DataFra
     return frame.select([name for name in columns if name in frame.columns])
 
 
-BATCH_ROWS = 1 << 19
+BATCH_ROWS = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -198,6 +225,9 @@ def read_batch(batch: Batch, columns: Mapping[str, Column]) -> pl.DataFrame | No
     (dictionary indices)."""
     import pyarrow.parquet as pq
 
+    if not batch.coded:  # codes stored as the engine's Enums: Polars reads the batch alone
+        return _canonical(pl.scan_parquet(batch.path).slice(batch.offset, batch.rows).select(
+            list(batch.plain)).collect(), columns)
     table = pq.ParquetFile(batch.path, read_dictionary=list(batch.coded)).read_row_groups(
         list(batch.row_groups), columns=list(batch.coded), use_threads=False)
     physical = []
