@@ -317,6 +317,15 @@ def test_a_household_of_more_than_255_members_is_summed_column_by_column() -> No
     assert sums.equals(_by_group_by(flags, ["f0", "f1", INCOME]))
 
 
+def test_segment_sums_stay_exact_when_the_running_total_overflows() -> None:
+    big = 3 * 2**60  # four households of two such members: each total fits in int64, the running total does not
+    flags = pl.DataFrame({"household_id": np.repeat([1, 2, 3, 4], 2), "f0": np.ones(8, dtype=np.int8),
+                          INCOME: np.full(8, big, dtype=np.int64)})
+    sums = segment_sums(flags, ["f0", INCOME])
+    assert sums[INCOME].to_list() == [2 * big] * 4
+    assert sums["f0"].to_list() == [2] * 4
+
+
 def test_segment_sums_of_no_members_is_empty() -> None:
     flags = pl.DataFrame({"household_id": [], "f0": [], INCOME: []},
                          schema={"household_id": pl.Int64, "f0": pl.Int8, INCOME: pl.Int64})
