@@ -317,6 +317,20 @@ def test_a_household_of_more_than_255_members_is_summed_column_by_column() -> No
     assert sums.equals(_by_group_by(flags, ["f0", "f1", INCOME]))
 
 
+def test_packed_counts_are_read_the_same_on_either_byte_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    rng = np.random.default_rng(4)
+    flags = pl.DataFrame({"household_id": np.repeat(np.arange(50), 5),
+                          **{f"f{i}": rng.integers(0, 2, 250).astype(np.int8) for i in range(9)},
+                          INCOME: rng.integers(0, 1000, 250)})
+    columns = [f"f{i}" for i in range(9)] + [INCOME]
+    native = segment_sums(flags, columns)
+    monkeypatch.setattr(sys, "byteorder", "big" if sys.byteorder == "little" else "little")
+    other = segment_sums(flags, columns)
+    assert native.equals(other) and native.equals(_by_group_by(flags, columns))
+
+
 def test_segment_sums_stay_exact_when_the_running_total_overflows() -> None:
     big = 3 * 2**60  # four households of two such members: each total fits in int64, the running total does not
     flags = pl.DataFrame({"household_id": np.repeat([1, 2, 3, 4], 2), "f0": np.ones(8, dtype=np.int8),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import sys
 import threading
 from collections import deque
 from collections.abc import Generator, Iterable, Mapping
@@ -195,15 +196,16 @@ def months_by_birth_day(on: dt.date) -> tuple[dt.date, pl.Series]:
     return first, months.cast(pl.Int32)
 
 
-def lookup_ages(on: dt.date) -> list[pl.Expr]:
-    """Ages as Polars expressions: one table lookup per member (the calendar arithmetic of ``age_columns``
-    costs three date conversions per member). Exact for births within the table's span (``ages_in_span``
-    says whether all are); outside it the lookup is clipped, so it never fails."""
+def with_lookup_ages(members: pl.LazyFrame, on: dt.date, *extra: pl.Expr) -> pl.LazyFrame:
+    """``members`` with the age columns (and the ``extra`` columns): one table lookup per member (the calendar
+    arithmetic of ``age_columns`` costs three date conversions per member), the years from the months in a
+    second step (in one step Polars would look each member up twice). Exact for births within the table's
+    span (``ages_in_span`` says whether all are); outside it the lookup is clipped, so it never fails."""
     first, months = months_by_birth_day(on)
     offset = (first - dt.date(1970, 1, 1)).days
     days = (pl.col("date_of_birth").cast(pl.Int32) - offset).clip(0, months.len() - 1)
-    age = pl.lit(months).gather(days)
-    return [age.alias(AGE_MONTHS), (age // 12).alias(AGE_YEARS)]
+    return members.with_columns(pl.lit(months).gather(days).alias(AGE_MONTHS), *extra).with_columns(
+        (pl.col(AGE_MONTHS) // 12).alias(AGE_YEARS))
 
 
 def ages_in_span(on: dt.date, earliest: object, latest: object) -> bool:
@@ -316,6 +318,11 @@ def _reduce(values: np.ndarray, starts: np.ndarray, counts: np.ndarray, dtype: A
 
 
 def _unpack(sums: np.ndarray, word: list[str], out: dict[str, Any]) -> None:
+    if sys.byteorder == "little":  # each 8-bit count is one byte of the word: read the bytes in place
+        counts = np.ascontiguousarray(sums, dtype=np.int64).view(np.uint8).reshape(-1, 8)
+        for j, column in enumerate(word):
+            out[column] = counts[:, j].astype(np.int32)
+        return
     for j, column in enumerate(word):
         out[column] = ((sums >> (FIELD_BITS * j)) & ((1 << FIELD_BITS) - 1)).astype(np.int32)
 
@@ -358,7 +365,7 @@ def packed_query(plan: Plan, members: pl.LazyFrame, *, lookup: bool = True,
     household's first member: household_id, _start, _word0…, income (see ``segment_sums``). ``stages``:
     the plan's stages translated once, for a caller that runs this query many times."""
     if lookup:
-        aged = members.with_columns(lookup_ages(plan.on))
+        aged = with_lookup_ages(members, plan.on)
     else:
         aged = nw.from_native(members).with_columns(*age_columns(plan.on)).to_native()
     staged = (stages or PolarsStages(plan, None, None)).member_stage(aged)
@@ -378,7 +385,7 @@ def sums_of_packed(plan: Plan, packed: pl.DataFrame, members: pl.LazyFrame, *, l
     starts, counts = _segments(np.flatnonzero(packed.get_column("_start").to_numpy()), packed.height)
     household_ids = packed.get_column("household_id").to_numpy()[starts]
     if len(counts) and counts.max() >= (1 << FIELD_BITS):
-        aged = members.with_columns(lookup_ages(plan.on)) if lookup else members
+        aged = with_lookup_ages(members, plan.on) if lookup else members
         flags = member_stage(plan, nw.from_native(aged), ages=not lookup).to_native().collect()
         return _sums_from(flags, None, words, columns, household_ids, starts, counts)
     return _sums_from(packed, packed, words, columns, household_ids, starts, counts)
@@ -619,7 +626,7 @@ def packed_members(plan: Plan, members: pl.LazyFrame, stages: PolarsStages) -> p
     first, _ = months_by_birth_day(plan.on)
     dob = pl.col("date_of_birth")
     bad = (pl.any_horizontal(pl.col(_required(MEMBER_COLUMNS)).is_null()) | (dob < first) | (dob > plan.on))
-    aged = members.with_columns(*lookup_ages(plan.on), bad.alias("_bad"))
+    aged = with_lookup_ages(members, plan.on, bad.alias("_bad"))
     staged = stages.member_stage(aged, keep=("member_id", "_bad"))
     return staged.select(
         "household_id", "member_id", "_bad",
