@@ -525,9 +525,15 @@ def stage_rows(plan: Plan, households: pl.DataFrame, sums: pl.DataFrame,
                  if isinstance(area, pl.Enum) else pl.col("area_type").cast(pl.String))
     wide = pl.concat([households, sums.drop("household_id")], how="horizontal")
     staged = (stages or PolarsStages(plan, None, None)).household_stage(wide.lazy())
-    return staged.with_columns(
+    order = staged.collect_schema().names()
+    # A band the standard does not have is a column of nulls: a scalar column, like the constants.
+    absent = [name for name, line in (("near_poor_line", plan.near_poor_line),
+                                      ("average_living_line", plan.average_living_line)) if line is None]
+    return staged.drop(absent).with_columns(
         area_text.alias("area_type"), pl.lit(pl.Series(CLASSES)).gather(pl.col("class")).alias("class"),
-    ).with_columns(constants(plan)).collect()
+    ).with_columns(
+        *constants(plan), *[pl.lit(None, dtype=pl.Float64).alias(name) for name in absent]
+    ).select(*order, *[expr.meta.output_name() for expr in constants(plan)]).collect()
 
 
 def constants(plan: Plan) -> list[pl.Expr]:
