@@ -1,5 +1,9 @@
 """Reading a Parquet extract straight into the engine's types, with the codes checked on the file's dictionaries.
 
+Coded columns stored as the engine's own Enums (what ``ansinh seed --format parquet`` writes) need nothing of
+this module but ``file_columns`` and ``scan_typed``: Polars reads them as they are, and the engine streams the
+files (``ansinh.engine.assess.run_files``). The rest is for coded columns stored as text.
+
 A city's members file has about 3.5 rows per household and seven coded text columns. Read as text, every value
 is decoded into a string and then looked up in its code list: most of the time of an assessment. Parquet
 writers store such columns dictionary-encoded (each row group holds the distinct values once and a small
