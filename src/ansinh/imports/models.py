@@ -13,8 +13,8 @@ from django.db.models.lookups import LessThan
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ansinh.tasks.actions import stale_after
 from ansinh.tasks.models import Status as TaskStatus
+from ansinh.tasks.models import stale_after
 
 
 class BatchStatus(models.TextChoices):

@@ -17,13 +17,12 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from ansinh.tasks.errors import Cancelled, IllegalTransition, UnknownTaskKind
-from ansinh.tasks.models import FINISHED, TRANSITIONS, Status, Task
+from ansinh.tasks.models import FINISHED, TRANSITIONS, Status, Task, stale_after
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +30,6 @@ Handler = Callable[[Task, "Progress"], dict[str, Any] | None]
 _HANDLERS: dict[str, Handler] = {}
 
 MAX_ATTEMPTS = 3
-
-
-def stale_after() -> datetime.timedelta:
-    """How long without a heartbeat before a running task is presumed orphaned (``TASK_STALE_SECONDS``)."""
-    return datetime.timedelta(seconds=int(getattr(settings, "TASK_STALE_SECONDS", 0) or
-                                          os.environ.get("TASK_STALE_SECONDS", "300")))
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:

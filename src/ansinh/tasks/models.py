@@ -5,6 +5,9 @@ A task's lifecycle is data (``TRANSITIONS``); :meth:`Task.move` refuses an illeg
 
 from __future__ import annotations
 
+import datetime
+import os
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +30,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.CANCELLED: frozenset(),
 }
 FINISHED = frozenset({Status.DONE, Status.FAILED, Status.CANCELLED})
+
+
+def stale_after() -> datetime.timedelta:
+    """How long without a heartbeat before a running task is presumed orphaned (``TASK_STALE_SECONDS``)."""
+    return datetime.timedelta(seconds=int(getattr(settings, "TASK_STALE_SECONDS", 0) or
+                                          os.environ.get("TASK_STALE_SECONDS", "300")))
 
 
 class Task(models.Model):
