@@ -219,13 +219,87 @@ def test_households_cut_between_batches_are_summed_whole(city: City, monkeypatch
     assert result.equals(assess(households, members, "vn_2022", ON))
 
 
-def test_members_whose_ids_do_not_increase_take_the_general_route(city: City, tmp_path: Path) -> None:
+def test_members_whose_ids_do_not_increase_are_checked_unique_by_a_map_of_ids(
+        city: City, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A registry extract is in household order; members who moved keep their ids, so the ids do not
+    increase. The file route then proves them unique with a map of the ids instead of declining."""
     hpath, _, households, members = city
-    swapped = members.with_columns(pl.col("member_id").reverse())  # still sorted by household, ids decreasing
-    mpath = tmp_path / "members_swapped.parquet"
-    swapped.write_parquet(mpath)
-    assert run_files(build_plan(resolve("vn_2022"), ON), hpath, mpath) is None
-    assert assess(hpath, mpath, "vn_2022", ON).equals(assess(households, swapped, "vn_2022", ON))
+    plan = build_plan(resolve("vn_2022"), ON)
+    monkeypatch.setattr(_assess_module(), "STREAM_ROWS", 1_000)  # several batches
+    monkeypatch.setattr(parquet, "BATCH_ROWS", 997)
+    rng = np.random.default_rng(3)
+    moved = rng.random(members.height) < 0.05
+    ids = members["member_id"].to_numpy().copy()
+    ids[moved] = ids.max() + 1 + np.arange(moved.sum())  # re-registered elsewhere: newer ids, household order kept
+    cases = {
+        "decreasing": members.with_columns(pl.col("member_id").reverse()),
+        "moved": members.with_columns(pl.Series("member_id", ids)),
+    }
+    for name, frame in cases.items():
+        mpath = tmp_path / f"members_{name}.parquet"
+        frame.write_parquet(mpath, row_group_size=997)
+        assert not _assess_module()._ids_ordered(mpath)  # type: ignore[attr-defined]
+        result = run_files(plan, hpath, mpath)
+        assert result is not None, name
+        assert result.equals(assess(households, frame, "vn_2022", ON)), name
+
+
+def test_ids_out_of_order_inside_row_groups_are_found_and_mapped(city: City, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    hpath, _, households, members = city
+    ids = members["member_id"].to_numpy().copy()
+    ids[[10, 11]] = ids[[11, 10]]  # the row groups' statistics still increase: found while reading
+    frame = members.with_columns(pl.Series("member_id", ids))
+    mpath = tmp_path / "members_swapped_pair.parquet"
+    frame.write_parquet(mpath, row_group_size=997)
+    assess_module = _assess_module()
+    assert assess_module._ids_ordered(mpath)  # type: ignore[attr-defined]
+    runs: list[bool] = []
+    original = assess_module._run_files  # type: ignore[attr-defined]
+
+    def spy(*args: object, ordered: bool) -> object:
+        runs.append(ordered)
+        return original(*args, ordered=ordered)
+
+    monkeypatch.setattr(assess_module, "_run_files", spy)
+    result = run_files(build_plan(resolve("vn_2022"), ON), hpath, mpath)
+    assert runs == [True, False]
+    assert result is not None and result.equals(assess(households, frame, "vn_2022", ON))
+
+
+def test_repeated_negative_or_sparse_member_ids_take_the_general_route(city: City, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    hpath, _, households, members = city
+    plan = build_plan(resolve("vn_2022"), ON)
+    monkeypatch.setattr(_assess_module(), "STREAM_ROWS", 1_000)
+    monkeypatch.setattr(parquet, "BATCH_ROWS", 997)
+    ids = members["member_id"].to_numpy()
+    last = members.height - 1
+    repeated_far = ids.copy()
+    repeated_far[last] = ids[3]  # the same id in the first and the last batch
+    repeated_near = ids[::-1].copy()
+    repeated_near[5] = repeated_near[6]  # twice in one batch
+    for name, values in (("far", repeated_far), ("near", repeated_near)):
+        mpath = tmp_path / f"members_repeated_{name}.parquet"
+        members.with_columns(pl.Series("member_id", values)).write_parquet(mpath, row_group_size=997)
+        assert run_files(plan, hpath, mpath) is None, name
+        with pytest.raises(FrameError, match="duplicate member_id"):
+            assess(hpath, mpath, "vn_2022", ON)
+    for name, values in (("negative", -ids), ("sparse", ids[::-1] * 10**12)):
+        frame = members.with_columns(pl.Series("member_id", values))
+        mpath = tmp_path / f"members_{name}.parquet"
+        frame.write_parquet(mpath, row_group_size=997)
+        assert run_files(plan, hpath, mpath) is None, name
+        assert assess(hpath, mpath, "vn_2022", ON).equals(assess(households, frame, "vn_2022", ON)), name
+
+
+def test_a_file_without_statistics_has_its_ids_mapped(city: City, tmp_path: Path) -> None:
+    hpath, _, households, members = city
+    mpath = tmp_path / "members_no_statistics.parquet"
+    members.write_parquet(mpath, statistics=False)
+    assert not _assess_module()._ids_ordered(mpath)  # type: ignore[attr-defined]
+    result = run_files(build_plan(resolve("vn_2022"), ON), hpath, mpath)
+    assert result is not None and result.equals(assess(households, members, "vn_2022", ON))
 
 
 def test_a_member_born_after_the_date_in_a_parquet_file_is_reported(city: City, tmp_path: Path) -> None:
@@ -368,16 +442,16 @@ def test_the_file_route_reads_with_pyarrows_jemalloc_pool_and_restores_the_defau
     seen: list[str] = []
     original = assess_module._run_files
 
-    def spy(*args: object) -> pl.DataFrame | None:
+    def spy(*args: object, **kwargs: object) -> pl.DataFrame | None:
         seen.append(pa.default_memory_pool().backend_name)
-        return original(*args)  # type: ignore[arg-type]
+        return original(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(assess_module, "_run_files", spy)
     assert run_files(build_plan(resolve("vn_2022"), ON), hpath, mpath) is not None
     assert seen == ["jemalloc"]  # the Linux wheels CI installs carry jemalloc
     assert pa.default_memory_pool().backend_name == before
 
-    def fail(*args: object) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
         raise OSError("unreadable")
 
     monkeypatch.setattr(assess_module, "_run_files", fail)

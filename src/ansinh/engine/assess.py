@@ -617,9 +617,63 @@ def run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.Dat
     when a file cannot be read this way, so that the general route explains what is wrong with it."""
     try:
         with arrow_pool():
-            return _run_files(plan, households, members)
+            try:
+                return _run_files(plan, households, members, ordered=_ids_ordered(members))
+            except _IdsUnordered:  # found out late (the file's statistics said nothing): once more, mapping ids
+                return _run_files(plan, households, members, ordered=False)
     except (pl.exceptions.PolarsError, OSError, ValueError):  # pyarrow's errors are ValueError/OSError
         return None
+
+
+class _IdsUnordered(Exception):
+    """Member ids not in increasing order: their uniqueness needs ``_UniqueIds``."""
+
+
+def _ids_ordered(path: str | Path) -> bool:
+    """Whether the members file's statistics show its member ids increasing from row group to row group
+    (each group's ids above the previous group's), as in a file written in id order. Then increasing ids
+    within each batch prove them unique; otherwise (a registry extract, in household order, where members
+    who moved keep their ids) ``_UniqueIds`` does."""
+    import pyarrow.parquet as pq
+
+    metadata = pq.ParquetFile(path).metadata
+    column = metadata.schema.to_arrow_schema().get_field_index("member_id")
+    previous_max = None
+    for i in range(metadata.num_row_groups):
+        stats = metadata.row_group(i).column(column).statistics
+        if stats is None or not stats.has_min_max:
+            return False
+        if previous_max is not None and stats.min <= previous_max:
+            return False
+        previous_max = stats.max
+    return True
+
+
+class _UniqueIds:
+    """The member ids seen so far, one byte per possible id (registry ids are serial numbers, so the map is
+    about one byte per member), shared by the workers. ``add`` is False when a batch repeats an id (its own or
+    an earlier batch's), has a negative id, or ids too sparse for the map (the general route then checks)."""
+
+    def __init__(self, rows: int) -> None:
+        self._seen = np.zeros(0, dtype=np.bool_)
+        self._limit = 8 * rows + (1 << 24)
+        self._lock = threading.Lock()
+
+    def add(self, ids: np.ndarray) -> bool:
+        if not len(ids):
+            return True
+        low, high = int(ids.min()), int(ids.max())
+        if low < 0 or high >= self._limit:
+            return False
+        with self._lock:
+            if high >= len(self._seen):
+                grown = np.zeros(min(max(high + 1, 2 * len(self._seen)), self._limit), dtype=np.bool_)
+                grown[:len(self._seen)] = self._seen
+                self._seen = grown
+            window = self._seen[low:high + 1]  # a view: it sees the ids set below
+            before = np.count_nonzero(window)
+            window[ids - low] = True
+            return bool(int(np.count_nonzero(window)) - before == len(ids))
 
 
 STREAM_ROWS = 1 << 19  # members per batch of the file route (a batch costs a few milliseconds of setup)
@@ -765,23 +819,31 @@ class _HouseholdRows:
         self._thread.join()
 
 
+def _rows(path: str | Path) -> int:
+    import pyarrow.parquet as pq
+
+    return int(pq.ParquetFile(path).metadata.num_rows)
+
+
 class _Decline(Exception):
     """The files need the general route."""
 
 
-def _run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.DataFrame | None:
+def _run_files(plan: Plan, households: str | Path, members: str | Path, *, ordered: bool) -> pl.DataFrame | None:
     """Assess two Parquet files as a pipeline, without holding either file in memory.
 
     The members are read, staged and packed batch by batch (``_member_frames``); each batch is checked and
     summed per household (``sums_of``, on a worker); in file order, a household cut between two batches gets
     its two partial sums added, and the households each batch completes are taken from the households file
-    and staged (``stage``, on a worker). None when the files need the general route: a check failed (the
-    general route then names the rows), members not sorted by household or member ids not increasing (it
-    sorts), households of 256 members or more (it sums them column by column)."""
+    and staged (``stage``, on a worker). Member ids must be unique: with ``ordered``, increasing ids prove it
+    (``_IdsUnordered`` is raised at the first that is not); otherwise ``_UniqueIds`` checks them. None when
+    the files need the general route: a check failed (the general route then names the rows), members not
+    sorted by household (it sorts), households of 256 members or more (it sums them column by column)."""
     member_columns = file_columns(members, MEMBER_COLUMNS)
     household_columns = file_columns(households, HOUSEHOLD_COLUMNS)
     if member_columns is None or household_columns is None:
         return None
+    unique = None if ordered else _UniqueIds(_rows(members))
     stages = compiled(plan)
     columns = sum_columns(plan)
     words = _words(columns)
@@ -793,7 +855,12 @@ def _run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.Da
             return None
         hid = batch.get_column("household_id").to_numpy()
         mid = batch.get_column("member_id").to_numpy()
-        if (mid[1:] <= mid[:-1]).any() or (hid[1:] < hid[:-1]).any():
+        if (hid[1:] < hid[:-1]).any():
+            return None
+        if unique is None:
+            if (mid[1:] <= mid[:-1]).any():
+                raise _IdsUnordered
+        elif not unique.add(mid):
             return None
         starts = np.flatnonzero(np.concatenate(([True], hid[1:] != hid[:-1])))
         counts = np.diff(np.append(starts, len(hid)))
@@ -824,8 +891,8 @@ def _run_files(plan: Plan, households: str | Path, members: str | Path) -> pl.Da
             if result is None:
                 raise _Decline
             sums, first_member, final_member = result
-            if last_member is not None and first_member <= last_member:
-                raise _Decline  # member ids not increasing across batches
+            if unique is None and last_member is not None and first_member <= last_member:
+                raise _IdsUnordered  # member ids not increasing across batches
             last_member = final_member
             if carry is not None:
                 carry_id, first_id = carry.get_column("household_id")[0], sums.get_column("household_id")[0]
