@@ -227,6 +227,16 @@ def test_it_presets_each_joining_members_relation_on_the_confirmation(officer_cl
     assert 'class="error-summary"' not in check.content.decode()
 
 
+def test_it_posts_the_split_and_merge_forms_to_a_url_without_a_fragment(officer_client, family, neighbour):
+    """An explicit action: without one a form posts to the page's URL, fragment included (left there by an
+    error-summary link), and the browser carries that fragment over the redirect to the next page."""
+    split, merge = reverse("household-split", args=[family.pk]), reverse("household-merge", args=[family.pk])
+    pages = [officer_client.get(split), officer_client.get(merge),
+             officer_client.post(merge, {"target": "26734-NEI", "on": "01/11/2025"})]
+    assert [[f.get("action") for f in parse(page).find("form", method="post")][-1] for page in pages] == [
+        split, merge, merge]
+
+
 def test_it_merges_with_the_relations_chosen_on_the_confirmation(officer, officer_client, family, neighbour):
     head, spouse = who(family, "Nguyễn Văn An"), who(family, "Trần Thị Bình")
     son, dil = who(family, "Nguyễn Văn Cả"), who(family, "Phạm Thị Dâu")
