@@ -227,6 +227,23 @@ def test_it_presets_each_joining_members_relation_on_the_confirmation(officer_cl
     assert 'class="error-summary"' not in check.content.decode()
 
 
+def test_it_shows_each_joining_member_once_beside_their_relation_select(officer_client, family, neighbour):
+    check = officer_client.post(reverse("household-merge", args=[family.pk]),
+                                {"target": "26734-NEI", "on": "01/11/2025"})
+    html = check.content.decode()
+    spouse = who(family, "Trần Thị Bình")
+    expected = f'<label for="id_relation_{spouse.pk}">Trần Thị Bình (hiện nay: Vợ/chồng; sinh ngày 02/02/1982)</label>'
+    assert expected in html
+    assert parse(check).find("select", id=f"id_relation_{spouse.pk}", name=f"relation_{spouse.pk}")
+    for name in ("Nguyễn Văn An", "Trần Thị Bình", "Nguyễn Văn Cả", "Phạm Thị Dâu"):
+        assert html.count(name) == 1, name  # in its select's label only, not listed again above
+    assert html.count("Lê Văn Chủ") == 1  # the receiving household's members are listed, without a select
+    assert not parse(check).find("select", id=f"id_relation_{who(neighbour, 'Lê Văn Chủ').pk}")
+    # The split page words its relation selects the same way (the checkboxes above keep the short form).
+    split = officer_client.get(reverse("household-split", args=[family.pk])).content.decode()
+    assert expected in split
+
+
 def test_it_posts_the_split_and_merge_forms_to_a_url_without_a_fragment(officer_client, family, neighbour):
     """An explicit action: without one a form posts to the page's URL, fragment included (left there by an
     error-summary link), and the browser carries that fragment over the redirect to the next page."""

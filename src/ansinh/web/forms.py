@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.geo.models import Ward
@@ -391,6 +392,15 @@ def member_label(member: Member) -> str:
     return f"{member.full_name} ({member.get_relation_display()}, {member.date_of_birth:%d/%m/%Y})"
 
 
+def relation_label(member: Member) -> str:
+    """A relation select's label: the member's name, relation today and date of birth, worded so that the
+    relation in brackets is not taken for the one being chosen (the merge confirmation lists the joining
+    members only here, and a screen reader reads the label when the select is reached)."""
+    return gettext("%(name)s (now: %(relation)s; born %(date)s)") % {
+        "name": member.full_name, "relation": member.get_relation_display(),
+        "date": f"{member.date_of_birth:%d/%m/%Y}"}
+
+
 class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return member_label(obj)
@@ -420,7 +430,7 @@ def _add_relation_fields(form: forms.Form, members: Iterable[Member], initial: C
     names = []
     for m in members:
         name = f"relation_{m.pk}"
-        field = RelationField(label=member_label(m), choices=_relations_except_head(), initial=initial(m),
+        field = RelationField(label=relation_label(m), choices=_relations_except_head(), initial=initial(m),
                               required=False)
         field.error_messages["invalid_choice"] = _("Choose one of the options in the list.")
         form.fields[name] = field

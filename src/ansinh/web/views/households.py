@@ -294,7 +294,6 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         errors = forms_with_errors(relations_form)
         back = urlencode({"target": target.code, "on": on.strftime("%d/%m/%Y")})
         context = {"household": household, "target": target, "on": on, "relations_form": relations_form,
-                   "source_members": relations_form.members,
                    "target_members": target.members.filter(status="active").order_by("date_of_birth", "pk"),
                    "back_url": f"{reverse('household-merge', args=[household.pk])}?{back}",
                    "forms_with_errors": errors}
