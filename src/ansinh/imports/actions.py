@@ -23,6 +23,8 @@ import polars as pl
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ansinh.accounts.permissions import can
 from ansinh.audit.actions import record
@@ -58,15 +60,21 @@ def _noop(*args: Any, **kwargs: Any) -> None:
     return None
 
 
+def _label(status: str) -> str:
+    """A batch status as the user knows it: its label in the active language."""
+    return str(BatchStatus(status).label)
+
+
 def _move(batch: ImportBatch, new: str, **fields: Any) -> ImportBatch:
     """Change status only from the status we believe it has (a conditional update), else refuse."""
     old = batch.status
     if new not in TRANSITIONS[old]:
-        raise IllegalBatchTransition(f"Không thể chuyển lượt nhập từ “{old}” sang “{new}”.")
+        raise IllegalBatchTransition(_("The import cannot move from “%(old)s” to “%(new)s”.")
+                                     % {"old": _label(old), "new": _label(new)})
     moved = ImportBatch.objects.filter(pk=batch.pk, status=old).update(status=new, **fields)
     if moved != 1:
         batch.refresh_from_db()
-        raise IllegalBatchTransition(f"Lượt nhập đã ở trạng thái “{batch.status}”.")
+        raise IllegalBatchTransition(_("The import is already “%(status)s”.") % {"status": _label(batch.status)})
     batch.refresh_from_db()
     return batch
 
@@ -78,7 +86,7 @@ def can_import(user: Any) -> bool:
 def create_batch(*, actor: Any, files: list[tuple[str, bytes | Path]]) -> ImportBatch:
     """Store uploaded files in the staging area; nothing is read yet."""
     batch = ImportBatch.objects.create(created_by=actor if getattr(actor, "pk", None) else None,
-                                       file_names=[name for name, _ in files])
+                                       file_names=[name for name, _content in files])
     batch.directory.mkdir(parents=True, exist_ok=True)
     for i, (name, content) in enumerate(files):
         suffix = Path(name).suffix.lower()[:8]
@@ -96,13 +104,14 @@ def uploads(batch: ImportBatch) -> list[Path]:
 
 def validate_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop) -> ImportBatch:
     batch = _move(batch, BatchStatus.VALIDATING)
+    # Progress notes are stored untranslated and shown in the reader's language (imports/_progress.html).
     try:
-        progress(0, 3, "Đọc tệp")
+        progress(0, 3, gettext_noop("Reading the files"))
         raw = read_files(uploads(batch))
-        progress(1, 3, "Đối chiếu với sổ")
+        progress(1, 3, gettext_noop("Checking against the registry"))
         codes, ids = file_keys(raw)
         ctx = load_context(actor, codes, ids, timezone.localdate())
-        progress(2, 3, "Kiểm tra từng dòng")
+        progress(2, 3, gettext_noop("Checking each row"))
         result = validate(raw, ctx)
     except UnreadableFile as exc:
         return _move(batch, BatchStatus.FAILED, error=exc.message)
@@ -110,7 +119,7 @@ def validate_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop
     result.members.write_parquet(batch.directory / "members.parquet")
     result.issues.write_parquet(batch.directory / "issues.parquet")
     (batch.directory / "present.json").write_text(json.dumps({k: sorted(v) for k, v in result.present.items()}))
-    progress(3, 3, "Xong")
+    progress(3, 3, gettext_noop("Done"))
     return _move(batch, BatchStatus.VALIDATED, summary=result.summary(), notices=result.notices,
                  source_kind=raw.source_kind, validated_at=timezone.now())
 
@@ -127,7 +136,7 @@ def issues(batch: ImportBatch) -> pl.DataFrame:
 
 def start_commit(batch: ImportBatch) -> ImportBatch:
     if not batch.can_commit():
-        raise NothingToCommit("Không có dòng hợp lệ nào để ghi vào sổ.")
+        raise NothingToCommit(_("There are no valid rows to write to the registry."))
     return _move(batch, BatchStatus.COMMITTING)
 
 
@@ -138,7 +147,8 @@ def commit_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop) 
     if batch.status == BatchStatus.VALIDATED:
         batch = start_commit(batch)
     if batch.status != BatchStatus.COMMITTING:
-        raise IllegalBatchTransition(f"Lượt nhập đang ở trạng thái “{batch.status}”, không thể ghi.")
+        raise IllegalBatchTransition(_("The import is “%(status)s”; it cannot be committed.")
+                                     % {"status": _label(batch.status)})
     households = pl.read_parquet(batch.directory / "households.parquet")
     members = pl.read_parquet(batch.directory / "members.parquet")
     present = {k: set(v) for k, v in json.loads((batch.directory / "present.json").read_text()).items()}
@@ -155,7 +165,8 @@ def commit_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop) 
         batch.refresh_from_db()
         if batch.status == BatchStatus.COMMITTING:
             message = exc.message if isinstance(exc, ImportError_) else str(exc)
-            _move(batch, BatchStatus.VALIDATED, error=f"Chưa ghi được: {message}"[:2000])
+            # Stored as text in the language active here (the worker's: LANGUAGE_CODE).
+            _move(batch, BatchStatus.VALIDATED, error=(_("Not committed: %(reason)s") % {"reason": message})[:2000])
         raise
     return batch
 
@@ -187,7 +198,8 @@ def expire_batch(batch: ImportBatch, *, actor: Any, now: datetime.datetime) -> I
     old = batch.status
     new = EXPIRES_TO.get(old)
     if new is None:
-        raise IllegalBatchTransition(f"Lượt nhập đã kết thúc (“{old}”), không cần hủy.")
+        raise IllegalBatchTransition(_("The import has already ended (“%(status)s”); there is nothing to cancel.")
+                                     % {"status": _label(old)})
     with transaction.atomic():
         batch = _move(batch, new, error="", error_code=ErrorCode.EXPIRED, error_params={"days": days})
         if batch.task is not None:  # queued: cancelled now; running (taken meanwhile): at its next checkpoint
@@ -221,11 +233,12 @@ def purge_batch_files(batch: ImportBatch, *, actor: Any, now: datetime.datetime)
     stay as history. Returns False when they were already removed. Refuses an unfinished batch (its files are
     in use) and a directory that does not resolve inside the staging root (``UnsafeStagingPath``)."""
     if batch.status not in (BatchStatus.CANCELLED, *KEEPS_FILES):
-        raise IllegalBatchTransition(f"Lượt nhập đang ở trạng thái “{batch.status}”, tệp của nó còn được dùng.")
+        raise IllegalBatchTransition(_("The import is “%(status)s”; its files are still in use.")
+                                     % {"status": _label(batch.status)})
     directory = staged_directory(batch)
     if directory is None:
-        raise UnsafeStagingPath(f"Thư mục {batch.directory} không nằm trong thư mục tạm {staging_root()}; "
-                                "không xóa.")
+        raise UnsafeStagingPath(_("The directory %(directory)s is not inside the staging directory %(root)s; "
+                                  "it was not removed.") % {"directory": batch.directory, "root": staging_root()})
     with contextlib.suppress(FileNotFoundError):  # already gone (removed by hand, or a concurrent purge)
         shutil.rmtree(directory)
     with transaction.atomic():

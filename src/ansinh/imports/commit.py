@@ -18,6 +18,8 @@ from typing import Any
 import polars as pl
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ansinh.audit.models import AuditEvent
 from ansinh.imports import writing
@@ -146,7 +148,7 @@ def plan_and_write(
     total_steps = 8
     h = households.filter("_valid")
     m = members.filter("_valid")
-    step(0, total_steps, "Đọc dữ liệu trong sổ")
+    step(0, total_steps, gettext_noop("Reading the registry's data"))
     reg_h = _registry_households(sorted(set(h["code"].to_list()) | set(m["household_code"].to_list())))
     reg_m = _registry_members(reg_h["household_id"].to_list(), m["id_number"].drop_nulls().to_list())
 
@@ -173,7 +175,7 @@ def plan_and_write(
     upd_h = upd_h.filter("_any").rename({"household_id": "id"})
     code_to_id = pl.concat([reg_h.select("code", pl.col("household_id")),
                             new_h.select("code", pl.col("id").alias("household_id"))])
-    step(1, total_steps, "Ghi hộ gia đình mới")
+    step(1, total_steps, gettext_noop("Writing new households"))
     hh_cols = ["id", "code", *HOUSEHOLD_DB]
     writing.insert(Household, new_h.select(
         *hh_cols, fold_expr(pl.col("address")).alias("address_folded"), pl.lit("active").alias("status"),
@@ -185,18 +187,19 @@ def plan_and_write(
         pl.lit(getattr(actor, "pk", None), dtype=pl.Int64).alias("recorded_by_id"),
     ))
     _pause_for_tests("households")
-    step(2, total_steps, "Cập nhật hộ gia đình")
+    step(2, total_steps, gettext_noop("Updating households"))
     writing.update(Household._meta.db_table, upd_h.select(
         "id", "old_version", *[pl.col(f).alias(DB_NAME.get(f, f)) for f in HOUSEHOLD_DB],
         fold_expr(pl.col("address")).alias("address_folded")), now=now)
 
     # ---- members
-    step(3, total_steps, "So khớp thành viên")
+    step(3, total_steps, gettext_noop("Matching members"))
     m_fields = [f for f in MEMBER_DB if f in present.get("members", set())]
     reg_match = reg_m.select("member_id", "household_code", "id_number", "name_folded", "date_of_birth", "relation")
     rematched = match_members(m.drop("member_id"), reg_match)
     if rematched["_id_elsewhere"].is_not_null().any() or rematched["_ambiguous"].any():
-        raise RegistryChanged("Sổ đã thay đổi từ lúc kiểm tra (số định danh mới được đăng ký); hãy kiểm tra lại tệp.")
+        raise RegistryChanged(_("The registry changed since the check (an ID number was registered meanwhile); "
+                                "check the file again."))
     m = rematched.drop("_id_elsewhere", "_ambiguous").join(
         code_to_id.rename({"code": "household_code"}), on="household_code", how="left")
     oldm = reg_m.drop("household_code", "name_folded", "household_id").rename(
@@ -218,7 +221,7 @@ def plan_and_write(
     ).with_columns(pl.any_horizontal([pl.col(f"{f}__chg") for f in MEMBER_DB]).alias("_any"))
     unchanged_m = int((~upd_m["_any"]).sum())
     upd_m = upd_m.filter("_any").rename({"member_id": "id"})
-    step(4, total_steps, "Ghi thành viên mới")
+    step(4, total_steps, gettext_noop("Writing new members"))
     writing.insert(Member, new_m.select(
         "id", "household_id", *MEMBER_DB, fold_expr(pl.col("full_name")).alias("name_folded"),
         pl.lit("active").alias("status"), pl.lit(1).alias("version"), pl.lit(now).alias("created_at"),
@@ -229,12 +232,12 @@ def plan_and_write(
         pl.lit("import").alias("start_reason"), pl.lit("").alias("end_reason"),
     ))
     _pause_for_tests("members")
-    step(5, total_steps, "Cập nhật thành viên")
+    step(5, total_steps, gettext_noop("Updating members"))
     writing.update(Member._meta.db_table, upd_m.select(
         "id", "old_version", *MEMBER_DB, fold_expr(pl.col("full_name")).alias("name_folded")), now=now)
 
     # ---- audit: one event per inserted or updated row, bulk-inserted
-    step(6, total_steps, "Ghi nhật ký")
+    step(6, total_steps, gettext_noop("Writing the audit trail"))
     ward_of = pl.concat([reg_h.select(pl.col("household_id"), pl.col("ward_code").alias("_ward")),
                          new_h.select(pl.col("id").alias("household_id"), pl.col("ward_code").alias("_ward"))])
     common = {"actor": actor, "source": source, "now": now}
@@ -262,14 +265,14 @@ def plan_and_write(
         audit = audit.with_columns(pl.col("actor_id").cast(pl.Int64))
     writing.insert(AuditEvent, audit)
 
-    step(7, total_steps, "Đánh dấu trùng lặp")
+    step(7, total_steps, gettext_noop("Flagging likely duplicates"))
     touched = new_m["id"].to_list() + upd_m.filter(pl.col("full_name__chg") | pl.col("date_of_birth__chg"))[
         "id"].to_list()
     if len(touched) > CHUNK:
         flag_likely_duplicates()
     elif touched:
         flag_likely_duplicates(member_ids=touched)
-    step(8, total_steps, "Xong")
+    step(8, total_steps, gettext_noop("Done"))
     return {
         "households_added": new_h.height, "households_updated": upd_h.height, "households_unchanged": unchanged_h,
         "members_added": new_m.height, "members_updated": upd_m.height, "members_unchanged": unchanged_m,

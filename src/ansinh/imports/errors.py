@@ -1,4 +1,5 @@
-"""Errors of imports and exports, each with a stable code and a message in Vietnamese for the user."""
+"""Errors of imports and exports, each with a stable code and a message for the user, translated when raised
+(``gettext``: the language active then, the request's in a view, ``LANGUAGE_CODE`` in a command or worker)."""
 
 from __future__ import annotations
 
