@@ -57,7 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {notice}")
         issues = actions.issues(batch)
         for r in issues.head(20).iter_rows(named=True):
-            self.stdout.write(f"  [{r['level']}] {r['table']} dòng {r['row']}, {r['column']}: {r['message']}")
+            self.stdout.write(f"  [{r['level']}] {r['table']} row {r['row']}, {r['column']}: {r['message']}")
         if issues.height > 20:
             self.stdout.write(f"  … and {issues.height - 20} more")
         report = None
