@@ -12,7 +12,7 @@ from django.urls import reverse
 from ansinh.review import actions
 from ansinh.review.models import Complaint, HouseholdStage, Round, RoundStatus, SurveyResponse
 from tests.review.conftest import POOR_INCOME, YEAR, answers_b
-from tests.web.conftest import parse
+from tests.web.conftest import parse, post_forms_without_their_address
 
 
 @pytest.fixture(autouse=True)
@@ -365,6 +365,28 @@ def test_it_serves_the_xlsform_and_the_offline_workbook(officer_client, officer,
     workbook = load_workbook(io.BytesIO(officer_client.get(reverse("review-offline", args=[round.pk, "B"])).content))
     households = list(workbook["Hộ"].iter_rows(values_only=True))
     assert households[2][0] == poor_household.code
+
+
+def test_every_form_of_a_round_posts_to_its_page_written_out_without_a_fragment(
+        officer_client, chairman_client, officer, make_round, poor_household, run_round):
+    """Each step's form, in the round status that shows it (see ``post_forms_without_their_address``)."""
+    round, rh = _listed(officer, make_round)
+    found = post_forms_without_their_address(officer_client, [
+        ("review-household-add", [round.pk]), ("review-household-remove", [round.pk, rh.pk]),
+        ("review-survey", [round.pk, rh.pk, "B"]), ("review-survey-import", [round.pk, "B"])])
+    actions.do_move_round(actor=officer, round=round, to_status="surveying")
+    round = run_round(round, until="assessed")
+    found |= post_forms_without_their_address(officer_client, [("review-meeting", [round.pk])])
+    actions.do_record_meeting(actor=officer, round=round, held_on=dt.date(YEAR, 10, 31), present_count=10,
+                              votes={rh.pk: (10, 8)})
+    found |= post_forms_without_their_address(officer_client, [("review-posting", [round.pk])])
+    actions.do_open_posting(actor=officer, round=round, start=dt.date(YEAR, 11, 3))
+    complaint = actions.do_record_complaint(actor=officer, round=round, received_on=dt.date(YEAR, 11, 4),
+                                            content="Hộ có thu nhập cao hơn", round_household=rh)
+    found |= post_forms_without_their_address(officer_client, [
+        ("review-complaint-create", [round.pk]), ("review-complaint-answer", [round.pk, complaint.pk])])
+    found |= post_forms_without_their_address(chairman_client, [("review-approve", [round.pk])])
+    assert found == {}
 
 
 @pytest.mark.parametrize("income", [POOR_INCOME])

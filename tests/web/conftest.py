@@ -81,3 +81,27 @@ def parse(response: Any) -> PageParser:
     parser = PageParser()
     parser.feed(response.content.decode())
     return parser
+
+
+def post_forms_without_their_address(client: Any, pages: list[tuple[str, list[Any]]]) -> dict[str, list[str]]:
+    """For each page (URL name, args), rendered by ``client``: what is wrong with its POST forms' ``action``.
+
+    Every POST form must name its address without a fragment, and one of them must post to the page itself.
+    A form without ``action`` posts to the browser's current address, fragment included (an error-summary
+    link leaves one such as ``#id_full_name``), and the browser keeps that fragment over the redirect that
+    follows a successful post, so the officer lands on e.g. ``/households/12/#id_full_name``.
+    """
+    from django.urls import reverse
+
+    found: dict[str, list[str]] = {}
+    for name, args in pages:
+        url = reverse(name, args=args)
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        actions = [form.get("action") for form in parse(response).find("form", method="post")]
+        problems = [f"a form posts to {action!r}" for action in actions if not action or "#" in action]
+        if url not in actions:
+            problems.append(f"no form posts to {url} (the forms post to {actions})")
+        if problems:
+            found[f"{name} {url}"] = problems
+    return found

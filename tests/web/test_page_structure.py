@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import member_data
+from tests.web.conftest import post_forms_without_their_address
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 NAMED = {"a", "button"}
@@ -162,6 +163,32 @@ def test_pages_with_errors_link_their_summary_to_fields_that_exist(officer_clien
         if problems := problems_of(response):
             found[name] = problems
     assert not found, found
+
+
+@pytest.mark.django_db
+def test_every_form_posts_to_its_page_written_out_without_a_fragment(officer_client: Any, family: Any,
+                                                                      make_household: Any, ward_a: Any) -> None:
+    """A form without ``action`` posts to the current address, with the fragment an error-summary link left there,
+    and the browser carries that fragment over the redirect after a successful post (see
+    ``post_forms_without_their_address``). The pages below all show an error summary above a POST form."""
+    other = make_household(ward_a, members=[member_data(full_name="Lê Văn Chủ")])
+    head, spouse = family.members.get(relation="head"), family.members.get(relation="spouse")
+    pages: list[tuple[str, list[Any]]] = [
+        ("household-create", []),
+        ("household-edit", [family.pk]),
+        ("household-change-head", [family.pk]),
+        ("household-split", [family.pk]),
+        ("household-merge", [other.pk]),
+        ("member-add", [family.pk]),
+        ("member-edit", [family.pk, spouse.pk]),
+        ("member-death", [family.pk, head.pk]),
+        ("member-move-out", [family.pk, spouse.pk]),
+        ("member-move-to-household", [family.pk, spouse.pk]),
+        ("import-index", []),
+        ("review-round-create", []),
+        ("review-request-create", []),
+    ]
+    assert post_forms_without_their_address(officer_client, pages) == {}
 
 
 def test_the_checker_finds_what_it_looks_for() -> None:
