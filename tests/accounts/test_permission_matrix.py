@@ -6,7 +6,7 @@ import pytest
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.permissions import ACTIONS, RESOURCES, can, matrix
-from ansinh.accounts.scope import scoped_households, scoped_members, scoped_wards
+from ansinh.accounts.scope import is_ward_scope, scoped_households, scoped_members, scoped_wards
 
 CELLS = [(role, resource, action) for role in Role.values for resource in RESOURCES for action in ACTIONS]
 
@@ -57,6 +57,16 @@ def test_it_gives_a_user_without_scope_nothing(make_user, make_household, ward_a
     make_household(ward_a)
     user = make_user("city_analyst")
     assert not scoped_households(user).exists()
+
+
+def test_it_tells_a_scope_of_wards_from_a_province_or_everything(make_user, province, ward_a, ward_b):
+    """A search reads a ward scope's own members rather than look a name up across the city."""
+    assert is_ward_scope(make_user("ward_officer", wards=[ward_a, ward_b]))
+    assert not is_ward_scope(make_user("city_analyst", province=province))
+    assert not is_ward_scope(make_user("administrator", wards=[ward_a], province=province))
+    superuser = make_user("administrator")
+    superuser.is_superuser = True
+    assert not is_ward_scope(superuser)
 
 
 def test_it_gives_an_inactive_user_nothing(make_user, make_household, ward_a):

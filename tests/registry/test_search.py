@@ -96,6 +96,15 @@ def test_it_narrows_only_the_households_it_is_given(ward_a: Any, ward_b: Any, ma
     """The export by search passes a queryset already narrowed (a ward, the active households)."""
     in_a = make_household(ward_a, members=[member_data(full_name="Võ Thị Hoa")])
     make_household(ward_b, members=[member_data(full_name="Võ Thị Hoa")])
-    found = matching(Household.objects.filter(ward=ward_a, status="active"), "vo thi hoa")
-    assert list(found.values_list("code", flat=True)) == [in_a.code]
-    assert matching(Household.objects.filter(ward=ward_a), "").count() == 1
+    for few_wards in (False, True):  # members looked up across the city, or among those of the given households
+        found = matching(Household.objects.filter(ward=ward_a, status="active"), "vo thi hoa", few_wards=few_wards)
+        assert list(found.values_list("code", flat=True)) == [in_a.code]
+        assert matching(Household.objects.filter(ward=ward_a), "", few_wards=few_wards).count() == 1
+
+
+def test_it_finds_only_in_the_ward_chosen(analyst: Any, ward_a: Any, ward_b: Any, make_household: Any) -> None:
+    in_a = make_household(ward_a, members=[member_data(full_name="Võ Thị Hoa")])
+    in_b = make_household(ward_b, address="5 Hẻm Võ Thị Hoa", members=[member_data(full_name="Võ Thị Hoa")])
+    for ward, household in ((ward_a, in_a), (ward_b, in_b)):
+        found = search_households(analyst, q="vo thi hoa", ward_code=ward.code)
+        assert set(found.values_list("code", flat=True)) == {household.code}

@@ -38,6 +38,13 @@ def ward_codes(user: Any) -> list[str] | None:
     return list(scoped_wards(user).values_list("code", flat=True))
 
 
+def is_ward_scope(user: Any) -> bool:
+    """Whether the user's scope is a list of wards (a ward officer's, a chairman's) rather than a whole province
+    or everything (a superuser): small enough for a search to read the wards' own members instead of looking a
+    name up across the city (``registry.queries.matching``)."""
+    return not user.is_superuser and user.province_id is None
+
+
 def in_scope(user: Any, ward_code: str) -> bool:
     return scoped_wards(user).filter(code=ward_code).exists()
 

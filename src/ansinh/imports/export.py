@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 from django.db.models import QuerySet
 
-from ansinh.accounts.scope import scoped_households
+from ansinh.accounts.scope import is_ward_scope, scoped_households
 from ansinh.audit.actions import record
 from ansinh.imports.columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, Column
 from ansinh.imports.commit import HOUSEHOLD_DB, MEMBER_DB
@@ -32,7 +32,7 @@ def export_queryset(user: Any, ward_code: str | None = None, q: str = "") -> Que
     qs = scoped_households(user, "export").filter(status="active")
     if ward_code:
         qs = qs.filter(ward_id=ward_code)
-    return matching(qs, q)
+    return matching(qs, q, few_wards=bool(ward_code) or is_ward_scope(user))
 
 
 def record_export(user: Any, *, ward_code: str | None, fmt: str, count: int, q: str = "") -> None:

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from ansinh.accounts.permissions import can
-from ansinh.accounts.scope import scoped_households
+from ansinh.accounts.scope import is_ward_scope, scoped_households
 from ansinh.accounts.scope import ward_codes as scope_ward_codes
 from ansinh.audit.models import AuditEvent
 from ansinh.lib.text import fold
@@ -25,11 +25,15 @@ def search_households(user: Any, q: str = "", ward_code: str | None = None) -> Q
     qs = scoped_households(user).select_related("ward")
     if ward_code:
         qs = qs.filter(ward_id=ward_code)
-    return matching(qs, q).order_by("ward__name", "code")
+    return matching(qs, q, few_wards=bool(ward_code) or is_ward_scope(user)).order_by("ward__name", "code")
 
 
-def matching(qs: QuerySet[Household], q: str = "") -> QuerySet[Household]:
-    """The households of ``qs`` that the search box's ``q`` finds (all of them for an empty ``q``)."""
+def matching(qs: QuerySet[Household], q: str = "", *, few_wards: bool = False) -> QuerySet[Household]:
+    """The households of ``qs`` that the search box's ``q`` finds (all of them for an empty ``q``).
+
+    ``few_wards`` says that ``qs`` lies within a few wards (a ward officer's scope, one ward chosen), not a
+    whole city: the members' names are then looked up among the members of ``qs``'s households only. Either
+    way the answer is the same; only the plan differs."""
     q = (q or "").strip()
     if not q:
         return qs
@@ -44,8 +48,16 @@ def matching(qs: QuerySet[Household], q: str = "") -> QuerySet[Household]:
     by_household = qs.order_by().filter(
         Q(code__iexact=q) | Q(code__istartswith=q) | Q(address_folded__contains=folded)
     ).values("pk")
-    by_member = Member.objects.order_by().filter(name_folded__contains=folded).values("household_id")
-    return qs.filter(pk__in=by_household.union(by_member))
+    by_member = Member.objects.order_by().filter(name_folded__contains=folded)
+    if few_wards:
+        # A common fragment ("nguyen": two people in five) matches millions of members across a city, which the
+        # names' index would all hand over before the scope applies. Confined to the households of ``qs``, the
+        # planner may read the wards' households and their members instead (the ward and member-household
+        # indexes), or still the names' index for a rare fragment, checked against the wards' few households.
+        # Not for a city-wide ``qs``: the outer filter applies the scope anyway, and this one would add a read
+        # of every household in the city.
+        by_member = by_member.filter(household__in=qs.order_by().values("pk"))
+    return qs.filter(pk__in=by_household.union(by_member.values("household_id")))
 
 
 def get_household_for(user: Any, pk: int, action: str = "view") -> Household:

@@ -45,7 +45,7 @@ class Command(BaseCommand):
             qs = Household.objects.filter(status="active")
             if opts["ward"]:
                 qs = qs.filter(ward_id=opts["ward"])
-            qs = matching(qs, opts["search"])
+            qs = matching(qs, opts["search"], few_wards=bool(opts["ward"]))
         count = qs.count()
         suffix = out.suffix.lower()
         if suffix == ".xlsx":
