@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import datetime
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from ansinh.imports.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
 
@@ -55,6 +56,15 @@ def write_csv(path: Path, columns: Any, rows: list[dict[str, Any]]) -> Path:
 def staging(settings: Any, tmp_path: Path) -> Path:
     settings.IMPORT_STAGING_DIR = str(tmp_path / "staging")
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in LANGUAGE_CODE: a page requested in English (LocaleMiddleware activates the language
+    on the thread and leaves it) must not turn the next test's problems into English."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
