@@ -6,9 +6,10 @@ from typing import Any
 
 import polars as pl
 import pytest
+from django.utils import translation
 
 from ansinh.geo.models import FormerDistrict, FormerProvince, FormerWard, WardSuccession
-from ansinh.imports import actions
+from ansinh.imports import actions, problems
 from ansinh.registry.models import Household, Member
 
 from .conftest import household, id_for, member
@@ -16,7 +17,8 @@ from .conftest import household, id_for, member
 
 def _issues(batch: Any, level: str = "error") -> list[tuple[str, int, str, str]]:
     frame = actions.issues(batch).filter(pl.col("level") == level)
-    return [(r["table"], r["row"], r["column"], r["message"]) for r in frame.iter_rows(named=True)]
+    with translation.override("vi"):  # the Vietnamese wording, as the officer reads it by default
+        return [(r["table"], r["row"], r["column"], r["message"]) for r in problems.rows(frame)]
 
 
 def _one(batch: Any, table: str, row: int, level: str = "error") -> tuple[str, str]:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_noop
 
 from ansinh.accounts.permissions import can
 from ansinh.audit.actions import record
+from ansinh.imports import problems
 from ansinh.imports.commit import plan_and_write
 from ansinh.imports.context import file_keys, load_context
 from ansinh.imports.errors import (
@@ -130,8 +131,10 @@ def has_staged_files(batch: ImportBatch) -> bool:
 
 
 def issues(batch: ImportBatch) -> pl.DataFrame:
+    """The problems found in the batch's rows, unworded (``problems.rows`` words those shown); a batch
+    staged before the problems had codes has their Vietnamese text in ``message`` instead."""
     path = batch.directory / "issues.parquet"
-    return pl.read_parquet(path) if path.exists() else pl.DataFrame()
+    return problems.normalise(pl.read_parquet(path)) if path.exists() else pl.DataFrame()
 
 
 def start_commit(batch: ImportBatch) -> ImportBatch:

@@ -1,7 +1,7 @@
 """Column-wise parsing of the import format: each function turns a String column into a typed one.
 
-Pure Polars (no Django, no per-row Python). Each returns ``(value, problem)`` expressions: ``problem``
-is a Vietnamese message where the cell has a value that cannot be read, else null.
+Pure Polars (no per-row Python). Each returns ``(value, problem)`` expressions: ``problem`` is a
+``problems.PROBLEM`` (a code and its parameters) where the cell has a value that cannot be read, else null.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from ansinh.imports.columns import FALSE_WORDS, TRUE_WORDS, Column, code_map
+from ansinh.imports.problems import problem as _problem
 from ansinh.synth.fold import fold_expr
 
 TEXT_LIMITS = {"code": 32, "address": 255, "full_name": 150, "household_code": 32}
@@ -24,7 +25,7 @@ def parse_code(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
     assert col.vocabulary is not None
     value = fold_expr(raw).replace_strict(code_map(col.vocabulary), default=None, return_dtype=pl.String)
     problem = pl.when(raw.is_not_null() & value.is_null()).then(
-        pl.format("“{}” không có trong danh mục của cột “{}” (ghi mã hoặc tên tiếng Việt).", raw, pl.lit(col.header))
+        _problem("not_in_list", raw, col.header)
     )
     return value, problem
 
@@ -36,7 +37,7 @@ def parse_date(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
         s.str.to_date("%Y/%m/%d", strict=False),
     )
     problem = pl.when(raw.is_not_null() & value.is_null()).then(
-        pl.format("Ngày “{}” không đọc được (ghi dd/mm/yyyy, ví dụ 17/05/1980).", raw)
+        _problem("bad_date", raw)
     )
     return value, problem
 
@@ -57,8 +58,8 @@ def parse_float(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
     value = _number_text(raw).cast(pl.Float64, strict=False)
     problem = (
         pl.when(raw.is_not_null() & value.is_null())
-        .then(pl.format("Số “{}” không đọc được (ví dụ 1.500.000 hoặc 45,5).", raw))
-        .when(value < 0).then(pl.format("Số “{}” không được âm.", raw))
+        .then(_problem("bad_number", raw))
+        .when(value < 0).then(_problem("negative_number", raw))
     )
     return value, problem
 
@@ -69,8 +70,8 @@ def parse_int(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
     value = pl.when(ok).then(f.cast(pl.Int64))
     problem = (
         pl.when(raw.is_not_null() & ~ok.fill_null(False))
-        .then(pl.format("Số “{}” không đọc được (ghi số nguyên, ví dụ 1.500.000).", raw))
-        .when(f < 0).then(pl.format("Số “{}” không được âm.", raw))
+        .then(_problem("bad_whole_number", raw))
+        .when(f < 0).then(_problem("negative_number", raw))
     )
     return value, problem
 
@@ -79,7 +80,7 @@ def parse_bool(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
     folded = fold_expr(raw)
     value = pl.when(folded.is_in(TRUE_WORDS)).then(True).when(folded.is_in(FALSE_WORDS)).then(False)
     problem = pl.when(raw.is_not_null() & value.is_null()).then(
-        pl.format("“{}” không đọc được; ghi “Có” hoặc “Không”.", raw)
+        _problem("bad_yes_no", raw)
     )
     return value, problem
 
@@ -91,7 +92,7 @@ def parse_id12(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
     ok = s.str.contains(r"^\d{12}$")
     value = pl.when(ok).then(s)
     problem = pl.when(raw.is_not_null() & ~ok.fill_null(False)).then(
-        pl.format("Số định danh “{}” phải gồm đúng 12 chữ số.", raw)
+        _problem("bad_id_number", raw)
     )
     return value, problem
 
@@ -101,16 +102,14 @@ def parse_id9(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
     ok = s.str.contains(r"^\d{9}$")
     value = pl.when(ok).then(s)
     problem = pl.when(raw.is_not_null() & ~ok.fill_null(False)).then(
-        pl.format("Số CMND cũ “{}” phải gồm đúng 9 chữ số.", raw)
+        _problem("bad_old_id_number", raw)
     )
     return value, problem
 
 
 def parse_text(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
     limit = TEXT_LIMITS.get(col.field, 255)
-    problem = pl.when(raw.str.len_chars() > limit).then(
-        pl.lit(f"Quá dài (tối đa {limit} ký tự).")
-    )
+    problem = pl.when(raw.str.len_chars() > limit).then(_problem("too_long", limit))
     return raw, problem
 
 
@@ -135,11 +134,7 @@ def id_problems(id_number: pl.Expr, sex: pl.Expr, dob: pl.Expr, first_century: i
     bad4 = digit4 != expected4
     bad56 = digits56 != expected56
     return (
-        pl.when(bad4 & bad56).then(pl.format(
-            "Số định danh không khớp giới tính/thế kỷ sinh (chữ số thứ 4 là {}, phải là {}) và năm sinh "
-            "(chữ số 5-6 là {}, phải là {}).", digit4, expected4, digits56, expected56))
-        .when(bad4).then(pl.format(
-            "Số định danh không khớp giới tính và thế kỷ sinh: chữ số thứ 4 là {}, phải là {}.", digit4, expected4))
-        .when(bad56).then(pl.format(
-            "Số định danh không khớp năm sinh: chữ số 5-6 là {}, phải là {}.", digits56, expected56))
+        pl.when(bad4 & bad56).then(_problem("id_sex_and_year_mismatch", digit4, expected4, digits56, expected56))
+        .when(bad4).then(_problem("id_sex_mismatch", digit4, expected4))
+        .when(bad56).then(_problem("id_year_mismatch", digits56, expected56))
     )

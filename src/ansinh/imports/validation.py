@@ -1,7 +1,8 @@
 """Validating a whole file at once, column-wise with Polars: no row reaches the registry before this.
 
 ``validate(raw, ctx)`` returns the typed tables (with ``_valid`` per row) and the list of issues
-(row, column, message in Vietnamese, level ``error`` or ``notice``). A household is imported only if
+(row, column, the problem's code and parameters, worded when shown by ``problems``, level ``error`` or
+``notice``). A household is imported only if
 its row and all its member rows are valid; a member only if it and its household are.
 """
 
@@ -14,11 +15,10 @@ import polars as pl
 
 from ansinh.imports.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, TABLES, Column
 from ansinh.imports.parsing import DTYPES, PARSERS, clean, id_problems
+from ansinh.imports.problems import ISSUE_SCHEMA, PROBLEM, issue_columns, problem
 from ansinh.imports.reading import ROW, RawFile, RawTable
 from ansinh.synth.fold import fold_expr
 
-ISSUE_SCHEMA = {"table": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String,
-                "message": pl.String, "level": pl.String}
 REG_HOUSEHOLD = {"household_id": pl.Int64, "code": pl.String, "ward_code": pl.String}
 REG_MEMBER = {"member_id": pl.Int64, "household_code": pl.String, "id_number": pl.String,
               "name_folded": pl.String, "date_of_birth": pl.Date, "relation": pl.String}
@@ -77,12 +77,11 @@ def _parse(table: RawTable, columns: tuple[Column, ...]) -> tuple[pl.DataFrame, 
     problems: list[pl.Expr] = []
     for c in columns:
         raw = pl.col(c.field)
-        value, problem = PARSERS[c.kind](raw, c)
+        value, cell = PARSERS[c.kind](raw, c)
         if c.required:
-            problem = pl.when(raw.is_null()).then(pl.lit(f"Thiếu giá trị bắt buộc ở cột “{c.header}”.")).otherwise(
-                problem)
+            cell = pl.when(raw.is_null()).then(problem("missing_required", c.header)).otherwise(cell)
         exprs.append(value.cast(DTYPES[c.kind]).alias(c.field))
-        problems.append(problem.alias(f"_p_{c.field}"))
+        problems.append(cell.alias(f"_p_{c.field}"))
         exprs.append(raw.alias(f"_raw_{c.field}"))
     parsed = frame.select(ROW, *exprs, *problems)
     return parsed, problems
@@ -98,7 +97,7 @@ def _issue_rows(frame: pl.DataFrame, table: str, columns: tuple[Column, ...], le
         if sub.height:
             parts.append(sub.select(
                 pl.lit(table).alias("table"), pl.col(ROW).alias("row"), pl.lit(c.header).alias("column"),
-                pl.col(f"_raw_{c.field}").alias("value"), pl.col(name).alias("message"), pl.lit(level).alias("level"),
+                pl.col(f"_raw_{c.field}").alias("value"), *issue_columns(name), pl.lit(level).alias("level"),
             ))
     return pl.concat(parts) if parts else pl.DataFrame(schema=ISSUE_SCHEMA)
 
@@ -112,7 +111,7 @@ def _add(frame: pl.DataFrame, field_name: str, problem: pl.Expr) -> pl.DataFrame
 def _note(frame: pl.DataFrame, field_name: str, notice: pl.Expr) -> pl.DataFrame:
     col = f"_n_{field_name}"
     if col not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(col))
+        frame = frame.with_columns(pl.lit(None, dtype=PROBLEM).alias(col))
     return frame.with_columns(pl.coalesce(pl.col(col), notice).alias(col))
 
 
@@ -125,7 +124,7 @@ def _households(h: pl.DataFrame, m: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     dup = _rows_list(h.filter(pl.col("code").is_duplicated() & pl.col("code").is_not_null()), "code")
     h = h.join(dup, on="code", how="left")
     h = _add(h, "code", pl.when(pl.col("_rows").is_not_null()).then(
-        pl.format("Mã hộ {} xuất hiện nhiều lần trong tệp (các dòng {}).", pl.col("code"), pl.col("_rows")))).drop(
+        problem("household_code_repeated", pl.col("code"), pl.col("_rows")))).drop(
         "_rows")
 
     # Ward: current, or a former ward converted to its single successor.
@@ -137,14 +136,13 @@ def _households(h: pl.DataFrame, m: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     is_current = pl.col("_current_name").is_not_null()
     n_succ = pl.col("_succ_codes").list.len().fill_null(0)
     converted = ~is_current & (n_succ == 1)
-    h = _note(h, "ward_code", pl.when(converted).then(pl.format(
-        "Mã phường/xã cũ {} đã được chuyển thành mã phường/xã hiện hành {} ({}).",
-        pl.col("ward_code"), pl.col("_succ_codes").list.first(), pl.col("_succ_names").list.first())))
-    h = _add(h, "ward_code", pl.when(pl.col("ward_code").is_not_null() & ~is_current & (n_succ > 1)).then(pl.format(
-        "Phường/xã cũ {} nay thuộc nhiều phường/xã ({}); hãy ghi mã phường/xã hiện hành.",
-        pl.col("ward_code"), pl.col("_succ_codes").list.join(", ")))
+    h = _note(h, "ward_code", pl.when(converted).then(problem(
+        "ward_converted", pl.col("ward_code"), pl.col("_succ_codes").list.first(),
+        pl.col("_succ_names").list.first())))
+    h = _add(h, "ward_code", pl.when(pl.col("ward_code").is_not_null() & ~is_current & (n_succ > 1)).then(problem(
+        "ward_split", pl.col("ward_code"), pl.col("_succ_codes").list.join(", ")))
         .when(pl.col("ward_code").is_not_null() & ~is_current & (n_succ == 0)).then(
-        pl.format("Mã phường/xã {} không tồn tại.", pl.col("ward_code"))))
+        problem("ward_unknown", pl.col("ward_code"))))
     h = h.with_columns(
         pl.when(converted).then(pl.col("_succ_codes").list.first()).otherwise(pl.col("ward_code")).alias("ward_code")
     ).drop("_current_name", "_succ_codes", "_succ_names")
@@ -153,7 +151,7 @@ def _households(h: pl.DataFrame, m: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         h = _add(h, "ward_code", pl.when(
             pl.col("ward_code").is_not_null() & pl.col("ward_area_type").is_not_null()
             & ~pl.col("ward_code").is_in(sorted(ctx.allowed_wards))
-        ).then(pl.format("Phường/xã {} nằm ngoài phạm vi bạn được nhập.", pl.col("ward_code"))))
+        ).then(problem("ward_out_of_scope", pl.col("ward_code"))))
 
     # A household already registered elsewhere than the user may touch.
     reg = ctx.reg_households.select(pl.col("code"), pl.col("household_id"), pl.col("ward_code").alias("_reg_ward"))
@@ -161,7 +159,7 @@ def _households(h: pl.DataFrame, m: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     if ctx.allowed_wards is not None:
         h = _add(h, "code", pl.when(
             pl.col("_reg_ward").is_not_null() & ~pl.col("_reg_ward").is_in(sorted(ctx.allowed_wards))
-        ).then(pl.format("Mã hộ {} đã được đăng ký ở một phường/xã ngoài phạm vi của bạn.", pl.col("code"))))
+        ).then(problem("household_registered_out_of_scope", pl.col("code"))))
     return h.drop("_reg_ward")
 
 
@@ -175,17 +173,16 @@ def _members(m: pl.DataFrame, h: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     m = m.join(in_file, on="household_code", how="left").join(reg_hh, on="household_code", how="left")
     m = _add(m, "household_code", pl.when(
         pl.col("household_code").is_not_null() & pl.col("_hh_in_file").is_null() & pl.col("_hh_reg_ward").is_null()
-    ).then(pl.format("Thành viên không thuộc hộ nào: mã hộ {} không có trong trang hộ gia đình hay trong sổ.",
-                     pl.col("household_code"))))
+    ).then(problem("member_without_household", pl.col("household_code"))))
     if ctx.allowed_wards is not None:
         m = _add(m, "household_code", pl.when(
             pl.col("_hh_in_file").is_null() & pl.col("_hh_reg_ward").is_not_null()
             & ~pl.col("_hh_reg_ward").is_in(sorted(ctx.allowed_wards))
-        ).then(pl.format("Hộ {} nằm ngoài phạm vi bạn được nhập.", pl.col("household_code"))))
+        ).then(problem("household_out_of_scope", pl.col("household_code"))))
 
     # Date of birth and ID number.
     m = _add(m, "date_of_birth", pl.when(pl.col("date_of_birth") > ctx.today).then(
-        pl.format("Ngày sinh {} ở tương lai.", pl.col("date_of_birth").dt.strftime("%d/%m/%Y"))))
+        problem("birth_in_future", pl.col("date_of_birth").dt.strftime("%d/%m/%Y"))))
     checkable = (pl.col("id_number").is_not_null() & pl.col("sex").is_not_null()
                  & pl.col("date_of_birth").is_not_null())
     m = _add(m, "id_number", pl.when(checkable).then(
@@ -194,16 +191,15 @@ def _members(m: pl.DataFrame, h: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         m = _note(m, "id_number", pl.when(
             pl.col("id_number").is_not_null()
             & ~pl.col("id_number").str.slice(0, 3).is_in(sorted(ctx.id_province_codes))
-        ).then(pl.format("Mã tỉnh {} ở đầu số định danh không có trong danh mục nơi đăng ký khai sinh (chỉ cảnh báo).",
-                         pl.col("id_number").str.slice(0, 3))))
+        ).then(problem("id_province_unknown", pl.col("id_number").str.slice(0, 3))))
     m = _note(m, "id_number", pl.when(pl.col("_raw_id_number").str.contains(r"^\s*\d{11}\s*$")).then(
-        pl.lit("Số định danh có 11 chữ số (Excel đã bỏ số 0 đầu): đã thêm số 0.")))
+        problem("id_leading_zero_added")))
 
     # Duplicate ID numbers within the file.
     dup = _rows_list(m.filter(pl.col("id_number").is_duplicated() & pl.col("id_number").is_not_null()), "id_number")
     m = m.join(dup, on="id_number", how="left")
     m = _add(m, "id_number", pl.when(pl.col("_rows").is_not_null()).then(
-        pl.format("Số định danh {} trùng trong tệp (các dòng {}).", pl.col("id_number"), pl.col("_rows")))
+        problem("id_number_repeated", pl.col("id_number"), pl.col("_rows")))
     ).drop("_rows")
     # People without an ID number are told apart by name and date of birth within the household.
     key = ["household_code", "name_folded", "date_of_birth"]
@@ -213,19 +209,17 @@ def _members(m: pl.DataFrame, h: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         pl.col(ROW).sort().cast(pl.String).str.join(", ").alias("_rows2"))
     m = m.join(dup2, on=key, how="left")
     m = _add(m, "full_name", pl.when(pl.col("_rows2").is_not_null() & pl.col("id_number").is_null()).then(
-        pl.format("Hai người cùng tên và ngày sinh trong hộ mà không có số định danh (các dòng {}).",
-                  pl.col("_rows2")))).drop("_rows2")
+        problem("same_name_and_birth_without_id", pl.col("_rows2")))).drop("_rows2")
 
     # Match the registry: on ID number, else on (household, folded name, date of birth).
     m = match_members(m, ctx.reg_members)
-    m = _add(m, "id_number", pl.when(pl.col("_id_elsewhere").is_not_null()).then(pl.format(
-        "Số định danh {} đã được đăng ký ở hộ {}.", pl.col("id_number"), pl.col("_id_elsewhere"))))
-    m = _add(m, "full_name", pl.when(pl.col("_ambiguous")).then(pl.lit(
-        "Trong sổ có nhiều người cùng tên và ngày sinh ở hộ này; hãy ghi số định danh để phân biệt.")))
+    m = _add(m, "id_number", pl.when(pl.col("_id_elsewhere").is_not_null()).then(problem(
+        "id_registered_elsewhere", pl.col("id_number"), pl.col("_id_elsewhere"))))
+    m = _add(m, "full_name", pl.when(pl.col("_ambiguous")).then(problem("ambiguous_registry_match")))
     twice = m.filter(pl.col("member_id").is_not_null() & pl.col("member_id").is_duplicated())
     m = m.join(_rows_list(twice, "member_id").rename({"_rows": "_rows3"}), on="member_id", how="left")
-    m = _add(m, "full_name", pl.when(pl.col("_rows3").is_not_null()).then(pl.format(
-        "Nhiều dòng cùng chỉ một người trong sổ (các dòng {}).", pl.col("_rows3")))).drop("_rows3")
+    m = _add(m, "full_name", pl.when(pl.col("_rows3").is_not_null()).then(problem(
+        "same_registry_member", pl.col("_rows3")))).drop("_rows3")
     return m.drop("_hh_in_file", "_hh_reg_ward", "_id_elsewhere", "_ambiguous")
 
 
@@ -267,16 +261,13 @@ def _heads(h: pl.DataFrame, m: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame
              .join(file_heads, on="household_code", how="left")
              .with_columns((pl.col("_reg_heads").fill_null(0) + pl.col("_file_heads").fill_null(0)).alias("_heads")))
     h = h.join(heads.select(pl.col("household_code").alias("code"), "_heads"), on="code", how="left")
-    h = _add(h, "code", pl.when(pl.col("_heads") == 0).then(pl.lit(
-        "Hộ không có chủ hộ: cần đúng một thành viên có quan hệ “Chủ hộ”.")))
+    h = _add(h, "code", pl.when(pl.col("_heads") == 0).then(problem("household_without_head")))
     m = m.join(heads.select("household_code", "_heads", "_reg_heads"), on="household_code", how="left")
     m = _add(m, "relation", pl.when((pl.col("_heads") > 1) & (pl.col("relation") == "head")).then(
-        pl.when(pl.col("_reg_heads").fill_null(0) > 0).then(pl.lit(
-            "Hộ đã có chủ hộ trong sổ; đổi chủ hộ phải làm trên hệ thống (thủ tục đổi chủ hộ)."))
-        .otherwise(pl.lit("Hộ có nhiều hơn một chủ hộ."))))
+        pl.when(pl.col("_reg_heads").fill_null(0) > 0).then(problem("head_already_registered"))
+        .otherwise(problem("several_heads"))))
     # A household that only appears through member rows and lacks a head: tell it on those rows.
-    m = _add(m, "household_code", pl.when(pl.col("_heads") == 0).then(
-        pl.lit("Hộ không có chủ hộ: cần đúng một thành viên có quan hệ “Chủ hộ”.")))
+    m = _add(m, "household_code", pl.when(pl.col("_heads") == 0).then(problem("household_without_head")))
     return h.drop("_heads"), m.drop("_heads", "_reg_heads")
 
 
@@ -313,13 +304,11 @@ def validate(raw: RawFile, ctx: Context) -> Validated:
         _issue_rows(h, "households", HOUSEHOLD_COLUMNS, "notice", "_n_"),
         _issue_rows(m, "members", MEMBER_COLUMNS, "notice", "_n_"),
         held_h.select(pl.lit("households").alias("table"), pl.col(ROW).alias("row"), pl.lit("Mã hộ").alias("column"),
-                      pl.col("code").alias("value"),
-                      pl.lit("Không nhập vì có thành viên của hộ bị lỗi.").alias("message"),
-                      pl.lit("notice").alias("level")),
+                      pl.col("code").alias("value"), pl.lit("held_by_member").alias("code"),
+                      pl.lit([], dtype=pl.List(pl.String)).alias("params"), pl.lit("notice").alias("level")),
         held_m.select(pl.lit("members").alias("table"), pl.col(ROW).alias("row"), pl.lit("Mã hộ").alias("column"),
-                      pl.col("household_code").alias("value"),
-                      pl.lit("Không nhập vì hộ hoặc thành viên khác của hộ bị lỗi.").alias("message"),
-                      pl.lit("notice").alias("level")),
+                      pl.col("household_code").alias("value"), pl.lit("held_by_household").alias("code"),
+                      pl.lit([], dtype=pl.List(pl.String)).alias("params"), pl.lit("notice").alias("level")),
     ]
     all_issues = pl.concat([i.cast(ISSUE_SCHEMA) for i in issues]).sort("table", "row", "level")  # type: ignore[arg-type]
     keep_h = [ROW, "household_id", "ward_area_type", "_valid", *[c.field for c in HOUSEHOLD_COLUMNS]]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards
-from ansinh.imports import actions
+from ansinh.imports import actions, problems
 from ansinh.imports.errors import ImportError_
 from ansinh.imports.export import csv_stream, export_queryset, record_export, write_xlsx
 from ansinh.imports.forms import ExportForm, UploadForm
@@ -71,7 +71,8 @@ def _detail_context(batch: ImportBatch) -> dict[str, Any]:
                                "retention_days": settings.IMPORT_STAGING_RETENTION_DAYS}
     if batch.status in (BatchStatus.VALIDATED, BatchStatus.COMMITTED) and batch.files_purged_at is None:
         frame = actions.issues(batch)
-        context["issues"] = list(frame.head(ISSUES_SHOWN).iter_rows(named=True)) if frame.height else []
+        # Worded in the reader's language, only the rows shown.
+        context["issues"] = problems.rows(frame.head(ISSUES_SHOWN)) if frame.height else []
         context["issues_more"] = max(0, frame.height - ISSUES_SHOWN)
     context["running"] = batch.status in (BatchStatus.UPLOADED, BatchStatus.VALIDATING, BatchStatus.COMMITTING)
     return context

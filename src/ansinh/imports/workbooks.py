@@ -6,7 +6,9 @@ import io
 from pathlib import Path
 
 import polars as pl
+from django.utils import translation
 
+from ansinh.imports import problems
 from ansinh.imports.columns import NO, TABLES, YES, Column
 from ansinh.imports.reading import ROW, read_files
 
@@ -86,7 +88,11 @@ def template_csv(table: str) -> bytes:
 def error_report(paths: list[Path], issues: pl.DataFrame, target: Path | io.BufferedIOBase) -> None:
     """The uploaded rows again, with a column of reasons and the faulty cells highlighted
     (red: error, yellow: notice). Row order and columns follow the template; ``Dòng`` is the row in the
-    original file, which the on-screen report also uses."""
+    original file, which the on-screen report also uses.
+
+    The file is the Vietnamese import template handed back to be corrected and uploaded again (its headers,
+    sheet names and the ``Lỗi``/``Lưu ý`` labels are Vietnamese), so its reasons are worded in Vietnamese too,
+    whatever the language of the page or command that asked for it."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
@@ -108,8 +114,9 @@ def error_report(paths: list[Path], issues: pl.DataFrame, target: Path | io.Buff
         frame = raw.tables[name].frame
         mine = issues.filter(pl.col("table") == name) if issues.height else issues
         by_row: dict[int, list[tuple[str, str, str]]] = {}
-        for r in mine.iter_rows(named=True):
-            by_row.setdefault(r["row"], []).append((r["column"], r["message"], r["level"]))
+        with translation.override("vi"):
+            for r in problems.rows(mine):
+                by_row.setdefault(r["row"], []).append((r["column"], r["message"], r["level"]))
         fields = [c.field for c in columns]
         headers = {c.header: i for i, c in enumerate(columns)}
         for row in frame.select(ROW, *[pl.col(f) if f in frame.columns else pl.lit(None) for f in fields]).iter_rows():

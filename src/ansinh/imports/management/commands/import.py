@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ansinh.imports import actions
+from ansinh.imports import actions, problems
 from ansinh.imports.errors import ImportError_
 from ansinh.imports.workbooks import error_report
 
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         for notice in batch.notices:
             self.stdout.write(f"  {notice}")
         issues = actions.issues(batch)
-        for r in issues.head(20).iter_rows(named=True):
+        for r in problems.rows(issues.head(20)):  # in the active language, as the command's errors
             self.stdout.write(f"  [{r['level']}] {r['table']} row {r['row']}, {r['column']}: {r['message']}")
         if issues.height > 20:
             self.stdout.write(f"  … and {issues.height - 20} more")
