@@ -44,7 +44,7 @@ def _rewrite(path: Path, member: str, change) -> None:
 def _failed(run_import, paths, user) -> str:
     batch = run_import(paths, user)
     assert batch.status == "failed"
-    return batch.error
+    return batch.error_message()  # in LANGUAGE_CODE (Vietnamese)
 
 
 def test_it_refuses_a_csv_renamed_xlsx(tmp_path, files, run_import, analyst):
@@ -111,7 +111,7 @@ def test_it_uses_cached_formula_values_and_says_so(tmp_path, run_import, analyst
     _rewrite(path, "xl/worksheets/sheet2.xml", cache)
     batch = run_import([path], analyst, commit=True)
     assert batch.status == "committed", batch.summary
-    assert any("công thức" in n and "giá trị đã tính" in n for n in batch.notices)
+    assert any("công thức" in n and "giá trị đã tính" in n for n in batch.notice_messages())
     assert Member.objects.get().monthly_income == 2_000_000
 
 

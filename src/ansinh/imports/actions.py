@@ -114,14 +114,16 @@ def validate_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop
         ctx = load_context(actor, codes, ids, timezone.localdate())
         progress(2, 3, gettext_noop("Checking each row"))
         result = validate(raw, ctx)
-    except UnreadableFile as exc:
-        return _move(batch, BatchStatus.FAILED, error=exc.message)
+    except UnreadableFile as exc:  # stored as its code, worded in the reader's language (error_message)
+        return _move(batch, BatchStatus.FAILED, error="", error_code=ErrorCode.UNREADABLE,
+                     error_params={"reason": exc.reason, "params": exc.params})
     result.households.write_parquet(batch.directory / "households.parquet")
     result.members.write_parquet(batch.directory / "members.parquet")
     result.issues.write_parquet(batch.directory / "issues.parquet")
     (batch.directory / "present.json").write_text(json.dumps({k: sorted(v) for k, v in result.present.items()}))
     progress(3, 3, gettext_noop("Done"))
-    return _move(batch, BatchStatus.VALIDATED, summary=result.summary(), notices=result.notices,
+    return _move(batch, BatchStatus.VALIDATED, summary=result.summary(), notices=[],
+                 notice_codes=[n.as_json() for n in result.notices],
                  source_kind=raw.source_kind, validated_at=timezone.now())
 
 

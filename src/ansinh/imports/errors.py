@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ImportError_(Exception):
     code = "import_error"
@@ -13,9 +15,19 @@ class ImportError_(Exception):
 
 
 class UnreadableFile(ImportError_):
-    """The file is not what it claims, is damaged, too big or hostile: refused before any row is read."""
+    """The file is not what it claims, is damaged, too big or hostile: refused before any row is read.
+
+    ``reason`` is one of ``notices.MESSAGES`` with its ``params``: the batch stores them, so that the refusal is
+    worded in the reader's language (``ImportBatch.error_message``); ``message`` is its wording when raised."""
 
     code = "unreadable_file"
+
+    def __init__(self, reason: str, **params: Any) -> None:
+        from ansinh.imports.notices import word
+
+        super().__init__(word(reason, params))
+        self.reason = reason
+        self.params = params
 
 
 class IllegalBatchTransition(ImportError_):

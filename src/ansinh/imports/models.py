@@ -13,6 +13,7 @@ from django.db.models.lookups import LessThan
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ansinh.imports import notices as file_notices
 from ansinh.tasks.models import Status as TaskStatus
 from ansinh.tasks.models import stale_after
 
@@ -52,6 +53,9 @@ class ErrorCode(models.TextChoices):
     ``error_params``, so that the message is rendered in the reader's language (``error_message``)."""
 
     EXPIRED = "expired"  # left unfinished past IMPORT_UNFINISHED_RETENTION_DAYS; params: {"days": n}
+    # The file could not be read (``errors.UnreadableFile``); params: {"reason": a code of ``notices.MESSAGES``,
+    # "params": its parameters}.
+    UNREADABLE = "unreadable_file"
 
 
 # Ended batches whose files are kept ``IMPORT_STAGING_RETENTION_DAYS`` (the marked error file stays available).
@@ -109,9 +113,12 @@ class ImportBatch(models.Model):
     committed_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(_("validation summary"), default=dict, blank=True)
     report = models.JSONField(_("commit report"), default=dict, blank=True)
+    # What reading said about the whole file: [{"code", "params"}] (``notices``), worded by ``notice_messages``.
+    # ``notices`` holds the Vietnamese text of batches validated before the codes existed.
+    notice_codes = models.JSONField(default=list, blank=True)
     notices = models.JSONField(default=list, blank=True)
-    # A failure is either a code written by the system (``ErrorCode``, rendered by ``error_message``) or,
-    # for failures of reading and committing (and expiries before codes existed), a message in ``error``.
+    # A failure is either a code (``ErrorCode``: an expiry, an unreadable file; rendered by ``error_message``)
+    # or, for failures of committing (and of reading or expiring before the codes existed), text in ``error``.
     error = models.TextField(blank=True, default="")
     error_code = models.CharField(max_length=32, choices=ErrorCode.choices, blank=True, default="")
     error_params = models.JSONField(default=dict, blank=True)
@@ -168,7 +175,14 @@ class ImportBatch(models.Model):
                     "The system cancelled this import because it was neither committed nor cancelled within "
                     "%(days)d days. Nothing was written to the registry.", days)
             return text % {"days": days}
+        if self.error_code == ErrorCode.UNREADABLE:
+            return file_notices.word(str(self.error_params.get("reason", "")), self.error_params.get("params") or {})
         return self.error
+
+    def notice_messages(self) -> list[str]:
+        """What reading said about the whole file, in the active language (an older batch: its stored text)."""
+        return [file_notices.word(n["code"], n.get("params") or {}) for n in self.notice_codes] + [
+            str(n) for n in self.notices]
 
     def can_commit(self) -> bool:
         return self.status == BatchStatus.VALIDATED and bool(

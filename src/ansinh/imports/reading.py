@@ -3,6 +3,9 @@
 XLSX is read with python-calamine (cached values of formula cells), CSV with Polars. Every cell becomes
 a string (or null) so that validation parses all values one way; numbers from typed XLSX cells are
 written in the Vietnamese form (decimal comma) that the parser reads back exactly.
+
+What reading says about the whole file (``RawFile.notices``) and why it refuses one (``UnreadableFile``) are
+codes with their parameters (``notices``), worded when shown.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django.conf import settings
 
 from ansinh.imports.columns import TABLES, Column, header_map
 from ansinh.imports.errors import UnreadableFile
+from ansinh.imports.notices import Notice, in_file, in_sheet
 from ansinh.lib.text import fold
 
 ROW = "_row"  # the row number in the user's file (header = row 1)
@@ -50,7 +54,7 @@ class RawTable:
 @dataclass
 class RawFile:
     tables: dict[str, RawTable]
-    notices: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     source_kind: str = "csv"
 
 
@@ -88,11 +92,10 @@ def sniff(path: Path) -> str:
 def check_size(path: Path) -> None:
     size = path.stat().st_size
     if size > max_upload_bytes():
-        raise UnreadableFile(
-            f"Tệp quá lớn ({size / 1024 / 1024:.0f} MB); giới hạn là {max_upload_bytes() // 1024 // 1024} MB."
-        )
+        raise UnreadableFile("file_too_big", size=round(size / 1024 / 1024),
+                             limit=max_upload_bytes() // 1024 // 1024)
     if size == 0:
-        raise UnreadableFile("Tệp rỗng.")
+        raise UnreadableFile("file_empty")
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
@@ -104,24 +107,18 @@ def _check_zip(path: Path) -> int:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
-        raise UnreadableFile("Tệp .xlsx bị hỏng hoặc không phải bảng tính Excel.") from exc
+        raise UnreadableFile("xlsx_damaged") from exc
     with zf:
         infos = zf.infolist()
         names = {i.filename for i in infos}
         if "xl/workbook.xml" not in names:
-            raise UnreadableFile("Tệp nén này không phải bảng tính Excel (.xlsx).")
+            raise UnreadableFile("zip_not_workbook")
         total = sum(i.file_size for i in infos)
         if total > limit:
-            raise UnreadableFile(
-                f"Tệp giải nén ra {total / 1024 / 1024:.0f} MB, vượt giới hạn {limit // 1024 // 1024} MB "
-                "(có thể là tệp nén độc hại); tệp bị từ chối."
-            )
+            raise UnreadableFile("zip_too_big", size=round(total / 1024 / 1024), limit=limit // 1024 // 1024)
         for i in infos:
             if i.file_size > 10 * 1024 * 1024 and i.file_size > 200 * max(i.compress_size, 1):
-                raise UnreadableFile(
-                    f"Phần {i.filename} có tỉ lệ nén bất thường ({i.file_size // max(i.compress_size, 1)}:1), "
-                    "dấu hiệu của tệp nén độc hại (zip bomb); tệp bị từ chối."
-                )
+                raise UnreadableFile("zip_bomb", part=i.filename, ratio=str(i.file_size // max(i.compress_size, 1)))
         formulas = 0
         for i in infos:
             if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
@@ -144,7 +141,8 @@ def _table_for(headers: list[str | None]) -> str | None:
     return best
 
 
-def _columns_for(name: str, headers: list[str | None], notices: list[str], label: str) -> dict[int, str]:
+def _columns_for(name: str, headers: list[str | None], notices: list[Notice], place: dict[str, str]
+                 ) -> dict[int, str]:
     _sheet, cols = TABLES[name]
     known = header_map(cols)
     positions: dict[int, str] = {}
@@ -153,14 +151,14 @@ def _columns_for(name: str, headers: list[str | None], notices: list[str], label
             continue
         f = known.get(fold(h))
         if f is None:
-            notices.append(f"{label}: cột “{h}” không thuộc mẫu nhập, đã bỏ qua.")
+            notices.append(Notice("column_ignored", {"place": place, "column": h}))
         elif f in positions.values():
-            raise UnreadableFile(f"{label}: cột “{h}” xuất hiện hai lần.")
+            raise UnreadableFile("column_twice", place=place, column=h)
         else:
             positions[i] = f
     missing = [c.header for c in cols if c.required and c.field not in positions.values()]
     if missing:
-        raise UnreadableFile(f"{label}: thiếu cột bắt buộc: {', '.join(missing)}.")
+        raise UnreadableFile("columns_missing", place=place, columns=", ".join(missing))
     return positions
 
 
@@ -202,7 +200,7 @@ def _frame(rows: list[tuple[int, list[Any]]], positions: dict[int, str], cols: t
     return pl.DataFrame(data, schema={ROW: pl.Int64, **{f: pl.String for f in positions.values()}})
 
 
-def _rows_to_table(name: str, label: str, rows_iter: Any, notices: list[str]) -> RawTable:
+def _rows_to_table(name: str, place: dict[str, str], rows_iter: Any, notices: list[Notice]) -> RawTable:
     header: list[str | None] | None = None
     positions: dict[int, str] = {}
     parts: list[pl.DataFrame] = []
@@ -214,24 +212,24 @@ def _rows_to_table(name: str, label: str, rows_iter: Any, notices: list[str]) ->
     for n, row in enumerate(rows_iter, start=1):
         if header is None:
             header = [_cell(h) for h in row]
-            positions = _columns_for(name, header, notices, label)
+            positions = _columns_for(name, header, notices, place)
             continue
         if all(v is None or v == "" for v in row):
             empty_run += 1
             if empty_run >= EMPTY_RUN_LIMIT:
-                notices.append(f"{label}: dừng đọc ở dòng {n} sau {EMPTY_RUN_LIMIT:,} dòng trống liên tiếp.")
+                notices.append(Notice("empty_rows_stop", {"place": place, "row": str(n), "empty": EMPTY_RUN_LIMIT}))
                 break
             continue
         empty_run = 0
         count += 1
         if count > limit:
-            raise UnreadableFile(f"{label}: quá {limit:,} dòng; hãy chia nhỏ tệp.")
+            raise UnreadableFile("too_many_rows", place=place, limit=limit)
         buf.append((n, list(row)))
         if len(buf) >= CHUNK_ROWS:
             parts.append(_frame(buf, positions, cols))
             buf = []
     if header is None:
-        raise UnreadableFile(f"{label}: không có dòng tiêu đề.")
+        raise UnreadableFile("no_header", place=place)
     parts.append(_frame(buf, positions, cols))
     return RawTable(name, pl.concat(parts), set(positions.values()))
 
@@ -239,13 +237,10 @@ def _rows_to_table(name: str, label: str, rows_iter: Any, notices: list[str]) ->
 def read_xlsx(path: Path) -> RawFile:
     from python_calamine import CalamineError, CalamineWorkbook
 
-    notices: list[str] = []
+    notices: list[Notice] = []
     formulas = _check_zip(path)
     if formulas:
-        notices.append(
-            f"Tệp có {formulas:,} ô chứa công thức: hệ thống dùng giá trị đã tính lưu trong tệp, "
-            "không tính lại công thức. Ô công thức chưa từng được tính được coi là trống."
-        )
+        notices.append(Notice("formula_cells", {"count": formulas}))
     tables: dict[str, RawTable] = {}
     try:
         wb = CalamineWorkbook.from_path(str(path))
@@ -258,53 +253,54 @@ def read_xlsx(path: Path) -> RawFile:
             name = _table_for([_cell(h) for h in first])
             if name is None:
                 if fold(sheet_name) not in ("huong dan", "danh muc"):
-                    notices.append(f"Trang “{sheet_name}” không có tiêu đề của mẫu nhập, đã bỏ qua.")
+                    notices.append(Notice("sheet_ignored", {"sheet": sheet_name}))
                 continue
             if name in tables:
-                raise UnreadableFile(f"Có hai trang dữ liệu {TABLES[name][0]}.")
+                raise UnreadableFile("two_household_sheets" if name == "households" else "two_member_sheets")
 
             def chained(first: Any = first, rows: Any = rows) -> Any:
                 yield first
                 yield from rows
 
-            tables[name] = _rows_to_table(name, f"Trang “{sheet_name}”", chained(), notices)
+            tables[name] = _rows_to_table(name, in_sheet(sheet_name), chained(), notices)
     except CalamineError as exc:
-        raise UnreadableFile(f"Không đọc được bảng tính: {exc}") from exc
+        raise UnreadableFile("workbook_unreadable", detail=str(exc)) from exc
     if not tables:
-        raise UnreadableFile("Không tìm thấy trang dữ liệu hộ gia đình hoặc thành viên theo mẫu.")
+        raise UnreadableFile("no_data_sheet")
     return RawFile(tables, notices, "xlsx")
 
 
-def read_csv(path: Path, label: str = "Tệp CSV") -> tuple[str, RawTable, list[str]]:
+def read_csv(path: Path, place: dict[str, str] | None = None) -> tuple[str, RawTable, list[Notice]]:
+    place = place or in_file(path.name)
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"{label} không phải văn bản UTF-8; hãy lưu lại với mã hoá UTF-8.") from exc
+        raise UnreadableFile("not_utf8", place=place) from exc
     first_line = raw.split(b"\n", 1)[0]
     sep = ";" if first_line.count(b";") > first_line.count(b",") else ","
     try:
         frame = pl.read_csv(io.BytesIO(raw), separator=sep, infer_schema=False, has_header=False,
                             truncate_ragged_lines=True)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
-        raise UnreadableFile(f"{label}: không đọc được CSV ({exc}).") from exc
+        raise UnreadableFile("csv_unreadable", place=place, detail=str(exc)) from exc
     if frame.height == 0:
-        raise UnreadableFile(f"{label}: không có dòng tiêu đề.")
-    notices: list[str] = []
+        raise UnreadableFile("no_header", place=place)
+    notices: list[Notice] = []
     headers = [None if v is None else str(v) for v in frame.row(0)]
     name = _table_for(headers)
     if name is None:
-        raise UnreadableFile(f"{label}: tiêu đề không khớp mẫu hộ gia đình hay thành viên.")
-    positions = _columns_for(name, headers, notices, label)
+        raise UnreadableFile("csv_headers_unknown", place=place)
+    positions = _columns_for(name, headers, notices, place)
     body = frame.slice(1).with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     cols = frame.columns
     body = body.select(ROW, *[pl.col(cols[i]).str.strip_chars().alias(f) for i, f in positions.items()])
     non_empty = pl.any_horizontal([pl.col(f).is_not_null() & (pl.col(f) != "") for f in positions.values()])
     body = body.filter(non_empty)
     if body.height > max_rows():
-        raise UnreadableFile(f"{label}: quá {max_rows():,} dòng; hãy chia nhỏ tệp.")
+        raise UnreadableFile("too_many_rows", place=place, limit=max_rows())
     return name, RawTable(name, body, set(positions.values())), notices
 
 
@@ -316,26 +312,23 @@ def read_files(paths: list[Path]) -> RawFile:
     for p, k in zip(paths, kinds, strict=True):
         claimed = p.suffix.lower()
         if claimed == ".xlsx" and k != "xlsx":
-            raise UnreadableFile(
-                f"{p.name} mang đuôi .xlsx nhưng không phải bảng tính Excel"
-                + (" (có vẻ là tệp văn bản/CSV đổi đuôi)." if k == "csv" else ".")
-            )
+            raise UnreadableFile("xlsx_renamed_csv" if k == "csv" else "xlsx_not_workbook", file=p.name)
         if k == "xls":
-            raise UnreadableFile(f"{p.name} là bảng tính Excel cũ (.xls); hãy lưu lại dưới dạng .xlsx.")
+            raise UnreadableFile("old_xls", file=p.name)
         if k == "binary":
-            raise UnreadableFile(f"{p.name} không phải bảng tính hay tệp CSV.")
+            raise UnreadableFile("binary_file", file=p.name)
         if claimed == ".csv" and k == "xlsx":
-            raise UnreadableFile(f"{p.name} mang đuôi .csv nhưng là bảng tính Excel; hãy đổi đuôi thành .xlsx.")
+            raise UnreadableFile("csv_is_xlsx", file=p.name)
     if "xlsx" in kinds:
         if len(paths) != 1:
-            raise UnreadableFile("Với Excel, hãy tải lên một tệp .xlsx có hai trang: hộ gia đình và thành viên.")
+            raise UnreadableFile("xlsx_with_others")
         return read_xlsx(paths[0])
     tables: dict[str, RawTable] = {}
-    notices: list[str] = []
+    notices: list[Notice] = []
     for p in paths:
-        name, table, more = read_csv(p, f"Tệp {p.name}")
+        name, table, more = read_csv(p, in_file(p.name))
         if name in tables:
-            raise UnreadableFile(f"Hai tệp CSV cùng là danh sách {TABLES[name][0].lower()}.")
+            raise UnreadableFile("two_household_csvs" if name == "households" else "two_member_csvs")
         tables[name] = table
         notices += more
     return RawFile(tables, notices, "csv")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ansinh.imports.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, TABLES, Column
+from ansinh.imports.notices import Notice
 from ansinh.imports.parsing import DTYPES, PARSERS, clean, id_problems
 from ansinh.imports.problems import ISSUE_SCHEMA, PROBLEM, issue_columns, problem
 from ansinh.imports.reading import ROW, RawFile, RawTable
@@ -44,7 +45,7 @@ class Validated:
     members: pl.DataFrame
     issues: pl.DataFrame
     present: dict[str, set[str]]
-    notices: list[str]
+    notices: list[Notice]  # about the whole file (``reading``), worded when shown
 
     @property
     def error_count(self) -> int:

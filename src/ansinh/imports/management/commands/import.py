@@ -53,7 +53,7 @@ class Command(BaseCommand):
         self.stdout.write(f"import:{batch.pk}: {s['households_valid']}/{s['households']} households and "
                           f"{s['members_valid']}/{s['members']} members valid; {s['errors']} errors, "
                           f"{s['notices']} notices ({validated - started:.1f} s).")
-        for notice in batch.notices:
+        for notice in batch.notice_messages():  # in the active language
             self.stdout.write(f"  {notice}")
         issues = actions.issues(batch)
         for r in problems.rows(issues.head(20)):  # in the active language, as the command's errors
