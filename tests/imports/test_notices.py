@@ -1,6 +1,6 @@
 """What reading says about a whole file (notices above a batch's issues) and why it refuses a file are stored as
 codes with their parameters and worded when shown, in the reader's language. Batches staged before the codes
-still show their stored text."""
+still show their stored text. They name the files as the user uploaded them, not as they are staged."""
 
 from __future__ import annotations
 
@@ -19,16 +19,16 @@ from ansinh.imports.models import BatchStatus, ErrorCode, ImportBatch
 
 from .conftest import household, member, write_csv
 
-IGNORED_VI = "Tệp upload-0.csv: cột “Ghi chú riêng” không thuộc mẫu nhập, đã bỏ qua."
-IGNORED_EN = "File upload-0.csv: the column “Ghi chú riêng” is not in the import template and was ignored."
+IGNORED_VI = "Tệp f-households.csv: cột “Ghi chú riêng” không thuộc mẫu nhập, đã bỏ qua."
+IGNORED_EN = "File f-households.csv: the column “Ghi chú riêng” is not in the import template and was ignored."
 SHEET_VI = "Trang “Tổng hợp” không có tiêu đề của mẫu nhập, đã bỏ qua."
 SHEET_EN = "The sheet “Tổng hợp” has no headers of the import template and was ignored."
 FORMULA_VI = "Tệp có 1 ô chứa công thức: hệ thống dùng giá trị đã tính lưu trong tệp"
 FORMULA_EN = "Cells with a formula in the file: 1. The system uses the values computed and saved in the file"
-XLS_VI = "upload-0.xls là bảng tính Excel cũ (.xls); hãy lưu lại dưới dạng .xlsx."
-XLS_EN = "upload-0.xls is an old Excel workbook (.xls); save it again as .xlsx."
-UTF8_VI = "Tệp upload-0.csv không phải văn bản UTF-8; hãy lưu lại với mã hoá UTF-8."
-UTF8_EN = "File upload-0.csv is not UTF-8 text; save it again with the UTF-8 encoding."
+XLS_VI = "old.xls là bảng tính Excel cũ (.xls); hãy lưu lại dưới dạng .xlsx."
+XLS_EN = "old.xls is an old Excel workbook (.xls); save it again as .xlsx."
+UTF8_VI = "Tệp households.csv không phải văn bản UTF-8; hãy lưu lại với mã hoá UTF-8."
+UTF8_EN = "File households.csv is not UTF-8 text; save it again with the UTF-8 encoding."
 
 
 def _page(client, name: str, language: str, *args) -> str:
@@ -82,7 +82,7 @@ def test_the_notices_are_stored_as_codes_and_parameters(tmp_path, run_import, of
 
     assert batch.notices == []
     assert batch.notice_codes == [{"code": "column_ignored", "params": {
-        "place": {"file": "upload-0.csv"}, "column": "Ghi chú riêng"}}]
+        "place": {"file": "f-households.csv"}, "column": "Ghi chú riêng"}}]
     assert batch.summary["notices"] == 1
 
 
@@ -113,7 +113,7 @@ def test_an_unreadable_files_refusal_is_shown_in_the_readers_language(
 def test_a_refusal_is_stored_as_its_code_and_parameters(tmp_path, run_import, officer):
     batch = run_import([_old_xls(tmp_path)], officer)
 
-    assert batch.error_params == {"reason": "old_xls", "params": {"file": "upload-0.xls"}}
+    assert batch.error_params == {"reason": "old_xls", "params": {"file": "old.xls"}}
 
 
 def test_a_batch_staged_with_text_only_still_shows_it(client, officer):

@@ -108,7 +108,8 @@ def validate_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop
     # Progress notes are stored untranslated and shown in the reader's language (imports/_progress.html).
     try:
         progress(0, 3, gettext_noop("Reading the files"))
-        raw = read_files(uploads(batch))
+        paths = uploads(batch)  # upload-<n>, in the order of file_names: refusals and notices name the user's files
+        raw = read_files(paths, batch.file_names if len(batch.file_names) == len(paths) else None)
         progress(1, 3, gettext_noop("Checking against the registry"))
         codes, ids = file_keys(raw)
         ctx = load_context(actor, codes, ids, timezone.localdate())

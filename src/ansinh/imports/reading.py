@@ -304,21 +304,24 @@ def read_csv(path: Path, place: dict[str, str] | None = None) -> tuple[str, RawT
     return name, RawTable(name, body, set(positions.values())), notices
 
 
-def read_files(paths: list[Path]) -> RawFile:
-    """Read one XLSX (both sheets) or one/two CSV files (households, members) after the safety checks."""
+def read_files(paths: list[Path], names: list[str] | None = None) -> RawFile:
+    """Read one XLSX (both sheets) or one/two CSV files (households, members) after the safety checks.
+    ``names``: the files' names as the user knows them (the uploads are stored as ``upload-<n>``), for the
+    notices and refusals."""
+    shown = dict(zip(paths, names, strict=True)) if names else {p: p.name for p in paths}
     for p in paths:
         check_size(p)
     kinds = [sniff(p) for p in paths]
     for p, k in zip(paths, kinds, strict=True):
         claimed = p.suffix.lower()
         if claimed == ".xlsx" and k != "xlsx":
-            raise UnreadableFile("xlsx_renamed_csv" if k == "csv" else "xlsx_not_workbook", file=p.name)
+            raise UnreadableFile("xlsx_renamed_csv" if k == "csv" else "xlsx_not_workbook", file=shown[p])
         if k == "xls":
-            raise UnreadableFile("old_xls", file=p.name)
+            raise UnreadableFile("old_xls", file=shown[p])
         if k == "binary":
-            raise UnreadableFile("binary_file", file=p.name)
+            raise UnreadableFile("binary_file", file=shown[p])
         if claimed == ".csv" and k == "xlsx":
-            raise UnreadableFile("csv_is_xlsx", file=p.name)
+            raise UnreadableFile("csv_is_xlsx", file=shown[p])
     if "xlsx" in kinds:
         if len(paths) != 1:
             raise UnreadableFile("xlsx_with_others")
@@ -326,7 +329,7 @@ def read_files(paths: list[Path]) -> RawFile:
     tables: dict[str, RawTable] = {}
     notices: list[Notice] = []
     for p in paths:
-        name, table, more = read_csv(p, in_file(p.name))
+        name, table, more = read_csv(p, in_file(shown[p]))
         if name in tables:
             raise UnreadableFile("two_household_csvs" if name == "households" else "two_member_csvs")
         tables[name] = table
