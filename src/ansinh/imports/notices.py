@@ -83,7 +83,7 @@ def in_file(name: str) -> dict[str, str]:
 def _value(value: Any) -> str:
     from django.utils.translation import gettext
 
-    from ansinh.web.templatetags.ansinh_ui import vn_number
+    from ansinh.lib.numbers import vn_number
 
     if isinstance(value, dict) and len(value) == 1:
         ((kind, name),) = value.items()

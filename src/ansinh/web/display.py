@@ -10,8 +10,9 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ansinh.lib.numbers import vn_number
 from ansinh.registry.models import Household, Member
-from ansinh.web.templatetags.ansinh_ui import masked_id, vn_date, vn_number
+from ansinh.web.templatetags.ansinh_ui import masked_id, vn_date
 
 ACTION_LABELS = {
     "household.create": gettext_lazy("Household registered"),

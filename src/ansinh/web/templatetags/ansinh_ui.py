@@ -15,39 +15,13 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
+
+from ansinh.lib.numbers import vn_number
 
 register = template.Library()
 
-_SEPARATORS = {"vi": (".", ","), "en": (",", ".")}
-
-
-def _separators() -> tuple[str, str]:
-    return _SEPARATORS.get((get_language() or "vi")[:2], _SEPARATORS["vi"])
-
-
-@register.filter
-def vn_number(value: Any, decimals: int = 0) -> str:
-    """Group thousands the way the active language writes them: ``1.500.000`` in vi, ``1,500,000`` in en.
-
-    >>> from django.utils import translation
-    >>> with translation.override("vi"):
-    ...     vn_number(1500000), vn_number(12.5, 1), vn_number(None)
-    ('1.500.000', '12,5', '')
-    >>> with translation.override("en"):
-    ...     vn_number(1500000)
-    '1,500,000'
-    """
-    if value is None or value == "":
-        return ""
-    try:
-        number = float(value) if decimals else int(value)
-    except (TypeError, ValueError):
-        return str(value)
-    thousands, decimal = _separators()
-    text = f"{number:,.{int(decimals)}f}" if decimals else f"{number:,}"
-    table: dict[str, str | int | None] = {",": thousands, ".": decimal}
-    return text.translate(str.maketrans(table))
+register.filter("vn_number", vn_number)  # ansinh.lib.numbers: shared with the layers below the web
 
 
 @register.filter
