@@ -31,3 +31,14 @@ def test_it_shows_times_in_vietnam():
 def test_it_hides_all_but_the_last_three_digits_of_an_id_number():
     assert masked_id("079085001234") == "•••••••••234"
     assert "079085" not in masked_id("079085001234")
+
+
+def test_the_shared_number_format_passes_its_doctests_and_is_the_template_filter() -> None:
+    import doctest
+
+    from ansinh.lib import numbers
+    from ansinh.web.templatetags.ansinh_ui import register
+
+    result = doctest.testmod(numbers)
+    assert result.attempted >= 3 and result.failed == 0
+    assert register.filters["vn_number"] is numbers.vn_number
