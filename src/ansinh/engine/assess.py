@@ -333,7 +333,7 @@ def _unpack(sums: np.ndarray, word: list[str], out: dict[str, Any]) -> None:
 
 def segment_sums(flags: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     """Per-household sums over members sorted by household_id, without hashing: each household is a
-    contiguous segment, summed in place (``numpy.add.reduceat`` over the segment starts). Keeps the
+    contiguous segment, summed from running totals read at its last member (``_reduce``). Keeps the
     households' order.
 
     The 0/1 flag columns are packed seven to a 64-bit word, 8 bits per flag, so one segmented sum serves

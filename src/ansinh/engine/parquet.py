@@ -25,11 +25,13 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
 from ansinh.engine.frames import PARQUET_SUFFIXES, Column
+
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 
 def is_parquet(path: object) -> bool:
@@ -98,8 +100,10 @@ def _positions(table: Any, name: str, codes: tuple[str, ...]) -> pl.Series | Non
     return physical.alias(name)
 
 
-def _plan(path: str | Path, columns: Mapping[str, Column]) -> tuple[list[str], list[str]] | None:
-    """(plain, coded) required columns of the file, or None if one is missing or of another type."""
+def file_columns(path: str | Path, columns: Mapping[str, Column]) -> tuple[list[str], list[str]] | None:
+    """(plain, coded) required columns of a Parquet file: coded are the code columns stored as text (read
+    through pyarrow's dictionaries), plain all others, Enums of the engine's codes included (Polars reads
+    them as they are). None if a column is missing or of another type."""
     import pyarrow.parquet as pq
 
     try:
@@ -127,7 +131,7 @@ def read_table(path: str | Path, columns: Mapping[str, Column]) -> pl.DataFrame 
     coded ones a few row groups at a time, so only small index buffers exist at once."""
     import pyarrow.parquet as pq
 
-    plan = _plan(path, columns)
+    plan = file_columns(path, columns)
     if plan is None:
         return None
     plain, coded = plan
@@ -156,33 +160,21 @@ def read_table(path: str | Path, columns: Mapping[str, Column]) -> pl.DataFrame 
     return _canonical(frame.with_columns(series), columns)
 
 
-def file_columns(path: str | Path, columns: Mapping[str, Column]) -> tuple[list[str], list[str]] | None:
-    """(plain, coded) required columns of a Parquet file: coded are the code columns stored as text (read
-    through pyarrow's dictionaries), plain all others, Enums of the engine's codes included (Polars reads
-    them as they are). None if a column is missing or of another type."""
-    return _plan(path, columns)
-
-
 def scan_typed(path: str | Path, columns: Mapping[str, Column], names: list[str]) -> pl.LazyFrame:
     """A lazy scan of ``names`` (plain columns, see ``file_columns``) cast to the engine's types."""
+    return _canonical(pl.scan_parquet(path).select(names), columns)
+
+
+def _canonical(frame: FrameT, columns: Mapping[str, Column]) -> FrameT:
+    """The engine's types (Int64, Float64) for a frame or a lazy frame; a value that does not fit becomes
+    empty, which the checks catch (the general route then reports it by row)."""
     from ansinh.engine.frames import DTYPES
 
-    lazy = pl.scan_parquet(path).select(names)
-    schema = lazy.collect_schema()
-    casts = [pl.col(name).cast(DTYPES[columns[name].kind], strict=False) for name in names
-             if columns[name].codes is None and schema[name] != DTYPES[columns[name].kind]]
-    return lazy.with_columns(casts) if casts else lazy
-
-
-def _canonical(frame: pl.DataFrame, columns: Mapping[str, Column]) -> pl.DataFrame:
-    """The engine's types (Int64, Float64); a value that does not fit becomes empty, which the checks catch
-    (the general route then reports it by row)."""
-    from ansinh.engine.frames import DTYPES
-
+    schema = frame.collect_schema()
     casts = [pl.col(name).cast(DTYPES[col.kind], strict=False) for name, col in columns.items()
-             if name in frame.columns and col.codes is None and frame.schema[name] != DTYPES[col.kind]]
+             if name in schema and col.codes is None and schema[name] != DTYPES[col.kind]]
     frame = frame.with_columns(casts) if casts else frame
-    return frame.select([name for name in columns if name in frame.columns])
+    return frame.select([name for name in columns if name in schema])
 
 
 BATCH_ROWS = 1 << 20
@@ -206,7 +198,7 @@ def member_batches(path: str | Path, columns: Mapping[str, Column]) -> list[Batc
     route (a column missing or of another type)."""
     import pyarrow.parquet as pq
 
-    plan = _plan(path, columns)
+    plan = file_columns(path, columns)
     if plan is None:
         return None
     plain, coded = plan
