@@ -46,14 +46,42 @@ STAGES: dict[str, float] = {}  # seconds per stage of the measured ansinh run
 
 # The columns docs/frames.md requires (what validate_frames reads); every variant reads exactly these.
 HOUSEHOLD_COLUMNS = [
-    "household_id", "ward_code", "area_type", "floor_area_m2", "wall_durable", "frame_durable",
-    "roof_durable", "water_source", "toilet_type", "uses_telecom", "uses_internet", "has_tv", "has_radio",
-    "has_computer", "has_internet_phone", "uses_digital_services", "waste_handling", "other_income_monthly",
+    "household_id",
+    "ward_code",
+    "area_type",
+    "floor_area_m2",
+    "wall_durable",
+    "frame_durable",
+    "roof_durable",
+    "water_source",
+    "toilet_type",
+    "uses_telecom",
+    "uses_internet",
+    "has_tv",
+    "has_radio",
+    "has_computer",
+    "has_internet_phone",
+    "uses_digital_services",
+    "waste_handling",
+    "other_income_monthly",
 ]
 MEMBER_COLUMNS = [
-    "member_id", "household_id", "sex", "date_of_birth", "disability_level", "unable_to_work",
-    "has_health_insurance", "schooling_status", "school_level", "education_level", "employment_status",
-    "has_labour_contract", "has_social_insurance", "receives_pension", "monthly_income", "nutrition_status",
+    "member_id",
+    "household_id",
+    "sex",
+    "date_of_birth",
+    "disability_level",
+    "unable_to_work",
+    "has_health_insurance",
+    "schooling_status",
+    "school_level",
+    "education_level",
+    "employment_status",
+    "has_labour_contract",
+    "has_social_insurance",
+    "receives_pension",
+    "monthly_income",
+    "nutrition_status",
 ]
 
 
@@ -89,8 +117,10 @@ def ensure_population(data: Path, n: int) -> tuple[Path, Path]:
     tmp = {"h": hpath.with_suffix(".tmp"), "m": mpath.with_suffix(".tmp")}
     try:
         for households, members in generate_chunks(n, wards, SEED):
-            for key, frame, columns, codes in (("h", households, HOUSEHOLD_FRAME, HOUSEHOLD_CODES),
-                                               ("m", members, MEMBER_FRAME, MEMBER_CODES)):
+            for key, frame, columns, codes in (
+                ("h", households, HOUSEHOLD_FRAME, HOUSEHOLD_CODES),
+                ("m", members, MEMBER_FRAME, MEMBER_CODES),
+            ):
                 # As ``ansinh seed --format parquet`` writes them: coded columns as Enums.
                 table = coded_as_enums(frame.select(list(columns)), codes).to_arrow()
                 if key not in writers:
@@ -123,8 +153,12 @@ def run_ansinh(hpath: Path, mpath: Path, standard: Any, on: dt.date, k: Fraction
     t0 = time.perf_counter()
     result = assess(hpath, mpath, standard, on)
     t1 = time.perf_counter()
-    af = AlkireFoster(result, dimensions={f"ind_{i}": d for i, d in standard.dimensions.items()},
-                      by="ward_code", population_weight="members")
+    af = AlkireFoster(
+        result,
+        dimensions={f"ind_{i}": d for i, d in standard.dimensions.items()},
+        by="ward_code",
+        population_weight="members",
+    )
     r = af.measure(k)
     STAGES.update({"read+assess": t1 - t0, "af": time.perf_counter() - t1})
     classes = dict(result.group_by("class").len().iter_rows())
@@ -145,8 +179,12 @@ def run_ansinh_frames(hpath: Path, mpath: Path, standard: Any, on: dt.date, k: F
     result = assess(households, members, standard, on)
     del households, members
     t2 = time.perf_counter()
-    af = AlkireFoster(result, dimensions={f"ind_{i}": d for i, d in standard.dimensions.items()},
-                      by="ward_code", population_weight="members")
+    af = AlkireFoster(
+        result,
+        dimensions={f"ind_{i}": d for i, d in standard.dimensions.items()},
+        by="ward_code",
+        population_weight="members",
+    )
     r = af.measure(k)
     STAGES.update({"read": t1 - t0, "assess": t2 - t1, "af": time.perf_counter() - t2})
     classes = dict(result.group_by("class").len().iter_rows())
@@ -198,19 +236,24 @@ def pandas_indicators(hpath: Path, mpath: Path, standard: Any, on: dt.date) -> A
     edu_lacking = (~upper & ~level.isin(v("adult_education.lower_band_levels"))) | (
         upper & ~level.isin(v("adult_education.upper_band_levels"))
     )
-    flags = pd.DataFrame({
-        "household_id": mm["household_id"],
-        "f_employment": working_age & lacking,
-        "f_dependant": dependant,
-        "f_nutrition": (age < v("nutrition.child_age_below"))
-        & mm["nutrition_status"].isin(v("nutrition.malnourished_statuses")),
-        "f_insurance": (age >= v("health_insurance.age_from")) & ~mm["has_health_insurance"],
-        "f_adult_edu": (age >= v("adult_education.age_from")) & (age <= v("adult_education.age_to"))
-        & ~attending & edu_lacking,
-        "f_school": (age >= v("school_attendance.age_from")) & (age < v("school_attendance.age_below"))
-        & ~attending,
-        "income": mm["monthly_income"],
-    })
+    flags = pd.DataFrame(
+        {
+            "household_id": mm["household_id"],
+            "f_employment": working_age & lacking,
+            "f_dependant": dependant,
+            "f_nutrition": (age < v("nutrition.child_age_below"))
+            & mm["nutrition_status"].isin(v("nutrition.malnourished_statuses")),
+            "f_insurance": (age >= v("health_insurance.age_from")) & ~mm["has_health_insurance"],
+            "f_adult_edu": (age >= v("adult_education.age_from"))
+            & (age <= v("adult_education.age_to"))
+            & ~attending
+            & edu_lacking,
+            "f_school": (age >= v("school_attendance.age_from"))
+            & (age < v("school_attendance.age_below"))
+            & ~attending,
+            "income": mm["monthly_income"],
+        }
+    )
     del mm
     sums = flags.groupby("household_id").sum()
     sums["members"] = flags.groupby("household_id").size()
@@ -218,23 +261,25 @@ def pandas_indicators(hpath: Path, mpath: Path, standard: Any, on: dt.date) -> A
     hh = hh.join(sums, on="household_id")
     n = hh["members"]
     devices = hh[["has_tv", "has_radio", "has_computer", "has_internet_phone"]].fillna(False).any(axis=1)
-    non_durable = (~hh["wall_durable"]).astype(int) + (~hh["frame_durable"]).astype(int) + (
-        ~hh["roof_durable"]
-    ).astype(int)
-    ind = pd.DataFrame({
-        "ind_employment": hh["f_employment"] > 0,
-        "ind_dependants": hh["f_dependant"] / n > v("dependants.share_above"),
-        "ind_nutrition": hh["f_nutrition"] > 0,
-        "ind_health_insurance": hh["f_insurance"] > 0,
-        "ind_adult_education": hh["f_adult_edu"] > 0,
-        "ind_school_attendance": hh["f_school"] > 0,
-        "ind_housing_quality": non_durable >= v("housing_quality.non_durable_from"),
-        "ind_floor_area": hh["floor_area_m2"] < v("floor_area.per_person_below") * n,
-        "ind_water": ~hh["water_source"].isin(v("water.safe_sources")),
-        "ind_toilet": ~hh["toilet_type"].isin(v("toilet.hygienic_types")),
-        "ind_telecom": ~(hh["uses_telecom"] | hh["uses_internet"]),
-        "ind_information_devices": ~devices,
-    }).astype("int8")
+    non_durable = (
+        (~hh["wall_durable"]).astype(int) + (~hh["frame_durable"]).astype(int) + (~hh["roof_durable"]).astype(int)
+    )
+    ind = pd.DataFrame(
+        {
+            "ind_employment": hh["f_employment"] > 0,
+            "ind_dependants": hh["f_dependant"] / n > v("dependants.share_above"),
+            "ind_nutrition": hh["f_nutrition"] > 0,
+            "ind_health_insurance": hh["f_insurance"] > 0,
+            "ind_adult_education": hh["f_adult_edu"] > 0,
+            "ind_school_attendance": hh["f_school"] > 0,
+            "ind_housing_quality": non_durable >= v("housing_quality.non_durable_from"),
+            "ind_floor_area": hh["floor_area_m2"] < v("floor_area.per_person_below") * n,
+            "ind_water": ~hh["water_source"].isin(v("water.safe_sources")),
+            "ind_toilet": ~hh["toilet_type"].isin(v("toilet.hygienic_types")),
+            "ind_telecom": ~(hh["uses_telecom"] | hh["uses_internet"]),
+            "ind_information_devices": ~devices,
+        }
+    ).astype("int8")
     out = pd.concat([hh[["household_id", "ward_code", "members"]], ind], axis=1)
     out["deprivation_count"] = ind.sum(axis=1)
     months_of = MONEY_UNITS[standard.parameters["income_line.urban"].unit]
@@ -246,7 +291,8 @@ def pandas_indicators(hpath: Path, mpath: Path, standard: Any, on: dt.date) -> A
     cutoff = v("deprivation_cutoff")
     out["class"] = np.select(
         [below & (out["deprivation_count"] >= cutoff), below, income <= average * n],
-        ["poor", "near_poor", "average_living"], default="not_poor",
+        ["poor", "near_poor", "average_living"],
+        default="not_poor",
     )
     return out
 
@@ -266,9 +312,18 @@ def pandas_af(df: Any, standard: Any, k: Fraction) -> dict[str, Any]:
     p = df["members"].astype(float)
     score = df[cols].to_numpy(dtype=float) @ np.array([weights[c] for c in cols])
     poor = (score >= float(k) - 1e-9).astype(float)  # floats: a small tolerance keeps scores at k
-    work = pd.DataFrame({"ward_code": df["ward_code"], "p": p, "p2": p * p, "q": p * poor,
-                         "q2": p * p * poor, "c": p * poor * score, "c2": p * p * poor * score * score,
-                         "cq2": p * p * poor * score})
+    work = pd.DataFrame(
+        {
+            "ward_code": df["ward_code"],
+            "p": p,
+            "p2": p * p,
+            "q": p * poor,
+            "q2": p * p * poor,
+            "c": p * poor * score,
+            "c2": p * p * poor * score * score,
+            "cq2": p * p * poor * score,
+        }
+    )
     for col in cols:
         d = df[col].to_numpy(dtype=float)
         work[f"h_{col}"] = p * d
@@ -284,10 +339,14 @@ def pandas_af(df: Any, standard: Any, k: Fraction) -> dict[str, Any]:
             r = ty / tx
             return np.sqrt(np.maximum(f * (tyy - 2 * r * txy + r * r * txx - (ty - r * tx) ** 2 / n_obs), 0)) / tx
 
-        out = {"H": s["q"] / s["p"], "M0": s["c"] / s["p"], "A": s["c"] / s["q"],
-               "se_H": se(s["q"], s["q2"], s["p"], s["p2"], s["q2"]),
-               "se_M0": se(s["c"], s["c2"], s["p"], s["p2"], s["cq2"]),
-               "se_A": se(s["c"], s["c2"], s["q"], s["q2"], s["cq2"])}
+        out = {
+            "H": s["q"] / s["p"],
+            "M0": s["c"] / s["p"],
+            "A": s["c"] / s["q"],
+            "se_H": se(s["q"], s["q2"], s["p"], s["p2"], s["q2"]),
+            "se_M0": se(s["c"], s["c2"], s["p"], s["p2"], s["cq2"]),
+            "se_A": se(s["c"], s["c2"], s["q"], s["q2"], s["cq2"]),
+        }
         for col in cols:
             out[f"hd_{col}"] = s[f"h_{col}"] / s["p"]
             out[f"se_hd_{col}"] = se(s[f"h_{col}"], s[f"h2_{col}"], s["p"], s["p2"], s[f"h2_{col}"])
@@ -299,8 +358,12 @@ def pandas_af(df: Any, standard: Any, k: Fraction) -> dict[str, Any]:
     n_obs = float(len(work))
     total = measures(work.drop(columns="ward_code").sum(), n_obs)
     by_ward = measures(work.groupby("ward_code").sum(), n_obs)
-    return {"H": float(total["H"]), "M0": float(total["M0"]), "se_M0": float(total["se_M0"]),
-            "groups": len(by_ward["H"])}
+    return {
+        "H": float(total["H"]),
+        "M0": float(total["M0"]),
+        "se_M0": float(total["se_M0"]),
+        "groups": len(by_ward["H"]),
+    }
 
 
 def run_mpitb(hpath: Path, mpath: Path, standard: Any, on: dt.date, k: Fraction) -> dict[str, Any]:
@@ -321,8 +384,12 @@ def mpitb_af(df: Any, standard: Any, k: Fraction) -> dict[str, Any]:
     k_percent = int(k * 100)  # mpitb takes whole percent; 33 keeps the same poor as 1/3 with twelfths
     records = tb.est(df, "bench", klist=[k_percent], over=["ward_code"], svy=True)
     nat = {r["measure"]: r for r in records if r["loa"] == "nat" and r["measure"] in ("H", "M0")}
-    return {"H": float(nat["H"]["b"]), "M0": float(nat["M0"]["b"]), "se_M0": float(nat["M0"]["se"]),
-            "groups": len({r.get("subg") for r in records if r["loa"] == "ward_code"})}
+    return {
+        "H": float(nat["H"]["b"]),
+        "M0": float(nat["M0"]["b"]),
+        "se_M0": float(nat["M0"]["se"]),
+        "groups": len({r.get("subg") for r in records if r["loa"] == "ward_code"}),
+    }
 
 
 # The AF stage alone, from the per-household result of the engine (written once by ``ensure_assessed``).
@@ -342,8 +409,12 @@ def run_af_ansinh(hpath: Path, mpath: Path, standard: Any, on: dt.date, k: Fract
     from ansinh.engine.af import AlkireFoster
 
     frame = pl.read_parquet(assessed_path(hpath), columns=af_columns(standard))
-    af = AlkireFoster(frame, dimensions={f"ind_{i}": d for i, d in standard.dimensions.items()},
-                      by="ward_code", population_weight="members")
+    af = AlkireFoster(
+        frame,
+        dimensions={f"ind_{i}": d for i, d in standard.dimensions.items()},
+        by="ward_code",
+        population_weight="members",
+    )
     r = af.measure(k)
     return {"H": r.H, "M0": r.M0, "se_M0": r.se["M0"], "groups": len(r.groups)}
 
@@ -376,15 +447,26 @@ def ensure_assessed(hpath: Path, mpath: Path, standard_id: str, on: dt.date) -> 
 
     from ansinh.engine import assess
 
-    result = assess(pl.read_parquet(hpath, columns=HOUSEHOLD_COLUMNS),
-                    pl.read_parquet(mpath, columns=MEMBER_COLUMNS), standard_id, on)
+    result = assess(
+        pl.read_parquet(hpath, columns=HOUSEHOLD_COLUMNS),
+        pl.read_parquet(mpath, columns=MEMBER_COLUMNS),
+        standard_id,
+        on,
+    )
     result.write_parquet(target)
 
 
-RUNNERS = {"ansinh": run_ansinh, "ansinh-frames": run_ansinh_frames, "floor": run_floor, "pandas": run_pandas,
-           "mpitb": run_mpitb,
-           "af-ansinh": run_af_ansinh, "af-floor": run_af_floor, "af-pandas": run_af_pandas,
-           "af-mpitb": run_af_mpitb}
+RUNNERS = {
+    "ansinh": run_ansinh,
+    "ansinh-frames": run_ansinh_frames,
+    "floor": run_floor,
+    "pandas": run_pandas,
+    "mpitb": run_mpitb,
+    "af-ansinh": run_af_ansinh,
+    "af-floor": run_af_floor,
+    "af-pandas": run_af_pandas,
+    "af-mpitb": run_af_mpitb,
+}
 
 
 def child(variant: str, n: int, data: Path, standard_id: str, on: dt.date, k: Fraction) -> None:
@@ -421,8 +503,22 @@ def vm_hwm_mb() -> float | None:
 
 
 def run_child(variant: str, n: int, args: argparse.Namespace) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--child", variant, "--households", str(n), "--data", str(args.data),
-               "--standard", args.standard, "--on", args.on, "--k", args.k]
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        variant,
+        "--households",
+        str(n),
+        "--data",
+        str(args.data),
+        "--standard",
+        args.standard,
+        "--on",
+        args.on,
+        "--k",
+        args.k,
+    ]
     proc = subprocess.run(command, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"{variant} failed on {n:,} households:\n{proc.stderr[-3000:]}")
@@ -458,14 +554,27 @@ def main() -> None:
         args.households, args.repeat = "100000", 1
     sizes = [int(s) for s in args.households.split(",")]
     variants = [v for v in args.variants.split(",") if v]
-    print(f"machine: {os.cpu_count()} CPUs; standard {args.standard} on {on}; k = {args.k}; "
-          f"repeat {args.repeat}; variants {', '.join(variants)}")
+    print(
+        f"machine: {os.cpu_count()} CPUs; standard {args.standard} on {on}; k = {args.k}; "
+        f"repeat {args.repeat}; variants {', '.join(variants)}"
+    )
     # Data are prepared in a child too: the driver stays small, because a child's ru_maxrss starts from
     # the resident size of the process that forked it.
     needs_assessed = any(v.startswith("af-") for v in variants)
     for n in [WARM_UP, *sizes]:
-        command = [sys.executable, __file__, "--prepare", "--households", str(n), "--data", str(args.data),
-                   "--standard", args.standard, "--on", args.on]
+        command = [
+            sys.executable,
+            __file__,
+            "--prepare",
+            "--households",
+            str(n),
+            "--data",
+            str(args.data),
+            "--standard",
+            args.standard,
+            "--on",
+            args.on,
+        ]
         if needs_assessed:
             command.append("--assessed")
         subprocess.run(command, check=True)
@@ -484,7 +593,7 @@ def report(n: int, runs: dict[str, list[dict[str, Any]]]) -> None:
     print(f"  {'variant':<10} {'median s':>9} {'peak MB':>8}   {'H':>8} {'M0':>8} {'se(M0)':>9}  runs (s)")
     for v, rs in runs.items():
         s = rs[0]["summary"]
-        measures = (f"{s['H']:>8.5f} {s['M0']:>8.5f} {s['se_M0']:>9.2e}" if "H" in s else f"{'':>27}")
+        measures = f"{s['H']:>8.5f} {s['M0']:>8.5f} {s['se_M0']:>9.2e}" if "H" in s else f"{'':>27}"
         times = ", ".join(f"{r['seconds']:.2f}" for r in rs)
         print(f"  {v:<10} {median[v]:>9.3f} {peak[v]:>8.0f}   {measures}  {times}")
         if "stages" in s:
@@ -506,8 +615,10 @@ def report(n: int, runs: dict[str, list[dict[str, Any]]]) -> None:
             print(f"    ansinh / floor  = {ratio:7.2f}x  (goal <= 2.5x: {'met' if ratio <= 2.5 else 'NOT met'})")
         for name in (ours_name, f"{prefix}ansinh-frames"):
             if name in peak:
-                print(f"    {name:<15} peak = {peak[name]:7.0f} MB (goal < 1024 MB: "
-                      f"{'met' if peak[name] < 1024 else 'NOT met'})")
+                print(
+                    f"    {name:<15} peak = {peak[name]:7.0f} MB (goal < 1024 MB: "
+                    f"{'met' if peak[name] < 1024 else 'NOT met'})"
+                )
         if f"{prefix}ansinh-frames" in median and f"{prefix}floor" in median:
             ratio = median[f"{prefix}ansinh-frames"] / median[f"{prefix}floor"]
             print(f"    ansinh-frames / floor = {ratio:5.2f}x")
@@ -516,8 +627,11 @@ def report(n: int, runs: dict[str, list[dict[str, Any]]]) -> None:
         print(f"  WARNING: the variants disagree on the classes: {classes}")
     elif classes:
         print(f"  classes agree across {', '.join(classes)}: {next(iter(classes.values()))}")
-    pairs = {v: (round(rs[0]["summary"]["H"], 12), round(rs[0]["summary"]["M0"], 12))
-             for v, rs in runs.items() if "H" in rs[0]["summary"]}
+    pairs = {
+        v: (round(rs[0]["summary"]["H"], 12), round(rs[0]["summary"]["M0"], 12))
+        for v, rs in runs.items()
+        if "H" in rs[0]["summary"]
+    }
     if len(set(pairs.values())) > 1:
         print(f"  WARNING: the variants disagree on H or M0: {pairs}")
 

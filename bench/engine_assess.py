@@ -80,11 +80,15 @@ def child(args: argparse.Namespace) -> None:
     on = dt.date.fromisoformat(args.on)
     started = time.perf_counter()
     result = assess(read_frame(hh), read_frame(mm), args.standard, on)
-    print(json.dumps({
-        "seconds": time.perf_counter() - started,
-        "households": result.height,
-        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }))
+    print(
+        json.dumps(
+            {
+                "seconds": time.perf_counter() - started,
+                "households": result.height,
+                "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -104,15 +108,28 @@ def main() -> None:
     h, m = validate_frames(read_frame(hh), read_frame(mm), on, optional=False)
     print(f"{args.households:,} households, {m.height:,} members, standard {args.standard}, on {on}")
     t_floor = timed(lambda: floor(hh, mm), args.repeat)
-    t_full = timed(lambda: run_polars(plan, *validate_frames(read_frame(hh), read_frame(mm), on, optional=False)),
-                   args.repeat)
+    t_full = timed(
+        lambda: run_polars(plan, *validate_frames(read_frame(hh), read_frame(mm), on, optional=False)), args.repeat
+    )
     t_validate = timed(lambda: validate_frames(read_frame(hh), read_frame(mm), on, optional=False), args.repeat)
     t_engine = timed(lambda: run_polars(plan, h, m), args.repeat)
     t_hash = timed(lambda: hash_variant(plan, h, m), args.repeat)
     assert hash_variant(plan, h, m).sort("household_id").equals(run_polars(plan, h, m).drop("assessed_on"))
     proc = subprocess.run(
-        [sys.executable, __file__, "--child", "--households", str(args.households), "--standard", args.standard,
-         "--on", args.on], capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            "--households",
+            str(args.households),
+            "--standard",
+            args.standard,
+            "--on",
+            args.on,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     peak = json.loads(proc.stdout.strip().splitlines()[-1])
     print(f"floor (read the columns + one pass)   {t_floor:7.2f} s")

@@ -170,13 +170,21 @@ def main() -> None:
 
     name = f"ansinh_bench_import_{os.getpid()}"
     work = Path(tempfile.mkdtemp(prefix="ansinh-bench-import-"))
-    env = {**os.environ, "ANSINH_ENV": "test", "DATABASE_URL": f"{opts.server}/{name}", "ANSINH_DATA_DIR": str(work),
-           "IMPORT_MAX_UPLOAD_MB": "1000"}
+    env = {
+        **os.environ,
+        "ANSINH_ENV": "test",
+        "DATABASE_URL": f"{opts.server}/{name}",
+        "ANSINH_DATA_DIR": str(work),
+        "IMPORT_MAX_UPLOAD_MB": "1000",
+    }
     env.setdefault("DJANGO_SETTINGS_MODULE", "ansinh.config.settings")
     admin_url = f"{opts.server}/postgres"
     ansinh = [str(Path(PYTHON).with_name("ansinh"))]
-    sql = [PYTHON, "-c",
-           "import sys, psycopg; c = psycopg.connect(sys.argv[1], autocommit=True); c.execute(sys.argv[2])"]
+    sql = [
+        PYTHON,
+        "-c",
+        "import sys, psycopg; c = psycopg.connect(sys.argv[1], autocommit=True); c.execute(sys.argv[2])",
+    ]
     run([*sql, admin_url, f'CREATE DATABASE "{name}"'], env)
     try:
         print(f"Throw-away database {name}: migrating and loading the units of province 79…", flush=True)
@@ -184,22 +192,36 @@ def main() -> None:
         run([*ansinh, "load-units", "--province", "79"], env)
 
         print(f"Writing the synthetic city of {opts.households:,} households to XLSX (not timed)…", flush=True)
-        households, members = map(int, run([PYTHON, "-c", GENERATE, str(opts.households), str(opts.seed),
-                                            str(opts.baseline), str(work)], env).split())
+        households, members = map(
+            int,
+            run(
+                [PYTHON, "-c", GENERATE, str(opts.households), str(opts.seed), str(opts.baseline), str(work)], env
+            ).split(),
+        )
         city = work / "city.xlsx"
         print(f"  {households:,} households, {members:,} members, {city.stat().st_size / 1e6:.0f} MB", flush=True)
 
-        print(f"Baseline: django-import-export, default row-by-row import of {opts.baseline:,} households…",
-              flush=True)
-        out = run([PYTHON, "-c", BASELINE, str(work / "baseline-households.xlsx"),
-                   str(work / "baseline-members.xlsx")], env)
+        print(f"Baseline: django-import-export, default row-by-row import of {opts.baseline:,} households…", flush=True)
+        out = run(
+            [PYTHON, "-c", BASELINE, str(work / "baseline-households.xlsx"), str(work / "baseline-members.xlsx")], env
+        )
         b_h, b_m, b_seconds, b_new_h, b_new_m = out.split()
         base_rows = int(b_h) + int(b_m)
         base_rate = base_rows / float(b_seconds)
-        print(f"  {int(b_h):,} households + {int(b_m):,} members (new: {b_new_h}, {b_new_m}) in "
-              f"{float(b_seconds):.1f} s = {base_rate:,.0f} rows/s", flush=True)
-        run([*sql, env["DATABASE_URL"], "TRUNCATE registry_membership, registry_householdevent, "
-             "registry_duplicateflag, registry_member, registry_household, audit_auditevent CASCADE"], env)
+        print(
+            f"  {int(b_h):,} households + {int(b_m):,} members (new: {b_new_h}, {b_new_m}) in "
+            f"{float(b_seconds):.1f} s = {base_rate:,.0f} rows/s",
+            flush=True,
+        )
+        run(
+            [
+                *sql,
+                env["DATABASE_URL"],
+                "TRUNCATE registry_membership, registry_householdevent, "
+                "registry_duplicateflag, registry_member, registry_household, audit_auditevent CASCADE",
+            ],
+            env,
+        )
 
         load = os.getloadavg()[0]
         print("ansinh import city.xlsx --commit…", flush=True)
@@ -207,8 +229,10 @@ def main() -> None:
         print("  " + "\n  ".join(line for line in out.strip().splitlines() if not line.startswith("  [")))
         rows = households + members
         rate = rows / seconds
-        print(f"  {rows:,} rows in {seconds:.1f} s (whole process) = {rate:,.0f} rows/s, peak memory {peak_mb:,.0f} MB",
-              flush=True)
+        print(
+            f"  {rows:,} rows in {seconds:.1f} s (whole process) = {rate:,.0f} rows/s, peak memory {peak_mb:,.0f} MB",
+            flush=True,
+        )
 
         print("Again, the same file (nothing should change)…", flush=True)
         again_s, again_mb, out = run_measured([*ansinh, "import", str(city), "--commit"], env)
@@ -218,10 +242,14 @@ def main() -> None:
         ratio = rate / base_rate
         print()
         print(f"cores: {os.cpu_count()}, load average before the import: {load:.1f}")
-        print(f"ratio ansinh import / django-import-export: {ratio:.1f}x  "
-              f"(goal >= {GOAL_RATIO}x: {'met' if ratio >= GOAL_RATIO else 'NOT met'})")
-        print(f"peak memory: {peak_mb:,.0f} MB  (goal < {GOAL_MEMORY_MB} MB: "
-              f"{'met' if peak_mb < GOAL_MEMORY_MB else 'NOT met'})")
+        print(
+            f"ratio ansinh import / django-import-export: {ratio:.1f}x  "
+            f"(goal >= {GOAL_RATIO}x: {'met' if ratio >= GOAL_RATIO else 'NOT met'})"
+        )
+        print(
+            f"peak memory: {peak_mb:,.0f} MB  (goal < {GOAL_MEMORY_MB} MB: "
+            f"{'met' if peak_mb < GOAL_MEMORY_MB else 'NOT met'})"
+        )
     finally:
         if not opts.keep:
             run([*sql, admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], env)

@@ -55,8 +55,13 @@ def main() -> None:
     name = f"ansinh_bench_review_{os.getpid()}"
     with psycopg.connect(f"{opts.server}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    os.environ.update({"ANSINH_ENV": "test", "DATABASE_URL": f"{opts.server}/{name}",
-                       "DJANGO_SETTINGS_MODULE": "ansinh.config.settings"})
+    os.environ.update(
+        {
+            "ANSINH_ENV": "test",
+            "DATABASE_URL": f"{opts.server}/{name}",
+            "DJANGO_SETTINGS_MODULE": "ansinh.config.settings",
+        }
+    )
     try:
         run(opts)
     finally:
@@ -100,15 +105,18 @@ def run(opts: argparse.Namespace) -> None:
     round = actions.do_create_round(actor=actor, ward=ward, kind="periodic", year=2025)
     hh, mm = ward_frames([ward.code], round.assessed_on)
     with transaction.atomic():
-        added = actions._add_entries(actor, round, hh.select("household_id"), HouseholdSource.OFFICER,
-                                     round.period_start, "benchmark")
+        added = actions._add_entries(
+            actor, round, hh.select("household_id"), HouseholdSource.OFFICER, round.period_start, "benchmark"
+        )
     # A production database has statistics; a bulk load leaves none until autovacuum comes round.
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     actions.do_move_round(actor=actor, round=round, to_status="listing")
     actions.do_move_round(actor=actor, round=round, to_status="surveying")
-    print(f"Round {round.pk}: ward {ward.code}, {added:,} households, {mm.height:,} members, "
-          f"standards {round.standards}", flush=True)
+    print(
+        f"Round {round.pk}: ward {ward.code}, {added:,} households, {mm.height:,} members, standards {round.standards}",
+        flush=True,
+    )
 
     import resource
 
@@ -129,8 +137,12 @@ def run(opts: argparse.Namespace) -> None:
 
     print(f"Baseline: engine.assess in memory, best of {opts.repeat}…", flush=True)
     for sid in round.standards:  # warm-up (plan compilation, caches)
-        assess(hh.head(100), mm.join(hh.head(100).select("household_id"), on="household_id", how="semi"),
-               sid, round.assessed_on)
+        assess(
+            hh.head(100),
+            mm.join(hh.head(100).select("household_id"), on="household_id", how="semi"),
+            sid,
+            round.assessed_on,
+        )
     best = float("inf")
     best_cpu = float("inf")
     for _ in range(opts.repeat):
@@ -139,8 +151,11 @@ def run(opts: argparse.Namespace) -> None:
         best = min(best, time.perf_counter() - t)
         best_cpu = min(best_cpu, cpu()[0] - c)
     classes = pl.concat(r.select("class") for r in results)["class"].value_counts().sort("class")
-    print(f"  {best:.2f} s (CPU {best_cpu:.2f} s) for {len(round.standards)} standards; "
-          f"classes {dict(classes.iter_rows())}", flush=True)
+    print(
+        f"  {best:.2f} s (CPU {best_cpu:.2f} s) for {len(round.standards)} standards; "
+        f"classes {dict(classes.iter_rows())}",
+        flush=True,
+    )
 
     def progress(done: int, total: int, message: str) -> None:
         print(f"  [{done}/{total}] {message} ({time.perf_counter() - started:.1f} s)", flush=True)
@@ -154,26 +169,35 @@ def run(opts: argparse.Namespace) -> None:
         client, server = (after - before for after, before in zip(cpu(), (client0, server0), strict=True))
         stored = Assessment.objects.filter(round=round).count()
         parts = ", ".join(f"{k} {v:.2f} s" for k, v in summary.seconds.items())
-        print(f"  {elapsed:.2f} s ({parts}); {stored:,} assessments stored; CPU: this process {client:.2f} s, "
-              f"PostgreSQL {server:.2f} s", flush=True)
+        print(
+            f"  {elapsed:.2f} s ({parts}); {stored:,} assessments stored; CPU: this process {client:.2f} s, "
+            f"PostgreSQL {server:.2f} s",
+            flush=True,
+        )
         figures.append((label, elapsed))
 
     floor_read, floor_store, floor_keyed = database_floor(round, opts.repeat)
     floor = floor_read + floor_store
 
     print()
-    print(f"households: {opts.households:,}  standards: {len(round.standards)}  cores: {os.cpu_count()}  "
-          f"load average: {os.getloadavg()[0]:.1f}")
+    print(
+        f"households: {opts.households:,}  standards: {len(round.standards)}  cores: {os.cpu_count()}  "
+        f"load average: {os.getloadavg()[0]:.1f}"
+    )
     print(f"engine in memory: {best:.2f} s")
     for label, elapsed in figures:
         ratio = elapsed / best
         verdict = "met" if ratio <= GOAL else "NOT met"
         print(f"database round trip, {label}: {elapsed:.2f} s = {ratio:.1f}x the engine (goal <= {GOAL:g}x: {verdict})")
-    print(f"database floor (PostgreSQL alone: send the registry rows {floor_read:.2f} s + take the results into an "
-          f"unindexed table {floor_store:.2f} s): {floor:.2f} s = {floor / best:.1f}x the engine"
-          + (f" — above the goal of {GOAL:g}x by itself" if floor / best > GOAL else ""))
-    print(f"  with the one index stored results need (their key: round household, standard): take {floor_keyed:.2f} s, "
-          f"floor {floor_read + floor_keyed:.2f} s = {(floor_read + floor_keyed) / best:.1f}x the engine")
+    print(
+        f"database floor (PostgreSQL alone: send the registry rows {floor_read:.2f} s + take the results into an "
+        f"unindexed table {floor_store:.2f} s): {floor:.2f} s = {floor / best:.1f}x the engine"
+        + (f" — above the goal of {GOAL:g}x by itself" if floor / best > GOAL else "")
+    )
+    print(
+        f"  with the one index stored results need (their key: round household, standard): take {floor_keyed:.2f} s, "
+        f"floor {floor_read + floor_keyed:.2f} s = {(floor_read + floor_keyed) / best:.1f}x the engine"
+    )
 
 
 def database_floor(round: Any, repeat: int) -> tuple[float, float, float]:
@@ -187,8 +211,10 @@ def database_floor(round: Any, repeat: int) -> tuple[float, float, float]:
     from ansinh.review.models import Assessment
 
     queries = registry_queries([round.ward_id], engine_only=True)
-    key = ("round_household_id, household_id, standard_id, class, deprivation_count, income_per_person, "
-           "income_line, members, previous_class, changed")
+    key = (
+        "round_household_id, household_id, standard_id, class, deprivation_count, income_per_person, "
+        "income_line, members, previous_class, changed"
+    )
     table = Assessment._meta.db_table
     send = take = keyed = float("inf")
     with transaction.atomic(), connection.cursor() as cur:

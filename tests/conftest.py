@@ -39,16 +39,28 @@ def province(db: Any) -> Any:
 def ward_a(province: Any) -> Any:
     from ansinh.geo.models import Ward
 
-    return Ward.objects.create(code="26734", name="Phường Bến Thành", name_folded="phuong ben thanh", kind="ward",
-                               province=province, area_type="urban")
+    return Ward.objects.create(
+        code="26734",
+        name="Phường Bến Thành",
+        name_folded="phuong ben thanh",
+        kind="ward",
+        province=province,
+        area_type="urban",
+    )
 
 
 @pytest.fixture
 def ward_b(province: Any) -> Any:
     from ansinh.geo.models import Ward
 
-    return Ward.objects.create(code="27553", name="Xã Bình Chánh", name_folded="xa binh chanh", kind="commune",
-                               province=province, area_type="rural")
+    return Ward.objects.create(
+        code="27553",
+        name="Xã Bình Chánh",
+        name_folded="xa binh chanh",
+        kind="commune",
+        province=province,
+        area_type="rural",
+    )
 
 
 @pytest.fixture
@@ -56,8 +68,9 @@ def other_province(db: Any) -> Any:
     from ansinh.geo.models import Province, Ward
 
     p = Province.objects.create(code="01", name="Thành phố Hà Nội", kind="city")
-    Ward.objects.create(code="00004", name="Phường Ba Đình", name_folded="phuong ba dinh", kind="ward", province=p,
-                        area_type="urban")
+    Ward.objects.create(
+        code="00004", name="Phường Ba Đình", name_folded="phuong ba dinh", kind="ward", province=p, area_type="urban"
+    )
     return p
 
 
@@ -65,8 +78,14 @@ def other_province(db: Any) -> Any:
 def make_user(db: Any) -> Callable[..., Any]:
     from ansinh.accounts.models import User
 
-    def make(role: str, *, wards: list[Any] = (), province: Any = None, username: str | None = None,
-             password: str = "pw-for-tests") -> Any:
+    def make(
+        role: str,
+        *,
+        wards: list[Any] = (),
+        province: Any = None,
+        username: str | None = None,
+        password: str = "pw-for-tests",
+    ) -> Any:
         user = User.objects.create_user(
             username=username or f"{role}-{next(_seq)}", password=password, role=role, province=province
         )
@@ -107,13 +126,26 @@ def member_data(**overrides: Any) -> dict[str, Any]:
 def make_household(db: Any) -> Callable[..., Any]:
     from ansinh.registry.actions import do_register_household
 
-    def make(ward: Any, *, actor: Any = None, code: str | None = None, members: list[dict[str, Any]] | None = None,
-             **fields: Any) -> Any:
+    def make(
+        ward: Any,
+        *,
+        actor: Any = None,
+        code: str | None = None,
+        members: list[dict[str, Any]] | None = None,
+        **fields: Any,
+    ) -> Any:
         n = next(_seq)
-        household = {"code": code or f"{ward.code}-{n:06d}", "ward": ward, "address": f"Số {n}, đường Lê Lợi",
-                     "floor_area_m2": 40.0, **fields}
+        household = {
+            "code": code or f"{ward.code}-{n:06d}",
+            "ward": ward,
+            "address": f"Số {n}, đường Lê Lợi",
+            "floor_area_m2": 40.0,
+            **fields,
+        }
         return do_register_household(
-            actor=actor, household=household, members=members or [member_data()],
+            actor=actor,
+            household=household,
+            members=members or [member_data()],
             on=datetime.date(2025, 8, 1),
         )
 
@@ -124,9 +156,13 @@ def make_household(db: Any) -> Callable[..., Any]:
 def family(ward_a: Any, make_household: Any) -> Any:
     """A household of four in ward A (code 26734-FAM): the head, a spouse, a child and a child-in-law."""
     d = datetime.date
-    return make_household(ward_a, code="26734-FAM", members=[
-        member_data(),
-        member_data(full_name="Trần Thị Bình", sex="F", relation="spouse", date_of_birth=d(1982, 2, 2)),
-        member_data(full_name="Nguyễn Văn Cả", relation="child", date_of_birth=d(2000, 1, 1)),
-        member_data(full_name="Phạm Thị Dâu", sex="F", relation="child_in_law", date_of_birth=d(2001, 1, 1)),
-    ])
+    return make_household(
+        ward_a,
+        code="26734-FAM",
+        members=[
+            member_data(),
+            member_data(full_name="Trần Thị Bình", sex="F", relation="spouse", date_of_birth=d(1982, 2, 2)),
+            member_data(full_name="Nguyễn Văn Cả", relation="child", date_of_birth=d(2000, 1, 1)),
+            member_data(full_name="Phạm Thị Dâu", sex="F", relation="child_in_law", date_of_birth=d(2001, 1, 1)),
+        ],
+    )

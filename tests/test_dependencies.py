@@ -42,7 +42,8 @@ def test_every_imported_package_is_a_declared_runtime_dependency() -> None:
     imported = _imported_modules()
     assert {"django", "polars", "numpy"} <= set(imported)
     missing = {
-        module: sorted(files)[:3] for module, files in imported.items()
+        module: sorted(files)[:3]
+        for module, files in imported.items()
         if not {_name(d) for d in distributions.get(module, [module])} & declared
     }
     assert not missing, f"imported under src/ but not in [project] dependencies: {missing}"

@@ -20,8 +20,12 @@ def _state() -> tuple[set[tuple[str, str]], set[str]]:
     executor = MigrationExecutor(connection)
     applied = {key for key in executor.loader.applied_migrations if key[0] in ours}
     present = set(connection.introspection.table_names())
-    tables = {model._meta.db_table for label in ours for model in apps.get_app_config(label).get_models()
-              if model._meta.managed and not model._meta.proxy}
+    tables = {
+        model._meta.db_table
+        for label in ours
+        for model in apps.get_app_config(label).get_models()
+        if model._meta.managed and not model._meta.proxy
+    }
     return applied, tables & present
 
 

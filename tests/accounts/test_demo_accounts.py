@@ -18,7 +18,12 @@ def test_it_creates_every_demo_account_with_its_scope(settings, province, ward_a
     make_household(ward_a)  # the demo ward is a seeded urban ward
     accounts = ensure_demo_accounts("79")
     assert [a.username for a in accounts] == [
-        "demo-officer", "demo-chairman", "demo-analyst", "demo-program", "demo-caseworker", "demo-admin",
+        "demo-officer",
+        "demo-chairman",
+        "demo-analyst",
+        "demo-program",
+        "demo-caseworker",
+        "demo-admin",
     ]
     officer = User.objects.get(username="demo-officer")
     assert officer.check_password(DEMO_PASSWORD)

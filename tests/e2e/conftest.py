@@ -23,8 +23,13 @@ import pytest
 
 CHROMIUM = os.environ.get("ANSINH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 SCREENSHOTS = Path(os.environ.get("ANSINH_SCREENSHOTS", "/tmp/ansinh-e2e"))
 PHONE = {"width": 390, "height": 844}
@@ -103,8 +108,9 @@ class Session:
     """One signed-in user's browser context, with helpers that keep the tests short."""
 
     def __init__(self, browser: Any, base_url: str, *, viewport: dict[str, int], name: str) -> None:
-        self.context = browser.new_context(base_url=base_url, viewport=viewport, locale="vi-VN",
-                                           accept_downloads=True, timezone_id="Asia/Ho_Chi_Minh")
+        self.context = browser.new_context(
+            base_url=base_url, viewport=viewport, locale="vi-VN", accept_downloads=True, timezone_id="Asia/Ho_Chi_Minh"
+        )
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
         self.name = name
@@ -116,8 +122,11 @@ class Session:
         # A form with errors answers 400 and a page outside the scope 404, on purpose; the browser logs
         # those responses as console errors. Script errors and CSP violations still count.
         expected = "Failed to load resource: the server responded with a status of 4"
-        if message.type == "error" and "favicon" not in (message.location or {}).get("url", "") + message.text \
-                and not message.text.startswith(expected):
+        if (
+            message.type == "error"
+            and "favicon" not in (message.location or {}).get("url", "") + message.text
+            and not message.text.startswith(expected)
+        ):
             self.errors.append(message.text)
 
     def sign_in(self, username: str, password: str = PASSWORD) -> None:
@@ -173,8 +182,10 @@ def _unlock_approved_rounds_on_teardown(transactional_db: Any) -> Iterator[None]
     # The lock as the migrations leave it: 0002's triggers, replaced on PostgreSQL by 0003's statement
     # triggers. Undone newest first and redone in order, exactly as the migrations would (redoing 0002 alone
     # would leave its row trigger beside 0003's).
-    steps = [importlib.import_module(f"ansinh.review.migrations.{name}")
-             for name in ("0002_lock_triggers", "0003_assessment_statement_triggers")]
+    steps = [
+        importlib.import_module(f"ansinh.review.migrations.{name}")
+        for name in ("0002_lock_triggers", "0003_assessment_statement_triggers")
+    ]
     tables = [t for t in connection.introspection.django_table_names(only_existing=True) if t.startswith("review_")]
     with connection.schema_editor() as editor:
         for step in reversed(steps):
@@ -186,8 +197,9 @@ def _unlock_approved_rounds_on_teardown(transactional_db: Any) -> Iterator[None]
 
 
 @pytest.fixture
-def open_session(_static_root: None, browser: Any, live_server: Any, transactional_db: Any,
-                 _unlock_approved_rounds_on_teardown: None) -> Iterator[Any]:
+def open_session(
+    _static_root: None, browser: Any, live_server: Any, transactional_db: Any, _unlock_approved_rounds_on_teardown: None
+) -> Iterator[Any]:
     sessions: list[Session] = []
 
     def open_(name: str, *, phone: bool = False) -> Session:

@@ -55,8 +55,14 @@ def test_it_takes_a_ward_through_a_periodic_round_to_the_certificate(
     make_user("ward_officer", wards=[ward_a], username="officer-a", password=PASSWORD)
     make_user("ward_chairman", wards=[ward_a], username="chairman-a", password=PASSWORD)
     make_user("ward_officer", wards=[ward_b], username="officer-b", password=PASSWORD)
-    household = make_household(ward_a, members=[deprived_member(full_name=HEAD)], water_source="unprotected_well",
-                               floor_area_m2=6.0, has_tv=False, has_internet_phone=False)
+    household = make_household(
+        ward_a,
+        members=[deprived_member(full_name=HEAD)],
+        water_source="unprotected_well",
+        floor_area_m2=6.0,
+        has_tv=False,
+        has_internet_phone=False,
+    )
 
     officer = open_session("officer", phone=True)
     officer.sign_in("officer-a")
@@ -180,7 +186,12 @@ def test_it_takes_a_ward_through_a_periodic_round_to_the_certificate(
     outsider.page.goto("/review/")
     assert ward_a.name not in outsider.page.locator("main").inner_text()
     certificate_path = chairman.page.locator("#certificates a.certificate-link").get_attribute("href")
-    for path in (round_url, survey_url, f"/review/{round_id}/results/", f"/review/{round_id}/approval/",
-                 str(certificate_path)):
+    for path in (
+        round_url,
+        survey_url,
+        f"/review/{round_id}/results/",
+        f"/review/{round_id}/approval/",
+        str(certificate_path),
+    ):
         assert outsider.status_of(path) == 404, path
     outsider.shot("not-found")

@@ -12,8 +12,9 @@ from tests.e2e.conftest import PASSWORD
 pytestmark = pytest.mark.browser
 
 
-def test_it_finds_households_by_a_name_typed_without_accents(open_session: Any, make_user: Any, ward_a: Any,
-                                                            make_household: Any) -> None:
+def test_it_finds_households_by_a_name_typed_without_accents(
+    open_session: Any, make_user: Any, ward_a: Any, make_household: Any
+) -> None:
     from playwright.sync_api import expect
 
     make_user("ward_officer", wards=[ward_a], username="officer-smoke", password=PASSWORD)

@@ -26,9 +26,7 @@ THIRDS = {"a": "1/3", "b": "1/3", "c": "1/3"}
 
 def four_people() -> pl.DataFrame:
     # p1: a,b (2/3)  p2: a,c (2/3)  p3: b (1/3)  p4: none
-    return pl.DataFrame(
-        {"a": [1, 1, 0, 0], "b": [1, 0, 1, 0], "c": [0, 1, 0, 0], "ward": ["x", "x", "y", "y"]}
-    )
+    return pl.DataFrame({"a": [1, 1, 0, 0], "b": [1, 0, 1, 0], "c": [0, 1, 0, 0], "ward": ["x", "x", "y", "y"]})
 
 
 def test_it_computes_equal_weight_measures_by_hand() -> None:
@@ -87,9 +85,7 @@ def naive_float_score(weights: list[float], deprived: int) -> float:
     ("n", "deprived", "k"),
     [(7, 5, "5/7"), (7, 5, 5 / 7), (7, 7, "1"), (6, 6, 1), (12, 6, "0.5"), (10, 8, "0.8"), (10, 9, 0.9)],
 )
-def test_it_keeps_scores_exactly_at_k_that_floating_point_sums_lose(
-    n: int, deprived: int, k: str | float
-) -> None:
+def test_it_keeps_scores_exactly_at_k_that_floating_point_sums_lose(n: int, deprived: int, k: str | float) -> None:
     names = [f"i{j}" for j in range(n)]
     weights = [1 / n] * n
     # The trap is real: adding the float weights one by one falls just below k.
@@ -114,7 +110,9 @@ def test_it_compares_exactly_when_the_common_denominator_is_large() -> None:
 
 def test_it_normalises_custom_weights() -> None:
     assert normalise_weights({"a": 2, "b": "1", "c": Decimal("1")}) == {
-        "a": Fraction(1, 2), "b": Fraction(1, 4), "c": Fraction(1, 4)
+        "a": Fraction(1, 2),
+        "b": Fraction(1, 4),
+        "c": Fraction(1, 4),
     }
     frame = pl.DataFrame({"a": [1, 0], "b": [0, 1], "c": [0, 1]})
     r = mpi(frame, {"a": 2, "b": 1, "c": 1}, "1/2")
@@ -195,6 +193,7 @@ def test_it_gives_the_textbook_srs_standard_error() -> None:
 
 def _reference_se(rows: list[dict[str, Any]], y: str, x: str, domain: str | None) -> float:
     """Linearised SE of Σpy/Σpx over a domain, stratified with-replacement PSUs, computed row by row."""
+
     def inside(row: dict[str, Any]) -> float:
         return 1.0 if domain is None or row["g"] == domain else 0.0
 
@@ -231,8 +230,13 @@ def test_it_linearises_standard_errors_over_strata_and_psus() -> None:
     r = mpi(frame, THIRDS, "1/3", population_weight="p", strata="h", psu="psu", by="g")
     scores = [(a + b + c) / 3 for a, b, c in zip(frame["a"], frame["b"], frame["c"], strict=True)]
     rows = [
-        {**row, "one": 1.0, "poor": float(s >= 1 / 3 - 1e-12), "cp": s * (s >= 1 / 3 - 1e-12),
-         "ak": row["a"] * float(s >= 1 / 3 - 1e-12)}
+        {
+            **row,
+            "one": 1.0,
+            "poor": float(s >= 1 / 3 - 1e-12),
+            "cp": s * (s >= 1 / 3 - 1e-12),
+            "ak": row["a"] * float(s >= 1 / 3 - 1e-12),
+        }
         for row, s in zip(frame.to_dicts(), scores, strict=True)
     ]
     for domain, result in [(None, r), ("x", r.groups["x"]), ("y", r.groups["y"])]:

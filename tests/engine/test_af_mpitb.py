@@ -28,15 +28,25 @@ mpitb_core = pytest.importorskip("mpitb.core", reason="mpitb (test extra) is not
 TOLERANCE = 1e-9
 
 
-def mpitb_records(frame: pl.DataFrame, dims: dict[str, list[str]], weights: dict[str, Fraction],
-                  ks: list[int], population_weight: str | None, by: str | None) -> list[dict[str, Any]]:
+def mpitb_records(
+    frame: pl.DataFrame,
+    dims: dict[str, list[str]],
+    weights: dict[str, Fraction],
+    ks: list[int],
+    population_weight: str | None,
+    by: str | None,
+) -> list[dict[str, Any]]:
     tb = mpitb_core.MPIToolbox()
     tb.set(name="x", dimensions=[(inds, dim) for dim, inds in dims.items()])
     if population_weight is not None:
         tb.svyset(weight=population_weight)
     records: list[dict[str, Any]] = tb.est(
-        frame.to_pandas(), "x", klist=ks, weights={ind: float(w) for ind, w in weights.items()},
-        over=[by] if by else None, svy=population_weight is not None,
+        frame.to_pandas(),
+        "x",
+        klist=ks,
+        weights={ind: float(w) for ind, w in weights.items()},
+        over=[by] if by else None,
+        svy=population_weight is not None,
     )
     return records
 
@@ -66,11 +76,16 @@ def compare(ours: AFResult, records: list[dict[str, Any]], k: int, loa: str, sub
     return compared
 
 
-def cross_check(frame: pl.DataFrame, dims: dict[str, list[str]], raw_weights: dict[str, int] | None,
-                ks: list[int], population_weight: str | None, by: str | None) -> None:
+def cross_check(
+    frame: pl.DataFrame,
+    dims: dict[str, list[str]],
+    raw_weights: dict[str, int] | None,
+    ks: list[int],
+    population_weight: str | None,
+    by: str | None,
+) -> None:
     indicator_dims = {ind: dim for dim, inds in dims.items() for ind in inds}
-    af = AlkireFoster(frame, raw_weights, dimensions=indicator_dims, by=by,
-                      population_weight=population_weight)
+    af = AlkireFoster(frame, raw_weights, dimensions=indicator_dims, by=by, population_weight=population_weight)
     weights = af.weights
     # leave out cut-offs that some achievable score hits exactly (mpitb compares floats)
     scores = {sum((weights[i] for i in inds), Fraction(0)) for inds in _subsets(list(weights))}
@@ -109,14 +124,18 @@ def random_frame(rng: np.random.Generator, rows: int, indicators: list[str], gro
     return pl.DataFrame(data)
 
 
-DIMS = {"health": ["nutrition", "insurance"], "education": ["adult_edu", "school"],
-        "housing": ["quality", "area"], "water": ["water", "toilet"], "info": ["telecom", "devices"]}
+DIMS = {
+    "health": ["nutrition", "insurance"],
+    "education": ["adult_edu", "school"],
+    "housing": ["quality", "area"],
+    "water": ["water", "toilet"],
+    "info": ["telecom", "devices"],
+}
 
 
 @pytest.mark.parametrize("population_weight", [None, "hhsize"])
 @pytest.mark.parametrize("by", [None, "region"])
-def test_it_agrees_with_mpitb_with_nested_weights_on_random_data(population_weight: str | None,
-                                                                 by: str | None) -> None:
+def test_it_agrees_with_mpitb_with_nested_weights_on_random_data(population_weight: str | None, by: str | None) -> None:
     rng = np.random.default_rng(20260407)
     indicators = [ind for inds in DIMS.values() for ind in inds]
     frame = random_frame(rng, 3000, indicators, 6)
@@ -139,8 +158,9 @@ def test_it_agrees_with_mpitb_with_unequal_weights_on_random_data() -> None:
     ks=st.lists(st.integers(1, 100), min_size=1, max_size=4, unique=True),
     weighted=st.booleans(),
 )
-def test_it_agrees_with_mpitb_on_arbitrary_random_data(seed: int, rows: int, n_ind: int, ks: list[int],
-                                                       weighted: bool) -> None:
+def test_it_agrees_with_mpitb_on_arbitrary_random_data(
+    seed: int, rows: int, n_ind: int, ks: list[int], weighted: bool
+) -> None:
     rng = np.random.default_rng(seed)
     indicators = [f"i{j}" for j in range(n_ind)]
     frame = random_frame(rng, rows, indicators, 3)

@@ -43,8 +43,9 @@ def cases(draw: st.DrawFn) -> Case:
 
 
 def measure(case: Case, frame: pl.DataFrame | None = None, k: Fraction | None = None) -> AFResult:
-    return mpi(case.frame if frame is None else frame, case.weights, case.k if k is None else k,
-               by="g", population_weight="p")
+    return mpi(
+        case.frame if frame is None else frame, case.weights, case.k if k is None else k, by="g", population_weight="p"
+    )
 
 
 @SETTINGS
@@ -82,9 +83,7 @@ def test_it_makes_subgroup_m0_weighted_by_population_share_equal_the_total(case:
 def test_it_never_lowers_m0_when_a_deprivation_is_added(case: Case, data: st.DataObject) -> None:
     row = data.draw(st.integers(0, case.frame.height - 1))
     ind = data.draw(st.sampled_from(case.indicators))
-    worse = case.frame.with_columns(
-        pl.when(pl.int_range(pl.len()) == row).then(1).otherwise(pl.col(ind)).alias(ind)
-    )
+    worse = case.frame.with_columns(pl.when(pl.int_range(pl.len()) == row).then(1).otherwise(pl.col(ind)).alias(ind))
     before, after = measure(case), measure(case, worse)
     assert after.M0 >= before.M0 - 1e-12
     assert after.H >= before.H - 1e-12

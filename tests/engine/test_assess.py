@@ -43,12 +43,20 @@ def test_it_returns_one_row_per_household_in_id_order_with_int8_indicators() -> 
 
 def test_it_compares_yearly_city_lines_exactly() -> None:
     # 46,000,000 VND/person/year is 3,833,333.33…/month: a household at exactly 46M/year is at the line.
-    hh, mm = one({"other_income_monthly": 0}, {"monthly_income": 3_833_333}, {"monthly_income": 3_833_334},
-                 {"monthly_income": 3_833_333})
+    hh, mm = one(
+        {"other_income_monthly": 0},
+        {"monthly_income": 3_833_333},
+        {"monthly_income": 3_833_334},
+        {"monthly_income": 3_833_333},
+    )
     row = assess(hh, mm, "hcm_2024", ON).row(0, named=True)
     assert row["at_or_below_line"] == 1 and row["class"] == "near_poor"
-    hh2, mm2 = one({"other_income_monthly": 1}, {"monthly_income": 3_833_333}, {"monthly_income": 3_833_334},
-                   {"monthly_income": 3_833_333})
+    hh2, mm2 = one(
+        {"other_income_monthly": 1},
+        {"monthly_income": 3_833_333},
+        {"monthly_income": 3_833_334},
+        {"monthly_income": 3_833_333},
+    )
     assert assess(hh2, mm2, "hcm_2024", ON)["class"][0] == "average_living"
 
 

@@ -13,8 +13,15 @@ from tests.engine.builders import frames
 from tests.engine.strategies import ON, household_with_members
 
 RANK = {c: i for i, c in enumerate(CLASSES)}  # poor < near_poor < average_living < not_poor
-STANDARDS = st.sampled_from([("vn_2022", None), ("vn_2027", None), ("hcm_2021", None), ("hcm_2024", None),
-                             ("hcm_2024", {"near_poor_rule": "income_band"})])
+STANDARDS = st.sampled_from(
+    [
+        ("vn_2022", None),
+        ("vn_2027", None),
+        ("hcm_2021", None),
+        ("hcm_2024", None),
+        ("hcm_2024", {"near_poor_rule": "income_band"}),
+    ]
+)
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Changes that add a deprivation to one household-level or one-member indicator and touch nothing else.
@@ -73,7 +80,10 @@ def test_it_gives_one_household_alone_the_row_it_has_in_the_whole_population(dat
     whole = assess(hh, mm, standard[0], ON[standard[0]], standard[1])
     for number in range(1, len(data) + 1):
         alone = assess(
-            hh.filter(pl.col("household_id") == number), mm.filter(pl.col("household_id") == number),
-            standard[0], ON[standard[0]], standard[1],
+            hh.filter(pl.col("household_id") == number),
+            mm.filter(pl.col("household_id") == number),
+            standard[0],
+            ON[standard[0]],
+            standard[1],
         )
         assert alone.row(0, named=True) == whole.filter(pl.col("household_id") == number).row(0, named=True)

@@ -37,8 +37,10 @@ def client() -> Iterator[object]:
         yield connected
 
 
-@pytest.mark.parametrize(("standard", "on"), [("vn_2022", dt.date(2025, 12, 31)), ("hcm_2024", dt.date(2025, 12, 31)),
-                                              ("vn_2027", dt.date(2027, 6, 30))])
+@pytest.mark.parametrize(
+    ("standard", "on"),
+    [("vn_2022", dt.date(2025, 12, 31)), ("hcm_2024", dt.date(2025, 12, 31)), ("vn_2027", dt.date(2027, 6, 30))],
+)
 def test_it_assesses_on_a_dask_cluster_exactly_as_in_process(
     population: tuple[pl.DataFrame, pl.DataFrame], client: object, standard: str, on: dt.date
 ) -> None:

@@ -75,8 +75,9 @@ def _assess_module() -> object:
     return importlib.import_module("ansinh.engine.assess")  # the module (the package exports a function)
 
 
-def test_codes_stored_as_enums_are_streamed_and_read_as_they_are(enum_city: City,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_codes_stored_as_enums_are_streamed_and_read_as_they_are(
+    enum_city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
     hpath, mpath, households, members = enum_city
     assert parquet.file_columns(mpath, MEMBER_COLUMNS) is not None
     assert parquet.file_columns(mpath, MEMBER_COLUMNS)[1] == []  # type: ignore[index]  # no code looked up
@@ -94,8 +95,7 @@ def test_codes_stored_as_enums_are_streamed_and_read_as_they_are(enum_city: City
     assert result is not None and result.equals(assess(households, members, "vn_2022", ON))
 
 
-def test_without_streaming_enum_files_are_read_batch_by_batch(enum_city: City,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_streaming_enum_files_are_read_batch_by_batch(enum_city: City, monkeypatch: pytest.MonkeyPatch) -> None:
     hpath, mpath, households, members = enum_city
     monkeypatch.setattr(_assess_module(), "_streams", lambda: False)  # a Polars without collect_batches
     monkeypatch.setattr(parquet, "BATCH_ROWS", 997)
@@ -103,16 +103,16 @@ def test_without_streaming_enum_files_are_read_batch_by_batch(enum_city: City,
     assert result is not None and result.equals(assess(households, members, "vn_2022", ON))
 
 
-def test_households_cut_between_streamed_batches_are_summed_whole(enum_city: City,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_households_cut_between_streamed_batches_are_summed_whole(
+    enum_city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
     hpath, mpath, households, members = enum_city
     monkeypatch.setattr(_assess_module(), "STREAM_ROWS", 1_000)  # batches end inside households
     result = run_files(build_plan(resolve("hcm_2024"), ON), hpath, mpath)
     assert result is not None and result.equals(assess(households, members, "hcm_2024", ON))
 
 
-def test_an_enum_of_the_codes_in_another_order_is_read_through_its_dictionary(enum_city: City,
-                                                                              tmp_path: Path) -> None:
+def test_an_enum_of_the_codes_in_another_order_is_read_through_its_dictionary(enum_city: City, tmp_path: Path) -> None:
     hpath, _, households, members = enum_city
     expected = assess(households, members, "vn_2022", ON)
     codes = list(MEMBER_COLUMNS["education_level"].codes or ())
@@ -185,8 +185,10 @@ def test_the_parquet_reader_types_codes_as_enums_and_keeps_empty_values(city: Ci
 def test_a_value_outside_the_codes_in_a_parquet_file_is_reported_by_row(city: City, tmp_path: Path) -> None:
     hpath, _, _, members = city
     bad = members.with_columns(
-        pl.when(pl.col("member_id") == members["member_id"][5]).then(pl.lit("Employed"))
-        .otherwise(pl.col("employment_status")).alias("employment_status")
+        pl.when(pl.col("member_id") == members["member_id"][5])
+        .then(pl.lit("Employed"))
+        .otherwise(pl.col("employment_status"))
+        .alias("employment_status")
     )
     mpath = tmp_path / "members.parquet"
     bad.write_parquet(mpath)
@@ -196,8 +198,9 @@ def test_a_value_outside_the_codes_in_a_parquet_file_is_reported_by_row(city: Ci
         assess(hpath, mpath, "vn_2022", ON)
 
 
-def test_a_parquet_file_with_text_columns_or_a_missing_column_takes_the_general_route(city: City,
-                                                                                    tmp_path: Path) -> None:
+def test_a_parquet_file_with_text_columns_or_a_missing_column_takes_the_general_route(
+    city: City, tmp_path: Path
+) -> None:
     hpath, mpath, households, members = city
     as_text = tmp_path / "members_text.parquet"
     members.with_columns(pl.col("monthly_income").cast(pl.String)).write_parquet(as_text)
@@ -220,7 +223,8 @@ def test_households_cut_between_batches_are_summed_whole(city: City, monkeypatch
 
 
 def test_members_whose_ids_do_not_increase_are_checked_unique_by_a_map_of_ids(
-        city: City, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    city: City, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A registry extract is in household order; members who moved keep their ids, so the ids do not
     increase. The file route then proves them unique with a map of the ids instead of declining."""
     hpath, _, households, members = city
@@ -244,8 +248,9 @@ def test_members_whose_ids_do_not_increase_are_checked_unique_by_a_map_of_ids(
         assert result.equals(assess(households, frame, "vn_2022", ON)), name
 
 
-def test_ids_out_of_order_inside_row_groups_are_found_and_mapped(city: City, tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ids_out_of_order_inside_row_groups_are_found_and_mapped(
+    city: City, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     hpath, _, households, members = city
     ids = members["member_id"].to_numpy().copy()
     ids[[10, 11]] = ids[[11, 10]]  # the row groups' statistics still increase: found while reading
@@ -267,8 +272,9 @@ def test_ids_out_of_order_inside_row_groups_are_found_and_mapped(city: City, tmp
     assert result is not None and result.equals(assess(households, frame, "vn_2022", ON))
 
 
-def test_repeated_negative_or_sparse_member_ids_take_the_general_route(city: City, tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_repeated_negative_or_sparse_member_ids_take_the_general_route(
+    city: City, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     hpath, _, households, members = city
     plan = build_plan(resolve("vn_2022"), ON)
     monkeypatch.setattr(_assess_module(), "STREAM_ROWS", 1_000)
@@ -305,8 +311,11 @@ def test_a_file_without_statistics_has_its_ids_mapped(city: City, tmp_path: Path
 def test_a_member_born_after_the_date_in_a_parquet_file_is_reported(city: City, tmp_path: Path) -> None:
     hpath, _, _, members = city
     unborn = members.with_columns(
-        pl.when(pl.col("member_id") == members["member_id"][9]).then(pl.lit(ON + dt.timedelta(days=1)))
-        .otherwise(pl.col("date_of_birth")).alias("date_of_birth"))
+        pl.when(pl.col("member_id") == members["member_id"][9])
+        .then(pl.lit(ON + dt.timedelta(days=1)))
+        .otherwise(pl.col("date_of_birth"))
+        .alias("date_of_birth")
+    )
     mpath = tmp_path / "members_unborn.parquet"
     unborn.write_parquet(mpath)
     with pytest.raises(FrameError, match="after the assessment date"):
@@ -316,8 +325,11 @@ def test_a_member_born_after_the_date_in_a_parquet_file_is_reported(city: City, 
 def test_an_income_too_large_for_the_engine_is_reported_not_raised(city: City, tmp_path: Path) -> None:
     hpath, _, _, members = city
     huge = members.with_columns(
-        pl.when(pl.col("member_id") == members["member_id"][3]).then(pl.lit(2**63 + 5, dtype=pl.UInt64))
-        .otherwise(pl.col("monthly_income").cast(pl.UInt64)).alias("monthly_income"))
+        pl.when(pl.col("member_id") == members["member_id"][3])
+        .then(pl.lit(2**63 + 5, dtype=pl.UInt64))
+        .otherwise(pl.col("monthly_income").cast(pl.UInt64))
+        .alias("monthly_income")
+    )
     mpath = tmp_path / "members_huge.parquet"
     huge.write_parquet(mpath)
     assert run_files(build_plan(resolve("vn_2022"), ON), hpath, mpath) is None
@@ -352,10 +364,9 @@ def test_members_born_before_the_age_table_are_aged_by_the_calendar() -> None:
 
 
 def _by_group_by(flags: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    return (
-        flags.group_by("household_id", maintain_order=True)
-        .agg(*[pl.col(c).sum().cast(pl.Int64 if c == INCOME else pl.Int32) for c in columns],
-             pl.len().cast(pl.Int32).alias(MEMBERS))
+    return flags.group_by("household_id", maintain_order=True).agg(
+        *[pl.col(c).sum().cast(pl.Int64 if c == INCOME else pl.Int32) for c in columns],
+        pl.len().cast(pl.Int32).alias(MEMBERS),
     )
 
 
@@ -369,23 +380,27 @@ def test_packed_segment_sums_equal_a_group_by(sizes: list[int], n_flags: int, se
     rng = np.random.default_rng(seed)
     total = sum(sizes)
     columns = [f"f{i}" for i in range(n_flags)] + [INCOME]
-    flags = pl.DataFrame({
-        "household_id": np.repeat(np.arange(1, len(sizes) + 1) * 3, sizes),
-        **{f"f{i}": rng.integers(0, 2, total).astype(np.int8) for i in range(n_flags)},
-        INCOME: rng.integers(0, 10**8, total),
-    })
+    flags = pl.DataFrame(
+        {
+            "household_id": np.repeat(np.arange(1, len(sizes) + 1) * 3, sizes),
+            **{f"f{i}": rng.integers(0, 2, total).astype(np.int8) for i in range(n_flags)},
+            INCOME: rng.integers(0, 10**8, total),
+        }
+    )
     assert segment_sums(flags, columns).equals(_by_group_by(flags, columns))
 
 
 def test_a_household_of_more_than_255_members_is_summed_column_by_column() -> None:
     sizes = [300, 2, 256]
     total = sum(sizes)
-    flags = pl.DataFrame({
-        "household_id": np.repeat([1, 2, 3], sizes),
-        "f0": np.ones(total, dtype=np.int8),
-        "f1": (np.arange(total) % 2).astype(np.int8),
-        INCOME: np.full(total, 5, dtype=np.int64),
-    })
+    flags = pl.DataFrame(
+        {
+            "household_id": np.repeat([1, 2, 3], sizes),
+            "f0": np.ones(total, dtype=np.int8),
+            "f1": (np.arange(total) % 2).astype(np.int8),
+            INCOME: np.full(total, 5, dtype=np.int64),
+        }
+    )
     sums = segment_sums(flags, ["f0", "f1", INCOME])
     assert sums["f0"].to_list() == [300, 2, 256]
     assert sums.equals(_by_group_by(flags, ["f0", "f1", INCOME]))
@@ -395,9 +410,13 @@ def test_packed_counts_are_read_the_same_on_either_byte_order(monkeypatch: pytes
     import sys
 
     rng = np.random.default_rng(4)
-    flags = pl.DataFrame({"household_id": np.repeat(np.arange(50), 5),
-                          **{f"f{i}": rng.integers(0, 2, 250).astype(np.int8) for i in range(9)},
-                          INCOME: rng.integers(0, 1000, 250)})
+    flags = pl.DataFrame(
+        {
+            "household_id": np.repeat(np.arange(50), 5),
+            **{f"f{i}": rng.integers(0, 2, 250).astype(np.int8) for i in range(9)},
+            INCOME: rng.integers(0, 1000, 250),
+        }
+    )
     columns = [f"f{i}" for i in range(9)] + [INCOME]
     native = segment_sums(flags, columns)
     monkeypatch.setattr(sys, "byteorder", "big" if sys.byteorder == "little" else "little")
@@ -407,16 +426,22 @@ def test_packed_counts_are_read_the_same_on_either_byte_order(monkeypatch: pytes
 
 def test_segment_sums_stay_exact_when_the_running_total_overflows() -> None:
     big = 3 * 2**60  # four households of two such members: each total fits in int64, the running total does not
-    flags = pl.DataFrame({"household_id": np.repeat([1, 2, 3, 4], 2), "f0": np.ones(8, dtype=np.int8),
-                          INCOME: np.full(8, big, dtype=np.int64)})
+    flags = pl.DataFrame(
+        {
+            "household_id": np.repeat([1, 2, 3, 4], 2),
+            "f0": np.ones(8, dtype=np.int8),
+            INCOME: np.full(8, big, dtype=np.int64),
+        }
+    )
     sums = segment_sums(flags, ["f0", INCOME])
     assert sums[INCOME].to_list() == [2 * big] * 4
     assert sums["f0"].to_list() == [2] * 4
 
 
 def test_segment_sums_of_no_members_is_empty() -> None:
-    flags = pl.DataFrame({"household_id": [], "f0": [], INCOME: []},
-                         schema={"household_id": pl.Int64, "f0": pl.Int8, INCOME: pl.Int64})
+    flags = pl.DataFrame(
+        {"household_id": [], "f0": [], INCOME: []}, schema={"household_id": pl.Int64, "f0": pl.Int8, INCOME: pl.Int64}
+    )
     assert segment_sums(flags, ["f0", INCOME]).height == 0
 
 

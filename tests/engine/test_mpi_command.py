@@ -60,8 +60,18 @@ def test_it_keeps_scores_at_k_with_float_weights_in_the_file(deprivations: Path,
 
 def test_it_decomposes_by_a_column_with_population_weights(deprivations: Path, tmp_path: Path) -> None:
     weights = write_json(tmp_path, "w.json", {"a": 1, "b": 1, "c": 1})
-    out = run("--deprivations", str(deprivations), "--weights", str(weights), "--k", "1/3",
-              "--by", "ward", "--population-weight", "size")
+    out = run(
+        "--deprivations",
+        str(deprivations),
+        "--weights",
+        str(weights),
+        "--k",
+        "1/3",
+        "--by",
+        "ward",
+        "--population-weight",
+        "size",
+    )
     assert set(out["groups"]) == {"00001", "00002"}
     first, second = out["groups"]["00001"], out["groups"]["00002"]
     assert KEYS | {"population_share"} <= set(first)
@@ -76,8 +86,7 @@ def test_it_decomposes_by_a_column_with_population_weights(deprivations: Path, t
 
 def test_it_reports_every_k_under_by_k(deprivations: Path, tmp_path: Path) -> None:
     weights = write_json(tmp_path, "w.json", {"a": 1, "b": 1, "c": 1})
-    out = run("--deprivations", str(deprivations), "--weights", str(weights), "--k", "1/3", "--k", "0.66",
-              "--k", "2/3")
+    out = run("--deprivations", str(deprivations), "--weights", str(weights), "--k", "1/3", "--k", "0.66", "--k", "2/3")
     assert list(out["by_k"]) == ["1/3", "0.66", "2/3"]
     assert out["H"] == out["by_k"]["1/3"]["H"] == pytest.approx(0.75)
     assert out["by_k"]["0.66"]["H"] == pytest.approx(0.5)
@@ -98,8 +107,18 @@ def test_it_reports_change_since_a_baseline(deprivations: Path, tmp_path: Path) 
     weights = write_json(tmp_path, "w.json", {"a": 1, "b": 1, "c": 1})
     later = tmp_path / "later.csv"
     later.write_text("a,b,c\n1,1,0\n1,0,0\n0,0,0\n0,0,0\n")
-    out = run("--deprivations", str(later), "--weights", str(weights), "--k", "1/3",
-              "--baseline", str(deprivations), "--years", "2")
+    out = run(
+        "--deprivations",
+        str(later),
+        "--weights",
+        str(weights),
+        "--k",
+        "1/3",
+        "--baseline",
+        str(deprivations),
+        "--years",
+        "2",
+    )
     assert out["change"]["H"]["absolute"] == pytest.approx(-0.25)
     assert out["change"]["H"]["annualised_absolute"] == pytest.approx(-0.125)
 
@@ -107,8 +126,9 @@ def test_it_reports_change_since_a_baseline(deprivations: Path, tmp_path: Path) 
 def test_it_prints_a_readable_table_without_json(deprivations: Path, tmp_path: Path) -> None:
     weights = write_json(tmp_path, "w.json", {"a": 1, "b": 1, "c": 1})
     out = StringIO()
-    call_command("mpi", "--deprivations", str(deprivations), "--weights", str(weights), "--k", "1/3",
-                 "--by", "ward", stdout=out)
+    call_command(
+        "mpi", "--deprivations", str(deprivations), "--weights", str(weights), "--k", "1/3", "--by", "ward", stdout=out
+    )
     assert "M0  0.416667" in out.getvalue()
     assert "00002" in out.getvalue()
 
@@ -123,8 +143,11 @@ def bad_arguments(deprivations: Path, tmp_path: Path, change_args: dict[str, str
     }
     files["notjson"].write_text("{a: 1")
     files["bad"].write_text("a,b,c\n1,2,0\n0,,1\n")
-    args = {"--deprivations": str(deprivations),
-            "--weights": str(write_json(tmp_path, "w.json", {"a": 1, "b": 1, "c": 1})), "--k": "1/3"}
+    args = {
+        "--deprivations": str(deprivations),
+        "--weights": str(write_json(tmp_path, "w.json", {"a": 1, "b": 1, "c": 1})),
+        "--k": "1/3",
+    }
     args.update({key: str(files.get(value, value)) for key, value in change_args.items()})
     return [item for pair in args.items() for item in pair]
 
@@ -164,9 +187,18 @@ def test_it_exits_non_zero_without_a_traceback_on_bad_input(
 ) -> None:
     env = {**os.environ, "ANSINH_ENV": "test"}
     proc = subprocess.run(
-        [sys.executable, "-c", "from ansinh.cli import main; main()", "mpi",
-         *bad_arguments(deprivations, tmp_path, change_args), "--json"],
-        capture_output=True, text=True, env=env, check=False,
+        [
+            sys.executable,
+            "-c",
+            "from ansinh.cli import main; main()",
+            "mpi",
+            *bad_arguments(deprivations, tmp_path, change_args),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert proc.returncode != 0
     assert message in proc.stderr

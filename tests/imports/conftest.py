@@ -23,22 +23,40 @@ def id_for(sex: str, dob: datetime.date, province: str = "079") -> str:
 
 
 def household(code: str, ward: str = "26734", **fields: Any) -> dict[str, Any]:
-    row = {"code": code, "ward_code": ward, "address": f"Số {code[-3:]}, đường Lê Lợi", "floor_area_m2": "40",
-           "water_source": "Nước máy", "other_income_monthly": "0"}
+    row = {
+        "code": code,
+        "ward_code": ward,
+        "address": f"Số {code[-3:]}, đường Lê Lợi",
+        "floor_area_m2": "40",
+        "water_source": "Nước máy",
+        "other_income_monthly": "0",
+    }
     row.update(fields)
     return row
 
 
-def member(code: str, name: str = "Nguyễn Văn An", sex: str = "Nam", dob: str = "17/05/1980",
-           relation: str = "Chủ hộ", with_id: bool = True, **fields: Any) -> dict[str, Any]:
+def member(
+    code: str,
+    name: str = "Nguyễn Văn An",
+    sex: str = "Nam",
+    dob: str = "17/05/1980",
+    relation: str = "Chủ hộ",
+    with_id: bool = True,
+    **fields: Any,
+) -> dict[str, Any]:
     try:
-        d = (datetime.date.fromisoformat(dob) if "-" in dob
-             else datetime.datetime.strptime(dob, "%d/%m/%Y").date())
+        d = datetime.date.fromisoformat(dob) if "-" in dob else datetime.datetime.strptime(dob, "%d/%m/%Y").date()
     except ValueError:  # a deliberately bad date: no ID to derive
         d, with_id = datetime.date(1980, 1, 1), False
-    row = {"household_code": code, "full_name": name, "sex": sex, "date_of_birth": dob, "relation": relation,
-           "id_number": id_for("F" if sex in ("Nữ", "F") else "M", d) if with_id else "",
-           "monthly_income": "4.000.000"}
+    row = {
+        "household_code": code,
+        "full_name": name,
+        "sex": sex,
+        "date_of_birth": dob,
+        "relation": relation,
+        "id_number": id_for("F" if sex in ("Nữ", "F") else "M", d) if with_id else "",
+        "monthly_income": "4.000.000",
+    }
     row.update(fields)
     return row
 
@@ -70,8 +88,10 @@ def default_language() -> Iterator[None]:
 @pytest.fixture
 def files(tmp_path: Path) -> Callable[..., list[Path]]:
     def make(households: list[dict[str, Any]], members: list[dict[str, Any]], name: str = "f") -> list[Path]:
-        return [write_csv(tmp_path / f"{name}-households.csv", HOUSEHOLD_COLUMNS, households),
-                write_csv(tmp_path / f"{name}-members.csv", MEMBER_COLUMNS, members)]
+        return [
+            write_csv(tmp_path / f"{name}-households.csv", HOUSEHOLD_COLUMNS, households),
+            write_csv(tmp_path / f"{name}-members.csv", MEMBER_COLUMNS, members),
+        ]
 
     return make
 

@@ -11,8 +11,10 @@ from .conftest import household, member
 
 
 def test_it_exits_non_zero_and_writes_the_marked_file_next_to_it(files, officer, ward_a, ward_b, capsys):
-    hh, mm = files([household("H1"), household("H2", ward=ward_b.code)],
-                   [member("H1"), member("H2", "Phan Văn Tú", dob="02/02/1962")])
+    hh, mm = files(
+        [household("H1"), household("H2", ward=ward_b.code)],
+        [member("H1"), member("H2", "Phan Văn Tú", dob="02/02/1962")],
+    )
     with pytest.raises(SystemExit) as exit_:
         call_command("import", str(hh), "--members", str(mm), "--commit", "--user", officer.username)
     assert exit_.value.code == 1
@@ -23,8 +25,10 @@ def test_it_exits_non_zero_and_writes_the_marked_file_next_to_it(files, officer,
 
 
 def test_it_commits_the_valid_part_only_when_asked(files, officer, ward_a, ward_b, capsys):
-    hh, mm = files([household("H1"), household("H2", ward=ward_b.code)],
-                   [member("H1"), member("H2", "Phan Văn Tú", dob="02/02/1962")])
+    hh, mm = files(
+        [household("H1"), household("H2", ward=ward_b.code)],
+        [member("H1"), member("H2", "Phan Văn Tú", dob="02/02/1962")],
+    )
     with pytest.raises(SystemExit):
         call_command("import", str(hh), "--members", str(mm), "--commit", "--partial", "--user", officer.username)
     assert list(Household.objects.values_list("code", flat=True)) == ["H1"]

@@ -11,9 +11,12 @@ from .conftest import household, member
 
 def _two_households() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     hh = [household("HH-001"), household("HH-002", ward="27553")]
-    mm = [member("HH-001"), member("HH-001", "Trần Thị Bình", "Nữ", "02/03/1982", "Vợ/chồng"),
-          member("HH-001", "Nguyễn Văn Cường", "Nam", "10/10/2012", "Con", with_id=False),
-          member("HH-002", "Lê Văn Dũng", "Nam", "1970-01-31", "head")]
+    mm = [
+        member("HH-001"),
+        member("HH-001", "Trần Thị Bình", "Nữ", "02/03/1982", "Vợ/chồng"),
+        member("HH-001", "Nguyễn Văn Cường", "Nam", "10/10/2012", "Con", with_id=False),
+        member("HH-002", "Lê Văn Dũng", "Nam", "1970-01-31", "head"),
+    ]
     return hh, mm
 
 
@@ -61,8 +64,14 @@ def test_it_updates_only_what_changed_and_audits_old_and_new(files, run_import, 
     hh[0]["floor_area_m2"] = "55,5"
     mm[2]["monthly_income"] = "1.500.000"  # the child without an ID: matched on name and date of birth
     batch = run_import(files(hh, mm, "b"), analyst, commit=True)
-    assert batch.report == {**batch.report, "households_updated": 1, "households_unchanged": 1,
-                            "members_updated": 1, "members_unchanged": 3, "members_added": 0}
+    assert batch.report == {
+        **batch.report,
+        "households_updated": 1,
+        "households_unchanged": 1,
+        "members_updated": 1,
+        "members_unchanged": 3,
+        "members_added": 0,
+    }
     household_ = Household.objects.get(code="HH-001")
     assert household_.floor_area_m2 == 55.5 and household_.version == 2
     child = Member.objects.get(full_name="Nguyễn Văn Cường")

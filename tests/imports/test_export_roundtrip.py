@@ -19,14 +19,31 @@ from .conftest import id_for
 
 @pytest.fixture
 def city(make_household, ward_a, ward_b):
-    tricky = member_data(full_name="=HYPERLINK(\"http://x\")", id_number=id_for("M", datetime.date(1980, 5, 17)),
-                         monthly_income=1_500_000)
-    make_household(ward_a, code="A-1", members=[
-        tricky,
-        member_data(full_name="Trần Thị Bình", sex="F", date_of_birth=datetime.date(2012, 2, 29), relation="child",
-                    school_level="primary", schooling_status="attending", nutrition_status="stunted",
-                    employment_status="child", monthly_income=0),
-    ], floor_area_m2=45.5, address="+84 hẻm 3", has_tv=True, other_income_monthly=2_000_000)
+    tricky = member_data(
+        full_name='=HYPERLINK("http://x")', id_number=id_for("M", datetime.date(1980, 5, 17)), monthly_income=1_500_000
+    )
+    make_household(
+        ward_a,
+        code="A-1",
+        members=[
+            tricky,
+            member_data(
+                full_name="Trần Thị Bình",
+                sex="F",
+                date_of_birth=datetime.date(2012, 2, 29),
+                relation="child",
+                school_level="primary",
+                schooling_status="attending",
+                nutrition_status="stunted",
+                employment_status="child",
+                monthly_income=0,
+            ),
+        ],
+        floor_area_m2=45.5,
+        address="+84 hẻm 3",
+        has_tv=True,
+        other_income_monthly=2_000_000,
+    )
     make_household(ward_a, code="A-2", floor_area_m2=None)
     make_household(ward_b, code="B-1")
 
@@ -47,8 +64,14 @@ def test_it_reimports_a_csv_export_with_zero_changes(city, analyst, tmp_path, ru
     assert "+84 hẻm 3" not in paths[0].read_text("utf-8-sig").replace("'+84", "")
     batch = run_import(paths, analyst, commit=True)
     assert batch.summary["errors"] == 0
-    assert _report(batch) == {"households_added": 0, "households_updated": 0, "households_unchanged": 3,
-                              "members_added": 0, "members_updated": 0, "members_unchanged": 4}
+    assert _report(batch) == {
+        "households_added": 0,
+        "households_updated": 0,
+        "households_unchanged": 3,
+        "members_added": 0,
+        "members_updated": 0,
+        "members_unchanged": 4,
+    }
 
 
 def test_it_reimports_an_xlsx_export_with_zero_changes(city, analyst, tmp_path, run_import):
@@ -56,11 +79,17 @@ def test_it_reimports_an_xlsx_export_with_zero_changes(city, analyst, tmp_path, 
     assert write_xlsx(export_queryset(analyst), path) == 3
     ws = openpyxl.load_workbook(path)["Thành viên"]
     names = [c.value for c in ws["B"]]
-    assert "=HYPERLINK(\"http://x\")" in names and ws["B2"].data_type == "s"  # text, never a formula
+    assert '=HYPERLINK("http://x")' in names and ws["B2"].data_type == "s"  # text, never a formula
     batch = run_import([path], analyst, commit=True)
     assert batch.summary["errors"] == 0, batch.summary
-    assert _report(batch) == {"households_added": 0, "households_updated": 0, "households_unchanged": 3,
-                              "members_added": 0, "members_updated": 0, "members_unchanged": 4}
+    assert _report(batch) == {
+        "households_added": 0,
+        "households_updated": 0,
+        "households_unchanged": 3,
+        "members_added": 0,
+        "members_updated": 0,
+        "members_unchanged": 4,
+    }
 
 
 def test_it_exports_only_the_officers_ward(city, officer, ward_b):

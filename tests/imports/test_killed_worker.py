@@ -47,10 +47,11 @@ print(Household.objects.count(), Member.objects.count(), Membership.objects.coun
 
 
 def _django(env: dict[str, str], code: str, *args: str) -> str:
-    script = "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'ansinh.config.settings'); " \
-             "django.setup()\n" + code
-    out = subprocess.run([sys.executable, "-c", script, *args], env=env, capture_output=True, text=True,
-                         timeout=300)
+    script = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'ansinh.config.settings'); "
+        "django.setup()\n" + code
+    )
+    out = subprocess.run([sys.executable, "-c", script, *args], env=env, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     return out.stdout.strip()
 
@@ -59,8 +60,12 @@ def _ansinh(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
     """Run an ``ansinh`` command in its own process, its output going to a log in the data directory."""
     log = Path(env["ANSINH_DATA_DIR"]) / f"{args[0]}-{time.monotonic_ns()}.log"
     with log.open("wb") as fh:
-        return subprocess.Popen([sys.executable, "-c", "from ansinh.cli import main; main()", *args], env=env,
-                                stdout=fh, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-c", "from ansinh.cli import main; main()", *args],
+            env=env,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def _logs(tmp_path: Path) -> str:
@@ -89,8 +94,13 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 
 @pytest.mark.slow
 def test_it_leaves_no_partial_data_when_the_worker_is_killed_mid_commit(tmp_path, database_url):
-    env = {**os.environ, "DATABASE_URL": database_url, "ANSINH_ENV": "test", "ANSINH_DATA_DIR": str(tmp_path),
-           "DJANGO_SETTINGS_MODULE": "ansinh.config.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "ANSINH_ENV": "test",
+        "ANSINH_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "ansinh.config.settings",
+    }
     migrate = _ansinh(env, "migrate", "--verbosity", "0")
     assert migrate.wait(timeout=300) == 0, _logs(tmp_path)
     hh = [household(f"K-{i:03d}") for i in range(30)]

@@ -28,7 +28,8 @@ def _page(client, name: str, *args, language: str, post: bool = False) -> str:
 
 
 def test_it_refuses_to_purge_the_files_of_an_unfinished_import_in_vietnamese_and_in_english(
-        run_import, files, officer, ward_a):
+    run_import, files, officer, ward_a
+):
     batch = run_import(files([household("H1")], [member("H1")]), officer)
     assert batch.status == BatchStatus.VALIDATED
 
@@ -44,7 +45,8 @@ def test_it_refuses_to_purge_the_files_of_an_unfinished_import_in_vietnamese_and
 
 
 def test_purge_imports_reports_a_directory_outside_the_staging_root_in_the_active_language(
-        run_import, files, officer, ward_a, tmp_path):
+    run_import, files, officer, ward_a, tmp_path
+):
     batch = run_import(files([household("H1")], [member("H1")]), officer, commit=True)
     ImportBatch.objects.filter(pk=batch.pk).update(committed_at=timezone.now() - datetime.timedelta(days=400))
     outside = tmp_path / "outside"
@@ -70,7 +72,8 @@ def test_purge_imports_reports_a_directory_outside_the_staging_root_in_the_activ
 
 
 def test_it_explains_an_illegal_move_in_the_readers_language_with_the_status_labels(
-        client, run_import, files, officer, ward_a):
+    client, run_import, files, officer, ward_a
+):
     batch = run_import(files([household("H1")], [member("H1")]), officer, commit=True)
     assert batch.status == BatchStatus.COMMITTED
     client.force_login(officer)
@@ -91,17 +94,24 @@ def test_it_says_there_is_nothing_to_commit_in_the_readers_language(client, run_
     client.force_login(officer)
 
     assert "Không có dòng hợp lệ nào để ghi vào sổ." in _page(
-        client, "import-commit", batch.pk, language="vi", post=True)
+        client, "import-commit", batch.pk, language="vi", post=True
+    )
     assert "There are no valid rows to write to the registry." in _page(
-        client, "import-commit", batch.pk, language="en", post=True)
+        client, "import-commit", batch.pk, language="en", post=True
+    )
     with translation.override("en"), pytest.raises(NothingToCommit) as exc:
         actions.start_commit(batch)
     assert exc.value.code == "nothing_to_commit"
 
 
 def test_it_shows_the_progress_of_a_running_import_in_the_readers_language(client, officer, ward_a):
-    task = Task.objects.create(kind="imports.validate", status=Status.RUNNING, progress_done=2, progress_total=3,
-                               progress_note="Checking each row")
+    task = Task.objects.create(
+        kind="imports.validate",
+        status=Status.RUNNING,
+        progress_done=2,
+        progress_total=3,
+        progress_note="Checking each row",
+    )
     batch = ImportBatch.objects.create(created_by=officer, status=BatchStatus.VALIDATING, task=task)
     client.force_login(officer)
 
@@ -109,12 +119,17 @@ def test_it_shows_the_progress_of_a_running_import_in_the_readers_language(clien
     assert "Checking each row (2/3)" in _page(client, "import-progress", batch.pk, language="en")
 
 
-@pytest.mark.parametrize(("language", "expected"), [
-    ("vi", "Chưa ghi được: Lượt nhập đang ở trạng thái “Đang ghi vào sổ”, tệp của nó còn được dùng."),
-    ("en", "Not committed: The import is “Committing”; its files are still in use."),
-], ids=["vi", "en"])
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("vi", "Chưa ghi được: Lượt nhập đang ở trạng thái “Đang ghi vào sổ”, tệp của nó còn được dùng."),
+        ("en", "Not committed: The import is “Committing”; its files are still in use."),
+    ],
+    ids=["vi", "en"],
+)
 def test_it_keeps_the_reason_a_commit_failed_in_the_language_it_ran_in(
-        run_import, files, officer, ward_a, monkeypatch, language, expected):
+    run_import, files, officer, ward_a, monkeypatch, language, expected
+):
     batch = run_import(files([household("H1")], [member("H1")]), officer)
 
     def refuse(*args, **kwargs):  # any import error raised inside the commit's transaction

@@ -46,8 +46,10 @@ def _workbook(tmp_path: Path) -> Path:
     """The template's two sheets, one formula cell (never computed) and a sheet that is not data."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    for sheet, cols, row in ((HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS, household("H1")),
-                             (MEMBER_SHEET, MEMBER_COLUMNS, member("H1", monthly_income="=2000*1000"))):
+    for sheet, cols, row in (
+        (HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS, household("H1")),
+        (MEMBER_SHEET, MEMBER_COLUMNS, member("H1", monthly_income="=2000*1000")),
+    ):
         ws = wb.create_sheet(sheet)
         ws.append([c.header for c in cols])
         ws.append([row.get(c.field) or None for c in cols])
@@ -81,8 +83,9 @@ def test_the_notices_are_stored_as_codes_and_parameters(tmp_path, run_import, of
     batch = ImportBatch.objects.get(pk=run_import(_extra_column(tmp_path), officer).pk)
 
     assert batch.notices == []
-    assert batch.notice_codes == [{"code": "column_ignored", "params": {
-        "place": {"file": "f-households.csv"}, "column": "Ghi chú riêng"}}]
+    assert batch.notice_codes == [
+        {"code": "column_ignored", "params": {"place": {"file": "f-households.csv"}, "column": "Ghi chú riêng"}}
+    ]
     assert batch.summary["notices"] == 1
 
 
@@ -92,12 +95,17 @@ def _not_utf8(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("make", "wording_vi", "wording_en"), [
-    (_old_xls, XLS_VI, XLS_EN),
-    (_not_utf8, UTF8_VI, UTF8_EN),
-], ids=["xls", "not-utf8"])
+@pytest.mark.parametrize(
+    ("make", "wording_vi", "wording_en"),
+    [
+        (_old_xls, XLS_VI, XLS_EN),
+        (_not_utf8, UTF8_VI, UTF8_EN),
+    ],
+    ids=["xls", "not-utf8"],
+)
 def test_an_unreadable_files_refusal_is_shown_in_the_readers_language(
-        client, tmp_path, run_import, officer, make, wording_vi, wording_en):
+    client, tmp_path, run_import, officer, make, wording_vi, wording_en
+):
     batch = run_import([make(tmp_path)], officer)
     assert batch.status == BatchStatus.FAILED
     assert batch.error == "" and batch.error_code == ErrorCode.UNREADABLE
@@ -117,18 +125,21 @@ def test_a_refusal_is_stored_as_its_code_and_parameters(tmp_path, run_import, of
 
 
 def test_a_batch_staged_with_text_only_still_shows_it(client, officer):
-    failed = ImportBatch.objects.create(created_by=officer, status=BatchStatus.FAILED,
-                                        error="Tệp rỗng (lưu trước khi có mã).")
+    failed = ImportBatch.objects.create(
+        created_by=officer, status=BatchStatus.FAILED, error="Tệp rỗng (lưu trước khi có mã)."
+    )
     validated = ImportBatch.objects.create(
-        created_by=officer, status=BatchStatus.VALIDATED, files_purged_at="2026-01-01T00:00:00Z",
+        created_by=officer,
+        status=BatchStatus.VALIDATED,
+        files_purged_at="2026-01-01T00:00:00Z",
         summary={"households": 0, "households_valid": 0, "members": 0, "members_valid": 0, "errors": 0},
-        notices=["Trang “A”: cột “B” không thuộc mẫu nhập, đã bỏ qua (cũ)."])
+        notices=["Trang “A”: cột “B” không thuộc mẫu nhập, đã bỏ qua (cũ)."],
+    )
     client.force_login(officer)
 
     for language in ("vi", "en"):
         assert "Tệp rỗng (lưu trước khi có mã)." in _page(client, "import-detail", language, failed.pk)
-        assert "cột “B” không thuộc mẫu nhập, đã bỏ qua (cũ)." in _page(client, "import-detail", language,
-                                                                          validated.pk)
+        assert "cột “B” không thuộc mẫu nhập, đã bỏ qua (cũ)." in _page(client, "import-detail", language, validated.pk)
 
 
 def test_the_import_command_says_the_notices_and_refusals_in_the_active_language(tmp_path, officer, ward_a):
@@ -137,8 +148,7 @@ def test_the_import_command_says_the_notices_and_refusals_in_the_active_language
     for language in ("vi", "en"):
         stdout = io.StringIO()
         with translation.override(language):
-            call_command("import", str(paths[0]), "--members", str(paths[1]), "--user", officer.username,
-                         stdout=stdout)
+            call_command("import", str(paths[0]), "--members", str(paths[1]), "--user", officer.username, stdout=stdout)
             with pytest.raises(CommandError) as exc:
                 call_command("import", str(_old_xls(tmp_path)), "--user", officer.username)
         out[language], refused[language] = stdout.getvalue(), str(exc.value)

@@ -29,10 +29,17 @@ HELD_EN = "Not imported because the household or another of its members has erro
 
 @pytest.fixture
 def bad_batch(run_import, files, officer, ward_a):
-    batch = run_import(files([household("H1"), household("H2", ward="99999")],
-                             [member("H1", dob="01/01/2999", with_id=False), member("H1", "Lê Thị Hoa", "Nữ",
-                                                                                   "01/01/1982", "Vợ/chồng"),
-                              member("H2", "Phạm Văn Bảo", dob="02/02/1960")]), officer)
+    batch = run_import(
+        files(
+            [household("H1"), household("H2", ward="99999")],
+            [
+                member("H1", dob="01/01/2999", with_id=False),
+                member("H1", "Lê Thị Hoa", "Nữ", "01/01/1982", "Vợ/chồng"),
+                member("H2", "Phạm Văn Bảo", dob="02/02/1960"),
+            ],
+        ),
+        officer,
+    )
     assert batch.status == BatchStatus.VALIDATED
     return batch
 
@@ -60,12 +67,21 @@ def test_the_issues_file_holds_codes_and_parameters_not_text(bad_batch):
     assert "message" not in frame.columns
     future = frame.filter(pl.col("code") == "birth_in_future")
     assert future.select("table", "row", "column", "params", "level").rows() == [
-        ("members", 2, "Ngày sinh", ["01/01/2999"], "error")]
+        ("members", 2, "Ngày sinh", ["01/01/2999"], "error")
+    ]
 
 
 def test_an_import_staged_with_text_only_problems_still_shows_them(client, officer, bad_batch):
-    old = pl.DataFrame({"table": ["members"], "row": [2], "column": ["Ngày sinh"], "value": ["01/01/2999"],
-                        "message": ["Ngày sinh 01/01/2999 ở tương lai (cũ)."], "level": ["error"]})
+    old = pl.DataFrame(
+        {
+            "table": ["members"],
+            "row": [2],
+            "column": ["Ngày sinh"],
+            "value": ["01/01/2999"],
+            "message": ["Ngày sinh 01/01/2999 ở tương lai (cũ)."],
+            "level": ["error"],
+        }
+    )
     old.write_parquet(bad_batch.directory / "issues.parquet")
     client.force_login(officer)
 
@@ -96,8 +112,7 @@ def test_the_import_command_prints_the_problems_in_the_active_language(files, of
     for language in ("vi", "en"):
         stdout = io.StringIO()
         with translation.override(language), pytest.raises(SystemExit):
-            call_command("import", str(paths[0]), "--members", str(paths[1]), "--user", officer.username,
-                         stdout=stdout)
+            call_command("import", str(paths[0]), "--members", str(paths[1]), "--user", officer.username, stdout=stdout)
         out[language] = stdout.getvalue()
 
     assert FUTURE_VI in out["vi"] and FUTURE_EN in out["en"] and FUTURE_VI not in out["en"]
@@ -105,15 +120,17 @@ def test_the_import_command_prints_the_problems_in_the_active_language(files, of
 
 def test_every_problem_has_its_vietnamese_wording():
     with translation.override("vi"):
-        untranslated = [code for code, (wording, _names) in problems.MESSAGES.items()
-                        if translation.gettext(wording) == wording]
+        untranslated = [
+            code for code, (wording, _names) in problems.MESSAGES.items() if translation.gettext(wording) == wording
+        ]
     assert untranslated == []
 
 
 def test_a_problem_with_a_missing_parameter_is_no_problem_as_the_text_it_replaced_was():
     frame = pl.DataFrame({"v": ["x", None]})
 
-    found = frame.select(problems.problem("bad_date", pl.col("v")).alias("p"),
-                         pl.format("Ngày “{}”", pl.col("v")).alias("text"))
+    found = frame.select(
+        problems.problem("bad_date", pl.col("v")).alias("p"), pl.format("Ngày “{}”", pl.col("v")).alias("text")
+    )
 
     assert found["p"].is_null().to_list() == found["text"].is_null().to_list() == [False, True]

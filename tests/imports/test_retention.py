@@ -32,8 +32,11 @@ def retention(settings):
 def _aged(batch, days: float, *, status: str | None = None) -> ImportBatch:
     """Move the batch's last step ``days`` before NOW (and set its status, as a worker would have)."""
     at = NOW - datetime.timedelta(days=days)
-    fields = {"created_at": at, "validated_at": at if batch.validated_at else None,
-              "committed_at": at if batch.committed_at else None}
+    fields = {
+        "created_at": at,
+        "validated_at": at if batch.validated_at else None,
+        "committed_at": at if batch.committed_at else None,
+    }
     ImportBatch.objects.filter(pk=batch.pk).update(**fields, **({"status": status} if status else {}))
     batch.refresh_from_db()
     return batch
@@ -48,7 +51,8 @@ def _validated(run_import, files, officer, code: str, days: float) -> ImportBatc
 
 
 def test_it_removes_the_files_of_committed_batches_past_the_retention_and_keeps_younger_ones(
-        run_import, files, officer, ward_a):
+    run_import, files, officer, ward_a
+):
     old = _committed(run_import, files, officer, "H1", days=7.5)
     young = _committed(run_import, files, officer, "H2", days=6.5)
     assert old.directory.is_dir() and young.directory.is_dir()
@@ -66,7 +70,8 @@ def test_it_removes_the_files_of_committed_batches_past_the_retention_and_keeps_
 
 
 def test_it_cancels_unfinished_batches_past_the_limit_as_the_system_and_removes_their_files(
-        run_import, files, officer, ward_a):
+    run_import, files, officer, ward_a
+):
     validated = _validated(run_import, files, officer, "H1", days=31)
     uploaded = actions.create_batch(actor=officer, files=[("a.csv", b"x")])
     queued = Task.objects.create(kind="imports.validate", args={"batch_id": uploaded.pk})
@@ -108,7 +113,8 @@ def test_it_fails_a_commit_whose_worker_gave_up_and_removes_its_files(run_import
 
 
 def test_it_removes_the_files_as_soon_as_a_cancel_is_committed(
-        client, run_import, files, officer, ward_a, django_capture_on_commit_callbacks):
+    client, run_import, files, officer, ward_a, django_capture_on_commit_callbacks
+):
     batch = _validated(run_import, files, officer, "H1", days=0)
     client.force_login(officer)
     with django_capture_on_commit_callbacks(execute=True):
@@ -134,8 +140,7 @@ def test_it_purges_a_cancelled_batch_whose_files_are_still_there(run_import, fil
 
 
 def test_it_shows_a_purged_batch_and_explains_the_missing_error_file(client, run_import, files, officer, ward_a):
-    paths = files([household("H1"), household("H2")],
-                  [member("H1"), member("H2", dob="01/01/2999", with_id=False)])
+    paths = files([household("H1"), household("H2")], [member("H1"), member("H2", dob="01/01/2999", with_id=False)])
     batch = run_import(paths, officer, commit=True)
     assert batch.status == "committed" and batch.summary["errors"]
     client.force_login(officer)
@@ -219,7 +224,8 @@ def test_it_never_follows_a_link_out_of_the_staging_root(run_import, files, offi
 
 @pytest.mark.parametrize("trick", ["..", "."])
 def test_it_never_removes_a_directory_that_does_not_resolve_inside_the_root(
-        run_import, files, officer, ward_a, tmp_path, monkeypatch, trick):
+    run_import, files, officer, ward_a, tmp_path, monkeypatch, trick
+):
     batch = _committed(run_import, files, officer, "H1", days=8)
     outside = _outside(tmp_path)
     # ".." climbs out of the root to a sibling; "." is the staging root itself, holding every batch
@@ -234,13 +240,15 @@ def test_it_never_removes_a_directory_that_does_not_resolve_inside_the_root(
 
 # The reason of an expiry is a code and a number, rendered in the reader's language.
 
+
 def _page(client, name: str, *args, language: str) -> str:
     client.post("/i18n/setlang/", {"language": language, "next": "/"})
     return client.get(reverse(name, args=args)).content.decode()
 
 
 def test_it_shows_why_the_system_cancelled_an_import_in_vietnamese_and_in_english(
-        client, run_import, files, officer, ward_a):
+    client, run_import, files, officer, ward_a
+):
     batch = _validated(run_import, files, officer, "H1", days=31)
     actions.purge_staged_files(actor=None, now=NOW)
     batch.refresh_from_db()
@@ -251,14 +259,14 @@ def test_it_shows_why_the_system_cancelled_an_import_in_vietnamese_and_in_englis
     assert 'id="import-error"' in vi
     assert "Hệ thống đã huỷ lượt nhập này vì nó không được ghi vào sổ hoặc huỷ trong 30 ngày." in vi
     en = _page(client, "import-detail", batch.pk, language="en")
-    assert ("The system cancelled this import because it was neither committed nor cancelled within 30 days."
-            in en) and "ngày" not in en.split('id="import-error"')[1].split("</div>")[0]
+    assert (
+        "The system cancelled this import because it was neither committed nor cancelled within 30 days." in en
+    ) and "ngày" not in en.split('id="import-error"')[1].split("</div>")[0]
     assert "by the system: left unfinished too long" in _page(client, "import-index", language="en")
     assert "do hệ thống huỷ: bỏ dở quá lâu" in _page(client, "import-index", language="vi")
 
 
-def test_it_explains_a_commit_the_system_marked_failed_in_both_languages(run_import, files, officer, ward_a,
-                                                                        settings):
+def test_it_explains_a_commit_the_system_marked_failed_in_both_languages(run_import, files, officer, ward_a, settings):
     settings.IMPORT_UNFINISHED_RETENTION_DAYS = 1
     batch = _validated(run_import, files, officer, "H1", days=2)
     ImportBatch.objects.filter(pk=batch.pk).update(status="committing")
@@ -268,8 +276,10 @@ def test_it_explains_a_commit_the_system_marked_failed_in_both_languages(run_imp
     batch.refresh_from_db()
     assert batch.status == "failed" and batch.error_params == {"days": 1}
     with translation.override("en"):
-        assert batch.error_message() == ("The commit did not finish within 1 day, so the system marked the import "
-                                         "failed. Nothing was written to the registry.")
+        assert batch.error_message() == (
+            "The commit did not finish within 1 day, so the system marked the import "
+            "failed. Nothing was written to the registry."
+        )
     with translation.override("vi"):
         assert batch.error_message().startswith("Việc ghi vào sổ không hoàn tất trong 1 ngày")
 
@@ -305,7 +315,8 @@ def _stray(name: str, days: float, *, content: bool = True) -> Path:
 
 
 def test_it_removes_old_directories_of_no_import_and_audits_them_in_one_event(
-        run_import, files, officer, ward_a, tmp_path):
+    run_import, files, officer, ward_a, tmp_path
+):
     kept = _committed(run_import, files, officer, "H1", days=1)
     deleted = _committed(run_import, files, officer, "H2", days=1)
     deleted_dir = deleted.directory
@@ -346,9 +357,12 @@ def test_it_reports_and_leaves_alone_what_does_not_look_like_an_import_directory
 
     assert report.orphans == []
     assert {p.name: why for p, why in report.left_alone} == {
-        "notes": "not named like an import's directory", "0900001": "not named like an import's directory",
-        "9001-old": "not named like an import's directory", str(ORPHAN + 2): "not a directory",
-        str(ORPHAN + 3): "a link, not followed"}
+        "notes": "not named like an import's directory",
+        "0900001": "not named like an import's directory",
+        "9001-old": "not named like an import's directory",
+        str(ORPHAN + 2): "not a directory",
+        str(ORPHAN + 3): "a link, not followed",
+    }
     assert all(p.is_dir() for p in odd) and text.is_file() and link.is_symlink()
     assert (outside / "keep.txt").exists()
     assert not AuditEvent.objects.filter(action="import.purge_orphans").exists()
@@ -376,20 +390,37 @@ def test_the_command_lists_orphans_in_a_dry_run_then_removes_them(db, capsys):
 
 # A batch whose worker died is expired in the same run, without waiting for a worker to reap its task.
 
+
 def test_it_expires_in_one_run_a_batch_whose_worker_died(run_import, files, officer, ward_a, settings):
     settings.TASK_STALE_SECONDS = 300
     dead_batch = actions.create_batch(actor=officer, files=[("a.csv", b"x")])
-    dead = Task.objects.create(kind="imports.validate", status=Status.RUNNING, attempts=1, worker="gone:1",
-                               heartbeat_at=NOW - datetime.timedelta(hours=1), args={"batch_id": dead_batch.pk})
+    dead = Task.objects.create(
+        kind="imports.validate",
+        status=Status.RUNNING,
+        attempts=1,
+        worker="gone:1",
+        heartbeat_at=NOW - datetime.timedelta(hours=1),
+        args={"batch_id": dead_batch.pk},
+    )
     ImportBatch.objects.filter(pk=dead_batch.pk).update(task=dead)
     dead_batch = _aged(dead_batch, days=40, status="validating")
     given_up = _validated(run_import, files, officer, "H1", days=40)
-    spent = Task.objects.create(kind="imports.commit", status=Status.RUNNING, attempts=3, worker="gone:2",
-                                heartbeat_at=NOW - datetime.timedelta(hours=1))
+    spent = Task.objects.create(
+        kind="imports.commit",
+        status=Status.RUNNING,
+        attempts=3,
+        worker="gone:2",
+        heartbeat_at=NOW - datetime.timedelta(hours=1),
+    )
     ImportBatch.objects.filter(pk=given_up.pk).update(status="committing", task=spent)
     live_batch = actions.create_batch(actor=officer, files=[("b.csv", b"x")])
-    live = Task.objects.create(kind="imports.validate", status=Status.RUNNING, attempts=1, worker="here:1",
-                               heartbeat_at=NOW - datetime.timedelta(seconds=10))
+    live = Task.objects.create(
+        kind="imports.validate",
+        status=Status.RUNNING,
+        attempts=1,
+        worker="here:1",
+        heartbeat_at=NOW - datetime.timedelta(seconds=10),
+    )
     ImportBatch.objects.filter(pk=live_batch.pk).update(task=live)
     live_batch = _aged(live_batch, days=40, status="validating")
 

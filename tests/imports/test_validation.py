@@ -41,9 +41,13 @@ def test_it_reports_an_id_number_that_disagrees_with_sex_and_birth_year(check):
     import datetime
 
     wrong_sex = id_for("F", datetime.date(1980, 5, 17))
-    batch = check([household("H1")], [member("H1", id_number=wrong_sex),
-                                      member("H1", "Lê Thị Hoa", "Nữ", "01/01/1990", "Vợ/chồng",
-                                             id_number="079185000001")])
+    batch = check(
+        [household("H1")],
+        [
+            member("H1", id_number=wrong_sex),
+            member("H1", "Lê Thị Hoa", "Nữ", "01/01/1990", "Vợ/chồng", id_number="079185000001"),
+        ],
+    )
     column, message = _one(batch, "members", 2)
     assert column == "Số định danh cá nhân" and "chữ số thứ 4 là 1, phải là 0" in message
     assert "năm sinh" in _one(batch, "members", 3)[1]
@@ -56,8 +60,10 @@ def test_it_reports_a_date_of_birth_in_the_future(check):
 
 
 def test_it_reports_an_unknown_ward_and_a_ward_outside_the_officers_scope(check, ward_b):
-    batch = check([household("H1", ward="99999"), household("H2", ward=ward_b.code)],
-                  [member("H1"), member("H2", "Phạm Văn Bảo", dob="02/02/1960")])
+    batch = check(
+        [household("H1", ward="99999"), household("H2", ward=ward_b.code)],
+        [member("H1"), member("H2", "Phạm Văn Bảo", dob="02/02/1960")],
+    )
     assert _one(batch, "households", 2) == ("Mã phường/xã", "Mã phường/xã 99999 không tồn tại.")
     assert _one(batch, "households", 3)[1] == f"Phường/xã {ward_b.code} nằm ngoài phạm vi bạn được nhập."
 
@@ -81,20 +87,28 @@ def test_it_reports_an_id_number_twice_in_the_file_and_one_already_registered(ch
     from tests.conftest import member_data
 
     registered = id_for("M", datetime.date(1975, 1, 1))
-    make_household(ward_a, code="OLD-1", members=[member_data(id_number=registered,
-                                                              date_of_birth=datetime.date(1975, 1, 1))])
+    make_household(
+        ward_a, code="OLD-1", members=[member_data(id_number=registered, date_of_birth=datetime.date(1975, 1, 1))]
+    )
     twice = id_for("M", datetime.date(1980, 5, 17))
-    batch = check([household("H1"), household("H2")],
-                  [member("H1", id_number=twice), member("H2", "Võ Văn Tài", id_number=twice),
-                   member("H1", "Đỗ Văn Khoa", dob="01/01/1975", relation="Con", id_number=registered)])
+    batch = check(
+        [household("H1"), household("H2")],
+        [
+            member("H1", id_number=twice),
+            member("H2", "Võ Văn Tài", id_number=twice),
+            member("H1", "Đỗ Văn Khoa", dob="01/01/1975", relation="Con", id_number=registered),
+        ],
+    )
     assert "trùng trong tệp (các dòng 2, 3)" in _one(batch, "members", 2)[1]
     assert "trùng trong tệp (các dòng 2, 3)" in _one(batch, "members", 3)[1]
     assert _one(batch, "members", 4)[1] == f"Số định danh {registered} đã được đăng ký ở hộ OLD-1."
 
 
 def test_it_reports_a_household_without_a_head_and_one_with_two(check):
-    batch = check([household("H1"), household("H2")],
-                  [member("H1", relation="Con"), member("H2"), member("H2", "Ngô Văn Lộc", dob="03/03/1950")])
+    batch = check(
+        [household("H1"), household("H2")],
+        [member("H1", relation="Con"), member("H2"), member("H2", "Ngô Văn Lộc", dob="03/03/1950")],
+    )
     assert "không có chủ hộ" in _one(batch, "households", 2)[1]
     assert _one(batch, "members", 3)[1] == "Hộ có nhiều hơn một chủ hộ."
     assert _one(batch, "members", 4)[1] == "Hộ có nhiều hơn một chủ hộ."
@@ -107,8 +121,10 @@ def test_it_reports_a_member_without_a_household(check):
 
 
 def test_it_reports_unreadable_numbers_dates_codes_and_missing_values(check):
-    batch = check([household("H1", floor_area_m2="bốn mươi", other_income_monthly="1,2,3", water_source="suối")],
-                  [member("H1", monthly_income="abc", full_name="", dob="31/02/1980", sex="?")])
+    batch = check(
+        [household("H1", floor_area_m2="bốn mươi", other_income_monthly="1,2,3", water_source="suối")],
+        [member("H1", monthly_income="abc", full_name="", dob="31/02/1980", sex="?")],
+    )
     errors = {(t, r, c): m for t, r, c, m in _issues(batch)}
     assert "không đọc được" in errors[("households", 2, "Diện tích nhà ở (m²)")]
     assert "không đọc được" in errors[("households", 2, "Thu nhập khác của hộ (đồng/tháng)")]
@@ -120,21 +136,41 @@ def test_it_reports_unreadable_numbers_dates_codes_and_missing_values(check):
 
 
 def test_it_accepts_codes_labels_iso_dates_and_vietnamese_numbers(check):
-    batch = check([household("H1", water_source="drilled_well", other_income_monthly="1.500.000",
-                             floor_area_m2="45,5", has_tv="x", roof_durable="Không")],
-                  [member("H1", dob="1980-05-17", sex="M", relation="head", ethnicity="Chăm")])
+    batch = check(
+        [
+            household(
+                "H1",
+                water_source="drilled_well",
+                other_income_monthly="1.500.000",
+                floor_area_m2="45,5",
+                has_tv="x",
+                roof_durable="Không",
+            )
+        ],
+        [member("H1", dob="1980-05-17", sex="M", relation="head", ethnicity="Chăm")],
+    )
     assert batch.summary["errors"] == 0, _issues(batch)
     actions.commit_batch(batch, actor=None)
     h = Household.objects.get(code="H1")
     assert (h.water_source, h.other_income_monthly, h.floor_area_m2, h.has_tv, h.roof_durable) == (
-        "drilled_well", 1_500_000, 45.5, True, False)
+        "drilled_well",
+        1_500_000,
+        45.5,
+        True,
+        False,
+    )
     assert Member.objects.get().ethnicity == "cham"
 
 
 def test_it_holds_back_a_whole_household_when_one_member_is_bad_and_writes_nothing_on_validation(check):
-    batch = check([household("H1"), household("H2")],
-                  [member("H1"), member("H1", "Bad Date", dob="hôm qua", relation="Con", with_id=False),
-                   member("H2", "Đinh Văn Sơn", dob="05/05/1955")])
+    batch = check(
+        [household("H1"), household("H2")],
+        [
+            member("H1"),
+            member("H1", "Bad Date", dob="hôm qua", relation="Con", with_id=False),
+            member("H2", "Đinh Văn Sơn", dob="05/05/1955"),
+        ],
+    )
     assert batch.summary["households_valid"] == 1 and batch.summary["members_valid"] == 1
     assert ("members", 2) in {(t, r) for t, r, _c, _m in _issues(batch, "notice")}
     assert not Household.objects.exists() and not Member.objects.exists()

@@ -27,10 +27,13 @@ def officer_client(client, officer):
 
 def _upload(client, files, households, members):
     hh, mm = files(households, members)
-    return client.post(reverse("import-index"), {
-        "file": SimpleUploadedFile("households.csv", hh.read_bytes()),
-        "members_file": SimpleUploadedFile("members.csv", mm.read_bytes()),
-    })
+    return client.post(
+        reverse("import-index"),
+        {
+            "file": SimpleUploadedFile("households.csv", hh.read_bytes()),
+            "members_file": SimpleUploadedFile("members.csv", mm.read_bytes()),
+        },
+    )
 
 
 def test_it_checks_an_upload_in_the_background_then_commits_it(officer_client, files, ward_a):
@@ -69,8 +72,9 @@ def test_it_shows_bad_rows_offers_the_marked_file_and_cancels(officer_client, fi
 
 def test_it_refuses_a_file_over_the_limit_on_the_form(officer_client, settings):
     settings.IMPORT_MAX_UPLOAD_MB = 1
-    response = officer_client.post(reverse("import-index"), {
-        "file": SimpleUploadedFile("big.csv", b"x" * (1024 * 1024 + 1))})
+    response = officer_client.post(
+        reverse("import-index"), {"file": SimpleUploadedFile("big.csv", b"x" * (1024 * 1024 + 1))}
+    )
     assert response.status_code == 200 and "1 MB" in response.content.decode()
     assert not ImportBatch.objects.exists()
 
@@ -109,8 +113,7 @@ def test_it_streams_an_export_of_the_officers_ward_and_404s_another(officer_clie
     assert wb["Hộ gia đình"]["A2"].value == "A-1"
 
 
-def test_it_exports_only_the_households_a_search_finds_and_audits_the_search(officer_client, make_household,
-                                                                               ward_a):
+def test_it_exports_only_the_households_a_search_finds_and_audits_the_search(officer_client, make_household, ward_a):
     make_household(ward_a, code="A-1", members=[member_data(full_name="Nguyễn Văn An")])
     make_household(ward_a, code="A-2", members=[member_data(full_name="Trần Thị Bình", sex="F")])
     response = officer_client.get(reverse("export"), {"ward": ward_a.code, "q": "binh", "format": "csv"})
@@ -132,8 +135,7 @@ def test_the_export_page_opens_with_the_search_filled_in_and_no_errors(officer_c
     assert "error-summary" not in html
 
 
-def test_the_search_page_links_its_results_to_the_export(officer_client, client, make_user, make_household,
-                                                         ward_a):
+def test_the_search_page_links_its_results_to_the_export(officer_client, client, make_user, make_household, ward_a):
     make_household(ward_a, code="A-1", members=[member_data(full_name="Nguyễn Văn An")])
     page = officer_client.get(reverse("household-search"), {"q": "van an", "ward": ward_a.code}).content.decode()
     assert f'href="{reverse("export")}?ward={ward_a.code}&amp;q=van+an"' in page

@@ -16,9 +16,14 @@ D = datetime.date
 
 
 def test_it_registers_a_household_with_members_events_and_audit(officer, ward_a, make_household):
-    hh = make_household(ward_a, actor=officer, members=[
-        member_data(), member_data(full_name="Trần Thị Bình", sex="F", relation="spouse"),
-    ])
+    hh = make_household(
+        ward_a,
+        actor=officer,
+        members=[
+            member_data(),
+            member_data(full_name="Trần Thị Bình", sex="F", relation="spouse"),
+        ],
+    )
     assert hh.area_type == "urban"  # from the ward
     assert hh.members.count() == 2
     assert HouseholdEvent.objects.filter(household=hh, kind="registered").count() == 1
@@ -58,8 +63,9 @@ def test_it_refuses_a_birth_date_in_the_future(ward_a, make_household):
 
 def test_it_updates_with_the_version_read_and_audits_old_and_new(officer, ward_a, make_household):
     hh = make_household(ward_a)
-    updated = actions.do_update_household(actor=officer, household=hh, changes={"floor_area_m2": 18.5},
-                                          expected_version=hh.version)
+    updated = actions.do_update_household(
+        actor=officer, household=hh, changes={"floor_area_m2": 18.5}, expected_version=hh.version
+    )
     assert updated.floor_area_m2 == 18.5
     assert updated.version == hh.version + 1
     event = AuditEvent.objects.filter(action="household.update").get()
@@ -71,23 +77,30 @@ def test_it_refuses_a_stale_save_and_shows_the_other_change(officer, make_user, 
     hh = make_household(ward_a)
     other = make_user("ward_officer", wards=[ward_a])
     opened_version = hh.version
-    actions.do_update_household(actor=other, household=hh, changes={"address": "Số 9, đường Mới"},
-                                expected_version=opened_version)
+    actions.do_update_household(
+        actor=other, household=hh, changes={"address": "Số 9, đường Mới"}, expected_version=opened_version
+    )
     with pytest.raises(ConcurrentEdit) as err:
-        actions.do_update_household(actor=officer, household=hh, changes={"floor_area_m2": 10.0},
-                                    expected_version=opened_version)
+        actions.do_update_household(
+            actor=officer, household=hh, changes={"floor_area_m2": 10.0}, expected_version=opened_version
+        )
     assert err.value.current.address == "Số 9, đường Mới"
     assert [e.actor_name for e in err.value.their_changes] == [other.username]
     assert Household.objects.get(pk=hh.pk).floor_area_m2 == 40.0  # the stale change was not written
 
 
 def test_it_answers_who_belonged_to_a_household_on_a_date(officer, ward_a, make_household):
-    hh = make_household(ward_a, members=[member_data(), member_data(full_name="Trần Thị Bình", sex="F",
-                                                                   relation="spouse")])
+    hh = make_household(
+        ward_a, members=[member_data(), member_data(full_name="Trần Thị Bình", sex="F", relation="spouse")]
+    )
     spouse = hh.members.get(relation="spouse")
-    baby = actions.do_add_member(actor=officer, household=hh, on=D(2025, 9, 10), kind="birth",
-                                 data=member_data(full_name="Nguyễn Văn Bé", relation="child",
-                                                  date_of_birth=D(2025, 9, 10)))
+    baby = actions.do_add_member(
+        actor=officer,
+        household=hh,
+        on=D(2025, 9, 10),
+        kind="birth",
+        data=member_data(full_name="Nguyễn Văn Bé", relation="child", date_of_birth=D(2025, 9, 10)),
+    )
     actions.do_move_out(actor=officer, member=spouse, on=D(2025, 10, 1))
     names = lambda day: sorted(m.full_name for m in members_on(hh, day))  # noqa: E731
     assert names(D(2025, 8, 15)) == ["Nguyễn Văn An", "Trần Thị Bình"]
@@ -100,8 +113,9 @@ def test_it_answers_who_belonged_to_a_household_on_a_date(officer, ward_a, make_
 
 
 def test_it_requires_a_new_head_when_the_head_dies(officer, ward_a, make_household):
-    hh = make_household(ward_a, members=[member_data(), member_data(full_name="Trần Thị Bình", sex="F",
-                                                                   relation="spouse")])
+    hh = make_household(
+        ward_a, members=[member_data(), member_data(full_name="Trần Thị Bình", sex="F", relation="spouse")]
+    )
     head = hh.members.get(relation="head")
     spouse = hh.members.get(relation="spouse")
     with pytest.raises(RegistryError, match="new head"):
@@ -119,14 +133,25 @@ def test_it_dissolves_a_household_whose_last_member_leaves(officer, ward_a, make
 
 
 def test_it_splits_and_merges_households_keeping_history(officer, ward_a, make_household):
-    hh = make_household(ward_a, members=[
-        member_data(), member_data(full_name="Nguyễn Văn Cả", relation="child", date_of_birth=D(2000, 1, 1)),
-        member_data(full_name="Phạm Thị Dâu", sex="F", relation="child_in_law", date_of_birth=D(2001, 1, 1)),
-    ])
+    hh = make_household(
+        ward_a,
+        members=[
+            member_data(),
+            member_data(full_name="Nguyễn Văn Cả", relation="child", date_of_birth=D(2000, 1, 1)),
+            member_data(full_name="Phạm Thị Dâu", sex="F", relation="child_in_law", date_of_birth=D(2001, 1, 1)),
+        ],
+    )
     son = hh.members.get(full_name="Nguyễn Văn Cả")
     wife = hh.members.get(full_name="Phạm Thị Dâu")
-    new = actions.do_split_household(actor=officer, household=hh, members=[son, wife], head=son,
-                                     code="26734-SPLIT1", address="Số 3, hẻm 5", on=D(2025, 11, 1))
+    new = actions.do_split_household(
+        actor=officer,
+        household=hh,
+        members=[son, wife],
+        head=son,
+        code="26734-SPLIT1",
+        address="Số 3, hẻm 5",
+        on=D(2025, 11, 1),
+    )
     assert sorted(new.members.values_list("relation", flat=True)) == ["head", "other_relative"]
     assert [m.full_name for m in members_on(hh, D(2025, 11, 2))] == ["Nguyễn Văn An"]
     assert len(members_on(hh, D(2025, 10, 30))) == 3

@@ -13,9 +13,13 @@ from tests.conftest import member_data
 def test_it_reads_the_registry_as_engine_frames_linking_members_to_their_household(
     officer, ward_a, ward_b, make_household
 ):
-    first = make_household(ward_a, members=[
-        member_data(), member_data(full_name="Trần Thị Bình", sex="F", relation="spouse"),
-    ])
+    first = make_household(
+        ward_a,
+        members=[
+            member_data(),
+            member_data(full_name="Trần Thị Bình", sex="F", relation="spouse"),
+        ],
+    )
     second = make_household(ward_b, members=[member_data(full_name="Lê Văn Cường")], floor_area_m2=12.5)
     gone = first.members.get(relation="spouse")
     actions.do_move_out(actor=officer, member=gone, on=datetime.date(2025, 10, 1))
@@ -41,8 +45,15 @@ def test_it_reads_the_registry_as_engine_frames_linking_members_to_their_househo
 
 
 def test_it_feeds_the_engine_directly(ward_a, make_household):
-    poor = make_household(ward_a, members=[member_data(monthly_income=500_000)], floor_area_m2=5.0,
-                          water_source="surface", toilet_type="none", wall_durable=False, roof_durable=False)
+    poor = make_household(
+        ward_a,
+        members=[member_data(monthly_income=500_000)],
+        floor_area_m2=5.0,
+        water_source="surface",
+        toilet_type="none",
+        wall_durable=False,
+        roof_durable=False,
+    )
     make_household(ward_a, members=[member_data(full_name="Phạm Văn Giàu", monthly_income=30_000_000)])
     households, members = registry_frames()
     result = assess(households, members, "vn_2022", datetime.date(2025, 12, 1))
@@ -54,8 +65,9 @@ def test_it_feeds_the_engine_directly(ward_a, make_household):
 def test_it_reads_only_the_columns_the_engine_needs_when_asked(ward_a, make_household):
     from ansinh.engine.frames import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
 
-    second = make_household(ward_a, members=[member_data(full_name="Lê Văn Cường"),
-                                             member_data(full_name="Lê Thị Dung", relation="spouse")])
+    second = make_household(
+        ward_a, members=[member_data(full_name="Lê Văn Cường"), member_data(full_name="Lê Thị Dung", relation="spouse")]
+    )
     first = make_household(ward_a, members=[member_data(monthly_income=500_000)])
     full_hh, full_mm = registry_frames()
     households, members = registry_frames(engine_only=True)
@@ -83,6 +95,9 @@ def test_it_raises_the_database_error_of_a_bad_read_and_keeps_the_connection_usa
         read_frame("SELECT t.nope FROM registry_household t", [], {"nope": pl.Int64})
     assert Household.objects.count() == 1
     with transaction.atomic():
-        frame = read_frame("SELECT t.id AS household_id FROM registry_household t WHERE t.ward_id = %s",
-                           [ward_a.code], {"household_id": pl.Int64})
+        frame = read_frame(
+            "SELECT t.id AS household_id FROM registry_household t WHERE t.ward_id = %s",
+            [ward_a.code],
+            {"household_id": pl.Int64},
+        )
     assert frame["household_id"].to_list() == list(Household.objects.values_list("pk", flat=True))

@@ -17,8 +17,11 @@ def test_it_refuses_anything_but_twelve_digits():
         assert errors, bad
 
 
-@given(st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2099, 12, 31)),
-       st.sampled_from(["M", "F"]), st.integers(0, 999_999))
+@given(
+    st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2099, 12, 31)),
+    st.sampled_from(["M", "F"]),
+    st.integers(0, 999_999),
+)
 def test_it_accepts_every_number_built_by_the_rule(dob, sex, serial):
     number = f"079{expected_digit4(sex, dob)}{dob.year % 100:02d}{serial:06d}"
     assert check(number, sex, dob) == ([], [])

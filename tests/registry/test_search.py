@@ -47,10 +47,13 @@ def test_it_finds_any_part_of_an_address_typed_with_or_without_diacritics(
 
 
 def test_it_finds_a_household_by_any_members_name(officer: Any, ward_a: Any, make_household: Any) -> None:
-    hh = make_household(ward_a, members=[
-        member_data(full_name="Nguyễn Văn An"),
-        member_data(full_name="Trần Thị Bình", sex="F", relation="spouse"),
-    ])
+    hh = make_household(
+        ward_a,
+        members=[
+            member_data(full_name="Nguyễn Văn An"),
+            member_data(full_name="Trần Thị Bình", sex="F", relation="spouse"),
+        ],
+    )
     make_household(ward_a, members=[member_data(full_name="Phạm Văn Cường")])
     for q in ("tran thi binh", "Trần Thị", "THI BINH"):
         assert _codes(officer, q) == {hh.code}, q
@@ -83,8 +86,9 @@ def test_it_takes_wildcards_in_the_query_literally(officer: Any, ward_a: Any, ma
 def test_it_finds_nothing_outside_the_users_scope(
     officer: Any, analyst: Any, ward_a: Any, ward_b: Any, make_household: Any
 ) -> None:
-    outside = make_household(ward_b, code="OUT-001", address="9 Hẻm Ngoài",
-                             members=[member_data(full_name="Lê Văn Ngoài")])
+    outside = make_household(
+        ward_b, code="OUT-001", address="9 Hẻm Ngoài", members=[member_data(full_name="Lê Văn Ngoài")]
+    )
     inside = make_household(ward_a, code="IN-001")
     for q in ("out-001", "OUT", "hem ngoai", "le van ngoai"):
         assert _codes(officer, q) == set(), q

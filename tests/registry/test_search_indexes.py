@@ -19,8 +19,9 @@ from ansinh.registry.models import Household, Member
 from ansinh.registry.queries import search_households
 from tests.conftest import member_data
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
-                                reason="search indexes are a PostgreSQL feature (SQLite searches by scanning)")
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="search indexes are a PostgreSQL feature (SQLite searches by scanning)"
+)
 
 
 def _plan(qs: Any) -> str:
@@ -37,17 +38,28 @@ def _a_city(*wards: Any, households: int = 2000, members: bool = False) -> None:
     counted too, so that a ward officer's scope is known to be one ward. ``members``: three
     people in each household, one in two of them a Nguyễn (as two in five are in Vietnam)."""
     created = Household.objects.bulk_create(
-        Household(code=f"C{n:07d}", ward=wards[n % len(wards)], address=f"Số {n}, đường Lê Lợi",
-                  address_folded=fold(f"Số {n}, đường Lê Lợi"), area_type="urban")
+        Household(
+            code=f"C{n:07d}",
+            ward=wards[n % len(wards)],
+            address=f"Số {n}, đường Lê Lợi",
+            address_folded=fold(f"Số {n}, đường Lê Lợi"),
+            area_type="urban",
+        )
         for n in range(households)
     )
     if members:
         names = ("Nguyễn Văn Minh", "Trần Thị Lan", "Nguyễn Thị Hoa", "Lê Văn Hùng", "Nguyễn Văn Nam", "Phạm Thị Mai")
         Member.objects.bulk_create(
-            Member(household=household, full_name=names[(3 * n + k) % len(names)],
-                   name_folded=fold(names[(3 * n + k) % len(names)]), sex="F" if k else "M",
-                   date_of_birth=datetime.date(1980 + k, 1, 1), relation="spouse" if k else "head")
-            for n, household in enumerate(created) for k in range(3)
+            Member(
+                household=household,
+                full_name=names[(3 * n + k) % len(names)],
+                name_folded=fold(names[(3 * n + k) % len(names)]),
+                sex="F" if k else "M",
+                date_of_birth=datetime.date(1980 + k, 1, 1),
+                relation="spouse" if k else "head",
+            )
+            for n, household in enumerate(created)
+            for k in range(3)
         )
     with connection.cursor() as cursor:
         for index in ("registry_household_address_trgm", "registry_member_name_trgm"):
@@ -56,8 +68,17 @@ def _a_city(*wards: Any, households: int = 2000, members: bool = False) -> None:
 
 
 def _wards(province: Any, count: int) -> list[Any]:
-    return [Ward.objects.create(code=f"9{n:04d}", name=f"Phường {n}", name_folded=f"phuong {n}", kind="ward",
-                                province=province, area_type="urban") for n in range(count)]
+    return [
+        Ward.objects.create(
+            code=f"9{n:04d}",
+            name=f"Phường {n}",
+            name_folded=f"phuong {n}",
+            kind="ward",
+            province=province,
+            area_type="urban",
+        )
+        for n in range(count)
+    ]
 
 
 def _member_side(qs: Any) -> tuple[list[dict[str, Any]], str]:
@@ -73,8 +94,13 @@ def _member_side(qs: Any) -> tuple[list[dict[str, Any]], str]:
             yield from nodes(child)
 
     text = _plan(qs)
-    branches = [child for node in nodes(plan) if node["Node Type"] == "Append" for child in node["Plans"]
-                if any(n.get("Relation Name") == "registry_member" for n in nodes(child))]
+    branches = [
+        child
+        for node in nodes(plan)
+        if node["Node Type"] == "Append"
+        for child in node["Plans"]
+        if any(n.get("Relation Name") == "registry_member" for n in nodes(child))
+    ]
     assert len(branches) == 1, text
     return list(nodes(branches[0])), text
 
@@ -113,8 +139,9 @@ def test_a_ward_officers_name_search_reads_only_the_members_of_the_wards_househo
     # scope applies. The members are read from the ward's households instead, through the household index.
     assert "registry_member_name_trgm" not in {n.get("Index Name") for n in side}, plan
     reads = [n for n in side if n.get("Relation Name") == "registry_member"]
-    assert reads and all(n["Node Type"] == "Index Scan" and n["Index Cond"].startswith("(household_id = ")
-                         for n in reads), plan
+    assert reads and all(
+        n["Node Type"] == "Index Scan" and n["Index Cond"].startswith("(household_id = ") for n in reads
+    ), plan
 
 
 @pytest.mark.django_db
@@ -151,14 +178,23 @@ def test_a_city_wide_code_prefix_search_uses_the_upper_cased_code_index(
 @pytest.mark.django_db
 def test_the_indexes_are_trigram_indexes_on_the_folded_texts_and_one_on_the_upper_cased_code() -> None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE %s OR indexname = %s",
-                       ["registry_%_trgm", "registry_household_code_upper"])
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE %s OR indexname = %s",
+            ["registry_%_trgm", "registry_household_code_upper"],
+        )
         found = dict(cursor.fetchall())
-    assert set(found) == {"registry_member_name_trgm", "registry_household_address_trgm",
-                          "registry_household_code_upper"}
+    assert set(found) == {
+        "registry_member_name_trgm",
+        "registry_household_address_trgm",
+        "registry_household_code_upper",
+    }
     assert "ON public.registry_member USING gin (name_folded gin_trgm_ops)" in found["registry_member_name_trgm"]
-    assert ("ON public.registry_household USING gin (address_folded gin_trgm_ops)"
-            in found["registry_household_address_trgm"])
+    assert (
+        "ON public.registry_household USING gin (address_folded gin_trgm_ops)"
+        in found["registry_household_address_trgm"]
+    )
     # The expression Django writes for code__iexact / code__istartswith, with the operator class that serves LIKE.
-    assert ("ON public.registry_household USING btree (upper((code)::text) text_pattern_ops)"
-            in found["registry_household_code_upper"])
+    assert (
+        "ON public.registry_household USING btree (upper((code)::text) text_pattern_ops)"
+        in found["registry_household_code_upper"]
+    )

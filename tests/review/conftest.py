@@ -19,8 +19,11 @@ RICH_INCOME = 9_000_000
 def deprived_member(**overrides: Any) -> dict[str, Any]:
     """An adult head with no health insurance, no contract (deprivations for employment and insurance)."""
     data = member_data(
-        has_health_insurance=False, employment_status="employed", has_labour_contract=False,
-        education_level="none", monthly_income=POOR_INCOME,
+        has_health_insurance=False,
+        employment_status="employed",
+        has_labour_contract=False,
+        education_level="none",
+        monthly_income=POOR_INCOME,
     )
     data.update(overrides)
     return data
@@ -43,14 +46,21 @@ def chairman_b(make_user: Any, ward_b: Any) -> Any:
 
 @pytest.fixture
 def poor_household(make_household: Any, ward_a: Any) -> Any:
-    return make_household(ward_a, members=[deprived_member()], water_source="unprotected_well",
-                          floor_area_m2=6.0, has_tv=False, has_internet_phone=False)
+    return make_household(
+        ward_a,
+        members=[deprived_member()],
+        water_source="unprotected_well",
+        floor_area_m2=6.0,
+        has_tv=False,
+        has_internet_phone=False,
+    )
 
 
 @pytest.fixture
 def rich_household(make_household: Any, ward_a: Any) -> Any:
-    return make_household(ward_a, members=[member_data(monthly_income=RICH_INCOME, has_labour_contract=True,
-                                                       has_social_insurance=True)])
+    return make_household(
+        ward_a, members=[member_data(monthly_income=RICH_INCOME, has_labour_contract=True, has_social_insurance=True)]
+    )
 
 
 @pytest.fixture
@@ -73,18 +83,32 @@ def answers_b(household: Any, income: int) -> dict[str, Any]:
 
     return {
         "household": {
-            "floor_area_m2": household.floor_area_m2, "wall_durable": True, "frame_durable": True,
-            "roof_durable": True, "water_source": household.water_source, "toilet_type": household.toilet_type,
-            "uses_telecom": True, "uses_internet": True, "has_tv": household.has_tv, "has_radio": False,
-            "has_computer": False, "has_internet_phone": household.has_internet_phone, "other_income_monthly": 0,
+            "floor_area_m2": household.floor_area_m2,
+            "wall_durable": True,
+            "frame_durable": True,
+            "roof_durable": True,
+            "water_source": household.water_source,
+            "toilet_type": household.toilet_type,
+            "uses_telecom": True,
+            "uses_internet": True,
+            "has_tv": household.has_tv,
+            "has_radio": False,
+            "has_computer": False,
+            "has_internet_phone": household.has_internet_phone,
+            "other_income_monthly": 0,
         },
         "members": {
             str(m.pk): {
-                "employment_status": m.employment_status, "has_labour_contract": m.has_labour_contract,
-                "has_social_insurance": m.has_social_insurance, "has_health_insurance": m.has_health_insurance,
-                "unable_to_work": m.unable_to_work, "schooling_status": m.schooling_status,
-                "school_level": m.school_level or None, "education_level": m.education_level,
-                "nutrition_status": m.nutrition_status or None, "monthly_income": income,
+                "employment_status": m.employment_status,
+                "has_labour_contract": m.has_labour_contract,
+                "has_social_insurance": m.has_social_insurance,
+                "has_health_insurance": m.has_health_insurance,
+                "unable_to_work": m.unable_to_work,
+                "schooling_status": m.schooling_status,
+                "school_level": m.school_level or None,
+                "education_level": m.education_level,
+                "nutrition_status": m.nutrition_status or None,
+                "monthly_income": income,
             }
             for m in Member.objects.filter(household=household, status="active")
         },
@@ -96,8 +120,9 @@ def run_round(officer: Any, chairman: Any) -> Callable[..., Any]:
     """Drive a round from draft to the step named ``until`` (assessed, meeting, posting, approved)."""
     from ansinh.review import actions
 
-    def run(round: Any, *, until: str = "approved", number: str = "12/QĐ-UBND",
-            posted_on: dt.date = dt.date(YEAR, 11, 3)) -> Any:
+    def run(
+        round: Any, *, until: str = "approved", number: str = "12/QĐ-UBND", posted_on: dt.date = dt.date(YEAR, 11, 3)
+    ) -> Any:
         round.refresh_from_db()
         if round.status in ("draft", "listing"):
             if round.corrects_id is None:
@@ -108,8 +133,9 @@ def run_round(officer: Any, chairman: Any) -> Callable[..., Any]:
         if until == "assessed":
             return round
         votes = {rh.pk: (10, 8) for rh in round.households.exclude(stage="removed")}
-        actions.do_record_meeting(actor=officer, round=round, held_on=posted_on - dt.timedelta(days=3),
-                                  present_count=10, votes=votes)
+        actions.do_record_meeting(
+            actor=officer, round=round, held_on=posted_on - dt.timedelta(days=3), present_count=10, votes=votes
+        )
         round.refresh_from_db()
         if until == "meeting":
             return round

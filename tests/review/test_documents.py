@@ -38,12 +38,22 @@ ROWS = [
 
 def certificate(klass: str = "poor") -> CertificateDocument:
     return CertificateDocument(
-        issuer=ISSUER, number="15/QĐ-UBND/vn_2022/000001", klass=klass, year=2025, standard=STANDARD,
-        household_code="26734-000001", head_name=HEAD, address="Số 12, hẻm 45 đường Lê Lợi, khu phố 3",
-        decision_number="15/QĐ-UBND", decision_date=dt.date(2025, 11, 6), issued_on=dt.date(2025, 11, 6),
-        members=[MemberRow(HEAD, "head", "F", dt.date(1968, 3, 4), "079168001234"),
-                 MemberRow("Trần Văn Đức", "spouse", "M", dt.date(1965, 1, 9)),
-                 MemberRow("Trần Thị Ngọc Hường", "child", "F", dt.date(2008, 11, 30))],
+        issuer=ISSUER,
+        number="15/QĐ-UBND/vn_2022/000001",
+        klass=klass,
+        year=2025,
+        standard=STANDARD,
+        household_code="26734-000001",
+        head_name=HEAD,
+        address="Số 12, hẻm 45 đường Lê Lợi, khu phố 3",
+        decision_number="15/QĐ-UBND",
+        decision_date=dt.date(2025, 11, 6),
+        issued_on=dt.date(2025, 11, 6),
+        members=[
+            MemberRow(HEAD, "head", "F", dt.date(1968, 3, 4), "079168001234"),
+            MemberRow("Trần Văn Đức", "spouse", "M", dt.date(1965, 1, 9)),
+            MemberRow("Trần Thị Ngọc Hường", "child", "F", dt.date(2008, 11, 30)),
+        ],
     )
 
 
@@ -66,8 +76,17 @@ def fonts_of(data: bytes) -> set[str]:
 def test_it_prints_a_poor_households_certificate_in_vietnamese_with_the_members():
     data = pdf.build_certificates([certificate()])
     text = text_of(data)
-    for expected in ("GIẤY CHỨNG NHẬN HỘ NGHÈO", HEAD, "Trần Thị Ngọc Hường", "Vợ/chồng", "30/11/2008",
-                     "15/QĐ-UBND", STANDARD, "ỦY BAN NHÂN DÂN PHƯỜNG BẾN THÀNH", "Độc lập - Tự do - Hạnh phúc"):
+    for expected in (
+        "GIẤY CHỨNG NHẬN HỘ NGHÈO",
+        HEAD,
+        "Trần Thị Ngọc Hường",
+        "Vợ/chồng",
+        "30/11/2008",
+        "15/QĐ-UBND",
+        STANDARD,
+        "ỦY BAN NHÂN DÂN PHƯỜNG BẾN THÀNH",
+        "Độc lập - Tự do - Hạnh phúc",
+    ):
         assert expected in text, expected
     assert all("DejaVuSans" in name for name in fonts_of(data))
 
@@ -80,25 +99,51 @@ def test_it_titles_a_near_poor_certificate_and_puts_one_certificate_per_page():
 
 
 def test_it_prints_the_minutes_with_each_households_agreement():
-    votes = [VoteRow(r.code, r.head_name, r.address, r.klass, 20, agree, agree >= 10)
-             for r, agree in zip(ROWS, (15, 10, 9), strict=True)]
-    text = text_of(pdf.build_minutes(MeetingMinutes(
-        issuer=ISSUER, year=2025, held_on=dt.date(2025, 10, 20), place="Nhà văn hóa khu phố 3",
-        chaired_by="Võ Văn Tám", present=20, participants=["Bí thư chi bộ khu phố 3"], votes=votes,
-        agreement_share=0.5, secretary="Huỳnh Thị Mai")))
-    for expected in ("BIÊN BẢN HỌP DÂN", "20/10/2025", "Võ Văn Tám", "Huỳnh Thị Mai", "15/20", "9/20",
-                     "Rà soát lại", "Thống nhất", "50%", "02 bản"):
+    votes = [
+        VoteRow(r.code, r.head_name, r.address, r.klass, 20, agree, agree >= 10)
+        for r, agree in zip(ROWS, (15, 10, 9), strict=True)
+    ]
+    text = text_of(
+        pdf.build_minutes(
+            MeetingMinutes(
+                issuer=ISSUER,
+                year=2025,
+                held_on=dt.date(2025, 10, 20),
+                place="Nhà văn hóa khu phố 3",
+                chaired_by="Võ Văn Tám",
+                present=20,
+                participants=["Bí thư chi bộ khu phố 3"],
+                votes=votes,
+                agreement_share=0.5,
+                secretary="Huỳnh Thị Mai",
+            )
+        )
+    )
+    for expected in (
+        "BIÊN BẢN HỌP DÂN",
+        "20/10/2025",
+        "Võ Văn Tám",
+        "Huỳnh Thị Mai",
+        "15/20",
+        "9/20",
+        "Rà soát lại",
+        "Thống nhất",
+        "50%",
+        "02 bản",
+    ):
         assert expected in text, expected
 
 
 def test_it_prints_the_provisional_list_and_the_decision_with_its_annex():
-    posted = ProvisionalList(ISSUER, 2025, STANDARD, ROWS, dt.date(2025, 11, 3), dt.date(2025, 11, 5),
-                             "Trụ sở UBND phường")
+    posted = ProvisionalList(
+        ISSUER, 2025, STANDARD, ROWS, dt.date(2025, 11, 3), dt.date(2025, 11, 5), "Trụ sở UBND phường"
+    )
     text = text_of(pdf.build_provisional_list(posted))
     assert "DANH SÁCH DỰ KIẾN HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2025" in text
     assert "03/11/2025" in text and "05/11/2025" in text and "Đặng Thị Ổi" in text
-    decision = text_of(pdf.build_decision(DecisionDocument(ISSUER, "15/QĐ-UBND", dt.date(2025, 11, 6), 2025,
-                                                           STANDARD, ROWS[:2])))
+    decision = text_of(
+        pdf.build_decision(DecisionDocument(ISSUER, "15/QĐ-UBND", dt.date(2025, 11, 6), 2025, STANDARD, ROWS[:2]))
+    )
     assert "QUYẾT ĐỊNH" in decision and "Số: 15/QĐ-UBND" in decision
     assert "1 hộ nghèo, 1 hộ cận nghèo" in decision and "Lê Thị Hồng" in decision
 
@@ -118,15 +163,16 @@ def test_it_writes_the_provisional_list_as_a_workbook_with_the_same_columns():
 def test_it_applies_an_administrators_layout_without_code(settings, tmp_path):
     settings.REVIEW_LAYOUT_DIR = str(tmp_path)
     (tmp_path / "certificate.yaml").write_text(
-        'titles: {poor: "GIẤY CHỨNG NHẬN HỘ NGHÈO (MẪU THÀNH PHỐ)", near_poor: "GCN HỘ CẬN NGHÈO"}\n',
-        encoding="utf-8")
+        'titles: {poor: "GIẤY CHỨNG NHẬN HỘ NGHÈO (MẪU THÀNH PHỐ)", near_poor: "GCN HỘ CẬN NGHÈO"}\n', encoding="utf-8"
+    )
     (tmp_path / "provisional_list.yaml").write_text(
         'columns:\n  - {key: stt, title: "TT"}\n  - {key: head_name, title: "Chủ hộ"}\n'
-        '  - {key: income_per_person, title: "Thu nhập bình quân", align: R}\n', encoding="utf-8")
+        '  - {key: income_per_person, title: "Thu nhập bình quân", align: R}\n',
+        encoding="utf-8",
+    )
     assert "GIẤY CHỨNG NHẬN HỘ NGHÈO (MẪU THÀNH PHỐ)" in text_of(pdf.build_certificates([certificate()]))
     assert "Năm 2025" in text_of(pdf.build_certificates([certificate()]))  # keys not overridden stay
-    sheet = load_workbook(io.BytesIO(xlsx.build_provisional_list(ProvisionalList(ISSUER, 2025, STANDARD,
-                                                                                   ROWS)))).active
+    sheet = load_workbook(io.BytesIO(xlsx.build_provisional_list(ProvisionalList(ISSUER, 2025, STANDARD, ROWS)))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert ("TT", "Chủ hộ", "Thu nhập bình quân") in rows
     assert (1, HEAD, "1.250.000") in rows
@@ -159,14 +205,32 @@ def test_it_renders_the_certificate_as_an_image(tmp_path):
 
 
 def test_it_summarises_flows_deprivations_and_mismatches_in_a_workbook():
-    data = xlsx.build_summary(xlsx.RoundSummary(
-        title="Hộ nghèo, hộ cận nghèo 2025",
-        flows=[{"ward": "Phường Bến Thành", "standard": "vn_2022", "start_poor": 3, "newly_poor": 1,
-                "escaped_poverty": 2, "end_poor": 2, "identity_ok": True}],
-        deprivations=[{"ward": "Phường Bến Thành", "standard": "vn_2022", "indicator": "Bảo hiểm y tế",
-                       "households": 2, "share": 1.0}],
-        mismatches=[{"ward": "Phường Bến Thành", "standard": "vn_2022", "household": 7, "detail": "poor: +1"}],
-    ))
+    data = xlsx.build_summary(
+        xlsx.RoundSummary(
+            title="Hộ nghèo, hộ cận nghèo 2025",
+            flows=[
+                {
+                    "ward": "Phường Bến Thành",
+                    "standard": "vn_2022",
+                    "start_poor": 3,
+                    "newly_poor": 1,
+                    "escaped_poverty": 2,
+                    "end_poor": 2,
+                    "identity_ok": True,
+                }
+            ],
+            deprivations=[
+                {
+                    "ward": "Phường Bến Thành",
+                    "standard": "vn_2022",
+                    "indicator": "Bảo hiểm y tế",
+                    "households": 2,
+                    "share": 1.0,
+                }
+            ],
+            mismatches=[{"ward": "Phường Bến Thành", "standard": "vn_2022", "household": 7, "detail": "poor: +1"}],
+        )
+    )
     workbook = load_workbook(io.BytesIO(data))
     assert workbook.sheetnames == ["Biến động", "Thiếu hụt", "Sai lệch"]
     flows = list(workbook["Biến động"].iter_rows(values_only=True))
@@ -175,7 +239,8 @@ def test_it_summarises_flows_deprivations_and_mismatches_in_a_workbook():
     assert row["Hộ nghèo đầu kỳ"] == 3 and row["Thoát nghèo"] == 2
     assert row["Cân đối (đầu kỳ + vào − ra = cuối kỳ)"] == "Đúng"
     assert ("Phường Bến Thành", "vn_2022", "Bảo hiểm y tế", 2, 100.0) in list(
-        workbook["Thiếu hụt"].iter_rows(values_only=True))
+        workbook["Thiếu hụt"].iter_rows(values_only=True)
+    )
 
 
 # -- XLSForm and the offline workbook -----------------------------------------------------------------
@@ -214,15 +279,24 @@ def test_it_answers_the_xlsform_in_values_the_definition_accepts():
 
 def test_it_exports_the_wards_list_as_a_workbook_to_fill_in_with_drafts_prefilled():
     households = [
-        xlsform.OfflineHousehold("26734-000001", HEAD, "Số 12 Lê Lợi",
-                                 [xlsform.OfflineMember(11, HEAD), xlsform.OfflineMember(12, "Trần Văn Đức")],
-                                 {"household": {"has_tv": True, "floor_area_m2": 12.5},
-                                  "members": {"12": {"monthly_income": 3_000_000}}}),
-        xlsform.OfflineHousehold("26734-000002", "Phạm Văn Hùng", "Số 3 Lý Tự Trọng",
-                                 [xlsform.OfflineMember(13, "Phạm Văn Hùng")]),
+        xlsform.OfflineHousehold(
+            "26734-000001",
+            HEAD,
+            "Số 12 Lê Lợi",
+            [xlsform.OfflineMember(11, HEAD), xlsform.OfflineMember(12, "Trần Văn Đức")],
+            {"household": {"has_tv": True, "floor_area_m2": 12.5}, "members": {"12": {"monthly_income": 3_000_000}}},
+        ),
+        xlsform.OfflineHousehold(
+            "26734-000002", "Phạm Văn Hùng", "Số 3 Lý Tự Trọng", [xlsform.OfflineMember(13, "Phạm Văn Hùng")]
+        ),
     ]
-    workbook = load_workbook(io.BytesIO(xlsform.build_offline_workbook(
-        "B", ward="Phường Bến Thành", round_label="Rà soát định kỳ 2025", households=households)))
+    workbook = load_workbook(
+        io.BytesIO(
+            xlsform.build_offline_workbook(
+                "B", ward="Phường Bến Thành", round_label="Rà soát định kỳ 2025", households=households
+            )
+        )
+    )
     assert workbook.sheetnames == ["Hướng dẫn", "Danh mục", "Hộ", "Thành viên"]
     hh = list(workbook["Hộ"].iter_rows(values_only=True))
     header = hh[0]
@@ -230,7 +304,10 @@ def test_it_exports_the_wards_list_as_a_workbook_to_fill_in_with_drafts_prefille
     assert first[xlsform.HOUSEHOLD_KEY] == "26734-000001" and first["has_tv"] == "Có" and first["floor_area_m2"] == 12.5
     members = list(workbook["Thành viên"].iter_rows(values_only=True))
     assert [(r[0], r[1], r[2]) for r in members[2:]] == [
-        ("26734-000001", 11, HEAD), ("26734-000001", 12, "Trần Văn Đức"), ("26734-000002", 13, "Phạm Văn Hùng")]
+        ("26734-000001", 11, HEAD),
+        ("26734-000001", 12, "Trần Văn Đức"),
+        ("26734-000002", 13, "Phạm Văn Hùng"),
+    ]
     assert dict(zip(members[0], members[3], strict=True))["monthly_income"] == 3_000_000
     validations = workbook["Hộ"].data_validations.dataValidation
     assert any(str(v.sqref).startswith("F3") for v in validations)  # yes/no drop-down on the first answer row

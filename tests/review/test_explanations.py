@@ -15,17 +15,37 @@ def test_it_lists_the_deprivations_in_the_standards_order_whatever_the_stored_or
     names = [name for name, _label in indicator_order("vn_2022")]
     first, last = names[0], names[-1]
     labels = dict(indicator_order("vn_2022"))
-    text = explain(standard_id="vn_2022", income_per_person=2_000_000.5, income_line=1_500_000.0,
-                   deprivation_count=2, deprived={last: 1, first: 1}, klass="not_poor")
-    assert text == (f"vn_2022: thu nhập bình quân 2000000 đồng/người/tháng > chuẩn 1500000 đồng; thiếu hụt 2 chỉ số "
-                    f"({labels[first]}, {labels[last]}). Kết quả: không thuộc diện.")
+    text = explain(
+        standard_id="vn_2022",
+        income_per_person=2_000_000.5,
+        income_line=1_500_000.0,
+        deprivation_count=2,
+        deprived={last: 1, first: 1},
+        klass="not_poor",
+    )
+    assert text == (
+        f"vn_2022: thu nhập bình quân 2000000 đồng/người/tháng > chuẩn 1500000 đồng; thiếu hụt 2 chỉ số "
+        f"({labels[first]}, {labels[last]}). Kết quả: không thuộc diện."
+    )
 
 
 def test_it_says_at_or_below_the_line_exactly_at_the_line_and_names_unknown_indicators_raw():
-    text = explain(standard_id="vn_2022", income_per_person=1_500_000.0, income_line=1_500_000.0,
-                   deprivation_count=1, deprived={"retired_indicator": 1}, klass="near_poor")
+    text = explain(
+        standard_id="vn_2022",
+        income_per_person=1_500_000.0,
+        income_line=1_500_000.0,
+        deprivation_count=1,
+        deprived={"retired_indicator": 1},
+        klass="near_poor",
+    )
     assert "1500000 đồng/người/tháng ≤ chuẩn 1500000" in text and "(retired_indicator)" in text
     assert text.endswith("Kết quả: hộ cận nghèo.")
-    none = explain(standard_id="vn_2022", income_per_person=9e6, income_line=1.5e6, deprivation_count=0,
-                   deprived={}, klass="not_poor")
+    none = explain(
+        standard_id="vn_2022",
+        income_per_person=9e6,
+        income_line=1.5e6,
+        deprivation_count=0,
+        deprived={},
+        klass="not_poor",
+    )
     assert "thiếu hụt 0 chỉ số." in none

@@ -17,28 +17,36 @@ def frame(rows):
     """rows: (household, ward, class, valid_from, valid_to, end_reason, escaped_on)."""
     return pl.DataFrame(
         [(h, w, "vn_2022", c, f, t, r, e) for h, w, c, f, t, r, e in rows],
-        schema={"household_id": pl.Int64, "ward_code": pl.String, "standard_id": pl.String, "class": pl.String,
-                "valid_from": pl.Date, "valid_to": pl.Date, "end_reason": pl.String, "escaped_on": pl.Date},
+        schema={
+            "household_id": pl.Int64,
+            "ward_code": pl.String,
+            "standard_id": pl.String,
+            "class": pl.String,
+            "valid_from": pl.Date,
+            "valid_to": pl.Date,
+            "end_reason": pl.String,
+            "escaped_on": pl.Date,
+        },
         orient="row",
     )
 
 
 CLOSED = D2 - dt.timedelta(days=1)
 ROWS = [
-    (1, "W1", "poor", D1, None, "", None),                       # stays poor
-    (2, "W1", "poor", D1, CLOSED, "escaped", D2),                # escapes both lists
-    (3, "W1", "poor", D1, CLOSED, "reclassified", None),         # poor → near-poor
+    (1, "W1", "poor", D1, None, "", None),  # stays poor
+    (2, "W1", "poor", D1, CLOSED, "escaped", D2),  # escapes both lists
+    (3, "W1", "poor", D1, CLOSED, "reclassified", None),  # poor → near-poor
     (3, "W1", "near_poor", D2, None, "", None),
-    (4, "W1", "near_poor", D1, CLOSED, "escaped", D2),           # escapes near-poverty
-    (5, "W1", "near_poor", D1, CLOSED, "reclassified", None),    # near-poor → poor
+    (4, "W1", "near_poor", D1, CLOSED, "escaped", D2),  # escapes near-poverty
+    (5, "W1", "near_poor", D1, CLOSED, "reclassified", None),  # near-poor → poor
     (5, "W1", "poor", D2, None, "", None),
-    (6, "W1", "poor", D2, None, "", None),                       # newly poor
-    (7, "W1", "near_poor", D2, None, "", None),                  # newly near-poor
+    (6, "W1", "poor", D2, None, "", None),  # newly poor
+    (7, "W1", "near_poor", D2, None, "", None),  # newly near-poor
     (8, "W1", "poor", dt.date(2023, 1, 1), dt.date(2024, 1, 1), "escaped", dt.date(2024, 1, 2)),
-    (8, "W1", "poor", D2, None, "", None),                       # fell back into poverty
-    (9, "W1", "poor", D1, CLOSED, "renewed", None),              # moved W1 → W2, still poor
+    (8, "W1", "poor", D2, None, "", None),  # fell back into poverty
+    (9, "W1", "poor", D1, CLOSED, "renewed", None),  # moved W1 → W2, still poor
     (9, "W2", "poor", D2, None, "", None),
-    (10, "W2", "near_poor", D1, CLOSED, "moved", None),          # left the city
+    (10, "W2", "near_poor", D1, CLOSED, "moved", None),  # left the city
 ]
 
 
@@ -83,8 +91,9 @@ def test_it_limits_the_report_to_the_wards_asked_for():
     assert set(report.table["ward_code"]) == {"W2", CITY}
 
 
-def test_it_computes_the_36_month_support_window_from_the_escape_date(officer, make_round, poor_household,
-                                                                      run_round, chairman):
+def test_it_computes_the_36_month_support_window_from_the_escape_date(
+    officer, make_round, poor_household, run_round, chairman
+):
     from ansinh.review import actions
     from ansinh.review.queries import escape_support
     from tests.review.conftest import RICH_INCOME, answers_b
@@ -93,8 +102,9 @@ def test_it_computes_the_36_month_support_window_from_the_escape_date(officer, m
     second = make_round(year=2026)
     actions.do_build_household_list(actor=officer, round=second, screening=False)
     rh = second.households.get()
-    survey = actions.do_save_survey(actor=officer, round_household=rh, form="B",
-                                    answers=answers_b(poor_household, income=RICH_INCOME))
+    survey = actions.do_save_survey(
+        actor=officer, round_household=rh, form="B", answers=answers_b(poor_household, income=RICH_INCOME)
+    )
     actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(2026, 9, 10))
     second = run_round(second, number="9/QĐ-UBND", posted_on=dt.date(2026, 11, 2))
     escaped_on = second.decision.date

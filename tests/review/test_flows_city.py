@@ -30,8 +30,13 @@ def city(province, admin_user):
     from ansinh.geo.models import Ward
 
     wards = [
-        Ward.objects.create(code=f"9{i:04d}", name=f"Phường {i}", kind="ward" if i % 3 else "commune",
-                            province=province, area_type="urban" if i % 3 else "rural")
+        Ward.objects.create(
+            code=f"9{i:04d}",
+            name=f"Phường {i}",
+            kind="ward" if i % 3 else "commune",
+            province=province,
+            area_type="urban" if i % 3 else "rural",
+        )
         for i in range(1, WARDS + 1)
     ]
     call_command("seed", households=N, province="79", seed=7, stdout=io.StringIO())
@@ -46,8 +51,9 @@ def run_round(actor, ward, year: int) -> Round:
     votes = {pk: (12, 7) for pk in round.households.exclude(stage="removed").values_list("pk", flat=True)}
     actions.do_record_meeting(actor=actor, round=round, held_on=dt.date(year, 10, 28), present_count=12, votes=votes)
     posting = actions.do_open_posting(actor=actor, round=round, start=dt.date(year, 11, 3))
-    actions.do_approve_round(actor=actor, round=round, number=f"{ward.code}/{year}/QĐ-UBND",
-                             date=posting.end + dt.timedelta(days=1))
+    actions.do_approve_round(
+        actor=actor, round=round, number=f"{ward.code}/{year}/QĐ-UBND", date=posting.end + dt.timedelta(days=1)
+    )
     round.refresh_from_db()
     return round
 
@@ -58,8 +64,9 @@ def change_the_city(wards) -> None:
         cur.execute("UPDATE registry_member SET monthly_income = monthly_income * 3 WHERE id % 4 = 0")
         cur.execute("UPDATE registry_member SET monthly_income = monthly_income / 3 WHERE id % 5 = 1")
         for a, b in zip(wards, [*wards[1:], wards[0]], strict=True):
-            cur.execute("UPDATE registry_household SET ward_id = %s WHERE ward_id = %s AND id %% 37 = 0",
-                        [b.code, a.code])
+            cur.execute(
+                "UPDATE registry_household SET ward_id = %s WHERE ward_id = %s AND id %% 37 = 0", [b.code, a.code]
+            )
         cur.execute("UPDATE registry_household SET status = 'dissolved' WHERE id % 101 = 0")
 
 
@@ -87,16 +94,19 @@ def test_it_balances_the_flows_of_every_ward_and_the_city(city, admin_user, caps
     for label, rounds, column in (("start", first, "start_poor"), ("end", second, "end_poor")):
         expected = dict(
             Assessment.objects.filter(round__in=rounds, standard_id="hcm_2024", klass="poor")
-            .values_list("round__ward_id").annotate(n=Count("id"))
+            .values_list("round__ward_id")
+            .annotate(n=Count("id"))
         )
         got = dict(wards.filter(pl.col("standard_id") == "hcm_2024").select("ward_code", column).iter_rows())
         assert {k: v for k, v in got.items() if v} == expected, label
     # Round 2 compared every household with its class under the first decisions.
-    before = set(PovertyStatus.objects.on(dt.date(2026, 9, 1)).filter(klass="poor")
-                 .values_list("household_id", "standard_id"))
+    before = set(
+        PovertyStatus.objects.on(dt.date(2026, 9, 1)).filter(klass="poor").values_list("household_id", "standard_id")
+    )
     assessed = set(Assessment.objects.filter(round__in=second).values_list("household_id", "standard_id"))
-    flagged = set(Assessment.objects.filter(round__in=second, previous_class="poor")
-                  .values_list("household_id", "standard_id"))
+    flagged = set(
+        Assessment.objects.filter(round__in=second, previous_class="poor").values_list("household_id", "standard_id")
+    )
     assert flagged == before & assessed and flagged
     assert Assessment.objects.filter(round__in=second, changed=True).exists()
     # The city moved: every kind of flow happened somewhere.
@@ -105,6 +115,8 @@ def test_it_balances_the_flows_of_every_ward_and_the_city(city, admin_user, caps
         assert totals[flow] > 0, flow
     assert PovertyStatus.objects.filter(escaped_on__isnull=False).exists()
     with capsys.disabled():
-        print(f"\n[flows city] N={N:,} households, {WARDS} wards, 2 rounds x 2 standards: rounds "
-              f"{rounds_done - started:.1f} s, flows {flows_done - rounds_done:.2f} s; "
-              f"statuses {PovertyStatus.objects.count():,}")
+        print(
+            f"\n[flows city] N={N:,} households, {WARDS} wards, 2 rounds x 2 standards: rounds "
+            f"{rounds_done - started:.1f} s, flows {flows_done - rounds_done:.2f} s; "
+            f"statuses {PovertyStatus.objects.count():,}"
+        )

@@ -27,16 +27,31 @@ def test_it_defaults_to_the_standards_in_force_for_the_province(make_round):
 def test_it_walks_the_whole_lifecycle_writing_an_event_per_move(make_round, poor_household, run_round):
     round = run_round(make_round())
     assert round.status == RoundStatus.APPROVED
-    moves = list(RoundEvent.objects.filter(round=round, round_household__isnull=True, households__isnull=True)
-                 .values_list("from_status", "to_status"))
-    assert moves == [("", "draft"), ("draft", "listing"), ("listing", "surveying"), ("surveying", "assessed"),
-                     ("assessed", "meeting"), ("meeting", "posting"), ("posting", "approved")]
+    moves = list(
+        RoundEvent.objects.filter(round=round, round_household__isnull=True, households__isnull=True).values_list(
+            "from_status", "to_status"
+        )
+    )
+    assert moves == [
+        ("", "draft"),
+        ("draft", "listing"),
+        ("listing", "surveying"),
+        ("surveying", "assessed"),
+        ("assessed", "meeting"),
+        ("meeting", "posting"),
+        ("posting", "approved"),
+    ]
 
 
-@pytest.mark.parametrize(("start", "target"), [
-    (s, t) for s in RoundStatus.values for t in RoundStatus.values
-    if t not in ROUND_TRANSITIONS[s] and s not in ("approved",) and t != "approved"
-])
+@pytest.mark.parametrize(
+    ("start", "target"),
+    [
+        (s, t)
+        for s in RoundStatus.values
+        for t in RoundStatus.values
+        if t not in ROUND_TRANSITIONS[s] and s not in ("approved",) and t != "approved"
+    ],
+)
 def test_it_refuses_every_move_the_map_does_not_allow(make_round, officer, start, target):
     from ansinh.review.models import Round
 

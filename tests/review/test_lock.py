@@ -42,11 +42,13 @@ def test_it_refuses_every_action_on_an_approved_round(approved, officer, chairma
         lambda: actions.do_remove_round_household(actor=officer, round_household=rh, reason="x"),
         lambda: actions.do_save_survey(actor=officer, round_household=rh, form="B", answers={}),
         lambda: actions.do_assess_round(actor=officer, round=approved),
-        lambda: actions.do_record_meeting(actor=officer, round=approved, held_on=dt.date(YEAR, 12, 1),
-                                          present_count=3, votes={}),
+        lambda: actions.do_record_meeting(
+            actor=officer, round=approved, held_on=dt.date(YEAR, 12, 1), present_count=3, votes={}
+        ),
         lambda: actions.do_open_posting(actor=officer, round=approved, start=dt.date(YEAR, 12, 1)),
-        lambda: actions.do_record_complaint(actor=officer, round=approved, received_on=dt.date(YEAR, 12, 1),
-                                            content="x"),
+        lambda: actions.do_record_complaint(
+            actor=officer, round=approved, received_on=dt.date(YEAR, 12, 1), content="x"
+        ),
         lambda: actions.do_approve_round(actor=chairman, round=approved, number="2", date=dt.date(YEAR, 12, 2)),
     ]
     for call in calls:
@@ -93,25 +95,33 @@ def test_it_refuses_raw_sql(approved):
     _refused(lambda: run("UPDATE review_decision SET number = 'x' WHERE round_id = %s", [approved.pk]))
     _refused(lambda: run("DELETE FROM review_certificate", []))
     _refused(lambda: run("UPDATE review_round SET status = 'draft' WHERE id = %s", [approved.pk]))
-    _refused(lambda: run(
-        "INSERT INTO review_assessment (round_id, round_household_id, household_id, standard_id, parameter_version,"
-        " class, deprivation_count, income_per_person, income_line, members, indicators, explanation, income_basis,"
-        " previous_class, changed, final, assessed_at) SELECT round_id, round_household_id, household_id, 'x', '',"
-        " 'poor', 0, 0, 0, 0, '{}', '', '', '', false, false, assessed_at FROM review_assessment WHERE round_id = %s",
-        [approved.pk]))
+    _refused(
+        lambda: run(
+            "INSERT INTO review_assessment (round_id, round_household_id, household_id, standard_id, parameter_version,"
+            " class, deprivation_count, income_per_person, income_line, members, indicators, explanation, income_basis,"
+            " previous_class, changed, final, assessed_at) SELECT round_id, round_household_id, household_id, 'x', '',"
+            " 'poor', 0, 0, 0, 0, '{}', '', '', '', false, false, assessed_at"
+            " FROM review_assessment WHERE round_id = %s",
+            [approved.pk],
+        )
+    )
     a = Assessment.objects.get(round=approved)
     assert (a.klass, a.standard_id) == ("poor", "vn_2022")
 
 
-def test_it_corrects_with_a_new_decision_linked_to_the_old_one(
-    approved, officer, chairman, poor_household, run_round
-):
-    correction = actions.do_create_correction(actor=officer, round=approved, households=[poor_household],
-                                              reason="Sai thu nhập khi khảo sát", on=dt.date(YEAR, 12, 1))
+def test_it_corrects_with_a_new_decision_linked_to_the_old_one(approved, officer, chairman, poor_household, run_round):
+    correction = actions.do_create_correction(
+        actor=officer,
+        round=approved,
+        households=[poor_household],
+        reason="Sai thu nhập khi khảo sát",
+        on=dt.date(YEAR, 12, 1),
+    )
     assert correction.corrects == approved and correction.status == "listing"
     rh = correction.households.get()
-    survey = actions.do_save_survey(actor=officer, round_household=rh, form="B",
-                                    answers=answers_b(poor_household, income=RICH_INCOME))
+    survey = actions.do_save_survey(
+        actor=officer, round_household=rh, form="B", answers=answers_b(poor_household, income=RICH_INCOME)
+    )
     actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR, 12, 2))
     correction = run_round(correction, number="20/QĐ-UBND", posted_on=dt.date(YEAR, 12, 8))
     new = correction.decision

@@ -19,8 +19,9 @@ def test_it_refuses_an_officer_of_another_ward_at_every_step(make_round, officer
     with pytest.raises(NotAllowed):
         actions.do_create_round(actor=officer_b, ward=round.ward, kind="periodic", year=YEAR)
     with pytest.raises(NotAllowed):
-        actions.do_record_request(actor=officer_b, household=poor_household, form="form_04",
-                                  received_on=dt.date(YEAR, 3, 2))
+        actions.do_record_request(
+            actor=officer_b, household=poor_household, form="form_04", received_on=dt.date(YEAR, 3, 2)
+        )
     round = run_round(round, until="assessed")
     with pytest.raises(NotAllowed):
         actions.do_assess_round(actor=officer_b, round=round)

@@ -27,8 +27,15 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "scoring-example.yaml"
 
 
 def method(id: int = 1, area_type: str = "urban", table: dict | None = None, **cutoffs: float) -> Method:
-    return Method(id=id, name=f"m{id}", area_type=area_type, table=table or {}, verified=False, reference="ref",
-                  cutoffs=cutoffs or {"poor": 30, "near_poor": 40})
+    return Method(
+        id=id,
+        name=f"m{id}",
+        area_type=area_type,
+        table=table or {},
+        verified=False,
+        reference="ref",
+        cutoffs=cutoffs or {"poor": 30, "near_poor": 40},
+    )
 
 
 def answers(*rows: tuple[int, int | None, str, str]) -> pl.DataFrame:
@@ -61,13 +68,21 @@ def test_it_sums_the_points_of_answers_choices_bands_and_members():
         "monthly_income": {"bands": [[0, 0], [1000, 2], [3000, 8]], "count": "mean"},
     }
     given = answers(
-        (1, None, "wall_durable", "true"), (1, None, "water_source", "piped"), (1, None, "floor_area_m2", "20.0"),
-        (1, 11, "has_labour_contract", "true"), (1, 12, "has_labour_contract", "true"),
-        (1, 11, "education_level", "primary"), (1, 12, "education_level", "university"),
-        (1, 11, "monthly_income", "3000"), (1, 12, "monthly_income", "999"),
+        (1, None, "wall_durable", "true"),
+        (1, None, "water_source", "piped"),
+        (1, None, "floor_area_m2", "20.0"),
+        (1, 11, "has_labour_contract", "true"),
+        (1, 12, "has_labour_contract", "true"),
+        (1, 11, "education_level", "primary"),
+        (1, 12, "education_level", "university"),
+        (1, 11, "monthly_income", "3000"),
+        (1, 12, "monthly_income", "999"),
         (1, None, "has_tv", "true"),  # not in the table: no points
-        (2, None, "wall_durable", "false"), (2, None, "water_source", "surface"), (2, None, "floor_area_m2", "5"),
-        (2, 21, "has_labour_contract", "false"), (2, 21, "education_level", "none"),
+        (2, None, "wall_durable", "false"),
+        (2, None, "water_source", "surface"),
+        (2, None, "floor_area_m2", "5"),
+        (2, 21, "has_labour_contract", "false"),
+        (2, 21, "education_level", "none"),
     )
     result = score(given, areas(h1="urban", h2="urban"), {"urban": method(table=table)})
     # h1: 4 + 6 + 3 (band from 20) + 3 + 3 (sum) + 6 (max) + (8 + 0) / 2 (mean) = 29
@@ -75,13 +90,23 @@ def test_it_sums_the_points_of_answers_choices_bands_and_members():
     assert scores_of(result) == {1: 29.0, 2: 3.0}
 
 
-@pytest.mark.parametrize(("points", "poor", "near_poor"), [
-    (29, True, True), (30, True, True), (30.5, False, True), (40, False, True), (40.25, False, False),
-])
+@pytest.mark.parametrize(
+    ("points", "poor", "near_poor"),
+    [
+        (29, True, True),
+        (30, True, True),
+        (30.5, False, True),
+        (40, False, True),
+        (40.25, False, False),
+    ],
+)
 def test_it_counts_a_score_exactly_at_a_cut_off_as_at_or_below(points, poor, near_poor):
     table = {"floor_area_m2": {"bands": [[0, points]]}}
-    result = score(answers((1, None, "floor_area_m2", "12")), areas(h1="urban"),
-                   {"urban": method(table=table, poor=30, near_poor=40)})
+    result = score(
+        answers((1, None, "floor_area_m2", "12")),
+        areas(h1="urban"),
+        {"urban": method(table=table, poor=30, near_poor=40)},
+    )
     assert result.select("score", "at_or_below_poor", "at_or_below_near_poor").row(0) == (points, poor, near_poor)
 
 
@@ -96,8 +121,11 @@ def test_it_scores_each_household_with_the_method_of_its_area_and_leaves_the_oth
     table_u = {"has_tv": {"points": {"true": 10}}}
     table_r = {"has_tv": {"points": {"true": 20}}}
     given = answers((1, None, "has_tv", "true"), (2, None, "has_tv", "true"), (3, None, "has_tv", "true"))
-    result = score(given, areas(h1="urban", h2="rural", h3="urban", h4="rural"),
-                   {"urban": method(1, "urban", table_u), "rural": method(2, "rural", table_r)})
+    result = score(
+        given,
+        areas(h1="urban", h2="rural", h3="urban", h4="rural"),
+        {"urban": method(1, "urban", table_u), "rural": method(2, "rural", table_r)},
+    )
     assert dict(result.select("household_id", "method_id").iter_rows()) == {1: 1, 2: 2, 3: 1}
     assert scores_of(result) == {1: 10.0, 2: 20.0, 3: 10.0}  # household 4 has no form B
     only_urban = score(given, areas(h1="urban", h2="rural"), {"urban": method(1, "urban", table_u)})
@@ -105,8 +133,11 @@ def test_it_scores_each_household_with_the_method_of_its_area_and_leaves_the_oth
 
 
 def test_it_gives_zero_to_a_form_b_without_a_scored_answer():
-    result = score(answers((1, None, "has_radio", "true")), areas(h1="urban"),
-                   {"urban": method(table={"has_tv": {"points": {"true": 10}}})})
+    result = score(
+        answers((1, None, "has_radio", "true")),
+        areas(h1="urban"),
+        {"urban": method(table={"has_tv": {"points": {"true": 10}}})},
+    )
     assert scores_of(result) == {1: 0.0}
 
 
@@ -114,24 +145,30 @@ def test_it_gives_zero_to_a_form_b_without_a_scored_answer():
 
 
 def engine_result() -> pl.DataFrame:
-    return pl.DataFrame({
-        "household_id": [1, 2, 3, 4, 5],
-        "class": ["not_poor", "not_poor", "near_poor", "not_poor", "poor"],
-        "deprivation_count": [3, 2, 5, 0, 4],
-        "income_per_person": [9e6, 9e6, 1.2e6, 9e6, 5e5],
-        "average_living_line": [3e6] * 5,
-        "explanation": ["engine"] * 5,
-    })
+    return pl.DataFrame(
+        {
+            "household_id": [1, 2, 3, 4, 5],
+            "class": ["not_poor", "not_poor", "near_poor", "not_poor", "poor"],
+            "deprivation_count": [3, 2, 5, 0, 4],
+            "income_per_person": [9e6, 9e6, 1.2e6, 9e6, 5e5],
+            "average_living_line": [3e6] * 5,
+            "explanation": ["engine"] * 5,
+        }
+    )
 
 
 def scored(values: dict[int, float], **cutoffs: float) -> pl.DataFrame:
-    m = method(id=9, table={"floor_area_m2": {"bands": [[0, 0], [1, 1]]}}, **(cutoffs or {"poor": 30,
-                                                                                           "near_poor": 40}))
-    frame = score(answers(*[(h, None, "floor_area_m2", "1") for h in values]), areas(**{f"h{h}": "urban"
-                                                                                      for h in values}),
-                  {"urban": m})
-    return frame.with_columns(pl.col("household_id").replace_strict({h: float(v) for h, v in values.items()},
-                                                              return_dtype=pl.Float64).alias("score"))
+    m = method(id=9, table={"floor_area_m2": {"bands": [[0, 0], [1, 1]]}}, **(cutoffs or {"poor": 30, "near_poor": 40}))
+    frame = score(
+        answers(*[(h, None, "floor_area_m2", "1") for h in values]),
+        areas(**{f"h{h}": "urban" for h in values}),
+        {"urban": m},
+    )
+    return frame.with_columns(
+        pl.col("household_id")
+        .replace_strict({h: float(v) for h, v in values.items()}, return_dtype=pl.Float64)
+        .alias("score")
+    )
 
 
 def reclassify(scores: pl.DataFrame, standard: str, on: dt.date) -> dict[int, tuple[str, str]]:
@@ -147,17 +184,28 @@ def reclassify(scores: pl.DataFrame, standard: str, on: dt.date) -> dict[int, tu
 def test_it_classifies_by_score_and_deprivations_under_an_income_band_rule():
     # hcm_2021: poor at or below the line with 3+ deprivations, near-poor with fewer or up to the band.
     result = reclassify(scored({1: 30, 2: 30, 3: 35, 4: 40.5}), "hcm_2021", dt.date(2023, 1, 1))
-    assert result == {1: ("poor", "scoring:9"), 2: ("near_poor", "scoring:9"), 3: ("near_poor", "scoring:9"),
-                      4: ("not_poor", "scoring:9"), 5: ("poor", "surveyed_income")}
+    assert result == {
+        1: ("poor", "scoring:9"),
+        2: ("near_poor", "scoring:9"),
+        3: ("near_poor", "scoring:9"),
+        4: ("not_poor", "scoring:9"),
+        5: ("poor", "surveyed_income"),
+    }
 
 
 def test_it_splits_by_deprivations_only_and_falls_back_to_income_for_the_average_band():
     # vn_2022: near-poor only at or below the poor cut-off; no average-living cut-off, so income decides it.
     result = reclassify(scored({1: 30, 2: 30, 3: 35, 4: 40.5}), "vn_2022", dt.date(2025, 9, 1))
-    assert {h: k for h, (k, _b) in result.items()} == {1: "poor", 2: "near_poor", 3: "average_living",
-                                                       4: "not_poor", 5: "poor"}
-    with_band = reclassify(scored({3: 35, 4: 40.5}, poor=30, near_poor=40, average_living=45), "vn_2022",
-                           dt.date(2025, 9, 1))
+    assert {h: k for h, (k, _b) in result.items()} == {
+        1: "poor",
+        2: "near_poor",
+        3: "average_living",
+        4: "not_poor",
+        5: "poor",
+    }
+    with_band = reclassify(
+        scored({3: 35, 4: 40.5}, poor=30, near_poor=40, average_living=45), "vn_2022", dt.date(2025, 9, 1)
+    )
     assert with_band[3][0] == "average_living" and with_band[4][0] == "average_living"
 
 
@@ -193,10 +241,11 @@ def test_it_picks_the_method_by_province_area_and_date(admin):
     ended = load(admin, region="79", area_type="rural", valid_to=dt.date(2024, 12, 31))
     rural_all = load(admin, region="*", area_type="rural")
     assert methods_for("79", dt.date(2022, 6, 1))["urban"].id == everywhere.pk  # the city's starts in 2023
-    assert {a: m.id for a, m in methods_for("79", dt.date(2024, 6, 1)).items()} == {"urban": city.pk,
-                                                                                    "rural": ended.pk}
-    assert {a: m.id for a, m in methods_for("79", dt.date(2025, 9, 1)).items()} == {"urban": city.pk,
-                                                                                    "rural": rural_all.pk}
+    assert {a: m.id for a, m in methods_for("79", dt.date(2024, 6, 1)).items()} == {"urban": city.pk, "rural": ended.pk}
+    assert {a: m.id for a, m in methods_for("79", dt.date(2025, 9, 1)).items()} == {
+        "urban": city.pk,
+        "rural": rural_all.pk,
+    }
     assert methods_for("79", dt.date(2026, 2, 1))["urban"].id == later.pk
     assert methods_for("01", dt.date(2025, 9, 1))["urban"].id == everywhere.pk
     assert methods_for("79", dt.date(2021, 12, 31)) == {}
@@ -207,12 +256,23 @@ def test_it_picks_the_method_by_province_area_and_date(admin):
 
 @translation.override("en")
 def test_it_names_each_wrong_field_and_the_reason():
-    _spec, errors = check_method({
-        "name": "", "region": "Nam Bộ", "area_type": "city", "valid_from": "2022-13-01", "reference": "x",
-        "cutoffs": {"poor": 50, "near_poor": 40, "extreme": 1},
-        "points": {"water_source": {"tap": 3}, "floor_area_m2": {"bands": [[10, 1], [5, 2]]}, "no_such": {"a": 1},
-                   "has_tv": {"points": {"true": 1}, "count": "sum"}, "has_radio": {"true": "many"}},
-    })
+    _spec, errors = check_method(
+        {
+            "name": "",
+            "region": "Nam Bộ",
+            "area_type": "city",
+            "valid_from": "2022-13-01",
+            "reference": "x",
+            "cutoffs": {"poor": 50, "near_poor": 40, "extreme": 1},
+            "points": {
+                "water_source": {"tap": 3},
+                "floor_area_m2": {"bands": [[10, 1], [5, 2]]},
+                "no_such": {"a": 1},
+                "has_tv": {"points": {"true": 1}, "count": "sum"},
+                "has_radio": {"true": "many"},
+            },
+        }
+    )
     assert errors == {
         "name": "is required (at most 120 characters)",
         "region": "must be a province code (two digits) or * for every province",
@@ -268,8 +328,9 @@ def test_it_loads_a_file_once_with_an_audit_event_per_method(admin):
 
 @translation.override("en")
 def test_it_loads_nothing_from_a_file_with_one_wrong_method(admin, tmp_path):
-    text = EXAMPLE.read_text(encoding="utf-8").replace("drilled_well: 4, protected_dug_well: 3",
-                                                       "drilled_well: 4, tap: 3")
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "drilled_well: 4, protected_dug_well: 3", "drilled_well: 4, tap: 3"
+    )
     bad = tmp_path / "bad.yaml"
     bad.write_text(text, encoding="utf-8")
     err = io.StringIO()
@@ -282,8 +343,9 @@ def test_it_loads_nothing_from_a_file_with_one_wrong_method(admin, tmp_path):
 @translation.override("en")
 def test_it_refuses_the_command_to_a_user_who_may_not_configure(officer):
     with pytest.raises(CommandError, match="administrator"):
-        call_command("load_scoring", str(EXAMPLE), "--user", officer.username, stdout=io.StringIO(),
-                     stderr=io.StringIO())
+        call_command(
+            "load_scoring", str(EXAMPLE), "--user", officer.username, stdout=io.StringIO(), stderr=io.StringIO()
+        )
     assert not ScoringMethod.objects.exists()
 
 
@@ -301,14 +363,19 @@ def submit(officer, round, household, income, **changes):
 def test_it_assesses_a_round_by_the_score_where_a_method_applies(
     settings, admin, officer, make_round, poor_household, rich_household, make_household, ward_a
 ):
-    m = load(admin, name="Chấm điểm thử", table={"has_radio": {"false": 40, "true": 41}},
-             cutoffs={"poor": 40, "near_poor": 50})
+    m = load(
+        admin,
+        name="Chấm điểm thử",
+        table={"has_radio": {"false": 40, "true": 41}},
+        cutoffs={"poor": 40, "near_poor": 50},
+    )
     unsurveyed = make_household(ward_a, members=[deprived_member()], water_source="unprotected_well")
     round = make_round()
     actions.do_build_household_list(actor=officer, round=round, screening=False)
     for h in (poor_household, rich_household, unsurveyed):
-        actions.do_add_round_household(actor=officer, round=round, household=h, requested_on=dt.date(YEAR, 9, 2),
-                                       reason="Hộ đề nghị")
+        actions.do_add_round_household(
+            actor=officer, round=round, household=h, requested_on=dt.date(YEAR, 9, 2), reason="Hộ đề nghị"
+        )
     submit(officer, round, rich_household, RICH_INCOME, has_radio=False)  # 40: exactly at the poor cut-off
     submit(officer, round, poor_household, POOR_INCOME, has_radio=True)  # 41: above it
     actions.do_assess_round(actor=officer, round=round)
@@ -342,8 +409,9 @@ def test_it_keeps_surveyed_income_when_no_method_applies(admin, officer, make_ro
     load(admin, area_type="rural")  # the ward is urban
     round = make_round()
     actions.do_build_household_list(actor=officer, round=round, screening=False)
-    actions.do_add_round_household(actor=officer, round=round, household=poor_household,
-                                   requested_on=dt.date(YEAR, 9, 2), reason="Hộ đề nghị")
+    actions.do_add_round_household(
+        actor=officer, round=round, household=poor_household, requested_on=dt.date(YEAR, 9, 2), reason="Hộ đề nghị"
+    )
     submit(officer, round, poor_household, POOR_INCOME)
     actions.do_assess_round(actor=officer, round=round)
     a = Assessment.objects.get(round=round, household=poor_household)

@@ -18,8 +18,14 @@ def test_it_lists_the_current_list_requests_and_the_screening(
 ):
     first = run_round(make_round())
     requester = make_household(ward_a)
-    actions.do_record_request(actor=officer, household=requester, form="form_01", received_on=dt.date(YEAR + 1, 8, 20),
-                              channel="direct", reason="Mất việc")
+    actions.do_record_request(
+        actor=officer,
+        household=requester,
+        form="form_01",
+        received_on=dt.date(YEAR + 1, 8, 20),
+        channel="direct",
+        reason="Mất việc",
+    )
     second = make_round(year=YEAR + 1)
     added = actions.do_build_household_list(actor=officer, round=second)
     assert first.decision is not None
@@ -48,8 +54,13 @@ def test_it_removes_and_adds_back_a_household_with_the_reason(make_round, office
     actions.do_remove_round_household(actor=officer, round_household=rh, reason="Đã chuyển đi")
     rh.refresh_from_db()
     assert (rh.stage, rh.removed_reason) == ("removed", "Đã chuyển đi")
-    actions.do_add_round_household(actor=officer, round=round, household=poor_household,
-                                   requested_on=dt.date(YEAR, 9, 5), reason="Vẫn ở địa phương")
+    actions.do_add_round_household(
+        actor=officer,
+        round=round,
+        household=poor_household,
+        requested_on=dt.date(YEAR, 9, 5),
+        reason="Vẫn ở địa phương",
+    )
     rh.refresh_from_db()
     assert rh.stage == "listed"
     assert list(rh.events.values_list("to_status", flat=True)) == ["removed", "listed"]
@@ -60,11 +71,16 @@ def test_it_saves_a_draft_and_refuses_invalid_fields_one_by_one(make_round, offi
     actions.do_build_household_list(actor=officer, round=round)
     rh = round.households.get()
     with pytest.raises(InvalidSurvey) as err:
-        actions.do_save_survey(actor=officer, round_household=rh, form="B",
-                               answers={"household": {"floor_area_m2": "abc", "water_source": "lake"}})
+        actions.do_save_survey(
+            actor=officer,
+            round_household=rh,
+            form="B",
+            answers={"household": {"floor_area_m2": "abc", "water_source": "lake"}},
+        )
     assert set(err.value.errors) == {"household.floor_area_m2", "household.water_source"}
-    draft = actions.do_save_survey(actor=officer, round_household=rh, form="B",
-                                   answers={"household": {"floor_area_m2": "12.5"}})
+    draft = actions.do_save_survey(
+        actor=officer, round_household=rh, form="B", answers={"household": {"floor_area_m2": "12.5"}}
+    )
     assert draft.status == "draft" and draft.answers["household"] == {"floor_area_m2": 12.5}
     with pytest.raises(InvalidSurvey) as err:
         actions.do_submit_survey(actor=officer, survey=draft, surveyed_on=dt.date(YEAR, 9, 10))
@@ -98,14 +114,17 @@ def test_it_moves_the_assessed_households_with_one_event_per_stage_they_leave(
     actions.do_build_household_list(actor=officer, round=round)
     surveyed = round.households.get(household=poor_household)
     listed = round.households.get(household=other)
-    survey = actions.do_save_survey(actor=officer, round_household=surveyed, form="B",
-                                    answers=answers_b(poor_household, income=RICH_INCOME))
+    survey = actions.do_save_survey(
+        actor=officer, round_household=surveyed, form="B", answers=answers_b(poor_household, income=RICH_INCOME)
+    )
     actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR, 9, 10))
     before = RoundEvent.objects.filter(round=round).count()
     summary = actions.do_assess_round(actor=officer, round=round)
     bulk = list(RoundEvent.objects.filter(round=round, households__isnull=False).order_by("from_status"))
     assert [(e.from_status, e.to_status, sorted(e.households)) for e in bulk] == [
-        ("listed", "assessed", [listed.pk]), ("surveyed", "assessed", [surveyed.pk])]
+        ("listed", "assessed", [listed.pk]),
+        ("surveyed", "assessed", [surveyed.pk]),
+    ]
     assert all(e.round_household_id is None and e.actor == officer for e in bulk)
     # Two bulk rows and the round's own move, not one row per household.
     assert RoundEvent.objects.filter(round=round).count() == before + 3
@@ -119,7 +138,10 @@ def test_it_moves_the_assessed_households_with_one_event_per_stage_they_leave(
     actions.do_assess_round(actor=officer, round=round)
     again = RoundEvent.objects.filter(round=round, households__isnull=False).latest("id")
     assert (again.from_status, again.to_status, sorted(again.households)) == (
-        "assessed", "assessed", sorted([listed.pk, surveyed.pk]))
+        "assessed",
+        "assessed",
+        sorted([listed.pk, surveyed.pk]),
+    )
     assert Assessment.objects.filter(round=round).count() == 2 * len(round.standards)
 
 
@@ -130,8 +152,9 @@ def test_it_assesses_in_bulk_with_explanations_and_highlights_changes(
     second = make_round(year=YEAR + 1)
     actions.do_build_household_list(actor=officer, round=second, screening=False)
     rh = second.households.get(household=poor_household)
-    survey = actions.do_save_survey(actor=officer, round_household=rh, form="B",
-                                    answers=answers_b(poor_household, income=RICH_INCOME))
+    survey = actions.do_save_survey(
+        actor=officer, round_household=rh, form="B", answers=answers_b(poor_household, income=RICH_INCOME)
+    )
     actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR + 1, 9, 10))
     summary = actions.do_assess_round(actor=officer, round=second)
     a = Assessment.objects.get(round=second, household=poor_household)
@@ -151,8 +174,13 @@ def test_it_sends_a_household_below_half_agreement_back_to_the_survey(
     other = make_household(ward_a, members=[deprived_member()])
     round = run_round(make_round(), until="assessed")
     a, b = round.households.get(household=poor_household), round.households.get(household=other)
-    actions.do_record_meeting(actor=officer, round=round, held_on=dt.date(YEAR, 10, 20), present_count=20,
-                              votes={a.pk: (20, 10), b.pk: (20, 9)})
+    actions.do_record_meeting(
+        actor=officer,
+        round=round,
+        held_on=dt.date(YEAR, 10, 20),
+        present_count=20,
+        votes={a.pk: (20, 10), b.pk: (20, 9)},
+    )
     a.refresh_from_db(), b.refresh_from_db()
     assert a.stage == HouseholdStage.AGREED  # exactly 50% passes
     assert b.stage == HouseholdStage.RESURVEY
@@ -178,19 +206,21 @@ def test_it_answers_a_complaint_within_its_deadline_and_changes_the_class(
 ):
     round = run_round(make_round(), until="posting")
     rh = round.households.get()
-    complaint = actions.do_record_complaint(actor=officer, round=round, round_household=rh,
-                                            received_on=dt.date(YEAR, 11, 4), content="Hộ có thu nhập cao")
+    complaint = actions.do_record_complaint(
+        actor=officer, round=round, round_household=rh, received_on=dt.date(YEAR, 11, 4), content="Hộ có thu nhập cao"
+    )
     assert complaint.due_on == dt.date(YEAR, 11, 7)
-    survey = actions.do_save_survey(actor=officer, round_household=rh, form="B",
-                                    answers=answers_b(poor_household, income=RICH_INCOME))
+    survey = actions.do_save_survey(
+        actor=officer, round_household=rh, form="B", answers=answers_b(poor_household, income=RICH_INCOME)
+    )
     actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR, 11, 5))
     with pytest.raises(OpenComplaints):
         actions.do_approve_round(actor=chairman, round=round, number="1", date=dt.date(YEAR, 11, 10))
-    answered = actions.do_answer_complaint(actor=officer, complaint=complaint, answered_on=dt.date(YEAR, 11, 6),
-                                           answer="Đã phúc tra", reassess=True)
+    answered = actions.do_answer_complaint(
+        actor=officer, complaint=complaint, answered_on=dt.date(YEAR, 11, 6), answer="Đã phúc tra", reassess=True
+    )
     assert answered.class_changes == {"vn_2022": ["poor", "not_poor"]}
     assert Assessment.objects.get(round=round, household=poor_household).klass == "not_poor"
-
 
 
 def test_it_takes_a_household_sent_back_through_survey_assessment_and_a_second_vote(
@@ -198,14 +228,17 @@ def test_it_takes_a_household_sent_back_through_survey_assessment_and_a_second_v
 ):
     round = run_round(make_round(), until="assessed")
     rh = round.households.get()
-    actions.do_record_meeting(actor=officer, round=round, held_on=dt.date(YEAR, 10, 20), present_count=10,
-                              votes={rh.pk: (10, 3)})
-    survey = actions.do_save_survey(actor=officer, round_household=rh, form="B",
-                                    answers=answers_b(poor_household, income=RICH_INCOME))
+    actions.do_record_meeting(
+        actor=officer, round=round, held_on=dt.date(YEAR, 10, 20), present_count=10, votes={rh.pk: (10, 3)}
+    )
+    survey = actions.do_save_survey(
+        actor=officer, round_household=rh, form="B", answers=answers_b(poor_household, income=RICH_INCOME)
+    )
     actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR, 10, 22))
     actions.do_assess_round(actor=officer, round=round, household_ids=[poor_household.pk])
-    actions.do_record_meeting(actor=officer, round=round, held_on=dt.date(YEAR, 10, 25), present_count=10,
-                              votes={rh.pk: (10, 9)})
+    actions.do_record_meeting(
+        actor=officer, round=round, held_on=dt.date(YEAR, 10, 25), present_count=10, votes={rh.pk: (10, 9)}
+    )
     rh.refresh_from_db()
     assert rh.stage == HouseholdStage.AGREED
     assert [e.to_status for e in rh.stage_events()] == ["assessed", "resurvey", "surveyed", "assessed", "agreed"]
@@ -227,9 +260,9 @@ def test_it_numbers_certificates_apart_when_two_wards_reuse_a_decision_number(
     actions.do_move_round(actor=officer_b, round=other, to_status="surveying")
     actions.do_assess_round(actor=officer_b, round=other)
     rh = other.households.get()
-    actions.do_record_meeting(actor=officer_b, round=other, held_on=dt.date(YEAR, 10, 20), present_count=5,
-                              votes={rh.pk: (5, 5)})
+    actions.do_record_meeting(
+        actor=officer_b, round=other, held_on=dt.date(YEAR, 10, 20), present_count=5, votes={rh.pk: (5, 5)}
+    )
     posting = actions.do_open_posting(actor=officer_b, round=other, start=dt.date(YEAR, 11, 3))
-    actions.do_approve_round(actor=chairman_b, round=other, number="1/QĐ-UBND",
-                             date=posting.end + dt.timedelta(days=1))
+    actions.do_approve_round(actor=chairman_b, round=other, number="1/QĐ-UBND", date=posting.end + dt.timedelta(days=1))
     assert Certificate.objects.values("number").distinct().count() == 2

@@ -53,10 +53,16 @@ def test_it_offers_each_step_exactly_when_its_action_accepts_the_status(
     status, make_round, officer, chairman, poor_household
 ):
     round = make_round()
-    rh = actions.do_add_round_household(actor=officer, round=round, household=poor_household,
-                                        requested_on=dt.date(YEAR, 9, 2), reason="Hộ đề nghị")
-    complaint = Complaint.objects.create(round=round, round_household=rh, received_on=dt.date(YEAR, 11, 4),
-                                         content="Sai thu nhập", due_on=dt.date(YEAR, 11, 7))
+    rh = actions.do_add_round_household(
+        actor=officer, round=round, household=poor_household, requested_on=dt.date(YEAR, 9, 2), reason="Hộ đề nghị"
+    )
+    complaint = Complaint.objects.create(
+        round=round,
+        round_household=rh,
+        received_on=dt.date(YEAR, 11, 4),
+        content="Sai thu nhập",
+        due_on=dt.date(YEAR, 11, 7),
+    )
     # Test set-up: put the round (and its household, so the meeting has someone to vote on) in the status.
     RoundHousehold.objects.filter(pk=rh.pk).update(stage="assessed")
     Round.objects.filter(pk=round.pk).update(status=status)
@@ -68,29 +74,85 @@ def test_it_offers_each_step_exactly_when_its_action_accepts_the_status(
     day = dt.date(YEAR, 11, 10)
 
     checks: list[tuple[Client, str, str, str, Callable[[], Any]]] = [
-        (officer_client, reverse("review-round", args=[round.pk]), "list_open", "list",
-         lambda: actions.do_build_household_list(actor=officer, round=round, screening=False)),
-        (officer_client, reverse("review-round", args=[round.pk]), "list_open", "list",
-         lambda: actions.do_remove_round_household(actor=officer, round_household=rh, reason="Chuyển đi")),
-        (officer_client, reverse("review-round", args=[round.pk]), "survey_open", "survey",
-         lambda: actions.do_save_survey(actor=officer, round_household=rh, form="B", answers={})),
-        (officer_client, reverse("review-survey", args=[round.pk, rh.pk, "B"]), "can_edit", "survey",
-         lambda: actions.do_save_survey(actor=officer, round_household=rh, form="B", answers={})),
-        (officer_client, reverse("review-survey-import", args=[round.pk, "B"]), "can_edit", "survey",
-         lambda: actions.do_save_survey(actor=officer, round_household=rh, form="A", answers={})),
-        (officer_client, reverse("review-results", args=[round.pk]), "can_assess", "assess",
-         lambda: actions.do_assess_round(actor=officer, round=round)),
-        (officer_client, reverse("review-meeting", args=[round.pk]), "can_record", "meeting",
-         lambda: actions.do_record_meeting(actor=officer, round=round, held_on=day, present_count=10,
-                                           votes={rh.pk: (10, 8)})),
-        (officer_client, reverse("review-posting", args=[round.pk]), "can_post", "post",
-         lambda: actions.do_open_posting(actor=officer, round=round, start=day)),
-        (officer_client, reverse("review-posting", args=[round.pk]), "can_complain", "complain",
-         lambda: actions.do_record_complaint(actor=officer, round=round, received_on=day, content="Khiếu nại")),
-        (officer_client, reverse("review-complaint-answer", args=[round.pk, complaint.pk]), "answerable", "complain",
-         lambda: actions.do_answer_complaint(actor=officer, complaint=complaint, answered_on=day, answer="Đúng")),
-        (chairman_client, reverse("review-approve", args=[round.pk]), "can_decide", "approve",
-         lambda: actions.do_approve_round(actor=chairman, round=round, number="1/QĐ-UBND", date=day)),
+        (
+            officer_client,
+            reverse("review-round", args=[round.pk]),
+            "list_open",
+            "list",
+            lambda: actions.do_build_household_list(actor=officer, round=round, screening=False),
+        ),
+        (
+            officer_client,
+            reverse("review-round", args=[round.pk]),
+            "list_open",
+            "list",
+            lambda: actions.do_remove_round_household(actor=officer, round_household=rh, reason="Chuyển đi"),
+        ),
+        (
+            officer_client,
+            reverse("review-round", args=[round.pk]),
+            "survey_open",
+            "survey",
+            lambda: actions.do_save_survey(actor=officer, round_household=rh, form="B", answers={}),
+        ),
+        (
+            officer_client,
+            reverse("review-survey", args=[round.pk, rh.pk, "B"]),
+            "can_edit",
+            "survey",
+            lambda: actions.do_save_survey(actor=officer, round_household=rh, form="B", answers={}),
+        ),
+        (
+            officer_client,
+            reverse("review-survey-import", args=[round.pk, "B"]),
+            "can_edit",
+            "survey",
+            lambda: actions.do_save_survey(actor=officer, round_household=rh, form="A", answers={}),
+        ),
+        (
+            officer_client,
+            reverse("review-results", args=[round.pk]),
+            "can_assess",
+            "assess",
+            lambda: actions.do_assess_round(actor=officer, round=round),
+        ),
+        (
+            officer_client,
+            reverse("review-meeting", args=[round.pk]),
+            "can_record",
+            "meeting",
+            lambda: actions.do_record_meeting(
+                actor=officer, round=round, held_on=day, present_count=10, votes={rh.pk: (10, 8)}
+            ),
+        ),
+        (
+            officer_client,
+            reverse("review-posting", args=[round.pk]),
+            "can_post",
+            "post",
+            lambda: actions.do_open_posting(actor=officer, round=round, start=day),
+        ),
+        (
+            officer_client,
+            reverse("review-posting", args=[round.pk]),
+            "can_complain",
+            "complain",
+            lambda: actions.do_record_complaint(actor=officer, round=round, received_on=day, content="Khiếu nại"),
+        ),
+        (
+            officer_client,
+            reverse("review-complaint-answer", args=[round.pk, complaint.pk]),
+            "answerable",
+            "complain",
+            lambda: actions.do_answer_complaint(actor=officer, complaint=complaint, answered_on=day, answer="Đúng"),
+        ),
+        (
+            chairman_client,
+            reverse("review-approve", args=[round.pk]),
+            "can_decide",
+            "approve",
+            lambda: actions.do_approve_round(actor=chairman, round=round, number="1/QĐ-UBND", date=day),
+        ),
     ]
     for client, url, name, step, call in checks:
         offered, accepted = flag(client, url, name), accepts(call)

@@ -54,8 +54,7 @@ def filled_workbook(client, round, *, floor_area="12,5", income=1_200_000) -> by
 
 
 def upload(client, round, name: str, data: bytes, form: str = "B"):
-    return client.post(reverse("review-survey-import", args=[round.pk, form]),
-                       {"file": SimpleUploadedFile(name, data)})
+    return client.post(reverse("review-survey-import", args=[round.pk, form]), {"file": SimpleUploadedFile(name, data)})
 
 
 def test_it_imports_a_filled_in_workbook_as_a_draft_and_a_second_import_changes_nothing(
@@ -87,13 +86,25 @@ def test_it_saves_nothing_when_one_row_is_wrong_and_says_which(officer_client, l
 def test_it_imports_a_kobotoolbox_json_export_with_the_members_repeat(officer_client, listed, poor_household):
     round, rh = listed
     member = poor_household.members.get()
-    export = {"results": [{
-        "household_code": poor_household.code, "surveyed_on": "2025-09-12",
-        "household/has_tv": "yes", "household/other_income_monthly": "0",
-        "members": [{"members/member_id": str(member.pk), "members/member_name": member.full_name,
-                     "members/employment_status": member.employment_status, "members/monthly_income": "900000"}],
-        "_uuid": "ignored",
-    }]}
+    export = {
+        "results": [
+            {
+                "household_code": poor_household.code,
+                "surveyed_on": "2025-09-12",
+                "household/has_tv": "yes",
+                "household/other_income_monthly": "0",
+                "members": [
+                    {
+                        "members/member_id": str(member.pk),
+                        "members/member_name": member.full_name,
+                        "members/employment_status": member.employment_status,
+                        "members/monthly_income": "900000",
+                    }
+                ],
+                "_uuid": "ignored",
+            }
+        ]
+    }
     response = upload(officer_client, round, "kobo.json", json.dumps(export).encode())
     assert response.status_code == 302
     survey = SurveyResponse.objects.get(round_household=rh)
@@ -104,9 +115,13 @@ def test_it_imports_a_kobotoolbox_json_export_with_the_members_repeat(officer_cl
 
 def test_it_refuses_households_and_members_that_are_not_on_the_list(officer_client, listed, rich_household):
     round, _rh = listed
-    export = [{"household_code": rich_household.code, "household-has_tv": "no"},
-              {"household_code": round.households.get().household.code,
-               "members": [{"member_id": "999999", "monthly_income": "1"}]}]
+    export = [
+        {"household_code": rich_household.code, "household-has_tv": "no"},
+        {
+            "household_code": round.households.get().household.code,
+            "members": [{"member_id": "999999", "monthly_income": "1"}],
+        },
+    ]
     response = upload(officer_client, round, "central.json", json.dumps(export).encode())
     html = response.content.decode()
     assert response.status_code == 400

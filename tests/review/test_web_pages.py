@@ -62,12 +62,17 @@ def error_links(response) -> set[str]:
 
 
 def test_it_creates_a_periodic_round_for_the_officers_ward(officer_client, ward_a):
-    response = officer_client.post(reverse("review-round-create"),
-                                   {"ward": ward_a.code, "kind": "periodic", "year": YEAR, "standards": ["vn_2022"]})
+    response = officer_client.post(
+        reverse("review-round-create"),
+        {"ward": ward_a.code, "kind": "periodic", "year": YEAR, "standards": ["vn_2022"]},
+    )
     round = Round.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("review-round", args=[round.pk])
-    assert (round.period_start, round.period_end, round.standards) == (dt.date(YEAR, 9, 1), dt.date(YEAR, 12, 14),
-                                                                       ["vn_2022"])
+    assert (round.period_start, round.period_end, round.standards) == (
+        dt.date(YEAR, 9, 1),
+        dt.date(YEAR, 12, 14),
+        ["vn_2022"],
+    )
     page = officer_client.get(reverse("review-rounds")).content.decode()
     assert ward_a.name in page and "Rà soát định kỳ" in page
 
@@ -108,8 +113,9 @@ def test_it_adds_and_removes_a_household_with_a_reason(officer_client, make_roun
     assert response.status_code == 400 and "id_reason" in error_links(response)
     response = officer_client.post(url, {"code": "nope", "requested_on": "05/09/2025", "reason": "x"})
     assert response.status_code == 400 and "id_code" in error_links(response)
-    response = officer_client.post(url, {"code": rich_household.code, "requested_on": "05/09/2025",
-                                         "reason": "Mất việc làm"})
+    response = officer_client.post(
+        url, {"code": rich_household.code, "requested_on": "05/09/2025", "reason": "Mất việc làm"}
+    )
     assert response.status_code == 302
     rh = round.households.get()
     assert (rh.source, rh.reason) == ("officer", "Mất việc làm")
@@ -121,9 +127,16 @@ def test_it_adds_and_removes_a_household_with_a_reason(officer_client, make_roun
 
 
 def test_it_records_a_form_04_request_with_date_and_channel(officer_client, poor_household):
-    response = officer_client.post(reverse("review-request-create"), {
-        "code": poor_household.code, "form": "form_04", "received_on": "03/10/2025", "channel": "post",
-        "reason": "Xin thoát nghèo"})
+    response = officer_client.post(
+        reverse("review-request-create"),
+        {
+            "code": poor_household.code,
+            "form": "form_04",
+            "received_on": "03/10/2025",
+            "channel": "post",
+            "reason": "Xin thoát nghèo",
+        },
+    )
     assert response.status_code == 302
     rh = poor_household.review_entries.get()
     assert (rh.source, rh.channel, rh.requested_on) == ("form_04", "post", dt.date(2025, 10, 3))
@@ -156,8 +169,9 @@ def _post_b(household, income: int, **extra) -> dict[str, str]:
     return data
 
 
-def test_it_renders_form_b_from_the_definition_with_a_fieldset_per_member(officer_client, officer, make_round,
-                                                                         poor_household):
+def test_it_renders_form_b_from_the_definition_with_a_fieldset_per_member(
+    officer_client, officer, make_round, poor_household
+):
     round, rh = _listed(officer, make_round)
     response = officer_client.get(reverse("review-survey", args=[round.pk, rh.pk, "B"]))
     html = response.content.decode()
@@ -168,12 +182,12 @@ def test_it_renders_form_b_from_the_definition_with_a_fieldset_per_member(office
     assert 'inputmode="numeric"' in html and 'name="viewport"' in html
 
 
-def test_it_saves_a_draft_and_shows_invalid_answers_field_by_field(officer_client, officer, make_round,
-                                                                  poor_household):
+def test_it_saves_a_draft_and_shows_invalid_answers_field_by_field(officer_client, officer, make_round, poor_household):
     round, rh = _listed(officer, make_round)
     url = reverse("review-survey", args=[round.pk, rh.pk, "B"])
-    response = officer_client.post(url, {"household__floor_area_m2": "-3", "household__other_income_monthly": "abc",
-                                         "save": "1"})
+    response = officer_client.post(
+        url, {"household__floor_area_m2": "-3", "household__other_income_monthly": "abc", "save": "1"}
+    )
     assert response.status_code == 400
     assert error_links(response) == {"id_household__floor_area_m2", "id_household__other_income_monthly"}
     assert "Nhập một số" in response.content.decode() or "number" in response.content.decode()
@@ -211,21 +225,22 @@ def test_it_submits_a_survey_which_updates_the_registry(officer_client, officer,
 def test_it_hides_a_survey_from_an_officer_of_another_ward(outsider_client, officer, make_round, poor_household):
     round, rh = _listed(officer, make_round)
     assert outsider_client.get(reverse("review-survey", args=[round.pk, rh.pk, "B"])).status_code == 404
-    assert outsider_client.post(reverse("review-survey", args=[round.pk, rh.pk, "B"]),
-                                {"save": "1"}).status_code == 404
+    assert outsider_client.post(reverse("review-survey", args=[round.pk, rh.pk, "B"]), {"save": "1"}).status_code == 404
 
 
 # -- assessment, meeting, posting, complaints, approval --------------------------------------------
 
 
-def test_it_assesses_and_highlights_households_whose_class_changes(officer_client, officer, make_round,
-                                                                   poor_household, run_round):
+def test_it_assesses_and_highlights_households_whose_class_changes(
+    officer_client, officer, make_round, poor_household, run_round
+):
     run_round(make_round())
     second = make_round(year=YEAR + 1)
     actions.do_build_household_list(actor=officer, round=second, screening=False)
     rh = second.households.get()
-    survey = actions.do_save_survey(actor=officer, round_household=rh, form="B",
-                                    answers=answers_b(poor_household, income=9_000_000))
+    survey = actions.do_save_survey(
+        actor=officer, round_household=rh, form="B", answers=answers_b(poor_household, income=9_000_000)
+    )
     actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR + 1, 9, 10))
     response = officer_client.post(reverse("review-assess", args=[second.pk]), follow=True)
     html = response.content.decode()
@@ -235,16 +250,25 @@ def test_it_assesses_and_highlights_households_whose_class_changes(officer_clien
     assert poor_household.code in changed
 
 
-def test_it_records_the_meeting_and_sends_a_household_below_half_back(officer_client, officer, make_round,
-                                                                      poor_household, run_round):
+def test_it_records_the_meeting_and_sends_a_household_below_half_back(
+    officer_client, officer, make_round, poor_household, run_round
+):
     round = run_round(make_round(), until="assessed")
     rh = round.households.get()
     url = reverse("review-meeting", args=[round.pk])
     response = officer_client.post(url, {"held_on": "20/10/2025", "present_count": "20", f"agree_{rh.pk}": "25"})
     assert response.status_code == 400 and f"id_agree_{rh.pk}" in error_links(response)
-    response = officer_client.post(url, {"held_on": "20/10/2025", "present_count": "20", f"agree_{rh.pk}": "9",
-                                         "place": "Nhà văn hóa khu phố 3", "chaired_by": "Võ Văn Tám",
-                                         "participants": "Bí thư chi bộ\nTrưởng khu phố"})
+    response = officer_client.post(
+        url,
+        {
+            "held_on": "20/10/2025",
+            "present_count": "20",
+            f"agree_{rh.pk}": "9",
+            "place": "Nhà văn hóa khu phố 3",
+            "chaired_by": "Võ Văn Tám",
+            "participants": "Bí thư chi bộ\nTrưởng khu phố",
+        },
+    )
     assert response.status_code == 302
     rh.refresh_from_db()
     assert rh.stage == HouseholdStage.RESURVEY
@@ -253,8 +277,9 @@ def test_it_records_the_meeting_and_sends_a_household_below_half_back(officer_cl
     assert minutes["Content-Type"] == "application/pdf" and minutes.content.startswith(b"%PDF")
 
 
-def test_it_posts_the_list_on_working_days_and_offers_the_documents(officer_client, officer, make_round,
-                                                                     poor_household, run_round):
+def test_it_posts_the_list_on_working_days_and_offers_the_documents(
+    officer_client, officer, make_round, poor_household, run_round
+):
     round = run_round(make_round(), until="meeting")
     url = reverse("review-posting", args=[round.pk])
     assert officer_client.post(url, {"start": "31/02/2025"}).status_code == 400
@@ -271,29 +296,41 @@ def test_it_posts_the_list_on_working_days_and_offers_the_documents(officer_clie
     assert poor_household.code in values and "Nguyễn Văn An" in values
 
 
-def test_it_records_and_answers_a_complaint_with_a_class_change(officer_client, officer, make_round,
-                                                               poor_household, run_round):
+def test_it_records_and_answers_a_complaint_with_a_class_change(
+    officer_client, officer, make_round, poor_household, run_round
+):
     round = run_round(make_round(), until="posting")
     rh = round.households.get()
     response = officer_client.post(reverse("review-complaint-create", args=[round.pk]), {"received_on": "04/11/2025"})
     assert response.status_code == 400 and "id_content" in error_links(response)
-    response = officer_client.post(reverse("review-complaint-create", args=[round.pk]), {
-        "round_household": rh.pk, "received_on": "04/11/2025", "complainant": "Hàng xóm",
-        "content": "Hộ có thu nhập cao hơn"})
+    response = officer_client.post(
+        reverse("review-complaint-create", args=[round.pk]),
+        {
+            "round_household": rh.pk,
+            "received_on": "04/11/2025",
+            "complainant": "Hàng xóm",
+            "content": "Hộ có thu nhập cao hơn",
+        },
+    )
     assert response.status_code == 302
     complaint = Complaint.objects.get()
-    survey = actions.do_save_survey(actor=officer, round_household=rh, form="B",
-                                    answers=answers_b(poor_household, income=9_000_000))
+    survey = actions.do_save_survey(
+        actor=officer, round_household=rh, form="B", answers=answers_b(poor_household, income=9_000_000)
+    )
     actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR, 11, 5))
-    response = officer_client.post(reverse("review-complaint-answer", args=[round.pk, complaint.pk]), {
-        "answered_on": "05/11/2025", "answer": "Đã phúc tra", "reassess": "on"}, follow=True)
+    response = officer_client.post(
+        reverse("review-complaint-answer", args=[round.pk, complaint.pk]),
+        {"answered_on": "05/11/2025", "answer": "Đã phúc tra", "reassess": "on"},
+        follow=True,
+    )
     assert "Đã phúc tra" in response.content.decode()
     complaint.refresh_from_db()
     assert complaint.class_changes == {"vn_2022": ["poor", "not_poor"]}
 
 
-def test_it_lets_only_the_chairman_approve_and_then_serves_the_certificate(officer_client, chairman_client,
-                                                                          make_round, poor_household, run_round):
+def test_it_lets_only_the_chairman_approve_and_then_serves_the_certificate(
+    officer_client, chairman_client, make_round, poor_household, run_round
+):
     from pypdf import PdfReader
 
     round = run_round(make_round(), until="posting")
@@ -316,19 +353,34 @@ def test_it_lets_only_the_chairman_approve_and_then_serves_the_certificate(offic
     assert "QUYẾT ĐỊNH" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(decision.content)).pages)
 
 
-def test_it_hides_every_page_of_a_round_from_an_officer_of_another_ward(outsider_client, make_round,
-                                                                       poor_household, run_round):
+def test_it_hides_every_page_of_a_round_from_an_officer_of_another_ward(
+    outsider_client, make_round, poor_household, run_round
+):
     round = run_round(make_round())
     certificate = round.decision.certificates.get()
     meeting = round.meetings.get()
-    urls = [reverse(name, args=[round.pk]) for name in (
-        "review-round", "review-results", "review-meeting", "review-posting", "review-approve", "review-summary",
-        "review-decision", "review-certificates", "review-summary-xlsx", "review-household-add",
-        "review-complaint-create")]
-    urls += [reverse("review-certificate", args=[round.pk, certificate.pk]),
-             reverse("review-minutes", args=[round.pk, meeting.pk]),
-             reverse("review-offline", args=[round.pk, "B"]),
-             reverse("review-provisional-list", args=[round.pk, "vn_2022", "pdf"])]
+    urls = [
+        reverse(name, args=[round.pk])
+        for name in (
+            "review-round",
+            "review-results",
+            "review-meeting",
+            "review-posting",
+            "review-approve",
+            "review-summary",
+            "review-decision",
+            "review-certificates",
+            "review-summary-xlsx",
+            "review-household-add",
+            "review-complaint-create",
+        )
+    ]
+    urls += [
+        reverse("review-certificate", args=[round.pk, certificate.pk]),
+        reverse("review-minutes", args=[round.pk, meeting.pk]),
+        reverse("review-offline", args=[round.pk, "B"]),
+        reverse("review-provisional-list", args=[round.pk, "vn_2022", "pdf"]),
+    ]
     for url in urls:
         assert outsider_client.get(url).status_code == 404, url
     assert outsider_client.post(reverse("review-assess", args=[round.pk])).status_code == 404
@@ -350,8 +402,9 @@ def test_it_shows_flows_by_ward_and_exports_them(officer_client, analyst, make_r
 
 
 def test_it_lists_due_and_overdue_regular_reviews(officer_client, officer, poor_household):
-    actions.do_record_request(actor=officer, household=poor_household, form="form_04",
-                              received_on=dt.date(2025, 1, 6), channel="direct")
+    actions.do_record_request(
+        actor=officer, household=poor_household, form="form_04", received_on=dt.date(2025, 1, 6), channel="direct"
+    )
     html = officer_client.get(reverse("review-due")).content.decode()
     assert 'class="overdue"' in html
 
@@ -368,40 +421,59 @@ def test_it_serves_the_xlsform_and_the_offline_workbook(officer_client, officer,
 
 
 def test_every_form_of_a_round_posts_to_its_page_written_out_without_a_fragment(
-        officer_client, chairman_client, officer, make_round, poor_household, run_round):
+    officer_client, chairman_client, officer, make_round, poor_household, run_round
+):
     """Each step's form, in the round status that shows it (see ``post_forms_without_their_address``)."""
     round, rh = _listed(officer, make_round)
-    found = post_forms_without_their_address(officer_client, [
-        ("review-household-add", [round.pk]), ("review-household-remove", [round.pk, rh.pk]),
-        ("review-survey", [round.pk, rh.pk, "B"]), ("review-survey-import", [round.pk, "B"])])
+    found = post_forms_without_their_address(
+        officer_client,
+        [
+            ("review-household-add", [round.pk]),
+            ("review-household-remove", [round.pk, rh.pk]),
+            ("review-survey", [round.pk, rh.pk, "B"]),
+            ("review-survey-import", [round.pk, "B"]),
+        ],
+    )
     actions.do_move_round(actor=officer, round=round, to_status="surveying")
     round = run_round(round, until="assessed")
     found |= post_forms_without_their_address(officer_client, [("review-meeting", [round.pk])])
-    actions.do_record_meeting(actor=officer, round=round, held_on=dt.date(YEAR, 10, 31), present_count=10,
-                              votes={rh.pk: (10, 8)})
+    actions.do_record_meeting(
+        actor=officer, round=round, held_on=dt.date(YEAR, 10, 31), present_count=10, votes={rh.pk: (10, 8)}
+    )
     found |= post_forms_without_their_address(officer_client, [("review-posting", [round.pk])])
     actions.do_open_posting(actor=officer, round=round, start=dt.date(YEAR, 11, 3))
-    complaint = actions.do_record_complaint(actor=officer, round=round, received_on=dt.date(YEAR, 11, 4),
-                                            content="Hộ có thu nhập cao hơn", round_household=rh)
-    found |= post_forms_without_their_address(officer_client, [
-        ("review-complaint-create", [round.pk]), ("review-complaint-answer", [round.pk, complaint.pk])])
+    complaint = actions.do_record_complaint(
+        actor=officer,
+        round=round,
+        received_on=dt.date(YEAR, 11, 4),
+        content="Hộ có thu nhập cao hơn",
+        round_household=rh,
+    )
+    found |= post_forms_without_their_address(
+        officer_client, [("review-complaint-create", [round.pk]), ("review-complaint-answer", [round.pk, complaint.pk])]
+    )
     found |= post_forms_without_their_address(chairman_client, [("review-approve", [round.pk])])
     assert found == {}
 
 
 @pytest.mark.parametrize("income", [POOR_INCOME])
-def test_it_keeps_the_page_free_of_inline_scripts_and_styles(officer_client, officer, make_round, poor_household,
-                                                             income):
+def test_it_keeps_the_page_free_of_inline_scripts_and_styles(
+    officer_client, officer, make_round, poor_household, income
+):
     round, rh = _listed(officer, make_round)
-    for url in (reverse("review-rounds"), reverse("review-round", args=[round.pk]),
-                reverse("review-survey", args=[round.pk, rh.pk, "B"])):
+    for url in (
+        reverse("review-rounds"),
+        reverse("review-round", args=[round.pk]),
+        reverse("review-survey", args=[round.pk, rh.pk, "B"]),
+    ):
         page = parse(officer_client.get(url))
         assert page.inline_scripts == [] and page.style_blocks == 0
         assert not [a for _t, a in page.elements if "style" in a or any(k.startswith("on") for k in a)]
 
 
-def test_it_checks_one_answer_as_soon_as_it_is_given(officer_client, outsider_client, officer, make_round,
-                                                      poor_household):
+def test_it_checks_one_answer_as_soon_as_it_is_given(
+    officer_client, outsider_client, officer, make_round, poor_household
+):
     round, rh = _listed(officer, make_round)
     page = officer_client.get(reverse("review-survey", args=[round.pk, rh.pk, "B"])).content.decode()
     check = reverse("review-survey-check", args=[round.pk, rh.pk, "B"])
@@ -411,8 +483,11 @@ def test_it_checks_one_answer_as_soon_as_it_is_given(officer_client, outsider_cl
     assert bad.status_code == 200 and 'id="group-household__floor_area_m2"' in html
     assert "form-group--error" in html and 'value="-2"' in html
     # htmx sends the whole form and names the answer that changed.
-    good = officer_client.post(check, {"household__floor_area_m2": "12,5", "household__has_tv": "maybe"},
-                               headers={"HX-Request": "true", "HX-Trigger-Name": "household__floor_area_m2"})
+    good = officer_client.post(
+        check,
+        {"household__floor_area_m2": "12,5", "household__has_tv": "maybe"},
+        headers={"HX-Request": "true", "HX-Trigger-Name": "household__floor_area_m2"},
+    )
     assert 'id="group-household__floor_area_m2"' in good.content.decode()
     assert "form-group--error" not in good.content.decode()
     assert not SurveyResponse.objects.exists()  # checking saves nothing

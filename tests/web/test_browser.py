@@ -14,10 +14,14 @@ from tests.conftest import member_data
 
 PASSWORD = e2e.PASSWORD
 # The browser harness lives in tests/e2e; its fixtures (whatever they are now) are reused here.
-globals().update({
-    name: f for name, f in vars(e2e).items()
-    if type(f).__name__ == "FixtureFunctionDefinition" or hasattr(f, "_pytestfixturefunction")  # pytest ≥8.4 / older
-})
+globals().update(
+    {
+        name: f
+        for name, f in vars(e2e).items()
+        if type(f).__name__ == "FixtureFunctionDefinition"
+        or hasattr(f, "_pytestfixturefunction")  # pytest ≥8.4 / older
+    }
+)
 
 pytestmark = pytest.mark.browser
 
@@ -103,8 +107,9 @@ def test_it_keeps_both_users_intent_when_they_edit_the_same_household(
     assert isinstance(household, Household)
 
 
-def test_it_splits_a_household_with_the_keyboard_alone(open_session: Any, make_user: Any, ward_a: Any,
-                                                        family: Any) -> None:
+def test_it_splits_a_household_with_the_keyboard_alone(
+    open_session: Any, make_user: Any, ward_a: Any, family: Any
+) -> None:
     from ansinh.registry.models import Household
 
     make_user("ward_officer", wards=[ward_a], username="officer-keys", password=PASSWORD)
@@ -135,7 +140,9 @@ def test_it_splits_a_household_with_the_keyboard_alone(open_session: Any, make_u
     for key in ("Tab", "Tab", "Space", "Tab", "Space"):
         page.keyboard.press(key)
     assert page.evaluate("[...document.querySelectorAll('[name=members]:checked')].map(c => c.id)") == [
-        "id_members_2", "id_members_3"]
+        "id_members_2",
+        "id_members_3",
+    ]
     page.keyboard.press("Tab")
     assert page.evaluate(focused) == "id_head"
     for _ in range(3):
@@ -158,7 +165,6 @@ def test_it_splits_a_household_with_the_keyboard_alone(open_session: Any, make_u
     # The error-summary link left "#id_members_0" on the split page; the new household's page must not inherit it.
     assert page.url.endswith(f"/households/{new.pk}/"), page.url
     assert page.evaluate("location.hash") == ""
-    assert dict(new.members.values_list("full_name", "relation")) == {
-        "Nguyễn Văn Cả": "head", "Phạm Thị Dâu": "spouse"}
+    assert dict(new.members.values_list("full_name", "relation")) == {"Nguyễn Văn Cả": "head", "Phạm Thị Dâu": "spouse"}
     session.shot("done")
     assert session.errors == []

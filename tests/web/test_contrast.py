@@ -17,7 +17,7 @@ def _colour(name: str) -> str:
 
 
 def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -29,9 +29,17 @@ def contrast(a: str, b: str) -> float:
 
 def test_it_uses_text_colours_with_enough_contrast():
     pairs = [
-        ("text", "#ffffff"), ("secondary-text", "#ffffff"), ("link", "#ffffff"), ("link-visited", "#ffffff"),
-        ("error", "#ffffff"), ("text", "panel"), ("secondary-text", "panel"), ("link", "panel"),
-        ("text", "focus"), ("text", "warning-bg"), ("error", "panel"),
+        ("text", "#ffffff"),
+        ("secondary-text", "#ffffff"),
+        ("link", "#ffffff"),
+        ("link-visited", "#ffffff"),
+        ("error", "#ffffff"),
+        ("text", "panel"),
+        ("secondary-text", "panel"),
+        ("link", "panel"),
+        ("text", "focus"),
+        ("text", "warning-bg"),
+        ("error", "panel"),
     ]
     for fg, bg in pairs:
         background = bg if bg.startswith("#") else _colour(bg)

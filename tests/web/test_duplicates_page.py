@@ -25,8 +25,9 @@ def test_it_hides_a_pair_with_someone_outside_the_area(officer_client, ward_a, w
     outside = make_household(ward_b)
     flag = DuplicateFlag.objects.get()
     assert outside.code not in officer_client.get(reverse("duplicate-list")).content.decode()
-    assert officer_client.post(reverse("duplicate-resolve", args=[flag.pk]), {"status": "same_person"}
-                               ).status_code == 404
+    assert (
+        officer_client.post(reverse("duplicate-resolve", args=[flag.pk]), {"status": "same_person"}).status_code == 404
+    )
 
 
 def test_it_lets_a_chairman_see_but_not_resolve(make_user, ward_a, make_household):

@@ -12,15 +12,32 @@ from tests.web.conftest import parse, signed_in
 
 def household_post(ward: Any, **overrides: Any) -> dict[str, Any]:
     data = {
-        "code": "HCM-0001", "ward": ward.code, "address": "12 Lê Lợi", "residence_type": "permanent",
-        "floor_area_m2": "42,5".replace(",", "."), "wall_durable": "on", "frame_durable": "on", "roof_durable": "on",
-        "water_source": "piped", "toilet_type": "septic", "uses_telecom": "on", "uses_internet": "on",
-        "waste_handling": "collected", "other_income_monthly": "1.500.000",
-        "head-full_name": "Nguyễn Văn An", "head-sex": "M", "head-date_of_birth": "17/05/1980",
-        "head-id_number": "079080001234", "head-ethnicity": "kinh", "head-disability_level": "none",
-        "head-has_health_insurance": "on", "head-schooling_status": "not_attending",
-        "head-education_level": "upper_secondary", "head-employment_status": "employed",
-        "head-monthly_income": "4.000.000", "reg-on": "01/08/2025",
+        "code": "HCM-0001",
+        "ward": ward.code,
+        "address": "12 Lê Lợi",
+        "residence_type": "permanent",
+        "floor_area_m2": "42,5".replace(",", "."),
+        "wall_durable": "on",
+        "frame_durable": "on",
+        "roof_durable": "on",
+        "water_source": "piped",
+        "toilet_type": "septic",
+        "uses_telecom": "on",
+        "uses_internet": "on",
+        "waste_handling": "collected",
+        "other_income_monthly": "1.500.000",
+        "head-full_name": "Nguyễn Văn An",
+        "head-sex": "M",
+        "head-date_of_birth": "17/05/1980",
+        "head-id_number": "079080001234",
+        "head-ethnicity": "kinh",
+        "head-disability_level": "none",
+        "head-has_health_insurance": "on",
+        "head-schooling_status": "not_attending",
+        "head-education_level": "upper_secondary",
+        "head-employment_status": "employed",
+        "head-monthly_income": "4.000.000",
+        "reg-on": "01/08/2025",
     }
     data.update(overrides)
     return data
@@ -40,9 +57,10 @@ def test_it_registers_a_household_with_its_head(officer_client, ward_a):
 
 
 def test_it_shows_an_error_summary_linking_each_bad_field(officer_client, ward_a):
-    response = officer_client.post(reverse("household-create"), household_post(
-        ward_a, address="", **{"head-date_of_birth": "31/02/1980", "head-full_name": ""}
-    ))
+    response = officer_client.post(
+        reverse("household-create"),
+        household_post(ward_a, address="", **{"head-date_of_birth": "31/02/1980", "head-full_name": ""}),
+    )
     assert response.status_code == 400
     page = parse(response)
     links = {a.get("href") for a in page.find("a") if (a.get("href") or "").startswith("#id_")}
@@ -55,17 +73,19 @@ def test_it_shows_an_error_summary_linking_each_bad_field(officer_client, ward_a
 
 
 def test_it_refuses_an_id_number_that_contradicts_sex_and_birth_year(officer_client, ward_a):
-    response = officer_client.post(reverse("household-create"), household_post(
-        ward_a, **{"head-id_number": "079185001234"}  # 4th digit says female
-    ))
+    response = officer_client.post(
+        reverse("household-create"),
+        household_post(
+            ward_a,
+            **{"head-id_number": "079185001234"},  # 4th digit says female
+        ),
+    )
     assert response.status_code == 400
     assert 'href="#id_head-id_number"' in response.content.decode()
     assert not Household.objects.exists()
 
 
-def test_it_names_the_other_household_when_an_id_number_is_already_registered(
-    officer_client, ward_a, make_household
-):
+def test_it_names_the_other_household_when_an_id_number_is_already_registered(officer_client, ward_a, make_household):
     other = make_household(ward_a, members=[member_data(id_number="079080001234")])
     response = officer_client.post(reverse("household-create"), household_post(ward_a))
     assert response.status_code == 400
@@ -73,9 +93,9 @@ def test_it_names_the_other_household_when_an_id_number_is_already_registered(
 
 
 def test_it_shows_warnings_for_an_unknown_province_code_but_saves(officer_client, ward_a):
-    response = officer_client.post(reverse("household-create"), household_post(
-        ward_a, **{"head-id_number": "999080001234"}
-    ), follow=True)
+    response = officer_client.post(
+        reverse("household-create"), household_post(ward_a, **{"head-id_number": "999080001234"}), follow=True
+    )
     assert Household.objects.filter(code="HCM-0001").exists()
     assert "999" in response.content.decode()
 
@@ -106,11 +126,13 @@ def test_it_shows_the_other_users_changes_instead_of_overwriting_them(
     colleague = make_user("ward_officer", wards=[ward_a], username="colleague")
     opened_version = hh.version
     # The colleague saves first: a new toilet type.
-    actions.do_update_household(actor=colleague, household=hh, changes={"toilet_type": "semi_septic"},
-                                expected_version=opened_version)
+    actions.do_update_household(
+        actor=colleague, household=hh, changes={"toilet_type": "semi_septic"}, expected_version=opened_version
+    )
     # This user, with the form opened before, changes the address and the water source.
-    data = household_post(ward_a, code=hh.code, address="99 Đồng Khởi", water_source="drilled_well",
-                          version=str(opened_version))
+    data = household_post(
+        ward_a, code=hh.code, address="99 Đồng Khởi", water_source="drilled_well", version=str(opened_version)
+    )
     response = officer_client.post(reverse("household-edit", args=[hh.pk]), data)
     assert response.status_code == 409
     html = response.content.decode()

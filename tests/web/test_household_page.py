@@ -9,12 +9,18 @@ from tests.conftest import member_data
 
 
 def test_it_shows_attributes_members_and_history(officer_client, officer, ward_a, make_household):
-    hh = make_household(ward_a, actor=officer, other_income_monthly=1_500_000, members=[
-        member_data(full_name="Nguyễn Văn An", date_of_birth=datetime.date(1980, 5, 17)),
-        member_data(full_name="Trần Thị Bình", sex="F", relation="spouse"),
-    ])
-    actions.do_update_household(actor=officer, household=hh, changes={"address": "99 Đồng Khởi"},
-                                expected_version=hh.version)
+    hh = make_household(
+        ward_a,
+        actor=officer,
+        other_income_monthly=1_500_000,
+        members=[
+            member_data(full_name="Nguyễn Văn An", date_of_birth=datetime.date(1980, 5, 17)),
+            member_data(full_name="Trần Thị Bình", sex="F", relation="spouse"),
+        ],
+    )
+    actions.do_update_household(
+        actor=officer, household=hh, changes={"address": "99 Đồng Khởi"}, expected_version=hh.version
+    )
     html = officer_client.get(reverse("household-detail", args=[hh.pk])).content.decode()
     assert "Nguyễn Văn An" in html and "Trần Thị Bình" in html
     assert "17/05/1980" in html
@@ -43,17 +49,23 @@ def test_it_answers_404_for_a_household_outside_the_scope(officer_client, ward_b
 
 def test_it_offers_changes_only_to_roles_that_may_change(officer_client, analyst_client, ward_a, make_household):
     hh = make_household(ward_a)
-    assert reverse("household-edit", args=[hh.pk]) in officer_client.get(
-        reverse("household-detail", args=[hh.pk])).content.decode()
+    assert (
+        reverse("household-edit", args=[hh.pk])
+        in officer_client.get(reverse("household-detail", args=[hh.pk])).content.decode()
+    )
     analyst_page = analyst_client.get(reverse("household-detail", args=[hh.pk])).content.decode()
     assert reverse("household-edit", args=[hh.pk]) not in analyst_page
     assert analyst_client.get(reverse("household-edit", args=[hh.pk])).status_code == 404
 
 
 def test_it_answers_who_belonged_to_the_household_on_a_date(officer_client, officer, ward_a, make_household):
-    hh = make_household(ward_a, members=[
-        member_data(), member_data(full_name="Lê Văn Cường", relation="child", date_of_birth=datetime.date(2001, 1, 1)),
-    ])
+    hh = make_household(
+        ward_a,
+        members=[
+            member_data(),
+            member_data(full_name="Lê Văn Cường", relation="child", date_of_birth=datetime.date(2001, 1, 1)),
+        ],
+    )
     child = hh.members.get(relation="child")
     actions.do_move_out(actor=officer, member=child, on=datetime.date(2025, 9, 1))
     url = reverse("household-detail", args=[hh.pk])

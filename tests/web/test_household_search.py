@@ -51,9 +51,7 @@ def test_it_filters_by_ward(analyst_client, ward_a, ward_b, make_household):
     assert in_a.code not in html
 
 
-def test_it_refuses_a_ward_outside_the_scope_without_showing_its_households(
-    officer_client, ward_b, make_household
-):
+def test_it_refuses_a_ward_outside_the_scope_without_showing_its_households(officer_client, ward_b, make_household):
     hidden = make_household(ward_b)
     response = officer_client.get(reverse("household-search"), {"ward": ward_b.code})
     html = response.content.decode()

@@ -22,14 +22,19 @@ FUTURE = (timezone.localdate() + datetime.timedelta(days=2)).strftime("%d/%m/%Y"
 
 @pytest.fixture
 def neighbour(ward_a, make_household):
-    return make_household(ward_a, code="26734-NEI", address="Số 8, đường Hàm Nghi",
-                          members=[member_data(full_name="Lê Văn Chủ", date_of_birth=D(1950, 1, 1))])
+    return make_household(
+        ward_a,
+        code="26734-NEI",
+        address="Số 8, đường Hàm Nghi",
+        members=[member_data(full_name="Lê Văn Chủ", date_of_birth=D(1950, 1, 1))],
+    )
 
 
 @pytest.fixture
 def elsewhere(ward_b, make_household):
-    return make_household(ward_b, code="27553-FAR", address="Ấp 3, Bình Chánh",
-                          members=[member_data(full_name="Võ Thị Xa", sex="F")])
+    return make_household(
+        ward_b, code="27553-FAR", address="Ấp 3, Bình Chánh", members=[member_data(full_name="Võ Thị Xa", sex="F")]
+    )
 
 
 def who(household: Household, name: str) -> Member:
@@ -38,8 +43,13 @@ def who(household: Household, name: str) -> Member:
 
 def state() -> tuple[int, ...]:
     """What a refused request must leave untouched."""
-    return (Household.objects.count(), Household.objects.filter(status="dissolved").count(),
-            AuditEvent.objects.count(), HouseholdEvent.objects.count(), Membership.objects.count())
+    return (
+        Household.objects.count(),
+        Household.objects.filter(status="dissolved").count(),
+        AuditEvent.objects.count(),
+        HouseholdEvent.objects.count(),
+        Membership.objects.count(),
+    )
 
 
 def summary_links(response: Any) -> list[str]:
@@ -68,8 +78,11 @@ def relation_select(response: Any, member: Member) -> tuple[str | None, list[str
 def split_post(family: Household, **overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "members": [who(family, "Nguyễn Văn Cả").pk, who(family, "Phạm Thị Dâu").pk],
-        "head": who(family, "Nguyễn Văn Cả").pk, "remaining_head": "",
-        "code": "26734-new1", "address": "Số 3,  hẻm 5", "on": "01/11/2025",
+        "head": who(family, "Nguyễn Văn Cả").pk,
+        "remaining_head": "",
+        "code": "26734-new1",
+        "address": "Số 3,  hẻm 5",
+        "on": "01/11/2025",
     }
     data.update(overrides)
     return data
@@ -86,18 +99,32 @@ def test_it_splits_off_members_into_a_new_household(officer, officer_client, war
     assert response["Location"] == reverse("household-detail", args=[new.pk])
     assert (new.ward_id, new.address, new.status) == (ward_a.code, "Số 3, hẻm 5", "active")
     assert dict(new.members.values_list("full_name", "relation")) == {
-        "Nguyễn Văn Cả": "head", "Phạm Thị Dâu": "other_relative"}
+        "Nguyễn Văn Cả": "head",
+        "Phạm Thị Dâu": "other_relative",
+    }
     assert sorted(family.members.filter(status="active").values_list("full_name", flat=True)) == [
-        "Nguyễn Văn An", "Trần Thị Bình"]
+        "Nguyễn Văn An",
+        "Trần Thị Bình",
+    ]
     son = who(new, "Nguyễn Văn Cả")
-    stays = list(Membership.objects.filter(member=son).order_by("start", "pk").values_list(
-        "household_id", "start", "end", "start_reason", "end_reason"))
-    assert stays == [(family.pk, D(2025, 8, 1), D(2025, 11, 1), "registered", "move_out"),
-                     (new.pk, D(2025, 11, 1), None, "move_in", "")]
+    stays = list(
+        Membership.objects.filter(member=son)
+        .order_by("start", "pk")
+        .values_list("household_id", "start", "end", "start_reason", "end_reason")
+    )
+    assert stays == [
+        (family.pk, D(2025, 8, 1), D(2025, 11, 1), "registered", "move_out"),
+        (new.pk, D(2025, 11, 1), None, "move_in", ""),
+    ]
     assert set(HouseholdEvent.objects.filter(household=family).values_list("kind", "related_household_id")) >= {
-        ("split", new.pk), ("move_out", new.pk)}
+        ("split", new.pk),
+        ("move_out", new.pk),
+    }
     assert sorted(HouseholdEvent.objects.filter(household=new).values_list("kind", flat=True)) == [
-        "move_in", "move_in", "split"]
+        "move_in",
+        "move_in",
+        "split",
+    ]
     created = AuditEvent.objects.get(action="household.create", household_id=new.pk)
     assert created.actor == officer and created.changes == {"split_from": [None, family.code]}
     moved = AuditEvent.objects.get(action="member.update", object_id=str(son.pk))
@@ -120,15 +147,19 @@ def test_it_asks_who_heads_the_household_that_stays_when_the_head_leaves(officer
     assert Member.objects.get(pk=head.pk).household.code == "26734-NEW1"
 
 
-@pytest.mark.parametrize(("overrides", "field", "text"), [
-    ({"members": []}, "id_members_0", "Chọn những thành viên tách ra."),
-    ({"head": "self:Trần Thị Bình"}, "id_head", "Chủ hộ của hộ mới phải là một trong những thành viên tách ra."),
-    ({"code": "26734-fam"}, "id_code", "Mã hộ 26734-FAM đã được sử dụng."),
-    ({"members": "all"}, "id_members_0", "Phải có ít nhất một thành viên ở lại hộ 26734-FAM."),
-    ({"on": FUTURE}, "id_on", "Ngày không thể ở tương lai."),
-    ({"on": "01/07/2025"}, "id_on", "không được trước ngày"),
-    ({"code": "", "address": ""}, "id_code", "Nhập mã của hộ mới."),
-], ids=["no-member", "head-stays", "code-used", "everyone-leaves", "future", "before-joining", "blank"])
+@pytest.mark.parametrize(
+    ("overrides", "field", "text"),
+    [
+        ({"members": []}, "id_members_0", "Chọn những thành viên tách ra."),
+        ({"head": "self:Trần Thị Bình"}, "id_head", "Chủ hộ của hộ mới phải là một trong những thành viên tách ra."),
+        ({"code": "26734-fam"}, "id_code", "Mã hộ 26734-FAM đã được sử dụng."),
+        ({"members": "all"}, "id_members_0", "Phải có ít nhất một thành viên ở lại hộ 26734-FAM."),
+        ({"on": FUTURE}, "id_on", "Ngày không thể ở tương lai."),
+        ({"on": "01/07/2025"}, "id_on", "không được trước ngày"),
+        ({"code": "", "address": ""}, "id_code", "Nhập mã của hộ mới."),
+    ],
+    ids=["no-member", "head-stays", "code-used", "everyone-leaves", "future", "before-joining", "blank"],
+)
 def test_it_shows_split_errors_in_the_summary(officer_client, family, overrides, field, text):
     if overrides.get("members") == "all":
         overrides["members"] = list(family.members.values_list("pk", flat=True))
@@ -151,9 +182,17 @@ def test_it_asks_each_leavers_relation_to_the_new_head(officer, officer_client, 
         selected, values = relation_select(page, m)
         assert selected == "other_relative" and "head" not in values and "spouse" in values
     son, dil, spouse = who(family, "Nguyễn Văn Cả"), who(family, "Phạm Thị Dâu"), who(family, "Trần Thị Bình")
-    response = officer_client.post(url, split_post(family, **{
-        f"relation_{dil.pk}": "spouse", f"relation_{son.pk}": "child",  # the new head stays head
-        f"relation_{spouse.pk}": "parent"}))  # she stays: ignored
+    response = officer_client.post(
+        url,
+        split_post(
+            family,
+            **{
+                f"relation_{dil.pk}": "spouse",
+                f"relation_{son.pk}": "child",  # the new head stays head
+                f"relation_{spouse.pk}": "parent",
+            },
+        ),
+    )  # she stays: ignored
     assert response.status_code == 302
     new = Household.objects.get(code="26734-NEW1")
     assert dict(new.members.values_list("full_name", "relation")) == {"Nguyễn Văn Cả": "head", "Phạm Thị Dâu": "spouse"}
@@ -165,8 +204,9 @@ def test_it_asks_each_leavers_relation_to_the_new_head(officer, officer_client, 
 def test_it_refuses_a_split_with_a_relation_not_in_the_list(officer_client, family):
     dil = who(family, "Phạm Thị Dâu")
     before = state()
-    response = officer_client.post(reverse("household-split", args=[family.pk]),
-                                   split_post(family, **{f"relation_{dil.pk}": "head"}))
+    response = officer_client.post(
+        reverse("household-split", args=[family.pk]), split_post(family, **{f"relation_{dil.pk}": "head"})
+    )
     assert response.status_code == 400
     assert summary_links(response) == [f"id_relation_{dil.pk}"]
     assert "Chọn một mục trong danh sách." in response.content.decode()
@@ -215,11 +255,16 @@ def test_it_merges_after_showing_both_households(officer, officer_client, family
 
 
 def test_it_presets_each_joining_members_relation_on_the_confirmation(officer_client, family, neighbour):
-    check = officer_client.post(reverse("household-merge", args=[family.pk]),
-                                {"target": "26734-NEI", "on": "01/11/2025"})
+    check = officer_client.post(
+        reverse("household-merge", args=[family.pk]), {"target": "26734-NEI", "on": "01/11/2025"}
+    )
     assert check.status_code == 200
-    expected = {"Nguyễn Văn An": "other_relative", "Trần Thị Bình": "spouse", "Nguyễn Văn Cả": "child",
-                "Phạm Thị Dâu": "child_in_law"}
+    expected = {
+        "Nguyễn Văn An": "other_relative",
+        "Trần Thị Bình": "spouse",
+        "Nguyễn Văn Cả": "child",
+        "Phạm Thị Dâu": "child_in_law",
+    }
     for name, relation in expected.items():
         selected, values = relation_select(check, who(family, name))
         assert selected == relation and "head" not in values
@@ -228,8 +273,9 @@ def test_it_presets_each_joining_members_relation_on_the_confirmation(officer_cl
 
 
 def test_it_shows_each_joining_member_once_beside_their_relation_select(officer_client, family, neighbour):
-    check = officer_client.post(reverse("household-merge", args=[family.pk]),
-                                {"target": "26734-NEI", "on": "01/11/2025"})
+    check = officer_client.post(
+        reverse("household-merge", args=[family.pk]), {"target": "26734-NEI", "on": "01/11/2025"}
+    )
     html = check.content.decode()
     spouse = who(family, "Trần Thị Bình")
     expected = f'<label for="id_relation_{spouse.pk}">Trần Thị Bình (hiện nay: Vợ/chồng; sinh ngày 02/02/1982)</label>'
@@ -248,34 +294,56 @@ def test_it_posts_the_split_and_merge_forms_to_a_url_without_a_fragment(officer_
     """An explicit action: without one a form posts to the page's URL, fragment included (left there by an
     error-summary link), and the browser carries that fragment over the redirect to the next page."""
     split, merge = reverse("household-split", args=[family.pk]), reverse("household-merge", args=[family.pk])
-    pages = [officer_client.get(split), officer_client.get(merge),
-             officer_client.post(merge, {"target": "26734-NEI", "on": "01/11/2025"})]
+    pages = [
+        officer_client.get(split),
+        officer_client.get(merge),
+        officer_client.post(merge, {"target": "26734-NEI", "on": "01/11/2025"}),
+    ]
     assert [[f.get("action") for f in parse(page).find("form", method="post")][-1] for page in pages] == [
-        split, merge, merge]
+        split,
+        merge,
+        merge,
+    ]
 
 
 def test_it_merges_with_the_relations_chosen_on_the_confirmation(officer, officer_client, family, neighbour):
     head, spouse = who(family, "Nguyễn Văn An"), who(family, "Trần Thị Bình")
     son, dil = who(family, "Nguyễn Văn Cả"), who(family, "Phạm Thị Dâu")
-    response = officer_client.post(reverse("household-merge", args=[family.pk]), {
-        "target": "26734-NEI", "on": "01/11/2025", "confirm": "yes", f"relation_{head.pk}": "child",
-        f"relation_{spouse.pk}": "child_in_law", f"relation_{son.pk}": "grandchild",
-        f"relation_{dil.pk}": "child_in_law"})
+    response = officer_client.post(
+        reverse("household-merge", args=[family.pk]),
+        {
+            "target": "26734-NEI",
+            "on": "01/11/2025",
+            "confirm": "yes",
+            f"relation_{head.pk}": "child",
+            f"relation_{spouse.pk}": "child_in_law",
+            f"relation_{son.pk}": "grandchild",
+            f"relation_{dil.pk}": "child_in_law",
+        },
+    )
     assert response.status_code == 302
     assert dict(neighbour.members.filter(status="active").values_list("full_name", "relation")) == {
-        "Lê Văn Chủ": "head", "Nguyễn Văn An": "child", "Trần Thị Bình": "child_in_law",
-        "Nguyễn Văn Cả": "grandchild", "Phạm Thị Dâu": "child_in_law"}
+        "Lê Văn Chủ": "head",
+        "Nguyễn Văn An": "child",
+        "Trần Thị Bình": "child_in_law",
+        "Nguyễn Văn Cả": "grandchild",
+        "Phạm Thị Dâu": "child_in_law",
+    }
     audit = AuditEvent.objects.get(action="member.update", object_id=str(spouse.pk))
-    assert audit.actor == officer and audit.changes == {"household": ["26734-FAM", "26734-NEI"],
-                                                        "relation": ["spouse", "child_in_law"]}
+    assert audit.actor == officer and audit.changes == {
+        "household": ["26734-FAM", "26734-NEI"],
+        "relation": ["spouse", "child_in_law"],
+    }
     assert "relation" not in AuditEvent.objects.get(action="member.update", object_id=str(dil.pk)).changes
 
 
 def test_it_keeps_the_confirmation_when_a_relation_is_refused(officer_client, family, neighbour):
     spouse = who(family, "Trần Thị Bình")
     before = state()
-    response = officer_client.post(reverse("household-merge", args=[family.pk]), {
-        "target": "26734-NEI", "on": "01/11/2025", "confirm": "yes", f"relation_{spouse.pk}": "head"})
+    response = officer_client.post(
+        reverse("household-merge", args=[family.pk]),
+        {"target": "26734-NEI", "on": "01/11/2025", "confirm": "yes", f"relation_{spouse.pk}": "head"},
+    )
     assert response.status_code == 400
     assert summary_links(response) == [f"id_relation_{spouse.pk}"]
     assert parse(response).find("input", type="hidden", name="confirm", value="yes")  # still the confirmation
@@ -311,23 +379,29 @@ def test_it_answers_a_code_outside_the_area_as_if_it_did_not_exist(officer_clien
     assert Household.objects.get(pk=family.pk).status == "active"
 
 
-@pytest.mark.parametrize(("target", "on", "field", "text"), [
-    ("26734-FAM", "01/11/2025", "id_target", "Không thể nhập một hộ vào chính nó."),
-    ("dissolved", "01/11/2025", "id_target", "đã giải thể"),
-    ("26734-NEI", FUTURE, "id_on", "Ngày không thể ở tương lai."),
-    ("26734-NEI", "01/07/2025", "id_on", "không được trước ngày"),
-    ("", "01/11/2025", "id_target", "Nhập mã hộ."),
-], ids=["itself", "dissolved", "future", "before-joining", "blank"])
+@pytest.mark.parametrize(
+    ("target", "on", "field", "text"),
+    [
+        ("26734-FAM", "01/11/2025", "id_target", "Không thể nhập một hộ vào chính nó."),
+        ("dissolved", "01/11/2025", "id_target", "đã giải thể"),
+        ("26734-NEI", FUTURE, "id_on", "Ngày không thể ở tương lai."),
+        ("26734-NEI", "01/07/2025", "id_on", "không được trước ngày"),
+        ("", "01/11/2025", "id_target", "Nhập mã hộ."),
+    ],
+    ids=["itself", "dissolved", "future", "before-joining", "blank"],
+)
 @pytest.mark.parametrize("confirm", ["", "yes"])
-def test_it_shows_merge_errors_in_the_summary(officer, officer_client, ward_a, family, neighbour, make_household,
-                                              target, on, field, text, confirm):
+def test_it_shows_merge_errors_in_the_summary(
+    officer, officer_client, ward_a, family, neighbour, make_household, target, on, field, text, confirm
+):
     if target == "dissolved":
         gone = make_household(ward_a, code="26734-GONE")
         actions.do_move_out(actor=officer, member=gone.members.get(), on=D(2025, 9, 1))
         target = gone.code
     before = state()
-    response = officer_client.post(reverse("household-merge", args=[family.pk]),
-                                   {"target": target, "on": on, "confirm": confirm})
+    response = officer_client.post(
+        reverse("household-merge", args=[family.pk]), {"target": target, "on": on, "confirm": confirm}
+    )
     assert response.status_code == 400
     assert summary_links(response) == [field]
     assert text in response.content.decode()
@@ -348,13 +422,17 @@ def test_it_moves_a_member_into_another_household(officer, officer_client, famil
     assert response["Location"] == reverse("household-detail", args=[family.pk])
     son.refresh_from_db()
     assert (son.household_id, son.relation, son.status) == (neighbour.pk, "grandchild", "active")
-    assert list(Membership.objects.filter(member=son).order_by("start", "pk").values_list(
-        "household_id", "end", "end_reason", "start_reason")) == [
-        (family.pk, D(2025, 11, 1), "move_out", "registered"), (neighbour.pk, None, "", "move_in")]
-    assert HouseholdEvent.objects.filter(household=family, kind="move_out", member=son,
-                                         related_household=neighbour).exists()
-    assert HouseholdEvent.objects.filter(household=neighbour, kind="move_in", member=son,
-                                         related_household=family).exists()
+    assert list(
+        Membership.objects.filter(member=son)
+        .order_by("start", "pk")
+        .values_list("household_id", "end", "end_reason", "start_reason")
+    ) == [(family.pk, D(2025, 11, 1), "move_out", "registered"), (neighbour.pk, None, "", "move_in")]
+    assert HouseholdEvent.objects.filter(
+        household=family, kind="move_out", member=son, related_household=neighbour
+    ).exists()
+    assert HouseholdEvent.objects.filter(
+        household=neighbour, kind="move_in", member=son, related_household=family
+    ).exists()
     audit = AuditEvent.objects.get(action="member.update", object_id=str(son.pk))
     assert audit.actor == officer
     assert audit.changes == {"household": ["26734-FAM", "26734-NEI"], "relation": ["child", "grandchild"]}
@@ -373,16 +451,21 @@ def test_it_asks_for_a_new_head_when_the_head_moves(officer_client, family, neig
     assert Member.objects.get(pk=head.pk).household_id == neighbour.pk
 
 
-@pytest.mark.parametrize(("overrides", "field", "text"), [
-    ({"to_household": "26734-FAM"}, "id_to_household", "Chọn một hộ khác hộ này."),
-    ({"to_household": "27553-FAR"}, "id_to_household", "Không có hộ nào mã 27553-FAR trong địa bàn của bạn."),
-    ({"to_household": "dissolved"}, "id_to_household", "đã giải thể"),
-    ({"relation": ""}, "id_relation", "Chọn quan hệ với chủ hộ của hộ đó."),
-    ({"relation": "head"}, "id_relation", "Chọn một mục trong danh sách."),
-    ({"on": FUTURE}, "id_on", "Ngày không thể ở tương lai."),
-], ids=["own-household", "outside-area", "dissolved", "no-relation", "head", "future"])
-def test_it_shows_move_errors_in_the_summary(officer, officer_client, ward_a, family, neighbour, elsewhere,
-                                             make_household, overrides, field, text):
+@pytest.mark.parametrize(
+    ("overrides", "field", "text"),
+    [
+        ({"to_household": "26734-FAM"}, "id_to_household", "Chọn một hộ khác hộ này."),
+        ({"to_household": "27553-FAR"}, "id_to_household", "Không có hộ nào mã 27553-FAR trong địa bàn của bạn."),
+        ({"to_household": "dissolved"}, "id_to_household", "đã giải thể"),
+        ({"relation": ""}, "id_relation", "Chọn quan hệ với chủ hộ của hộ đó."),
+        ({"relation": "head"}, "id_relation", "Chọn một mục trong danh sách."),
+        ({"on": FUTURE}, "id_on", "Ngày không thể ở tương lai."),
+    ],
+    ids=["own-household", "outside-area", "dissolved", "no-relation", "head", "future"],
+)
+def test_it_shows_move_errors_in_the_summary(
+    officer, officer_client, ward_a, family, neighbour, elsewhere, make_household, overrides, field, text
+):
     if overrides.get("to_household") == "dissolved":
         gone = make_household(ward_a, code="26734-GONE")
         actions.do_move_out(actor=officer, member=gone.members.get(), on=D(2025, 9, 1))
@@ -408,16 +491,23 @@ def test_it_hides_the_household_from_an_officer_of_another_ward(make_user, ward_
     assert stranger.get(reverse("household-split", args=[family.pk])).status_code == 404
     assert stranger.post(reverse("household-split", args=[family.pk]), split_post(family)).status_code == 404
     assert stranger.get(reverse("household-merge", args=[family.pk])).status_code == 404
-    assert stranger.post(reverse("household-merge", args=[family.pk]),
-                         {"target": "27553-FAR", "on": "01/11/2025", "confirm": "yes"}).status_code == 404
+    assert (
+        stranger.post(
+            reverse("household-merge", args=[family.pk]), {"target": "27553-FAR", "on": "01/11/2025", "confirm": "yes"}
+        ).status_code
+        == 404
+    )
     move = reverse("member-move-to-household", args=[family.pk, son.pk])
     assert stranger.get(move).status_code == 404
-    assert stranger.post(move, {"to_household": "27553-FAR", "relation": "child",
-                                "on": "01/11/2025"}).status_code == 404
+    assert (
+        stranger.post(move, {"to_household": "27553-FAR", "relation": "child", "on": "01/11/2025"}).status_code == 404
+    )
     # Nor can they pull a member of their own ward into it.
     theirs = elsewhere.members.get()
-    response = stranger.post(reverse("member-move-to-household", args=[elsewhere.pk, theirs.pk]),
-                             {"to_household": "26734-FAM", "relation": "child", "on": "01/11/2025"})
+    response = stranger.post(
+        reverse("member-move-to-household", args=[elsewhere.pk, theirs.pk]),
+        {"to_household": "26734-FAM", "relation": "child", "on": "01/11/2025"},
+    )
     assert response.status_code == 400
     assert "Không có hộ nào mã 26734-FAM trong địa bàn của bạn." in response.content.decode()
     assert state() == before
@@ -431,13 +521,17 @@ def test_it_refuses_a_read_only_role(make_user, province, ward_a, family, neighb
     detail = client.get(reverse("household-detail", args=[family.pk]))
     assert detail.status_code == 200
     for name in ("household-split", "household-merge", "member-move-to-household"):
-        assert reverse(name, args=[family.pk] + ([son.pk] if name.startswith("member") else [])) \
+        assert (
+            reverse(name, args=[family.pk] + ([son.pk] if name.startswith("member") else []))
             not in detail.content.decode()
+        )
     requests = [
         (reverse("household-split", args=[family.pk]), split_post(family)),
         (reverse("household-merge", args=[family.pk]), {"target": "26734-NEI", "on": "01/11/2025", "confirm": "yes"}),
-        (reverse("member-move-to-household", args=[family.pk, son.pk]),
-         {"to_household": "26734-NEI", "relation": "child", "on": "01/11/2025"}),
+        (
+            reverse("member-move-to-household", args=[family.pk, son.pk]),
+            {"to_household": "26734-NEI", "relation": "child", "on": "01/11/2025"},
+        ),
     ]
     for url, data in requests:
         assert client.get(url).status_code in (403, 404)

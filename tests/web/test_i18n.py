@@ -59,7 +59,8 @@ def _entries() -> list[dict[str, object]]:
 def _ours(entry: dict[str, object]) -> bool:
     """Strings of the web layer, the models and the vocabulary (what this catalogue must cover)."""
     return any(
-        str(w).startswith("web/") or str(w).split(":")[0].endswith("models.py") for w in entry["where"]  # type: ignore[attr-defined]
+        str(w).startswith("web/") or str(w).split(":")[0].endswith("models.py")
+        for w in entry["where"]  # type: ignore[attr-defined]
     )
 
 

@@ -13,10 +13,19 @@ from tests.web.conftest import parse
 
 def member_post(**overrides: Any) -> dict[str, Any]:
     data = {
-        "full_name": "Nguyễn Thị Cúc", "sex": "F", "date_of_birth": "02/03/2015", "relation": "child",
-        "ethnicity": "kinh", "disability_level": "none", "has_health_insurance": "on",
-        "schooling_status": "attending", "school_level": "primary", "education_level": "none",
-        "employment_status": "child", "monthly_income": "0", "nutrition_status": "normal",
+        "full_name": "Nguyễn Thị Cúc",
+        "sex": "F",
+        "date_of_birth": "02/03/2015",
+        "relation": "child",
+        "ethnicity": "kinh",
+        "disability_level": "none",
+        "has_health_insurance": "on",
+        "schooling_status": "attending",
+        "school_level": "primary",
+        "education_level": "none",
+        "employment_status": "child",
+        "monthly_income": "0",
+        "nutrition_status": "normal",
     }
     data.update(overrides)
     return data
@@ -42,12 +51,22 @@ def test_it_edits_a_member_and_shows_a_conflict(officer_client, officer, make_us
     hh = make_household(ward_a)
     head = hh.members.get()
     colleague = make_user("ward_officer", wards=[ward_a], username="colleague")
-    actions.do_update_member(actor=colleague, member=head, changes={"monthly_income": 5_000_000},
-                             expected_version=head.version)
-    data = member_post(full_name="Nguyễn Văn Ân", sex="M", date_of_birth="17/05/1980", relation="head",
-                       schooling_status="not_attending", school_level="", employment_status="employed",
-                       monthly_income="4.000.000", nutrition_status="", education_level="upper_secondary",
-                       version=str(head.version))
+    actions.do_update_member(
+        actor=colleague, member=head, changes={"monthly_income": 5_000_000}, expected_version=head.version
+    )
+    data = member_post(
+        full_name="Nguyễn Văn Ân",
+        sex="M",
+        date_of_birth="17/05/1980",
+        relation="head",
+        schooling_status="not_attending",
+        school_level="",
+        employment_status="employed",
+        monthly_income="4.000.000",
+        nutrition_status="",
+        education_level="upper_secondary",
+        version=str(head.version),
+    )
     response = officer_client.post(reverse("member-edit", args=[hh.pk, head.pk]), data)
     assert response.status_code == 409
     html = response.content.decode()
@@ -63,8 +82,9 @@ def test_it_edits_a_member_and_shows_a_conflict(officer_client, officer, make_us
 
 
 def test_it_records_a_death_and_asks_for_a_new_head_when_the_head_dies(officer_client, ward_a, make_household):
-    hh = make_household(ward_a, members=[member_data(), member_data(full_name="Trần Thị Bình", sex="F",
-                                                                   relation="spouse")])
+    hh = make_household(
+        ward_a, members=[member_data(), member_data(full_name="Trần Thị Bình", sex="F", relation="spouse")]
+    )
     head = hh.members.get(relation="head")
     spouse = hh.members.get(relation="spouse")
     url = reverse("member-death", args=[hh.pk, head.pk])
@@ -79,8 +99,13 @@ def test_it_records_a_death_and_asks_for_a_new_head_when_the_head_dies(officer_c
 
 
 def test_it_records_a_move_out(officer_client, ward_a, make_household):
-    hh = make_household(ward_a, members=[member_data(), member_data(full_name="Lê Văn Cường", relation="child",
-                                                                   date_of_birth=datetime.date(2001, 1, 1))])
+    hh = make_household(
+        ward_a,
+        members=[
+            member_data(),
+            member_data(full_name="Lê Văn Cường", relation="child", date_of_birth=datetime.date(2001, 1, 1)),
+        ],
+    )
     child = hh.members.get(relation="child")
     response = officer_client.post(reverse("member-move-out", args=[hh.pk, child.pk]), {"on": "01/09/2025"})
     assert response.status_code == 302
@@ -98,11 +123,14 @@ def test_it_refuses_a_date_in_the_future(officer_client, ward_a, make_household)
 
 
 def test_it_changes_the_head(officer_client, ward_a, make_household):
-    hh = make_household(ward_a, members=[member_data(), member_data(full_name="Trần Thị Bình", sex="F",
-                                                                   relation="spouse")])
+    hh = make_household(
+        ward_a, members=[member_data(), member_data(full_name="Trần Thị Bình", sex="F", relation="spouse")]
+    )
     spouse = hh.members.get(relation="spouse")
-    response = officer_client.post(reverse("household-change-head", args=[hh.pk]),
-                                   {"new_head": spouse.pk, "old_head_relation": "spouse", "on": "01/09/2025"})
+    response = officer_client.post(
+        reverse("household-change-head", args=[hh.pk]),
+        {"new_head": spouse.pk, "old_head_relation": "spouse", "on": "01/09/2025"},
+    )
     assert response.status_code == 302
     assert hh.members.get(relation="head") == spouse
     assert hh.members.get(full_name="Nguyễn Văn An").relation == "spouse"

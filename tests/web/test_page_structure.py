@@ -66,8 +66,12 @@ class Structure(HTMLParser):
             self._labels = max(0, self._labels - 1)
         if tag in NAMED and self._named and self._named[-1][0] == tag:
             _, attrs, text = self._named.pop()
-            if not "".join(text).strip() and not attrs.get("aria-label") and not attrs.get("aria-labelledby") \
-                    and not attrs.get("title"):
+            if (
+                not "".join(text).strip()
+                and not attrs.get("aria-label")
+                and not attrs.get("aria-labelledby")
+                and not attrs.get("title")
+            ):
                 self.problems.append(f"<{tag}> without a name: {attrs}")
             for frame in self._named:
                 frame[2].extend(text)
@@ -91,8 +95,13 @@ class Structure(HTMLParser):
                 problems.append(f"duplicate id {i!r}")
             seen.add(i)
         for tag, attrs, wrapped in self.controls:
-            if not (wrapped or attrs.get("id") in self.label_for or attrs.get("aria-label")
-                    or attrs.get("aria-labelledby") or attrs.get("title")):
+            if not (
+                wrapped
+                or attrs.get("id") in self.label_for
+                or attrs.get("aria-label")
+                or attrs.get("aria-labelledby")
+                or attrs.get("title")
+            ):
                 problems.append(f"<{tag} name={attrs.get('name')!r}> without a label")
         for what, ref in self.refs:
             if ref not in seen and ref not in ("main", "main-content", "content"):
@@ -166,8 +175,9 @@ def test_pages_with_errors_link_their_summary_to_fields_that_exist(officer_clien
 
 
 @pytest.mark.django_db
-def test_every_form_posts_to_its_page_written_out_without_a_fragment(officer_client: Any, family: Any,
-                                                                      make_household: Any, ward_a: Any) -> None:
+def test_every_form_posts_to_its_page_written_out_without_a_fragment(
+    officer_client: Any, family: Any, make_household: Any, ward_a: Any
+) -> None:
     """A form without ``action`` posts to the current address, with the fragment an error-summary link left there,
     and the browser carries that fragment over the redirect after a successful post (see
     ``post_forms_without_their_address``). The pages below all show an error summary above a POST form."""
@@ -193,10 +203,19 @@ def test_every_form_posts_to_its_page_written_out_without_a_fragment(officer_cli
 
 def test_the_checker_finds_what_it_looks_for() -> None:
     class Page:
-        content = (b'<html><body><h1>A</h1><h3>B</h3><img src="x.png"><a href="/x"></a>'
-                   b'<input name="q" id="q"><p id="d"></p><p id="d"></p><a href="#nowhere">go</a></body></html>')
+        content = (
+            b'<html><body><h1>A</h1><h3>B</h3><img src="x.png"><a href="/x"></a>'
+            b'<input name="q" id="q"><p id="d"></p><p id="d"></p><a href="#nowhere">go</a></body></html>'
+        )
 
     problems = problems_of(Page())
-    for expected in ("<html> without lang", "heading level skipped", "img without alt", "<a> without a name",
-                     "without a label", "duplicate id 'd'", "link to #nowhere"):
+    for expected in (
+        "<html> without lang",
+        "heading level skipped",
+        "img without alt",
+        "<a> without a name",
+        "without a label",
+        "duplicate id 'd'",
+        "link to #nowhere",
+    ):
         assert any(expected in p for p in problems), (expected, problems)

@@ -34,17 +34,18 @@ PAGES = [
 
 @pytest.fixture
 def two_wards(make_household: Any, ward_a: Any, ward_b: Any) -> tuple[Any, Any]:
-    inside = make_household(ward_a, members=[member_data(full_name="Nguyễn Thị Trong", sex="F",
-                                                         id_number="079180000001")])
-    outside = make_household(ward_b, members=[member_data(full_name="Nguyễn Thị Ngoài", sex="F",
-                                                          id_number="079180000002")])
+    inside = make_household(
+        ward_a, members=[member_data(full_name="Nguyễn Thị Trong", sex="F", id_number="079180000001")]
+    )
+    outside = make_household(
+        ward_b, members=[member_data(full_name="Nguyễn Thị Ngoài", sex="F", id_number="079180000002")]
+    )
     return inside, outside
 
 
 @pytest.mark.parametrize("role", Role.values)
 @pytest.mark.parametrize(("name", "resource", "action", "kwargs"), PAGES, ids=[p[0] for p in PAGES])
-def test_it_serves_pages_only_within_role_and_scope(make_user, ward_a, two_wards, role, name, resource, action,
-                                                    kwargs):
+def test_it_serves_pages_only_within_role_and_scope(make_user, ward_a, two_wards, role, name, resource, action, kwargs):
     inside, outside = two_wards
     user = make_user(role, wards=[ward_a])
     client = Client()

@@ -21,18 +21,30 @@ def test_it_lists_and_shows_households_with_a_constant_number_of_queries(
     def add(n):
         hh = None
         for _ in range(n):
-            hh = make_household(ward_a, actor=officer, members=[
-                member_data(), member_data(full_name="Trần Thị Bình", sex="F", relation="spouse")])
+            hh = make_household(
+                ward_a,
+                actor=officer,
+                members=[member_data(), member_data(full_name="Trần Thị Bình", sex="F", relation="spouse")],
+            )
         return hh
 
     first = add(2)
-    few = (_count(officer_client, reverse("household-search")),
-           _count(officer_client, reverse("household-detail", args=[first.pk])))
+    few = (
+        _count(officer_client, reverse("household-search")),
+        _count(officer_client, reverse("household-detail", args=[first.pk])),
+    )
     more = add(6)
     from ansinh.registry import actions
 
-    actions.do_add_member(actor=officer, household=more, data=member_data(full_name="Lê Văn Cường", relation="child"),
-                          on=more.created_at.date(), kind="birth")
-    many = (_count(officer_client, reverse("household-search")),
-            _count(officer_client, reverse("household-detail", args=[more.pk])))
+    actions.do_add_member(
+        actor=officer,
+        household=more,
+        data=member_data(full_name="Lê Văn Cường", relation="child"),
+        on=more.created_at.date(),
+        kind="birth",
+    )
+    many = (
+        _count(officer_client, reverse("household-search")),
+        _count(officer_client, reverse("household-detail", args=[more.pk])),
+    )
     assert many == few

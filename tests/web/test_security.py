@@ -24,7 +24,8 @@ def _assert_no_inline_code(response):
 def test_it_sends_a_csp_without_inline_scripts_on_every_page(admin_client, officer, ward_a, make_household):
     hh = make_household(ward_a, actor=officer)
     urls = [reverse(name) for name in PAGES] + [
-        reverse("household-detail", args=[hh.pk]), reverse("household-edit", args=[hh.pk]),
+        reverse("household-detail", args=[hh.pk]),
+        reverse("household-edit", args=[hh.pk]),
         reverse("member-add", args=[hh.pk]),
     ]
     for url in urls:

@@ -25,8 +25,7 @@ def check_locked(username: str, ip_address: str | None) -> bool:
     if recent.filter(username=username.strip().lower()).count() >= settings.LOGIN_FAILURE_LIMIT:
         return True
     return bool(
-        ip_address
-        and recent.filter(ip_address=ip_address).count() >= settings.LOGIN_FAILURE_LIMIT * ADDRESS_FACTOR
+        ip_address and recent.filter(ip_address=ip_address).count() >= settings.LOGIN_FAILURE_LIMIT * ADDRESS_FACTOR
     )
 
 

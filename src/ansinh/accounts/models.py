@@ -34,9 +34,7 @@ class User(AbstractUser):
         related_name="+",
         help_text=_("Set to give access to every ward of the province."),
     )
-    wards = models.ManyToManyField(
-        "geo.Ward", verbose_name=_("ward scope"), blank=True, related_name="+"
-    )
+    wards = models.ManyToManyField("geo.Ward", verbose_name=_("ward scope"), blank=True, related_name="+")
     is_demo = models.BooleanField(_("demo account"), default=False)
 
     class Meta:

@@ -27,9 +27,7 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]
     {'b': [2, 3]}
     """
     return {
-        k: [jsonable(old.get(k)), jsonable(new.get(k))]
-        for k in new
-        if jsonable(old.get(k)) != jsonable(new.get(k))
+        k: [jsonable(old.get(k)), jsonable(new.get(k))] for k in new if jsonable(old.get(k)) != jsonable(new.get(k))
     }
 
 

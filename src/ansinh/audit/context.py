@@ -14,5 +14,6 @@ class RequestContext:
 
 
 current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "ansinh_request_context", default=RequestContext()  # noqa: B039 - frozen, immutable
+    "ansinh_request_context",
+    default=RequestContext(),  # noqa: B039 - frozen, immutable
 )

@@ -76,9 +76,7 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,1
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 DATABASES = {
-    "default": database_from_url(
-        os.environ.get("DATABASE_URL", "sqlite:///" + str(DATA_DIR / "ansinh.sqlite3"))
-    )
+    "default": database_from_url(os.environ.get("DATABASE_URL", "sqlite:///" + str(DATA_DIR / "ansinh.sqlite3")))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

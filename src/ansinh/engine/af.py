@@ -225,9 +225,7 @@ class AFResult:
             "censored_headcount": dict(self.censored_headcount),
             "contribution": dict(self.contribution),
             "absolute_contribution": dict(self.absolute_contribution),
-            "se": {
-                key: dict(value) if isinstance(value, dict) else value for key, value in self.se.items()
-            },
+            "se": {key: dict(value) if isinstance(value, dict) else value for key, value in self.se.items()},
             "population": self.population,
             "observations": self.observations,
         }
@@ -248,8 +246,13 @@ class AFResult:
         for group, result in populations:
             for name in ("H", "A", "M0"):
                 rows.append(
-                    {"group": group, "measure": name, "indicator": None,
-                     "b": getattr(result, name), "se": result.se[name]}
+                    {
+                        "group": group,
+                        "measure": name,
+                        "indicator": None,
+                        "b": getattr(result, name),
+                        "se": result.se[name],
+                    }
                 )
             for measure, values, errors in (
                 ("hd", result.uncensored_headcount, result.se["uncensored_headcount"]),
@@ -259,11 +262,15 @@ class AFResult:
             ):
                 for indicator, b in values.items():
                     rows.append(
-                        {"group": group, "measure": measure, "indicator": indicator, "b": b,
-                         "se": None if errors is None else errors[indicator]}
+                        {
+                            "group": group,
+                            "measure": measure,
+                            "indicator": indicator,
+                            "b": b,
+                            "se": None if errors is None else errors[indicator],
+                        }
                     )
-        schema = {"group": pl.String, "measure": pl.String, "indicator": pl.String,
-                  "b": pl.Float64, "se": pl.Float64}
+        schema = {"group": pl.String, "measure": pl.String, "indicator": pl.String, "b": pl.Float64, "se": pl.Float64}
         return pl.DataFrame(rows, schema=schema).with_columns(k=pl.lit(_fraction_text(self.k)))
 
 
@@ -289,8 +296,7 @@ class Change:
     se: float | None
 
 
-def _change_of(before: float, after: float, years: float | None, se0: float | None,
-               se1: float | None) -> Change:
+def _change_of(before: float, after: float, years: float | None, se0: float | None, se1: float | None) -> Change:
     absolute = after - before
     relative = absolute / before if before else None
     annual_abs = absolute / years if years else None
@@ -310,15 +316,12 @@ def change(before: AFResult, after: AFResult, years: float | None = None) -> dic
     if years is not None and years <= 0:
         raise AFError("years between the periods must be positive")
     out: dict[str, Any] = {
-        name: _change_of(getattr(before, name), getattr(after, name), years, before.se[name],
-                         after.se[name])
+        name: _change_of(getattr(before, name), getattr(after, name), years, before.se[name], after.se[name])
         for name in ("H", "A", "M0")
     }
     for key in ("uncensored_headcount", "censored_headcount"):
         b, a = getattr(before, key), getattr(after, key)
-        out[key] = {
-            ind: _change_of(b[ind], a[ind], years, before.se[key][ind], after.se[key][ind]) for ind in b
-        }
+        out[key] = {ind: _change_of(b[ind], a[ind], years, before.se[key][ind], after.se[key][ind]) for ind in b}
     return out
 
 
@@ -390,8 +393,12 @@ class AlkireFoster:
         lazy = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
         columns = lazy.collect_schema().names()
         _check_columns(columns, self.indicators, "weighted indicators")
-        for option, column in (("--by", by), ("population weight", population_weight),
-                               ("strata", strata), ("psu", psu)):
+        for option, column in (
+            ("--by", by),
+            ("population weight", population_weight),
+            ("strata", strata),
+            ("psu", psu),
+        ):
             if column is not None:
                 _check_columns(columns, [column], f"{option} column")
         if strata is not None and psu is None:
@@ -408,13 +415,14 @@ class AlkireFoster:
 
     def _validate(self, lazy: pl.LazyFrame) -> None:
         schema = lazy.collect_schema()
-        bad_types = [ind for ind in self.indicators
-                     if not (schema[ind].is_numeric() or schema[ind] == pl.Boolean)]
+        bad_types = [ind for ind in self.indicators if not (schema[ind].is_numeric() or schema[ind] == pl.Boolean)]
         if bad_types:
             raise AFError(f"indicator columns must hold only 0 or 1 (not text): {', '.join(bad_types)}")
         checks = [
             (pl.col(ind).is_not_null() if schema[ind] == pl.Boolean else (pl.col(ind) == 0) | (pl.col(ind) == 1))
-            .fill_null(False).all().alias(ind)
+            .fill_null(False)
+            .all()
+            .alias(ind)
             for ind in self.indicators
         ]
         if self.population_weight is not None:
@@ -430,8 +438,9 @@ class AlkireFoster:
         if bad:
             raise AFError(f"indicator columns must hold only 0 or 1 (no blanks): {', '.join(bad)}")
         if self.population_weight is not None and not result["__pw"]:
-            raise AFError(f"population weight column {self.population_weight!r} must be a non-negative "
-                          "number on every row")
+            raise AFError(
+                f"population weight column {self.population_weight!r} must be a non-negative number on every row"
+            )
 
     def _collapse(self, lazy: pl.LazyFrame) -> pl.DataFrame:
         self._validate(lazy)
@@ -457,11 +466,12 @@ class AlkireFoster:
             .collect()
         )
         score = pl.sum_horizontal(
-            [_bit(j).cast(pl.Int64) * pl.lit(self.integer_weights[ind], dtype=pl.Int64)
-             for j, ind in enumerate(self.indicators)]
+            [
+                _bit(j).cast(pl.Int64) * pl.lit(self.integer_weights[ind], dtype=pl.Int64)
+                for j, ind in enumerate(self.indicators)
+            ]
         )
-        bits = [_bit(j).cast(pl.Float64).alias(f"__af_d{j}")
-                for j in range(len(self.indicators))]
+        bits = [_bit(j).cast(pl.Float64).alias(f"__af_d{j}") for j in range(len(self.indicators))]
         return cells.with_columns(score.cast(pl.Int64).alias(_SCORE), *bits)
 
     # -- measures ---------------------------------------------------------------------------------------
@@ -498,8 +508,7 @@ class AlkireFoster:
         base = self._cells.with_columns([e.alias(f"v_{n}") for n, e in variables.items()])
         names = list(variables)
         if self.by is None:
-            only = self._finish(self._stratum_sums(base, names, ratios, grouped=False), names, ratios,
-                                grouped=False)
+            only = self._finish(self._stratum_sums(base, names, ratios, grouped=False), names, ratios, grouped=False)
             return self._assemble(k, only[0], [])
         by_hg = self._stratum_sums(base, names, ratios, grouped=True)
         if self.psu is None:
@@ -511,8 +520,9 @@ class AlkireFoster:
         total = self._finish(by_h, names, ratios, grouped=False)[0]
         return self._assemble(k, total, self._finish(by_hg, names, ratios, grouped=True))
 
-    def _stratum_sums(self, base: pl.DataFrame, names: Sequence[str], ratios: Mapping[str, tuple[str, str]],
-                      *, grouped: bool) -> pl.DataFrame:
+    def _stratum_sums(
+        self, base: pl.DataFrame, names: Sequence[str], ratios: Mapping[str, tuple[str, str]], *, grouped: bool
+    ) -> pl.DataFrame:
         """Per stratum (and group): totals ``T_v`` of every variable and the cross sums ``Q_a_b`` of PSU
         totals that the linearised variances need, plus the stratum's number of PSUs ``__n_h``."""
         group_keys = [_GROUP] if grouped else []
@@ -524,11 +534,12 @@ class AlkireFoster:
             by_h = base.group_by([_STRATUM, *group_keys]).agg(
                 [(pl.col(_W1) * pl.col(f"v_{v}")).sum().alias(f"T_{v}") for v in names]
                 + [(pl.col(_W2) * pl.col(f"v_{v}")).sum().alias(f"P_{v}") for v in names]
-                + [(pl.col(_W2) * pl.col("v_cp") * pl.col("v_cp")).sum().alias("P_cp2"),
-                   pl.col(_N).sum().alias("__obs")]
+                + [
+                    (pl.col(_W2) * pl.col("v_cp") * pl.col("v_cp")).sum().alias("P_cp2"),
+                    pl.col(_N).sum().alias("__obs"),
+                ]
             )
-            aliases = {pair: (f"P_{pair[0]}" if pair[0] != "one" else f"P_{pair[1]}")
-                       for pair in _pairs(ratios)}
+            aliases = {pair: (f"P_{pair[0]}" if pair[0] != "one" else f"P_{pair[1]}") for pair in _pairs(ratios)}
             aliases[("cp", "cp")] = "P_cp2"
             aliases[("cp", "poor")] = "P_cp"
             by_h = by_h.with_columns(pl.col(col).alias(f"Q_{a}_{b}") for (a, b), col in aliases.items())
@@ -543,12 +554,12 @@ class AlkireFoster:
                 + [(pl.col(f"T_{a}") * pl.col(f"T_{b}")).sum().alias(f"Q_{a}_{b}") for a, b in _pairs(ratios)]
                 + [pl.col("__obs").sum()]
             )
-        keep = [_STRATUM, *group_keys, *(f"T_{v}" for v in names), "__obs",
-                *(f"Q_{a}_{b}" for a, b in _pairs(ratios))]
+        keep = [_STRATUM, *group_keys, *(f"T_{v}" for v in names), "__obs", *(f"Q_{a}_{b}" for a, b in _pairs(ratios))]
         return by_h.select(keep).join(n_h, on=_STRATUM, how="left")
 
-    def _finish(self, by_h: pl.DataFrame, names: Sequence[str], ratios: Mapping[str, tuple[str, str]],
-                *, grouped: bool) -> list[dict[str, Any]]:
+    def _finish(
+        self, by_h: pl.DataFrame, names: Sequence[str], ratios: Mapping[str, tuple[str, str]], *, grouped: bool
+    ) -> list[dict[str, Any]]:
         """Point estimates and linearised standard errors of every ratio, per group (or for the total)."""
         # Population totals per group (Y, X of every ratio), then each ratio R = Y / X, materialised
         # column by column so that every expression stays small.
@@ -559,14 +570,14 @@ class AlkireFoster:
         else:
             by_h = by_h.with_columns(pl.col(total_cols).sum().name.prefix("S"))
         by_h = by_h.with_columns(
-            pl.when(pl.col(f"ST_{x}") > 0).then(pl.col(f"ST_{y}") / pl.col(f"ST_{x}")).otherwise(0.0)
+            pl.when(pl.col(f"ST_{x}") > 0)
+            .then(pl.col(f"ST_{y}") / pl.col(f"ST_{x}"))
+            .otherwise(0.0)
             .alias(f"est_{name}")
             for name, (y, x) in ratios.items()
         )
         # a stratum with a single PSU contributes no variance ("certainty")
-        fpc = pl.when(pl.col("__n_h") > 1).then(
-            pl.col("__n_h").cast(pl.Float64) / (pl.col("__n_h") - 1)
-        ).otherwise(0.0)
+        fpc = pl.when(pl.col("__n_h") > 1).then(pl.col("__n_h").cast(pl.Float64) / (pl.col("__n_h") - 1)).otherwise(0.0)
         by_h = by_h.with_columns(fpc.alias("__fpc"), (1.0 / pl.col("__n_h").cast(pl.Float64)).alias("__inv_n"))
         terms: list[pl.Expr] = []
         for name, (y, x) in ratios.items():
@@ -576,8 +587,7 @@ class AlkireFoster:
             qxy = pl.col("Q_{}_{}".format(*_pair(x, y)))
             spread = qyy - 2 * r * qxy + r * r * qxx - (ty - r * tx) ** 2 * pl.col("__inv_n")
             terms.append(
-                pl.when(big_x > 0).then(pl.col("__fpc") * spread / (big_x * big_x)).otherwise(0.0)
-                .alias(f"var_{name}")
+                pl.when(big_x > 0).then(pl.col("__fpc") * spread / (big_x * big_x)).otherwise(0.0).alias(f"var_{name}")
             )
         per_h = by_h.with_columns(terms)
         aggs = (
@@ -591,8 +601,7 @@ class AlkireFoster:
             out = per_h.select(aggs)
         return out.to_dicts()
 
-    def _assemble(self, k: Fraction, total_row: Mapping[str, Any],
-                  group_rows: Sequence[Mapping[str, Any]]) -> AFResult:
+    def _assemble(self, k: Fraction, total_row: Mapping[str, Any], group_rows: Sequence[Mapping[str, Any]]) -> AFResult:
         total = self._result(k, total_row)
         if self.by is None:
             return total
@@ -601,8 +610,11 @@ class AlkireFoster:
             share = row["__population"] / total.population if total.population else 0.0
             result = self._result(k, row)
             groups[row[_GROUP]] = AFResult(
-                **{**result.__dict__, "population_share": share,
-                   "share_of_M0": share * result.M0 / total.M0 if total.M0 else 0.0}
+                **{
+                    **result.__dict__,
+                    "population_share": share,
+                    "share_of_M0": share * result.M0 / total.M0 if total.M0 else 0.0,
+                }
             )
         return AFResult(**{**total.__dict__, "by": self.by, "groups": groups})
 
@@ -623,10 +635,18 @@ class AlkireFoster:
             "censored_headcount": {ind: float(row[f"se_hk{j}"]) for j, ind in enumerate(inds)},
         }
         return AFResult(
-            k=k, H=h, A=float(row["est_A"]) / unit if h > 0 else 0.0, M0=m0,
-            uncensored_headcount=hd, censored_headcount=hdk, contribution=pctb,
-            absolute_contribution=actb, se=se, population=float(row["__population"]),
-            observations=int(row["__obs"]), weights=dict(self.weights),
+            k=k,
+            H=h,
+            A=float(row["est_A"]) / unit if h > 0 else 0.0,
+            M0=m0,
+            uncensored_headcount=hd,
+            censored_headcount=hdk,
+            contribution=pctb,
+            absolute_contribution=actb,
+            se=se,
+            population=float(row["__population"]),
+            observations=int(row["__obs"]),
+            weights=dict(self.weights),
         )
 
 
@@ -644,6 +664,12 @@ def mpi(
 ) -> AFResult:
     """Alkire–Foster measures at one cut-off ``k``; see :class:`AlkireFoster` for the arguments."""
     return AlkireFoster(
-        frame, weights, dimensions=dimensions, indicators=indicators, by=by,
-        population_weight=population_weight, strata=strata, psu=psu,
+        frame,
+        weights,
+        dimensions=dimensions,
+        indicators=indicators,
+        by=by,
+        population_weight=population_weight,
+        strata=strata,
+        psu=psu,
     ).measure(k)

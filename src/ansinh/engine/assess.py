@@ -205,7 +205,8 @@ def with_lookup_ages(members: pl.LazyFrame, on: dt.date, *extra: pl.Expr) -> pl.
     offset = (first - dt.date(1970, 1, 1)).days
     days = (pl.col("date_of_birth").cast(pl.Int32) - offset).clip(0, months.len() - 1)
     return members.with_columns(pl.lit(months).gather(days).alias(AGE_MONTHS), *extra).with_columns(
-        (pl.col(AGE_MONTHS) // 12).alias(AGE_YEARS))
+        (pl.col(AGE_MONTHS) // 12).alias(AGE_YEARS)
+    )
 
 
 def ages_in_span(on: dt.date, earliest: object, latest: object) -> bool:
@@ -255,16 +256,20 @@ class PolarsStages:
     def member_stage(self, aged: pl.LazyFrame, keep: tuple[str, ...] = ()) -> pl.LazyFrame:
         """``member_stage(as_int=False)`` over a frame with the age columns, and the columns ``keep``."""
         if self.members is None:
-            staged: pl.LazyFrame = nw.from_native(aged).select(
-                *member_exprs(self.plan, as_int=False), *[nw.col(name) for name in keep]).to_native()
+            staged: pl.LazyFrame = (
+                nw.from_native(aged)
+                .select(*member_exprs(self.plan, as_int=False), *[nw.col(name) for name in keep])
+                .to_native()
+            )
             return staged
         return aged.select([*self.members, *[pl.col(name) for name in keep]])
 
     def household_stage(self, wide: pl.LazyFrame) -> pl.LazyFrame:
         """``household_stage(constants=False, labels=False)``."""
         if self.households is None:
-            staged: pl.LazyFrame = household_stage(self.plan, nw.from_native(wide), constants=False,
-                                                   labels=False).to_native()
+            staged: pl.LazyFrame = household_stage(
+                self.plan, nw.from_native(wide), constants=False, labels=False
+            ).to_native()
             return staged
         first, second, last = self.households
         return wide.with_columns(first).with_columns(second).select(last)
@@ -287,17 +292,19 @@ FIELDS_PER_WORD = 7  # 56 bits: a word of packed counts stays positive
 
 def _words(columns: list[str]) -> list[list[str]]:
     flags = [c for c in columns if c != INCOME]
-    return [flags[i:i + FIELDS_PER_WORD] for i in range(0, len(flags), FIELDS_PER_WORD)]
+    return [flags[i : i + FIELDS_PER_WORD] for i in range(0, len(flags), FIELDS_PER_WORD)]
 
 
 def _packed(word: list[str], name: str) -> pl.Expr:
     """Seven 0/1 columns (Boolean, or integers 0/1) as one Int64, 8 bits each. Each flag picks its field's
     value or 0 (a select: one pass, a third of the time of casting the flag to Int64 and multiplying)."""
     zero = pl.lit(0, dtype=pl.Int64)
-    return pl.sum_horizontal([
-        pl.when(pl.col(c).cast(pl.Boolean)).then(pl.lit(1 << (FIELD_BITS * j), dtype=pl.Int64)).otherwise(zero)
-        for j, c in enumerate(word)
-    ]).alias(name)
+    return pl.sum_horizontal(
+        [
+            pl.when(pl.col(c).cast(pl.Boolean)).then(pl.lit(1 << (FIELD_BITS * j), dtype=pl.Int64)).otherwise(zero)
+            for j, c in enumerate(word)
+        ]
+    ).alias(name)
 
 
 def _segments(starts: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -340,15 +347,21 @@ def segment_sums(flags: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     seven flags; no count carries into the next field while a household has at most 255 members (checked:
     larger households are summed one column at a time)."""
     hid = flags.get_column("household_id").to_numpy()
-    starts, counts = _segments(np.flatnonzero(np.diff(hid, prepend=hid[:1] - 1)) if len(hid) else hid,
-                               len(hid))
+    starts, counts = _segments(np.flatnonzero(np.diff(hid, prepend=hid[:1] - 1)) if len(hid) else hid, len(hid))
     words = _words(columns)
     packed = flags.select(*[_packed(word, f"_word{w}") for w, word in enumerate(words)]) if words else None
     return _sums_from(flags, packed, words, columns, hid[starts], starts, counts)
 
 
-def _sums_from(flags: pl.DataFrame, packed: pl.DataFrame | None, words: list[list[str]], columns: list[str],
-               household_ids: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> pl.DataFrame:
+def _sums_from(
+    flags: pl.DataFrame,
+    packed: pl.DataFrame | None,
+    words: list[list[str]],
+    columns: list[str],
+    household_ids: np.ndarray,
+    starts: np.ndarray,
+    counts: np.ndarray,
+) -> pl.DataFrame:
     out: dict[str, Any] = {"household_id": household_ids}
     if len(counts) == 0 or counts.max() < (1 << FIELD_BITS):
         for w, word in enumerate(words):
@@ -363,8 +376,9 @@ def _sums_from(flags: pl.DataFrame, packed: pl.DataFrame | None, words: list[lis
     return pl.DataFrame({name: out[name] for name in ["household_id", *columns, MEMBERS]})
 
 
-def packed_query(plan: Plan, members: pl.LazyFrame, *, lookup: bool = True,
-                 stages: PolarsStages | None = None) -> pl.LazyFrame:
+def packed_query(
+    plan: Plan, members: pl.LazyFrame, *, lookup: bool = True, stages: PolarsStages | None = None
+) -> pl.LazyFrame:
     """The member stage with its flags packed into words as they are computed, next to a mark of each
     household's first member: household_id, _start, _word0…, income (see ``segment_sums``). ``stages``:
     the plan's stages translated once, for a caller that runs this query many times."""
@@ -375,13 +389,14 @@ def packed_query(plan: Plan, members: pl.LazyFrame, *, lookup: bool = True,
     staged = (stages or PolarsStages(plan, None, None)).member_stage(aged)
     hid = pl.col("household_id")
     return staged.select(
-        hid, (hid != hid.shift(1)).fill_null(value=True).alias("_start"),
-        *[_packed(word, f"_word{w}") for w, word in enumerate(_words(sum_columns(plan)))], INCOME,
+        hid,
+        (hid != hid.shift(1)).fill_null(value=True).alias("_start"),
+        *[_packed(word, f"_word{w}") for w, word in enumerate(_words(sum_columns(plan)))],
+        INCOME,
     )
 
 
-def sums_of_packed(plan: Plan, packed: pl.DataFrame, members: pl.LazyFrame, *, lookup: bool = True
-                   ) -> pl.DataFrame:
+def sums_of_packed(plan: Plan, packed: pl.DataFrame, members: pl.LazyFrame, *, lookup: bool = True) -> pl.DataFrame:
     """Per-household sums from ``packed_query``'s result (``members`` is read again, column by column, only if
     a household has 256 members or more)."""
     columns = sum_columns(plan)
@@ -453,9 +468,7 @@ def household_steps(plan: Plan, *, constants: bool = True, labels: bool = True) 
         plan.line.monthly().alias("income_line"),
         below.cast(nw.Int8).alias("at_or_below_line"),
         (plan.near_poor_line.monthly() if plan.near_poor_line else no_line).alias("near_poor_line"),
-        (plan.average_living_line.monthly() if plan.average_living_line else no_line).alias(
-            "average_living_line"
-        ),
+        (plan.average_living_line.monthly() if plan.average_living_line else no_line).alias("average_living_line"),
         *[nw.col(c) for c in indicator_columns],
         count,
         classify.otherwise(label("not_poor")).alias("class"),
@@ -493,8 +506,9 @@ def finish(plan: Plan, households: pl.DataFrame, sums: pl.DataFrame | list[pl.Da
     list is consumed, each part released once staged, so the sums and the result never both exist whole."""
     pieces = [sums] if isinstance(sums, pl.DataFrame) else sums
     template = pieces[0].clear() if pieces else None
-    pending = deque(piece.slice(start, FINISH_ROWS) for piece in pieces
-                    for start in range(0, piece.height, FINISH_ROWS))
+    pending = deque(
+        piece.slice(start, FINISH_ROWS) for piece in pieces for start in range(0, piece.height, FINISH_ROWS)
+    )
     if isinstance(sums, list):
         sums.clear()
     del pieces
@@ -519,25 +533,37 @@ def finish(plan: Plan, households: pl.DataFrame, sums: pl.DataFrame | list[pl.Da
     return pl.concat(parts, rechunk=False) if len(parts) > 1 else parts[0]  # chunks kept: no copy
 
 
-def stage_rows(plan: Plan, households: pl.DataFrame, sums: pl.DataFrame,
-               stages: PolarsStages | None = None) -> pl.DataFrame:
+def stage_rows(
+    plan: Plan, households: pl.DataFrame, sums: pl.DataFrame, stages: PolarsStages | None = None
+) -> pl.DataFrame:
     """The household stage over households and their member sums (the same households in the same order,
     as validation guarantees: a horizontal concat, no join), labelled, with the constant columns.
     ``stages``: the plan's stages translated once, for a caller that stages many slices."""
     area = households.schema["area_type"]
-    area_text = (pl.lit(pl.Series(area.categories)).gather(pl.col("area_type").to_physical())
-                 if isinstance(area, pl.Enum) else pl.col("area_type").cast(pl.String))
+    area_text = (
+        pl.lit(pl.Series(area.categories)).gather(pl.col("area_type").to_physical())
+        if isinstance(area, pl.Enum)
+        else pl.col("area_type").cast(pl.String)
+    )
     wide = pl.concat([households, sums.drop("household_id")], how="horizontal")
     staged = (stages or PolarsStages(plan, None, None)).household_stage(wide.lazy())
     order = staged.collect_schema().names()
     # A band the standard does not have is a column of nulls: a scalar column, like the constants.
-    absent = [name for name, line in (("near_poor_line", plan.near_poor_line),
-                                      ("average_living_line", plan.average_living_line)) if line is None]
-    return staged.drop(absent).with_columns(
-        area_text.alias("area_type"), pl.lit(pl.Series(CLASSES)).gather(pl.col("class")).alias("class"),
-    ).with_columns(
-        *constants(plan), *[pl.lit(None, dtype=pl.Float64).alias(name) for name in absent]
-    ).select(*order, *[expr.meta.output_name() for expr in constants(plan)]).collect()
+    absent = [
+        name
+        for name, line in (("near_poor_line", plan.near_poor_line), ("average_living_line", plan.average_living_line))
+        if line is None
+    ]
+    return (
+        staged.drop(absent)
+        .with_columns(
+            area_text.alias("area_type"),
+            pl.lit(pl.Series(CLASSES)).gather(pl.col("class")).alias("class"),
+        )
+        .with_columns(*constants(plan), *[pl.lit(None, dtype=pl.Float64).alias(name) for name in absent])
+        .select(*order, *[expr.meta.output_name() for expr in constants(plan)])
+        .collect()
+    )
 
 
 def constants(plan: Plan) -> list[pl.Expr]:
@@ -575,9 +601,7 @@ def run_portable(plan: Plan, households: Any, members: Any) -> Any:
     flags = _elementwise(members, lambda frame: member_stage(plan, frame))
     columns = sum_columns(plan)
     sums = (
-        nw.from_native(flags)
-        .group_by("household_id")
-        .agg(*[nw.col(c).sum() for c in columns], nw.len().alias(MEMBERS))
+        nw.from_native(flags).group_by("household_id").agg(*[nw.col(c).sum() for c in columns], nw.len().alias(MEMBERS))
     )
     wide = nw.from_native(households).join(sums, on="household_id", how="inner").to_native()
     return _elementwise(wide, lambda frame: household_stage(plan, frame))
@@ -605,9 +629,12 @@ def assess(
         if result is not None:
             return result
     # The general route: reports every problem by row and column, sorts unsorted input, types text (CSV).
-    hh, mm = validate_frames(read_frame(households) if isinstance(households, str | Path) else households,
-                             read_frame(members) if isinstance(members, str | Path) else members,
-                             on, optional=False)
+    hh, mm = validate_frames(
+        read_frame(households) if isinstance(households, str | Path) else households,
+        read_frame(members) if isinstance(members, str | Path) else members,
+        on,
+        optional=False,
+    )
     mm = mm.drop("member_id")  # checked; not needed to classify (84 MB for a city)
     return run_polars(plan, hh, mm)
 
@@ -672,9 +699,9 @@ class _UniqueIds:
         with self._lock:
             if high >= len(self._seen):
                 grown = np.zeros(min(max(high + 1, 2 * len(self._seen)), self._limit), dtype=np.bool_)
-                grown[:len(self._seen)] = self._seen
+                grown[: len(self._seen)] = self._seen
                 self._seen = grown
-            window = self._seen[low:high + 1]  # a view: it sees the ids set below
+            window = self._seen[low : high + 1]  # a view: it sees the ids set below
             before = np.count_nonzero(window)
             window[ids - low] = True
             return bool(int(np.count_nonzero(window)) - before == len(ids))
@@ -689,12 +716,15 @@ def packed_members(plan: Plan, members: pl.LazyFrame, stages: PolarsStages) -> p
     general route then explains or handles it), the packed flags and income (see ``packed_query``)."""
     first, _ = months_by_birth_day(plan.on)
     dob = pl.col("date_of_birth")
-    bad = (pl.any_horizontal(pl.col(_required(MEMBER_COLUMNS)).is_null()) | (dob < first) | (dob > plan.on))
+    bad = pl.any_horizontal(pl.col(_required(MEMBER_COLUMNS)).is_null()) | (dob < first) | (dob > plan.on)
     aged = with_lookup_ages(members, plan.on, bad.alias("_bad"))
     staged = stages.member_stage(aged, keep=("member_id", "_bad"))
     return staged.select(
-        "household_id", "member_id", "_bad",
-        *[_packed(word, f"_word{w}") for w, word in enumerate(_words(sum_columns(plan)))], INCOME,
+        "household_id",
+        "member_id",
+        "_bad",
+        *[_packed(word, f"_word{w}") for w, word in enumerate(_words(sum_columns(plan)))],
+        INCOME,
     )
 
 
@@ -703,8 +733,9 @@ def _streams() -> bool:
     return hasattr(pl.LazyFrame, "collect_batches")
 
 
-def _member_frames(plan: Plan, path: str | Path, columns: tuple[list[str], list[str]], stages: PolarsStages
-                   ) -> Generator[pl.DataFrame | None, None, None]:
+def _member_frames(
+    plan: Plan, path: str | Path, columns: tuple[list[str], list[str]], stages: PolarsStages
+) -> Generator[pl.DataFrame | None, None, None]:
     """``packed_members`` over a members file, batch by batch in file order; None for a batch that cannot be
     read this way (a code outside its list).
 
@@ -761,7 +792,8 @@ class _HouseholdRows:
                 chunks = [read_table(path, HOUSEHOLD_COLUMNS)]
             elif _streams():
                 chunks = scan_typed(path, HOUSEHOLD_COLUMNS, plain).collect_batches(
-                    chunk_size=STREAM_ROWS // 4, engine="streaming")
+                    chunk_size=STREAM_ROWS // 4, engine="streaming"
+                )
             else:
                 chunks = [scan_typed(path, HOUSEHOLD_COLUMNS, plain).collect()]
             for chunk in chunks:
@@ -875,8 +907,11 @@ def _run_files(plan: Plan, households: str | Path, members: str | Path, *, order
     def stage(hh: pl.DataFrame | None, sums: pl.DataFrame) -> pl.DataFrame | None:
         """The households of ``sums`` staged (``hh``: the households file's next rows, which must be exactly
         those households: none without members, none missing); None if a check failed."""
-        if hh is None or not hh.get_column("household_id").equals(sums.get_column("household_id")) \
-                or any(hh.select(pl.col(household_required).null_count()).row(0)):
+        if (
+            hh is None
+            or not hh.get_column("household_id").equals(sums.get_column("household_id"))
+            or any(hh.select(pl.col(household_required).null_count()).row(0))
+        ):
             return None
         return stage_rows(plan, hh, sums, stages)
 
@@ -903,8 +938,12 @@ def _run_files(plan: Plan, households: str | Path, members: str | Path, *, order
                 if carry_id > first_id:
                     raise _Decline  # not sorted by household across batches
                 if carry_id == first_id:  # a household cut between two batches: its partial sums added
-                    joined = pl.concat([carry, sums.head(1)]).select(pl.all().sum()).with_columns(
-                        pl.lit(first_id).alias("household_id")).cast(sums.schema)
+                    joined = (
+                        pl.concat([carry, sums.head(1)])
+                        .select(pl.all().sum())
+                        .with_columns(pl.lit(first_id).alias("household_id"))
+                        .cast(sums.schema)
+                    )
                     if joined.get_column(MEMBERS)[0] >= (1 << FIELD_BITS):
                         raise _Decline
                     sums = pl.concat([joined, sums.slice(1)])

@@ -124,7 +124,8 @@ def coded_as_enums(frame: pl.DataFrame, columns: Mapping[str, Column]) -> pl.Dat
     them: Parquet keeps an Enum as a dictionary of its codes (readable as text by any tool), and the engine
     reads it back as is, with no code to look up per row. Fails (strictly) on a value that is not a code."""
     return frame.with_columns(
-        pl.col(name).cast(_target(col)) for name, col in columns.items()
+        pl.col(name).cast(_target(col))
+        for name, col in columns.items()
         if col.codes is not None and name in frame.columns and frame.schema[name] != _target(col)
     )
 
@@ -203,16 +204,24 @@ def _typed(
             checks.append((name, "{n} empty value(s)", empty, pl.col(name)))
         if col.codes is not None:
             coded = value.cast(_target(col), strict=False)
-            checks.append((name, f"{{n}} value(s) not a code of {name} ({', '.join(col.codes)})",
-                           value.is_not_null() & coded.is_null(), pl.col(name)))
+            checks.append(
+                (
+                    name,
+                    f"{{n}} value(s) not a code of {name} ({', '.join(col.codes)})",
+                    value.is_not_null() & coded.is_null(),
+                    pl.col(name),
+                )
+            )
             value = coded
         typed[name] = value.alias(name)
     if problems:
         return pl.DataFrame()
     if checks:
-        counts = lazy.select([mask.sum().alias(str(i)) for i, (_, _, mask, _) in enumerate(checks)]).collect(
-            engine="streaming"
-        ).row(0)
+        counts = (
+            lazy.select([mask.sum().alias(str(i)) for i, (_, _, mask, _) in enumerate(checks)])
+            .collect(engine="streaming")
+            .row(0)
+        )
         for (name, message, mask, shown), count in zip(checks, counts, strict=True):
             if not count:
                 continue
@@ -230,8 +239,9 @@ def _typed(
             problems.append(f"{table}.{name}: {message.format(n=count)}: " + _listing(examples, int(count)))
     if problems:
         return pl.DataFrame()
-    if isinstance(frame, pl.DataFrame) and all(name in schema and schema[name] == _target(col)
-                                               for name, col in columns.items()):
+    if isinstance(frame, pl.DataFrame) and all(
+        name in schema and schema[name] == _target(col) for name, col in columns.items()
+    ):
         return frame.select(list(columns))  # already typed: the same buffers, no copy
     return lazy.select([expr.alias(name) for name, expr in typed.items()]).collect(engine="streaming")
 

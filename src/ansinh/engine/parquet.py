@@ -67,14 +67,19 @@ def _type_ok(arrow_type: Any, col: Column) -> bool:
     if col.codes is not None or col.kind == "str":
         if pa.types.is_dictionary(arrow_type):
             arrow_type = arrow_type.value_type
-        return bool(pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
-                    or pa.types.is_string_view(arrow_type))
-    return bool({
-        "int": pa.types.is_integer,
-        "float": lambda t: pa.types.is_integer(t) or pa.types.is_floating(t),
-        "bool": pa.types.is_boolean,
-        "date": pa.types.is_date32,
-    }[col.kind](arrow_type))
+        return bool(
+            pa.types.is_string(arrow_type)
+            or pa.types.is_large_string(arrow_type)
+            or pa.types.is_string_view(arrow_type)
+        )
+    return bool(
+        {
+            "int": pa.types.is_integer,
+            "float": lambda t: pa.types.is_integer(t) or pa.types.is_floating(t),
+            "bool": pa.types.is_boolean,
+            "date": pa.types.is_date32,
+        }[col.kind](arrow_type)
+    )
 
 
 def _positions(table: Any, name: str, codes: tuple[str, ...]) -> pl.Series | None:
@@ -120,8 +125,11 @@ def file_columns(path: str | Path, columns: Mapping[str, Column]) -> tuple[list[
         return None
     # Coded columns stored as the engine's own Enums (what ``ansinh seed`` writes) are read by Polars as they
     # are: their values are positions in the code list by construction.
-    coded = [name for name in wanted if columns[name].codes is not None
-             and stored.get(name) != pl.Enum(list(columns[name].codes or ()))]
+    coded = [
+        name
+        for name in wanted
+        if columns[name].codes is not None and stored.get(name) != pl.Enum(list(columns[name].codes or ()))
+    ]
     return [name for name in wanted if name not in coded], coded
 
 
@@ -143,7 +151,7 @@ def read_table(path: str | Path, columns: Mapping[str, Column]) -> pl.DataFrame 
         groups = list(range(parquet.metadata.num_row_groups))
         parts: dict[str, list[pl.Series]] = {name: [] for name in coded}
         for start in range(0, max(len(groups), 1), 8):
-            table = parquet.read_row_groups(groups[start:start + 8], columns=coded, use_threads=False)
+            table = parquet.read_row_groups(groups[start : start + 8], columns=coded, use_threads=False)
             for name in coded:
                 one = _positions(table, name, tuple(columns[name].codes or ()))
                 if one is None:
@@ -171,8 +179,11 @@ def _canonical(frame: FrameT, columns: Mapping[str, Column]) -> FrameT:
     from ansinh.engine.frames import DTYPES
 
     schema = frame.collect_schema()
-    casts = [pl.col(name).cast(DTYPES[col.kind], strict=False) for name, col in columns.items()
-             if name in schema and col.codes is None and schema[name] != DTYPES[col.kind]]
+    casts = [
+        pl.col(name).cast(DTYPES[col.kind], strict=False)
+        for name, col in columns.items()
+        if name in schema and col.codes is None and schema[name] != DTYPES[col.kind]
+    ]
     frame = frame.with_columns(casts) if casts else frame
     return frame.select([name for name in columns if name in schema])
 
@@ -222,10 +233,12 @@ def read_batch(batch: Batch, columns: Mapping[str, Column]) -> pl.DataFrame | No
     import pyarrow.parquet as pq
 
     if not batch.coded:  # codes stored as the engine's Enums: Polars reads the batch alone
-        return _canonical(pl.scan_parquet(batch.path).slice(batch.offset, batch.rows).select(
-            list(batch.plain)).collect(), columns)
+        return _canonical(
+            pl.scan_parquet(batch.path).slice(batch.offset, batch.rows).select(list(batch.plain)).collect(), columns
+        )
     table = pq.ParquetFile(batch.path, read_dictionary=list(batch.coded)).read_row_groups(
-        list(batch.row_groups), columns=list(batch.coded), use_threads=False)
+        list(batch.row_groups), columns=list(batch.coded), use_threads=False
+    )
     physical = []
     for name in batch.coded:
         codes = columns[name].codes
@@ -236,7 +249,10 @@ def read_batch(batch: Batch, columns: Mapping[str, Column]) -> pl.DataFrame | No
         physical.append(one)
     del table
     lazy = pl.scan_parquet(batch.path).slice(batch.offset, batch.rows).select(list(batch.plain))
-    frame = lazy.collect().with_columns(physical).lazy().with_columns(
-        pl.col(name).cat.to(pl.Enum(list(columns[name].codes or ()))) for name in batch.coded
+    frame = (
+        lazy.collect()
+        .with_columns(physical)
+        .lazy()
+        .with_columns(pl.col(name).cat.to(pl.Enum(list(columns[name].codes or ()))) for name in batch.coded)
     )
     return _canonical(frame.collect(), columns)

@@ -14,11 +14,8 @@ from ansinh.standards import Standard
 
 def summarise_by_ward(result: pl.DataFrame) -> pl.DataFrame:
     """Households and members per class and ward (one row per ward, wards in code order), with rates."""
-    counts = [
-        pl.col("class").eq(c).sum().cast(pl.Int64).alias(c) for c in CLASSES
-    ] + [
-        pl.col("members").filter(pl.col("class") == c).sum().cast(pl.Int64).alias(f"{c}_members")
-        for c in CLASSES
+    counts = [pl.col("class").eq(c).sum().cast(pl.Int64).alias(c) for c in CLASSES] + [
+        pl.col("members").filter(pl.col("class") == c).sum().cast(pl.Int64).alias(f"{c}_members") for c in CLASSES
     ]
     by_ward = (
         result.group_by("ward_code")
@@ -47,9 +44,7 @@ def simulate(
     before = run_polars(build_plan(base, on), hh, mm)
     after = run_polars(build_plan(changed, on), hh, mm)
     # Both results are in the households' order: compare side by side, no join.
-    pairs = pl.DataFrame(
-        {"ward_code": before["ward_code"], "before": before["class"], "after": after["class"]}
-    )
+    pairs = pl.DataFrame({"ward_code": before["ward_code"], "before": before["class"], "after": after["class"]})
     rows = []
     for c in CLASSES:
         rows.append(

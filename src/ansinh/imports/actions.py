@@ -70,8 +70,9 @@ def _move(batch: ImportBatch, new: str, **fields: Any) -> ImportBatch:
     """Change status only from the status we believe it has (a conditional update), else refuse."""
     old = batch.status
     if new not in TRANSITIONS[old]:
-        raise IllegalBatchTransition(_("The import cannot move from “%(old)s” to “%(new)s”.")
-                                     % {"old": _label(old), "new": _label(new)})
+        raise IllegalBatchTransition(
+            _("The import cannot move from “%(old)s” to “%(new)s”.") % {"old": _label(old), "new": _label(new)}
+        )
     moved = ImportBatch.objects.filter(pk=batch.pk, status=old).update(status=new, **fields)
     if moved != 1:
         batch.refresh_from_db()
@@ -86,8 +87,9 @@ def can_import(user: Any) -> bool:
 
 def create_batch(*, actor: Any, files: list[tuple[str, bytes | Path]]) -> ImportBatch:
     """Store uploaded files in the staging area; nothing is read yet."""
-    batch = ImportBatch.objects.create(created_by=actor if getattr(actor, "pk", None) else None,
-                                       file_names=[name for name, _content in files])
+    batch = ImportBatch.objects.create(
+        created_by=actor if getattr(actor, "pk", None) else None, file_names=[name for name, _content in files]
+    )
     batch.directory.mkdir(parents=True, exist_ok=True)
     for i, (name, content) in enumerate(files):
         suffix = Path(name).suffix.lower()[:8]
@@ -116,16 +118,27 @@ def validate_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop
         progress(2, 3, gettext_noop("Checking each row"))
         result = validate(raw, ctx)
     except UnreadableFile as exc:  # stored as its code, worded in the reader's language (error_message)
-        return _move(batch, BatchStatus.FAILED, error="", error_code=ErrorCode.UNREADABLE,
-                     error_params={"reason": exc.reason, "params": exc.params})
+        return _move(
+            batch,
+            BatchStatus.FAILED,
+            error="",
+            error_code=ErrorCode.UNREADABLE,
+            error_params={"reason": exc.reason, "params": exc.params},
+        )
     result.households.write_parquet(batch.directory / "households.parquet")
     result.members.write_parquet(batch.directory / "members.parquet")
     result.issues.write_parquet(batch.directory / "issues.parquet")
     (batch.directory / "present.json").write_text(json.dumps({k: sorted(v) for k, v in result.present.items()}))
     progress(3, 3, gettext_noop("Done"))
-    return _move(batch, BatchStatus.VALIDATED, summary=result.summary(), notices=[],
-                 notice_codes=[n.as_json() for n in result.notices],
-                 source_kind=raw.source_kind, validated_at=timezone.now())
+    return _move(
+        batch,
+        BatchStatus.VALIDATED,
+        summary=result.summary(),
+        notices=[],
+        notice_codes=[n.as_json() for n in result.notices],
+        source_kind=raw.source_kind,
+        validated_at=timezone.now(),
+    )
 
 
 def has_staged_files(batch: ImportBatch) -> bool:
@@ -153,19 +166,33 @@ def commit_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop) 
     if batch.status == BatchStatus.VALIDATED:
         batch = start_commit(batch)
     if batch.status != BatchStatus.COMMITTING:
-        raise IllegalBatchTransition(_("The import is “%(status)s”; it cannot be committed.")
-                                     % {"status": _label(batch.status)})
+        raise IllegalBatchTransition(
+            _("The import is “%(status)s”; it cannot be committed.") % {"status": _label(batch.status)}
+        )
     households = pl.read_parquet(batch.directory / "households.parquet")
     members = pl.read_parquet(batch.directory / "members.parquet")
     present = {k: set(v) for k, v in json.loads((batch.directory / "present.json").read_text()).items()}
     in_transaction = getattr(progress, "transaction", None) or contextlib.nullcontext
     try:
         with in_transaction(), transaction.atomic():
-            report = plan_and_write(households, members, present, actor=actor, source=batch.source,
-                                    today=timezone.localdate(), progress=progress)
-            record(actor=actor, action="import.commit", object_type="import", object_id=batch.pk,
-                   changes={k: [None, v] for k, v in report.items()}, source=batch.source,
-                   note=", ".join(batch.file_names))
+            report = plan_and_write(
+                households,
+                members,
+                present,
+                actor=actor,
+                source=batch.source,
+                today=timezone.localdate(),
+                progress=progress,
+            )
+            record(
+                actor=actor,
+                action="import.commit",
+                object_type="import",
+                object_id=batch.pk,
+                changes={k: [None, v] for k, v in report.items()},
+                source=batch.source,
+                note=", ".join(batch.file_names),
+            )
             _move(batch, BatchStatus.COMMITTED, report=report, committed_at=timezone.now())
     except Exception as exc:
         batch.refresh_from_db()
@@ -182,8 +209,14 @@ def cancel_batch(batch: ImportBatch, *, actor: Any) -> ImportBatch:
     old = batch.status
     with transaction.atomic():
         batch = _move(batch, BatchStatus.CANCELLED)
-        record(actor=actor, action="import.cancel", object_type="import", object_id=batch.pk,
-               changes={"status": [old, batch.status]}, source=batch.source)
+        record(
+            actor=actor,
+            action="import.cancel",
+            object_type="import",
+            object_id=batch.pk,
+            changes={"status": [old, batch.status]},
+            source=batch.source,
+        )
         transaction.on_commit(lambda: _purge_after_cancel(batch, actor=actor))
     return batch
 
@@ -204,15 +237,22 @@ def expire_batch(batch: ImportBatch, *, actor: Any, now: datetime.datetime) -> I
     old = batch.status
     new = EXPIRES_TO.get(old)
     if new is None:
-        raise IllegalBatchTransition(_("The import has already ended (“%(status)s”); there is nothing to cancel.")
-                                     % {"status": _label(old)})
+        raise IllegalBatchTransition(
+            _("The import has already ended (“%(status)s”); there is nothing to cancel.") % {"status": _label(old)}
+        )
     with transaction.atomic():
         batch = _move(batch, new, error="", error_code=ErrorCode.EXPIRED, error_params={"days": days})
         if batch.task is not None:  # queued: cancelled now; running (taken meanwhile): at its next checkpoint
             tasks.request_cancel(batch.task)
-        record(actor=actor, action="import.expire", object_type="import", object_id=batch.pk,
-               changes={"status": [old, new], "error_code": [None, ErrorCode.EXPIRED.value]}, source=batch.source,
-               note=f"unfinished since {batch.last_step().isoformat()}, limit {days} days, at {now.isoformat()}")
+        record(
+            actor=actor,
+            action="import.expire",
+            object_type="import",
+            object_id=batch.pk,
+            changes={"status": [old, new], "error_code": [None, ErrorCode.EXPIRED.value]},
+            source=batch.source,
+            note=f"unfinished since {batch.last_step().isoformat()}, limit {days} days, at {now.isoformat()}",
+        )
     return batch
 
 
@@ -239,20 +279,29 @@ def purge_batch_files(batch: ImportBatch, *, actor: Any, now: datetime.datetime)
     stay as history. Returns False when they were already removed. Refuses an unfinished batch (its files are
     in use) and a directory that does not resolve inside the staging root (``UnsafeStagingPath``)."""
     if batch.status not in (BatchStatus.CANCELLED, *KEEPS_FILES):
-        raise IllegalBatchTransition(_("The import is “%(status)s”; its files are still in use.")
-                                     % {"status": _label(batch.status)})
+        raise IllegalBatchTransition(
+            _("The import is “%(status)s”; its files are still in use.") % {"status": _label(batch.status)}
+        )
     directory = staged_directory(batch)
     if directory is None:
-        raise UnsafeStagingPath(_("The directory %(directory)s is not inside the staging directory %(root)s; "
-                                  "it was not removed.") % {"directory": batch.directory, "root": staging_root()})
+        raise UnsafeStagingPath(
+            _("The directory %(directory)s is not inside the staging directory %(root)s; it was not removed.")
+            % {"directory": batch.directory, "root": staging_root()}
+        )
     with contextlib.suppress(FileNotFoundError):  # already gone (removed by hand, or a concurrent purge)
         shutil.rmtree(directory)
     with transaction.atomic():
         marked = ImportBatch.objects.filter(pk=batch.pk, files_purged_at__isnull=True).update(files_purged_at=now)
         if marked:
-            record(actor=actor, action="import.purge", object_type="import", object_id=batch.pk,
-                   changes={"files_purged_at": [None, now.isoformat()]}, source=batch.source,
-                   note=", ".join(batch.file_names))
+            record(
+                actor=actor,
+                action="import.purge",
+                object_type="import",
+                object_id=batch.pk,
+                changes={"files_purged_at": [None, now.isoformat()]},
+                source=batch.source,
+                note=", ".join(batch.file_names),
+            )
     batch.refresh_from_db()
     return bool(marked)
 
@@ -295,8 +344,7 @@ def find_orphans(*, now: datetime.datetime) -> tuple[list[Path], list[tuple[Path
     named = {int(e.name): e for e in entries if BATCH_DIRECTORY_NAME.fullmatch(e.name)}
     known: set[int] = set()
     if named:
-        known = set(ImportBatch.objects.filter(pk__gte=min(named), pk__lte=max(named))
-                    .values_list("pk", flat=True))
+        known = set(ImportBatch.objects.filter(pk__gte=min(named), pk__lte=max(named)).values_list("pk", flat=True))
     orphans: list[Path] = []
     left_alone: list[tuple[Path, str]] = []
     for entry in entries:
@@ -333,10 +381,15 @@ def _remove_orphans(orphans: list[Path], *, actor: Any, now: datetime.datetime, 
             report.orphans.append(path)
     if report.orphans:
         days = settings.IMPORT_UNFINISHED_RETENTION_DAYS
-        record(actor=actor, action="import.purge_orphans", object_type="import", object_id="staging",
-               changes={"directories": [[p.name for p in report.orphans], None]},
-               note=f"directories of no import under {staging_root()}, untouched for more than {days} days, "
-                    f"removed at {now.isoformat()}")
+        record(
+            actor=actor,
+            action="import.purge_orphans",
+            object_type="import",
+            object_id="staging",
+            changes={"directories": [[p.name for p in report.orphans], None]},
+            note=f"directories of no import under {staging_root()}, untouched for more than {days} days, "
+            f"removed at {now.isoformat()}",
+        )
 
 
 def purge_staged_files(*, actor: Any, now: datetime.datetime, dry_run: bool = False) -> PurgeReport:

@@ -30,20 +30,46 @@ from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
 from ansinh.synth.fold import fold_expr
 
 HOUSEHOLD_DB: dict[str, Any] = {
-    "ward_code": pl.String, "address": pl.String, "residence_type": pl.String, "area_type": pl.String,
-    "floor_area_m2": pl.Float64, "wall_durable": pl.Boolean, "frame_durable": pl.Boolean,
-    "roof_durable": pl.Boolean, "water_source": pl.String, "toilet_type": pl.String, "uses_telecom": pl.Boolean,
-    "uses_internet": pl.Boolean, "has_tv": pl.Boolean, "has_radio": pl.Boolean, "has_computer": pl.Boolean,
-    "has_internet_phone": pl.Boolean, "uses_digital_services": pl.Boolean, "waste_handling": pl.String,
+    "ward_code": pl.String,
+    "address": pl.String,
+    "residence_type": pl.String,
+    "area_type": pl.String,
+    "floor_area_m2": pl.Float64,
+    "wall_durable": pl.Boolean,
+    "frame_durable": pl.Boolean,
+    "roof_durable": pl.Boolean,
+    "water_source": pl.String,
+    "toilet_type": pl.String,
+    "uses_telecom": pl.Boolean,
+    "uses_internet": pl.Boolean,
+    "has_tv": pl.Boolean,
+    "has_radio": pl.Boolean,
+    "has_computer": pl.Boolean,
+    "has_internet_phone": pl.Boolean,
+    "uses_digital_services": pl.Boolean,
+    "waste_handling": pl.String,
     "other_income_monthly": pl.Int64,
 }
 MEMBER_DB: dict[str, Any] = {
-    "full_name": pl.String, "sex": pl.String, "date_of_birth": pl.Date, "id_number": pl.String,
-    "legacy_id_number": pl.String, "relation": pl.String, "ethnicity": pl.String, "disability_level": pl.String,
-    "unable_to_work": pl.Boolean, "has_health_insurance": pl.Boolean, "schooling_status": pl.String,
-    "school_level": pl.String, "education_level": pl.String, "employment_status": pl.String,
-    "has_labour_contract": pl.Boolean, "has_social_insurance": pl.Boolean, "receives_pension": pl.Boolean,
-    "monthly_income": pl.Int64, "nutrition_status": pl.String,
+    "full_name": pl.String,
+    "sex": pl.String,
+    "date_of_birth": pl.Date,
+    "id_number": pl.String,
+    "legacy_id_number": pl.String,
+    "relation": pl.String,
+    "ethnicity": pl.String,
+    "disability_level": pl.String,
+    "unable_to_work": pl.Boolean,
+    "has_health_insurance": pl.Boolean,
+    "schooling_status": pl.String,
+    "school_level": pl.String,
+    "education_level": pl.String,
+    "employment_status": pl.String,
+    "has_labour_contract": pl.Boolean,
+    "has_social_insurance": pl.Boolean,
+    "receives_pension": pl.Boolean,
+    "monthly_income": pl.Int64,
+    "nutrition_status": pl.String,
 }
 DB_NAME = {"ward_code": "ward_id"}
 
@@ -72,10 +98,17 @@ def _registry_households(codes: list[str]) -> pl.DataFrame:
 
 def _registry_members(household_ids: list[int], ids: list[str]) -> pl.DataFrame:
     h, m = Household._meta.db_table, Member._meta.db_table
-    cols = ", ".join(["m.id", "hh.code", "m.household_id", "m.version", "m.name_folded",
-                      *[f"m.{f}" for f in MEMBER_DB]])
-    schema = {"member_id": pl.Int64, "household_code": pl.String, "household_id": pl.Int64, "version": pl.Int64,
-              "name_folded": pl.String, **MEMBER_DB}
+    cols = ", ".join(
+        ["m.id", "hh.code", "m.household_id", "m.version", "m.name_folded", *[f"m.{f}" for f in MEMBER_DB]]
+    )
+    schema = {
+        "member_id": pl.Int64,
+        "household_code": pl.String,
+        "household_id": pl.Int64,
+        "version": pl.Int64,
+        "name_folded": pl.String,
+        **MEMBER_DB,
+    }
     base = f"SELECT {cols} FROM {m} m JOIN {h} hh ON hh.id = m.household_id WHERE "  # noqa: S608
     a = _fetch(base + "m.status = 'active' AND m.household_id IN (%s)", household_ids, schema)
     b = _fetch(base + "m.id_number IN (%s)", ids, schema)
@@ -97,17 +130,33 @@ def _changes_json(frame: pl.DataFrame, fields: list[str], *, created: bool) -> p
         pair = pl.concat_list([old, new])
         entries.append((pair if created else pl.when(pl.col(f"{f}__chg")).then(pair)).alias(DB_NAME.get(f, f)))
     if not created:
-        entries.append(pl.when(pl.lit(True)).then(pl.concat_list([pl.col("old_version"), pl.col("old_version") + 1]))
-                       .alias("version"))
+        entries.append(
+            pl.when(pl.lit(True))
+            .then(pl.concat_list([pl.col("old_version"), pl.col("old_version") + 1]))
+            .alias("version")
+        )
     encoded = frame.select(pl.struct(entries).struct.json_encode().alias("j"))["j"]
     if created:  # every field is a pair: there is no unchanged (null) entry to drop
         return encoded
-    return (encoded.str.replace_all(r'"\w+":null,', "").str.replace_all(r',"\w+":null', "")
-            .str.replace_all(r'"\w+":null', ""))
+    return (
+        encoded.str.replace_all(r'"\w+":null,', "")
+        .str.replace_all(r',"\w+":null', "")
+        .str.replace_all(r'"\w+":null', "")
+    )
 
 
-def _audit_frame(frame: pl.DataFrame, *, action: str, object_type: str, changes: pl.Series, household_id: str,
-                 ward: str, actor: Any, source: str, now: datetime.datetime) -> pl.DataFrame:
+def _audit_frame(
+    frame: pl.DataFrame,
+    *,
+    action: str,
+    object_type: str,
+    changes: pl.Series,
+    household_id: str,
+    ward: str,
+    actor: Any,
+    source: str,
+    now: datetime.datetime,
+) -> pl.DataFrame:
     from ansinh.audit import context
 
     ctx = context.current.get()
@@ -139,8 +188,14 @@ def _pause_for_tests(point: str) -> None:
 
 
 def plan_and_write(
-    households: pl.DataFrame, members: pl.DataFrame, present: dict[str, set[str]], *, actor: Any, source: str,
-    today: datetime.date, progress: Callable[[int, int, str], None] | None = None,
+    households: pl.DataFrame,
+    members: pl.DataFrame,
+    present: dict[str, set[str]],
+    *,
+    actor: Any,
+    source: str,
+    today: datetime.date,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> dict[str, int]:
     """Write the valid staged rows; the caller holds the transaction. Returns the counts of the report."""
     step = progress or (lambda done, total, note: None)
@@ -160,37 +215,67 @@ def plan_and_write(
     upd_h = hj.filter(pl.col("household_id").is_not_null())
     defaults = _defaults(Household, HOUSEHOLD_DB)
     new_h = new_h.with_columns(
-        *[pl.col(f).fill_null(pl.lit(defaults.get(f), dtype=HOUSEHOLD_DB[f])) for f in HOUSEHOLD_DB
-          if f not in ("area_type", "ward_code", "address")],
+        *[
+            pl.col(f).fill_null(pl.lit(defaults.get(f), dtype=HOUSEHOLD_DB[f]))
+            for f in HOUSEHOLD_DB
+            if f not in ("area_type", "ward_code", "address")
+        ],
         pl.coalesce(pl.col("area_type"), pl.col("ward_area_type")).alias("area_type"),
         pl.Series("id", writing.allocate_ids(Household._meta.db_table, new_h.height), dtype=pl.Int64),
     )
-    upd_h = upd_h.with_columns(
-        *[pl.coalesce(pl.col(f), pl.col(f"{f}__old")).alias(f) for f in HOUSEHOLD_DB],
-    ).with_columns(
-        *[(_changed(pl.col(f"{f}__old"), pl.col(f)) if f in h_fields else pl.lit(False)).alias(f"{f}__chg")
-          for f in HOUSEHOLD_DB],
-    ).with_columns(pl.any_horizontal([pl.col(f"{f}__chg") for f in HOUSEHOLD_DB]).alias("_any"))
+    upd_h = (
+        upd_h.with_columns(
+            *[pl.coalesce(pl.col(f), pl.col(f"{f}__old")).alias(f) for f in HOUSEHOLD_DB],
+        )
+        .with_columns(
+            *[
+                (_changed(pl.col(f"{f}__old"), pl.col(f)) if f in h_fields else pl.lit(False)).alias(f"{f}__chg")
+                for f in HOUSEHOLD_DB
+            ],
+        )
+        .with_columns(pl.any_horizontal([pl.col(f"{f}__chg") for f in HOUSEHOLD_DB]).alias("_any"))
+    )
     unchanged_h = int((~upd_h["_any"]).sum())
     upd_h = upd_h.filter("_any").rename({"household_id": "id"})
-    code_to_id = pl.concat([reg_h.select("code", pl.col("household_id")),
-                            new_h.select("code", pl.col("id").alias("household_id"))])
+    code_to_id = pl.concat(
+        [reg_h.select("code", pl.col("household_id")), new_h.select("code", pl.col("id").alias("household_id"))]
+    )
     step(1, total_steps, gettext_noop("Writing new households"))
     hh_cols = ["id", "code", *HOUSEHOLD_DB]
-    writing.insert(Household, new_h.select(
-        *hh_cols, fold_expr(pl.col("address")).alias("address_folded"), pl.lit("active").alias("status"),
-        pl.lit(1).alias("version"), pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
-    ).rename({"ward_code": "ward_id"}))
-    writing.insert(HouseholdEvent, new_h.select(
-        pl.col("id").alias("household_id"), pl.lit("registered").alias("kind"), pl.lit(today).alias("date"),
-        pl.lit(source).alias("note"), pl.lit(now).alias("recorded_at"),
-        pl.lit(getattr(actor, "pk", None), dtype=pl.Int64).alias("recorded_by_id"),
-    ))
+    writing.insert(
+        Household,
+        new_h.select(
+            *hh_cols,
+            fold_expr(pl.col("address")).alias("address_folded"),
+            pl.lit("active").alias("status"),
+            pl.lit(1).alias("version"),
+            pl.lit(now).alias("created_at"),
+            pl.lit(now).alias("updated_at"),
+        ).rename({"ward_code": "ward_id"}),
+    )
+    writing.insert(
+        HouseholdEvent,
+        new_h.select(
+            pl.col("id").alias("household_id"),
+            pl.lit("registered").alias("kind"),
+            pl.lit(today).alias("date"),
+            pl.lit(source).alias("note"),
+            pl.lit(now).alias("recorded_at"),
+            pl.lit(getattr(actor, "pk", None), dtype=pl.Int64).alias("recorded_by_id"),
+        ),
+    )
     _pause_for_tests("households")
     step(2, total_steps, gettext_noop("Updating households"))
-    writing.update(Household._meta.db_table, upd_h.select(
-        "id", "old_version", *[pl.col(f).alias(DB_NAME.get(f, f)) for f in HOUSEHOLD_DB],
-        fold_expr(pl.col("address")).alias("address_folded")), now=now)
+    writing.update(
+        Household._meta.db_table,
+        upd_h.select(
+            "id",
+            "old_version",
+            *[pl.col(f).alias(DB_NAME.get(f, f)) for f in HOUSEHOLD_DB],
+            fold_expr(pl.col("address")).alias("address_folded"),
+        ),
+        now=now,
+    )
 
     # ---- members
     step(3, total_steps, gettext_noop("Matching members"))
@@ -198,67 +283,119 @@ def plan_and_write(
     reg_match = reg_m.select("member_id", "household_code", "id_number", "name_folded", "date_of_birth", "relation")
     rematched = match_members(m.drop("member_id"), reg_match)
     if rematched["_id_elsewhere"].is_not_null().any() or rematched["_ambiguous"].any():
-        raise RegistryChanged(_("The registry changed since the check (an ID number was registered meanwhile); "
-                                "check the file again."))
+        raise RegistryChanged(
+            _("The registry changed since the check (an ID number was registered meanwhile); check the file again.")
+        )
     m = rematched.drop("_id_elsewhere", "_ambiguous").join(
-        code_to_id.rename({"code": "household_code"}), on="household_code", how="left")
+        code_to_id.rename({"code": "household_code"}), on="household_code", how="left"
+    )
     oldm = reg_m.drop("household_code", "name_folded", "household_id").rename(
-        {f: f"{f}__old" for f in MEMBER_DB} | {"version": "old_version"})
+        {f: f"{f}__old" for f in MEMBER_DB} | {"version": "old_version"}
+    )
     mj = m.join(oldm, on="member_id", how="left")
     new_m = mj.filter(pl.col("member_id").is_null())
     upd_m = mj.filter(pl.col("member_id").is_not_null())
     mdefaults = _defaults(Member, MEMBER_DB)
     new_m = new_m.with_columns(
-        *[pl.col(f).fill_null(pl.lit(mdefaults.get(f), dtype=MEMBER_DB[f])) for f in MEMBER_DB
-          if f in mdefaults],
+        *[pl.col(f).fill_null(pl.lit(mdefaults.get(f), dtype=MEMBER_DB[f])) for f in MEMBER_DB if f in mdefaults],
         pl.Series("id", writing.allocate_ids(Member._meta.db_table, new_m.height), dtype=pl.Int64),
     )
-    upd_m = upd_m.with_columns(
-        *[pl.coalesce(pl.col(f), pl.col(f"{f}__old")).alias(f) for f in MEMBER_DB],
-    ).with_columns(
-        *[(_changed(pl.col(f"{f}__old"), pl.col(f)) if f in m_fields else pl.lit(False)).alias(f"{f}__chg")
-          for f in MEMBER_DB],
-    ).with_columns(pl.any_horizontal([pl.col(f"{f}__chg") for f in MEMBER_DB]).alias("_any"))
+    upd_m = (
+        upd_m.with_columns(
+            *[pl.coalesce(pl.col(f), pl.col(f"{f}__old")).alias(f) for f in MEMBER_DB],
+        )
+        .with_columns(
+            *[
+                (_changed(pl.col(f"{f}__old"), pl.col(f)) if f in m_fields else pl.lit(False)).alias(f"{f}__chg")
+                for f in MEMBER_DB
+            ],
+        )
+        .with_columns(pl.any_horizontal([pl.col(f"{f}__chg") for f in MEMBER_DB]).alias("_any"))
+    )
     unchanged_m = int((~upd_m["_any"]).sum())
     upd_m = upd_m.filter("_any").rename({"member_id": "id"})
     step(4, total_steps, gettext_noop("Writing new members"))
-    writing.insert(Member, new_m.select(
-        "id", "household_id", *MEMBER_DB, fold_expr(pl.col("full_name")).alias("name_folded"),
-        pl.lit("active").alias("status"), pl.lit(1).alias("version"), pl.lit(now).alias("created_at"),
-        pl.lit(now).alias("updated_at"),
-    ))
-    writing.insert(Membership, new_m.select(
-        pl.col("id").alias("member_id"), "household_id", pl.lit(today).alias("start"),
-        pl.lit("import").alias("start_reason"), pl.lit("").alias("end_reason"),
-    ))
+    writing.insert(
+        Member,
+        new_m.select(
+            "id",
+            "household_id",
+            *MEMBER_DB,
+            fold_expr(pl.col("full_name")).alias("name_folded"),
+            pl.lit("active").alias("status"),
+            pl.lit(1).alias("version"),
+            pl.lit(now).alias("created_at"),
+            pl.lit(now).alias("updated_at"),
+        ),
+    )
+    writing.insert(
+        Membership,
+        new_m.select(
+            pl.col("id").alias("member_id"),
+            "household_id",
+            pl.lit(today).alias("start"),
+            pl.lit("import").alias("start_reason"),
+            pl.lit("").alias("end_reason"),
+        ),
+    )
     _pause_for_tests("members")
     step(5, total_steps, gettext_noop("Updating members"))
-    writing.update(Member._meta.db_table, upd_m.select(
-        "id", "old_version", *MEMBER_DB, fold_expr(pl.col("full_name")).alias("name_folded")), now=now)
+    writing.update(
+        Member._meta.db_table,
+        upd_m.select("id", "old_version", *MEMBER_DB, fold_expr(pl.col("full_name")).alias("name_folded")),
+        now=now,
+    )
 
     # ---- audit: one event per inserted or updated row, bulk-inserted
     step(6, total_steps, gettext_noop("Writing the audit trail"))
-    ward_of = pl.concat([reg_h.select(pl.col("household_id"), pl.col("ward_code").alias("_ward")),
-                         new_h.select(pl.col("id").alias("household_id"), pl.col("ward_code").alias("_ward"))])
+    ward_of = pl.concat(
+        [
+            reg_h.select(pl.col("household_id"), pl.col("ward_code").alias("_ward")),
+            new_h.select(pl.col("id").alias("household_id"), pl.col("ward_code").alias("_ward")),
+        ]
+    )
     common = {"actor": actor, "source": source, "now": now}
     audits = [
-        _audit_frame(new_h.with_columns(pl.col("id").alias("_hid")), action="household.create",
-                     object_type="household", changes=_changes_json(new_h.rename({"ward_code": "ward_code"}),
-                                                                    ["code", *HOUSEHOLD_DB], created=True),
-                     household_id="_hid", ward="ward_code", **common),
-        _audit_frame(upd_h.with_columns(pl.col("id").alias("_hid")), action="household.update",
-                     object_type="household", changes=_changes_json(upd_h, list(HOUSEHOLD_DB), created=False),
-                     household_id="_hid", ward="ward_code", **common),
+        _audit_frame(
+            new_h.with_columns(pl.col("id").alias("_hid")),
+            action="household.create",
+            object_type="household",
+            changes=_changes_json(new_h.rename({"ward_code": "ward_code"}), ["code", *HOUSEHOLD_DB], created=True),
+            household_id="_hid",
+            ward="ward_code",
+            **common,
+        ),
+        _audit_frame(
+            upd_h.with_columns(pl.col("id").alias("_hid")),
+            action="household.update",
+            object_type="household",
+            changes=_changes_json(upd_h, list(HOUSEHOLD_DB), created=False),
+            household_id="_hid",
+            ward="ward_code",
+            **common,
+        ),
     ]
     new_m = new_m.join(ward_of, on="household_id", how="left")
     upd_m = upd_m.join(ward_of, on="household_id", how="left")
     audits += [
-        _audit_frame(new_m, action="member.create", object_type="member",
-                     changes=_changes_json(new_m, list(MEMBER_DB), created=True),
-                     household_id="household_id", ward="_ward", **common),
-        _audit_frame(upd_m, action="member.update", object_type="member",
-                     changes=_changes_json(upd_m, list(MEMBER_DB), created=False),
-                     household_id="household_id", ward="_ward", **common),
+        _audit_frame(
+            new_m,
+            action="member.create",
+            object_type="member",
+            changes=_changes_json(new_m, list(MEMBER_DB), created=True),
+            household_id="household_id",
+            ward="_ward",
+            **common,
+        ),
+        _audit_frame(
+            upd_m,
+            action="member.update",
+            object_type="member",
+            changes=_changes_json(upd_m, list(MEMBER_DB), created=False),
+            household_id="household_id",
+            ward="_ward",
+            **common,
+        ),
     ]
     audit = pl.concat(audits)
     if connection.vendor != "postgresql":
@@ -266,15 +403,20 @@ def plan_and_write(
     writing.insert(AuditEvent, audit)
 
     step(7, total_steps, gettext_noop("Flagging likely duplicates"))
-    touched = new_m["id"].to_list() + upd_m.filter(pl.col("full_name__chg") | pl.col("date_of_birth__chg"))[
-        "id"].to_list()
+    touched = (
+        new_m["id"].to_list() + upd_m.filter(pl.col("full_name__chg") | pl.col("date_of_birth__chg"))["id"].to_list()
+    )
     if len(touched) > CHUNK:
         flag_likely_duplicates()
     elif touched:
         flag_likely_duplicates(member_ids=touched)
     step(8, total_steps, gettext_noop("Done"))
     return {
-        "households_added": new_h.height, "households_updated": upd_h.height, "households_unchanged": unchanged_h,
-        "members_added": new_m.height, "members_updated": upd_m.height, "members_unchanged": unchanged_m,
+        "households_added": new_h.height,
+        "households_updated": upd_h.height,
+        "households_unchanged": unchanged_h,
+        "members_added": new_m.height,
+        "members_updated": upd_m.height,
+        "members_unchanged": unchanged_m,
         "audit_events": audit.height,
     }

@@ -28,8 +28,10 @@ def _fetch(sql: str, keys: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
         if connection.vendor == "postgresql":
             batches = [(sql.replace("IN (%s)", "= ANY(%s)"), [list(keys)])] if keys else []
         else:
-            batches = [(sql.replace("(%s)", "(" + ", ".join(["%s"] * len(keys[i:i + CHUNK])) + ")"),
-                        keys[i:i + CHUNK]) for i in range(0, len(keys), CHUNK)]
+            batches = [
+                (sql.replace("(%s)", "(" + ", ".join(["%s"] * len(keys[i : i + CHUNK])) + ")"), keys[i : i + CHUNK])
+                for i in range(0, len(keys), CHUNK)
+            ]
         for statement, params in batches:
             cur.execute(statement, params)
             while rows := cur.fetchmany(100_000):
@@ -37,8 +39,10 @@ def _fetch(sql: str, keys: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
     if not parts:
         return pl.DataFrame(schema=schema)
     frame = pl.concat(parts, how="vertical_relaxed")
-    casts = [pl.col(k).str.to_date("%Y-%m-%d") if v == pl.Date and frame.schema[k] == pl.String else pl.col(k).cast(v)
-             for k, v in schema.items()]
+    casts = [
+        pl.col(k).str.to_date("%Y-%m-%d") if v == pl.Date and frame.schema[k] == pl.String else pl.col(k).cast(v)
+        for k, v in schema.items()
+    ]
     return frame.with_columns(casts)
 
 
@@ -51,10 +55,16 @@ def registry_rows(household_codes: Iterable[str], id_numbers: Iterable[str]) -> 
     by_household = _fetch(
         f"SELECT {cols} FROM {m} m JOIN {h} hh ON hh.id = m.household_id "  # noqa: S608
         "WHERE m.status = 'active' AND m.household_id IN (%s)",
-        households["household_id"].to_list(), REG_MEMBER)
+        households["household_id"].to_list(),
+        REG_MEMBER,
+    )
     ids = sorted({i for i in id_numbers if i})
-    by_id = _fetch(f"SELECT {cols} FROM {m} m JOIN {h} hh ON hh.id = m.household_id "  # noqa: S608
-                   "WHERE m.id_number IN (%s)", ids, REG_MEMBER)
+    by_id = _fetch(
+        f"SELECT {cols} FROM {m} m JOIN {h} hh ON hh.id = m.household_id "  # noqa: S608
+        "WHERE m.id_number IN (%s)",
+        ids,
+        REG_MEMBER,
+    )
     members = pl.concat([by_household, by_id]).unique("member_id", keep="first")
     return households, members
 
@@ -62,20 +72,30 @@ def registry_rows(household_codes: Iterable[str], id_numbers: Iterable[str]) -> 
 def load_context(user: Any, raw_codes: Iterable[str], raw_ids: Iterable[str], today: datetime.date) -> Context:
     wards = pl.DataFrame(
         list(Ward.objects.filter(valid_to__isnull=True).values_list("code", "name", "area_type")),
-        schema={"ward_code": pl.String, "ward_name": pl.String, "ward_area_type": pl.String}, orient="row",
+        schema={"ward_code": pl.String, "ward_name": pl.String, "ward_area_type": pl.String},
+        orient="row",
     )
     successions = pl.DataFrame(
-        list(WardSuccession.objects.filter(ward__valid_to__isnull=True)
-             .values_list("former_ward_id", "ward_id", "ward__name")),
-        schema={"former_code": pl.String, "ward_code": pl.String, "ward_name": pl.String}, orient="row",
+        list(
+            WardSuccession.objects.filter(ward__valid_to__isnull=True).values_list(
+                "former_ward_id", "ward_id", "ward__name"
+            )
+        ),
+        schema={"former_code": pl.String, "ward_code": pl.String, "ward_name": pl.String},
+        orient="row",
     )
     allowed = None if user is None else ward_codes(user)
     reg_h, reg_m = registry_rows(raw_codes, raw_ids)
     codes, first = idnumber._reference()
     return Context(
-        today=today, wards=wards, successions=successions,
+        today=today,
+        wards=wards,
+        successions=successions,
         allowed_wards=None if allowed is None else frozenset(allowed),
-        reg_households=reg_h, reg_members=reg_m, id_province_codes=codes, id_first_century=first,
+        reg_households=reg_h,
+        reg_members=reg_m,
+        id_province_codes=codes,
+        id_first_century=first,
     )
 
 

@@ -39,8 +39,14 @@ def record_export(user: Any, *, ward_code: str | None, fmt: str, count: int, q: 
     changes = {"ward": [None, ward_code or ""], "format": [None, fmt], "households": [None, count]}
     if q:
         changes["search"] = [None, q]
-    record(actor=user, action="household.export", object_type="export", object_id=ward_code or "*",
-           changes=changes, ward_code=ward_code or "")
+    record(
+        actor=user,
+        action="household.export",
+        object_type="export",
+        object_id=ward_code or "*",
+        changes=changes,
+        ward_code=ward_code or "",
+    )
 
 
 def chunks(qs: QuerySet[Household], size: int = CHUNK) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
@@ -54,12 +60,20 @@ def chunks(qs: QuerySet[Household], size: int = CHUNK) -> Iterator[tuple[pl.Data
         if not rows:
             return
         last = rows[-1][0]
-        h = pl.DataFrame(rows, schema={"id": pl.Int64, "code": pl.String, "ward_code": pl.String,
-                                       **{k: v for k, v in h_schema.items() if k not in ("id", "code", "ward_code")}},
-                         orient="row")
+        h = pl.DataFrame(
+            rows,
+            schema={
+                "id": pl.Int64,
+                "code": pl.String,
+                "ward_code": pl.String,
+                **{k: v for k, v in h_schema.items() if k not in ("id", "code", "ward_code")},
+            },
+            orient="row",
+        )
         mrows = list(
             Member.objects.filter(household_id__in=[r[0] for r in rows], status="active")
-            .order_by("household_id", "id").values_list("household_id", "household__code", *MEMBER_DB)
+            .order_by("household_id", "id")
+            .values_list("household_id", "household__code", *MEMBER_DB)
         )
         m = pl.DataFrame(mrows, schema=m_schema, orient="row")
         yield h, m
@@ -104,17 +118,21 @@ def write_xlsx(qs: QuerySet[Household], target: Path | io.BufferedIOBase) -> int
     tables = {"households": HOUSEHOLD_COLUMNS, "members": MEMBER_COLUMNS}
     for name, ws in sheets.items():
         ws.append([c.header for c in tables[name]])
-    text_cols = {name: [i for i, c in enumerate(cols) if c.kind in ("text", "code", "id12", "id9")]
-                 for name, cols in tables.items()}
+    text_cols = {
+        name: [i for i, c in enumerate(cols) if c.kind in ("text", "code", "id12", "id9")]
+        for name, cols in tables.items()
+    }
     count = 0
     for h, m in chunks(qs):
         count += h.height
         for name, frame in (("households", h), ("members", m)):
             ws = sheets[name]
             cells = _xlsx_cells(frame, frame, tables[name])
-            risky = cells.select(pl.any_horizontal(
-                [pl.col(cells.columns[i]).str.contains(FORMULA_START).fill_null(False) for i in text_cols[name]]
-            ).alias("r"))["r"]
+            risky = cells.select(
+                pl.any_horizontal(
+                    [pl.col(cells.columns[i]).str.contains(FORMULA_START).fill_null(False) for i in text_cols[name]]
+                ).alias("r")
+            )["r"]
             for row, is_risky in zip(cells.iter_rows(), risky, strict=True):
                 if not is_risky:
                     ws.append(row)

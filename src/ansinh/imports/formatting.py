@@ -24,8 +24,11 @@ def format_column(col: Column, expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
         return expr.dt.strftime("%d/%m/%Y")
     if col.kind == "float":
         whole = expr.round(0) == expr
-        return (pl.when(whole).then(expr.cast(pl.Int64).cast(pl.String))
-                .otherwise(expr.cast(pl.String).str.replace(".", ",", literal=True)))
+        return (
+            pl.when(whole)
+            .then(expr.cast(pl.Int64).cast(pl.String))
+            .otherwise(expr.cast(pl.String).str.replace(".", ",", literal=True))
+        )
     if col.kind == "int":
         return expr.cast(pl.String)
     return pl.when(expr == "").then(None).otherwise(expr.cast(pl.String))

@@ -19,15 +19,18 @@ def _check_file(f: Any) -> Any:
         raise forms.ValidationError(gettext("Choose an .xlsx or .csv file."))
     if f.size > max_upload_bytes():
         raise forms.ValidationError(
-            gettext("The file is too large: the limit is %(mb)s MB.") % {"mb": max_upload_bytes() // 1024 // 1024})
+            gettext("The file is too large: the limit is %(mb)s MB.") % {"mb": max_upload_bytes() // 1024 // 1024}
+        )
     return f
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("File to import"),
-                           help_text=_("An .xlsx workbook with both sheets, or the households .csv file."))
-    members_file = forms.FileField(label=_("Members .csv file"), required=False,
-                                   help_text=_("Only with a households .csv file."))
+    file = forms.FileField(
+        label=_("File to import"), help_text=_("An .xlsx workbook with both sheets, or the households .csv file.")
+    )
+    members_file = forms.FileField(
+        label=_("Members .csv file"), required=False, help_text=_("Only with a households .csv file.")
+    )
 
     def clean_file(self) -> Any:
         return _check_file(self.cleaned_data.get("file"))
@@ -45,12 +48,18 @@ class UploadForm(forms.Form):
 
 class ExportForm(forms.Form):
     ward = forms.ChoiceField(label=_("Ward or commune"), required=False)
-    q = forms.CharField(label=_("Only households found by this search"), required=False, max_length=100,
-                        help_text=_("A name, ID number, household code or address, as in the household search. "
-                                    "Leave empty for every household."))
-    format = forms.ChoiceField(label=_("Format"), choices=[("xlsx", "Excel (.xlsx)"),
-                                                             ("csv", _("CSV, households")),
-                                                             ("csv-members", _("CSV, members"))])
+    q = forms.CharField(
+        label=_("Only households found by this search"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "A name, ID number, household code or address, as in the household search. Leave empty for every household."
+        ),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("xlsx", "Excel (.xlsx)"), ("csv", _("CSV, households")), ("csv-members", _("CSV, members"))],
+    )
 
     def __init__(self, *args: Any, wards: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -88,26 +88,31 @@ class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
         while its worker heartbeats; one silent past ``TASK_STALE_SECONDS`` counts as dead, the rule of
         ``ansinh.tasks.actions.reap_stale`` (which the purge runs first)."""
         alive = models.Q(task__status=TaskStatus.RUNNING) & (
-            models.Q(task__heartbeat_at__gte=now - stale_after()) | models.Q(task__heartbeat_at__isnull=True))
-        return (self.filter(_last_step_before(now - unfinished_limit()), status__in=list(EXPIRES_TO))
-                .exclude(alive)
-                .select_related("task").order_by("pk"))
+            models.Q(task__heartbeat_at__gte=now - stale_after()) | models.Q(task__heartbeat_at__isnull=True)
+        )
+        return (
+            self.filter(_last_step_before(now - unfinished_limit()), status__in=list(EXPIRES_TO))
+            .exclude(alive)
+            .select_related("task")
+            .order_by("pk")
+        )
 
     def files_due(self, *, now: datetime.datetime) -> ImportBatchQuerySet:
         """Ended batches whose files are still there and due: cancelled at once, the others after
         the retention period."""
         past_retention = models.Q(_last_step_before(now - retention()), status__in=list(KEEPS_FILES))
-        return (self.filter(files_purged_at__isnull=True)
-                .filter(models.Q(status=BatchStatus.CANCELLED) | past_retention)
-                .order_by("pk"))
+        return (
+            self.filter(files_purged_at__isnull=True)
+            .filter(models.Q(status=BatchStatus.CANCELLED) | past_retention)
+            .order_by("pk")
+        )
 
 
 class ImportBatch(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=BatchStatus.choices, default=BatchStatus.UPLOADED)
     file_names = models.JSONField(_("files"), default=list)
     source_kind = models.CharField(max_length=8, default="csv")  # xlsx | csv
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     validated_at = models.DateTimeField(null=True, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
@@ -167,13 +172,17 @@ class ImportBatch(models.Model):
                     "The commit did not finish within %(days)d day, so the system marked the import failed. "
                     "Nothing was written to the registry.",
                     "The commit did not finish within %(days)d days, so the system marked the import failed. "
-                    "Nothing was written to the registry.", days)
+                    "Nothing was written to the registry.",
+                    days,
+                )
             else:
                 text = ngettext(
                     "The system cancelled this import because it was neither committed nor cancelled within "
                     "%(days)d day. Nothing was written to the registry.",
                     "The system cancelled this import because it was neither committed nor cancelled within "
-                    "%(days)d days. Nothing was written to the registry.", days)
+                    "%(days)d days. Nothing was written to the registry.",
+                    days,
+                )
             return text % {"days": days}
         if self.error_code == ErrorCode.UNREADABLE:
             return file_notices.word(str(self.error_params.get("reason", "")), self.error_params.get("params") or {})
@@ -182,8 +191,10 @@ class ImportBatch(models.Model):
     def notice_messages(self) -> list[str]:
         """What reading said about the whole file, in the active language (an older batch: its stored text)."""
         return [file_notices.word(n["code"], n.get("params") or {}) for n in self.notice_codes] + [
-            str(n) for n in self.notices]
+            str(n) for n in self.notices
+        ]
 
     def can_commit(self) -> bool:
         return self.status == BatchStatus.VALIDATED and bool(
-            self.summary.get("households_valid") or self.summary.get("members_valid"))
+            self.summary.get("households_valid") or self.summary.get("members_valid")
+        )

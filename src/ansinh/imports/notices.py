@@ -28,23 +28,26 @@ PLACES: dict[str, str] = {
 # code → English wording. Stored in batches: rename none, only add.
 MESSAGES: dict[str, str] = {
     # Notices: the batch is read all the same.
-    "column_ignored": gettext_noop("%(place)s: the column “%(column)s” is not in the import template and was "
-                                   "ignored."),
-    "empty_rows_stop": gettext_noop("%(place)s: reading stopped at row %(row)s after %(empty)s empty rows in "
-                                    "a row."),
+    "column_ignored": gettext_noop("%(place)s: the column “%(column)s” is not in the import template and was ignored."),
+    "empty_rows_stop": gettext_noop("%(place)s: reading stopped at row %(row)s after %(empty)s empty rows in a row."),
     "formula_cells": gettext_noop(
         "Cells with a formula in the file: %(count)s. The system uses the values computed and saved in the "
-        "file and does not compute the formulas again; a formula cell never computed counts as empty."),
+        "file and does not compute the formulas again; a formula cell never computed counts as empty."
+    ),
     "sheet_ignored": gettext_noop("The sheet “%(sheet)s” has no headers of the import template and was ignored."),
     # Refusals: the file is not read (``errors.UnreadableFile``).
     "file_too_big": gettext_noop("The file is too big (%(size)s MB); the limit is %(limit)s MB."),
     "file_empty": gettext_noop("The file is empty."),
     "xlsx_damaged": gettext_noop("The .xlsx file is damaged or is not an Excel workbook."),
     "zip_not_workbook": gettext_noop("This compressed file is not an Excel workbook (.xlsx)."),
-    "zip_too_big": gettext_noop("The file unpacks to %(size)s MB, over the limit of %(limit)s MB (it may be a "
-                                "malicious compressed file); the file was refused."),
-    "zip_bomb": gettext_noop("The part %(part)s has an abnormal compression ratio (%(ratio)s:1), the sign of a "
-                             "malicious compressed file (zip bomb); the file was refused."),
+    "zip_too_big": gettext_noop(
+        "The file unpacks to %(size)s MB, over the limit of %(limit)s MB (it may be a "
+        "malicious compressed file); the file was refused."
+    ),
+    "zip_bomb": gettext_noop(
+        "The part %(part)s has an abnormal compression ratio (%(ratio)s:1), the sign of a "
+        "malicious compressed file (zip bomb); the file was refused."
+    ),
     "column_twice": gettext_noop("%(place)s: the column “%(column)s” appears twice."),
     "columns_missing": gettext_noop("%(place)s: required columns are missing: %(columns)s."),
     "too_many_rows": gettext_noop("%(place)s: more than %(limit)s rows; split the file."),
@@ -55,15 +58,18 @@ MESSAGES: dict[str, str] = {
     "no_data_sheet": gettext_noop("No sheet of households or members laid out as in the template was found."),
     "not_utf8": gettext_noop("%(place)s is not UTF-8 text; save it again with the UTF-8 encoding."),
     "csv_unreadable": gettext_noop("%(place)s: the CSV cannot be read (%(detail)s)."),
-    "csv_headers_unknown": gettext_noop("%(place)s: the headers match neither the households template nor the "
-                                        "members template."),
-    "xlsx_renamed_csv": gettext_noop("%(file)s has the .xlsx extension but is not an Excel workbook (it looks "
-                                     "like a text/CSV file renamed)."),
+    "csv_headers_unknown": gettext_noop(
+        "%(place)s: the headers match neither the households template nor the members template."
+    ),
+    "xlsx_renamed_csv": gettext_noop(
+        "%(file)s has the .xlsx extension but is not an Excel workbook (it looks like a text/CSV file renamed)."
+    ),
     "xlsx_not_workbook": gettext_noop("%(file)s has the .xlsx extension but is not an Excel workbook."),
     "old_xls": gettext_noop("%(file)s is an old Excel workbook (.xls); save it again as .xlsx."),
     "binary_file": gettext_noop("%(file)s is neither a workbook nor a CSV file."),
-    "csv_is_xlsx": gettext_noop("%(file)s has the .csv extension but is an Excel workbook; change the extension "
-                                "to .xlsx."),
+    "csv_is_xlsx": gettext_noop(
+        "%(file)s has the .csv extension but is an Excel workbook; change the extension to .xlsx."
+    ),
     "xlsx_with_others": gettext_noop("With Excel, upload one .xlsx file with two sheets: households and members."),
     "two_household_csvs": gettext_noop("Two CSV files are both lists of households."),
     "two_member_csvs": gettext_noop("Two CSV files are both lists of members."),

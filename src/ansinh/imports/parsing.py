@@ -24,9 +24,7 @@ def clean(expr: pl.Expr) -> pl.Expr:
 def parse_code(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
     assert col.vocabulary is not None
     value = fold_expr(raw).replace_strict(code_map(col.vocabulary), default=None, return_dtype=pl.String)
-    problem = pl.when(raw.is_not_null() & value.is_null()).then(
-        _problem("not_in_list", raw, col.header)
-    )
+    problem = pl.when(raw.is_not_null() & value.is_null()).then(_problem("not_in_list", raw, col.header))
     return value, problem
 
 
@@ -36,9 +34,7 @@ def parse_date(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
         s.str.to_date("%d/%m/%Y", strict=False),
         s.str.to_date("%Y/%m/%d", strict=False),
     )
-    problem = pl.when(raw.is_not_null() & value.is_null()).then(
-        _problem("bad_date", raw)
-    )
+    problem = pl.when(raw.is_not_null() & value.is_null()).then(_problem("bad_date", raw))
     return value, problem
 
 
@@ -48,8 +44,10 @@ def _number_text(raw: pl.Expr) -> pl.Expr:
     vietnamese_thousands = s.str.contains(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
     comma_decimal = s.str.contains(r"^-?\d+,\d+$")
     return (
-        pl.when(vietnamese_thousands).then(s.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
-        .when(comma_decimal).then(s.str.replace(",", ".", literal=True))
+        pl.when(vietnamese_thousands)
+        .then(s.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
+        .when(comma_decimal)
+        .then(s.str.replace(",", ".", literal=True))
         .otherwise(s)
     )
 
@@ -59,7 +57,8 @@ def parse_float(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
     problem = (
         pl.when(raw.is_not_null() & value.is_null())
         .then(_problem("bad_number", raw))
-        .when(value < 0).then(_problem("negative_number", raw))
+        .when(value < 0)
+        .then(_problem("negative_number", raw))
     )
     return value, problem
 
@@ -71,7 +70,8 @@ def parse_int(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
     problem = (
         pl.when(raw.is_not_null() & ~ok.fill_null(False))
         .then(_problem("bad_whole_number", raw))
-        .when(f < 0).then(_problem("negative_number", raw))
+        .when(f < 0)
+        .then(_problem("negative_number", raw))
     )
     return value, problem
 
@@ -79,9 +79,7 @@ def parse_int(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
 def parse_bool(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
     folded = fold_expr(raw)
     value = pl.when(folded.is_in(TRUE_WORDS)).then(True).when(folded.is_in(FALSE_WORDS)).then(False)
-    problem = pl.when(raw.is_not_null() & value.is_null()).then(
-        _problem("bad_yes_no", raw)
-    )
+    problem = pl.when(raw.is_not_null() & value.is_null()).then(_problem("bad_yes_no", raw))
     return value, problem
 
 
@@ -91,9 +89,7 @@ def parse_id12(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
     s = pl.when(s.str.contains(r"^\d{11}$")).then(pl.lit("0") + s).otherwise(s)
     ok = s.str.contains(r"^\d{12}$")
     value = pl.when(ok).then(s)
-    problem = pl.when(raw.is_not_null() & ~ok.fill_null(False)).then(
-        _problem("bad_id_number", raw)
-    )
+    problem = pl.when(raw.is_not_null() & ~ok.fill_null(False)).then(_problem("bad_id_number", raw))
     return value, problem
 
 
@@ -101,9 +97,7 @@ def parse_id9(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
     s = raw.str.replace_all(r"\s", "")
     ok = s.str.contains(r"^\d{9}$")
     value = pl.when(ok).then(s)
-    problem = pl.when(raw.is_not_null() & ~ok.fill_null(False)).then(
-        _problem("bad_old_id_number", raw)
-    )
+    problem = pl.when(raw.is_not_null() & ~ok.fill_null(False)).then(_problem("bad_old_id_number", raw))
     return value, problem
 
 
@@ -114,12 +108,24 @@ def parse_text(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
 
 
 PARSERS = {
-    "code": parse_code, "date": parse_date, "float": parse_float, "int": parse_int, "bool": parse_bool,
-    "id12": parse_id12, "id9": parse_id9, "text": parse_text,
+    "code": parse_code,
+    "date": parse_date,
+    "float": parse_float,
+    "int": parse_int,
+    "bool": parse_bool,
+    "id12": parse_id12,
+    "id9": parse_id9,
+    "text": parse_text,
 }
 DTYPES = {
-    "code": pl.String, "date": pl.Date, "float": pl.Float64, "int": pl.Int64, "bool": pl.Boolean,
-    "id12": pl.String, "id9": pl.String, "text": pl.String,
+    "code": pl.String,
+    "date": pl.Date,
+    "float": pl.Float64,
+    "int": pl.Int64,
+    "bool": pl.Boolean,
+    "id12": pl.String,
+    "id9": pl.String,
+    "text": pl.String,
 }
 
 
@@ -134,7 +140,10 @@ def id_problems(id_number: pl.Expr, sex: pl.Expr, dob: pl.Expr, first_century: i
     bad4 = digit4 != expected4
     bad56 = digits56 != expected56
     return (
-        pl.when(bad4 & bad56).then(_problem("id_sex_and_year_mismatch", digit4, expected4, digits56, expected56))
-        .when(bad4).then(_problem("id_sex_mismatch", digit4, expected4))
-        .when(bad56).then(_problem("id_year_mismatch", digits56, expected56))
+        pl.when(bad4 & bad56)
+        .then(_problem("id_sex_and_year_mismatch", digit4, expected4, digits56, expected56))
+        .when(bad4)
+        .then(_problem("id_sex_mismatch", digit4, expected4))
+        .when(bad56)
+        .then(_problem("id_year_mismatch", digits56, expected56))
     )

@@ -28,8 +28,13 @@ MAX_PARAMS = 4
 PARAMS = tuple(f"p{i}" for i in range(MAX_PARAMS))
 PROBLEM = pl.Struct({"code": pl.String, **{name: pl.String for name in PARAMS}})
 ISSUE_SCHEMA: dict[str, Any] = {
-    "table": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String,
-    "code": pl.String, "params": pl.List(pl.String), "level": pl.String,
+    "table": pl.String,
+    "row": pl.Int64,
+    "column": pl.String,
+    "value": pl.String,
+    "code": pl.String,
+    "params": pl.List(pl.String),
+    "level": pl.String,
 }
 
 # code → (English wording, the names of its parameters in the order ``problem`` is given them).
@@ -37,74 +42,131 @@ ISSUE_SCHEMA: dict[str, Any] = {
 MESSAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     # Cells that cannot be read (``parsing``).
     "missing_required": (gettext_noop("The required column “%(column)s” has no value."), ("column",)),
-    "not_in_list": (gettext_noop("“%(value)s” is not in the list of the column “%(column)s” (write the code or "
-                                 "the Vietnamese name)."), ("value", "column")),
-    "bad_date": (gettext_noop("The date “%(value)s” cannot be read (write dd/mm/yyyy, for example 17/05/1980)."),
-                 ("value",)),
-    "bad_number": (gettext_noop("The number “%(value)s” cannot be read (for example 1.500.000 or 45,5)."),
-                   ("value",)),
-    "bad_whole_number": (gettext_noop("The number “%(value)s” cannot be read (write a whole number, for example "
-                                      "1.500.000)."), ("value",)),
+    "not_in_list": (
+        gettext_noop(
+            "“%(value)s” is not in the list of the column “%(column)s” (write the code or the Vietnamese name)."
+        ),
+        ("value", "column"),
+    ),
+    "bad_date": (
+        gettext_noop("The date “%(value)s” cannot be read (write dd/mm/yyyy, for example 17/05/1980)."),
+        ("value",),
+    ),
+    "bad_number": (gettext_noop("The number “%(value)s” cannot be read (for example 1.500.000 or 45,5)."), ("value",)),
+    "bad_whole_number": (
+        gettext_noop("The number “%(value)s” cannot be read (write a whole number, for example 1.500.000)."),
+        ("value",),
+    ),
     "negative_number": (gettext_noop("The number “%(value)s” cannot be negative."), ("value",)),
     "bad_yes_no": (gettext_noop("“%(value)s” cannot be read; write “Có” (yes) or “Không” (no)."), ("value",)),
     "bad_id_number": (gettext_noop("The ID number “%(value)s” must have exactly 12 digits."), ("value",)),
-    "bad_old_id_number": (gettext_noop("The old ID card number “%(value)s” must have exactly 9 digits."),
-                          ("value",)),
+    "bad_old_id_number": (gettext_noop("The old ID card number “%(value)s” must have exactly 9 digits."), ("value",)),
     "too_long": (gettext_noop("Too long (at most %(limit)s characters)."), ("limit",)),
-    "id_sex_and_year_mismatch": (gettext_noop(
-        "The ID number does not match the sex and century of birth (digit 4 is %(digit4)s, should be "
-        "%(expected4)s) nor the year of birth (digits 5-6 are %(digits56)s, should be %(expected56)s)."),
-        ("digit4", "expected4", "digits56", "expected56")),
-    "id_sex_mismatch": (gettext_noop("The ID number does not match the sex and century of birth: digit 4 is "
-                                     "%(digit4)s, should be %(expected4)s."), ("digit4", "expected4")),
-    "id_year_mismatch": (gettext_noop("The ID number does not match the year of birth: digits 5-6 are "
-                                      "%(digits56)s, should be %(expected56)s."), ("digits56", "expected56")),
+    "id_sex_and_year_mismatch": (
+        gettext_noop(
+            "The ID number does not match the sex and century of birth (digit 4 is %(digit4)s, should be "
+            "%(expected4)s) nor the year of birth (digits 5-6 are %(digits56)s, should be %(expected56)s)."
+        ),
+        ("digit4", "expected4", "digits56", "expected56"),
+    ),
+    "id_sex_mismatch": (
+        gettext_noop(
+            "The ID number does not match the sex and century of birth: digit 4 is %(digit4)s, should be %(expected4)s."
+        ),
+        ("digit4", "expected4"),
+    ),
+    "id_year_mismatch": (
+        gettext_noop(
+            "The ID number does not match the year of birth: digits 5-6 are %(digits56)s, should be %(expected56)s."
+        ),
+        ("digits56", "expected56"),
+    ),
     # Households (``validation``).
-    "household_code_repeated": (gettext_noop("The household code %(code)s appears more than once in the file "
-                                             "(rows %(rows)s)."), ("code", "rows")),
-    "ward_converted": (gettext_noop("The former ward code %(former)s was converted to the current ward code "
-                                    "%(ward)s (%(name)s)."), ("former", "ward", "name")),
-    "ward_split": (gettext_noop("The former ward %(former)s now belongs to several wards (%(wards)s); write the "
-                                "current ward's code."), ("former", "wards")),
+    "household_code_repeated": (
+        gettext_noop("The household code %(code)s appears more than once in the file (rows %(rows)s)."),
+        ("code", "rows"),
+    ),
+    "ward_converted": (
+        gettext_noop("The former ward code %(former)s was converted to the current ward code %(ward)s (%(name)s)."),
+        ("former", "ward", "name"),
+    ),
+    "ward_split": (
+        gettext_noop(
+            "The former ward %(former)s now belongs to several wards (%(wards)s); write the current ward's code."
+        ),
+        ("former", "wards"),
+    ),
     "ward_unknown": (gettext_noop("The ward code %(ward)s does not exist."), ("ward",)),
     "ward_out_of_scope": (gettext_noop("The ward %(ward)s is outside the area you may import into."), ("ward",)),
-    "household_registered_out_of_scope": (gettext_noop(
-        "The household code %(code)s is already registered in a ward outside your area."), ("code",)),
+    "household_registered_out_of_scope": (
+        gettext_noop("The household code %(code)s is already registered in a ward outside your area."),
+        ("code",),
+    ),
     # Members.
-    "member_without_household": (gettext_noop(
-        "The member belongs to no household: the household code %(code)s is neither in the households sheet "
-        "nor in the registry."), ("code",)),
-    "household_out_of_scope": (gettext_noop("The household %(code)s is outside the area you may import into."),
-                               ("code",)),
+    "member_without_household": (
+        gettext_noop(
+            "The member belongs to no household: the household code %(code)s is neither in the households sheet "
+            "nor in the registry."
+        ),
+        ("code",),
+    ),
+    "household_out_of_scope": (
+        gettext_noop("The household %(code)s is outside the area you may import into."),
+        ("code",),
+    ),
     "birth_in_future": (gettext_noop("The date of birth %(date)s is in the future."), ("date",)),
-    "id_province_unknown": (gettext_noop(
-        "The province code %(province)s at the start of the ID number is not in the list of places of birth "
-        "registration (a warning only)."), ("province",)),
-    "id_leading_zero_added": (gettext_noop(
-        "The ID number had 11 digits (Excel dropped the leading zero): a 0 was added."), ()),
-    "id_number_repeated": (gettext_noop("The ID number %(id_number)s appears more than once in the file "
-                                        "(rows %(rows)s)."), ("id_number", "rows")),
-    "same_name_and_birth_without_id": (gettext_noop(
-        "Two people of the household have the same name and date of birth and no ID number (rows %(rows)s)."),
-        ("rows",)),
-    "id_registered_elsewhere": (gettext_noop("The ID number %(id_number)s is already registered in household "
-                                             "%(household)s."), ("id_number", "household")),
-    "ambiguous_registry_match": (gettext_noop(
-        "Several people of this household in the registry have the same name and date of birth; write the ID "
-        "number to tell them apart."), ()),
-    "same_registry_member": (gettext_noop("Several rows refer to the same person in the registry "
-                                          "(rows %(rows)s)."), ("rows",)),
+    "id_province_unknown": (
+        gettext_noop(
+            "The province code %(province)s at the start of the ID number is not in the list of places of birth "
+            "registration (a warning only)."
+        ),
+        ("province",),
+    ),
+    "id_leading_zero_added": (
+        gettext_noop("The ID number had 11 digits (Excel dropped the leading zero): a 0 was added."),
+        (),
+    ),
+    "id_number_repeated": (
+        gettext_noop("The ID number %(id_number)s appears more than once in the file (rows %(rows)s)."),
+        ("id_number", "rows"),
+    ),
+    "same_name_and_birth_without_id": (
+        gettext_noop(
+            "Two people of the household have the same name and date of birth and no ID number (rows %(rows)s)."
+        ),
+        ("rows",),
+    ),
+    "id_registered_elsewhere": (
+        gettext_noop("The ID number %(id_number)s is already registered in household %(household)s."),
+        ("id_number", "household"),
+    ),
+    "ambiguous_registry_match": (
+        gettext_noop(
+            "Several people of this household in the registry have the same name and date of birth; write the ID "
+            "number to tell them apart."
+        ),
+        (),
+    ),
+    "same_registry_member": (
+        gettext_noop("Several rows refer to the same person in the registry (rows %(rows)s)."),
+        ("rows",),
+    ),
     # Heads of household.
-    "household_without_head": (gettext_noop(
-        "The household has no head: exactly one member must have the relation “Chủ hộ” (head)."), ()),
-    "head_already_registered": (gettext_noop(
-        "The household already has a head in the registry; a change of head is made in the system (the "
-        "change-of-head procedure)."), ()),
+    "household_without_head": (
+        gettext_noop("The household has no head: exactly one member must have the relation “Chủ hộ” (head)."),
+        (),
+    ),
+    "head_already_registered": (
+        gettext_noop(
+            "The household already has a head in the registry; a change of head is made in the system (the "
+            "change-of-head procedure)."
+        ),
+        (),
+    ),
     "several_heads": (gettext_noop("The household has more than one head."), ()),
     # Rows held back with their household (notices).
     "held_by_member": (gettext_noop("Not imported because a member of the household has errors."), ()),
-    "held_by_household": (gettext_noop("Not imported because the household or another of its members has "
-                                       "errors."), ()),
+    "held_by_household": (gettext_noop("Not imported because the household or another of its members has errors."), ()),
 }
 
 
@@ -114,8 +176,9 @@ def problem(code: str, *params: pl.Expr | str | int) -> pl.Expr:
     assert code in MESSAGES and len(params) == len(MESSAGES[code][1]) <= MAX_PARAMS, code
     values = [p.cast(pl.String) if isinstance(p, pl.Expr) else pl.lit(str(p), dtype=pl.String) for p in params]
     values += [pl.lit(None, dtype=pl.String)] * (MAX_PARAMS - len(values))
-    out = pl.struct(pl.lit(code, dtype=pl.String).alias("code"),
-                    *[v.alias(name) for v, name in zip(values, PARAMS, strict=True)])
+    out = pl.struct(
+        pl.lit(code, dtype=pl.String).alias("code"), *[v.alias(name) for v, name in zip(values, PARAMS, strict=True)]
+    )
     columns = [p for p in params if isinstance(p, pl.Expr)]
     if columns:
         out = pl.when(pl.all_horizontal([p.is_not_null() for p in columns])).then(out)
@@ -125,8 +188,10 @@ def problem(code: str, *params: pl.Expr | str | int) -> pl.Expr:
 def issue_columns(problem_column: str) -> list[pl.Expr]:
     """``code`` and ``params`` (the parameters the code has) of a ``PROBLEM`` column, for the rows that have one."""
     col = pl.col(problem_column)
-    return [col.struct.field("code").alias("code"),
-            pl.concat_list([col.struct.field(name) for name in PARAMS]).list.drop_nulls().alias("params")]
+    return [
+        col.struct.field("code").alias("code"),
+        pl.concat_list([col.struct.field(name) for name in PARAMS]).list.drop_nulls().alias("params"),
+    ]
 
 
 def message(code: str | None, params: list[str | None] | None = None, text: str | None = None) -> str:
@@ -136,8 +201,9 @@ def message(code: str | None, params: list[str | None] | None = None, text: str 
         return text or code or ""
     wording, names = entry
     values = list(params or [])
-    return _(wording) % {n: (values[i] if i < len(values) and values[i] is not None else "")
-                         for i, n in enumerate(names)}
+    return _(wording) % {
+        n: (values[i] if i < len(values) and values[i] is not None else "") for i, n in enumerate(names)
+    }
 
 
 def normalise(frame: pl.DataFrame) -> pl.DataFrame:
@@ -145,7 +211,8 @@ def normalise(frame: pl.DataFrame) -> pl.DataFrame:
     before the codes) and ``message`` (their text; null in new ones)."""
     missing: dict[str, pl.DataType] = {"code": pl.String(), "params": pl.List(pl.String), "message": pl.String()}
     return frame.with_columns(
-        *[pl.lit(None, dtype=dtype).alias(name) for name, dtype in missing.items() if name not in frame.columns])
+        *[pl.lit(None, dtype=dtype).alias(name) for name, dtype in missing.items() if name not in frame.columns]
+    )
 
 
 def rows(frame: pl.DataFrame) -> list[dict[str, Any]]:

@@ -92,8 +92,7 @@ def sniff(path: Path) -> str:
 def check_size(path: Path) -> None:
     size = path.stat().st_size
     if size > max_upload_bytes():
-        raise UnreadableFile("file_too_big", size=round(size / 1024 / 1024),
-                             limit=max_upload_bytes() // 1024 // 1024)
+        raise UnreadableFile("file_too_big", size=round(size / 1024 / 1024), limit=max_upload_bytes() // 1024 // 1024)
     if size == 0:
         raise UnreadableFile("file_empty")
 
@@ -141,8 +140,7 @@ def _table_for(headers: list[str | None]) -> str | None:
     return best
 
 
-def _columns_for(name: str, headers: list[str | None], notices: list[Notice], place: dict[str, str]
-                 ) -> dict[int, str]:
+def _columns_for(name: str, headers: list[str | None], notices: list[Notice], place: dict[str, str]) -> dict[int, str]:
     _sheet, cols = TABLES[name]
     known = header_map(cols)
     positions: dict[int, str] = {}
@@ -182,7 +180,8 @@ def _column(values: tuple[Any, ...] | list[Any]) -> pl.Series:
     if dtype.is_float():
         whole = (s.round(0) == s) & (s.abs() < 1e15)
         return pl.select(
-            pl.when(whole).then(s.cast(pl.Int64, strict=False).cast(pl.String))
+            pl.when(whole)
+            .then(s.cast(pl.Int64, strict=False).cast(pl.String))
             .otherwise(s.cast(pl.String).str.replace(".", ",", literal=True))
         ).to_series()
     if dtype == pl.Date or isinstance(dtype, pl.Datetime):
@@ -282,8 +281,9 @@ def read_csv(path: Path, place: dict[str, str] | None = None) -> tuple[str, RawT
     first_line = raw.split(b"\n", 1)[0]
     sep = ";" if first_line.count(b";") > first_line.count(b",") else ","
     try:
-        frame = pl.read_csv(io.BytesIO(raw), separator=sep, infer_schema=False, has_header=False,
-                            truncate_ragged_lines=True)
+        frame = pl.read_csv(
+            io.BytesIO(raw), separator=sep, infer_schema=False, has_header=False, truncate_ragged_lines=True
+        )
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
         raise UnreadableFile("csv_unreadable", place=place, detail=str(exc)) from exc
     if frame.height == 0:

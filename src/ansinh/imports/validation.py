@@ -21,8 +21,14 @@ from ansinh.imports.reading import ROW, RawFile, RawTable
 from ansinh.synth.fold import fold_expr
 
 REG_HOUSEHOLD = {"household_id": pl.Int64, "code": pl.String, "ward_code": pl.String}
-REG_MEMBER = {"member_id": pl.Int64, "household_code": pl.String, "id_number": pl.String,
-              "name_folded": pl.String, "date_of_birth": pl.Date, "relation": pl.String}
+REG_MEMBER = {
+    "member_id": pl.Int64,
+    "household_code": pl.String,
+    "id_number": pl.String,
+    "name_folded": pl.String,
+    "date_of_birth": pl.Date,
+    "relation": pl.String,
+}
 
 
 @dataclass
@@ -54,12 +60,16 @@ class Validated:
     def summary(self) -> dict[str, int]:
         h, m = self.households, self.members
         return {
-            "households": h.height, "households_valid": int(h["_valid"].sum()),
-            "members": m.height, "members_valid": int(m["_valid"].sum()),
+            "households": h.height,
+            "households_valid": int(h["_valid"].sum()),
+            "members": m.height,
+            "members_valid": int(m["_valid"].sum()),
             "errors": self.error_count,
             "rows_with_errors": int(
                 self.issues.filter(pl.col("level") == "error").select(pl.struct("table", "row").n_unique()).item()
-            ) if self.issues.height else 0,
+            )
+            if self.issues.height
+            else 0,
             "notices": int((self.issues["level"] == "notice").sum()) + len(self.notices),
         }
 
@@ -96,10 +106,16 @@ def _issue_rows(frame: pl.DataFrame, table: str, columns: tuple[Column, ...], le
             continue
         sub = frame.filter(pl.col(name).is_not_null())
         if sub.height:
-            parts.append(sub.select(
-                pl.lit(table).alias("table"), pl.col(ROW).alias("row"), pl.lit(c.header).alias("column"),
-                pl.col(f"_raw_{c.field}").alias("value"), *issue_columns(name), pl.lit(level).alias("level"),
-            ))
+            parts.append(
+                sub.select(
+                    pl.lit(table).alias("table"),
+                    pl.col(ROW).alias("row"),
+                    pl.lit(c.header).alias("column"),
+                    pl.col(f"_raw_{c.field}").alias("value"),
+                    *issue_columns(name),
+                    pl.lit(level).alias("level"),
+                )
+            )
     return pl.concat(parts) if parts else pl.DataFrame(schema=ISSUE_SCHEMA)
 
 
@@ -124,43 +140,74 @@ def _households(h: pl.DataFrame, m: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     # The same code twice in the file.
     dup = _rows_list(h.filter(pl.col("code").is_duplicated() & pl.col("code").is_not_null()), "code")
     h = h.join(dup, on="code", how="left")
-    h = _add(h, "code", pl.when(pl.col("_rows").is_not_null()).then(
-        problem("household_code_repeated", pl.col("code"), pl.col("_rows")))).drop(
-        "_rows")
+    h = _add(
+        h,
+        "code",
+        pl.when(pl.col("_rows").is_not_null()).then(
+            problem("household_code_repeated", pl.col("code"), pl.col("_rows"))
+        ),
+    ).drop("_rows")
 
     # Ward: current, or a former ward converted to its single successor.
-    h = h.join(ctx.wards.select("ward_code", pl.col("ward_name").alias("_current_name")),
-               left_on="ward_code", right_on="ward_code", how="left")
+    h = h.join(
+        ctx.wards.select("ward_code", pl.col("ward_name").alias("_current_name")),
+        left_on="ward_code",
+        right_on="ward_code",
+        how="left",
+    )
     succ = ctx.successions.group_by("former_code").agg(
-        pl.col("ward_code").sort().alias("_succ_codes"), pl.col("ward_name").sort_by("ward_code").alias("_succ_names"))
+        pl.col("ward_code").sort().alias("_succ_codes"), pl.col("ward_name").sort_by("ward_code").alias("_succ_names")
+    )
     h = h.join(succ, left_on="ward_code", right_on="former_code", how="left")
     is_current = pl.col("_current_name").is_not_null()
     n_succ = pl.col("_succ_codes").list.len().fill_null(0)
     converted = ~is_current & (n_succ == 1)
-    h = _note(h, "ward_code", pl.when(converted).then(problem(
-        "ward_converted", pl.col("ward_code"), pl.col("_succ_codes").list.first(),
-        pl.col("_succ_names").list.first())))
-    h = _add(h, "ward_code", pl.when(pl.col("ward_code").is_not_null() & ~is_current & (n_succ > 1)).then(problem(
-        "ward_split", pl.col("ward_code"), pl.col("_succ_codes").list.join(", ")))
-        .when(pl.col("ward_code").is_not_null() & ~is_current & (n_succ == 0)).then(
-        problem("ward_unknown", pl.col("ward_code"))))
+    h = _note(
+        h,
+        "ward_code",
+        pl.when(converted).then(
+            problem(
+                "ward_converted",
+                pl.col("ward_code"),
+                pl.col("_succ_codes").list.first(),
+                pl.col("_succ_names").list.first(),
+            )
+        ),
+    )
+    h = _add(
+        h,
+        "ward_code",
+        pl.when(pl.col("ward_code").is_not_null() & ~is_current & (n_succ > 1))
+        .then(problem("ward_split", pl.col("ward_code"), pl.col("_succ_codes").list.join(", ")))
+        .when(pl.col("ward_code").is_not_null() & ~is_current & (n_succ == 0))
+        .then(problem("ward_unknown", pl.col("ward_code"))),
+    )
     h = h.with_columns(
         pl.when(converted).then(pl.col("_succ_codes").list.first()).otherwise(pl.col("ward_code")).alias("ward_code")
     ).drop("_current_name", "_succ_codes", "_succ_names")
     h = h.join(ctx.wards.select("ward_code", "ward_area_type"), on="ward_code", how="left")
     if ctx.allowed_wards is not None:
-        h = _add(h, "ward_code", pl.when(
-            pl.col("ward_code").is_not_null() & pl.col("ward_area_type").is_not_null()
-            & ~pl.col("ward_code").is_in(sorted(ctx.allowed_wards))
-        ).then(problem("ward_out_of_scope", pl.col("ward_code"))))
+        h = _add(
+            h,
+            "ward_code",
+            pl.when(
+                pl.col("ward_code").is_not_null()
+                & pl.col("ward_area_type").is_not_null()
+                & ~pl.col("ward_code").is_in(sorted(ctx.allowed_wards))
+            ).then(problem("ward_out_of_scope", pl.col("ward_code"))),
+        )
 
     # A household already registered elsewhere than the user may touch.
     reg = ctx.reg_households.select(pl.col("code"), pl.col("household_id"), pl.col("ward_code").alias("_reg_ward"))
     h = h.join(reg, on="code", how="left")
     if ctx.allowed_wards is not None:
-        h = _add(h, "code", pl.when(
-            pl.col("_reg_ward").is_not_null() & ~pl.col("_reg_ward").is_in(sorted(ctx.allowed_wards))
-        ).then(problem("household_registered_out_of_scope", pl.col("code"))))
+        h = _add(
+            h,
+            "code",
+            pl.when(pl.col("_reg_ward").is_not_null() & ~pl.col("_reg_ward").is_in(sorted(ctx.allowed_wards))).then(
+                problem("household_registered_out_of_scope", pl.col("code"))
+            ),
+        )
     return h.drop("_reg_ward")
 
 
@@ -168,59 +215,105 @@ def _members(m: pl.DataFrame, h: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     m = m.with_columns(fold_expr(pl.col("full_name")).alias("name_folded"))
     # Household: in the file, or already registered (members-only update).
     in_file = h.select(pl.col("code").alias("household_code"), pl.lit(True).alias("_hh_in_file")).unique(
-        "household_code")
-    reg_hh = ctx.reg_households.select(pl.col("code").alias("household_code"),
-                                       pl.col("ward_code").alias("_hh_reg_ward"))
+        "household_code"
+    )
+    reg_hh = ctx.reg_households.select(
+        pl.col("code").alias("household_code"), pl.col("ward_code").alias("_hh_reg_ward")
+    )
     m = m.join(in_file, on="household_code", how="left").join(reg_hh, on="household_code", how="left")
-    m = _add(m, "household_code", pl.when(
-        pl.col("household_code").is_not_null() & pl.col("_hh_in_file").is_null() & pl.col("_hh_reg_ward").is_null()
-    ).then(problem("member_without_household", pl.col("household_code"))))
+    m = _add(
+        m,
+        "household_code",
+        pl.when(
+            pl.col("household_code").is_not_null() & pl.col("_hh_in_file").is_null() & pl.col("_hh_reg_ward").is_null()
+        ).then(problem("member_without_household", pl.col("household_code"))),
+    )
     if ctx.allowed_wards is not None:
-        m = _add(m, "household_code", pl.when(
-            pl.col("_hh_in_file").is_null() & pl.col("_hh_reg_ward").is_not_null()
-            & ~pl.col("_hh_reg_ward").is_in(sorted(ctx.allowed_wards))
-        ).then(problem("household_out_of_scope", pl.col("household_code"))))
+        m = _add(
+            m,
+            "household_code",
+            pl.when(
+                pl.col("_hh_in_file").is_null()
+                & pl.col("_hh_reg_ward").is_not_null()
+                & ~pl.col("_hh_reg_ward").is_in(sorted(ctx.allowed_wards))
+            ).then(problem("household_out_of_scope", pl.col("household_code"))),
+        )
 
     # Date of birth and ID number.
-    m = _add(m, "date_of_birth", pl.when(pl.col("date_of_birth") > ctx.today).then(
-        problem("birth_in_future", pl.col("date_of_birth").dt.strftime("%d/%m/%Y"))))
-    checkable = (pl.col("id_number").is_not_null() & pl.col("sex").is_not_null()
-                 & pl.col("date_of_birth").is_not_null())
-    m = _add(m, "id_number", pl.when(checkable).then(
-        id_problems(pl.col("id_number"), pl.col("sex"), pl.col("date_of_birth"), ctx.id_first_century)))
+    m = _add(
+        m,
+        "date_of_birth",
+        pl.when(pl.col("date_of_birth") > ctx.today).then(
+            problem("birth_in_future", pl.col("date_of_birth").dt.strftime("%d/%m/%Y"))
+        ),
+    )
+    checkable = pl.col("id_number").is_not_null() & pl.col("sex").is_not_null() & pl.col("date_of_birth").is_not_null()
+    m = _add(
+        m,
+        "id_number",
+        pl.when(checkable).then(
+            id_problems(pl.col("id_number"), pl.col("sex"), pl.col("date_of_birth"), ctx.id_first_century)
+        ),
+    )
     if ctx.id_province_codes:
-        m = _note(m, "id_number", pl.when(
-            pl.col("id_number").is_not_null()
-            & ~pl.col("id_number").str.slice(0, 3).is_in(sorted(ctx.id_province_codes))
-        ).then(problem("id_province_unknown", pl.col("id_number").str.slice(0, 3))))
-    m = _note(m, "id_number", pl.when(pl.col("_raw_id_number").str.contains(r"^\s*\d{11}\s*$")).then(
-        problem("id_leading_zero_added")))
+        m = _note(
+            m,
+            "id_number",
+            pl.when(
+                pl.col("id_number").is_not_null()
+                & ~pl.col("id_number").str.slice(0, 3).is_in(sorted(ctx.id_province_codes))
+            ).then(problem("id_province_unknown", pl.col("id_number").str.slice(0, 3))),
+        )
+    m = _note(
+        m,
+        "id_number",
+        pl.when(pl.col("_raw_id_number").str.contains(r"^\s*\d{11}\s*$")).then(problem("id_leading_zero_added")),
+    )
 
     # Duplicate ID numbers within the file.
     dup = _rows_list(m.filter(pl.col("id_number").is_duplicated() & pl.col("id_number").is_not_null()), "id_number")
     m = m.join(dup, on="id_number", how="left")
-    m = _add(m, "id_number", pl.when(pl.col("_rows").is_not_null()).then(
-        problem("id_number_repeated", pl.col("id_number"), pl.col("_rows")))
+    m = _add(
+        m,
+        "id_number",
+        pl.when(pl.col("_rows").is_not_null()).then(
+            problem("id_number_repeated", pl.col("id_number"), pl.col("_rows"))
+        ),
     ).drop("_rows")
     # People without an ID number are told apart by name and date of birth within the household.
     key = ["household_code", "name_folded", "date_of_birth"]
-    no_id = m.filter(pl.col("id_number").is_null() & pl.col("household_code").is_not_null()
-                     & pl.col("date_of_birth").is_not_null())
-    dup2 = no_id.filter(pl.struct(key).is_duplicated()).group_by(key).agg(
-        pl.col(ROW).sort().cast(pl.String).str.join(", ").alias("_rows2"))
+    no_id = m.filter(
+        pl.col("id_number").is_null() & pl.col("household_code").is_not_null() & pl.col("date_of_birth").is_not_null()
+    )
+    dup2 = (
+        no_id.filter(pl.struct(key).is_duplicated())
+        .group_by(key)
+        .agg(pl.col(ROW).sort().cast(pl.String).str.join(", ").alias("_rows2"))
+    )
     m = m.join(dup2, on=key, how="left")
-    m = _add(m, "full_name", pl.when(pl.col("_rows2").is_not_null() & pl.col("id_number").is_null()).then(
-        problem("same_name_and_birth_without_id", pl.col("_rows2")))).drop("_rows2")
+    m = _add(
+        m,
+        "full_name",
+        pl.when(pl.col("_rows2").is_not_null() & pl.col("id_number").is_null()).then(
+            problem("same_name_and_birth_without_id", pl.col("_rows2"))
+        ),
+    ).drop("_rows2")
 
     # Match the registry: on ID number, else on (household, folded name, date of birth).
     m = match_members(m, ctx.reg_members)
-    m = _add(m, "id_number", pl.when(pl.col("_id_elsewhere").is_not_null()).then(problem(
-        "id_registered_elsewhere", pl.col("id_number"), pl.col("_id_elsewhere"))))
+    m = _add(
+        m,
+        "id_number",
+        pl.when(pl.col("_id_elsewhere").is_not_null()).then(
+            problem("id_registered_elsewhere", pl.col("id_number"), pl.col("_id_elsewhere"))
+        ),
+    )
     m = _add(m, "full_name", pl.when(pl.col("_ambiguous")).then(problem("ambiguous_registry_match")))
     twice = m.filter(pl.col("member_id").is_not_null() & pl.col("member_id").is_duplicated())
     m = m.join(_rows_list(twice, "member_id").rename({"_rows": "_rows3"}), on="member_id", how="left")
-    m = _add(m, "full_name", pl.when(pl.col("_rows3").is_not_null()).then(problem(
-        "same_registry_member", pl.col("_rows3")))).drop("_rows3")
+    m = _add(
+        m, "full_name", pl.when(pl.col("_rows3").is_not_null()).then(problem("same_registry_member", pl.col("_rows3")))
+    ).drop("_rows3")
     return m.drop("_hh_in_file", "_hh_reg_ward", "_id_elsewhere", "_ambiguous")
 
 
@@ -228,7 +321,8 @@ def match_members(m: pl.DataFrame, reg: pl.DataFrame) -> pl.DataFrame:
     """Add ``member_id`` (the registry member a row updates, or null for a new one), ``_id_elsewhere``
     (the household code where the row's ID number is already registered) and ``_ambiguous``."""
     by_id = reg.filter(pl.col("id_number").is_not_null()).select(
-        "id_number", pl.col("member_id").alias("_mid_by_id"), pl.col("household_code").alias("_hh_by_id"))
+        "id_number", pl.col("member_id").alias("_mid_by_id"), pl.col("household_code").alias("_hh_by_id")
+    )
     m = m.join(by_id, on="id_number", how="left")
     same_hh = pl.col("_hh_by_id") == pl.col("household_code")
     m = m.with_columns(
@@ -237,14 +331,19 @@ def match_members(m: pl.DataFrame, reg: pl.DataFrame) -> pl.DataFrame:
     )
     key = ["household_code", "name_folded", "date_of_birth"]
     cands = reg.group_by(key).agg(
-        pl.col("member_id").first().alias("_mid2"), pl.len().alias("_n2"),
-        pl.col("id_number").first().alias("_id2"))
+        pl.col("member_id").first().alias("_mid2"), pl.len().alias("_n2"), pl.col("id_number").first().alias("_id2")
+    )
     m = m.join(cands, on=key, how="left")
-    fallback_ok = pl.col("_mid1").is_null() & pl.col("_id_elsewhere").is_null() & (pl.col("_n2") == 1) & (
-        pl.col("_id2").is_null() | pl.col("id_number").is_null() | (pl.col("_id2") == pl.col("id_number")))
+    fallback_ok = (
+        pl.col("_mid1").is_null()
+        & pl.col("_id_elsewhere").is_null()
+        & (pl.col("_n2") == 1)
+        & (pl.col("_id2").is_null() | pl.col("id_number").is_null() | (pl.col("_id2") == pl.col("id_number")))
+    )
     m = m.with_columns(
         pl.coalesce(pl.col("_mid1"), pl.when(fallback_ok).then(pl.col("_mid2"))).alias("member_id"),
-        (pl.col("_mid1").is_null() & pl.col("id_number").is_null() & (pl.col("_n2") > 1)).fill_null(False)
+        (pl.col("_mid1").is_null() & pl.col("id_number").is_null() & (pl.col("_n2") > 1))
+        .fill_null(False)
         .alias("_ambiguous"),
     )
     return m.drop("_mid_by_id", "_hh_by_id", "_mid1", "_mid2", "_n2", "_id2")
@@ -257,16 +356,26 @@ def _heads(h: pl.DataFrame, m: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame
     untouched = ctx.reg_members.join(matched, on="member_id", how="anti").filter(pl.col("relation") == "head")
     reg_heads = untouched.group_by("household_code").agg(pl.len().alias("_reg_heads"))
     file_heads = m.filter(pl.col("relation") == "head").group_by("household_code").agg(pl.len().alias("_file_heads"))
-    heads = (pl.concat([h.select(pl.col("code").alias("household_code")), m.select("household_code")])
-             .drop_nulls().unique().join(reg_heads, on="household_code", how="left")
-             .join(file_heads, on="household_code", how="left")
-             .with_columns((pl.col("_reg_heads").fill_null(0) + pl.col("_file_heads").fill_null(0)).alias("_heads")))
+    heads = (
+        pl.concat([h.select(pl.col("code").alias("household_code")), m.select("household_code")])
+        .drop_nulls()
+        .unique()
+        .join(reg_heads, on="household_code", how="left")
+        .join(file_heads, on="household_code", how="left")
+        .with_columns((pl.col("_reg_heads").fill_null(0) + pl.col("_file_heads").fill_null(0)).alias("_heads"))
+    )
     h = h.join(heads.select(pl.col("household_code").alias("code"), "_heads"), on="code", how="left")
     h = _add(h, "code", pl.when(pl.col("_heads") == 0).then(problem("household_without_head")))
     m = m.join(heads.select("household_code", "_heads", "_reg_heads"), on="household_code", how="left")
-    m = _add(m, "relation", pl.when((pl.col("_heads") > 1) & (pl.col("relation") == "head")).then(
-        pl.when(pl.col("_reg_heads").fill_null(0) > 0).then(problem("head_already_registered"))
-        .otherwise(problem("several_heads"))))
+    m = _add(
+        m,
+        "relation",
+        pl.when((pl.col("_heads") > 1) & (pl.col("relation") == "head")).then(
+            pl.when(pl.col("_reg_heads").fill_null(0) > 0)
+            .then(problem("head_already_registered"))
+            .otherwise(problem("several_heads"))
+        ),
+    )
     # A household that only appears through member rows and lacks a head: tell it on those rows.
     m = _add(m, "household_code", pl.when(pl.col("_heads") == 0).then(problem("household_without_head")))
     return h.drop("_heads"), m.drop("_heads", "_reg_heads")
@@ -288,14 +397,20 @@ def validate(raw: RawFile, ctx: Context) -> Validated:
     h = h.with_columns(pl.any_horizontal([pl.col(c).is_not_null() for c in _problem_cols(h)]).alias("_bad"))
     m = m.with_columns(pl.any_horizontal([pl.col(c).is_not_null() for c in _problem_cols(m)]).alias("_bad"))
     # All or nothing per household: a bad member holds back its household, a bad household its members.
-    bad_codes = pl.concat([
-        h.filter("_bad").select(pl.col("code").alias("household_code")),
-        m.filter("_bad").select("household_code"),
-    ]).drop_nulls().unique()
-    h = h.with_columns((~pl.col("_bad") & ~pl.col("code").is_in(bad_codes["household_code"].implode())).alias(
-        "_valid"))
-    m = m.with_columns((~pl.col("_bad") & ~pl.col("household_code").is_in(bad_codes["household_code"].implode()))
-                       .alias("_valid"))
+    bad_codes = (
+        pl.concat(
+            [
+                h.filter("_bad").select(pl.col("code").alias("household_code")),
+                m.filter("_bad").select("household_code"),
+            ]
+        )
+        .drop_nulls()
+        .unique()
+    )
+    h = h.with_columns((~pl.col("_bad") & ~pl.col("code").is_in(bad_codes["household_code"].implode())).alias("_valid"))
+    m = m.with_columns(
+        (~pl.col("_bad") & ~pl.col("household_code").is_in(bad_codes["household_code"].implode())).alias("_valid")
+    )
     held_h = h.filter(~pl.col("_bad") & ~pl.col("_valid"))
     held_m = m.filter(~pl.col("_bad") & ~pl.col("_valid"))
 
@@ -304,12 +419,24 @@ def validate(raw: RawFile, ctx: Context) -> Validated:
         _issue_rows(m, "members", MEMBER_COLUMNS, "error", "_p_"),
         _issue_rows(h, "households", HOUSEHOLD_COLUMNS, "notice", "_n_"),
         _issue_rows(m, "members", MEMBER_COLUMNS, "notice", "_n_"),
-        held_h.select(pl.lit("households").alias("table"), pl.col(ROW).alias("row"), pl.lit("Mã hộ").alias("column"),
-                      pl.col("code").alias("value"), pl.lit("held_by_member").alias("code"),
-                      pl.lit([], dtype=pl.List(pl.String)).alias("params"), pl.lit("notice").alias("level")),
-        held_m.select(pl.lit("members").alias("table"), pl.col(ROW).alias("row"), pl.lit("Mã hộ").alias("column"),
-                      pl.col("household_code").alias("value"), pl.lit("held_by_household").alias("code"),
-                      pl.lit([], dtype=pl.List(pl.String)).alias("params"), pl.lit("notice").alias("level")),
+        held_h.select(
+            pl.lit("households").alias("table"),
+            pl.col(ROW).alias("row"),
+            pl.lit("Mã hộ").alias("column"),
+            pl.col("code").alias("value"),
+            pl.lit("held_by_member").alias("code"),
+            pl.lit([], dtype=pl.List(pl.String)).alias("params"),
+            pl.lit("notice").alias("level"),
+        ),
+        held_m.select(
+            pl.lit("members").alias("table"),
+            pl.col(ROW).alias("row"),
+            pl.lit("Mã hộ").alias("column"),
+            pl.col("household_code").alias("value"),
+            pl.lit("held_by_household").alias("code"),
+            pl.lit([], dtype=pl.List(pl.String)).alias("params"),
+            pl.lit("notice").alias("level"),
+        ),
     ]
     all_issues = pl.concat([i.cast(ISSUE_SCHEMA) for i in issues]).sort("table", "row", "level")  # type: ignore[arg-type]
     keep_h = [ROW, "household_id", "ward_area_type", "_valid", *[c.field for c in HOUSEHOLD_COLUMNS]]

@@ -56,19 +56,33 @@ def index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         uploaded = [f for f in (form.cleaned_data["file"], form.cleaned_data.get("members_file")) if f]
         batch = actions.create_batch(actor=request.user, files=[(f.name, f.read()) for f in uploaded])
-        task = tasks.enqueue("imports.validate", {"batch_id": batch.pk, "user_id": request.user.pk},
-                             idempotency_key=f"import-validate:{batch.pk}", user=request.user)
+        task = tasks.enqueue(
+            "imports.validate",
+            {"batch_id": batch.pk, "user_id": request.user.pk},
+            idempotency_key=f"import-validate:{batch.pk}",
+            user=request.user,
+        )
         ImportBatch.objects.filter(pk=batch.pk).update(task=task)
         return redirect("import-detail", pk=batch.pk)
     recent = ImportBatch.objects.filter(created_by_id=request.user.pk)[:20]
-    return render(request, "imports/index.html", {
-        "form": form, "recent": recent, "forms_with_errors": [form] if form.is_bound and form.errors else [],
-    })
+    return render(
+        request,
+        "imports/index.html",
+        {
+            "form": form,
+            "recent": recent,
+            "forms_with_errors": [form] if form.is_bound and form.errors else [],
+        },
+    )
 
 
 def _detail_context(batch: ImportBatch) -> dict[str, Any]:
-    context: dict[str, Any] = {"batch": batch, "task": batch.task, "files_due_at": batch.files_due_at(),
-                               "retention_days": settings.IMPORT_STAGING_RETENTION_DAYS}
+    context: dict[str, Any] = {
+        "batch": batch,
+        "task": batch.task,
+        "files_due_at": batch.files_due_at(),
+        "retention_days": settings.IMPORT_STAGING_RETENTION_DAYS,
+    }
     if batch.status in (BatchStatus.VALIDATED, BatchStatus.COMMITTED) and batch.files_purged_at is None:
         frame = actions.issues(batch)
         # Worded in the reader's language, only the rows shown.
@@ -104,8 +118,12 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
     except ImportError_ as exc:
         messages.error(request, exc.message)
         return redirect("import-detail", pk=batch.pk)
-    task = tasks.enqueue("imports.commit", {"batch_id": batch.pk, "user_id": request.user.pk},
-                         idempotency_key=f"import-commit:{batch.pk}", user=request.user)
+    task = tasks.enqueue(
+        "imports.commit",
+        {"batch_id": batch.pk, "user_id": request.user.pk},
+        idempotency_key=f"import-commit:{batch.pk}",
+        user=request.user,
+    )
     ImportBatch.objects.filter(pk=batch.pk).update(task=task)
     return redirect("import-detail", pk=batch.pk)
 
@@ -114,8 +132,11 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request.user, pk)
-    if batch.task is not None and batch.task.status in (Status.QUEUED, Status.RUNNING) and batch.status in (
-            BatchStatus.UPLOADED, BatchStatus.VALIDATING, BatchStatus.COMMITTING):
+    if (
+        batch.task is not None
+        and batch.task.status in (Status.QUEUED, Status.RUNNING)
+        and batch.status in (BatchStatus.UPLOADED, BatchStatus.VALIDATING, BatchStatus.COMMITTING)
+    ):
         try:
             tasks.request_cancel(batch.task)
         except OperationalError:  # SQLite: the commit holds the only write lock until it ends
@@ -139,8 +160,12 @@ def error_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     if batch.status not in (BatchStatus.VALIDATED, BatchStatus.COMMITTED):
         raise Http404
     if not actions.has_staged_files(batch):
-        return render(request, "imports/files_removed.html", {
-            "batch": batch, "retention_days": settings.IMPORT_STAGING_RETENTION_DAYS}, status=410)
+        return render(
+            request,
+            "imports/files_removed.html",
+            {"batch": batch, "retention_days": settings.IMPORT_STAGING_RETENTION_DAYS},
+            status=410,
+        )
     out = tempfile.TemporaryFile()
     error_report(actions.uploads(batch), actions.issues(batch), out)
     out.seek(0)
@@ -175,8 +200,11 @@ def export(request: HttpRequest) -> HttpResponseBase:
         return render(request, "imports/export.html", {"form": form, "forms_with_errors": []})
     form = ExportForm(request.GET, wards=wards)
     if not form.is_valid():
-        return render(request, "imports/export.html", {
-            "form": form, "forms_with_errors": [form] if form.is_bound and form.errors else []})
+        return render(
+            request,
+            "imports/export.html",
+            {"form": form, "forms_with_errors": [form] if form.is_bound and form.errors else []},
+        )
     ward = form.cleaned_data["ward"] or None
     q = form.cleaned_data["q"].strip()
     qs = export_queryset(request.user, ward, q)

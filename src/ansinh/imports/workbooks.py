@@ -18,9 +18,16 @@ HEADER_FILL = "DDEBF7"
 
 
 def _kind_vi(c: Column) -> str:
-    return {"text": "Chữ", "code": "Danh mục", "date": "Ngày (dd/mm/yyyy)", "int": "Số nguyên",
-            "float": "Số (dấu phẩy thập phân)", "bool": f"{YES}/{NO}", "id12": "12 chữ số",
-            "id9": "9 chữ số"}[c.kind]
+    return {
+        "text": "Chữ",
+        "code": "Danh mục",
+        "date": "Ngày (dd/mm/yyyy)",
+        "int": "Số nguyên",
+        "float": "Số (dấu phẩy thập phân)",
+        "bool": f"{YES}/{NO}",
+        "id12": "12 chữ số",
+        "id9": "9 chữ số",
+    }[c.kind]
 
 
 def template_xlsx() -> bytes:
@@ -42,8 +49,7 @@ def template_xlsx() -> bytes:
             cell = ws.cell(row=1, column=i, value=c.header)
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-            cell.comment = Comment(f"{_kind_vi(c)}{' — bắt buộc' if c.required else ''}. Ví dụ: {c.example}",
-                                   "ansinh")
+            cell.comment = Comment(f"{_kind_vi(c)}{' — bắt buộc' if c.required else ''}. Ví dụ: {c.example}", "ansinh")
             letter = cell.column_letter
             ws.column_dimensions[letter].width = max(14, min(40, len(c.header) + 4))
             if c.kind in ("text", "id12", "id9"):
@@ -57,8 +63,12 @@ def template_xlsx() -> bytes:
                 for r, (_code, (_en, vi)) in enumerate(c.vocabulary.items(), start=2):
                     lists.cell(row=r, column=list_col, value=vi)
                 lc = get_column_letter(list_col)
-                dv = DataValidation(type="list", allow_blank=True, showErrorMessage=False,
-                                    formula1=f"'Danh mục'!${lc}$2:${lc}${len(c.vocabulary) + 1}")
+                dv = DataValidation(
+                    type="list",
+                    allow_blank=True,
+                    showErrorMessage=False,
+                    formula1=f"'Danh mục'!${lc}$2:${lc}${len(c.vocabulary) + 1}",
+                )
                 dv.add(f"{letter}2:{letter}100000")
                 ws.add_data_validation(dv)
                 list_col += 1

@@ -52,7 +52,8 @@ def _copy(table: str, frame: pl.DataFrame) -> None:
             for start in range(0, frame.height, CHUNK * 5):
                 buf = io.BytesIO()
                 frame.slice(start, CHUNK * 5).write_csv(
-                    buf, include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.6f%:z")
+                    buf, include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.6f%:z"
+                )
                 copy.write(buf.getvalue())
 
 
@@ -71,13 +72,18 @@ def update(table: str, frame: pl.DataFrame, *, now: datetime.datetime) -> int:
         tmp = f"_import_{table}"
         with connection.cursor() as cur:
             cur.execute(f"DROP TABLE IF EXISTS {tmp}")
-            cur.execute(f"CREATE TEMP TABLE {tmp} ON COMMIT DROP AS SELECT id, version AS old_version, "  # noqa: S608
-                        f"{', '.join(cols)} FROM {table} WITH NO DATA")
+            cur.execute(
+                f"CREATE TEMP TABLE {tmp} ON COMMIT DROP AS SELECT id, version AS old_version, "  # noqa: S608
+                f"{', '.join(cols)} FROM {table} WITH NO DATA"
+            )
         _copy(tmp, frame.select("id", "old_version", *cols))
         sets = ", ".join(f"{c} = u.{c}" for c in cols)
         with connection.cursor() as cur:
-            cur.execute(f"UPDATE {table} t SET {sets}, version = t.version + 1, updated_at = %s "  # noqa: S608
-                        f"FROM {tmp} u WHERE t.id = u.id AND t.version = u.old_version", [now])
+            cur.execute(
+                f"UPDATE {table} t SET {sets}, version = t.version + 1, updated_at = %s "  # noqa: S608
+                f"FROM {tmp} u WHERE t.id = u.id AND t.version = u.old_version",
+                [now],
+            )
             done = int(cur.rowcount)
             cur.execute(f"DROP TABLE {tmp}")
     else:

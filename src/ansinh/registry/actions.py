@@ -44,16 +44,47 @@ from ansinh.registry.models import (
 )
 
 HOUSEHOLD_FIELDS = (
-    "code", "ward_id", "address", "residence_type", "area_type", "floor_area_m2",
-    "wall_durable", "frame_durable", "roof_durable", "water_source", "toilet_type",
-    "uses_telecom", "uses_internet", "has_tv", "has_radio", "has_computer", "has_internet_phone",
-    "uses_digital_services", "waste_handling", "other_income_monthly",
+    "code",
+    "ward_id",
+    "address",
+    "residence_type",
+    "area_type",
+    "floor_area_m2",
+    "wall_durable",
+    "frame_durable",
+    "roof_durable",
+    "water_source",
+    "toilet_type",
+    "uses_telecom",
+    "uses_internet",
+    "has_tv",
+    "has_radio",
+    "has_computer",
+    "has_internet_phone",
+    "uses_digital_services",
+    "waste_handling",
+    "other_income_monthly",
 )
 MEMBER_FIELDS = (
-    "full_name", "sex", "date_of_birth", "id_number", "legacy_id_number", "relation", "ethnicity",
-    "disability_level", "unable_to_work", "has_health_insurance", "schooling_status", "school_level",
-    "education_level", "employment_status", "has_labour_contract", "has_social_insurance",
-    "receives_pension", "monthly_income", "nutrition_status",
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "id_number",
+    "legacy_id_number",
+    "relation",
+    "ethnicity",
+    "disability_level",
+    "unable_to_work",
+    "has_health_insurance",
+    "schooling_status",
+    "school_level",
+    "education_level",
+    "employment_status",
+    "has_labour_contract",
+    "has_social_insurance",
+    "receives_pension",
+    "monthly_income",
+    "nutrition_status",
 )
 
 
@@ -136,12 +167,24 @@ def _audit(actor: Any, action: str, obj: Household | Member, changes: Mapping[st
 
 
 def _event(
-    household: Household, kind: str, on: datetime.date, actor: Any, *,
-    member: Member | None = None, related: Household | None = None, note: str = "",
+    household: Household,
+    kind: str,
+    on: datetime.date,
+    actor: Any,
+    *,
+    member: Member | None = None,
+    related: Household | None = None,
+    note: str = "",
 ) -> None:
     HouseholdEvent.objects.create(
-        household=household, kind=kind, date=on, member=member, related_household=related, note=note,
-        recorded_at=timezone.now(), recorded_by=actor if getattr(actor, "pk", None) else None,
+        household=household,
+        kind=kind,
+        date=on,
+        member=member,
+        related_household=related,
+        note=note,
+        recorded_at=timezone.now(),
+        recorded_by=actor if getattr(actor, "pk", None) else None,
     )
 
 
@@ -150,9 +193,7 @@ def _their_changes(object_type: str, pk: int, since_version: int) -> list[AuditE
     return [e for e in events if (e.changes.get("version") or [0, 0])[1] > since_version][::-1]
 
 
-def _create_member(
-    actor: Any, household: Household, data: Mapping[str, Any], on: datetime.date, reason: str
-) -> Member:
+def _create_member(actor: Any, household: Household, data: Mapping[str, Any], on: datetime.date, reason: str) -> Member:
     values = _member_data(data)
     _check_member(values, member_id=None, today=timezone.localdate())
     member = Member(household=household, name_folded=fold(values.get("full_name")), **values)
@@ -351,8 +392,12 @@ def _check_move_date(on: datetime.date, members: Iterable[Member]) -> None:
     """A move is dated: not in the future, and not before a member joined the household they leave."""
     if on > timezone.localdate():
         raise RegistryError(_("The date cannot be in the future."), field="date")
-    later = (Membership.objects.filter(member__in=[m.pk for m in members], end__isnull=True, start__gt=on)
-             .select_related("member").order_by("start").first())
+    later = (
+        Membership.objects.filter(member__in=[m.pk for m in members], end__isnull=True, start__gt=on)
+        .select_related("member")
+        .order_by("start")
+        .first()
+    )
     if later is not None:
         raise RegistryError(
             _("The date cannot be before %(name)s joined the household (%(day)s).")
@@ -379,25 +424,37 @@ def _check_relations(relations: Mapping[int, str], joining: Iterable[Member], *,
     (``relations`` for a member who does not join)."""
     by_pk = {m.pk: m for m in joining}
     if not relations.keys() <= by_pk.keys():
-        raise RegistryError(_("A relation can only be given for a member who joins household %(code)s, "
-                              "other than its head.") % {"code": code}, field="relations")
+        raise RegistryError(
+            _("A relation can only be given for a member who joins household %(code)s, other than its head.")
+            % {"code": code},
+            field="relations",
+        )
     for pk, m in by_pk.items():
         if pk not in relations:
             continue
         relation = relations[pk]
         if relation == "head":
-            raise RegistryError(_("%(name)s cannot join as head: household %(code)s has its head. "
-                                  "Choose another relation.") % {"name": m.full_name, "code": code},
-                                field=f"relation_{pk}")
+            raise RegistryError(
+                _("%(name)s cannot join as head: household %(code)s has its head. Choose another relation.")
+                % {"name": m.full_name, "code": code},
+                field=f"relation_{pk}",
+            )
         if relation not in vocab.RELATION:
-            raise RegistryError(_("Choose the relation of %(name)s to the head from the list.")
-                                % {"name": m.full_name}, field=f"relation_{pk}")
+            raise RegistryError(
+                _("Choose the relation of %(name)s to the head from the list.") % {"name": m.full_name},
+                field=f"relation_{pk}",
+            )
 
 
 @transaction.atomic
 def do_move_out(
-    *, actor: Any, member: Member, on: datetime.date, to_household: Household | None = None,
-    relation: str = "other_relative", new_head: Member | None = None,
+    *,
+    actor: Any,
+    member: Member,
+    on: datetime.date,
+    to_household: Household | None = None,
+    relation: str = "other_relative",
+    new_head: Member | None = None,
 ) -> Member:
     """A member leaves the household: out of the registry, or into another registered household."""
     member = _active(member)
@@ -409,11 +466,15 @@ def do_move_out(
         to_household = Household.objects.select_for_update().get(pk=to_household.pk)
         _check_receiving(to_household, source, "to_household")
         if relation == "head" and Member.objects.active().filter(household=to_household, relation="head").exists():
-            raise RegistryError(_("Household %(code)s already has a head; choose another relation.")
-                                % {"code": to_household.code}, field="relation")
+            raise RegistryError(
+                _("Household %(code)s already has a head; choose another relation.") % {"code": to_household.code},
+                field="relation",
+            )
         if relation not in vocab.RELATION:
-            raise RegistryError(_("Choose the relation of %(name)s to the head from the list.")
-                                % {"name": member.full_name}, field="relation")
+            raise RegistryError(
+                _("Choose the relation of %(name)s to the head from the list.") % {"name": member.full_name},
+                field="relation",
+            )
     _after_leaving(actor, member, on, new_head)
     _end_membership(member, on, "move_out")
     _event(source, EventKind.MOVE_OUT, on, actor, member=member, related=to_household)
@@ -425,8 +486,12 @@ def do_move_out(
     )
     Membership.objects.create(member=member, household=to_household, start=on, start_reason="move_in")
     member.refresh_from_db()
-    _audit(actor, "member.update", member, {"household": [source.code, to_household.code],
-                                              "relation": [previous_relation, relation]})
+    _audit(
+        actor,
+        "member.update",
+        member,
+        {"household": [source.code, to_household.code], "relation": [previous_relation, relation]},
+    )
     _event(to_household, EventKind.MOVE_IN, on, actor, member=member, related=source)
     Household.objects.filter(pk=to_household.pk).update(version=F("version") + 1, updated_at=timezone.now())
     return member
@@ -434,8 +499,16 @@ def do_move_out(
 
 @transaction.atomic
 def do_split_household(
-    *, actor: Any, household: Household, members: list[Member], head: Member, code: str, address: str,
-    on: datetime.date, remaining_head: Member | None = None, relations: Mapping[int, str] | None = None,
+    *,
+    actor: Any,
+    household: Household,
+    members: list[Member],
+    head: Member,
+    code: str,
+    address: str,
+    on: datetime.date,
+    remaining_head: Member | None = None,
+    relations: Mapping[int, str] | None = None,
 ) -> Household:
     """Some members leave to form a new household in the same ward (tách hộ).
 
@@ -456,9 +529,14 @@ def do_split_household(
         raise RegistryError(_("Only current members of this household can leave it."), field="members")
     staying = [m for pk, m in present.items() if pk not in leaving_ids]
     if not staying:
-        raise RegistryError(_("At least one member must stay in household %(code)s. To move the whole "
-                              "household, change its details instead.") % {"code": household.code},
-                            field="members")
+        raise RegistryError(
+            _(
+                "At least one member must stay in household %(code)s. To move the whole "
+                "household, change its details instead."
+            )
+            % {"code": household.code},
+            field="members",
+        )
     if head.pk not in leaving_ids:
         raise RegistryError(_("The head of the new household must be one of the members who leave."), field="head")
     code = (code or "").strip()
@@ -475,8 +553,9 @@ def do_split_household(
         if remaining_head is None and len(staying) == 1:
             remaining_head = staying[0]
         if remaining_head is None:
-            raise RegistryError(_("The head leaves: choose the new head of the household that stays."),
-                                field="remaining_head")
+            raise RegistryError(
+                _("The head leaves: choose the new head of the household that stays."), field="remaining_head"
+            )
         if remaining_head.pk not in {m.pk for m in staying}:
             raise RegistryError(_("The new head must be one of the members who stay."), field="remaining_head")
         replacement = remaining_head
@@ -488,8 +567,13 @@ def do_split_household(
     if replacement is not None:
         do_change_head(actor=actor, household=household, new_head=replacement, on=on)
     for m in members:
-        do_move_out(actor=actor, member=m, on=on, to_household=new_household,
-                    relation="head" if m.pk == head.pk else relations.get(m.pk, "other_relative"))
+        do_move_out(
+            actor=actor,
+            member=m,
+            on=on,
+            to_household=new_household,
+            relation="head" if m.pk == head.pk else relations.get(m.pk, "other_relative"),
+        )
     _event(household, EventKind.SPLIT, on, actor, related=new_household)
     return new_household
 
@@ -516,7 +600,11 @@ def merge_relation(member: Member) -> str:
 
 @transaction.atomic
 def do_merge_households(
-    *, actor: Any, source: Household, target: Household, on: datetime.date,
+    *,
+    actor: Any,
+    source: Household,
+    target: Household,
+    on: datetime.date,
     relations: Mapping[int, str] | None = None,
 ) -> Household:
     """Every member of ``source`` joins ``target``; ``source`` is dissolved (nhập hộ).
@@ -535,7 +623,10 @@ def do_merge_households(
         _end_membership(m, on, "merge")
         relation = relations.get(m.pk, merge_relation(m))
         Member.objects.filter(pk=m.pk).update(
-            household=target, relation=relation, version=F("version") + 1, updated_at=timezone.now(),
+            household=target,
+            relation=relation,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
         )
         Membership.objects.create(member=m, household=target, start=on, start_reason="merge")
         changes = {"household": [source.code, target.code]}
@@ -586,15 +677,24 @@ def flag_likely_duplicates(*, member_ids: list[int] | None = None) -> int:
 def do_resolve_duplicate(*, actor: Any, flag: DuplicateFlag, status: str) -> DuplicateFlag:
     if status not in (DuplicateFlag.Status.SAME_PERSON, DuplicateFlag.Status.DIFFERENT):
         raise InvalidTransition(_("Choose whether they are the same person or different people."))
-    flag = DuplicateFlag.objects.select_for_update().select_related("member_a__household", "member_b__household"
-                                                                    ).get(pk=flag.pk)
+    flag = (
+        DuplicateFlag.objects.select_for_update()
+        .select_related("member_a__household", "member_b__household")
+        .get(pk=flag.pk)
+    )
     _require(actor, "duplicate", "resolve", flag.member_a.household.ward_id, flag.member_b.household.ward_id)
     old = flag.status
     flag.status = status
     flag.resolved_by = actor
     flag.resolved_at = timezone.now()
     flag.save(update_fields=["status", "resolved_by", "resolved_at"])
-    record(actor=actor, action="duplicate.resolve", object_type="duplicateflag", object_id=flag.pk,
-           changes={"status": [old, status]}, household_id=flag.member_a.household_id,
-           ward_code=flag.member_a.household.ward_id)
+    record(
+        actor=actor,
+        action="duplicate.resolve",
+        object_type="duplicateflag",
+        object_id=flag.pk,
+        changes={"status": [old, status]},
+        household_id=flag.member_a.household_id,
+        ward_code=flag.member_a.household.ward_id,
+    )
     return flag

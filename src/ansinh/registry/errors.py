@@ -39,8 +39,10 @@ class ConcurrentEdit(RegistryError):
 
     def __init__(self, current: Any, their_changes: list[Any]) -> None:
         super().__init__(
-            _("Someone else changed this record after you opened it. Your changes were not saved; "
-              "review their changes below and save again.")
+            _(
+                "Someone else changed this record after you opened it. Your changes were not saved; "
+                "review their changes below and save again."
+            )
         )
         self.current = current
         self.their_changes = their_changes

@@ -54,8 +54,10 @@ def check(id_number: str, sex: str | None, date_of_birth: datetime.date | None) 
     if sex and date_of_birth:
         if id_number[3] != expected_digit4(sex, date_of_birth):
             errors.append(
-                _("The 4th digit of the ID number (%(digit)s) does not match the sex and century of birth "
-                  "(expected %(expected)s).")
+                _(
+                    "The 4th digit of the ID number (%(digit)s) does not match the sex and century of birth "
+                    "(expected %(expected)s)."
+                )
                 % {"digit": id_number[3], "expected": expected_digit4(sex, date_of_birth)}
             )
         if id_number[4:6] != f"{date_of_birth.year % 100:02d}":

@@ -65,9 +65,7 @@ class Household(models.Model):
         default=0,
         help_text=_("Income not earned by a single member, such as farming or remittances."),
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=choices(vocab.HOUSEHOLD_STATUS), default="active"
-    )
+    status = models.CharField(_("status"), max_length=16, choices=choices(vocab.HOUSEHOLD_STATUS), default="active")
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -112,12 +110,14 @@ class Member(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=choices(vocab.SEX))
     date_of_birth = models.DateField(_("date of birth"))
     id_number = models.CharField(
-        _("personal ID number"), max_length=12, null=True, blank=True, unique=True,
+        _("personal ID number"),
+        max_length=12,
+        null=True,
+        blank=True,
+        unique=True,
         help_text=_("12 digits, as on the citizen identity card."),
     )
-    legacy_id_number = models.CharField(
-        _("old ID card number (9 digits)"), max_length=9, blank=True, default=""
-    )
+    legacy_id_number = models.CharField(_("old ID card number (9 digits)"), max_length=9, blank=True, default="")
     relation = models.CharField(_("relation to the head"), max_length=24, choices=choices(vocab.RELATION))
     ethnicity = models.CharField(_("ethnicity"), max_length=16, choices=choices(vocab.ETHNICITY), default="kinh")
     disability_level = models.CharField(
@@ -142,12 +142,13 @@ class Member(models.Model):
     receives_pension = models.BooleanField(_("receives a pension"), default=False)
     monthly_income = models.BigIntegerField(_("monthly income (VND)"), default=0)
     nutrition_status = models.CharField(
-        _("nutrition (children under 16)"), max_length=16, choices=choices(vocab.NUTRITION_STATUS),
-        blank=True, default="",
+        _("nutrition (children under 16)"),
+        max_length=16,
+        choices=choices(vocab.NUTRITION_STATUS),
+        blank=True,
+        default="",
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=list(MEMBER_STATUS.items()), default="active"
-    )
+    status = models.CharField(_("status"), max_length=16, choices=list(MEMBER_STATUS.items()), default="active")
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -207,9 +208,7 @@ class HouseholdEvent(models.Model):
     kind = models.CharField(_("event"), max_length=24, choices=EventKind.choices)
     date = models.DateField(_("date"))
     member = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    related_household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    related_household = models.ForeignKey(Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = models.TextField(_("note"), blank=True, default="")
     recorded_at = models.DateTimeField(_("recorded at"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")

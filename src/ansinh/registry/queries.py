@@ -45,9 +45,11 @@ def matching(qs: QuerySet[Household], q: str = "", *, few_wards: bool = False) -
     # with ``pk IN (members...)``: a sub-select inside an OR is checked row by row, so PostgreSQL would read
     # every household in scope. Apart, each side is served by its indexes (registry migrations 0002, 0003):
     # a BitmapOr of the code and address indexes, and the names' trigram index.
-    by_household = qs.order_by().filter(
-        Q(code__iexact=q) | Q(code__istartswith=q) | Q(address_folded__contains=folded)
-    ).values("pk")
+    by_household = (
+        qs.order_by()
+        .filter(Q(code__iexact=q) | Q(code__istartswith=q) | Q(address_folded__contains=folded))
+        .values("pk")
+    )
     by_member = Member.objects.order_by().filter(name_folded__contains=folded)
     if few_wards:
         # A common fragment ("nguyen": two people in five) matches millions of members across a city, which the
@@ -113,8 +115,13 @@ def household_timeline(household: Household) -> list[dict[str, Any]]:
 
 
 def search_audit(
-    user: Any, *, username: str = "", action: str = "", household_code: str = "",
-    date_from: datetime.date | None = None, date_to: datetime.date | None = None,
+    user: Any,
+    *,
+    username: str = "",
+    action: str = "",
+    household_code: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
 ) -> QuerySet[AuditEvent]:
     """The audit trail for an administrator, within their scope."""
     if not can(user, "audit", "view"):
@@ -141,20 +148,46 @@ def search_audit(
 # --- Frames for the engine (docs/frames.md) -------------------------------------------------------
 
 HOUSEHOLD_SCHEMA: dict[str, Any] = {
-    "household_id": pl.Int64, "code": pl.String, "ward_code": pl.String, "area_type": pl.String,
-    "floor_area_m2": pl.Float64, "wall_durable": pl.Boolean, "frame_durable": pl.Boolean,
-    "roof_durable": pl.Boolean, "water_source": pl.String, "toilet_type": pl.String,
-    "uses_telecom": pl.Boolean, "uses_internet": pl.Boolean, "has_tv": pl.Boolean, "has_radio": pl.Boolean,
-    "has_computer": pl.Boolean, "has_internet_phone": pl.Boolean, "uses_digital_services": pl.Boolean,
-    "waste_handling": pl.String, "other_income_monthly": pl.Int64,
+    "household_id": pl.Int64,
+    "code": pl.String,
+    "ward_code": pl.String,
+    "area_type": pl.String,
+    "floor_area_m2": pl.Float64,
+    "wall_durable": pl.Boolean,
+    "frame_durable": pl.Boolean,
+    "roof_durable": pl.Boolean,
+    "water_source": pl.String,
+    "toilet_type": pl.String,
+    "uses_telecom": pl.Boolean,
+    "uses_internet": pl.Boolean,
+    "has_tv": pl.Boolean,
+    "has_radio": pl.Boolean,
+    "has_computer": pl.Boolean,
+    "has_internet_phone": pl.Boolean,
+    "uses_digital_services": pl.Boolean,
+    "waste_handling": pl.String,
+    "other_income_monthly": pl.Int64,
 }
 MEMBER_SCHEMA: dict[str, Any] = {
-    "member_id": pl.Int64, "household_id": pl.Int64, "full_name": pl.String, "sex": pl.String,
-    "date_of_birth": pl.Date, "relation": pl.String, "ethnicity": pl.String, "disability_level": pl.String,
-    "unable_to_work": pl.Boolean, "has_health_insurance": pl.Boolean, "schooling_status": pl.String,
-    "school_level": pl.String, "education_level": pl.String, "employment_status": pl.String,
-    "has_labour_contract": pl.Boolean, "has_social_insurance": pl.Boolean, "receives_pension": pl.Boolean,
-    "monthly_income": pl.Int64, "nutrition_status": pl.String,
+    "member_id": pl.Int64,
+    "household_id": pl.Int64,
+    "full_name": pl.String,
+    "sex": pl.String,
+    "date_of_birth": pl.Date,
+    "relation": pl.String,
+    "ethnicity": pl.String,
+    "disability_level": pl.String,
+    "unable_to_work": pl.Boolean,
+    "has_health_insurance": pl.Boolean,
+    "schooling_status": pl.String,
+    "school_level": pl.String,
+    "education_level": pl.String,
+    "employment_status": pl.String,
+    "has_labour_contract": pl.Boolean,
+    "has_social_insurance": pl.Boolean,
+    "receives_pension": pl.Boolean,
+    "monthly_income": pl.Int64,
+    "nutrition_status": pl.String,
 }
 # Frame column → database column, where they differ (per table: a member's household_id is a real column).
 _HOUSEHOLD_COLUMNS = {"household_id": "id", "ward_code": "ward_id"}
@@ -192,8 +225,11 @@ def _copy_out(cur: Any, copy_sql: str) -> bytes:
             results.append(more)
     for result in results:
         if result is None or result.status != pq.ExecStatus.COMMAND_OK:
-            raise errors.error_from_result(result, encoding=conn.info.encoding) if result is not None else (
-                errors.OperationalError(pg.get_error_message()))
+            raise (
+                errors.error_from_result(result, encoding=conn.info.encoding)
+                if result is not None
+                else (errors.OperationalError(pg.get_error_message()))
+            )
     return bytes(data)
 
 
@@ -248,12 +284,13 @@ def registry_queries(
     if ward_codes:
         where += f" AND t.ward_id IN ({', '.join(['%s'] * len(ward_codes))})"
         params = list(ward_codes)
-    m_where = (
-        f"JOIN {hh_table} h ON h.id = t.household_id WHERE t.status = 'active' AND h.status = 'active'"
-        + (f" AND h.ward_id IN ({', '.join(['%s'] * len(ward_codes))})" if ward_codes else "")
+    m_where = f"JOIN {hh_table} h ON h.id = t.household_id WHERE t.status = 'active' AND h.status = 'active'" + (
+        f" AND h.ward_id IN ({', '.join(['%s'] * len(ward_codes))})" if ward_codes else ""
     )
-    return ((_select(hh_table, hh_schema, where, _HOUSEHOLD_COLUMNS) + " ORDER BY t.id", params, hh_schema),
-            (_select(m_table, m_schema, m_where, _MEMBER_COLUMNS), params, m_schema))
+    return (
+        (_select(hh_table, hh_schema, where, _HOUSEHOLD_COLUMNS) + " ORDER BY t.id", params, hh_schema),
+        (_select(m_table, m_schema, m_where, _MEMBER_COLUMNS), params, m_schema),
+    )
 
 
 def registry_frames(

@@ -101,10 +101,25 @@ def _open(round: Round, allowed: Iterable[str] | None = None) -> Round:
     return current
 
 
-def _audit(actor: Any, action: str, round: Round, obj: Any, changes: Mapping[str, Any] | None = None,
-           household_id: int | None = None, note: str = "") -> None:
-    record(actor=actor, action=f"review.{action}", object_type=type(obj).__name__.lower(), object_id=obj.pk,
-           changes=changes or {}, household_id=household_id, ward_code=round.ward_id, note=note)
+def _audit(
+    actor: Any,
+    action: str,
+    round: Round,
+    obj: Any,
+    changes: Mapping[str, Any] | None = None,
+    household_id: int | None = None,
+    note: str = "",
+) -> None:
+    record(
+        actor=actor,
+        action=f"review.{action}",
+        object_type=type(obj).__name__.lower(),
+        object_id=obj.pk,
+        changes=changes or {},
+        household_id=household_id,
+        ward_code=round.ward_id,
+        note=note,
+    )
 
 
 def _user(actor: Any) -> Any:
@@ -118,14 +133,16 @@ def _move(actor: Any, round: Round, to_status: str, note: str = "") -> Round:
     before = round.status
     Round.objects.filter(pk=round.pk).update(status=to_status)
     round.status = to_status
-    RoundEvent.objects.create(round=round, from_status=before, to_status=to_status, at=timezone.now(),
-                              actor=_user(actor), note=note)
+    RoundEvent.objects.create(
+        round=round, from_status=before, to_status=to_status, at=timezone.now(), actor=_user(actor), note=note
+    )
     _audit(actor, "round.move", round, round, {"status": [before, to_status]}, note=note)
     return round
 
 
-def _move_households(actor: Any, round: Round, entries: Iterable[RoundHousehold], to_stage: str,
-                     note: str = "") -> None:
+def _move_households(
+    actor: Any, round: Round, entries: Iterable[RoundHousehold], to_stage: str, note: str = ""
+) -> None:
     """Move several households of ``round`` to ``to_stage`` (set-based), each move an event row."""
     entries = list(entries)
     for rh in entries:
@@ -134,20 +151,31 @@ def _move_households(actor: Any, round: Round, entries: Iterable[RoundHousehold]
     if not entries:
         return
     now = timezone.now()
-    RoundEvent.objects.bulk_create([
-        RoundEvent(round=round, round_household=rh, from_status=rh.stage, to_status=to_stage, at=now,
-                   actor=_user(actor), note=note)
-        for rh in entries
-    ], batch_size=5000)
+    RoundEvent.objects.bulk_create(
+        [
+            RoundEvent(
+                round=round,
+                round_household=rh,
+                from_status=rh.stage,
+                to_status=to_stage,
+                at=now,
+                actor=_user(actor),
+                note=note,
+            )
+            for rh in entries
+        ],
+        batch_size=5000,
+    )
     ids = [rh.pk for rh in entries]
     for chunk in range(0, len(ids), 5000):
-        RoundHousehold.objects.filter(pk__in=ids[chunk:chunk + 5000]).update(stage=to_stage)
+        RoundHousehold.objects.filter(pk__in=ids[chunk : chunk + 5000]).update(stage=to_stage)
     for rh in entries:
         rh.stage = to_stage
 
 
-def _move_households_where(actor: Any, round: Round, to_stage: str, condition: str, params: list[Any],
-                           note: str = "", cur: Any = None) -> dict[str, int]:
+def _move_households_where(
+    actor: Any, round: Round, to_stage: str, condition: str, params: list[Any], note: str = "", cur: Any = None
+) -> dict[str, int]:
     """Move, set-based in SQL, every household of ``round`` that may go to ``to_stage`` and meets
     ``condition`` (SQL on review_roundhousehold ``rh``). Each group of households leaving the same stage is
     one event row listing their round-household ids (built in the database; no row per household), and only
@@ -170,8 +198,10 @@ def _move_households_where(actor: Any, round: Round, to_stage: str, condition: s
         )
         moved = {str(stage): int(n) for stage, n in cur.fetchall()}
         if any(stage != to_stage for stage in moved):
-            cur.execute(f"UPDATE {rh_table} AS rh SET stage = %s WHERE {where} AND rh.stage <> %s",  # noqa: S608
-                        [to_stage, *where_params, to_stage])
+            cur.execute(
+                f"UPDATE {rh_table} AS rh SET stage = %s WHERE {where} AND rh.stage <> %s",  # noqa: S608
+                [to_stage, *where_params, to_stage],
+            )
     return moved
 
 
@@ -180,9 +210,17 @@ def _move_households_where(actor: Any, round: Round, to_stage: str, condition: s
 
 @transaction.atomic
 def do_create_round(
-    *, actor: Any, ward: Ward, kind: str, year: int, standards: list[str] | None = None,
-    period_start: dt.date | None = None, period_end: dt.date | None = None, assessed_on: dt.date | None = None,
-    corrects: Round | None = None, note: str = "",
+    *,
+    actor: Any,
+    ward: Ward,
+    kind: str,
+    year: int,
+    standards: list[str] | None = None,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    assessed_on: dt.date | None = None,
+    corrects: Round | None = None,
+    note: str = "",
 ) -> Round:
     """Open a round for ``ward``. Periodic rounds default to the legal window of ``year``; the standards
     default to those in force for the ward's province on the reference date."""
@@ -202,20 +240,38 @@ def do_create_round(
     for sid in ids:
         std = load_standard(sid)
         if not std.applies_on(assessed_on):
-            raise ReviewError(_("Standard %(s)s is not in force on %(d)s.") % {"s": sid, "d": assessed_on},
-                              field="standards")
+            raise ReviewError(
+                _("Standard %(s)s is not in force on %(d)s.") % {"s": sid, "d": assessed_on}, field="standards"
+            )
     if corrects is not None and corrects.status != RoundStatus.APPROVED:
         raise ReviewError(_("Only an approved round can be corrected."), field="corrects")
     round = Round.objects.create(
-        ward=ward, kind=kind, year=year, period_start=period_start, period_end=period_end, assessed_on=assessed_on,
-        standards=list(ids), corrects=corrects, note=note, created_by=_user(actor),
+        ward=ward,
+        kind=kind,
+        year=year,
+        period_start=period_start,
+        period_end=period_end,
+        assessed_on=assessed_on,
+        standards=list(ids),
+        corrects=corrects,
+        note=note,
+        created_by=_user(actor),
         due_on=rules.regular_decision_due(period_start) if kind == RoundKind.REGULAR else None,
     )
     RoundEvent.objects.create(round=round, to_status=round.status, at=timezone.now(), actor=_user(actor))
-    _audit(actor, "round.create", round, round, {
-        "ward": [None, ward.code], "kind": [None, kind], "year": [None, year], "standards": [None, list(ids)],
-        "corrects": [None, corrects.pk if corrects else None],
-    })
+    _audit(
+        actor,
+        "round.create",
+        round,
+        round,
+        {
+            "ward": [None, ward.code],
+            "kind": [None, kind],
+            "year": [None, year],
+            "standards": [None, list(ids)],
+            "corrects": [None, corrects.pk if corrects else None],
+        },
+    )
     return round
 
 
@@ -239,8 +295,9 @@ def _previous_classes(household_ids: list[int], standards: list[str], on: dt.dat
     if len(household_ids) < 900:  # small lists in SQL; larger ones filtered in the frame below
         qs = qs.filter(household_id__in=household_ids)
     rows = list(qs.values_list("household_id", "standard_id", "klass"))
-    frame = pl.DataFrame(rows, schema={"household_id": pl.Int64, "standard_id": pl.String,
-                                       "previous_class": pl.String}, orient="row")
+    frame = pl.DataFrame(
+        rows, schema={"household_id": pl.Int64, "standard_id": pl.String, "previous_class": pl.String}, orient="row"
+    )
     if len(household_ids) >= 900:
         frame = frame.filter(pl.col("household_id").is_in(household_ids))
     return frame
@@ -258,14 +315,23 @@ def _add_entries(actor: Any, round: Round, frame: pl.DataFrame, source: str, on:
         by_household.setdefault(hid, {})[sid] = klass
     first = round.standards[0]
     now = timezone.now()
-    RoundHousehold.objects.bulk_create([
-        RoundHousehold(
-            round=round, household_id=h, source=source, requested_on=on, reason=reason,
-            previous_classes=by_household.get(h, {}), previous_class=by_household.get(h, {}).get(first, ""),
-            added_by=_user(actor), added_at=now,
-        )
-        for h in ids
-    ], batch_size=5000)
+    RoundHousehold.objects.bulk_create(
+        [
+            RoundHousehold(
+                round=round,
+                household_id=h,
+                source=source,
+                requested_on=on,
+                reason=reason,
+                previous_classes=by_household.get(h, {}),
+                previous_class=by_household.get(h, {}).get(first, ""),
+                added_by=_user(actor),
+                added_at=now,
+            )
+            for h in ids
+        ],
+        batch_size=5000,
+    )
     return len(ids)
 
 
@@ -286,7 +352,12 @@ def screening_candidates(round: Round) -> pl.DataFrame:
 
 @transaction.atomic
 def do_build_household_list(
-    *, actor: Any, round: Round, current_list: bool = True, requests: bool = True, screening: bool = True,
+    *,
+    actor: Any,
+    round: Round,
+    current_list: bool = True,
+    requests: bool = True,
+    screening: bool = True,
 ) -> dict[str, int]:
     """Fill the round's list: households on the current poor / near-poor list of the ward, pending requests
     (form 01 for a periodic round, form 04 for a regular one) and the registry screening. Set-based.
@@ -298,19 +369,27 @@ def do_build_household_list(
     if current_list:
         # Households that have since moved away or dissolved are closed at approval, not reviewed here.
         ids = PovertyStatus.objects.on(on).filter(
-            ward_id=current.ward_id, standard_id__in=current.standards,
-            household__ward_id=current.ward_id, household__status="active",
+            ward_id=current.ward_id,
+            standard_id__in=current.standards,
+            household__ward_id=current.ward_id,
+            household__status="active",
         )
-        frame = pl.DataFrame({"household_id": list(ids.values_list("household_id", flat=True))},
-                             schema={"household_id": pl.Int64})
-        added["current_list"] = _add_entries(actor, current, frame, HouseholdSource.CURRENT_LIST, on,
-                                             _("On the list managed by the ward"))
+        frame = pl.DataFrame(
+            {"household_id": list(ids.values_list("household_id", flat=True))}, schema={"household_id": pl.Int64}
+        )
+        added["current_list"] = _add_entries(
+            actor, current, frame, HouseholdSource.CURRENT_LIST, on, _("On the list managed by the ward")
+        )
     if requests:
         form = HouseholdSource.FORM_01 if current.kind == RoundKind.PERIODIC else HouseholdSource.FORM_04
-        pending = list(ReviewRequest.objects.filter(
-            household__ward_id=current.ward_id, form=form, round_household__isnull=True,
-            received_on__lte=current.period_end,
-        ))
+        pending = list(
+            ReviewRequest.objects.filter(
+                household__ward_id=current.ward_id,
+                form=form,
+                round_household__isnull=True,
+                received_on__lte=current.period_end,
+            )
+        )
         added["requests"] = 0
         for req in pending:
             rh = RoundHousehold.objects.filter(round=current, household_id=req.household_id).first()
@@ -319,29 +398,51 @@ def do_build_household_list(
                 added["requests"] += 1
             ReviewRequest.objects.filter(pk=req.pk).update(round_household=rh)
     if screening:
-        added["screening"] = _add_entries(actor, current, screening_candidates(current), HouseholdSource.SCREENING,
-                                          on, _("The registry screening finds income at or below the line"))
+        added["screening"] = _add_entries(
+            actor,
+            current,
+            screening_candidates(current),
+            HouseholdSource.SCREENING,
+            on,
+            _("The registry screening finds income at or below the line"),
+        )
     if current.status == RoundStatus.DRAFT:
         _move(actor, current, RoundStatus.LISTING)
     _audit(actor, "round.build_list", current, current, {"added": [None, added]})
     return added
 
 
-def _new_entry(actor: Any, round: Round, household_id: int, source: str, on: dt.date, channel: str,
-               reason: str) -> RoundHousehold:
-    prev = {sid: k for _h, sid, k in _previous_classes([household_id], list(round.standards), round.period_start)
-            .iter_rows()}
+def _new_entry(
+    actor: Any, round: Round, household_id: int, source: str, on: dt.date, channel: str, reason: str
+) -> RoundHousehold:
+    prev = {
+        sid: k
+        for _h, sid, k in _previous_classes([household_id], list(round.standards), round.period_start).iter_rows()
+    }
     return RoundHousehold.objects.create(
-        round=round, household_id=household_id, source=source, requested_on=on, channel=channel, reason=reason,
-        previous_classes=prev, previous_class=prev.get(round.standards[0], ""), added_by=_user(actor),
+        round=round,
+        household_id=household_id,
+        source=source,
+        requested_on=on,
+        channel=channel,
+        reason=reason,
+        previous_classes=prev,
+        previous_class=prev.get(round.standards[0], ""),
+        added_by=_user(actor),
         added_at=timezone.now(),
     )
 
 
 @transaction.atomic
 def do_add_round_household(
-    *, actor: Any, round: Round, household: Household, source: str = HouseholdSource.OFFICER,
-    requested_on: dt.date, reason: str, channel: str = "",
+    *,
+    actor: Any,
+    round: Round,
+    household: Household,
+    source: str = HouseholdSource.OFFICER,
+    requested_on: dt.date,
+    reason: str,
+    channel: str = "",
 ) -> RoundHousehold:
     """Put one household on the round's list (or back on it after a removal), with the reason."""
     _require(actor, round.ward_id, "prepare")
@@ -361,8 +462,14 @@ def do_add_round_household(
         rh.refresh_from_db()
     else:
         rh = _new_entry(actor, current, household.pk, source, requested_on, channel, reason)
-    _audit(actor, "household.add", current, rh, {"source": [None, source], "reason": [None, reason]},
-           household_id=household.pk)
+    _audit(
+        actor,
+        "household.add",
+        current,
+        rh,
+        {"source": [None, source], "reason": [None, reason]},
+        household_id=household.pk,
+    )
     return rh
 
 
@@ -384,7 +491,13 @@ def do_remove_round_household(*, actor: Any, round_household: RoundHousehold, re
 
 @transaction.atomic
 def do_record_request(
-    *, actor: Any, household: Household, form: str, received_on: dt.date, channel: str = "", reason: str = "",
+    *,
+    actor: Any,
+    household: Household,
+    form: str,
+    received_on: dt.date,
+    channel: str = "",
+    reason: str = "",
 ) -> ReviewRequest:
     """Record a household's request. Form 01 waits for the periodic round's list; form 04 starts (or joins)
     the ward's regular review that begins on the next monthly start day, with its legal deadline."""
@@ -392,16 +505,27 @@ def do_record_request(
     kinds = rules.rule("request_forms", received_on)
     if form not in kinds:
         raise ReviewError(_("Unknown request form."), field="form")
-    req = ReviewRequest.objects.create(household=household, form=form, received_on=received_on, channel=channel,
-                                       reason=reason, recorded_by=_user(actor), recorded_at=timezone.now())
+    req = ReviewRequest.objects.create(
+        household=household,
+        form=form,
+        received_on=received_on,
+        channel=channel,
+        reason=reason,
+        recorded_by=_user(actor),
+        recorded_at=timezone.now(),
+    )
     if kinds[form] == RoundKind.REGULAR:
         start = rules.regular_review_start(received_on)
-        round = (Round.objects.select_for_update()
-                 .filter(ward_id=household.ward_id, kind=RoundKind.REGULAR, period_start=start, corrects__isnull=True)
-                 .exclude(status=RoundStatus.APPROVED).first())
+        round = (
+            Round.objects.select_for_update()
+            .filter(ward_id=household.ward_id, kind=RoundKind.REGULAR, period_start=start, corrects__isnull=True)
+            .exclude(status=RoundStatus.APPROVED)
+            .first()
+        )
         if round is None:
-            round = do_create_round(actor=actor, ward=household.ward, kind=RoundKind.REGULAR, year=start.year,
-                                    period_start=start)
+            round = do_create_round(
+                actor=actor, ward=household.ward, kind=RoundKind.REGULAR, year=start.year, period_start=start
+            )
         rh = RoundHousehold.objects.filter(round=round, household=household).first()
         if rh is None:
             if not round.allows("list"):
@@ -411,9 +535,15 @@ def do_record_request(
             rh = _new_entry(actor, round, household.pk, form, received_on, channel, reason)
         ReviewRequest.objects.filter(pk=req.pk).update(round_household=rh)
         req.round_household = rh
-    record(actor=actor, action="review.request.record", object_type="reviewrequest", object_id=req.pk,
-           changes={"form": [None, form], "received_on": [None, received_on.isoformat()], "channel": [None, channel]},
-           household_id=household.pk, ward_code=household.ward_id)
+    record(
+        actor=actor,
+        action="review.request.record",
+        object_type="reviewrequest",
+        object_id=req.pk,
+        changes={"form": [None, form], "received_on": [None, received_on.isoformat()], "channel": [None, channel]},
+        household_id=household.pk,
+        ward_code=household.ward_id,
+    )
     return req
 
 
@@ -422,8 +552,14 @@ def do_record_request(
 
 @transaction.atomic
 def do_save_survey(
-    *, actor: Any, round_household: RoundHousehold, form: str, answers: Mapping[str, Any],
-    surveyed_on: dt.date | None = None, expected_version: int | None = None, source: str = "web",
+    *,
+    actor: Any,
+    round_household: RoundHousehold,
+    form: str,
+    answers: Mapping[str, Any],
+    surveyed_on: dt.date | None = None,
+    expected_version: int | None = None,
+    source: str = "web",
 ) -> SurveyResponse:
     """Save a draft of form A or B; fields are checked one by one (types, ranges, choices), required ones
     only at submission. Raises ``InvalidSurvey`` with ``errors`` by field."""
@@ -438,19 +574,35 @@ def do_save_survey(
     now = timezone.now()
     if survey is None:
         survey = SurveyResponse.objects.create(
-            round_household=round_household, form=form, answers=clean, surveyed_on=surveyed_on,
-            surveyor=_user(actor), source=source, updated_at=now,
+            round_household=round_household,
+            form=form,
+            answers=clean,
+            surveyed_on=surveyed_on,
+            surveyor=_user(actor),
+            source=source,
+            updated_at=now,
         )
     else:
         if expected_version is not None and survey.version != expected_version:
             raise StaleVersion(_("Someone else saved this survey after you opened it."))
         SurveyResponse.objects.filter(pk=survey.pk).update(
-            answers=clean, surveyed_on=surveyed_on or survey.surveyed_on, surveyor=_user(actor), source=source,
-            status=SurveyStatus.DRAFT, version=survey.version + 1, updated_at=now,
+            answers=clean,
+            surveyed_on=surveyed_on or survey.surveyed_on,
+            surveyor=_user(actor),
+            source=source,
+            status=SurveyStatus.DRAFT,
+            version=survey.version + 1,
+            updated_at=now,
         )
         survey.refresh_from_db()
-    _audit(actor, f"survey.save_{form.lower()}", round, survey, {"version": [None, survey.version]},
-           household_id=round_household.household_id)
+    _audit(
+        actor,
+        f"survey.save_{form.lower()}",
+        round,
+        survey,
+        {"version": [None, survey.version]},
+        household_id=round_household.household_id,
+    )
     return survey
 
 
@@ -468,8 +620,7 @@ def do_submit_survey(*, actor: Any, survey: SurveyResponse, surveyed_on: dt.date
         raise InvalidSurvey(_("Give the survey date."), field="surveyed_on", errors={"surveyed_on": "is required"})
     definition = load_form(survey.form)
     clean, errors = definition.validate(survey.answers, partial=False)
-    member_ids = {str(pk) for pk in Member.objects.active().filter(household=rh.household)
-                  .values_list("pk", flat=True)}
+    member_ids = {str(pk) for pk in Member.objects.active().filter(household=rh.household).values_list("pk", flat=True)}
     if definition.section("members") is not None:
         given = set((clean.get("members") or {}).keys())
         for missing in sorted(member_ids - given):
@@ -483,10 +634,12 @@ def do_submit_survey(*, actor: Any, survey: SurveyResponse, surveyed_on: dt.date
         hh = Household.objects.get(pk=rh.household_id)
         do_update_household(actor=actor, household=hh, changes=household_changes, expected_version=hh.version)
     for member in Member.objects.filter(pk__in=list(member_changes)).order_by("pk"):
-        do_update_member(actor=actor, member=member, changes=member_changes[member.pk],
-                         expected_version=member.version)
+        do_update_member(actor=actor, member=member, changes=member_changes[member.pk], expected_version=member.version)
     SurveyResponse.objects.filter(pk=survey.pk).update(
-        status=SurveyStatus.SUBMITTED, surveyed_on=day, submitted_at=timezone.now(), answers=clean,
+        status=SurveyStatus.SUBMITTED,
+        surveyed_on=day,
+        submitted_at=timezone.now(),
+        answers=clean,
     )
     survey.refresh_from_db()
     rh.refresh_from_db()
@@ -494,17 +647,35 @@ def do_submit_survey(*, actor: Any, survey: SurveyResponse, surveyed_on: dt.date
         _move_households(actor, current, [rh], HouseholdStage.SURVEYED, f"form {survey.form}")
     if current.status == RoundStatus.LISTING:
         _move(actor, current, RoundStatus.SURVEYING)
-    _audit(actor, f"survey.submit_{survey.form.lower()}", current, survey, {
-        "surveyed_on": [None, day.isoformat()], "household": [None, jsonable(household_changes)],
-        "members": [None, {str(k): {f: jsonable(v) for f, v in c.items()} for k, c in member_changes.items()}],
-    }, household_id=rh.household_id, note=f"survey of {day.isoformat()}")
+    _audit(
+        actor,
+        f"survey.submit_{survey.form.lower()}",
+        current,
+        survey,
+        {
+            "surveyed_on": [None, day.isoformat()],
+            "household": [None, jsonable(household_changes)],
+            "members": [None, {str(k): {f: jsonable(v) for f, v in c.items()} for k, c in member_changes.items()}],
+        },
+        household_id=rh.household_id,
+        note=f"survey of {day.isoformat()}",
+    )
     return survey
 
 
 @transaction.atomic
 def do_load_scoring_method(
-    *, actor: Any, name: str, region: str, area_type: str, valid_from: dt.date, table: Mapping[str, Any],
-    cutoffs: Mapping[str, Any], reference: str, verified: bool = False, valid_to: dt.date | None = None,
+    *,
+    actor: Any,
+    name: str,
+    region: str,
+    area_type: str,
+    valid_from: dt.date,
+    table: Mapping[str, Any],
+    cutoffs: Mapping[str, Any],
+    reference: str,
+    verified: bool = False,
+    valid_to: dt.date | None = None,
 ) -> ScoringMethod:
     """Load a points table for form B (administrator): ``table`` maps form-B fields to points and
     ``cutoffs`` gives poor, near_poor (and optionally average_living); the format is in
@@ -513,17 +684,34 @@ def do_load_scoring_method(
     Nothing official ships with the code."""
     if not can(actor, "review", "configure"):
         raise NotAllowed(_("Only an administrator loads scoring methods."))
-    spec, errors = scoring.check_method({
-        "name": name, "region": region, "area_type": area_type, "valid_from": valid_from, "valid_to": valid_to,
-        "points": table, "cutoffs": cutoffs, "reference": reference, "verified": verified,
-    })
+    spec, errors = scoring.check_method(
+        {
+            "name": name,
+            "region": region,
+            "area_type": area_type,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "points": table,
+            "cutoffs": cutoffs,
+            "reference": reference,
+            "verified": verified,
+        }
+    )
     if errors:
         first = next(iter(errors))
-        raise ReviewError(_("The scoring method cannot be loaded: %(where)s %(why)s") % {
-            "where": first, "why": errors[first]}, field=first.split(".")[0], errors=errors)
+        raise ReviewError(
+            _("The scoring method cannot be loaded: %(where)s %(why)s") % {"where": first, "why": errors[first]},
+            field=first.split(".")[0],
+            errors=errors,
+        )
     method = ScoringMethod.objects.create(**spec, loaded_by=_user(actor), loaded_at=timezone.now())
-    record(actor=actor, action="review.scoring.load", object_type="scoringmethod", object_id=method.pk,
-           changes={k: [None, v if isinstance(v, dict) else jsonable(v)] for k, v in spec.items()})
+    record(
+        actor=actor,
+        action="review.scoring.load",
+        object_type="scoringmethod",
+        object_id=method.pk,
+        changes={k: [None, v if isinstance(v, dict) else jsonable(v)] for k, v in spec.items()},
+    )
     return method
 
 
@@ -543,9 +731,23 @@ class AssessmentSummary:
 
 
 ASSESSMENT_COLUMNS = (
-    "round_id", "round_household_id", "household_id", "standard_id", "parameter_version", "class",
-    "deprivation_count", "income_per_person", "income_line", "members", "indicators", "explanation",
-    "income_basis", "previous_class", "changed", "final", "assessed_at",
+    "round_id",
+    "round_household_id",
+    "household_id",
+    "standard_id",
+    "parameter_version",
+    "class",
+    "deprivation_count",
+    "income_per_person",
+    "income_line",
+    "members",
+    "indicators",
+    "explanation",
+    "income_basis",
+    "previous_class",
+    "changed",
+    "final",
+    "assessed_at",
 )
 
 
@@ -555,11 +757,16 @@ def _stored_columns(result: pl.DataFrame) -> pl.DataFrame:
     bulk rows stay narrow (the text was about half of a row); a scoring method writes its own."""
     ind_cols = [c for c in result.columns if c.startswith("ind_")]
     # '"name": 1, ' per deprivation, then the trailing separator cut: concat_str is far cheaper than lists.
-    deprived = pl.concat_str([
-        pl.when(pl.col(c) == 1).then(pl.lit(f"{json.dumps(c[4:])}: 1, ")).otherwise(pl.lit("")) for c in ind_cols
-    ]).str.strip_suffix(", ") if ind_cols else pl.lit("")
-    return result.with_columns(pl.concat_str(pl.lit("{"), deprived, pl.lit("}")).alias("indicators"),
-                               pl.lit("").alias("explanation"))
+    deprived = (
+        pl.concat_str(
+            [pl.when(pl.col(c) == 1).then(pl.lit(f"{json.dumps(c[4:])}: 1, ")).otherwise(pl.lit("")) for c in ind_cols]
+        ).str.strip_suffix(", ")
+        if ind_cols
+        else pl.lit("")
+    )
+    return result.with_columns(
+        pl.concat_str(pl.lit("{"), deprived, pl.lit("}")).alias("indicators"), pl.lit("").alias("explanation")
+    )
 
 
 def _insert_assessments(frame: pl.DataFrame, cur: Any = None) -> None:
@@ -650,21 +857,29 @@ class _Storer:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def assess_round(round_id: int, actor_id: int | None = None, *, household_ids: list[int] | None = None,
-                 progress: Progress | None = None) -> AssessmentSummary:
+def assess_round(
+    round_id: int,
+    actor_id: int | None = None,
+    *,
+    household_ids: list[int] | None = None,
+    progress: Progress | None = None,
+) -> AssessmentSummary:
     """Entry point a background task can call with plain ids; see ``do_assess_round``."""
     from django.contrib.auth import get_user_model
 
     actor = get_user_model().objects.get(pk=actor_id) if actor_id else None
-    return do_assess_round(actor=actor, round=Round.objects.get(pk=round_id), household_ids=household_ids,
-                           progress=progress)
+    return do_assess_round(
+        actor=actor, round=Round.objects.get(pk=round_id), household_ids=household_ids, progress=progress
+    )
 
 
 def _round_list(round: Round, household_ids: list[int] | None) -> pl.DataFrame:
     """The round's households still on its list (or only ``household_ids``): round_household_id,
     household_id (COPY on PostgreSQL)."""
-    sql = (f"SELECT rh.id AS round_household_id, rh.household_id FROM {RoundHousehold._meta.db_table} rh "  # noqa: S608
-           "WHERE rh.round_id = %s AND rh.stage <> %s")
+    sql = (
+        f"SELECT rh.id AS round_household_id, rh.household_id FROM {RoundHousehold._meta.db_table} rh "  # noqa: S608
+        "WHERE rh.round_id = %s AND rh.stage <> %s"
+    )
     schema = {"round_household_id": pl.Int64, "household_id": pl.Int64}
     listed = read_frame(sql, [round.pk, HouseholdStage.REMOVED], schema)
     if household_ids is not None:
@@ -674,7 +889,11 @@ def _round_list(round: Round, household_ids: list[int] | None) -> pl.DataFrame:
 
 @transaction.atomic
 def do_assess_round(
-    *, actor: Any, round: Round, household_ids: list[int] | None = None, progress: Progress | None = None,
+    *,
+    actor: Any,
+    round: Round,
+    household_ids: list[int] | None = None,
+    progress: Progress | None = None,
 ) -> AssessmentSummary:
     """Assess the round's households (or only ``household_ids``, e.g. after a re-survey) under each of its
     standards, in bulk: one registry read, the engine per standard, one bulk insert. Results are
@@ -691,8 +910,9 @@ def do_assess_round(
     say(0, total, _("Reading the registry"))
     households, members = ward_frames([current.ward_id], current.assessed_on, listed.select("household_id"))
     summary.households = households.height
-    summary.missing = listed.join(households.select("household_id"), on="household_id", how="anti")[
-        "household_id"].sort().to_list()
+    summary.missing = (
+        listed.join(households.select("household_id"), on="household_id", how="anti")["household_id"].sort().to_list()
+    )
     summary.seconds["read"] = time.perf_counter() - t0
     now = timezone.now()
     prev = _previous_classes(listed["household_id"].to_list(), list(current.standards), current.period_start)
@@ -720,10 +940,12 @@ def do_assess_round(
         for i, sid in enumerate(current.standards, start=1):
             say(i, total, _("Assessing under %(s)s") % {"s": sid})
             result = assess(households, members, sid, current.assessed_on)
-            result = _stored_columns(result).join(listed.select("household_id", "round_household_id"),
-                                                  on="household_id")
-            result = result.join(prev.filter(pl.col("standard_id") == sid).drop("standard_id"), on="household_id",
-                                 how="left")
+            result = _stored_columns(result).join(
+                listed.select("household_id", "round_household_id"), on="household_id"
+            )
+            result = result.join(
+                prev.filter(pl.col("standard_id") == sid).drop("standard_id"), on="household_id", how="left"
+            )
             # scoring method: class, income_basis
             result = scoring.apply_scores(result, scores, sid, current.assessed_on)
             listed_now = pl.when(pl.col("class").is_in(LISTED_CLASSES)).then(pl.col("class")).otherwise(pl.lit(""))
@@ -756,17 +978,31 @@ def do_assess_round(
     if summary.missing:
         reason = _("No longer an active household of the ward")
         gone = RoundHousehold.objects.filter(round=current, household_id__in=summary.missing[:50_000])
-        _move_households(actor, current, [rh for rh in gone if HouseholdStage.REMOVED in
-                                          HOUSEHOLD_TRANSITIONS[rh.stage]], HouseholdStage.REMOVED, reason)
+        _move_households(
+            actor,
+            current,
+            [rh for rh in gone if HouseholdStage.REMOVED in HOUSEHOLD_TRANSITIONS[rh.stage]],
+            HouseholdStage.REMOVED,
+            reason,
+        )
         gone.filter(stage=HouseholdStage.REMOVED).update(removed_reason=reason)
     if current.status == RoundStatus.SURVEYING:
         _move(actor, current, RoundStatus.ASSESSED)
     summary.seconds["store"] = time.perf_counter() - t2  # after the engine: what the storing added
-    _audit(actor, "round.assess", current, current, {
-        "households": [None, summary.households], "counts": [None, summary.counts],
-        "changed": [None, summary.changed], "missing": [None, summary.missing[:100]],
-        "only": [None, household_ids[:100] if household_ids else None], "moved": [None, moved],
-    })
+    _audit(
+        actor,
+        "round.assess",
+        current,
+        current,
+        {
+            "households": [None, summary.households],
+            "counts": [None, summary.counts],
+            "changed": [None, summary.changed],
+            "missing": [None, summary.missing[:100]],
+            "only": [None, household_ids[:100] if household_ids else None],
+            "moved": [None, moved],
+        },
+    )
     say(total, total, _("Done"))
     return summary
 
@@ -776,9 +1012,16 @@ def do_assess_round(
 
 @transaction.atomic
 def do_record_meeting(
-    *, actor: Any, round: Round, held_on: dt.date, present_count: int,
-    votes: Mapping[int, tuple[int, int]], place: str = "", chaired_by: str = "",
-    participants: list[Any] | None = None, minutes: str = "",
+    *,
+    actor: Any,
+    round: Round,
+    held_on: dt.date,
+    present_count: int,
+    votes: Mapping[int, tuple[int, int]],
+    place: str = "",
+    chaired_by: str = "",
+    participants: list[Any] | None = None,
+    minutes: str = "",
 ) -> Meeting:
     """Record the village meeting and its agreement per household: ``votes`` maps a round-household id to
     (present, agree). A household below the agreement threshold goes back to the survey; the others are
@@ -793,8 +1036,15 @@ def do_record_meeting(
     if unknown:
         raise ReviewError(_("Some households are not on this round's list."), field="votes")
     meeting = Meeting.objects.create(
-        round=current, held_on=held_on, place=place, chaired_by=chaired_by, present_count=present_count,
-        participants=list(participants or []), minutes=minutes, recorded_by=_user(actor), recorded_at=timezone.now(),
+        round=current,
+        held_on=held_on,
+        place=place,
+        chaired_by=chaired_by,
+        present_count=present_count,
+        participants=list(participants or []),
+        minutes=minutes,
+        recorded_by=_user(actor),
+        recorded_at=timezone.now(),
     )
     rows: list[MeetingVote] = []
     passed: list[RoundHousehold] = []
@@ -808,10 +1058,18 @@ def do_record_meeting(
     MeetingVote.objects.bulk_create(rows, batch_size=5000)
     _move_households(actor, current, passed, HouseholdStage.AGREED, f"meeting {meeting.pk}")
     _move_households(actor, current, failed, HouseholdStage.RESURVEY, f"meeting {meeting.pk}: below the threshold")
-    _audit(actor, "meeting.record", current, meeting, {
-        "held_on": [None, held_on.isoformat()], "present": [None, present_count],
-        "passed": [None, len(passed)], "back_to_survey": [None, [rh.household_id for rh in failed]],
-    })
+    _audit(
+        actor,
+        "meeting.record",
+        current,
+        meeting,
+        {
+            "held_on": [None, held_on.isoformat()],
+            "present": [None, present_count],
+            "passed": [None, len(passed)],
+            "back_to_survey": [None, [rh.household_id for rh in failed]],
+        },
+    )
     return meeting
 
 
@@ -832,17 +1090,24 @@ def do_open_posting(*, actor: Any, round: Round, start: dt.date, places: str = "
     cal = calendar_for(start, start + dt.timedelta(days=days * 3 + 30))
     first = cal.add_working_days(start, 0)
     end = cal.add_working_days(first, days - 1)
-    posting = Posting.objects.create(round=current, start=first, end=end, places=places, posted_by=_user(actor),
-                                     posted_at=timezone.now())
+    posting = Posting.objects.create(
+        round=current, start=first, end=end, places=places, posted_by=_user(actor), posted_at=timezone.now()
+    )
     _move(actor, current, RoundStatus.POSTING)
-    _audit(actor, "posting.open", current, posting,
-           {"start": [None, first.isoformat()], "end": [None, end.isoformat()]})
+    _audit(
+        actor, "posting.open", current, posting, {"start": [None, first.isoformat()], "end": [None, end.isoformat()]}
+    )
     return posting
 
 
 @transaction.atomic
 def do_record_complaint(
-    *, actor: Any, round: Round, received_on: dt.date, content: str, round_household: RoundHousehold | None = None,
+    *,
+    actor: Any,
+    round: Round,
+    received_on: dt.date,
+    content: str,
+    round_household: RoundHousehold | None = None,
     complainant: str = "",
 ) -> Complaint:
     """Record a complaint about the posted list; its answer is due after the legal working days."""
@@ -853,17 +1118,33 @@ def do_record_complaint(
     days = int(rules.rule("complaint_recheck_working_days", received_on))
     cal = calendar_for(received_on, received_on + dt.timedelta(days=days * 3 + 30))
     complaint = Complaint.objects.create(
-        round=current, round_household=round_household, received_on=received_on, complainant=complainant,
-        content=content, due_on=cal.add_working_days(received_on, days), recorded_by=_user(actor),
+        round=current,
+        round_household=round_household,
+        received_on=received_on,
+        complainant=complainant,
+        content=content,
+        due_on=cal.add_working_days(received_on, days),
+        recorded_by=_user(actor),
     )
-    _audit(actor, "complaint.record", current, complaint, {"due_on": [None, complaint.due_on.isoformat()]},
-           household_id=round_household.household_id if round_household else None)
+    _audit(
+        actor,
+        "complaint.record",
+        current,
+        complaint,
+        {"due_on": [None, complaint.due_on.isoformat()]},
+        household_id=round_household.household_id if round_household else None,
+    )
     return complaint
 
 
 @transaction.atomic
 def do_answer_complaint(
-    *, actor: Any, complaint: Complaint, answered_on: dt.date, answer: str, reassess: bool = False,
+    *,
+    actor: Any,
+    complaint: Complaint,
+    answered_on: dt.date,
+    answer: str,
+    reassess: bool = False,
 ) -> Complaint:
     """Answer a complaint after the re-check. With ``reassess`` the household (whose data the re-check
     corrected through a survey) is assessed again; class changes are recorded on the complaint."""
@@ -880,24 +1161,34 @@ def do_answer_complaint(
     if reassess:
         if rh is None:
             raise ReviewError(_("The complaint concerns no household to reassess."), field="reassess")
-        before = dict(Assessment.objects.filter(round=current, household_id=rh.household_id)
-                      .values_list("standard_id", "klass"))
+        before = dict(
+            Assessment.objects.filter(round=current, household_id=rh.household_id).values_list("standard_id", "klass")
+        )
         do_assess_round(actor=actor, round=current, household_ids=[rh.household_id])
-        after = dict(Assessment.objects.filter(round=current, household_id=rh.household_id)
-                     .values_list("standard_id", "klass"))
+        after = dict(
+            Assessment.objects.filter(round=current, household_id=rh.household_id).values_list("standard_id", "klass")
+        )
         changes = {sid: [before.get(sid, ""), k] for sid, k in after.items() if before.get(sid) != k}
         # The re-checked result stands for this household (the meeting already agreed on the list).
         rh.refresh_from_db()
         if rh.stage == HouseholdStage.ASSESSED:
             _move_households(actor, current, [rh], HouseholdStage.AGREED, f"complaint {complaint.pk}")
     Complaint.objects.filter(pk=complaint.pk).update(
-        status=ComplaintStatus.ANSWERED, answered_on=answered_on, answer=answer, class_changes=changes,
+        status=ComplaintStatus.ANSWERED,
+        answered_on=answered_on,
+        answer=answer,
+        class_changes=changes,
         answered_by=_user(actor),
     )
     complaint.refresh_from_db()
-    _audit(actor, "complaint.answer", current, complaint, {"class_changes": [None, changes],
-                                                          "late": [None, answered_on > complaint.due_on]},
-           household_id=rh.household_id if rh else None)
+    _audit(
+        actor,
+        "complaint.answer",
+        current,
+        complaint,
+        {"class_changes": [None, changes], "late": [None, answered_on > complaint.due_on]},
+        household_id=rh.household_id if rh else None,
+    )
     return complaint
 
 
@@ -906,10 +1197,14 @@ def do_answer_complaint(
 
 def _statuses_frame(round: Round) -> pl.DataFrame:
     """The final classes of the round: household_id, standard_id, class, ward_id (current residence)."""
-    rows = list(Assessment.objects.filter(round=round).values_list("household_id", "standard_id", "klass",
-                                                                    "round_household_id"))
-    return pl.DataFrame(rows, schema={"household_id": pl.Int64, "standard_id": pl.String, "class": pl.String,
-                                      "round_household_id": pl.Int64}, orient="row")
+    rows = list(
+        Assessment.objects.filter(round=round).values_list("household_id", "standard_id", "klass", "round_household_id")
+    )
+    return pl.DataFrame(
+        rows,
+        schema={"household_id": pl.Int64, "standard_id": pl.String, "class": pl.String, "round_household_id": pl.Int64},
+        orient="row",
+    )
 
 
 @transaction.atomic
@@ -937,22 +1232,39 @@ def do_approve_round(*, actor: Any, round: Round, number: str, date: dt.date, no
     if current.corrects_id:
         corrected = Decision.objects.filter(round_id=current.corrects_id).first()
     decision = Decision.objects.create(
-        round=current, kind=DecisionKind.CORRECTION if corrected else DecisionKind.APPROVAL, number=number, date=date,
-        approved_by=actor, corrects=corrected, note=note, created_at=timezone.now(),
+        round=current,
+        kind=DecisionKind.CORRECTION if corrected else DecisionKind.APPROVAL,
+        number=number,
+        date=date,
+        approved_by=actor,
+        corrects=corrected,
+        note=note,
+        created_at=timezone.now(),
     )
     results = _statuses_frame(current)
     Assessment.objects.filter(round=current).update(final=True)
-    hh_ward = dict(Household.objects.filter(pk__in=results["household_id"].unique().to_list())
-                   .values_list("pk", "ward_id")) if results.height < 50_000 else dict(
-        Household.objects.filter(ward_id=current.ward_id).values_list("pk", "ward_id"))
+    hh_ward = (
+        dict(Household.objects.filter(pk__in=results["household_id"].unique().to_list()).values_list("pk", "ward_id"))
+        if results.height < 50_000
+        else dict(Household.objects.filter(ward_id=current.ward_id).values_list("pk", "ward_id"))
+    )
     listed = results.filter(pl.col("class").is_in(LISTED_CLASSES))
     # Certificates: one per household and standard on a list.
     # Decision numbers repeat between wards (each ward numbers its own), so certificates number by decision.
-    Certificate.objects.bulk_create([
-        Certificate(decision=decision, household_id=hid, standard_id=sid, klass=klass,
-                    number=f"{current.ward_id}/{decision.pk}/{sid}/{i:06d}", issued_on=date)
-        for i, (hid, sid, klass, _rh) in enumerate(listed.iter_rows(), start=1)
-    ], batch_size=5000)
+    Certificate.objects.bulk_create(
+        [
+            Certificate(
+                decision=decision,
+                household_id=hid,
+                standard_id=sid,
+                klass=klass,
+                number=f"{current.ward_id}/{decision.pk}/{sid}/{i:06d}",
+                issued_on=date,
+            )
+            for i, (hid, sid, klass, _rh) in enumerate(listed.iter_rows(), start=1)
+        ],
+        batch_size=5000,
+    )
     # The official list: close the open statuses of the round's households, then open the new ones.
     new = {(hid, sid): klass for hid, sid, klass, _rh in listed.iter_rows()}
     assessed = {(hid, sid) for hid, sid, _k, _rh in results.iter_rows()}
@@ -980,55 +1292,98 @@ def do_approve_round(*, actor: Any, round: Round, number: str, date: dt.date, no
         close_by_reason.setdefault((reason, escaped), []).append(pk)
     for (reason, escaped), pks in close_by_reason.items():
         for chunk in range(0, len(pks), 5000):
-            PovertyStatus.objects.filter(pk__in=pks[chunk:chunk + 5000]).update(
-                valid_to=end_day, end_reason=reason, ended_by=decision, escaped_on=date if escaped else None,
+            PovertyStatus.objects.filter(pk__in=pks[chunk : chunk + 5000]).update(
+                valid_to=end_day,
+                end_reason=reason,
+                ended_by=decision,
+                escaped_on=date if escaped else None,
             )
     # Statuses of the ward whose household has moved away or dissolved (and was not assessed here) close too.
     if corrected is None:
-        gone = (PovertyStatus.objects.current().filter(ward_id=current.ward_id, standard_id__in=current.standards)
-                .exclude(household__ward_id=current.ward_id, household__status="active"))
-        for reason, cond in ((StatusEnd.DISSOLVED, Q(household__status="dissolved")),
-                             (StatusEnd.MOVED, ~Q(household__status="dissolved"))):
+        gone = (
+            PovertyStatus.objects.current()
+            .filter(ward_id=current.ward_id, standard_id__in=current.standards)
+            .exclude(household__ward_id=current.ward_id, household__status="active")
+        )
+        for reason, cond in (
+            (StatusEnd.DISSOLVED, Q(household__status="dissolved")),
+            (StatusEnd.MOVED, ~Q(household__status="dissolved")),
+        ):
             pks = list(gone.filter(cond).values_list("pk", flat=True))
             close_by_reason[(reason, False)] = pks
             for chunk in range(0, len(pks), 5000):
-                PovertyStatus.objects.filter(pk__in=pks[chunk:chunk + 5000]).update(
-                    valid_to=end_day, end_reason=reason, ended_by=decision)
-    PovertyStatus.objects.bulk_create([
-        PovertyStatus(household_id=hid, ward_id=hh_ward.get(hid, current.ward_id), standard_id=sid, klass=klass,
-                      valid_from=date, decision=decision)
-        for (hid, sid), klass in new.items()
-    ], batch_size=5000)
+                PovertyStatus.objects.filter(pk__in=pks[chunk : chunk + 5000]).update(
+                    valid_to=end_day, end_reason=reason, ended_by=decision
+                )
+    PovertyStatus.objects.bulk_create(
+        [
+            PovertyStatus(
+                household_id=hid,
+                ward_id=hh_ward.get(hid, current.ward_id),
+                standard_id=sid,
+                klass=klass,
+                valid_from=date,
+                decision=decision,
+            )
+            for (hid, sid), klass in new.items()
+        ],
+        batch_size=5000,
+    )
     Round.objects.filter(pk=current.pk).update(approved_at=timezone.now())
     _move(actor, current, RoundStatus.APPROVED, note=f"decision {number}")
-    _audit(actor, "round.approve", current, decision, {
-        "number": [None, number], "date": [None, date.isoformat()], "kind": [None, decision.kind],
-        "certificates": [None, listed.height], "corrects": [None, corrected.pk if corrected else None],
-        "closed": [None, {f"{r}{'+escaped' if e else ''}": len(p) for (r, e), p in close_by_reason.items()}],
-    })
+    _audit(
+        actor,
+        "round.approve",
+        current,
+        decision,
+        {
+            "number": [None, number],
+            "date": [None, date.isoformat()],
+            "kind": [None, decision.kind],
+            "certificates": [None, listed.height],
+            "corrects": [None, corrected.pk if corrected else None],
+            "closed": [None, {f"{r}{'+escaped' if e else ''}": len(p) for (r, e), p in close_by_reason.items()}],
+        },
+    )
     return decision
 
 
 @transaction.atomic
-def do_close_statuses(*, actor: Any, household: Household, on: dt.date, reason: str,
-                      decision: Decision) -> int:
+def do_close_statuses(*, actor: Any, household: Household, on: dt.date, reason: str, decision: Decision) -> int:
     """Close a household's open statuses because it moved away or no longer exists (``reason`` is
     ``moved`` or ``dissolved``), under the decision that records it. Returns how many were closed."""
     _require(actor, household.ward_id, "prepare")
     if reason not in (StatusEnd.MOVED, StatusEnd.DISSOLVED):
         raise ReviewError(_("Statuses close here only for a move or a dissolution."), field="reason")
-    n = PovertyStatus.objects.current().filter(household=household).update(
-        valid_to=on, end_reason=reason, ended_by=decision,
+    n = (
+        PovertyStatus.objects.current()
+        .filter(household=household)
+        .update(
+            valid_to=on,
+            end_reason=reason,
+            ended_by=decision,
+        )
     )
-    record(actor=actor, action="review.status.close", object_type="household", object_id=household.pk,
-           changes={"reason": [None, reason], "on": [None, on.isoformat()], "closed": [None, n]},
-           household_id=household.pk, ward_code=household.ward_id)
+    record(
+        actor=actor,
+        action="review.status.close",
+        object_type="household",
+        object_id=household.pk,
+        changes={"reason": [None, reason], "on": [None, on.isoformat()], "closed": [None, n]},
+        household_id=household.pk,
+        ward_code=household.ward_id,
+    )
     return n
 
 
 @transaction.atomic
 def do_create_correction(
-    *, actor: Any, round: Round, households: list[Household], reason: str, on: dt.date,
+    *,
+    actor: Any,
+    round: Round,
+    households: list[Household],
+    reason: str,
+    on: dt.date,
 ) -> Round:
     """Start a correction of an approved round for some of its households: a new round linked to the old
     one, whose approval is a new decision linked to the old decision. The old round stays as it was."""
@@ -1041,8 +1396,16 @@ def do_create_correction(
     if any(h.pk not in on_old for h in households):
         raise ReviewError(_("Only households of the corrected round can be corrected."), field="households")
     correction = do_create_round(
-        actor=actor, ward=round.ward, kind=round.kind, year=round.year, standards=list(round.standards),
-        period_start=on, period_end=on, assessed_on=round.assessed_on, corrects=round, note=reason,
+        actor=actor,
+        ward=round.ward,
+        kind=round.kind,
+        year=round.year,
+        standards=list(round.standards),
+        period_start=on,
+        period_end=on,
+        assessed_on=round.assessed_on,
+        corrects=round,
+        note=reason,
     )
     for h in households:
         _new_entry(actor, correction, h.pk, HouseholdSource.OFFICER, on, "", reason)

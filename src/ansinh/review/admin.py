@@ -70,8 +70,18 @@ class ScoringMethodAdmin(ReadOnlyAdmin):
     """Read-only: methods are loaded with ``ansinh load-scoring FILE.yaml`` (checked, audited) and never changed,
     because assessments name the method they used."""
 
-    list_display = ("id", "name", "region", "area_type", "valid_from", "valid_to", "verified", "reference",
-                    "loaded_by", "loaded_at")
+    list_display = (
+        "id",
+        "name",
+        "region",
+        "area_type",
+        "valid_from",
+        "valid_to",
+        "verified",
+        "reference",
+        "loaded_by",
+        "loaded_at",
+    )
     list_filter = ("verified", "area_type", "region")
 
 

@@ -20,8 +20,12 @@ from typing import Any
 
 from ansinh.standards import StandardError, load_standard
 
-CLASS_VI = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo", "average_living": "hộ có mức sống trung bình",
-            "not_poor": "không thuộc diện"}
+CLASS_VI = {
+    "poor": "hộ nghèo",
+    "near_poor": "hộ cận nghèo",
+    "average_living": "hộ có mức sống trung bình",
+    "not_poor": "không thuộc diện",
+}
 
 
 @functools.lru_cache(maxsize=64)
@@ -33,8 +37,15 @@ def indicator_order(standard_id: str) -> tuple[tuple[str, str], ...]:
         return ()
 
 
-def explain(*, standard_id: str, income_per_person: float, income_line: float, deprivation_count: int,
-            deprived: Mapping[str, Any], klass: str) -> str:
+def explain(
+    *,
+    standard_id: str,
+    income_per_person: float,
+    income_line: float,
+    deprivation_count: int,
+    deprived: Mapping[str, Any],
+    klass: str,
+) -> str:
     """One result's explanation. ``deprived`` holds the indicators the household is deprived in (the stored
     ``Assessment.indicators``). Income at or below the line compares the stored per-person income and line,
     which are each one correctly rounded division, so the comparison is the engine's exact one."""
@@ -43,6 +54,8 @@ def explain(*, standard_id: str, income_per_person: float, income_line: float, d
     names += [name for name, value in sorted(deprived.items()) if value and name not in dict(known)]
     listed = f" ({', '.join(names)})" if deprivation_count > 0 else ""
     sign = "≤" if income_per_person <= income_line else ">"
-    return (f"{standard_id}: thu nhập bình quân {round(income_per_person)} đồng/người/tháng {sign} chuẩn "
-            f"{round(income_line)} đồng; thiếu hụt {deprivation_count} chỉ số{listed}. "
-            f"Kết quả: {CLASS_VI.get(klass, '')}.")
+    return (
+        f"{standard_id}: thu nhập bình quân {round(income_per_person)} đồng/người/tháng {sign} chuẩn "
+        f"{round(income_line)} đồng; thiếu hụt {deprivation_count} chỉ số{listed}. "
+        f"Kết quả: {CLASS_VI.get(klass, '')}."
+    )

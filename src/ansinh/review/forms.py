@@ -28,18 +28,29 @@ from ansinh.web.forms import DateField
 
 
 class RoundCreateForm(forms.Form):
-    ward = forms.ModelChoiceField(label=_("Ward or commune"), queryset=Ward.objects.none(),
-                                  empty_label=_("Choose a ward"))
-    kind = forms.ChoiceField(label=_("Kind of review"), choices=RoundKind.choices, widget=forms.RadioSelect,
-                             initial=RoundKind.PERIODIC)
-    year = forms.IntegerField(label=_("Year"), min_value=2021, max_value=2100,
-                              widget=forms.NumberInput(attrs={"class": "input--narrow", "inputmode": "numeric"}))
+    ward = forms.ModelChoiceField(
+        label=_("Ward or commune"), queryset=Ward.objects.none(), empty_label=_("Choose a ward")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of review"), choices=RoundKind.choices, widget=forms.RadioSelect, initial=RoundKind.PERIODIC
+    )
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=2021,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "input--narrow", "inputmode": "numeric"}),
+    )
     standards = forms.MultipleChoiceField(
-        label=_("Standards"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Standards"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty to use the standards in force in the ward's province on the start date."),
     )
-    period_start = DateField(label=_("Start of a regular review"), required=False,
-                             help_text=_("Only for a regular review. For example 15/10/2026."))
+    period_start = DateField(
+        label=_("Start of a regular review"),
+        required=False,
+        help_text=_("Only for a regular review. For example 15/10/2026."),
+    )
 
     def __init__(self, *args: Any, wards: QuerySet[Ward], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,8 +62,9 @@ class RoundCreateForm(forms.Form):
         language = (get_language() or "vi")[:2]
         standards_field = self.fields["standards"]
         assert isinstance(standards_field, forms.MultipleChoiceField)
-        standards_field.choices = [(s.id, f"{s.title.get(language) or s.title.get('vi') or s.id} ({s.id})")
-                                   for s in all_standards()]
+        standards_field.choices = [
+            (s.id, f"{s.title.get(language) or s.title.get('vi') or s.id} ({s.id})") for s in all_standards()
+        ]
         self.fields["year"].error_messages["required"] = _("Enter the year of the review.")
 
     def clean(self) -> dict[str, Any]:
@@ -94,14 +106,22 @@ class RequestForm(forms.Form):
     """A household's written request (form 01 or form 04) with its date and channel."""
 
     code = HouseholdCodeField()
-    form = forms.ChoiceField(label=_("Request"), widget=forms.RadioSelect, choices=[
-        ("form_01", _("Form 01: request to be reviewed in the annual review")),
-        ("form_04", _("Form 04: request for a regular review or to recognise escaping poverty")),
-    ])
+    form = forms.ChoiceField(
+        label=_("Request"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("form_01", _("Form 01: request to be reviewed in the annual review")),
+            ("form_04", _("Form 04: request for a regular review or to recognise escaping poverty")),
+        ],
+    )
     received_on = DateField(label=_("Received on"))
     channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0]])
-    reason = forms.CharField(label=_("Reason given by the household"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+    reason = forms.CharField(
+        label=_("Reason given by the household"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -164,8 +184,13 @@ def _django_field(f: Field) -> forms.Field:
     if f.type == "choice":
         return forms.ChoiceField(label=label, choices=[("", "—"), *f.choices], required=False)
     if f.type in ("integer", "number"):
-        return forms.CharField(label=label, required=False, widget=forms.TextInput(
-            attrs={"class": "input--narrow", "inputmode": "numeric" if f.type == "integer" else "decimal"}))
+        return forms.CharField(
+            label=label,
+            required=False,
+            widget=forms.TextInput(
+                attrs={"class": "input--narrow", "inputmode": "numeric" if f.type == "integer" else "decimal"}
+            ),
+        )
     if f.type == "date":
         return DateField(label=label, required=False)
     return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
@@ -186,8 +211,15 @@ class SurveyForm(forms.Form):
 
     surveyed_on = DateField(label=_("Date of the survey"), required=False)
 
-    def __init__(self, *args: Any, definition: FormDefinition, members: Iterable[Any],
-                 answers: Mapping[str, Any] | None = None, check_url: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        definition: FormDefinition,
+        members: Iterable[Any],
+        answers: Mapping[str, Any] | None = None,
+        check_url: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.definition = definition
         self.members = list(members)
@@ -215,10 +247,14 @@ class SurveyForm(forms.Form):
             self.fields[key] = _django_field(f)
             self.field_definitions[key] = f
             if self.check_url:  # each answer is checked as soon as it is given (htmx; no inline script)
-                self.fields[key].widget.attrs.update({
-                    "hx-post": self.check_url, "hx-trigger": "change", "hx-swap": "outerHTML",
-                    "hx-target": f"#group-{key}",
-                })
+                self.fields[key].widget.attrs.update(
+                    {
+                        "hx-post": self.check_url,
+                        "hx-trigger": "change",
+                        "hx-swap": "outerHTML",
+                        "hx-target": f"#group-{key}",
+                    }
+                )
             self.initial[key] = _initial(f, given.get(f.name))
             if f.required:
                 self.required_names.add(key)
@@ -226,9 +262,13 @@ class SurveyForm(forms.Form):
         return names
 
     def bound_groups(self) -> list[dict[str, Any]]:
-        return [{"legend": g["legend"],
-                 "fields": [{"field": self[n], "required": n in self.required_names} for n in g["names"]]}
-                for g in self.groups]
+        return [
+            {
+                "legend": g["legend"],
+                "fields": [{"field": self[n], "required": n in self.required_names} for n in g["names"]],
+            }
+            for g in self.groups
+        ]
 
     def answers(self) -> dict[str, Any]:
         """The answers in the definition's shape; empty fields are left out (drafts may be partial)."""
@@ -324,10 +364,16 @@ class MeetingForm(forms.Form):
     chaired_by = forms.CharField(label=_("Chaired by"), max_length=150, required=False)
     secretary = forms.CharField(label=_("Secretary"), max_length=150, required=False)
     present_count = forms.IntegerField(
-        label=_("People present"), min_value=1,
-        widget=forms.NumberInput(attrs={"class": "input--narrow", "inputmode": "numeric"}))
-    participants = forms.CharField(label=_("Participants"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                   help_text=_("One per line: name and role, e.g. “Võ Văn Tám, trưởng khu phố”."))
+        label=_("People present"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"class": "input--narrow", "inputmode": "numeric"}),
+    )
+    participants = forms.CharField(
+        label=_("Participants"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: name and role, e.g. “Võ Văn Tám, trưởng khu phố”."),
+    )
 
     def __init__(self, *args: Any, households: Iterable[RoundHousehold], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -337,7 +383,8 @@ class MeetingForm(forms.Form):
         for rh in households:
             name = f"agree_{rh.pk}"
             self.fields[name] = forms.IntegerField(
-                label=_("Agree with the result for %(code)s") % {"code": rh.household.code}, min_value=0,
+                label=_("Agree with the result for %(code)s") % {"code": rh.household.code},
+                min_value=0,
                 widget=forms.NumberInput(attrs={"class": "input--narrow", "inputmode": "numeric"}),
             )
             self.fields[name].error_messages["required"] = _("Enter how many present agree (0 if nobody).")
@@ -362,8 +409,12 @@ class MeetingForm(forms.Form):
 
 class PostingForm(forms.Form):
     start = DateField(label=_("Posted from"))
-    places = forms.CharField(label=_("Places of posting"), max_length=255, required=False,
-                             help_text=_("For example: the ward People's Committee; the cultural house of quarter 3."))
+    places = forms.CharField(
+        label=_("Places of posting"),
+        max_length=255,
+        required=False,
+        help_text=_("For example: the ward People's Committee; the cultural house of quarter 3."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -371,8 +422,12 @@ class PostingForm(forms.Form):
 
 
 class ComplaintForm(forms.Form):
-    round_household = forms.ModelChoiceField(label=_("Household concerned"), queryset=RoundHousehold.objects.none(),
-                                             required=False, empty_label=_("No particular household"))
+    round_household = forms.ModelChoiceField(
+        label=_("Household concerned"),
+        queryset=RoundHousehold.objects.none(),
+        required=False,
+        empty_label=_("No particular household"),
+    )
     received_on = DateField(label=_("Received on"))
     complainant = forms.CharField(label=_("Complainant"), max_length=150, required=False)
     content = forms.CharField(label=_("Content of the complaint"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -395,7 +450,8 @@ class AnswerForm(forms.Form):
     answered_on = DateField(label=_("Answered on"))
     answer = forms.CharField(label=_("Answer after the re-check"), widget=forms.Textarea(attrs={"rows": 3}))
     reassess = forms.BooleanField(
-        label=_("Assess the household again (after correcting its survey)"), required=False,
+        label=_("Assess the household again (after correcting its survey)"),
+        required=False,
         help_text=_("The class may change; the change is recorded with the complaint."),
     )
 
@@ -406,8 +462,7 @@ class AnswerForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    number = forms.CharField(label=_("Decision number"), max_length=64,
-                             help_text=_("For example 12/QĐ-UBND."))
+    number = forms.CharField(label=_("Decision number"), max_length=64, help_text=_("For example 12/QĐ-UBND."))
     date = DateField(label=_("Date of the decision"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -51,8 +51,13 @@ ROUND_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 # Statuses in which the household list may change, surveys be saved, the round be assessed.
 LIST_OPEN = (RoundStatus.DRAFT, RoundStatus.LISTING, RoundStatus.SURVEYING)
-SURVEY_OPEN = (RoundStatus.LISTING, RoundStatus.SURVEYING, RoundStatus.ASSESSED, RoundStatus.MEETING,
-               RoundStatus.POSTING)
+SURVEY_OPEN = (
+    RoundStatus.LISTING,
+    RoundStatus.SURVEYING,
+    RoundStatus.ASSESSED,
+    RoundStatus.MEETING,
+    RoundStatus.POSTING,
+)
 ASSESS_OPEN = (RoundStatus.SURVEYING, RoundStatus.ASSESSED, RoundStatus.MEETING, RoundStatus.POSTING)
 # Each step of the procedure → the round statuses in which its action accepts the round. The actions open
 # the round with these and the pages ask ``Round.allows(step)``, so a page never offers a step its action
@@ -71,8 +76,9 @@ ROUND_STEPS: dict[str, tuple[str, ...]] = {
 class Round(models.Model):
     """One review of one ward, under one or more standards at once (e.g. ``["vn_2022", "hcm_2024"]``)."""
 
-    ward = models.ForeignKey("geo.Ward", on_delete=models.PROTECT, related_name="review_rounds",
-                             verbose_name=_("ward/commune"))
+    ward = models.ForeignKey(
+        "geo.Ward", on_delete=models.PROTECT, related_name="review_rounds", verbose_name=_("ward/commune")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=RoundKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     period_start = models.DateField(_("start of the review"))
@@ -83,11 +89,19 @@ class Round(models.Model):
     standards = models.JSONField(_("standards"), default=list)
     status = models.CharField(_("status"), max_length=16, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
     corrects = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
         verbose_name=_("corrects round"),
     )
-    due_on = models.DateField(_("decision due"), null=True, blank=True,
-                              help_text=_("Legal deadline of a regular review (from the procedure rules)."))
+    due_on = models.DateField(
+        _("decision due"),
+        null=True,
+        blank=True,
+        help_text=_("Legal deadline of a regular review (from the procedure rules)."),
+    )
     note = models.TextField(_("note"), blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -129,11 +143,13 @@ class RoundEvent(models.Model):
     from_status = models.CharField(max_length=16, blank=True, default="")
     to_status = models.CharField(max_length=16)
     at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                              db_index=False)  # bulk rows: no lookup by actor (the audit trail has it)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )  # bulk rows: no lookup by actor (the audit trail has it)
     note = models.TextField(blank=True, default="")
-    households = models.JSONField(null=True, blank=True, default=None,
-                                  help_text=_("round-household ids moved together by this event"))
+    households = models.JSONField(
+        null=True, blank=True, default=None, help_text=_("round-household ids moved together by this event")
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -170,10 +186,19 @@ class HouseholdStage(models.TextChoices):
 HOUSEHOLD_TRANSITIONS: dict[str, tuple[str, ...]] = {
     HouseholdStage.LISTED: (HouseholdStage.SURVEYED, HouseholdStage.ASSESSED, HouseholdStage.REMOVED),
     HouseholdStage.SURVEYED: (HouseholdStage.SURVEYED, HouseholdStage.ASSESSED, HouseholdStage.REMOVED),
-    HouseholdStage.ASSESSED: (HouseholdStage.SURVEYED, HouseholdStage.ASSESSED, HouseholdStage.AGREED,
-                              HouseholdStage.RESURVEY, HouseholdStage.REMOVED),
-    HouseholdStage.AGREED: (HouseholdStage.RESURVEY, HouseholdStage.SURVEYED, HouseholdStage.ASSESSED,
-                            HouseholdStage.REMOVED),
+    HouseholdStage.ASSESSED: (
+        HouseholdStage.SURVEYED,
+        HouseholdStage.ASSESSED,
+        HouseholdStage.AGREED,
+        HouseholdStage.RESURVEY,
+        HouseholdStage.REMOVED,
+    ),
+    HouseholdStage.AGREED: (
+        HouseholdStage.RESURVEY,
+        HouseholdStage.SURVEYED,
+        HouseholdStage.ASSESSED,
+        HouseholdStage.REMOVED,
+    ),
     HouseholdStage.RESURVEY: (HouseholdStage.SURVEYED, HouseholdStage.ASSESSED, HouseholdStage.REMOVED),
     HouseholdStage.REMOVED: (HouseholdStage.LISTED,),
 }
@@ -189,16 +214,19 @@ class RoundHousehold(models.Model):
     requested_on = models.DateField(_("requested / listed on"))
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, blank=True, default="")
     reason = models.TextField(_("reason"), blank=True, default="")
-    stage = models.CharField(_("stage"), max_length=16, choices=HouseholdStage.choices,
-                             default=HouseholdStage.LISTED)
+    stage = models.CharField(_("stage"), max_length=16, choices=HouseholdStage.choices, default=HouseholdStage.LISTED)
     removed_reason = models.TextField(_("reason for removal"), blank=True, default="")
     previous_class = models.CharField(
-        _("class under the previous decision"), max_length=16, blank=True, default="",
+        _("class under the previous decision"),
+        max_length=16,
+        blank=True,
+        default="",
         help_text=_("Per standard in previous_classes; this is the first standard's, for lists."),
     )
     previous_classes = models.JSONField(default=dict, help_text=_("standard id → class before this round"))
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                 db_index=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
     added_at = models.DateTimeField()
 
     class Meta:
@@ -229,15 +257,20 @@ class ReviewRequest(models.Model):
     regular review, or recognition of escaping). It is taken into a round's list (``round_household``)."""
 
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="review_requests")
-    form = models.CharField(_("form"), max_length=16, choices=[
-        (HouseholdSource.FORM_01, HouseholdSource.FORM_01.label),
-        (HouseholdSource.FORM_04, HouseholdSource.FORM_04.label),
-    ])
+    form = models.CharField(
+        _("form"),
+        max_length=16,
+        choices=[
+            (HouseholdSource.FORM_01, HouseholdSource.FORM_01.label),
+            (HouseholdSource.FORM_04, HouseholdSource.FORM_04.label),
+        ],
+    )
     received_on = models.DateField(_("received on"))
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, blank=True, default="")
     reason = models.TextField(_("reason"), blank=True, default="")
-    round_household = models.OneToOneField(RoundHousehold, on_delete=models.PROTECT, null=True, blank=True,
-                                           related_name="request")
+    round_household = models.OneToOneField(
+        RoundHousehold, on_delete=models.PROTECT, null=True, blank=True, related_name="request"
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     recorded_at = models.DateTimeField()
 
@@ -321,14 +354,17 @@ class Assessment(models.Model):
     # Bulk rows (hundreds of thousands per round): the references are written by do_assess_round from rows
     # it has just read under the round's lock, and nothing referenced is ever deleted (PROTECT), so the
     # database-level foreign keys, whose deferred checks lock every referenced row at commit, are left out.
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="assessments", db_constraint=False,
-                              db_index=False)  # the unique (round, household, standard) index covers it
-    round_household = models.ForeignKey(RoundHousehold, on_delete=models.PROTECT, related_name="assessments",
-                                        db_constraint=False)
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="assessments", db_constraint=False, db_index=False
+    )  # the unique (round, household, standard) index covers it
+    round_household = models.ForeignKey(
+        RoundHousehold, on_delete=models.PROTECT, related_name="assessments", db_constraint=False
+    )
     # No index by household: results are read by round (and household), by round household, never by
     # household alone, and households are never deleted (so PROTECT never looks them up).
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+",
-                                  db_constraint=False, db_index=False)
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
     standard_id = models.CharField(_("standard"), max_length=32)
     parameter_version = models.CharField(_("parameter version"), max_length=64)
     klass = models.CharField(_("class"), max_length=16, choices=CLASS_CHOICES, db_column="class")
@@ -364,9 +400,14 @@ class Assessment(models.Model):
             return self.stored_explanation
         from ansinh.review.explanations import explain
 
-        return explain(standard_id=self.standard_id, income_per_person=self.income_per_person,
-                       income_line=self.income_line, deprivation_count=self.deprivation_count,
-                       deprived=self.indicators or {}, klass=self.klass)
+        return explain(
+            standard_id=self.standard_id,
+            income_per_person=self.income_per_person,
+            income_line=self.income_line,
+            deprivation_count=self.deprivation_count,
+            deprived=self.indicators or {},
+            klass=self.klass,
+        )
 
     def indicator_flags(self) -> dict[str, int]:
         """Every indicator of the standard → 1 if the household is deprived in it, else 0."""
@@ -442,8 +483,9 @@ class Complaint(models.Model):
     """A complaint received during the posting; re-checked and answered within its deadline."""
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="complaints")
-    round_household = models.ForeignKey(RoundHousehold, on_delete=models.PROTECT, null=True, blank=True,
-                                        related_name="complaints")
+    round_household = models.ForeignKey(
+        RoundHousehold, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
+    )
     received_on = models.DateField(_("received on"))
     complainant = models.CharField(_("complainant"), max_length=150, blank=True, default="")
     content = models.TextField(_("content"))
@@ -451,8 +493,9 @@ class Complaint(models.Model):
     status = models.CharField(max_length=16, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True, default="")
-    class_changes = models.JSONField(_("class changes"), default=dict,
-                                     help_text=_("standard id → [class before, class after]"))
+    class_changes = models.JSONField(
+        _("class changes"), default=dict, help_text=_("standard id → [class before, class after]")
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
@@ -555,7 +598,8 @@ class PovertyStatus(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["household", "standard_id"], condition=Q(valid_to__isnull=True),
+                fields=["household", "standard_id"],
+                condition=Q(valid_to__isnull=True),
                 name="review_one_open_status",
             ),
         ]

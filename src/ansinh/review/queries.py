@@ -55,8 +55,13 @@ def get_round_for(user: Any, pk: int) -> Round:
 
 def round_households(round: Round, *, include_removed: bool = True) -> QuerySet[RoundHousehold]:
     """The round's list with households, their surveys and assessments, in household-code order."""
-    qs = RoundHousehold.objects.filter(round=round).select_related("household").prefetch_related(
-        "surveys", Prefetch("assessments", queryset=Assessment.objects.order_by("standard_id")),
+    qs = (
+        RoundHousehold.objects.filter(round=round)
+        .select_related("household")
+        .prefetch_related(
+            "surveys",
+            Prefetch("assessments", queryset=Assessment.objects.order_by("standard_id")),
+        )
     )
     if not include_removed:
         qs = qs.exclude(stage="removed")
@@ -64,9 +69,7 @@ def round_households(round: Round, *, include_removed: bool = True) -> QuerySet[
 
 
 def get_round_household_for(user: Any, pk: int) -> RoundHousehold:
-    rh = RoundHousehold.objects.select_related("round", "household").filter(
-        pk=pk, round__in=rounds_for(user)
-    ).first()
+    rh = RoundHousehold.objects.select_related("round", "household").filter(pk=pk, round__in=rounds_for(user)).first()
     if rh is None:
         raise Http404
     return rh
@@ -136,8 +139,9 @@ def due_list(user: Any, on: dt.date) -> list[DueItem]:
     dates = [d for _k, _r, d, _c in items]
     cal = calendar_for(min([*dates, on]), max([*dates, on]))
     result = [
-        DueItem(kind=k, round=r, due_on=d, working_days_left=cal.working_days_between(on, d), overdue=d < on,
-                complaint=c)
+        DueItem(
+            kind=k, round=r, due_on=d, working_days_left=cal.working_days_between(on, d), overdue=d < on, complaint=c
+        )
         for k, r, d, c in items
     ]
     return sorted(result, key=lambda item: (item.due_on, item.kind))
@@ -146,24 +150,44 @@ def due_list(user: Any, on: dt.date) -> list[DueItem]:
 # --- flows between two dates ---------------------------------------------------------------------------
 
 FLOW_COLUMNS = (
-    "start_poor", "start_near_poor",
-    "escaped_poverty", "escaped_near_poverty", "near_poor_to_poor",
-    "newly_poor", "re_poor", "newly_near_poor",
-    "moved_in_poor", "moved_in_near_poor", "moved_out_poor", "moved_out_near_poor",
-    "end_poor", "end_near_poor",
+    "start_poor",
+    "start_near_poor",
+    "escaped_poverty",
+    "escaped_near_poverty",
+    "near_poor_to_poor",
+    "newly_poor",
+    "re_poor",
+    "newly_near_poor",
+    "moved_in_poor",
+    "moved_in_near_poor",
+    "moved_out_poor",
+    "moved_out_near_poor",
+    "end_poor",
+    "end_near_poor",
 )
 # Each flow's sign in the identity of its class: start + in − out = end.
 FLOW_SIGNS: dict[str, tuple[str, int]] = {
-    "newly_poor": ("poor", 1), "re_poor": ("poor", 1), "moved_in_poor": ("poor", 1),
-    "escaped_poverty": ("poor", -1), "moved_out_poor": ("poor", -1),
-    "newly_near_poor": ("near_poor", 1), "moved_in_near_poor": ("near_poor", 1),
-    "escaped_near_poverty": ("near_poor", -1), "near_poor_to_poor": ("near_poor", -1),
+    "newly_poor": ("poor", 1),
+    "re_poor": ("poor", 1),
+    "moved_in_poor": ("poor", 1),
+    "escaped_poverty": ("poor", -1),
+    "moved_out_poor": ("poor", -1),
+    "newly_near_poor": ("near_poor", 1),
+    "moved_in_near_poor": ("near_poor", 1),
+    "escaped_near_poverty": ("near_poor", -1),
+    "near_poor_to_poor": ("near_poor", -1),
     "moved_out_near_poor": ("near_poor", -1),
 }
 CITY = "city"
 _STATUS_SCHEMA = {
-    "household_id": pl.Int64, "ward_code": pl.String, "standard_id": pl.String, "class": pl.String,
-    "valid_from": pl.Date, "valid_to": pl.Date, "end_reason": pl.String, "escaped_on": pl.Date,
+    "household_id": pl.Int64,
+    "ward_code": pl.String,
+    "standard_id": pl.String,
+    "class": pl.String,
+    "valid_from": pl.Date,
+    "valid_to": pl.Date,
+    "end_reason": pl.String,
+    "escaped_on": pl.Date,
 }
 
 
@@ -178,8 +202,10 @@ def status_frame(standards: list[str] | None = None, until: dt.date | None = Non
     if until:
         where.append("valid_from <= %s")
         params.append(until)
-    sql = (f"SELECT household_id, ward_id, standard_id, class, valid_from, valid_to, end_reason, escaped_on "  # noqa: S608
-           f"FROM {table}" + (" WHERE " + " AND ".join(where) if where else ""))
+    sql = (
+        f"SELECT household_id, ward_id, standard_id, class, valid_from, valid_to, end_reason, escaped_on "  # noqa: S608
+        f"FROM {table}" + (" WHERE " + " AND ".join(where) if where else "")
+    )
     with connection.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
@@ -213,8 +239,7 @@ class FlowReport:
         return bool(self.table["balanced"].all()) and self.mismatches.is_empty()
 
 
-def compute_flows(statuses: pl.DataFrame, start: dt.date, end: dt.date,
-                  wards: list[str] | None = None) -> FlowReport:
+def compute_flows(statuses: pl.DataFrame, start: dt.date, end: dt.date, wards: list[str] | None = None) -> FlowReport:
     """Flows between ``start`` and ``end`` from a status frame (``status_frame``), pure Polars.
 
     A household counts in a ward's start (end) when a status is valid there on that date. Every
@@ -226,15 +251,21 @@ def compute_flows(statuses: pl.DataFrame, start: dt.date, end: dt.date,
     e_rows = rows.filter(_valid_on(end)).select("household_id", "standard_id", "ward_code", "class", "valid_from")
     key = ["household_id", "standard_id"]
     s1 = s_rows.unique(subset=key, keep="first", maintain_order=True).rename(
-        {"ward_code": "start_ward", "class": "start_class", "end_reason": "start_end_reason"})
+        {"ward_code": "start_ward", "class": "start_class", "end_reason": "start_end_reason"}
+    )
     e1 = e_rows.unique(subset=key, keep="first", maintain_order=True).rename(
-        {"ward_code": "end_ward", "class": "end_class", "valid_from": "end_from"})
+        {"ward_code": "end_ward", "class": "end_class", "valid_from": "end_from"}
+    )
     # Fell back: escaped at some time before the status valid at the end began.
     escapes = rows.filter(pl.col("escaped_on").is_not_null()).select(*key, "escaped_on")
     t = s1.join(e1, on=key, how="full", coalesce=True)
-    fell_back = (t.join(escapes, on=key, how="inner")
-                 .filter(pl.col("end_from").is_not_null() & (pl.col("escaped_on") < pl.col("end_from")))
-                 .select(key).unique().with_columns(pl.lit(value=True).alias("had_escaped")))
+    fell_back = (
+        t.join(escapes, on=key, how="inner")
+        .filter(pl.col("end_from").is_not_null() & (pl.col("escaped_on") < pl.col("end_from")))
+        .select(key)
+        .unique()
+        .with_columns(pl.lit(value=True).alias("had_escaped"))
+    )
     t = t.join(fell_back, on=key, how="left").with_columns(pl.col("had_escaped").fill_null(value=False))
     has_s, has_e = pl.col("start_class").is_not_null(), pl.col("end_class").is_not_null()
     same_ward = has_s & has_e & (pl.col("start_ward") == pl.col("end_ward"))
@@ -248,62 +279,83 @@ def compute_flows(statuses: pl.DataFrame, start: dt.date, end: dt.date,
         return t.filter(cond).select(*key, pl.col(ward).alias("ward_code"), flow.alias("flow"))
 
     new_poor = pl.when(pl.col("had_escaped")).then(pl.lit("re_poor")).otherwise(pl.lit("newly_poor"))
-    flows = pl.concat([
-        # reclassified in the same ward
-        part(same_ward & (sc == "poor") & (ec == "near_poor"), "start_ward", pl.lit("escaped_poverty")),
-        part(same_ward & (sc == "poor") & (ec == "near_poor"), "end_ward", pl.lit("newly_near_poor")),
-        part(same_ward & (sc == "near_poor") & (ec == "poor"), "start_ward", pl.lit("near_poor_to_poor")),
-        part(same_ward & (sc == "near_poor") & (ec == "poor"), "end_ward", new_poor),
-        # moved between wards (or left the registry)
-        part(moved | left, "start_ward", pl.format("moved_out_{}", sc)),
-        part(moved, "end_ward", pl.format("moved_in_{}", ec)),
-        # left both lists
-        part(dropped, "start_ward",
-             pl.when(sc == "poor").then(pl.lit("escaped_poverty")).otherwise(pl.lit("escaped_near_poverty"))),
-        # entered a list
-        part(entered, "end_ward", pl.when(ec == "poor").then(new_poor).otherwise(pl.lit("newly_near_poor"))),
-    ])
-    counts = pl.concat([
-        s_rows.select(*key, "ward_code", pl.format("start_{}", pl.col("class")).alias("flow")),
-        e_rows.select(*key, "ward_code", pl.format("end_{}", pl.col("class")).alias("flow")),
-    ])
+    flows = pl.concat(
+        [
+            # reclassified in the same ward
+            part(same_ward & (sc == "poor") & (ec == "near_poor"), "start_ward", pl.lit("escaped_poverty")),
+            part(same_ward & (sc == "poor") & (ec == "near_poor"), "end_ward", pl.lit("newly_near_poor")),
+            part(same_ward & (sc == "near_poor") & (ec == "poor"), "start_ward", pl.lit("near_poor_to_poor")),
+            part(same_ward & (sc == "near_poor") & (ec == "poor"), "end_ward", new_poor),
+            # moved between wards (or left the registry)
+            part(moved | left, "start_ward", pl.format("moved_out_{}", sc)),
+            part(moved, "end_ward", pl.format("moved_in_{}", ec)),
+            # left both lists
+            part(
+                dropped,
+                "start_ward",
+                pl.when(sc == "poor").then(pl.lit("escaped_poverty")).otherwise(pl.lit("escaped_near_poverty")),
+            ),
+            # entered a list
+            part(entered, "end_ward", pl.when(ec == "poor").then(new_poor).otherwise(pl.lit("newly_near_poor"))),
+        ]
+    )
+    counts = pl.concat(
+        [
+            s_rows.select(*key, "ward_code", pl.format("start_{}", pl.col("class")).alias("flow")),
+            e_rows.select(*key, "ward_code", pl.format("end_{}", pl.col("class")).alias("flow")),
+        ]
+    )
     movements = pl.concat([counts, flows])
     if wards is not None:
         movements = movements.filter(pl.col("ward_code").is_in(wards))
     # The signed contribution of each movement to its class's identity (end counts with −1).
     sign_map = {f: s for f, (_c, s) in FLOW_SIGNS.items()} | {
-        "start_poor": 1, "start_near_poor": 1, "end_poor": -1, "end_near_poor": -1}
+        "start_poor": 1,
+        "start_near_poor": 1,
+        "end_poor": -1,
+        "end_near_poor": -1,
+    }
     class_map = {f: c for f, (c, _s) in FLOW_SIGNS.items()} | {
-        "start_poor": "poor", "start_near_poor": "near_poor", "end_poor": "poor", "end_near_poor": "near_poor"}
+        "start_poor": "poor",
+        "start_near_poor": "near_poor",
+        "end_poor": "poor",
+        "end_near_poor": "near_poor",
+    }
     movements = movements.with_columns(
         pl.col("flow").replace_strict(sign_map, return_dtype=pl.Int64).alias("sign"),
         pl.col("flow").replace_strict(class_map, return_dtype=pl.String).alias("class"),
     )
     mismatches = (
-        movements.group_by(*key, "ward_code", "class").agg(pl.col("sign").sum().alias("difference"),
-                                                             pl.col("flow").sort().alias("movements"))
+        movements.group_by(*key, "ward_code", "class")
+        .agg(pl.col("sign").sum().alias("difference"), pl.col("flow").sort().alias("movements"))
         .filter(pl.col("difference") != 0)
         .sort("standard_id", "ward_code", "household_id")
         .collect()
     )
     by_ward = (
-        movements.group_by("standard_id", "ward_code").agg(
-            [(pl.col("flow") == f).sum().cast(pl.Int64).alias(f) for f in FLOW_COLUMNS]
-        ).collect()
+        movements.group_by("standard_id", "ward_code")
+        .agg([(pl.col("flow") == f).sum().cast(pl.Int64).alias(f) for f in FLOW_COLUMNS])
+        .collect()
     )
-    city = by_ward.group_by("standard_id").agg(pl.col(list(FLOW_COLUMNS)).sum()).with_columns(
-        pl.lit(CITY).alias("ward_code"))
+    city = (
+        by_ward.group_by("standard_id")
+        .agg(pl.col(list(FLOW_COLUMNS)).sum())
+        .with_columns(pl.lit(CITY).alias("ward_code"))
+    )
     table = pl.concat([by_ward, city.select(by_ward.columns)]).sort(
-        "standard_id", pl.col("ward_code") == CITY, "ward_code")
+        "standard_id", pl.col("ward_code") == CITY, "ward_code"
+    )
     ins = {c: [f for f, (k, s) in FLOW_SIGNS.items() if k == c and s > 0] for c in ("poor", "near_poor")}
     outs = {c: [f for f, (k, s) in FLOW_SIGNS.items() if k == c and s < 0] for c in ("poor", "near_poor")}
     checks = [
-        (pl.col(f"start_{c}") + pl.sum_horizontal(ins[c]) - pl.sum_horizontal(outs[c]) - pl.col(f"end_{c}"))
-        .alias(f"gap_{c}")
+        (pl.col(f"start_{c}") + pl.sum_horizontal(ins[c]) - pl.sum_horizontal(outs[c]) - pl.col(f"end_{c}")).alias(
+            f"gap_{c}"
+        )
         for c in ("poor", "near_poor")
     ]
     table = table.with_columns(checks).with_columns(
-        ((pl.col("gap_poor") == 0) & (pl.col("gap_near_poor") == 0)).alias("balanced"))
+        ((pl.col("gap_poor") == 0) & (pl.col("gap_near_poor") == 0)).alias("balanced")
+    )
     return FlowReport(start=start, end=end, table=table, mismatches=mismatches)
 
 
@@ -347,20 +399,34 @@ def escape_support(on: dt.date, wards: list[str] | None = None) -> pl.DataFrame:
 def dominant_deprivations(rounds: list[Round] | QuerySet[Round], standard_id: str, *, top: int = 3) -> pl.DataFrame:
     """Among poor households of the rounds, per ward: how many are deprived in each indicator, the share,
     and the rank (1 = most common). Columns: ward_code, indicator, deprived, poor, share, rank."""
-    rows = list(Assessment.objects.filter(round__in=list(rounds), standard_id=standard_id, klass="poor")
-                .values_list("round__ward_id", "indicators"))
-    empty = pl.DataFrame(schema={"ward_code": pl.String, "indicator": pl.String, "deprived": pl.Int64,
-                                 "poor": pl.Int64, "share": pl.Float64, "rank": pl.Int64})
+    rows = list(
+        Assessment.objects.filter(round__in=list(rounds), standard_id=standard_id, klass="poor").values_list(
+            "round__ward_id", "indicators"
+        )
+    )
+    empty = pl.DataFrame(
+        schema={
+            "ward_code": pl.String,
+            "indicator": pl.String,
+            "deprived": pl.Int64,
+            "poor": pl.Int64,
+            "share": pl.Float64,
+            "rank": pl.Int64,
+        }
+    )
     if not rows:
         return empty
     wide = pl.DataFrame([{"ward_code": ward, **indicators} for ward, indicators in rows])
     long = wide.unpivot(index="ward_code", variable_name="indicator", value_name="v")
     out = (
-        long.group_by("ward_code", "indicator").agg(pl.col("v").sum().alias("deprived"), pl.len().alias("poor"))
+        long.group_by("ward_code", "indicator")
+        .agg(pl.col("v").sum().alias("deprived"), pl.len().alias("poor"))
         .with_columns((pl.col("deprived") / pl.col("poor")).alias("share"))
-        .with_columns(pl.col("deprived").rank("ordinal", descending=True).over("ward_code").cast(pl.Int64)
-                      .alias("rank"))
-        .filter(pl.col("rank") <= top).sort("ward_code", "rank")
+        .with_columns(
+            pl.col("deprived").rank("ordinal", descending=True).over("ward_code").cast(pl.Int64).alias("rank")
+        )
+        .filter(pl.col("rank") <= top)
+        .sort("ward_code", "rank")
     )
     return out.select(empty.columns).cast({"deprived": pl.Int64, "poor": pl.Int64})
 
@@ -384,8 +450,16 @@ def summary_xlsx(report: FlowReport, deprivations: pl.DataFrame | None = None) -
     mm = wb.create_sheet("Chênh lệch")
     mm.append(["standard_id", "ward_code", "household_id", "class", "difference", "movements"])
     for r in report.mismatches.iter_rows(named=True):
-        mm.append([r["standard_id"], r["ward_code"], r["household_id"], r["class"], r["difference"],
-                   ", ".join(r["movements"])])
+        mm.append(
+            [
+                r["standard_id"],
+                r["ward_code"],
+                r["household_id"],
+                r["class"],
+                r["difference"],
+                ", ".join(r["movements"]),
+            ]
+        )
     if deprivations is not None:
         dp = wb.create_sheet("Thiếu hụt")
         dp.append(list(deprivations.columns))

@@ -53,8 +53,10 @@ def rules() -> dict[str, Rule]:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for name, node in raw.items():
             values = sorted(
-                ((d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)), v)
-                 for d, v in node["values"].items()),
+                (
+                    (d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)), v)
+                    for d, v in node["values"].items()
+                ),
                 key=lambda item: item[0],
             )
             result[name] = Rule(

@@ -86,8 +86,15 @@ class Method:
 
     @classmethod
     def of(cls, model: Any) -> Method:
-        return cls(id=model.pk, name=model.name, area_type=model.area_type, table=model.table,
-                   cutoffs=model.cutoffs, verified=model.verified, reference=model.reference)
+        return cls(
+            id=model.pk,
+            name=model.name,
+            area_type=model.area_type,
+            table=model.table,
+            cutoffs=model.cutoffs,
+            verified=model.verified,
+            reference=model.reference,
+        )
 
 
 # --- the points table: checking and normalising what an administrator loads ----------------------------
@@ -147,8 +154,7 @@ def _table(raw: Any, where: str, errors: dict[str, str]) -> dict[str, Any]:
             if not isinstance(bands, list) or not bands:
                 errors[at] = _("a number field needs bands: a list of [lower bound, points]")
                 continue
-            if not all(isinstance(b, list | tuple) and len(b) == 2 and _number(b[0]) and _number(b[1])
-                       for b in bands):
+            if not all(isinstance(b, list | tuple) and len(b) == 2 and _number(b[0]) and _number(b[1]) for b in bands):
                 errors[f"{at}.bands"] = _("each band is [lower bound, points], both numbers")
                 continue
             lows = [b[0] for b in bands]
@@ -196,8 +202,18 @@ def check_method(raw: Mapping[str, Any], where: str = "") -> tuple[dict[str, Any
     errors: dict[str, str] = {}
     if not isinstance(raw, Mapping):
         return {}, {where or "method": _("must be a mapping of the method's fields")}
-    known = {"name", "region", "area_type", "valid_from", "valid_to", "reference", "verified", "cutoffs", "points",
-             "table"}
+    known = {
+        "name",
+        "region",
+        "area_type",
+        "valid_from",
+        "valid_to",
+        "reference",
+        "verified",
+        "cutoffs",
+        "points",
+        "table",
+    }
     for key in sorted(set(raw) - known):
         errors[f"{prefix}{key}"] = _("is not a field of a scoring method")
     name = str(raw.get("name") or "").strip()
@@ -243,8 +259,17 @@ def check_method(raw: Mapping[str, Any], where: str = "") -> tuple[dict[str, Any
             errors[f"{prefix}cutoffs"] = _("must not fall from poor to near_poor to average_living")
     points = raw.get("points", raw.get("table"))
     table = _table(points, f"{prefix}points", errors)
-    spec = {"name": name, "region": region, "area_type": area_type, "valid_from": valid_from, "valid_to": valid_to,
-            "reference": reference, "verified": verified, "cutoffs": cutoffs, "table": table}
+    spec = {
+        "name": name,
+        "region": region,
+        "area_type": area_type,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "reference": reference,
+        "verified": verified,
+        "cutoffs": cutoffs,
+        "table": table,
+    }
     return spec, errors
 
 
@@ -270,8 +295,13 @@ def read_scoring_file(path: Path | str) -> list[dict[str, Any]]:
 def identical_method(spec: Mapping[str, Any]) -> Any:
     """A loaded method with exactly this content, if any (loading the same file twice changes nothing)."""
     candidates = ScoringMethod.objects.filter(
-        name=spec["name"], region=spec["region"], area_type=spec["area_type"], valid_from=spec["valid_from"],
-        valid_to=spec["valid_to"], reference=spec["reference"], verified=spec["verified"],
+        name=spec["name"],
+        region=spec["region"],
+        area_type=spec["area_type"],
+        valid_from=spec["valid_from"],
+        valid_to=spec["valid_to"],
+        reference=spec["reference"],
+        verified=spec["verified"],
     )
     return next((m for m in candidates if m.table == spec["table"] and m.cutoffs == spec["cutoffs"]), None)
 
@@ -283,7 +313,8 @@ def methods_for(province: str, on: dt.date) -> dict[str, Method]:
     """The method for each area type in ``province`` on ``on``: a method for the province rather than one
     for every province (``*``), then the latest ``valid_from``, then the latest loaded."""
     rows = ScoringMethod.objects.filter(region__in=[province, ANY], valid_from__lte=on).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
     chosen: dict[str, Any] = {}
     for m in sorted(rows, key=lambda m: (m.region == province, m.valid_from, m.pk)):
         chosen[m.area_type] = m
@@ -301,7 +332,7 @@ def answers_frame(round_id: int) -> pl.DataFrame:
     household's own answers), field, answer (text; booleans ``true``/``false``). The JSON is taken apart
     by the database (``json_each`` / ``jsonb_each_text``), not row by row in Python."""
     s_table, rh_table = SurveyResponse._meta.db_table, RoundHousehold._meta.db_table
-    base = (f"FROM {s_table} s JOIN {rh_table} rh ON rh.id = s.round_household_id")
+    base = f"FROM {s_table} s JOIN {rh_table} rh ON rh.id = s.round_household_id"
     where = "rh.round_id = %s AND s.form = 'B' AND s.status = 'submitted'"
     if connection.vendor == "postgresql":
         sql = (
@@ -335,10 +366,16 @@ def _points_frames(methods: Sequence[Method]) -> tuple[pl.DataFrame, pl.DataFram
             bands.extend((m.id, name, float(lo), float(p)) for lo, p in (entry.get("bands") or []))
             counts.append((m.id, name, entry.get("count") or "sum"))
     return (
-        pl.DataFrame(answers, schema={"method_id": pl.Int64, "field": pl.String, "answer": pl.String,
-                                      "points": pl.Float64}, orient="row"),
-        pl.DataFrame(bands, schema={"method_id": pl.Int64, "field": pl.String, "lower": pl.Float64,
-                                    "band_points": pl.Float64}, orient="row").sort("lower"),
+        pl.DataFrame(
+            answers,
+            schema={"method_id": pl.Int64, "field": pl.String, "answer": pl.String, "points": pl.Float64},
+            orient="row",
+        ),
+        pl.DataFrame(
+            bands,
+            schema={"method_id": pl.Int64, "field": pl.String, "lower": pl.Float64, "band_points": pl.Float64},
+            orient="row",
+        ).sort("lower"),
         pl.DataFrame(counts, schema={"method_id": pl.Int64, "field": pl.String, "count": pl.String}, orient="row"),
     )
 
@@ -352,17 +389,21 @@ def score(answers: pl.DataFrame, areas: pl.DataFrame, methods: Mapping[str, Meth
     the method has none), at_or_below_poor, at_or_below_near_poor, at_or_below_average_living (null if
     no cut-off), method_name, method_verified, method_reference."""
     chosen = list(methods.values())
-    meta = pl.DataFrame({
-        "area_type": list(methods),
-        "method_id": [m.id for m in chosen],
-        "poor_cutoff": [float(m.cutoffs["poor"]) for m in chosen],
-        "near_poor_cutoff": [float(m.cutoffs["near_poor"]) for m in chosen],
-        "average_living_cutoff": [float(m.cutoffs["average_living"]) if "average_living" in m.cutoffs else None
-                                  for m in chosen],
-        "method_name": [m.name for m in chosen],
-        "method_verified": [bool(m.verified) for m in chosen],
-        "method_reference": [m.reference for m in chosen],
-    }, schema_overrides={"method_id": pl.Int64, "average_living_cutoff": pl.Float64, "area_type": pl.String})
+    meta = pl.DataFrame(
+        {
+            "area_type": list(methods),
+            "method_id": [m.id for m in chosen],
+            "poor_cutoff": [float(m.cutoffs["poor"]) for m in chosen],
+            "near_poor_cutoff": [float(m.cutoffs["near_poor"]) for m in chosen],
+            "average_living_cutoff": [
+                float(m.cutoffs["average_living"]) if "average_living" in m.cutoffs else None for m in chosen
+            ],
+            "method_name": [m.name for m in chosen],
+            "method_verified": [bool(m.verified) for m in chosen],
+            "method_reference": [m.reference for m in chosen],
+        },
+        schema_overrides={"method_id": pl.Int64, "average_living_cutoff": pl.Float64, "area_type": pl.String},
+    )
     households = (
         areas.select("household_id", "area_type")
         .join(answers.select("household_id").unique(), on="household_id", how="semi")
@@ -370,15 +411,22 @@ def score(answers: pl.DataFrame, areas: pl.DataFrame, methods: Mapping[str, Meth
     )
     exact, bands, counts = _points_frames(chosen)
     rows = answers.join(households.select("household_id", "method_id"), on="household_id", how="inner").join(
-        counts, on=["method_id", "field"], how="inner")  # only the fields the method scores
+        counts, on=["method_id", "field"], how="inner"
+    )  # only the fields the method scores
     other = exact.filter(pl.col("answer") == ANY).select("method_id", "field", pl.col("points").alias("other"))
     numbers = (
         rows.join(bands.select("method_id", "field").unique(), on=["method_id", "field"], how="semi")
         .with_columns(pl.col("answer").cast(pl.Float64, strict=False).alias("value"))
         .filter(pl.col("value").is_not_null())
         .sort("value")
-        .join_asof(bands, left_on="value", right_on="lower", by=["method_id", "field"], strategy="backward",
-                   check_sortedness=False)  # sorted just above; Polars cannot check it within groups
+        .join_asof(
+            bands,
+            left_on="value",
+            right_on="lower",
+            by=["method_id", "field"],
+            strategy="backward",
+            check_sortedness=False,
+        )  # sorted just above; Polars cannot check it within groups
         .select("household_id", "member_id", "method_id", "field", "band_points")
     )
     rows = (
@@ -387,22 +435,38 @@ def score(answers: pl.DataFrame, areas: pl.DataFrame, methods: Mapping[str, Meth
         .join(numbers, on=["household_id", "member_id", "method_id", "field"], how="left", nulls_equal=True)
         .with_columns(pl.coalesce("points", "band_points", "other", pl.lit(0.0)).alias("points"))
     )
-    per_field = rows.group_by("household_id", "method_id", "field", "count").agg(
-        pl.col("points").sum().alias("sum"), pl.col("points").max().alias("max"), pl.col("points").mean().alias("mean"),
-    ).select(
-        "household_id",
-        pl.when(pl.col("count") == "max").then(pl.col("max"))
-        .when(pl.col("count") == "mean").then(pl.col("mean"))
-        .otherwise(pl.col("sum")).alias("points"),
+    per_field = (
+        rows.group_by("household_id", "method_id", "field", "count")
+        .agg(
+            pl.col("points").sum().alias("sum"),
+            pl.col("points").max().alias("max"),
+            pl.col("points").mean().alias("mean"),
+        )
+        .select(
+            "household_id",
+            pl.when(pl.col("count") == "max")
+            .then(pl.col("max"))
+            .when(pl.col("count") == "mean")
+            .then(pl.col("mean"))
+            .otherwise(pl.col("sum"))
+            .alias("points"),
+        )
     )
     totals = per_field.group_by("household_id").agg(pl.col("points").sum().round(6).alias("score"))
     out = households.join(totals, on="household_id", how="left").with_columns(pl.col("score").fill_null(0.0))
     return out.select(
-        "household_id", "method_id", "score", "poor_cutoff", "near_poor_cutoff", "average_living_cutoff",
+        "household_id",
+        "method_id",
+        "score",
+        "poor_cutoff",
+        "near_poor_cutoff",
+        "average_living_cutoff",
         (pl.col("score") <= pl.col("poor_cutoff")).alias("at_or_below_poor"),
         (pl.col("score") <= pl.col("near_poor_cutoff")).alias("at_or_below_near_poor"),
         (pl.col("score") <= pl.col("average_living_cutoff")).alias("at_or_below_average_living"),
-        "method_name", "method_verified", "method_reference",
+        "method_name",
+        "method_verified",
+        "method_reference",
     ).sort("household_id")
 
 
@@ -426,8 +490,11 @@ def round_scores(round: Any, households: pl.DataFrame) -> pl.DataFrame | None:
 def _shown(column: str) -> pl.Expr:
     """A score or cut-off as text: whole numbers without decimals."""
     value = pl.col(column)
-    return (pl.when(value == value.round(0)).then(value.round(0).cast(pl.Int64).cast(pl.String))
-            .otherwise(value.round(2).cast(pl.String)))
+    return (
+        pl.when(value == value.round(0))
+        .then(value.round(0).cast(pl.Int64).cast(pl.String))
+        .otherwise(value.round(2).cast(pl.String))
+    )
 
 
 def _compare(left: str, right: str) -> pl.Expr:
@@ -450,39 +517,71 @@ def apply_scores(result: pl.DataFrame, scores: pl.DataFrame | None, standard_id:
     # The average-living band: the method's cut-off when it has one, else the surveyed income as the engine
     # tested it (income at or below that line is the engine's poor, near-poor or average-living class).
     by_income = pl.col("class").is_in(["poor", "near_poor", "average_living"])
-    average = (pl.col("at_or_below_average_living").fill_null(by_income)
-               if plan.average_living_line is not None else pl.lit(value=False))
-    klass = (pl.when(poor).then(pl.lit("poor")).when(near).then(pl.lit("near_poor"))
-             .when(average).then(pl.lit("average_living")).otherwise(pl.lit("not_poor")))
+    average = (
+        pl.col("at_or_below_average_living").fill_null(by_income)
+        if plan.average_living_line is not None
+        else pl.lit(value=False)
+    )
+    klass = (
+        pl.when(poor)
+        .then(pl.lit("poor"))
+        .when(near)
+        .then(pl.lit("near_poor"))
+        .when(average)
+        .then(pl.lit("average_living"))
+        .otherwise(pl.lit("not_poor"))
+    )
     frame = frame.with_columns(klass.alias("_scored_class"))
     ind_cols = [c for c in result.columns if c.startswith("ind_")]
     labels = {f"ind_{name}": label for name, label in indicator_order(standard_id)}
-    deprived = pl.concat_str([
-        pl.when(pl.col(c) == 1).then(pl.lit(f"{labels.get(c, c[4:])}, ")).otherwise(pl.lit("")) for c in ind_cols
-    ]).str.strip_suffix(", ") if ind_cols else pl.lit("")
-    near_clause = (pl.format("; {} điểm chuẩn hộ cận nghèo {}", _compare("score", "near_poor_cutoff"),
-                             _shown("near_poor_cutoff")) if plan.near_poor_line is not None else pl.lit(""))
+    deprived = (
+        pl.concat_str(
+            [pl.when(pl.col(c) == 1).then(pl.lit(f"{labels.get(c, c[4:])}, ")).otherwise(pl.lit("")) for c in ind_cols]
+        ).str.strip_suffix(", ")
+        if ind_cols
+        else pl.lit("")
+    )
+    near_clause = (
+        pl.format("; {} điểm chuẩn hộ cận nghèo {}", _compare("score", "near_poor_cutoff"), _shown("near_poor_cutoff"))
+        if plan.near_poor_line is not None
+        else pl.lit("")
+    )
     average_clause = pl.lit("")
     if plan.average_living_line is not None:
         average_clause = (
-            pl.when(pl.col("_scored_class").is_in(["poor", "near_poor"])).then(pl.lit(""))
-            .when(pl.col("average_living_cutoff").is_not_null()).then(pl.format(
-                " Điểm {} điểm chuẩn mức sống trung bình {}.", _compare("score", "average_living_cutoff"),
-                _shown("average_living_cutoff")))
-            .otherwise(pl.format(
-                " Mức sống trung bình xét theo thu nhập khảo sát: {} đồng/người/tháng {} {} đồng.",
-                pl.col("income_per_person").round(0).cast(pl.Int64),
-                pl.when(by_income).then(pl.lit("≤")).otherwise(pl.lit(">")),
-                pl.col("average_living_line").round(0).cast(pl.Int64)))
+            pl.when(pl.col("_scored_class").is_in(["poor", "near_poor"]))
+            .then(pl.lit(""))
+            .when(pl.col("average_living_cutoff").is_not_null())
+            .then(
+                pl.format(
+                    " Điểm {} điểm chuẩn mức sống trung bình {}.",
+                    _compare("score", "average_living_cutoff"),
+                    _shown("average_living_cutoff"),
+                )
+            )
+            .otherwise(
+                pl.format(
+                    " Mức sống trung bình xét theo thu nhập khảo sát: {} đồng/người/tháng {} {} đồng.",
+                    pl.col("income_per_person").round(0).cast(pl.Int64),
+                    pl.when(by_income).then(pl.lit("≤")).otherwise(pl.lit(">")),
+                    pl.col("average_living_line").round(0).cast(pl.Int64),
+                )
+            )
         )
     explanation = pl.format(
         "{}: điểm Phiếu B {} {} điểm chuẩn hộ nghèo {}{} theo phương pháp chấm điểm «{}» ({}; căn cứ: {}); "
         "thiếu hụt {} chỉ số{}.{} Kết quả: {}.",
-        pl.lit(standard_id), _shown("score"), _compare("score", "poor_cutoff"), _shown("poor_cutoff"), near_clause,
+        pl.lit(standard_id),
+        _shown("score"),
+        _compare("score", "poor_cutoff"),
+        _shown("poor_cutoff"),
+        near_clause,
         pl.col("method_name"),
-        pl.when(pl.col("method_verified")).then(pl.lit("đã đối chiếu với văn bản chính thức"))
+        pl.when(pl.col("method_verified"))
+        .then(pl.lit("đã đối chiếu với văn bản chính thức"))
         .otherwise(pl.lit("CHƯA đối chiếu với văn bản chính thức")),
-        pl.col("method_reference"), count,
+        pl.col("method_reference"),
+        count,
         pl.when(count > 0).then(pl.format(" ({})", deprived)).otherwise(pl.lit("")),
         average_clause,
         pl.col("_scored_class").replace_strict(CLASS_VI, default=""),
@@ -490,6 +589,8 @@ def apply_scores(result: pl.DataFrame, scores: pl.DataFrame | None, standard_id:
     return frame.with_columns(
         pl.when(scored).then(pl.col("_scored_class")).otherwise(pl.col("class")).alias("class"),
         pl.when(scored).then(explanation).otherwise(pl.col("explanation")).alias("explanation"),
-        pl.when(scored).then(pl.format("scoring:{}", pl.col("method_id"))).otherwise(pl.lit(SURVEYED))
+        pl.when(scored)
+        .then(pl.format("scoring:{}", pl.col("method_id")))
+        .otherwise(pl.lit(SURVEYED))
         .alias("income_basis"),
     ).drop([*added, "_scored_class"])

@@ -131,8 +131,9 @@ class FormDefinition:
         return clean, errors
 
     @staticmethod
-    def _fields(section: Section, given: Mapping[str, Any], prefix: str, partial: bool,
-                errors: dict[str, str]) -> dict[str, Any]:
+    def _fields(
+        section: Section, given: Mapping[str, Any], prefix: str, partial: bool, errors: dict[str, str]
+    ) -> dict[str, Any]:
         out: dict[str, Any] = {}
         known = {f.name for f in section.fields}
         for name in given:
@@ -163,7 +164,8 @@ class FormDefinition:
                 for key, row in (clean.get(section.name) or {}).items():
                     changes = {
                         f.maps_to.split(".", 1)[1]: _registry_value(row[f.name])
-                        for f in mapped if f.name in row and f.maps_to and f.maps_to.startswith("member.")
+                        for f in mapped
+                        if f.name in row and f.maps_to and f.maps_to.startswith("member.")
                     }
                     if changes:
                         members[int(key)] = changes
@@ -196,9 +198,16 @@ def _field(node: Mapping[str, Any], where: str) -> Field:
     if node.get("vocab") and node["vocab"].lower() not in vocab.VOCABULARIES:
         raise ValueError(f"{where}: unknown vocabulary {node['vocab']}")
     return Field(
-        name=node["name"], type=kind, label=dict(node.get("label") or {}), required=bool(node.get("required")),
-        maps_to=node.get("maps_to"), vocab=node.get("vocab"), options=tuple(node.get("options") or ()),
-        min=node.get("min"), max=node.get("max"), screens_out=bool(node.get("screens_out")),
+        name=node["name"],
+        type=kind,
+        label=dict(node.get("label") or {}),
+        required=bool(node.get("required")),
+        maps_to=node.get("maps_to"),
+        vocab=node.get("vocab"),
+        options=tuple(node.get("options") or ()),
+        min=node.get("min"),
+        max=node.get("max"),
+        screens_out=bool(node.get("screens_out")),
     )
 
 
@@ -209,10 +218,17 @@ def load_form(form: str) -> FormDefinition:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     sections = tuple(
         Section(
-            name=s["name"], label=dict(s.get("label") or {}), repeat=bool(s.get("repeat")),
+            name=s["name"],
+            label=dict(s.get("label") or {}),
+            repeat=bool(s.get("repeat")),
             fields=tuple(_field(f, f"{path.name}:{s['name']}") for f in s["fields"]),
         )
         for s in raw["sections"]
     )
-    return FormDefinition(form=raw["form"], title=dict(raw["title"]), reference=raw["reference"],
-                          verified=bool(raw.get("verified")), sections=sections)
+    return FormDefinition(
+        form=raw["form"],
+        title=dict(raw["title"]),
+        reference=raw["reference"],
+        verified=bool(raw.get("verified")),
+        sections=sections,
+    )

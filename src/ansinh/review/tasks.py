@@ -27,12 +27,19 @@ def assess_round(task: Task, progress: Progress) -> dict[str, Any]:
     round = Round.objects.get(pk=task.args["round_id"])
     with progress.transaction():
         summary = actions.do_assess_round(
-            actor=actor, round=round, household_ids=task.args.get("household_ids"),
+            actor=actor,
+            round=round,
+            household_ids=task.args.get("household_ids"),
             progress=lambda done, total, note: progress(done, total, note),
         )
-    return {"round": round.pk, "households": summary.households, "counts": summary.counts,
-            "changed": summary.changed, "missing": summary.missing[:100],
-            "seconds": {k: float(f"{v:.3f}") for k, v in summary.seconds.items()}}
+    return {
+        "round": round.pk,
+        "households": summary.households,
+        "counts": summary.counts,
+        "changed": summary.changed,
+        "missing": summary.missing[:100],
+        "seconds": {k: float(f"{v:.3f}") for k, v in summary.seconds.items()},
+    }
 
 
 def enqueue_assessment(*, actor: Any, round: Round, household_ids: list[int] | None = None) -> Task:
@@ -42,5 +49,6 @@ def enqueue_assessment(*, actor: Any, round: Round, household_ids: list[int] | N
 
     if not can(actor, "review", "prepare") or not in_scope(actor, round.ward_id):
         raise NotAllowed("review.prepare")
-    return enqueue(KIND, {"round_id": round.pk, "user_id": getattr(actor, "pk", None),
-                          "household_ids": household_ids}, user=actor)
+    return enqueue(
+        KIND, {"round_id": round.pk, "user_id": getattr(actor, "pk", None), "household_ids": household_ids}, user=actor
+    )

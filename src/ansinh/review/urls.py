@@ -15,8 +15,9 @@ urlpatterns = [
     path("<int:pk>/households/add/", views.household_add, name="review-household-add"),
     path("<int:pk>/households/<int:rh_pk>/remove/", views.household_remove, name="review-household-remove"),
     path("<int:pk>/households/<int:rh_pk>/survey/<str:form_code>/", views.survey, name="review-survey"),
-    path("<int:pk>/households/<int:rh_pk>/survey/<str:form_code>/check/", views.survey_check,
-         name="review-survey-check"),
+    path(
+        "<int:pk>/households/<int:rh_pk>/survey/<str:form_code>/check/", views.survey_check, name="review-survey-check"
+    ),
     path("<int:pk>/offline/<str:form_code>.xlsx", views.offline_workbook, name="review-offline"),
     path("<int:pk>/import/<str:form_code>/", views.survey_import, name="review-survey-import"),
     path("<int:pk>/results/", views.results, name="review-results"),

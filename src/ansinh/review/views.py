@@ -141,11 +141,15 @@ def round_list(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "review", "view"):
         raise PermissionDenied
     rounds = queries.rounds_for(request.user).order_by("-year", "-period_start", "ward__name")
-    return render(request, "review/round_list.html", {
-        "rounds": rounds[:200],
-        "can_prepare": _can_prepare(request.user),
-        "review_css": True,
-    })
+    return render(
+        request,
+        "review/round_list.html",
+        {
+            "rounds": rounds[:200],
+            "can_prepare": _can_prepare(request.user),
+            "review_css": True,
+        },
+    )
 
 
 @login_required
@@ -157,20 +161,31 @@ def round_create(request: HttpRequest) -> HttpResponse:
         form = review_forms.RoundCreateForm(request.POST, wards=wards)
         if form.is_valid():
             data = form.cleaned_data
-            round = _run(form, lambda: actions.do_create_round(
-                actor=request.user, ward=data["ward"], kind=data["kind"], year=data["year"],
-                standards=data["standards"] or None,
-                period_start=data["period_start"] if data["kind"] == RoundKind.REGULAR else None,
-            ))
+            round = _run(
+                form,
+                lambda: actions.do_create_round(
+                    actor=request.user,
+                    ward=data["ward"],
+                    kind=data["kind"],
+                    year=data["year"],
+                    standards=data["standards"] or None,
+                    period_start=data["period_start"] if data["kind"] == RoundKind.REGULAR else None,
+                ),
+            )
             if round is not None:
                 messages.success(request, _("The review round was created. Now build its household list."))
                 return redirect("review-round", pk=round.pk)
     else:
-        form = review_forms.RoundCreateForm(wards=wards, initial={
-            "year": _today().year, "ward": wards.first() if wards.count() == 1 else None})
+        form = review_forms.RoundCreateForm(
+            wards=wards, initial={"year": _today().year, "ward": wards.first() if wards.count() == 1 else None}
+        )
     errors = forms_with_errors(form)
-    return render(request, "review/round_create.html", {"form": form, "forms_with_errors": errors,
-                                                         "review_css": True}, status=_status(errors))
+    return render(
+        request,
+        "review/round_create.html",
+        {"form": form, "forms_with_errors": errors, "review_css": True},
+        status=_status(errors),
+    )
 
 
 @login_required
@@ -182,17 +197,20 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = []
     for rh in entries:
         surveys = {s.form: s for s in rh.surveys.all()}
-        rows.append({"rh": rh, "head": heads.get(rh.household_id), "survey_a": surveys.get("A"),
-                     "survey_b": surveys.get("B")})
+        rows.append(
+            {"rh": rh, "head": heads.get(rh.household_id), "survey_a": surveys.get("A"), "survey_b": surveys.get("B")}
+        )
     context = _round_context(request, round, "list")
-    context.update({
-        "rows": rows,
-        "class_labels": CLASS_LABELS,
-        "active_count": sum(1 for rh in entries if rh.stage != HouseholdStage.REMOVED),
-        "add_form": review_forms.AddHouseholdForm(initial={"requested_on": _today()}),
-        "list_open": round.allows("list"),
-        "survey_open": round.allows("survey"),
-    })
+    context.update(
+        {
+            "rows": rows,
+            "class_labels": CLASS_LABELS,
+            "active_count": sum(1 for rh in entries if rh.stage != HouseholdStage.REMOVED),
+            "add_form": review_forms.AddHouseholdForm(initial={"requested_on": _today()}),
+            "list_open": round.allows("list"),
+            "survey_open": round.allows("survey"),
+        }
+    )
     return render(request, "review/round_detail.html", context)
 
 
@@ -207,11 +225,18 @@ def build_list(request: HttpRequest, pk: int) -> HttpResponse:
     except ReviewError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _(
-            "The list was built: %(current)d from the current lists, %(requests)d from requests, "
-            "%(screening)d from the registry screening.") % {
-            "current": added.get("current_list", 0), "requests": added.get("requests", 0),
-            "screening": added.get("screening", 0)})
+        messages.success(
+            request,
+            _(
+                "The list was built: %(current)d from the current lists, %(requests)d from requests, "
+                "%(screening)d from the registry screening."
+            )
+            % {
+                "current": added.get("current_list", 0),
+                "requests": added.get("requests", 0),
+                "screening": added.get("screening", 0),
+            },
+        )
     return redirect("review-round", pk=round.pk)
 
 
@@ -223,14 +248,24 @@ def household_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = review_forms.AddHouseholdForm(request.POST)
         if form.is_valid():
-            household = scoped_households(request.user).filter(
-                code=form.cleaned_data["code"].strip(), ward_id=round.ward_id).first()
+            household = (
+                scoped_households(request.user)
+                .filter(code=form.cleaned_data["code"].strip(), ward_id=round.ward_id)
+                .first()
+            )
             if household is None:
                 form.add_error("code", _("No household of this ward has this code."))
             else:
-                rh = _run(form, lambda: actions.do_add_round_household(
-                    actor=request.user, round=round, household=household,
-                    requested_on=form.cleaned_data["requested_on"], reason=form.cleaned_data["reason"]))
+                rh = _run(
+                    form,
+                    lambda: actions.do_add_round_household(
+                        actor=request.user,
+                        round=round,
+                        household=household,
+                        requested_on=form.cleaned_data["requested_on"],
+                        reason=form.cleaned_data["reason"],
+                    ),
+                )
                 if rh is not None:
                     messages.success(request, _("Household %(code)s was added to the list.") % {"code": household.code})
                     return redirect("review-round", pk=round.pk)
@@ -252,8 +287,16 @@ def household_remove(request: HttpRequest, pk: int, rh_pk: int) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST":
         form = review_forms.RemoveHouseholdForm(request.POST)
-        if form.is_valid() and _run(form, lambda: actions.do_remove_round_household(
-                actor=request.user, round_household=rh, reason=form.cleaned_data["reason"])) is not None:
+        if (
+            form.is_valid()
+            and _run(
+                form,
+                lambda: actions.do_remove_round_household(
+                    actor=request.user, round_household=rh, reason=form.cleaned_data["reason"]
+                ),
+            )
+            is not None
+        ):
             messages.success(request, _("Household %(code)s was removed from the list.") % {"code": rh.household.code})
             return redirect("review-round", pk=round.pk)
     else:
@@ -277,21 +320,35 @@ def request_create(request: HttpRequest) -> HttpResponse:
             if household is None:
                 form.add_error("code", _("No household in your area has this code."))
             else:
-                req = _run(form, lambda: actions.do_record_request(
-                    actor=request.user, household=household, form=data["form"], received_on=data["received_on"],
-                    channel=data["channel"], reason=data["reason"]))
+                req = _run(
+                    form,
+                    lambda: actions.do_record_request(
+                        actor=request.user,
+                        household=household,
+                        form=data["form"],
+                        received_on=data["received_on"],
+                        channel=data["channel"],
+                        reason=data["reason"],
+                    ),
+                )
                 if req is not None:
-                    messages.success(request, _("The request of household %(code)s was recorded.") % {
-                        "code": household.code})
+                    messages.success(
+                        request, _("The request of household %(code)s was recorded.") % {"code": household.code}
+                    )
                     if req.round_household_id:
                         return redirect("review-round", pk=req.round_household.round_id)
                     return redirect("review-rounds")
     else:
-        form = review_forms.RequestForm(initial={"received_on": _today(), "channel": "direct",
-                                                 "code": request.GET.get("code", "")})
+        form = review_forms.RequestForm(
+            initial={"received_on": _today(), "channel": "direct", "code": request.GET.get("code", "")}
+        )
     errors = forms_with_errors(form)
-    return render(request, "review/request_create.html", {"form": form, "forms_with_errors": errors,
-                                                           "review_css": True}, status=_status(errors))
+    return render(
+        request,
+        "review/request_create.html",
+        {"form": form, "forms_with_errors": errors, "review_css": True},
+        status=_status(errors),
+    )
 
 
 # -- survey -----------------------------------------------------------------------------------------
@@ -312,20 +369,26 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
     if request.method == "POST":
         if not _can_prepare(request.user):
             raise PermissionDenied
-        form = review_forms.SurveyForm(request.POST, definition=definition, members=members,
-                                       check_url=request.path + "check/")
+        form = review_forms.SurveyForm(
+            request.POST, definition=definition, members=members, check_url=request.path + "check/"
+        )
         if form.is_valid():
             submit = "submit" in request.POST
             try:
                 saved = actions.do_save_survey(
-                    actor=request.user, round_household=rh, form=form_code, answers=form.answers(),
+                    actor=request.user,
+                    round_household=rh,
+                    form=form_code,
+                    answers=form.answers(),
                     surveyed_on=form.cleaned_data.get("surveyed_on"),
-                    expected_version=int(request.POST["version"]) if request.POST.get("version", "").isdigit()
+                    expected_version=int(request.POST["version"])
+                    if request.POST.get("version", "").isdigit()
                     else None,
                 )
                 if submit:
-                    actions.do_submit_survey(actor=request.user, survey=saved,
-                                             surveyed_on=form.cleaned_data.get("surveyed_on"))
+                    actions.do_submit_survey(
+                        actor=request.user, survey=saved, surveyed_on=form.cleaned_data.get("surveyed_on")
+                    )
             except NotAllowed as error:
                 raise PermissionDenied(error.message) from error
             except InvalidSurvey as error:
@@ -339,28 +402,41 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
                 _attach(error, form)
             else:
                 if submit:
-                    messages.success(request, _("The survey of household %(code)s was submitted and the registry "
-                                                "updated.") % {"code": rh.household.code})
+                    messages.success(
+                        request,
+                        _("The survey of household %(code)s was submitted and the registry updated.")
+                        % {"code": rh.household.code},
+                    )
                     return redirect("review-round", pk=round.pk)
                 messages.success(request, _("The draft was saved."))
                 return redirect("review-survey", pk=round.pk, rh_pk=rh.pk, form_code=form_code)
         existing = SurveyResponse.objects.filter(round_household=rh, form=form_code).first()
     else:
-        form = review_forms.SurveyForm(definition=definition, members=members, answers=answers,
-                                       check_url=request.path + "check/",
-                                       initial={"surveyed_on": (existing.surveyed_on if existing else None)
-                                                or _today()})
+        form = review_forms.SurveyForm(
+            definition=definition,
+            members=members,
+            answers=answers,
+            check_url=request.path + "check/",
+            initial={"surveyed_on": (existing.surveyed_on if existing else None) or _today()},
+        )
     errors = forms_with_errors(form)
     if errors and status == 200:
         status = 400
     context = _round_context(request, round, "survey")
     language = (request.LANGUAGE_CODE or "vi")[:2]
-    context.update({
-        "rh": rh, "form": form, "groups": form.bound_groups(), "survey": existing, "form_code": form_code,
-        "form_title": definition.title.get(language) or definition.title.get("vi"),
-        "definition": definition, "forms_with_errors": errors,
-        "can_edit": _can_prepare(request.user) and round.allows("survey"),
-    })
+    context.update(
+        {
+            "rh": rh,
+            "form": form,
+            "groups": form.bound_groups(),
+            "survey": existing,
+            "form_code": form_code,
+            "form_title": definition.title.get(language) or definition.title.get("vi"),
+            "definition": definition,
+            "forms_with_errors": errors,
+            "can_edit": _can_prepare(request.user) and round.allows("survey"),
+        }
+    )
     return render(request, "review/survey.html", context, status=status)
 
 
@@ -373,16 +449,18 @@ def survey_check(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> H
     if rh.round_id != round.pk or form_code not in ("A", "B"):
         raise Http404
     members = list(Member.objects.active().filter(household_id=rh.household_id).order_by("date_of_birth", "pk"))
-    form = review_forms.SurveyForm(request.POST, definition=load_form(form_code), members=members,
-                                   check_url=request.path)
+    form = review_forms.SurveyForm(
+        request.POST, definition=load_form(form_code), members=members, check_url=request.path
+    )
     # htmx posts the whole form and names the answer that changed; a plain post sends that answer alone.
     key = request.headers.get("HX-Trigger-Name") or next((k for k in request.POST if k in form.field_definitions), "")
     if key not in form.field_definitions:
         raise Http404
     form.is_valid()  # the answers stay as typed; only the definition decides
     form.check_one(key)
-    return render(request, "review/_field.html", {"field": form[key], "survey": True,
-                                                  "required": key in form.required_names})
+    return render(
+        request, "review/_field.html", {"field": form[key], "survey": True, "required": key in form.required_names}
+    )
 
 
 @login_required
@@ -401,11 +479,18 @@ def offline_workbook(request: HttpRequest, pk: int, form_code: str) -> HttpRespo
     for rh in entries:
         survey = next((s for s in rh.surveys.all() if s.form == form_code), None)
         head = heads.get(rh.household_id)
-        households.append(OfflineHousehold(code=rh.household.code, head_name=head.full_name if head else "",
-                                           address=rh.household.address, members=members.get(rh.household_id, []),
-                                           answers=survey.answers if survey else {}))
-    body = build_offline_workbook(form_code, ward=round.ward.name, round_label=str(round), households=households,
-                                  printed_on=_today())
+        households.append(
+            OfflineHousehold(
+                code=rh.household.code,
+                head_name=head.full_name if head else "",
+                address=rh.household.address,
+                members=members.get(rh.household_id, []),
+                answers=survey.answers if survey else {},
+            )
+        )
+    body = build_offline_workbook(
+        form_code, ward=round.ward.name, round_label=str(round), households=households, printed_on=_today()
+    )
     return _download(body, XLSX, f"phieu-{form_code.lower()}-{round.ward_id}-{round.year}.xlsx")
 
 
@@ -435,14 +520,21 @@ def survey_import(request: HttpRequest, pk: int, form_code: str) -> HttpResponse
                 try:
                     with transaction.atomic():
                         for rh, sub, existing in plan:
-                            if existing is not None and existing.answers == sub.answers and (
-                                    sub.surveyed_on in (None, existing.surveyed_on)):
+                            if (
+                                existing is not None
+                                and existing.answers == sub.answers
+                                and (sub.surveyed_on in (None, existing.surveyed_on))
+                            ):
                                 skipped += 1
                                 continue
-                            actions.do_save_survey(actor=request.user, round_household=rh, form=form_code,
-                                                   answers=sub.answers, surveyed_on=sub.surveyed_on,
-                                                   source="xlsform" if upload.name.lower().endswith(".json")
-                                                   else "xlsx")
+                            actions.do_save_survey(
+                                actor=request.user,
+                                round_household=rh,
+                                form=form_code,
+                                answers=sub.answers,
+                                surveyed_on=sub.surveyed_on,
+                                source="xlsform" if upload.name.lower().endswith(".json") else "xlsx",
+                            )
                             saved += 1
                 except NotAllowed as error:
                     raise PermissionDenied(error.message) from error
@@ -451,49 +543,70 @@ def survey_import(request: HttpRequest, pk: int, form_code: str) -> HttpResponse
             if problems:
                 status = 400
             else:
-                messages.success(request, _("%(saved)d surveys were saved as drafts; %(skipped)d were unchanged.") % {
-                    "saved": saved, "skipped": skipped})
+                messages.success(
+                    request,
+                    _("%(saved)d surveys were saved as drafts; %(skipped)d were unchanged.")
+                    % {"saved": saved, "skipped": skipped},
+                )
                 return redirect("review-round", pk=round.pk)
         else:
             status = 400
     else:
         form = review_forms.SurveyImportForm()
     context = _round_context(request, round, "list")
-    context.update({"form": form, "problems": problems, "form_code": form_code,
-                    "forms_with_errors": forms_with_errors(form), "can_edit": round.allows("survey")})
+    context.update(
+        {
+            "form": form,
+            "problems": problems,
+            "form_code": form_code,
+            "forms_with_errors": forms_with_errors(form),
+            "can_edit": round.allows("survey"),
+        }
+    )
     return render(request, "review/survey_import.html", context, status=status)
 
 
-def _import_plan(round: Round, form_code: str, read: ReadResult) -> tuple[
-        list[str], list[tuple[RoundHousehold, Submission, SurveyResponse | None]]]:
+def _import_plan(
+    round: Round, form_code: str, read: ReadResult
+) -> tuple[list[str], list[tuple[RoundHousehold, Submission, SurveyResponse | None]]]:
     """Check every submission; the problems (in Vietnamese, by row) and what would be saved."""
     definition = load_form(form_code)
     problems = list(read.errors)
     entries = {rh.household.code: rh for rh in queries.round_households(round, include_removed=False)}
     members: dict[int, set[str]] = {}
-    for household_id, member_id in Member.objects.active().filter(
-            household_id__in=[rh.household_id for rh in entries.values()]).values_list("household_id", "pk"):
+    for household_id, member_id in (
+        Member.objects.active()
+        .filter(household_id__in=[rh.household_id for rh in entries.values()])
+        .values_list("household_id", "pk")
+    ):
         members.setdefault(household_id, set()).add(str(member_id))
-    existing = {s.round_household_id: s for s in SurveyResponse.objects.filter(round_household__round=round,
-                                                                               form=form_code)}
+    existing = {
+        s.round_household_id: s for s in SurveyResponse.objects.filter(round_household__round=round, form=form_code)
+    }
     plan = []
     for sub in read.submissions:
         rh = entries.get(sub.household_code)
         if rh is None:
-            problems.append(_("%(row)s: household %(code)s is not on this round's list.") % {
-                "row": sub.row, "code": sub.household_code})
+            problems.append(
+                _("%(row)s: household %(code)s is not on this round's list.")
+                % {"row": sub.row, "code": sub.household_code}
+            )
             continue
         clean, errors = definition.validate(sub.answers, partial=True)
         for where, message in errors.items():
             problems.append(f"{sub.row} ({sub.household_code}), {where}: {review_forms.survey_message(message)}")
-        for member in (clean.get("members") or {}):
+        for member in clean.get("members") or {}:
             if member not in members.get(rh.household_id, set()):
-                problems.append(_("%(row)s: %(member)s is not a member of household %(code)s.") % {
-                    "row": sub.row, "member": member, "code": sub.household_code})
+                problems.append(
+                    _("%(row)s: %(member)s is not a member of household %(code)s.")
+                    % {"row": sub.row, "member": member, "code": sub.household_code}
+                )
         survey = existing.get(rh.pk)
         if survey is not None and survey.status == "submitted" and survey.answers != clean:
-            problems.append(_("%(row)s: the survey of household %(code)s is already submitted; change it in the "
-                              "web form.") % {"row": sub.row, "code": sub.household_code})
+            problems.append(
+                _("%(row)s: the survey of household %(code)s is already submitted; change it in the web form.")
+                % {"row": sub.row, "code": sub.household_code}
+            )
         plan.append((rh, Submission(sub.household_code, clean, sub.surveyed_on, sub.row), survey))
     return problems, plan
 
@@ -522,18 +635,21 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     heads = _heads([a.household_id for a in assessments])
     methods = queries.scoring_methods_used(round, standard)
     context = _round_context(request, round, "results")
-    context.update({
-        "rows": [{"a": a, "head": heads.get(a.household_id), "method": methods.get(a.income_basis)}
-                 for a in assessments],
-        "scoring_methods": list(methods.values()),
-        "unverified_methods": [m for m in methods.values() if not m.verified],
-        "standard": standard,
-        "standards": [(s, _standard_label(s)) for s in round.standards],
-        "changed_only": changed_only,
-        "counts": [(CLASS_LABELS.get(k, k), n) for k, n in queries.class_counts(round).get(standard, {}).items()],
-        "class_labels": CLASS_LABELS,
-        "can_assess": _can_prepare(request.user) and round.allows("assess"),
-    })
+    context.update(
+        {
+            "rows": [
+                {"a": a, "head": heads.get(a.household_id), "method": methods.get(a.income_basis)} for a in assessments
+            ],
+            "scoring_methods": list(methods.values()),
+            "unverified_methods": [m for m in methods.values() if not m.verified],
+            "standard": standard,
+            "standards": [(s, _standard_label(s)) for s in round.standards],
+            "changed_only": changed_only,
+            "counts": [(CLASS_LABELS.get(k, k), n) for k, n in queries.class_counts(round).get(standard, {}).items()],
+            "class_labels": CLASS_LABELS,
+            "can_assess": _can_prepare(request.user) and round.allows("assess"),
+        }
+    )
     return render(request, "review/results.html", context)
 
 
@@ -550,8 +666,9 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(n)d households were assessed.") % {"n": summary.households})
         if summary.missing:
-            messages.warning(request, _("%(n)d households of the list are no longer in the registry.") % {
-                "n": len(summary.missing)})
+            messages.warning(
+                request, _("%(n)d households of the list are no longer in the registry.") % {"n": len(summary.missing)}
+            )
     return redirect("review-results", pk=round.pk)
 
 
@@ -559,8 +676,11 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _meeting_households(round: Round) -> list[RoundHousehold]:
-    return list(queries.round_households(round, include_removed=False).filter(
-        stage__in=(HouseholdStage.ASSESSED, HouseholdStage.AGREED, HouseholdStage.RESURVEY)))
+    return list(
+        queries.round_households(round, include_removed=False).filter(
+            stage__in=(HouseholdStage.ASSESSED, HouseholdStage.AGREED, HouseholdStage.RESURVEY)
+        )
+    )
 
 
 @login_required
@@ -576,10 +696,20 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             participants = form.participant_list()
             if data.get("secretary"):
                 participants.append(f"Thư ký: {data['secretary']}")
-            done = _run(form, lambda: actions.do_record_meeting(
-                actor=request.user, round=round, held_on=data["held_on"], present_count=data["present_count"],
-                votes=form.votes(), place=data["place"], chaired_by=data["chaired_by"], participants=participants,
-                minutes=data.get("secretary") or ""))
+            done = _run(
+                form,
+                lambda: actions.do_record_meeting(
+                    actor=request.user,
+                    round=round,
+                    held_on=data["held_on"],
+                    present_count=data["present_count"],
+                    votes=form.votes(),
+                    place=data["place"],
+                    chaired_by=data["chaired_by"],
+                    participants=participants,
+                    minutes=data.get("secretary") or "",
+                ),
+            )
             if done is not None:
                 messages.success(request, _("The meeting was recorded."))
                 return redirect("review-meeting", pk=round.pk)
@@ -588,14 +718,23 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     errors = forms_with_errors(form)
     heads = _heads([rh.household_id for rh in households])
     context = _round_context(request, round, "meeting")
-    context.update({
-        "form": form, "forms_with_errors": errors,
-        "vote_rows": [{"rh": rh, "field": form[name], "head": heads.get(rh.household_id),
-                       "classes": {a.standard_id: a for a in rh.assessments.all()}}
-                      for rh, name in form.vote_names],
-        "meetings": list(round.meetings.prefetch_related("votes__round_household__household")),
-        "can_record": _can_prepare(request.user) and round.allows("meeting") and bool(households),
-    })
+    context.update(
+        {
+            "form": form,
+            "forms_with_errors": errors,
+            "vote_rows": [
+                {
+                    "rh": rh,
+                    "field": form[name],
+                    "head": heads.get(rh.household_id),
+                    "classes": {a.standard_id: a for a in rh.assessments.all()},
+                }
+                for rh, name in form.vote_names
+            ],
+            "meetings": list(round.meetings.prefetch_related("votes__round_household__household")),
+            "can_record": _can_prepare(request.user) and round.allows("meeting") and bool(households),
+        }
+    )
     return render(request, "review/meeting.html", context, status=_status(errors))
 
 
@@ -611,14 +750,28 @@ def minutes_pdf(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     classes = {a.round_household_id: a.klass for a in round.assessments.filter(standard_id=first)}
     secretary = meeting.minutes.strip() if len(meeting.minutes.strip()) < 150 else ""
     doc = MeetingMinutes(
-        issuer=_issuer(round), year=round.year, held_on=meeting.held_on, place=meeting.place,
-        chaired_by=meeting.chaired_by, present=meeting.present_count, secretary=secretary,
+        issuer=_issuer(round),
+        year=round.year,
+        held_on=meeting.held_on,
+        place=meeting.place,
+        chaired_by=meeting.chaired_by,
+        present=meeting.present_count,
+        secretary=secretary,
         participants=[p for p in (str(x) for x in meeting.participants) if not p.startswith("Thư ký:")],
-        votes=[VoteRow(code=v.round_household.household.code,
-                       head_name=heads[v.round_household.household_id].full_name
-                       if v.round_household.household_id in heads else "",
-                       address=v.round_household.household.address, klass=classes.get(v.round_household_id, ""),
-                       present=v.present, agree=v.agree, passed=v.passed) for v in votes],
+        votes=[
+            VoteRow(
+                code=v.round_household.household.code,
+                head_name=heads[v.round_household.household_id].full_name
+                if v.round_household.household_id in heads
+                else "",
+                address=v.round_household.household.address,
+                klass=classes.get(v.round_household_id, ""),
+                present=v.present,
+                agree=v.agree,
+                passed=v.passed,
+            )
+            for v in votes
+        ],
         agreement_share=_agreement_share(meeting.held_on),
     )
     return _download(pdf.build_minutes(doc), "application/pdf", f"bien-ban-hop-dan-{round.pk}-{meeting.pk}.pdf")
@@ -643,10 +796,19 @@ def _list_rows(round: Round, standard: str, *, final: bool = False) -> list[List
         if not final and a.klass not in ("poor", "near_poor") and not a.previous_class:
             continue  # the posted list shows the listed households and those leaving a list
         head = heads.get(a.household_id)
-        rows.append(ListRow(code=a.household.code, head_name=head.full_name if head else "",
-                            address=a.household.address, members=a.members, klass=a.klass,
-                            previous_class=a.previous_class, deprivations=a.deprivation_count,
-                            income_per_person=a.income_per_person, changed=a.changed))
+        rows.append(
+            ListRow(
+                code=a.household.code,
+                head_name=head.full_name if head else "",
+                address=a.household.address,
+                members=a.members,
+                klass=a.klass,
+                previous_class=a.previous_class,
+                deprivations=a.deprivation_count,
+                income_per_person=a.income_per_person,
+                changed=a.changed,
+            )
+        )
     return rows
 
 
@@ -658,27 +820,40 @@ def posting(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         form = review_forms.PostingForm(request.POST)
         if form.is_valid():
-            posted = _run(form, lambda: actions.do_open_posting(
-                actor=request.user, round=round, start=form.cleaned_data["start"], places=form.cleaned_data["places"]))
+            posted = _run(
+                form,
+                lambda: actions.do_open_posting(
+                    actor=request.user,
+                    round=round,
+                    start=form.cleaned_data["start"],
+                    places=form.cleaned_data["places"],
+                ),
+            )
             if posted is not None:
-                messages.success(request, _("The list is posted from %(start)s to %(end)s (working days).") % {
-                    "start": posted.start.strftime("%d/%m/%Y"), "end": posted.end.strftime("%d/%m/%Y")})
+                messages.success(
+                    request,
+                    _("The list is posted from %(start)s to %(end)s (working days).")
+                    % {"start": posted.start.strftime("%d/%m/%Y"), "end": posted.end.strftime("%d/%m/%Y")},
+                )
                 return redirect("review-posting", pk=round.pk)
     else:
         form = review_forms.PostingForm(initial={"start": _today()})
     errors = forms_with_errors(form)
     complaints = list(round.complaints.select_related("round_household__household"))
     context = _round_context(request, round, "posting")
-    context.update({
-        "form": form, "forms_with_errors": errors,
-        "postings": list(round.postings.all()),
-        "complaints": complaints,
-        "today": _today(),
-        "can_post": _can_prepare(request.user) and round.allows("post"),
-        "can_complain": _can_prepare(request.user) and round.allows("complain"),
-        "standards": [(s, _standard_label(s)) for s in round.standards],
-        "has_results": round.assessments.exists(),
-    })
+    context.update(
+        {
+            "form": form,
+            "forms_with_errors": errors,
+            "postings": list(round.postings.all()),
+            "complaints": complaints,
+            "today": _today(),
+            "can_post": _can_prepare(request.user) and round.allows("post"),
+            "can_complain": _can_prepare(request.user) and round.allows("complain"),
+            "standards": [(s, _standard_label(s)) for s in round.standards],
+            "has_results": round.assessments.exists(),
+        }
+    )
     return render(request, "review/posting.html", context, status=_status(errors))
 
 
@@ -688,10 +863,16 @@ def provisional_list(request: HttpRequest, pk: int, standard: str, fmt: str) -> 
     if standard not in round.standards or fmt not in ("pdf", "xlsx"):
         raise Http404
     posting_row = round.postings.order_by("-start").first()
-    doc = ProvisionalList(issuer=_issuer(round), year=round.year, standard=_standard_label(standard),
-                          rows=_list_rows(round, standard), start=posting_row.start if posting_row else None,
-                          end=posting_row.end if posting_row else None,
-                          places=posting_row.places if posting_row else "", printed_on=_today())
+    doc = ProvisionalList(
+        issuer=_issuer(round),
+        year=round.year,
+        standard=_standard_label(standard),
+        rows=_list_rows(round, standard),
+        start=posting_row.start if posting_row else None,
+        end=posting_row.end if posting_row else None,
+        places=posting_row.places if posting_row else "",
+        printed_on=_today(),
+    )
     name = f"danh-sach-niem-yet-{round.ward_id}-{round.year}-{standard}.{fmt}"
     if fmt == "pdf":
         return _download(pdf.build_provisional_list(doc), "application/pdf", name)
@@ -708,12 +889,23 @@ def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
         form = review_forms.ComplaintForm(request.POST, households=households)
         if form.is_valid():
             data = form.cleaned_data
-            complaint = _run(form, lambda: actions.do_record_complaint(
-                actor=request.user, round=round, received_on=data["received_on"], content=data["content"],
-                round_household=data["round_household"], complainant=data["complainant"]))
+            complaint = _run(
+                form,
+                lambda: actions.do_record_complaint(
+                    actor=request.user,
+                    round=round,
+                    received_on=data["received_on"],
+                    content=data["content"],
+                    round_household=data["round_household"],
+                    complainant=data["complainant"],
+                ),
+            )
             if complaint is not None:
-                messages.success(request, _("The complaint was recorded; answer it by %(due)s.") % {
-                    "due": complaint.due_on.strftime("%d/%m/%Y")})
+                messages.success(
+                    request,
+                    _("The complaint was recorded; answer it by %(due)s.")
+                    % {"due": complaint.due_on.strftime("%d/%m/%Y")},
+                )
                 return redirect("review-posting", pk=round.pk)
     else:
         form = review_forms.ComplaintForm(households=households, initial={"received_on": _today()})
@@ -726,8 +918,9 @@ def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def complaint_answer(request: HttpRequest, pk: int, complaint_pk: int) -> HttpResponse:
     round = queries.get_round_for(request.user, pk)
-    complaint = Complaint.objects.select_related("round_household__household").filter(
-        round=round, pk=complaint_pk).first()
+    complaint = (
+        Complaint.objects.select_related("round_household__household").filter(round=round, pk=complaint_pk).first()
+    )
     if complaint is None:
         raise Http404
     if not _can_prepare(request.user):
@@ -736,9 +929,16 @@ def complaint_answer(request: HttpRequest, pk: int, complaint_pk: int) -> HttpRe
         form = review_forms.AnswerForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            answered = _run(form, lambda: actions.do_answer_complaint(
-                actor=request.user, complaint=complaint, answered_on=data["answered_on"], answer=data["answer"],
-                reassess=data["reassess"]))
+            answered = _run(
+                form,
+                lambda: actions.do_answer_complaint(
+                    actor=request.user,
+                    complaint=complaint,
+                    answered_on=data["answered_on"],
+                    answer=data["answer"],
+                    reassess=data["reassess"],
+                ),
+            )
             if answered is not None:
                 messages.success(request, _("The complaint was answered."))
                 if answered.class_changes:
@@ -748,9 +948,16 @@ def complaint_answer(request: HttpRequest, pk: int, complaint_pk: int) -> HttpRe
         form = review_forms.AnswerForm(initial={"answered_on": _today()})
     errors = forms_with_errors(form)
     context = _round_context(request, round, "posting")
-    context.update({"form": form, "complaint": complaint, "forms_with_errors": errors,
-                    "answerable": _can_prepare(request.user) and round.allows("complain")
-                    and complaint.status == ComplaintStatus.OPEN})
+    context.update(
+        {
+            "form": form,
+            "complaint": complaint,
+            "forms_with_errors": errors,
+            "answerable": _can_prepare(request.user)
+            and round.allows("complain")
+            and complaint.status == ComplaintStatus.OPEN,
+        }
+    )
     return render(request, "review/complaint_answer.html", context, status=_status(errors))
 
 
@@ -765,33 +972,50 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         form = review_forms.ApproveForm(request.POST)
         if form.is_valid():
-            decision = _run(form, lambda: actions.do_approve_round(
-                actor=request.user, round=round, number=form.cleaned_data["number"], date=form.cleaned_data["date"]))
+            decision = _run(
+                form,
+                lambda: actions.do_approve_round(
+                    actor=request.user, round=round, number=form.cleaned_data["number"], date=form.cleaned_data["date"]
+                ),
+            )
             if decision is not None:
-                messages.success(request, _("Decision %(number)s was issued; the round is approved and locked.") % {
-                    "number": decision.number})
+                messages.success(
+                    request,
+                    _("Decision %(number)s was issued; the round is approved and locked.")
+                    % {"number": decision.number},
+                )
                 return redirect("review-approve", pk=round.pk)
     else:
         posting_row = round.postings.order_by("-end").first()
-        form = review_forms.ApproveForm(initial={
-            "number": actions.next_decision_number(round.ward, round.year),
-            "date": max(_today(), posting_row.end + datetime.timedelta(days=1)) if posting_row else _today()})
+        form = review_forms.ApproveForm(
+            initial={
+                "number": actions.next_decision_number(round.ward, round.year),
+                "date": max(_today(), posting_row.end + datetime.timedelta(days=1)) if posting_row else _today(),
+            }
+        )
     errors = forms_with_errors(form)
     decision = Decision.objects.filter(round=round).first()
     certificates = []
     if decision is not None:
-        certificates = list(decision.certificates.select_related("household").order_by("household__code",
-                                                                                        "standard_id"))
+        certificates = list(
+            decision.certificates.select_related("household").order_by("household__code", "standard_id")
+        )
     heads = _heads([c.household_id for c in certificates])
     context = _round_context(request, round, "approval")
-    context.update({
-        "form": form, "forms_with_errors": errors, "decision": decision,
-        "certificates": [{"c": c, "head": heads.get(c.household_id)} for c in certificates],
-        "counts": {sid: [(CLASS_LABELS.get(k, k), n) for k, n in by_class.items()]
-                   for sid, by_class in queries.class_counts(round).items()},
-        "open_complaints": round.complaints.filter(status=ComplaintStatus.OPEN).count(),
-        "can_decide": _can_approve(request.user) and round.allows("approve"),
-    })
+    context.update(
+        {
+            "form": form,
+            "forms_with_errors": errors,
+            "decision": decision,
+            "certificates": [{"c": c, "head": heads.get(c.household_id)} for c in certificates],
+            "counts": {
+                sid: [(CLASS_LABELS.get(k, k), n) for k, n in by_class.items()]
+                for sid, by_class in queries.class_counts(round).items()
+            },
+            "open_complaints": round.complaints.filter(status=ComplaintStatus.OPEN).count(),
+            "can_decide": _can_approve(request.user) and round.allows("approve"),
+        }
+    )
     return render(request, "review/approve.html", context, status=_status(errors))
 
 
@@ -812,13 +1036,20 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     for standard in round.standards:
         rows.extend(_list_rows(round, standard))  # recognised, and escaping a list
         labels.append(_standard_label(standard))
-    doc = DecisionDocument(issuer=_issuer(round, signer), number=decision.number, date=decision.date,
-                           year=round.year, standard="; ".join(labels), rows=rows)
+    doc = DecisionDocument(
+        issuer=_issuer(round, signer),
+        number=decision.number,
+        date=decision.date,
+        year=round.year,
+        standard="; ".join(labels),
+        rows=rows,
+    )
     return _download(pdf.build_decision(doc), "application/pdf", f"quyet-dinh-{round.ward_id}-{round.pk}.pdf")
 
 
-def _certificate_documents(round: Round, decision: Decision, certificates: list[Certificate]) -> list[
-        CertificateDocument]:
+def _certificate_documents(
+    round: Round, decision: Decision, certificates: list[Certificate]
+) -> list[CertificateDocument]:
     ids = [c.household_id for c in certificates]
     members: dict[int, list[Member]] = {}
     for m in Member.objects.active().filter(household_id__in=ids).order_by("household_id", "date_of_birth", "pk"):
@@ -826,17 +1057,35 @@ def _certificate_documents(round: Round, decision: Decision, certificates: list[
     signer = decision.approved_by.get_full_name() if decision.approved_by_id else ""
     docs = []
     for c in certificates:
-        people = sorted(members.get(c.household_id, []), key=lambda m: (m.relation != "head", m.date_of_birth or
-                                                                          datetime.date.min))
+        people = sorted(
+            members.get(c.household_id, []), key=lambda m: (m.relation != "head", m.date_of_birth or datetime.date.min)
+        )
         head = next((m for m in people if m.relation == "head"), None)
-        docs.append(CertificateDocument(
-            issuer=_issuer(round, signer), number=c.number, klass=c.klass, year=round.year,
-            standard=_standard_label(c.standard_id), household_code=c.household.code,
-            head_name=head.full_name if head else "", address=c.household.address,
-            decision_number=decision.number, decision_date=decision.date, issued_on=c.issued_on,
-            members=[MemberRow(full_name=m.full_name, relation=m.relation, sex=m.sex, date_of_birth=m.date_of_birth,
-                               id_number=m.id_number or "") for m in people],
-        ))
+        docs.append(
+            CertificateDocument(
+                issuer=_issuer(round, signer),
+                number=c.number,
+                klass=c.klass,
+                year=round.year,
+                standard=_standard_label(c.standard_id),
+                household_code=c.household.code,
+                head_name=head.full_name if head else "",
+                address=c.household.address,
+                decision_number=decision.number,
+                decision_date=decision.date,
+                issued_on=c.issued_on,
+                members=[
+                    MemberRow(
+                        full_name=m.full_name,
+                        relation=m.relation,
+                        sex=m.sex,
+                        date_of_birth=m.date_of_birth,
+                        id_number=m.id_number or "",
+                    )
+                    for m in people
+                ],
+            )
+        )
     return docs
 
 
@@ -869,8 +1118,14 @@ def _summary_rows(report: Any, ward_names: dict[str, str]) -> list[dict[str, Any
     rows = []
     for row in report.table.iter_rows(named=True):
         code = row["ward_code"]
-        rows.append({**row, "ward": _("Whole area") if code == queries.CITY else ward_names.get(code, code),
-                     "standard": row["standard_id"], "is_total": code == queries.CITY})
+        rows.append(
+            {
+                **row,
+                "ward": _("Whole area") if code == queries.CITY else ward_names.get(code, code),
+                "standard": row["standard_id"],
+                "is_total": code == queries.CITY,
+            }
+        )
     return rows
 
 
@@ -887,14 +1142,31 @@ def _summary_data(request: HttpRequest, round: Round, form: Any) -> dict[str, An
         except Exception:  # noqa: S110 - an unknown standard prints raw indicator names
             pass
         for r in frame.iter_rows(named=True):
-            deprivations.append({**r, "standard": standard, "ward": ward_names.get(r["ward_code"], r["ward_code"]),
-                                 "indicator_label": labels.get(r["indicator"], r["indicator"]),
-                                 "households": r["deprived"]})
-    mismatches = [{**r, "ward": ward_names.get(r["ward_code"], r["ward_code"]), "standard": r["standard_id"],
-                   "household": r["household_id"], "detail": f"{r['class']}: {r['difference']:+d} "
-                   f"({', '.join(r['movements'])})"} for r in report.mismatches.iter_rows(named=True)]
-    return {"report": report, "rows": _summary_rows(report, ward_names), "deprivations": deprivations,
-            "mismatches": mismatches}
+            deprivations.append(
+                {
+                    **r,
+                    "standard": standard,
+                    "ward": ward_names.get(r["ward_code"], r["ward_code"]),
+                    "indicator_label": labels.get(r["indicator"], r["indicator"]),
+                    "households": r["deprived"],
+                }
+            )
+    mismatches = [
+        {
+            **r,
+            "ward": ward_names.get(r["ward_code"], r["ward_code"]),
+            "standard": r["standard_id"],
+            "household": r["household_id"],
+            "detail": f"{r['class']}: {r['difference']:+d} ({', '.join(r['movements'])})",
+        }
+        for r in report.mismatches.iter_rows(named=True)
+    ]
+    return {
+        "report": report,
+        "rows": _summary_rows(report, ward_names),
+        "deprivations": deprivations,
+        "mismatches": mismatches,
+    }
 
 
 def _default_period(round: Round) -> tuple[datetime.date, datetime.date]:
@@ -918,8 +1190,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
         data = _summary_data(request, round, form)
     errors = forms_with_errors(form)
     context = _round_context(request, round, "summary")
-    context.update({"form": form, "forms_with_errors": errors, **data,
-                    "query": request.GET.urlencode()})
+    context.update({"form": form, "forms_with_errors": errors, **data, "query": request.GET.urlencode()})
     return render(request, "review/summary.html", context, status=_status(errors))
 
 
@@ -927,17 +1198,25 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 def summary_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     round = queries.get_round_for(request.user, pk)
     start, end = _default_period(round)
-    form = review_forms.PeriodForm(request.GET or {"start": start.strftime("%d/%m/%Y"),
-                                                   "end": end.strftime("%d/%m/%Y")})
+    form = review_forms.PeriodForm(
+        request.GET or {"start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")}
+    )
     if not form.is_valid():
         raise Http404
     data = _summary_data(request, round, form)
     flows = [{**r, "identity_ok": r["balanced"]} for r in data["rows"]]
-    body = xlsx.build_summary(xlsx.RoundSummary(
-        title=_("Poor and near-poor households from %(start)s to %(end)s") % {
-            "start": form.cleaned_data["start"].strftime("%d/%m/%Y"),
-            "end": form.cleaned_data["end"].strftime("%d/%m/%Y")},
-        flows=flows, deprivations=data["deprivations"], mismatches=data["mismatches"]))
+    body = xlsx.build_summary(
+        xlsx.RoundSummary(
+            title=_("Poor and near-poor households from %(start)s to %(end)s")
+            % {
+                "start": form.cleaned_data["start"].strftime("%d/%m/%Y"),
+                "end": form.cleaned_data["end"].strftime("%d/%m/%Y"),
+            },
+            flows=flows,
+            deprivations=data["deprivations"],
+            mismatches=data["mismatches"],
+        )
+    )
     return _download(body, XLSX, f"tong-hop-{round.ward_id}-{round.year}.xlsx")
 
 
@@ -956,4 +1235,3 @@ def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
-

@@ -35,8 +35,18 @@ HOUSEHOLD_KEY = "household_code"
 MEMBER_KEY = "member_id"
 SURVEY_DATE = "surveyed_on"
 
-SURVEY_COLUMNS = ("type", "name", "label::Tiếng Việt (vi)", "label::English (en)", "hint::Tiếng Việt (vi)",
-                  "required", "constraint", "constraint_message::Tiếng Việt (vi)", "default", "appearance")
+SURVEY_COLUMNS = (
+    "type",
+    "name",
+    "label::Tiếng Việt (vi)",
+    "label::English (en)",
+    "hint::Tiếng Việt (vi)",
+    "required",
+    "constraint",
+    "constraint_message::Tiếng Việt (vi)",
+    "default",
+    "appearance",
+)
 CHOICE_COLUMNS = ("list_name", "name", "label::Tiếng Việt (vi)", "label::English (en)")
 
 
@@ -87,32 +97,74 @@ def _survey_row(**values: str) -> dict[str, str]:
 def xlsform_rows(definition: FormDefinition) -> tuple[list[dict[str, str]], list[tuple[str, str, str, str]]]:
     """The ``survey`` rows and the ``choices`` rows of the XLSForm (exposed for tests and the docs)."""
     survey: list[dict[str, str]] = [
-        _survey_row(type="text", name=HOUSEHOLD_KEY, required="yes", **{
-            "label::Tiếng Việt (vi)": "Mã hộ", "label::English (en)": "Household code",
-            "hint::Tiếng Việt (vi)": "Mã hộ in trên danh sách rà soát của phường"}),
-        _survey_row(type="date", name=SURVEY_DATE, required="yes", default="today()", **{
-            "label::Tiếng Việt (vi)": "Ngày rà soát", "label::English (en)": "Survey date"}),
+        _survey_row(
+            type="text",
+            name=HOUSEHOLD_KEY,
+            required="yes",
+            **{
+                "label::Tiếng Việt (vi)": "Mã hộ",
+                "label::English (en)": "Household code",
+                "hint::Tiếng Việt (vi)": "Mã hộ in trên danh sách rà soát của phường",
+            },
+        ),
+        _survey_row(
+            type="date",
+            name=SURVEY_DATE,
+            required="yes",
+            default="today()",
+            **{"label::Tiếng Việt (vi)": "Ngày rà soát", "label::English (en)": "Survey date"},
+        ),
     ]
     choices: list[tuple[str, str, str, str]] = []
     lists: set[str] = set()
     for section in definition.sections:
         group = "repeat" if section.repeat else "group"
-        survey.append(_survey_row(type=f"begin_{group}", name=section.name, **{
-            "label::Tiếng Việt (vi)": _label(section.label, "vi"), "label::English (en)": _label(section.label, "en"),
-            "appearance": "field-list" if not section.repeat else ""}))
+        survey.append(
+            _survey_row(
+                type=f"begin_{group}",
+                name=section.name,
+                **{
+                    "label::Tiếng Việt (vi)": _label(section.label, "vi"),
+                    "label::English (en)": _label(section.label, "en"),
+                    "appearance": "field-list" if not section.repeat else "",
+                },
+            )
+        )
         if section.repeat:
-            survey.append(_survey_row(type="integer", name=MEMBER_KEY, required="yes", **{
-                "label::Tiếng Việt (vi)": "Mã thành viên", "label::English (en)": "Member id",
-                "hint::Tiếng Việt (vi)": "Số in trên danh sách thành viên của hộ"}))
-            survey.append(_survey_row(type="text", name="member_name", **{
-                "label::Tiếng Việt (vi)": "Họ và tên", "label::English (en)": "Full name"}))
+            survey.append(
+                _survey_row(
+                    type="integer",
+                    name=MEMBER_KEY,
+                    required="yes",
+                    **{
+                        "label::Tiếng Việt (vi)": "Mã thành viên",
+                        "label::English (en)": "Member id",
+                        "hint::Tiếng Việt (vi)": "Số in trên danh sách thành viên của hộ",
+                    },
+                )
+            )
+            survey.append(
+                _survey_row(
+                    type="text",
+                    name="member_name",
+                    **{"label::Tiếng Việt (vi)": "Họ và tên", "label::English (en)": "Full name"},
+                )
+            )
         for f in section.fields:
             constraint, message = _constraint(f)
-            survey.append(_survey_row(
-                type=_xls_type(f), name=f.name, required="yes" if f.required else "",
-                constraint=constraint, **{
-                    "label::Tiếng Việt (vi)": _label(f.label, "vi"), "label::English (en)": _label(f.label, "en"),
-                    "constraint_message::Tiếng Việt (vi)": message}))
+            survey.append(
+                _survey_row(
+                    type=_xls_type(f),
+                    name=f.name,
+                    required="yes" if f.required else "",
+                    constraint=constraint,
+                    **{
+                        "label::Tiếng Việt (vi)": _label(f.label, "vi"),
+                        "label::English (en)": _label(f.label, "en"),
+                        "constraint_message::Tiếng Việt (vi)": message,
+                    },
+                )
+            )
             name = _list_name(f)
             if f.type in ("boolean", "choice") and name not in lists:
                 lists.add(name)
@@ -153,16 +205,26 @@ def build_xlsform(form: str) -> bytes:
     sheet.title = "survey"
     _write(sheet, SURVEY_COLUMNS, [[row.get(c, "") for c in SURVEY_COLUMNS] for row in survey])
     _write(workbook.create_sheet("choices"), CHOICE_COLUMNS, choices)
-    _write(workbook.create_sheet("settings"),
-           ("form_title", "form_id", "version", "default_language", "instance_name"),
-           [(_label(definition.title, "vi"), f"ansinh_phieu_{form.lower()}", form_version(form), "Tiếng Việt (vi)",
-             f"concat(${{{HOUSEHOLD_KEY}}}, ' ', ${{{SURVEY_DATE}}})")])
+    _write(
+        workbook.create_sheet("settings"),
+        ("form_title", "form_id", "version", "default_language", "instance_name"),
+        [
+            (
+                _label(definition.title, "vi"),
+                f"ansinh_phieu_{form.lower()}",
+                form_version(form),
+                "Tiếng Việt (vi)",
+                f"concat(${{{HOUSEHOLD_KEY}}}, ' ', ${{{SURVEY_DATE}}})",
+            )
+        ],
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 # -- the ward's list as a workbook to fill in ------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class OfflineMember:
@@ -191,8 +253,9 @@ def _cell_value(f: Field, value: Any) -> Any:
     return value
 
 
-def _validation(sheet: Worksheet, f: Field, column: int, rows: int, lists: Worksheet,
-                list_columns: dict[str, int]) -> None:
+def _validation(
+    sheet: Worksheet, f: Field, column: int, rows: int, lists: Worksheet, list_columns: dict[str, int]
+) -> None:
     letter = get_column_letter(column)
     if f.type in ("boolean", "choice"):
         name = _list_name(f)
@@ -211,9 +274,13 @@ def _validation(sheet: Worksheet, f: Field, column: int, rows: int, lists: Works
         ref = f"'{lists.title}'!${get_column_letter(col)}$2:${get_column_letter(col)}${count + 1}"
         dv = DataValidation(type="list", formula1=ref, allow_blank=not f.required)
     elif f.type in ("integer", "number"):
-        dv = DataValidation(type="whole" if f.type == "integer" else "decimal", operator="between",
-                            formula1=str(f.min if f.min is not None else -1e15),
-                            formula2=str(f.max if f.max is not None else 1e15), allow_blank=True)
+        dv = DataValidation(
+            type="whole" if f.type == "integer" else "decimal",
+            operator="between",
+            formula1=str(f.min if f.min is not None else -1e15),
+            formula2=str(f.max if f.max is not None else 1e15),
+            allow_blank=True,
+        )
     elif f.type == "date":
         dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
     else:
@@ -224,8 +291,14 @@ def _validation(sheet: Worksheet, f: Field, column: int, rows: int, lists: Works
     dv.add(f"{letter}3:{letter}{max(rows, 1) + 2}")
 
 
-def build_offline_workbook(form: str, *, ward: str, round_label: str, households: Sequence[OfflineHousehold],
-                           printed_on: datetime.date | None = None) -> bytes:
+def build_offline_workbook(
+    form: str,
+    *,
+    ward: str,
+    round_label: str,
+    households: Sequence[OfflineHousehold],
+    printed_on: datetime.date | None = None,
+) -> bytes:
     """A workbook of the round's households (and members, for form B) with one column per field."""
     definition = load_form(form)
     workbook = Workbook()
@@ -253,11 +326,17 @@ def build_offline_workbook(form: str, *, ward: str, round_label: str, households
             titles = ["Mã hộ", "Mã thành viên", "Họ và tên"]
             rows: list[list[Any]] = []
             for hh in households:
-                given = (hh.answers.get(section.name) or {})
+                given = hh.answers.get(section.name) or {}
                 for m in hh.members:
                     answers = given.get(str(m.member_id)) or {}
-                    rows.append([hh.code, m.member_id, m.full_name,
-                                 *[_cell_value(f, answers.get(f.name)) for f in section.fields]])
+                    rows.append(
+                        [
+                            hh.code,
+                            m.member_id,
+                            m.full_name,
+                            *[_cell_value(f, answers.get(f.name)) for f in section.fields],
+                        ]
+                    )
         else:
             sheet = workbook.create_sheet("Hộ" if section.name == "household" else section.name[:31])
             ids = [HOUSEHOLD_KEY, "head_name", "address", SURVEY_DATE]
@@ -265,8 +344,15 @@ def build_offline_workbook(form: str, *, ward: str, round_label: str, households
             rows = []
             for hh in households:
                 answers = hh.answers.get(section.name) or {}
-                rows.append([hh.code, hh.head_name, hh.address, None,
-                             *[_cell_value(f, answers.get(f.name)) for f in section.fields]])
+                rows.append(
+                    [
+                        hh.code,
+                        hh.head_name,
+                        hh.address,
+                        None,
+                        *[_cell_value(f, answers.get(f.name)) for f in section.fields],
+                    ]
+                )
         # Row 1: the machine names read by the import; the labels go in the header comments row below.
         header = ids + [f.name for f in section.fields]
         sheet.append(header)
@@ -291,6 +377,7 @@ def build_offline_workbook(form: str, *, ward: str, round_label: str, households
 
 
 # -- reading filled-in workbooks and ODK / KoBoToolbox exports back ---------------------------------------
+
 
 @dataclass
 class Submission:
@@ -362,8 +449,9 @@ def read_offline_workbook(data: bytes, form: str) -> ReadResult:
                 if any(_keep(v) for v in values):
                     result.errors.append(f"{sheet_name}, dòng {number}: thiếu mã hộ.")
                 continue
-            sub = by_code.setdefault(code, Submission(code, {s.name: {} for s in definition.sections},
-                                                      row=f"{sheet_name}, dòng {number}"))
+            sub = by_code.setdefault(
+                code, Submission(code, {s.name: {} for s in definition.sections}, row=f"{sheet_name}, dòng {number}")
+            )
             answers = {k: _vietnamese_number(types[k], v) for k, v in cells.items() if k in known and _keep(v)}
             if section.repeat:
                 member = _text(cells.get(MEMBER_KEY))

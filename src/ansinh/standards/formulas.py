@@ -256,9 +256,7 @@ def digital_services(p: Params, m: Members) -> Deprivation:
 @formula
 def waste(p: Params, m: Members) -> Deprivation:
     """Decree 351/2025 (2027–2030): household waste is not collected or treated hygienically."""
-    return Deprivation(
-        ~nw.col("waste_handling").is_in(p.codes("adequate_handling")), attributes=("waste_handling",)
-    )
+    return Deprivation(~nw.col("waste_handling").is_in(p.codes("adequate_handling")), attributes=("waste_handling",))
 
 
 @formula

@@ -290,6 +290,4 @@ def load_standard(standard_id: str) -> Standard:
 
 def standards_for(on: dt.date, jurisdiction: str = "79") -> list[Standard]:
     """The standards in force on ``on`` for a province: the national one and the province's own, if any."""
-    return [
-        s for s in all_standards() if s.applies_on(on) and s.jurisdiction in (NATIONAL, jurisdiction)
-    ]
+    return [s for s in all_standards() if s.applies_on(on) and s.jurisdiction in (NATIONAL, jurisdiction)]

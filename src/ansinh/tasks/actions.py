@@ -52,8 +52,9 @@ def _check(old: str, new: str) -> None:
         raise IllegalTransition(f"task cannot move from {old} to {new}")
 
 
-def enqueue(kind: str, args: dict[str, Any] | None = None, *, idempotency_key: str | None = None,
-            user: Any = None) -> Task:
+def enqueue(
+    kind: str, args: dict[str, Any] | None = None, *, idempotency_key: str | None = None, user: Any = None
+) -> Task:
     """Queue a task; with an idempotency key, a second call returns the first task instead of a new one."""
     _load_handlers()
     if kind not in _HANDLERS:
@@ -64,8 +65,12 @@ def enqueue(kind: str, args: dict[str, Any] | None = None, *, idempotency_key: s
             return existing
     try:
         with transaction.atomic():
-            return Task.objects.create(kind=kind, args=args or {}, idempotency_key=idempotency_key or None,
-                                       created_by=user if getattr(user, "pk", None) else None)
+            return Task.objects.create(
+                kind=kind,
+                args=args or {},
+                idempotency_key=idempotency_key or None,
+                created_by=user if getattr(user, "pk", None) else None,
+            )
     except IntegrityError:  # a concurrent enqueue with the same key won
         return Task.objects.get(idempotency_key=idempotency_key)
 
@@ -74,7 +79,8 @@ def request_cancel(task: Task) -> Task:
     """Ask for cancellation: a queued task is cancelled at once, a running one at its next checkpoint."""
     now = timezone.now()
     Task.objects.filter(pk=task.pk, status=Status.QUEUED).update(
-        status=Status.CANCELLED, cancel_requested=True, finished_at=now)
+        status=Status.CANCELLED, cancel_requested=True, finished_at=now
+    )
     Task.objects.filter(pk=task.pk, status=Status.RUNNING).update(cancel_requested=True)
     task.refresh_from_db()
     return task
@@ -99,7 +105,10 @@ def claim(worker: str | None = None) -> Task | None:
             return None
         now = timezone.now()
         taken = Task.objects.filter(pk=task.pk, status=Status.QUEUED).update(
-            status=Status.RUNNING, worker=worker or worker_name(), started_at=now, heartbeat_at=now,
+            status=Status.RUNNING,
+            worker=worker or worker_name(),
+            started_at=now,
+            heartbeat_at=now,
             attempts=task.attempts + 1,
         )
         if taken != 1:
@@ -113,7 +122,8 @@ def reap_stale(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     stale = Task.objects.filter(status=Status.RUNNING, heartbeat_at__lt=now - stale_after())
     failed = stale.filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=Status.FAILED, error="The worker stopped responding too many times.", finished_at=now)
+        status=Status.FAILED, error="The worker stopped responding too many times.", finished_at=now
+    )
     requeued = stale.filter(attempts__lt=MAX_ATTEMPTS).update(status=Status.QUEUED, worker="")
     return failed + requeued
 
@@ -145,8 +155,10 @@ class Progress:
         try:
             with side.cursor() as cur:
                 sets = ", ".join(f"{k} = %s" for k in fields)
-                cur.execute(f"UPDATE {Task._meta.db_table} SET {sets} WHERE id = %s",  # noqa: S608
-                            [*fields.values(), self.task.pk])
+                cur.execute(
+                    f"UPDATE {Task._meta.db_table} SET {sets} WHERE id = %s",  # noqa: S608
+                    [*fields.values(), self.task.pk],
+                )
             side.commit()
         finally:
             side.close()
@@ -168,7 +180,8 @@ class Progress:
 def _finish(task: Task, status: str, **fields: Any) -> None:
     _check(Status.RUNNING, status)
     Task.objects.filter(pk=task.pk, status=Status.RUNNING).update(
-        status=status, finished_at=timezone.now(), heartbeat_at=timezone.now(), **fields)
+        status=status, finished_at=timezone.now(), heartbeat_at=timezone.now(), **fields
+    )
     task.refresh_from_db()
 
 
@@ -185,8 +198,12 @@ def run(task: Task) -> Task:
         _finish(task, Status.CANCELLED)
     except Exception as exc:  # a task failure must not kill the worker
         log.exception("task %s failed", task.pk)
-        _finish(task, Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
-                result={"traceback": traceback.format_exc()[-4000:]})
+        _finish(
+            task,
+            Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            result={"traceback": traceback.format_exc()[-4000:]},
+        )
     else:
         _finish(task, Status.DONE, result=result)
     return task

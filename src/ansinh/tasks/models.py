@@ -34,8 +34,9 @@ FINISHED = frozenset({Status.DONE, Status.FAILED, Status.CANCELLED})
 
 def stale_after() -> datetime.timedelta:
     """How long without a heartbeat before a running task is presumed orphaned (``TASK_STALE_SECONDS``)."""
-    return datetime.timedelta(seconds=int(getattr(settings, "TASK_STALE_SECONDS", 0) or
-                                          os.environ.get("TASK_STALE_SECONDS", "300")))
+    return datetime.timedelta(
+        seconds=int(getattr(settings, "TASK_STALE_SECONDS", 0) or os.environ.get("TASK_STALE_SECONDS", "300"))
+    )
 
 
 class Task(models.Model):
@@ -55,8 +56,9 @@ class Task(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("background task")

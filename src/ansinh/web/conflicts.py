@@ -63,15 +63,17 @@ def conflict_context(
         you_changed = _norm(yours.get(name)) != _norm(old)
         if not you_changed:
             merged[name] = theirs
-        rows.append({
-            "field": name,
-            "label": form.fields[name].label,
-            "theirs": display_value(model, name, theirs, show_ids=show_ids),
-            "yours": display_value(model, name, yours.get(name), show_ids=show_ids),
-            "both_changed": you_changed and _norm(yours.get(name)) != _norm(theirs),
-            "who": who[name][0],
-            "when": who[name][1],
-        })
+        rows.append(
+            {
+                "field": name,
+                "label": form.fields[name].label,
+                "theirs": display_value(model, name, theirs, show_ids=show_ids),
+                "yours": display_value(model, name, yours.get(name), show_ids=show_ids),
+                "both_changed": you_changed and _norm(yours.get(name)) != _norm(theirs),
+                "who": who[name][0],
+                "when": who[name][1],
+            }
+        )
     merged["version"] = current.version
     new_form = form_class(initial=merged, instance=copy.copy(current), **(form_kwargs or {}))
     return {"message": error.message, "rows": rows, "form": new_form, "current": current}

@@ -34,8 +34,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if can(user, "household", "view"):
         items.append({"url": reverse("household-search"), "label": _("Households"), "prefix": "/households/"})
     if can(user, "household", "create"):
-        items.append({"url": reverse("household-create"), "label": _("Register a household"),
-                      "prefix": "/households/new/"})
+        items.append(
+            {"url": reverse("household-create"), "label": _("Register a household"), "prefix": "/households/new/"}
+        )
     if can_import(user):
         items.append({"url": reverse("import-index"), "label": _("Import"), "prefix": "/imports/"})
     if can(user, "household", "export"):

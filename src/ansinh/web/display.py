@@ -81,11 +81,13 @@ def describe_changes(object_type: str, changes: dict[str, Any], *, show_ids: boo
         if name in HIDDEN_FIELDS or not isinstance(pair, list | tuple) or len(pair) != 2:
             continue
         old, new = pair
-        rows.append({
-            "field": name,
-            "label": field_label(model, name),
-            "old": display_value(model, name, old, show_ids=show_ids),
-            "new": display_value(model, name, new, show_ids=show_ids),
-            "created": old is None,
-        })
+        rows.append(
+            {
+                "field": name,
+                "label": field_label(model, name),
+                "old": display_value(model, name, old, show_ids=show_ids),
+                "new": display_value(model, name, new, show_ids=show_ids),
+                "created": old is None,
+            }
+        )
     return rows

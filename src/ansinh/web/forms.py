@@ -66,8 +66,9 @@ class HouseholdSearchForm(forms.Form):
     hide_optional = True  # every filter is optional; saying so on each would be noise
     q = forms.CharField(
         label=_("Search"),
-        help_text=_("A member's name (with or without accents), a 12-digit ID number, a household code "
-                    "or part of the address."),
+        help_text=_(
+            "A member's name (with or without accents), a 12-digit ID number, a household code or part of the address."
+        ),
         required=False,
         max_length=150,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
@@ -83,15 +84,46 @@ class HouseholdSearchForm(forms.Form):
 
 
 HOUSEHOLD_FORM_FIELDS = [
-    "code", "ward", "address", "residence_type", "floor_area_m2", "wall_durable", "frame_durable",
-    "roof_durable", "water_source", "toilet_type", "uses_telecom", "uses_internet", "has_tv", "has_radio",
-    "has_computer", "has_internet_phone", "uses_digital_services", "waste_handling", "other_income_monthly",
+    "code",
+    "ward",
+    "address",
+    "residence_type",
+    "floor_area_m2",
+    "wall_durable",
+    "frame_durable",
+    "roof_durable",
+    "water_source",
+    "toilet_type",
+    "uses_telecom",
+    "uses_internet",
+    "has_tv",
+    "has_radio",
+    "has_computer",
+    "has_internet_phone",
+    "uses_digital_services",
+    "waste_handling",
+    "other_income_monthly",
 ]
 MEMBER_FORM_FIELDS = [
-    "full_name", "sex", "date_of_birth", "id_number", "legacy_id_number", "relation", "ethnicity",
-    "disability_level", "unable_to_work", "has_health_insurance", "schooling_status", "school_level",
-    "education_level", "employment_status", "has_labour_contract", "has_social_insurance",
-    "receives_pension", "monthly_income", "nutrition_status",
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "id_number",
+    "legacy_id_number",
+    "relation",
+    "ethnicity",
+    "disability_level",
+    "unable_to_work",
+    "has_health_insurance",
+    "schooling_status",
+    "school_level",
+    "education_level",
+    "employment_status",
+    "has_labour_contract",
+    "has_social_insurance",
+    "receives_pension",
+    "monthly_income",
+    "nutrition_status",
 ]
 
 
@@ -145,11 +177,15 @@ class HouseholdForm(RegistryModelForm):
         }
         error_messages = {
             "code": {"required": _("Enter the household code.")},
-            "ward": {"required": _("Choose a ward or commune."),
-                     "invalid_choice": _("Choose a ward or commune in your area.")},
+            "ward": {
+                "required": _("Choose a ward or commune."),
+                "invalid_choice": _("Choose a ward or commune in your area."),
+            },
             "address": {"required": _("Enter the address.")},
-            "floor_area_m2": {"min_value": _("The floor area cannot be negative."),
-                              "invalid": _("Enter the floor area as a number, for example 42.5.")},
+            "floor_area_m2": {
+                "min_value": _("The floor area cannot be negative."),
+                "invalid": _("Enter the floor area as a number, for example 42.5."),
+            },
         }
 
     def __init__(self, *args: Any, wards: QuerySet[Ward], **kwargs: Any) -> None:
@@ -178,10 +214,12 @@ class MemberForm(RegistryModelForm):
         field_classes = {"date_of_birth": DateField, "monthly_income": MoneyField}
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-            "id_number": forms.TextInput(attrs={"class": "input--narrow", "inputmode": "numeric",
-                                                "autocomplete": "off", "maxlength": "12"}),
-            "legacy_id_number": forms.TextInput(attrs={"class": "input--narrow", "inputmode": "numeric",
-                                                       "autocomplete": "off", "maxlength": "9"}),
+            "id_number": forms.TextInput(
+                attrs={"class": "input--narrow", "inputmode": "numeric", "autocomplete": "off", "maxlength": "12"}
+            ),
+            "legacy_id_number": forms.TextInput(
+                attrs={"class": "input--narrow", "inputmode": "numeric", "autocomplete": "off", "maxlength": "9"}
+            ),
         }
         help_texts = {"date_of_birth": _("For example 27/03/1985.")}
         error_messages = {
@@ -284,8 +322,7 @@ class AddMemberEventForm(EventDateForm):
 class LeaveForm(EventDateForm):
     """Death or move-out; a head who leaves needs a successor chosen from the remaining members."""
 
-    new_head = forms.ModelChoiceField(label=_("New head of household"), queryset=Member.objects.none(),
-                                      required=False)
+    new_head = forms.ModelChoiceField(label=_("New head of household"), queryset=Member.objects.none(), required=False)
 
     def __init__(self, *args: Any, successors: QuerySet[Member] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -321,11 +358,19 @@ class ChangeHeadForm(EventDateForm):
 
 class AuditSearchForm(forms.Form):
     hide_optional = True
-    username = forms.CharField(label=_("User"), required=False, max_length=150,
-                               widget=forms.TextInput(attrs={"class": "input--narrow", "autocomplete": "off"}))
+    username = forms.CharField(
+        label=_("User"),
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(attrs={"class": "input--narrow", "autocomplete": "off"}),
+    )
     action = forms.ChoiceField(label=_("Action"), required=False)
-    household_code = forms.CharField(label=_("Household code"), required=False, max_length=32,
-                                     widget=forms.TextInput(attrs={"class": "input--narrow"}))
+    household_code = forms.CharField(
+        label=_("Household code"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"class": "input--narrow"}),
+    )
     date_from = DateField(label=_("From"), required=False, help_text="")
     date_to = DateField(label=_("To"), required=False, help_text="")
 
@@ -368,8 +413,9 @@ class HouseholdCodeField(forms.ModelChoiceField):  # type: ignore[type-arg]
         kwargs.setdefault("to_field_name", "code")
         super().__init__(**kwargs)
         self.error_messages["required"] = _("Enter the household code.")
-        self.error_messages["invalid_choice"] = _("There is no household with code %(value)s in your area. "
-                                                  "Check the code on the household page.")
+        self.error_messages["invalid_choice"] = _(
+            "There is no household with code %(value)s in your area. Check the code on the household page."
+        )
 
     def to_python(self, value: Any) -> Household | None:
         code = str(value or "").strip()
@@ -378,8 +424,9 @@ class HouseholdCodeField(forms.ModelChoiceField):  # type: ignore[type-arg]
         households = self.queryset if self.queryset is not None else Household.objects.none()
         found = households.filter(code=code).first() or households.filter(code__iexact=code).first()
         if found is None:
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                        params={"value": code})
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": code}
+            )
         household: Household = found
         return household
 
@@ -397,8 +444,10 @@ def relation_label(member: Member) -> str:
     relation in brackets is not taken for the one being chosen (the merge confirmation lists the joining
     members only here, and a screen reader reads the label when the select is reached)."""
     return gettext("%(name)s (now: %(relation)s; born %(date)s)") % {
-        "name": member.full_name, "relation": member.get_relation_display(),
-        "date": f"{member.date_of_birth:%d/%m/%Y}"}
+        "name": member.full_name,
+        "relation": member.get_relation_display(),
+        "date": f"{member.date_of_birth:%d/%m/%Y}",
+    }
 
 
 class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -430,8 +479,9 @@ def _add_relation_fields(form: forms.Form, members: Iterable[Member], initial: C
     names = []
     for m in members:
         name = f"relation_{m.pk}"
-        field = RelationField(label=relation_label(m), choices=_relations_except_head(), initial=initial(m),
-                              required=False)
+        field = RelationField(
+            label=relation_label(m), choices=_relations_except_head(), initial=initial(m), required=False
+        )
         field.error_messages["invalid_choice"] = _("Choose one of the options in the list.")
         form.fields[name] = field
         names.append(name)
@@ -441,19 +491,31 @@ def _add_relation_fields(form: forms.Form, members: Iterable[Member], initial: C
 class SplitHouseholdForm(EventDateForm):
     """Some members leave to form a new household (tách hộ)."""
 
-    members = MembersChoiceField(label=_("Members who leave"), queryset=Member.objects.none(),
-                                             widget=forms.CheckboxSelectMultiple,
-                                             help_text=_("Tick everyone who moves to the new household. "
-                                                         "At least one member must stay."))
-    head = MemberChoiceField(label=_("Head of the new household"), queryset=Member.objects.none(),
-                                  help_text=_("One of the members who leave."))
-    remaining_head = MemberChoiceField(label=_("New head of the household that stays"),
-                                            queryset=Member.objects.none(), required=False,
-                                            help_text=_("Only needed if the current head leaves."))
-    code = forms.CharField(label=_("Code of the new household"), max_length=32,
-                           widget=forms.TextInput(attrs={"class": "input--narrow", "autocomplete": "off"}))
-    address = forms.CharField(label=_("Address of the new household"), max_length=255,
-                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    members = MembersChoiceField(
+        label=_("Members who leave"),
+        queryset=Member.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick everyone who moves to the new household. At least one member must stay."),
+    )
+    head = MemberChoiceField(
+        label=_("Head of the new household"),
+        queryset=Member.objects.none(),
+        help_text=_("One of the members who leave."),
+    )
+    remaining_head = MemberChoiceField(
+        label=_("New head of the household that stays"),
+        queryset=Member.objects.none(),
+        required=False,
+        help_text=_("Only needed if the current head leaves."),
+    )
+    code = forms.CharField(
+        label=_("Code of the new household"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"class": "input--narrow", "autocomplete": "off"}),
+    )
+    address = forms.CharField(
+        label=_("Address of the new household"), max_length=255, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
     field_order = ["members", "head", "remaining_head", "code", "address", "on"]
 
     def __init__(self, *args: Any, candidates: QuerySet[Member], **kwargs: Any) -> None:
@@ -485,8 +547,11 @@ class SplitHouseholdForm(EventDateForm):
     def relations(self) -> dict[int, str]:
         """The chosen relations of the members who leave, to the new head (who is the head)."""
         head = self.cleaned_data["head"]
-        return {m.pk: self.cleaned_data[f"relation_{m.pk}"] for m in self.cleaned_data["members"]
-                if m.pk != head.pk and self.cleaned_data.get(f"relation_{m.pk}")}
+        return {
+            m.pk: self.cleaned_data[f"relation_{m.pk}"]
+            for m in self.cleaned_data["members"]
+            if m.pk != head.pk and self.cleaned_data.get(f"relation_{m.pk}")
+        }
 
     def clean_code(self) -> str:
         return str(self.cleaned_data["code"]).strip().upper()
@@ -498,8 +563,10 @@ class SplitHouseholdForm(EventDateForm):
 class MergeHouseholdForm(EventDateForm):
     """Every member joins another household, found by its code within the user's area (nhập hộ)."""
 
-    target = HouseholdCodeField(label=_("Code of the household to merge into"),
-                                help_text=_("The household that receives the members; it must be in your area."))
+    target = HouseholdCodeField(
+        label=_("Code of the household to merge into"),
+        help_text=_("The household that receives the members; it must be in your area."),
+    )
     field_order = ["target", "on"]
 
     def __init__(self, *args: Any, households: QuerySet[Household], **kwargs: Any) -> None:
@@ -524,15 +591,19 @@ class MergeRelationsForm(forms.Form):
         return [self[name] for name in self.relation_names]
 
     def relations(self) -> dict[int, str]:
-        return {m.pk: self.cleaned_data[f"relation_{m.pk}"] for m in self.members
-                if self.cleaned_data.get(f"relation_{m.pk}")}
+        return {
+            m.pk: self.cleaned_data[f"relation_{m.pk}"]
+            for m in self.members
+            if self.cleaned_data.get(f"relation_{m.pk}")
+        }
 
 
 class MoveToHouseholdForm(LeaveForm):
     """A member moves into another registered household in the user's area."""
 
-    to_household = HouseholdCodeField(label=_("Code of the household the member moves into"),
-                                      help_text=_("It must be in your area."))
+    to_household = HouseholdCodeField(
+        label=_("Code of the household the member moves into"), help_text=_("It must be in your area.")
+    )
     relation = forms.ChoiceField(label=_("Relation to the head of that household"))
     field_order = ["to_household", "relation", "on", "new_head"]
 

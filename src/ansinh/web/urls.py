@@ -19,8 +19,11 @@ urlpatterns = [
     path("households/<int:pk>/members/<int:member_pk>/edit/", members.edit, name="member-edit"),
     path("households/<int:pk>/members/<int:member_pk>/death/", members.death, name="member-death"),
     path("households/<int:pk>/members/<int:member_pk>/move-out/", members.move_out, name="member-move-out"),
-    path("households/<int:pk>/members/<int:member_pk>/move-to-household/", members.move_to_household,
-         name="member-move-to-household"),
+    path(
+        "households/<int:pk>/members/<int:member_pk>/move-to-household/",
+        members.move_to_household,
+        name="member-move-to-household",
+    ),
     path("duplicates/", duplicates.index, name="duplicate-list"),
     path("duplicates/<int:pk>/resolve/", duplicates.resolve, name="duplicate-resolve"),
     path("audit/", audit.search, name="audit-search"),

@@ -27,7 +27,7 @@ class Issuer:
             return self.place
         for prefix in ("Phường ", "Xã ", "Đặc khu ", "Thị trấn "):
             if self.ward.startswith(prefix):
-                return self.ward[len(prefix):]
+                return self.ward[len(prefix) :]
         return self.ward
 
 

@@ -73,8 +73,9 @@ class _Document(FPDF):
         self.cell(0, 5, f"{self.page_no()}/{{nb}}", align="C")
 
     # -- blocks -------------------------------------------------------------------------------------
-    def line_text(self, text: str, *, size: float = 11, bold: bool = False, align: str = "L",
-                  height: float | None = None) -> None:
+    def line_text(
+        self, text: str, *, size: float = 11, bold: bool = False, align: str = "L", height: float | None = None
+    ) -> None:
         self.set_font(FONT, "B" if bold else "", size)
         self.multi_cell(0, height or size * 0.5, nfc(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
@@ -91,11 +92,23 @@ class _Document(FPDF):
         x0 = self.l_margin
         self.set_font(FONT, "", 10)
         self.set_xy(x0, top)
-        self.multi_cell(left_w, 5, nfc(layouts.fill(self.common["issuer_line"], **values)), align="C",
-                        new_x=XPos.LEFT, new_y=YPos.NEXT)
+        self.multi_cell(
+            left_w,
+            5,
+            nfc(layouts.fill(self.common["issuer_line"], **values)),
+            align="C",
+            new_x=XPos.LEFT,
+            new_y=YPos.NEXT,
+        )
         self.set_font(FONT, "B", 10)
-        self.multi_cell(left_w, 5, nfc(layouts.fill(self.common["issuer_unit"], **values)), align="C",
-                        new_x=XPos.LEFT, new_y=YPos.NEXT)
+        self.multi_cell(
+            left_w,
+            5,
+            nfc(layouts.fill(self.common["issuer_unit"], **values)),
+            align="C",
+            new_x=XPos.LEFT,
+            new_y=YPos.NEXT,
+        )
         y = self.get_y() + 0.5
         self.line(x0 + left_w * 0.35, y, x0 + left_w * 0.65, y)
         if number:
@@ -118,8 +131,14 @@ class _Document(FPDF):
         if on:
             self.set_xy(x0 + left_w, y + 1.5)
             self.set_font(FONT, "", 10)
-            self.multi_cell(right_w, 5, nfc(layouts.fill(self.common["place_date"], **values)), align="C",
-                            new_x=XPos.LEFT, new_y=YPos.NEXT)
+            self.multi_cell(
+                right_w,
+                5,
+                nfc(layouts.fill(self.common["place_date"], **values)),
+                align="C",
+                new_x=XPos.LEFT,
+                new_y=YPos.NEXT,
+            )
         self.set_y(max(left_bottom, self.get_y()) + 6)
         self.set_x(self.l_margin)
 
@@ -134,9 +153,15 @@ class _Document(FPDF):
         widths = tuple(float(c.get("width", 20)) * self.epw / total for c in columns)
         aligns = tuple({"C": "CENTER", "R": "RIGHT"}.get(str(c.get("align", "L")), "LEFT") for c in columns)
         self.set_font(FONT, "", size)
-        with self.table(col_widths=widths, text_align=aligns, line_height=size * 0.5,
-                        headings_style=_headings_style(size), repeat_headings=1, first_row_as_headings=True,
-                        padding=0.8) as table:
+        with self.table(
+            col_widths=widths,
+            text_align=aligns,
+            line_height=size * 0.5,
+            headings_style=_headings_style(size),
+            repeat_headings=1,
+            first_row_as_headings=True,
+            padding=0.8,
+        ) as table:
             heading = table.row()
             for column in columns:
                 heading.cell(nfc(column.get("title", "")), align="CENTER")
@@ -212,13 +237,20 @@ def list_values(rows: Sequence[ListRow]) -> list[dict[str, Any]]:
 
 # -- documents -------------------------------------------------------------------------------------
 
+
 def build_minutes(doc: MeetingMinutes) -> bytes:
     layout = layouts.load("minutes")
     pdf = _Document()
-    values = {**_ward_values(doc.issuer), "year": doc.year, "held_on": vn_date(doc.held_on),
-              "place": doc.place or doc.issuer.ward, "chaired_by": doc.chaired_by,
-              "secretary": doc.secretary or "………………", "present": doc.present,
-              "share_percent": f"{doc.agreement_share * 100:g}"}
+    values = {
+        **_ward_values(doc.issuer),
+        "year": doc.year,
+        "held_on": vn_date(doc.held_on),
+        "place": doc.place or doc.issuer.ward,
+        "chaired_by": doc.chaired_by,
+        "secretary": doc.secretary or "………………",
+        "present": doc.present,
+        "share_percent": f"{doc.agreement_share * 100:g}",
+    }
     pdf.heading(doc.issuer, on=doc.held_on)
     pdf.doc_title(layouts.fill(layout["title"], **values), layouts.fill(layout["subtitle"], **values))
     pdf.paragraph(layouts.fill(layout["intro"], **values))
@@ -234,9 +266,15 @@ def build_minutes(doc: MeetingMinutes) -> bytes:
     pdf.paragraph(layouts.fill(layout["rule_line"], **values), size=10)
     common = pdf.common
     rows = [
-        {"stt": i, "code": v.code, "head_name": v.head_name, "address": v.address,
-         "klass": _class_label(common, v.klass), "agree": f"{v.agree}/{v.present}",
-         "outcome": layout["passed"] if v.passed else layout["failed"]}
+        {
+            "stt": i,
+            "code": v.code,
+            "head_name": v.head_name,
+            "address": v.address,
+            "klass": _class_label(common, v.klass),
+            "agree": f"{v.agree}/{v.present}",
+            "outcome": layout["passed"] if v.passed else layout["failed"],
+        }
         for i, v in enumerate(doc.votes, start=1)
     ]
     pdf.table_of(layout["columns"], rows)
@@ -248,8 +286,14 @@ def build_minutes(doc: MeetingMinutes) -> bytes:
 def build_provisional_list(doc: ProvisionalList) -> bytes:
     layout = layouts.load("provisional_list")
     pdf = _Document(orientation="L")
-    values = {**_ward_values(doc.issuer), "year": doc.year, "standard": doc.standard,
-              "start": vn_date(doc.start) or "……", "end": vn_date(doc.end) or "……", "places": doc.places}
+    values = {
+        **_ward_values(doc.issuer),
+        "year": doc.year,
+        "standard": doc.standard,
+        "start": vn_date(doc.start) or "……",
+        "end": vn_date(doc.end) or "……",
+        "places": doc.places,
+    }
     pdf.heading(doc.issuer, on=doc.printed_on or doc.start)
     pdf.doc_title(layouts.fill(layout["title"], **values), layouts.fill(layout["subtitle"], **values))
     if doc.places:
@@ -272,8 +316,13 @@ def build_decision(doc: DecisionDocument) -> bytes:
     layout = layouts.load("decision")
     pdf = _Document()
     common = pdf.common
-    values = {**_ward_values(doc.issuer, doc.date), "year": doc.year, "number": doc.number,
-              "standard": doc.standard, "summary": _summary(common, doc.rows)}
+    values = {
+        **_ward_values(doc.issuer, doc.date),
+        "year": doc.year,
+        "number": doc.number,
+        "standard": doc.standard,
+        "summary": _summary(common, doc.rows),
+    }
     pdf.heading(doc.issuer, number=doc.number, on=doc.date)
     pdf.doc_title(layouts.fill(layout["title"], **values), layouts.fill(layout["subtitle"], **values))
     pdf.line_text(layouts.fill(layout["authority"], **values), bold=True, align="C", height=6)
@@ -299,10 +348,17 @@ def build_certificates(docs: Sequence[CertificateDocument]) -> bytes:
     for n, doc in enumerate(docs):
         if n:
             pdf.add_page()
-        values = {**_ward_values(doc.issuer, doc.issued_on), "number": doc.number, "code": doc.household_code,
-                  "head_name": doc.head_name, "address": doc.address, "standard": doc.standard,
-                  "klass": _class_label(common, doc.klass).lower(), "decision_number": doc.decision_number,
-                  "decision_date": vn_date(doc.decision_date)}
+        values = {
+            **_ward_values(doc.issuer, doc.issued_on),
+            "number": doc.number,
+            "code": doc.household_code,
+            "head_name": doc.head_name,
+            "address": doc.address,
+            "standard": doc.standard,
+            "klass": _class_label(common, doc.klass).lower(),
+            "decision_number": doc.decision_number,
+            "decision_date": vn_date(doc.decision_date),
+        }
         values["year"] = doc.year
         pdf.heading(doc.issuer, number=doc.number, on=doc.issued_on)
         pdf.ln(4)
@@ -316,12 +372,21 @@ def build_certificates(docs: Sequence[CertificateDocument]) -> bytes:
         if doc.members:
             pdf.line_text(layouts.fill(layout["members_heading"], **values), bold=True, height=6)
             pdf.ln(1)
-            pdf.table_of(layout["columns"], [
-                {"stt": i, "full_name": m.full_name, "relation": _vocab_vi(vocab.RELATION, m.relation),
-                 "sex": _vocab_vi(vocab.SEX, m.sex), "date_of_birth": vn_date(m.date_of_birth),
-                 "id_number": m.id_number}
-                for i, m in enumerate(doc.members, start=1)
-            ], size=9.5)
+            pdf.table_of(
+                layout["columns"],
+                [
+                    {
+                        "stt": i,
+                        "full_name": m.full_name,
+                        "relation": _vocab_vi(vocab.RELATION, m.relation),
+                        "sex": _vocab_vi(vocab.SEX, m.sex),
+                        "date_of_birth": vn_date(m.date_of_birth),
+                        "id_number": m.id_number,
+                    }
+                    for i, m in enumerate(doc.members, start=1)
+                ],
+                size=9.5,
+            )
         pdf.paragraph(layouts.fill(layout["valid_line"], **values), size=10)
         pdf.signatures(layout["signatures"], layout["sign_hint"], [doc.issuer.signer_name])
     title = layout["titles"].get(docs[0].klass, "") if docs else ""

@@ -50,7 +50,8 @@ def write_table(sheet: Worksheet, top: int, columns: Sequence[dict[str, Any]], r
             cell.border = _BORDER
             cell.alignment = Alignment(
                 horizontal={"C": "center", "R": "right"}.get(str(column.get("align", "L")), "left"),
-                vertical="top", wrap_text=True,
+                vertical="top",
+                wrap_text=True,
             )
     sheet.freeze_panes = sheet.cell(row=top + 1, column=1)
     return top + 1 + len(rows)
@@ -60,9 +61,15 @@ def build_provisional_list(doc: ProvisionalList) -> bytes:
     """The provisional list as a workbook with the same title, columns and rows as the PDF."""
     layout = layouts.load("provisional_list")
     common = layouts.load("common")
-    values = {"ward": doc.issuer.ward, "ward_upper": doc.issuer.ward.upper(), "year": doc.year,
-              "standard": doc.standard, "start": vn_date(doc.start) or "……", "end": vn_date(doc.end) or "……",
-              "places": doc.places}
+    values = {
+        "ward": doc.issuer.ward,
+        "ward_upper": doc.issuer.ward.upper(),
+        "year": doc.year,
+        "standard": doc.standard,
+        "start": vn_date(doc.start) or "……",
+        "end": vn_date(doc.end) or "……",
+        "places": doc.places,
+    }
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -122,25 +129,36 @@ def build_summary(summary: RoundSummary) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Biến động"
-    columns = [{"key": k, "title": t, "width": 40 if k == "ward" else 22, "align": "L" if k == "ward" else "R"}
-               for k, t in FLOW_COLUMNS]
+    columns = [
+        {"key": k, "title": t, "width": 40 if k == "ward" else 22, "align": "L" if k == "ward" else "R"}
+        for k, t in FLOW_COLUMNS
+    ]
     _title(sheet, 1, summary.title, len(columns))
-    rows = [{**row, "identity_ok": ("Đúng" if row.get("identity_ok") else "Sai") if "identity_ok" in row else ""}
-            for row in summary.flows]
+    rows = [
+        {**row, "identity_ok": ("Đúng" if row.get("identity_ok") else "Sai") if "identity_ok" in row else ""}
+        for row in summary.flows
+    ]
     write_table(sheet, 3, columns, rows)
 
     sheet = workbook.create_sheet("Thiếu hụt")
-    columns = [{"key": "ward", "title": "Phường/xã", "width": 40}, {"key": "standard", "title": "Chuẩn", "width": 20},
-               {"key": "indicator", "title": "Chỉ số thiếu hụt", "width": 50},
-               {"key": "households", "title": "Số hộ nghèo thiếu hụt", "width": 24, "align": "R"},
-               {"key": "share", "title": "Tỷ lệ (%)", "width": 16, "align": "R"}]
+    columns = [
+        {"key": "ward", "title": "Phường/xã", "width": 40},
+        {"key": "standard", "title": "Chuẩn", "width": 20},
+        {"key": "indicator", "title": "Chỉ số thiếu hụt", "width": 50},
+        {"key": "households", "title": "Số hộ nghèo thiếu hụt", "width": 24, "align": "R"},
+        {"key": "share", "title": "Tỷ lệ (%)", "width": 16, "align": "R"},
+    ]
     _title(sheet, 1, "Các chỉ số thiếu hụt chủ yếu của hộ nghèo", len(columns))
     rows = [{**row, "share": round(float(row.get("share") or 0) * 100, 1)} for row in summary.deprivations]
     write_table(sheet, 3, columns, rows)
 
     sheet = workbook.create_sheet("Sai lệch")
-    columns = [{"key": "ward", "title": "Phường/xã", "width": 40}, {"key": "standard", "title": "Chuẩn", "width": 20},
-               {"key": "household", "title": "Mã hộ", "width": 26}, {"key": "detail", "title": "Chi tiết", "width": 80}]
+    columns = [
+        {"key": "ward", "title": "Phường/xã", "width": 40},
+        {"key": "standard", "title": "Chuẩn", "width": 20},
+        {"key": "household", "title": "Mã hộ", "width": 26},
+        {"key": "detail", "title": "Chi tiết", "width": 80},
+    ]
     _title(sheet, 1, "Các hộ làm sai lệch cân đối đầu kỳ + vào − ra = cuối kỳ", len(columns))
     write_table(sheet, 3, columns, summary.mismatches)
     return _save(workbook)

@@ -27,12 +27,19 @@ def search(request: HttpRequest) -> HttpResponse:
     page, page_range = paginate(request, events)
     show_ids = shows_full_ids(request.user)
     rows = [
-        {"event": e, "action": action_label(e.action),
-         "changes": describe_changes(e.object_type, e.changes, show_ids=show_ids)}
+        {
+            "event": e,
+            "action": action_label(e.action),
+            "changes": describe_changes(e.object_type, e.changes, show_ids=show_ids),
+        }
         for e in page.object_list
     ]
     context = {
-        "form": form, "page_obj": page, "page_range": page_range, "rows": rows, "hx_target": "#results",
+        "form": form,
+        "page_obj": page,
+        "page_range": page_range,
+        "rows": rows,
+        "hx_target": "#results",
         "forms_with_errors": forms_with_errors(form),
     }
     template = "web/audit/_results.html" if is_htmx(request) else "web/audit/search.html"

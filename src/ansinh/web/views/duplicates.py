@@ -40,8 +40,13 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose whether they are the same person or different people."))
         return redirect("duplicate-list")
     actions.do_resolve_duplicate(actor=request.user, flag=flag, status=status)
-    messages.success(request, _("%(a)s and %(b)s: %(status)s.") % {
-        "a": flag.member_a.full_name, "b": flag.member_b.full_name,
-        "status": DuplicateFlag.Status(status).label,
-    })
+    messages.success(
+        request,
+        _("%(a)s and %(b)s: %(status)s.")
+        % {
+            "a": flag.member_a.full_name,
+            "b": flag.member_b.full_name,
+            "status": DuplicateFlag.Status(status).label,
+        },
+    )
     return redirect("duplicate-list")

@@ -97,8 +97,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     for item in queries.household_timeline(household):
         if item["kind"] == "change":
             audit = item["audit"]
-            item = {**item, "action": action_label(audit.action),
-                    "changes": describe_changes(audit.object_type, audit.changes, show_ids=show_ids)}
+            item = {
+                **item,
+                "action": action_label(audit.action),
+                "changes": describe_changes(audit.object_type, audit.changes, show_ids=show_ids),
+            }
         timeline.append(item)
     names = {m.pk: m.full_name for m in members}
     on_form = MembersOnForm(request.GET if "on" in request.GET else None)
@@ -209,8 +212,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def can_split(user: Any) -> bool:
     """Splitting creates a household and changes members: the role needs all three."""
-    return all(can(user, resource, action)
-               for resource, action in (("household", "create"), ("household", "change"), ("member", "change")))
+    return all(
+        can(user, resource, action)
+        for resource, action in (("household", "create"), ("household", "change"), ("member", "change"))
+    )
 
 
 def _changeable_household(request: HttpRequest, pk: int) -> Household:
@@ -233,21 +238,34 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 new_household = actions.do_split_household(
-                    actor=request.user, household=household, members=list(data["members"]), head=data["head"],
-                    remaining_head=data["remaining_head"], code=data["code"], address=data["address"],
-                    on=data["on"], relations=form.relations(),
+                    actor=request.user,
+                    household=household,
+                    members=list(data["members"]),
+                    head=data["head"],
+                    remaining_head=data["remaining_head"],
+                    code=data["code"],
+                    address=data["address"],
+                    on=data["on"],
+                    relations=form.relations(),
                 )
             except RegistryError as error:
                 attach_registry_error(error, form, renames=ON_DATE)
             else:
-                messages.success(request, _("Household %(code)s was split off from household %(source)s.")
-                                 % {"code": new_household.code, "source": household.code})
+                messages.success(
+                    request,
+                    _("Household %(code)s was split off from household %(source)s.")
+                    % {"code": new_household.code, "source": household.code},
+                )
                 return redirect("household-detail", pk=new_household.pk)
     else:
         form = SplitHouseholdForm(candidates=candidates)
     errors = forms_with_errors(form)
-    context = {"household": household, "form": form, "enough_members": candidates.count() > 1,
-               "forms_with_errors": errors}
+    context = {
+        "household": household,
+        "form": form,
+        "enough_members": candidates.count() > 1,
+        "forms_with_errors": errors,
+    }
     return render(request, "web/households/split.html", context, status=400 if errors else 200)
 
 
@@ -272,7 +290,10 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
                 if confirmed and relations_form.is_valid():
                     try:
                         target = actions.do_merge_households(
-                            actor=request.user, source=household, target=target, on=on,
+                            actor=request.user,
+                            source=household,
+                            target=target,
+                            on=on,
                             relations=relations_form.relations(),
                         )
                     except RegistryError as error:
@@ -282,8 +303,11 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
                             attach_registry_error(error, form, renames=ON_DATE)
                             relations_form = None
                     else:
-                        messages.success(request, _("Household %(source)s was merged into household %(target)s.")
-                                         % {"source": household.code, "target": target.code})
+                        messages.success(
+                            request,
+                            _("Household %(source)s was merged into household %(target)s.")
+                            % {"source": household.code, "target": target.code},
+                        )
                         return redirect("household-detail", pk=target.pk)
     else:
         # The confirmation's "Back" link brings the values back in the query string.
@@ -293,10 +317,15 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         target, on = form.cleaned_data["target"], form.cleaned_data["on"]
         errors = forms_with_errors(relations_form)
         back = urlencode({"target": target.code, "on": on.strftime("%d/%m/%Y")})
-        context = {"household": household, "target": target, "on": on, "relations_form": relations_form,
-                   "target_members": target.members.filter(status="active").order_by("date_of_birth", "pk"),
-                   "back_url": f"{reverse('household-merge', args=[household.pk])}?{back}",
-                   "forms_with_errors": errors}
+        context = {
+            "household": household,
+            "target": target,
+            "on": on,
+            "relations_form": relations_form,
+            "target_members": target.members.filter(status="active").order_by("date_of_birth", "pk"),
+            "back_url": f"{reverse('household-merge', args=[household.pk])}?{back}",
+            "forms_with_errors": errors,
+        }
         return render(request, "web/households/merge_confirm.html", context, status=400 if errors else 200)
     errors = forms_with_errors(form)
     context = {"household": household, "form": form, "forms_with_errors": errors}

@@ -45,8 +45,11 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid() and event_form.is_valid():
             try:
                 member = actions.do_add_member(
-                    actor=request.user, household=household, data=form.data_for_action(),
-                    on=event_form.cleaned_data["on"], kind=event_form.cleaned_data["kind"],
+                    actor=request.user,
+                    household=household,
+                    data=form.data_for_action(),
+                    on=event_form.cleaned_data["on"],
+                    kind=event_form.cleaned_data["kind"],
                 )
             except RegistryError as error:
                 attach_registry_error(error, form, event_form)
@@ -74,7 +77,9 @@ def edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 actions.do_update_member(
-                    actor=request.user, member=member, changes=form.changes_for_action(),
+                    actor=request.user,
+                    member=member,
+                    changes=form.changes_for_action(),
                     expected_version=form.cleaned_data["version"],
                 )
             except ConcurrentEdit as error:
@@ -93,7 +98,10 @@ def edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     else:
         form = MemberForm(instance=copy.copy(member))
     context = {
-        "household": household, "member": member, "form": form, "conflict": conflict,
+        "household": household,
+        "member": member,
+        "form": form,
+        "conflict": conflict,
         "forms_with_errors": forms_with_errors(form),
     }
     return render(request, "web/members/edit.html", context, status=status)
@@ -162,14 +170,20 @@ def move_to_household(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
             target = form.cleaned_data["to_household"]
             try:
                 actions.do_move_out(
-                    actor=request.user, member=member, on=form.cleaned_data["on"], to_household=target,
-                    relation=form.cleaned_data["relation"], new_head=form.cleaned_data.get("new_head"),
+                    actor=request.user,
+                    member=member,
+                    on=form.cleaned_data["on"],
+                    to_household=target,
+                    relation=form.cleaned_data["relation"],
+                    new_head=form.cleaned_data.get("new_head"),
                 )
             except RegistryError as error:
                 attach_registry_error(error, form, renames=ON_DATE)
             else:
-                messages.success(request, _("%(name)s moved to household %(code)s.")
-                                 % {"name": member.full_name, "code": target.code})
+                messages.success(
+                    request,
+                    _("%(name)s moved to household %(code)s.") % {"name": member.full_name, "code": target.code},
+                )
                 return redirect("household-detail", pk=household.pk)
     else:
         form = MoveToHouseholdForm(successors=successors, label=label, households=targets)
@@ -187,18 +201,22 @@ def change_head(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 actions.do_change_head(
-                    actor=request.user, household=household, new_head=form.cleaned_data["new_head"],
-                    on=form.cleaned_data["on"], old_head_relation=form.cleaned_data["old_head_relation"],
+                    actor=request.user,
+                    household=household,
+                    new_head=form.cleaned_data["new_head"],
+                    on=form.cleaned_data["on"],
+                    old_head_relation=form.cleaned_data["old_head_relation"],
                 )
             except RegistryError as error:
                 attach_registry_error(error, form)
             else:
-                messages.success(request, _("%(name)s is now the head of household.")
-                                 % {"name": form.cleaned_data["new_head"].full_name})
+                messages.success(
+                    request,
+                    _("%(name)s is now the head of household.") % {"name": form.cleaned_data["new_head"].full_name},
+                )
                 return redirect("household-detail", pk=household.pk)
     else:
         form = ChangeHeadForm(candidates=candidates, label=_("Date of the change"))
     errors = forms_with_errors(form)
-    context = {"household": household, "form": form, "has_candidates": candidates.exists(),
-               "forms_with_errors": errors}
+    context = {"household": household, "form": form, "has_candidates": candidates.exists(), "forms_with_errors": errors}
     return render(request, "web/members/change_head.html", context, status=400 if errors else 200)

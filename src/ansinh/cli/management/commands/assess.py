@@ -136,22 +136,28 @@ class Command(BaseCommand):
                 assert households is not None and members is not None
                 result = run_polars(build_plan(standard, date), households, members)
             by_ward = summarise_by_ward(result)
-            total = by_ward.drop("ward_code").sum().with_columns(
-                (pl.col("poor") / pl.col("households")).alias("poor_rate"),
-                (pl.col("near_poor") / pl.col("households")).alias("near_poor_rate"),
+            total = (
+                by_ward.drop("ward_code")
+                .sum()
+                .with_columns(
+                    (pl.col("poor") / pl.col("households")).alias("poor_rate"),
+                    (pl.col("near_poor") / pl.col("households")).alias("near_poor_rate"),
+                )
             )
             results.append(result)
             sheets[standard.id] = pl.concat(
                 [by_ward, total.with_columns(pl.lit("TOTAL").alias("ward_code")).select(by_ward.columns)]
             )
-            summaries.append({
-                "standard_id": standard.id,
-                "parameter_version": standard.version,
-                "overrides": {k: list(v) if isinstance(v, tuple) else v for k, v in standard.overrides.items()},
-                "date": date.isoformat(),
-                "total": total.row(0, named=True),
-                "by_ward": by_ward.to_dicts(),
-            })
+            summaries.append(
+                {
+                    "standard_id": standard.id,
+                    "parameter_version": standard.version,
+                    "overrides": {k: list(v) if isinstance(v, tuple) else v for k, v in standard.overrides.items()},
+                    "date": date.isoformat(),
+                    "total": total.row(0, named=True),
+                    "by_ward": by_ward.to_dicts(),
+                }
+            )
             counts = ", ".join(f"{c} {total[c][0]}" for c in CLASSES)
             self.stdout.write(f"{standard.id} ({standard.version}): {result.height} households: {counts}")
         pl.concat(results, how="diagonal_relaxed").write_parquet(out / "assessment.parquet")

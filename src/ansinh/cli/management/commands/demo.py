@@ -37,8 +37,14 @@ class Command(BaseCommand):
             call_command("load_units", verbosity=0)
         if not Household.objects.exists():
             self.stdout.write(f"Seeding a synthetic city of {opts['households']:,} households…")
-            call_command("seed", households=opts["households"], province=opts["province"], wards=opts["wards"],
-                         seed=opts["seed"], stdout=self.stdout)
+            call_command(
+                "seed",
+                households=opts["households"],
+                province=opts["province"],
+                wards=opts["wards"],
+                seed=opts["seed"],
+                stdout=self.stdout,
+            )
         call_command("collectstatic", verbosity=0, interactive=False)
         accounts = ensure_demo_accounts(opts["province"])
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f} s."))

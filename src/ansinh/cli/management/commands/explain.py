@@ -44,8 +44,13 @@ class Command(BaseCommand):
             else:
                 raise CommandError("give --households FILE and --members FILE (or --registry)")
             text = explain(
-                households, members, options["standard"], date, options["household_id"],
-                lang=options["lang"], overrides=parse_sets(options["sets"]),
+                households,
+                members,
+                options["standard"],
+                date,
+                options["household_id"],
+                lang=options["lang"],
+                overrides=parse_sets(options["sets"]),
             )
         except (FrameError, StandardError) as exc:
             raise CommandError(str(exc)) from None

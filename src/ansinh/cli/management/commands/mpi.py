@@ -60,7 +60,7 @@ def read_weights(path: str) -> dict[str, FractionLike]:
     weights: dict[str, FractionLike] = {}
     for name, value in data.items():
         if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
-            raise CommandError(f"weight of {name!r} must be a number or a fraction such as \"1/3\"")
+            raise CommandError(f'weight of {name!r} must be a number or a fraction such as "1/3"')
         weights[name] = value
     return weights
 
@@ -78,20 +78,34 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--deprivations", required=True, metavar="FILE",
-                            help="CSV or Parquet: one 0/1 column per indicator, plus group/weight columns")
+        parser.add_argument(
+            "--deprivations",
+            required=True,
+            metavar="FILE",
+            help="CSV or Parquet: one 0/1 column per indicator, plus group/weight columns",
+        )
         parser.add_argument("--weights", metavar="FILE", help="JSON object indicator → weight (normalised)")
-        parser.add_argument("--dimensions", metavar="FILE",
-                            help="JSON object indicator → dimension: equal nested weights (without --weights)")
-        parser.add_argument("--k", action="append", required=True, metavar="K",
-                            help="poverty cut-off as a share of the total weight: 0.33 or 1/3; repeatable")
+        parser.add_argument(
+            "--dimensions",
+            metavar="FILE",
+            help="JSON object indicator → dimension: equal nested weights (without --weights)",
+        )
+        parser.add_argument(
+            "--k",
+            action="append",
+            required=True,
+            metavar="K",
+            help="poverty cut-off as a share of the total weight: 0.33 or 1/3; repeatable",
+        )
         parser.add_argument("--by", metavar="COLUMN", help="subgroup decomposition by this column")
-        parser.add_argument("--population-weight", metavar="COLUMN",
-                            help="people represented by each row (e.g. household size)")
+        parser.add_argument(
+            "--population-weight", metavar="COLUMN", help="people represented by each row (e.g. household size)"
+        )
         parser.add_argument("--strata", metavar="COLUMN", help="survey strata (needs --psu)")
         parser.add_argument("--psu", metavar="COLUMN", help="primary sampling units")
-        parser.add_argument("--baseline", metavar="FILE",
-                            help="deprivations of an earlier period: adds the change since then")
+        parser.add_argument(
+            "--baseline", metavar="FILE", help="deprivations of an earlier period: adds the change since then"
+        )
         parser.add_argument("--years", type=float, metavar="N", help="years between --baseline and now")
         parser.add_argument("--json", action="store_true", help="print JSON (see docs/af.md)")
 
@@ -117,8 +131,7 @@ class Command(BaseCommand):
         try:
             results = self._measure(options["deprivations"], numeric, weights, keywords, ks)
             baseline = (
-                self._measure(options["baseline"], numeric, weights, keywords, ks)
-                if options["baseline"] else None
+                self._measure(options["baseline"], numeric, weights, keywords, ks) if options["baseline"] else None
             )
             output = self._output(ks, results, baseline, options["years"])
         except AFError as exc:
@@ -128,13 +141,20 @@ class Command(BaseCommand):
         else:
             self.stdout.write(self._text(ks, results))
 
-    def _measure(self, path: str, numeric: list[str], weights: dict[str, FractionLike] | None,
-                 keywords: dict[str, Any], ks: list[str]) -> list[AFResult]:
+    def _measure(
+        self,
+        path: str,
+        numeric: list[str],
+        weights: dict[str, FractionLike] | None,
+        keywords: dict[str, Any],
+        ks: list[str],
+    ) -> list[AFResult]:
         af = AlkireFoster(read_frame(path, numeric), weights, **keywords)
         return [af.measure(k) for k in ks]
 
-    def _output(self, ks: list[str], results: list[AFResult], baseline: list[AFResult] | None,
-                years: float | None) -> dict[str, Any]:
+    def _output(
+        self, ks: list[str], results: list[AFResult], baseline: list[AFResult] | None, years: float | None
+    ) -> dict[str, Any]:
         entries = []
         for i, result in enumerate(results):
             entry = result.to_dict()

@@ -49,13 +49,15 @@ class Command(BaseCommand):
             totals = by_ward.group_by("class").agg(pl.col("before", "after", "entering", "leaving").sum())
             totals = totals.sort(pl.col("class").cast(pl.Enum(list(CLASSES))))
             sheets[standard.id] = by_ward
-            report["standards"].append({
-                "standard_id": standard.id,
-                "parameter_version": by_ward["parameter_version"][0] if by_ward.height else standard.version,
-                "simulated_version": by_ward["simulated_version"][0] if by_ward.height else None,
-                "total": totals.to_dicts(),
-                "by_ward": by_ward.drop("standard_id", "parameter_version", "simulated_version").to_dicts(),
-            })
+            report["standards"].append(
+                {
+                    "standard_id": standard.id,
+                    "parameter_version": by_ward["parameter_version"][0] if by_ward.height else standard.version,
+                    "simulated_version": by_ward["simulated_version"][0] if by_ward.height else None,
+                    "total": totals.to_dicts(),
+                    "by_ward": by_ward.drop("standard_id", "parameter_version", "simulated_version").to_dicts(),
+                }
+            )
             if not options["json"]:
                 self.stdout.write(f"{standard.id}: {', '.join(f'{k}={v}' for k, v in overrides.items())}")
                 for row in totals.iter_rows(named=True):

@@ -27,8 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--members", type=Path, help="the members CSV, when FILE is the households CSV")
         parser.add_argument("--commit", action="store_true", help="write the valid rows to the registry")
-        parser.add_argument("--partial", action="store_true", help="with --commit: write the valid rows even if "
-                                                                    "other rows have errors")
+        parser.add_argument(
+            "--partial", action="store_true", help="with --commit: write the valid rows even if other rows have errors"
+        )
         parser.add_argument("--user", help="act as this user (their scope applies); default: no scope limit")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -50,9 +51,11 @@ class Command(BaseCommand):
         if batch.status == "failed":
             raise CommandError(batch.error_message())
         s = batch.summary
-        self.stdout.write(f"import:{batch.pk}: {s['households_valid']}/{s['households']} households and "
-                          f"{s['members_valid']}/{s['members']} members valid; {s['errors']} errors, "
-                          f"{s['notices']} notices ({validated - started:.1f} s).")
+        self.stdout.write(
+            f"import:{batch.pk}: {s['households_valid']}/{s['households']} households and "
+            f"{s['members_valid']}/{s['members']} members valid; {s['errors']} errors, "
+            f"{s['notices']} notices ({validated - started:.1f} s)."
+        )
         for notice in batch.notice_messages():  # in the active language
             self.stdout.write(f"  {notice}")
         issues = actions.issues(batch)

@@ -31,8 +31,9 @@ class Command(BaseCommand):
         report = actions.purge_staged_files(actor=None, now=timezone.now(), dry_run=dry)
         expire, purge = ("would cancel", "would remove the files of") if dry else ("cancelled", "removed the files of")
         for b in report.expired:
-            self.stdout.write(f"{expire} {b.source} ({b.status}, unfinished since "
-                              f"{timezone.localtime(b.last_step()):%Y-%m-%d %H:%M})")
+            self.stdout.write(
+                f"{expire} {b.source} ({b.status}, unfinished since {timezone.localtime(b.last_step()):%Y-%m-%d %H:%M})"
+            )
         for b in report.purged:
             self.stdout.write(f"{purge} {b.source} ({b.status}) {', '.join(b.file_names)}")
         for b, problem in report.problems:
@@ -52,7 +53,8 @@ class Command(BaseCommand):
             f"{len(report.expired)} unfinished imports {done}, files of {len(report.purged)} imports {gone}, "
             f"{len(report.orphans)} orphan directories {gone} "
             f"(kept {settings.IMPORT_STAGING_RETENTION_DAYS} days after an import ends, "
-            f"{settings.IMPORT_UNFINISHED_RETENTION_DAYS} days when unfinished or orphaned).")
+            f"{settings.IMPORT_UNFINISHED_RETENTION_DAYS} days when unfinished or orphaned)."
+        )
         failures = len(report.problems) + len(report.orphan_problems)
         if failures:
             raise CommandError(f"{failures} imports or directories could not be handled; see above.")

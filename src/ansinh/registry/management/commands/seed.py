@@ -161,8 +161,10 @@ class Command(BaseCommand):
                         writers[name] = pq.ParquetWriter(out / f"{name}.parquet", table.schema)
                     writers[name].write_table(table)
                     counts[name] += frame.height
-            for name, schema, columns in (("households", HOUSEHOLD_SCHEMA, HOUSEHOLD_COLUMNS),
-                                          ("members", MEMBER_SCHEMA, MEMBER_COLUMNS)):
+            for name, schema, columns in (
+                ("households", HOUSEHOLD_SCHEMA, HOUSEHOLD_COLUMNS),
+                ("members", MEMBER_SCHEMA, MEMBER_COLUMNS),
+            ):
                 if name not in writers:  # no households: empty files with the right columns
                     coded_as_enums(pl.DataFrame(schema=schema), columns).write_parquet(out / f"{name}.parquet")
         finally:

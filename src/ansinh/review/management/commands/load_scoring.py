@@ -55,8 +55,10 @@ class Command(BaseCommand):
                     method = do_load_scoring_method(actor=user, **spec)
                     loaded += 1
                     mark = "verified" if method.verified else "NOT VERIFIED against the official text"
-                    self.stdout.write(f"loaded #{method.pk}: {method.name} ({method.region}, {method.area_type}, "
-                                      f"from {method.valid_from.isoformat()}; {mark})")
+                    self.stdout.write(
+                        f"loaded #{method.pk}: {method.name} ({method.region}, {method.area_type}, "
+                        f"from {method.valid_from.isoformat()}; {mark})"
+                    )
         except ReviewError as exc:
             for where, why in exc.errors.items():
                 self.stderr.write(f"{where}: {why}")
