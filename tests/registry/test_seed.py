@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from ansinh import vocab
 from ansinh.audit.models import AuditEvent
+from ansinh.cli.management.commands.seed import pick_wards, prefetch
 from ansinh.registry import bulk
 from ansinh.registry.idnumber import check
-from ansinh.registry.management.commands.seed import pick_wards, prefetch
 from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
 from ansinh.synth import generate
 

@@ -472,7 +472,7 @@ def read_offline_workbook(data: bytes, form: str) -> ReadResult:
 def _vietnamese_number(kind: str, value: Any) -> Any:
     """A number typed as text in the workbook is read the Vietnamese way (``12,5``, ``1.500.000``)."""
     if kind in ("integer", "number") and isinstance(value, str):
-        from ansinh.review.forms import normalise_number
+        from ansinh.web.review.forms import normalise_number
 
         return normalise_number(value, "vi")
     return value

@@ -16,8 +16,8 @@ from typing import Any
 from django import forms
 
 from ansinh.audit.actions import jsonable
+from ansinh.web.common import shows_full_ids
 from ansinh.web.display import OBJECT_MODELS, display_value
-from ansinh.web.views.common import shows_full_ids
 
 
 def _norm(value: Any) -> Any:

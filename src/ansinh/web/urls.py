@@ -1,31 +1,20 @@
+"""The site's pages: accounts, the audit search, and each area's URL conf (registry, review, imports)."""
+
 from django.templatetags.static import static
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
-from ansinh.web.views import accounts, audit, duplicates, households, members
+from ansinh.web.accounts import views as accounts
+from ansinh.web.audit import views as audit
 
 urlpatterns = [
     path("", accounts.home, name="home"),
     path("login/", accounts.login, name="login"),
     path("logout/", accounts.logout, name="logout"),
-    path("households/", households.search, name="household-search"),
-    path("households/new/", households.create, name="household-create"),
-    path("households/<int:pk>/", households.detail, name="household-detail"),
-    path("households/<int:pk>/edit/", households.edit, name="household-edit"),
-    path("households/<int:pk>/head/", members.change_head, name="household-change-head"),
-    path("households/<int:pk>/split/", households.split, name="household-split"),
-    path("households/<int:pk>/merge/", households.merge, name="household-merge"),
-    path("households/<int:pk>/members/new/", members.add, name="member-add"),
-    path("households/<int:pk>/members/<int:member_pk>/edit/", members.edit, name="member-edit"),
-    path("households/<int:pk>/members/<int:member_pk>/death/", members.death, name="member-death"),
-    path("households/<int:pk>/members/<int:member_pk>/move-out/", members.move_out, name="member-move-out"),
-    path(
-        "households/<int:pk>/members/<int:member_pk>/move-to-household/",
-        members.move_to_household,
-        name="member-move-to-household",
-    ),
-    path("duplicates/", duplicates.index, name="duplicate-list"),
-    path("duplicates/<int:pk>/resolve/", duplicates.resolve, name="duplicate-resolve"),
+    path("review/", include("ansinh.web.review.urls")),
+    path("imports/", include("ansinh.web.imports.urls")),
+    path("exports/", include("ansinh.web.imports.export_urls")),
     path("audit/", audit.search, name="audit-search"),
+    path("", include("ansinh.web.registry.urls")),
     path("favicon.ico", RedirectView.as_view(url=static("ansinh/favicon.svg"), permanent=True)),
 ]

@@ -22,7 +22,7 @@ from ansinh.geo.models import Ward
 from ansinh.review.models import Channel, RoundHousehold, RoundKind
 from ansinh.review.survey import Field, FormDefinition
 from ansinh.standards import all_standards
-from ansinh.web.forms import DateField
+from ansinh.web.registry.forms import DateField
 
 # -- rounds and lists -------------------------------------------------------------------------------
 

@@ -22,11 +22,11 @@ from ansinh.accounts.scope import scoped_wards
 from ansinh.imports import actions, problems
 from ansinh.imports.errors import ImportError_
 from ansinh.imports.export import csv_stream, export_queryset, record_export, write_xlsx
-from ansinh.imports.forms import ExportForm, UploadForm
 from ansinh.imports.models import BatchStatus, ImportBatch
 from ansinh.imports.workbooks import error_report, template_csv, template_xlsx
 from ansinh.tasks import actions as tasks
 from ansinh.tasks.models import Status
+from ansinh.web.imports.forms import ExportForm, UploadForm
 
 ISSUES_SHOWN = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

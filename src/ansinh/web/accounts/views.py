@@ -16,8 +16,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from ansinh.accounts import auth
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_households, scoped_wards
-from ansinh.web.forms import LoginForm
-from ansinh.web.views.common import client_ip, forms_with_errors
+from ansinh.web.common import client_ip, forms_with_errors
+from ansinh.web.registry.forms import LoginForm
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -10,9 +10,9 @@ from django.utils.cache import patch_vary_headers
 from ansinh.accounts.permissions import require
 from ansinh.audit.models import AuditEvent
 from ansinh.registry import queries
+from ansinh.web.common import forms_with_errors, is_htmx, paginate, shows_full_ids
 from ansinh.web.display import action_label, describe_changes
-from ansinh.web.forms import AuditSearchForm
-from ansinh.web.views.common import forms_with_errors, is_htmx, paginate, shows_full_ids
+from ansinh.web.registry.forms import AuditSearchForm
 
 
 @login_required
@@ -42,7 +42,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "hx_target": "#results",
         "forms_with_errors": forms_with_errors(form),
     }
-    template = "web/audit/_results.html" if is_htmx(request) else "web/audit/search.html"
+    template = "audit/_results.html" if is_htmx(request) else "audit/search.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

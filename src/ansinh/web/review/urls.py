@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ansinh.review import views
+from ansinh.web.review import views
 
 urlpatterns = [
     path("", views.round_list, name="review-rounds"),

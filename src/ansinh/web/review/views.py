@@ -25,7 +25,6 @@ from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_households, scoped_wards
 from ansinh.registry.models import Member
 from ansinh.review import actions, queries
-from ansinh.review import forms as review_forms
 from ansinh.review.documents import pdf, xlsx
 from ansinh.review.documents.data import (
     CertificateDocument,
@@ -62,7 +61,8 @@ from ansinh.review.xlsform import (
     read_submissions,
 )
 from ansinh.standards import load_standard
-from ansinh.web.views.common import forms_with_errors
+from ansinh.web.common import forms_with_errors
+from ansinh.web.review import forms as review_forms
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CLASS_LABELS: dict[str, Any] = dict(CLASS_CHOICES)

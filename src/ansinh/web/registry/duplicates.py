@@ -13,7 +13,7 @@ from ansinh.accounts.permissions import can, require
 from ansinh.registry import actions
 from ansinh.registry.models import DuplicateFlag
 from ansinh.registry.queries import open_duplicate_flags_for
-from ansinh.web.views.common import paginate, shows_full_ids
+from ansinh.web.common import paginate, shows_full_ids
 
 
 @login_required
@@ -27,7 +27,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "show_ids": shows_full_ids(request.user),
         "statuses": [DuplicateFlag.Status.SAME_PERSON, DuplicateFlag.Status.DIFFERENT],
     }
-    return render(request, "web/duplicates/index.html", context)
+    return render(request, "registry/duplicates/index.html", context)
 
 
 @login_required

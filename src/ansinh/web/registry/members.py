@@ -16,9 +16,9 @@ from ansinh.accounts.scope import scoped_households
 from ansinh.registry import actions, queries
 from ansinh.registry.errors import ConcurrentEdit, RegistryError
 from ansinh.registry.models import Household, Member
+from ansinh.web.common import ON_DATE, attach_registry_error, forms_with_errors
 from ansinh.web.conflicts import conflict_context
-from ansinh.web.forms import AddMemberEventForm, ChangeHeadForm, LeaveForm, MemberForm, MoveToHouseholdForm
-from ansinh.web.views.common import ON_DATE, attach_registry_error, forms_with_errors
+from ansinh.web.registry.forms import AddMemberEventForm, ChangeHeadForm, LeaveForm, MemberForm, MoveToHouseholdForm
 
 
 def _member_of(request: HttpRequest, household: Household, member_pk: int, action: str) -> Member:
@@ -63,7 +63,7 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
         event_form = AddMemberEventForm(prefix="event")
     errors = forms_with_errors(event_form, form)
     context = {"household": household, "form": form, "event_form": event_form, "forms_with_errors": errors}
-    return render(request, "web/members/add.html", context, status=400 if errors else 200)
+    return render(request, "registry/members/add.html", context, status=400 if errors else 200)
 
 
 @login_required
@@ -104,7 +104,7 @@ def edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
         "conflict": conflict,
         "forms_with_errors": forms_with_errors(form),
     }
-    return render(request, "web/members/edit.html", context, status=status)
+    return render(request, "registry/members/edit.html", context, status=status)
 
 
 def _successors(household: Household, member: Member) -> Any:
@@ -142,7 +142,7 @@ def _leave(request: HttpRequest, pk: int, member_pk: int, kind: str) -> HttpResp
         form = LeaveForm(successors=successors, label=label)
     errors = forms_with_errors(form)
     context = {"household": household, "member": member, "form": form, "kind": kind, "forms_with_errors": errors}
-    return render(request, "web/members/leave.html", context, status=400 if errors else 200)
+    return render(request, "registry/members/leave.html", context, status=400 if errors else 200)
 
 
 @login_required
@@ -189,7 +189,7 @@ def move_to_household(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
         form = MoveToHouseholdForm(successors=successors, label=label, households=targets)
     errors = forms_with_errors(form)
     context = {"household": household, "member": member, "form": form, "forms_with_errors": errors}
-    return render(request, "web/members/move_to_household.html", context, status=400 if errors else 200)
+    return render(request, "registry/members/move_to_household.html", context, status=400 if errors else 200)
 
 
 @login_required
@@ -219,4 +219,4 @@ def change_head(request: HttpRequest, pk: int) -> HttpResponse:
         form = ChangeHeadForm(candidates=candidates, label=_("Date of the change"))
     errors = forms_with_errors(form)
     context = {"household": household, "form": form, "has_candidates": candidates.exists(), "forms_with_errors": errors}
-    return render(request, "web/members/change_head.html", context, status=400 if errors else 200)
+    return render(request, "registry/members/change_head.html", context, status=400 if errors else 200)

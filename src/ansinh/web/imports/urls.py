@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ansinh.imports import views
+from ansinh.web.imports import views
 
 urlpatterns = [
     path("", views.index, name="import-index"),

@@ -21,9 +21,17 @@ from ansinh.accounts.scope import scoped_households, scoped_wards
 from ansinh.registry import actions, queries
 from ansinh.registry.errors import ConcurrentEdit, RegistryError
 from ansinh.registry.models import Household, Member
+from ansinh.web.common import (
+    ON_DATE,
+    attach_registry_error,
+    forms_with_errors,
+    is_htmx,
+    paginate,
+    shows_full_ids,
+)
 from ansinh.web.conflicts import conflict_context
 from ansinh.web.display import action_label, describe_changes
-from ansinh.web.forms import (
+from ansinh.web.registry.forms import (
     EventDateForm,
     HouseholdForm,
     HouseholdSearchForm,
@@ -32,14 +40,6 @@ from ansinh.web.forms import (
     MergeHouseholdForm,
     MergeRelationsForm,
     SplitHouseholdForm,
-)
-from ansinh.web.views.common import (
-    ON_DATE,
-    attach_registry_error,
-    forms_with_errors,
-    is_htmx,
-    paginate,
-    shows_full_ids,
 )
 
 
@@ -74,7 +74,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "may_export": can(request.user, "household", "export"),
         "export_query": _export_query(form),
     }
-    template = "web/households/_results.html" if is_htmx(request) else "web/households/search.html"
+    template = "registry/households/_results.html" if is_htmx(request) else "registry/households/search.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -121,7 +121,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_add_member": can(request.user, "member", "create") and household.status == "active",
         "can_split": can_split(request.user) and household.status == "active",
     }
-    return render(request, "web/households/detail.html", context)
+    return render(request, "registry/households/detail.html", context)
 
 
 def _household_data(form: HouseholdForm) -> dict[str, Any]:
@@ -165,7 +165,9 @@ def create(request: HttpRequest) -> HttpResponse:
         "date_form": date_form,
         "forms_with_errors": forms_with_errors(household_form, head_form, date_form),
     }
-    return render(request, "web/households/create.html", context, status=400 if context["forms_with_errors"] else 200)
+    return render(
+        request, "registry/households/create.html", context, status=400 if context["forms_with_errors"] else 200
+    )
 
 
 @login_required
@@ -207,7 +209,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "conflict": conflict,
         "forms_with_errors": forms_with_errors(form),
     }
-    return render(request, "web/households/edit.html", context, status=status)
+    return render(request, "registry/households/edit.html", context, status=status)
 
 
 def can_split(user: Any) -> bool:
@@ -266,7 +268,7 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
         "enough_members": candidates.count() > 1,
         "forms_with_errors": errors,
     }
-    return render(request, "web/households/split.html", context, status=400 if errors else 200)
+    return render(request, "registry/households/split.html", context, status=400 if errors else 200)
 
 
 @login_required
@@ -326,7 +328,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
             "back_url": f"{reverse('household-merge', args=[household.pk])}?{back}",
             "forms_with_errors": errors,
         }
-        return render(request, "web/households/merge_confirm.html", context, status=400 if errors else 200)
+        return render(request, "registry/households/merge_confirm.html", context, status=400 if errors else 200)
     errors = forms_with_errors(form)
     context = {"household": household, "form": form, "forms_with_errors": errors}
-    return render(request, "web/households/merge.html", context, status=400 if errors else 200)
+    return render(request, "registry/households/merge.html", context, status=400 if errors else 200)

@@ -1,1 +1,0 @@
-"""Thin views: parse input with a form, check permission and scope, call one query or action, render."""
