@@ -111,12 +111,17 @@ def vocabulary_pairs() -> dict[str, str]:
     return pairs
 
 
+def _quoted(text: str) -> str:
+    """A string literal the way ``ruff format`` writes it: double quotes unless the text holds one."""
+    return repr(text) if '"' in text else '"' + text.replace("\\", "\\\\") + '"'
+
+
 def render() -> str:
     """This file's text with ``LABELS`` regenerated from the vocabulary."""
     text = Path(__file__).read_text(encoding="utf-8")
     head, rest = text.split("    # BEGIN GENERATED\n", 1)
     _old, tail = rest.split("    # END GENERATED\n", 1)
-    body = "".join(f"    gettext_noop({en!r}),  # {vi}\n" for en, vi in vocabulary_pairs().items())
+    body = "".join(f"    gettext_noop({_quoted(en)}),  # {vi}\n" for en, vi in vocabulary_pairs().items())
     return head + "    # BEGIN GENERATED\n" + body + "    # END GENERATED\n" + tail
 
 
