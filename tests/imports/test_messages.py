@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from ansinh.imports import actions
-from ansinh.imports.errors import IllegalBatchTransition, NothingToCommit, UnsafeStagingPath
+from ansinh.imports.errors import IllegalTransition, NothingToCommit, UnsafeStagingPath
 from ansinh.imports.models import BatchStatus, ImportBatch
 from ansinh.tasks.models import Status, Task
 
@@ -33,14 +33,14 @@ def test_it_refuses_to_purge_the_files_of_an_unfinished_import_in_vietnamese_and
     batch = run_import(files([household("H1")], [member("H1")]), officer)
     assert batch.status == BatchStatus.VALIDATED
 
-    with translation.override("vi"), pytest.raises(IllegalBatchTransition) as vi:
+    with translation.override("vi"), pytest.raises(IllegalTransition) as vi:
         actions.purge_batch_files(batch, actor=None, now=timezone.now())
-    with translation.override("en"), pytest.raises(IllegalBatchTransition) as en:
+    with translation.override("en"), pytest.raises(IllegalTransition) as en:
         actions.purge_batch_files(batch, actor=None, now=timezone.now())
 
     assert vi.value.message == "Lượt nhập đang ở trạng thái “Đã kiểm tra”, tệp của nó còn được dùng."
     assert en.value.message == "The import is “Validated”; its files are still in use."
-    assert str(en.value) == en.value.message and en.value.code == "illegal_batch_transition"
+    assert str(en.value) == en.value.message and en.value.code == "illegal_transition"
     assert batch.directory.is_dir()
 
 
@@ -136,7 +136,7 @@ def test_it_keeps_the_reason_a_commit_failed_in_the_language_it_ran_in(
         actions.purge_batch_files(ImportBatch.objects.get(pk=batch.pk), actor=None, now=timezone.now())
 
     monkeypatch.setattr(actions, "plan_and_write", refuse)
-    with translation.override(language), pytest.raises(IllegalBatchTransition):
+    with translation.override(language), pytest.raises(IllegalTransition):
         actions.commit_batch(batch, actor=officer)
 
     batch.refresh_from_db()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ansinh.audit.models import AuditEvent
 from ansinh.registry import actions
-from ansinh.registry.errors import InvalidTransition, RegistryError
+from ansinh.registry.errors import IllegalTransition, RegistryError
 from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
 from tests.conftest import member_data
 
@@ -207,7 +207,7 @@ def test_it_refuses_to_merge_into_itself_or_a_dissolved_household(officer, ward_
         lambda: actions.do_merge_households(actor=officer, source=family, target=gone, on=D(2025, 11, 1)), "target"
     )
     assert "dissolved" in error.message
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(IllegalTransition):
         actions.do_merge_households(actor=officer, source=gone, target=family, on=D(2025, 11, 1))
 
 

@@ -32,7 +32,7 @@ from ansinh.imports import problems
 from ansinh.imports.commit import plan_and_write
 from ansinh.imports.context import file_keys, load_context
 from ansinh.imports.errors import (
-    IllegalBatchTransition,
+    IllegalTransition,
     ImportError_,
     NothingToCommit,
     UnreadableFile,
@@ -41,7 +41,7 @@ from ansinh.imports.errors import (
 from ansinh.imports.models import (
     EXPIRES_TO,
     KEEPS_FILES,
-    TRANSITIONS,
+    LIFECYCLE,
     BatchStatus,
     ErrorCode,
     ImportBatch,
@@ -69,14 +69,17 @@ def _label(status: str) -> str:
 def _move(batch: ImportBatch, new: str, **fields: Any) -> ImportBatch:
     """Change status only from the status we believe it has (a conditional update), else refuse."""
     old = batch.status
-    if new not in TRANSITIONS[old]:
-        raise IllegalBatchTransition(
-            _("The import cannot move from “%(old)s” to “%(new)s”.") % {"old": _label(old), "new": _label(new)}
-        )
+    LIFECYCLE.check(old, new)
     moved = ImportBatch.objects.filter(pk=batch.pk, status=old).update(status=new, **fields)
     if moved != 1:
         batch.refresh_from_db()
-        raise IllegalBatchTransition(_("The import is already “%(status)s”.") % {"status": _label(batch.status)})
+        raise IllegalTransition(
+            "import",
+            old,
+            new,
+            _("The import is already “%(status)s”.") % {"status": _label(batch.status)},
+        )
+    LIFECYCLE.move(batch, old, new)
     batch.refresh_from_db()
     return batch
 
@@ -166,8 +169,11 @@ def commit_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop) 
     if batch.status == BatchStatus.VALIDATED:
         batch = start_commit(batch)
     if batch.status != BatchStatus.COMMITTING:
-        raise IllegalBatchTransition(
-            _("The import is “%(status)s”; it cannot be committed.") % {"status": _label(batch.status)}
+        raise IllegalTransition(
+            "import",
+            batch.status,
+            BatchStatus.COMMITTED,
+            _("The import is “%(status)s”; it cannot be committed.") % {"status": _label(batch.status)},
         )
     households = pl.read_parquet(batch.directory / "households.parquet")
     members = pl.read_parquet(batch.directory / "members.parquet")
@@ -237,8 +243,11 @@ def expire_batch(batch: ImportBatch, *, actor: Any, now: datetime.datetime) -> I
     old = batch.status
     new = EXPIRES_TO.get(old)
     if new is None:
-        raise IllegalBatchTransition(
-            _("The import has already ended (“%(status)s”); there is nothing to cancel.") % {"status": _label(old)}
+        raise IllegalTransition(
+            "import",
+            old,
+            BatchStatus.CANCELLED,
+            _("The import has already ended (“%(status)s”); there is nothing to cancel.") % {"status": _label(old)},
         )
     with transaction.atomic():
         batch = _move(batch, new, error="", error_code=ErrorCode.EXPIRED, error_params={"days": days})
@@ -279,8 +288,11 @@ def purge_batch_files(batch: ImportBatch, *, actor: Any, now: datetime.datetime)
     stay as history. Returns False when they were already removed. Refuses an unfinished batch (its files are
     in use) and a directory that does not resolve inside the staging root (``UnsafeStagingPath``)."""
     if batch.status not in (BatchStatus.CANCELLED, *KEEPS_FILES):
-        raise IllegalBatchTransition(
-            _("The import is “%(status)s”; its files are still in use.") % {"status": _label(batch.status)}
+        raise IllegalTransition(
+            "import",
+            batch.status,
+            "purged",
+            _("The import is “%(status)s”; its files are still in use.") % {"status": _label(batch.status)},
         )
     directory = staged_directory(batch)
     if directory is None:

@@ -1,44 +1,57 @@
-"""Errors of imports and exports, each with a stable code and a message for the user, translated when raised
-(``gettext``: the language active then, the request's in a view, ``LANGUAGE_CODE`` in a command or worker)."""
+"""Errors of imports and exports: ``ansinh.lib.errors.DomainError`` with a stable code, worded in the language
+active when the message is read (the request's in a view, ``LANGUAGE_CODE`` in a command or worker); older
+call sites word theirs when raising (``gettext``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
+
+from django.utils.translation import gettext_lazy
+
+from ansinh.lib import lifecycle
+from ansinh.lib.errors import DomainError
 
 
-class ImportError_(Exception):
-    code = "import_error"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ImportError_(DomainError):
+    code: ClassVar[str] = "import_error"
 
 
 class UnreadableFile(ImportError_):
     """The file is not what it claims, is damaged, too big or hostile: refused before any row is read.
 
     ``reason`` is one of ``notices.MESSAGES`` with its ``params``: the batch stores them, so that the refusal is
-    worded in the reader's language (``ImportBatch.error_message``); ``message`` is its wording when raised."""
+    worded in the reader's language (``ImportBatch.error_message``), as is ``message`` whenever it is read."""
 
-    code = "unreadable_file"
+    code: ClassVar[str] = "unreadable_file"
 
     def __init__(self, reason: str, **params: Any) -> None:
+        super().__init__(**params)
+        self.reason = reason
+
+    @property
+    def message(self) -> str:
         from ansinh.imports.notices import word
 
-        super().__init__(word(reason, params))
-        self.reason = reason
-        self.params = params
+        return word(self.reason, self.params)
 
 
-class IllegalBatchTransition(ImportError_):
-    code = "illegal_batch_transition"
+class IllegalTransition(lifecycle.IllegalTransition, ImportError_):
+    """A batch status move the lifecycle map does not allow (``models.LIFECYCLE``), or a step its status refuses
+    (worded by the caller); the statuses are shown by their labels."""
+
+    wording: ClassVar[Any] = gettext_lazy("The import cannot move from “%(old)s” to “%(new)s”.")
+
+    def wording_params(self) -> dict[str, Any]:
+        from ansinh.imports.models import BatchStatus
+
+        return {"old": BatchStatus(self.params["old"]).label, "new": BatchStatus(self.params["new"]).label}
 
 
 class NothingToCommit(ImportError_):
-    code = "nothing_to_commit"
+    code: ClassVar[str] = "nothing_to_commit"
 
 
 class UnsafeStagingPath(ImportError_):
     """A batch's directory does not resolve inside the staging root: it is never removed."""
 
-    code = "unsafe_staging_path"
+    code: ClassVar[str] = "unsafe_staging_path"

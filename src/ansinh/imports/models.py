@@ -1,5 +1,5 @@
-"""Staged imports. A batch's lifecycle is data (``TRANSITIONS``); its parsed rows wait in Parquet files
-in the staging directory until the user commits the valid ones or cancels."""
+"""Staged imports. A batch's lifecycle is data (``TRANSITIONS``, checked by ``LIFECYCLE``); its parsed rows wait
+in Parquet files in the staging directory until the user commits the valid ones or cancels."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ansinh.imports import notices as file_notices
+from ansinh.imports.errors import IllegalTransition
+from ansinh.lib.lifecycle import Lifecycle
 from ansinh.tasks.models import Status as TaskStatus
 from ansinh.tasks.models import stale_after
 
@@ -38,6 +40,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     BatchStatus.CANCELLED: frozenset(),
     BatchStatus.FAILED: frozenset(),
 }
+LIFECYCLE = Lifecycle("import", TRANSITIONS, error=IllegalTransition)
 # A batch left unfinished past ``IMPORT_UNFINISHED_RETENTION_DAYS`` is ended by the system: cancelled where
 # the lifecycle allows it; a commit whose worker gave up (committing, its transaction rolled back) fails.
 EXPIRES_TO: dict[str, str] = {

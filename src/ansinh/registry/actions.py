@@ -30,8 +30,8 @@ from ansinh.registry import idnumber
 from ansinh.registry.errors import (
     ConcurrentEdit,
     DuplicateIdNumber,
+    IllegalTransition,
     InvalidIdNumber,
-    InvalidTransition,
     RegistryError,
 )
 from ansinh.registry.models import (
@@ -273,7 +273,7 @@ def do_add_member(
     """Add a person to a household: a birth, someone moving in, or a member missed at registration."""
     _require(actor, "member", "create", household.ward_id)
     if kind not in (EventKind.BIRTH, EventKind.MOVE_IN, EventKind.MEMBER_ADDED):
-        raise InvalidTransition(_("Unknown reason for adding a member."))
+        raise IllegalTransition(_("Unknown reason for adding a member."))
     if data.get("relation") == "head" and Member.objects.active().filter(household=household, relation="head").exists():
         raise RegistryError(_("The household already has a head; use change of head."), field="relation")
     member = _create_member(actor, household, data, on, str(kind))
@@ -333,7 +333,7 @@ def _set_status(actor: Any, member: Member, status: str, note: str = "") -> None
 def _active(member: Member) -> Member:
     current = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
     if current.status != "active":
-        raise InvalidTransition(_("%(name)s is no longer in the household.") % {"name": current.full_name})
+        raise IllegalTransition(_("%(name)s is no longer in the household.") % {"name": current.full_name})
     return current
 
 
@@ -520,7 +520,7 @@ def do_split_household(
     _require(actor, "household", "create", household.ward_id)
     _require(actor, "household", "change", household.ward_id)
     if household.status != "active":
-        raise InvalidTransition(_("Household %(code)s has been dissolved.") % {"code": household.code})
+        raise IllegalTransition(_("Household %(code)s has been dissolved.") % {"code": household.code})
     if not members:
         raise RegistryError(_("Choose the members who leave."), field="members")
     present = {m.pk: m for m in Member.objects.active().filter(household=household)}
@@ -584,7 +584,7 @@ def check_merge(*, source: Household, target: Household, on: datetime.date) -> l
     The merge runs it again under lock; a form can run it before asking for confirmation.
     """
     if source.status != "active":
-        raise InvalidTransition(_("Household %(code)s has been dissolved.") % {"code": source.code})
+        raise IllegalTransition(_("Household %(code)s has been dissolved.") % {"code": source.code})
     if source.pk == target.pk:
         raise RegistryError(_("A household cannot be merged into itself."), field="target")
     _check_receiving(target, source, "target")
@@ -676,7 +676,7 @@ def flag_likely_duplicates(*, member_ids: list[int] | None = None) -> int:
 @transaction.atomic
 def do_resolve_duplicate(*, actor: Any, flag: DuplicateFlag, status: str) -> DuplicateFlag:
     if status not in (DuplicateFlag.Status.SAME_PERSON, DuplicateFlag.Status.DIFFERENT):
-        raise InvalidTransition(_("Choose whether they are the same person or different people."))
+        raise IllegalTransition(_("Choose whether they are the same person or different people."))
     flag = (
         DuplicateFlag.objects.select_for_update()
         .select_related("member_a__household", "member_b__household")

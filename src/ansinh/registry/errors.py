@@ -1,52 +1,48 @@
-"""Errors the registry raises, each with a stable code, the field it concerns and a translatable message."""
+"""Errors the registry raises: ``ansinh.lib.errors.DomainError`` with a stable code, the field it concerns and
+its wording in the reader's language."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ansinh.lib.errors import DomainError
 
 
-class RegistryError(Exception):
-    code = "registry_error"
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class RegistryError(DomainError):
+    code: ClassVar[str] = "registry_error"
 
 
 class InvalidIdNumber(RegistryError):
-    code = "invalid_id_number"
+    code: ClassVar[str] = "invalid_id_number"
 
 
 class DuplicateIdNumber(RegistryError):
-    code = "duplicate_id_number"
+    code: ClassVar[str] = "duplicate_id_number"
+    wording: ClassVar[Any] = gettext_lazy("ID number %(id)s is already registered in household %(code)s.")
 
     def __init__(self, id_number: str, other_household_code: str) -> None:
-        super().__init__(
-            _("ID number %(id)s is already registered in household %(code)s.")
-            % {"id": id_number, "code": other_household_code},
-            field="id_number",
-        )
+        super().__init__(field="id_number", id=id_number, code=other_household_code)
         self.other_household_code = other_household_code
 
 
 class ConcurrentEdit(RegistryError):
     """Someone else saved the record after the user opened it; nothing was written."""
 
-    code = "concurrent_edit"
+    code: ClassVar[str] = "concurrent_edit"
+    wording: ClassVar[Any] = gettext_lazy(
+        "Someone else changed this record after you opened it. Your changes were not saved; "
+        "review their changes below and save again."
+    )
 
     def __init__(self, current: Any, their_changes: list[Any]) -> None:
-        super().__init__(
-            _(
-                "Someone else changed this record after you opened it. Your changes were not saved; "
-                "review their changes below and save again."
-            )
-        )
+        super().__init__()
         self.current = current
         self.their_changes = their_changes
 
 
-class InvalidTransition(RegistryError):
-    code = "invalid_transition"
+class IllegalTransition(RegistryError):
+    """A change the record's state does not allow (a member who left, a dissolved household)."""
+
+    code: ClassVar[str] = "illegal_transition"

@@ -46,11 +46,12 @@ from ansinh.review.errors import (
 from ansinh.review.frames import ward_frames
 from ansinh.review.models import (
     ASSESS_OPEN,
-    HOUSEHOLD_TRANSITIONS,
+    COMPLAINT_LIFECYCLE,
+    HOUSEHOLD_LIFECYCLE,
     LIST_OPEN,
     LISTED_CLASSES,
+    ROUND_LIFECYCLE,
     ROUND_STEPS,
-    ROUND_TRANSITIONS,
     SURVEY_OPEN,
     Assessment,
     Certificate,
@@ -128,9 +129,8 @@ def _user(actor: Any) -> Any:
 
 def _move(actor: Any, round: Round, to_status: str, note: str = "") -> Round:
     """Move ``round`` (already locked) to ``to_status`` along the lifecycle map, with its event row."""
-    if to_status not in ROUND_TRANSITIONS[round.status]:
-        raise IllegalTransition(_("A round"), round.status, to_status)
     before = round.status
+    ROUND_LIFECYCLE.move(round, before, to_status)
     Round.objects.filter(pk=round.pk).update(status=to_status)
     round.status = to_status
     RoundEvent.objects.create(
@@ -146,8 +146,7 @@ def _move_households(
     """Move several households of ``round`` to ``to_stage`` (set-based), each move an event row."""
     entries = list(entries)
     for rh in entries:
-        if to_stage not in HOUSEHOLD_TRANSITIONS[rh.stage]:
-            raise IllegalTransition(_("A household of the round"), rh.stage, to_stage)
+        HOUSEHOLD_LIFECYCLE.check(rh.stage, to_stage)
     if not entries:
         return
     now = timezone.now()
@@ -180,7 +179,7 @@ def _move_households_where(
     ``condition`` (SQL on review_roundhousehold ``rh``). Each group of households leaving the same stage is
     one event row listing their round-household ids (built in the database; no row per household), and only
     the rows whose stage changes are updated. Returns how many moved from each stage."""
-    sources = [s for s, nexts in HOUSEHOLD_TRANSITIONS.items() if to_stage in nexts]
+    sources = HOUSEHOLD_LIFECYCLE.sources(to_stage)
     rh_table, ev_table = RoundHousehold._meta.db_table, RoundEvent._meta.db_table
     where = f"rh.round_id = %s AND rh.stage IN ({', '.join(['%s'] * len(sources))}) AND ({condition})"
     where_params = [round.pk, *sources, *params]
@@ -981,7 +980,7 @@ def do_assess_round(
         _move_households(
             actor,
             current,
-            [rh for rh in gone if HouseholdStage.REMOVED in HOUSEHOLD_TRANSITIONS[rh.stage]],
+            [rh for rh in gone if HOUSEHOLD_LIFECYCLE.allows(rh.stage, HouseholdStage.REMOVED)],
             HouseholdStage.REMOVED,
             reason,
         )
@@ -1152,8 +1151,7 @@ def do_answer_complaint(
     _require(actor, round.ward_id, "prepare")
     current = _open(round, ROUND_STEPS["complain"])
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.status == ComplaintStatus.ANSWERED:
-        raise IllegalTransition(_("A complaint"), complaint.status, ComplaintStatus.ANSWERED)
+    COMPLAINT_LIFECYCLE.move(complaint, complaint.status, ComplaintStatus.ANSWERED)
     if not answer.strip():
         raise ReviewError(_("Write the answer."), field="answer")
     changes: dict[str, list[str]] = {}

@@ -2,7 +2,8 @@
 the approving decision with its certificates, and the official list (``PovertyStatus``).
 
 Lifecycles are data: each status enum has an allowed-transitions map; ``ansinh.review.actions`` moves a
-record with ``transition()`` (an illegal move raises ``IllegalTransition``) and writes an event row.
+record after asking its ``Lifecycle`` (``ansinh.lib.lifecycle``; an illegal move raises ``IllegalTransition``) and
+writes an event row.
 Writes go through the actions only. An approved round is locked: the actions refuse, the admin is
 read-only and database triggers (migration 0002) refuse UPDATE/DELETE of its results.
 """
@@ -13,6 +14,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from ansinh.lib.lifecycle import Lifecycle
+from ansinh.review.errors import IllegalTransition
 
 CLASS_CHOICES = [
     ("poor", _("Poor")),
@@ -49,6 +53,7 @@ ROUND_TRANSITIONS: dict[str, tuple[str, ...]] = {
     RoundStatus.POSTING: (RoundStatus.APPROVED,),
     RoundStatus.APPROVED: (),
 }
+ROUND_LIFECYCLE = Lifecycle("round", ROUND_TRANSITIONS, error=IllegalTransition, label=_("A round"))
 # Statuses in which the household list may change, surveys be saved, the round be assessed.
 LIST_OPEN = (RoundStatus.DRAFT, RoundStatus.LISTING, RoundStatus.SURVEYING)
 SURVEY_OPEN = (
@@ -202,6 +207,9 @@ HOUSEHOLD_TRANSITIONS: dict[str, tuple[str, ...]] = {
     HouseholdStage.RESURVEY: (HouseholdStage.SURVEYED, HouseholdStage.ASSESSED, HouseholdStage.REMOVED),
     HouseholdStage.REMOVED: (HouseholdStage.LISTED,),
 }
+HOUSEHOLD_LIFECYCLE = Lifecycle(
+    "round household", HOUSEHOLD_TRANSITIONS, error=IllegalTransition, label=_("A household of the round")
+)
 
 
 class RoundHousehold(models.Model):
@@ -477,6 +485,14 @@ class Posting(models.Model):
 class ComplaintStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ANSWERED = "answered", _("Answered")
+
+
+COMPLAINT_LIFECYCLE = Lifecycle(
+    "complaint",
+    {ComplaintStatus.OPEN: (ComplaintStatus.ANSWERED,), ComplaintStatus.ANSWERED: ()},
+    error=IllegalTransition,
+    label=_("A complaint"),
+)
 
 
 class Complaint(models.Model):

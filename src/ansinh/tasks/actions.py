@@ -21,8 +21,8 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
-from ansinh.tasks.errors import Cancelled, IllegalTransition, UnknownTaskKind
-from ansinh.tasks.models import FINISHED, TRANSITIONS, Status, Task, stale_after
+from ansinh.tasks.errors import Cancelled, UnknownTaskKind
+from ansinh.tasks.models import FINISHED, LIFECYCLE, Status, Task, stale_after
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +45,6 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 def _load_handlers() -> None:
     # Handlers live with their domain in `<app>/tasks.py`; importing the module registers them.
     autodiscover_modules("tasks")
-
-
-def _check(old: str, new: str) -> None:
-    if new not in TRANSITIONS[old]:
-        raise IllegalTransition(f"task cannot move from {old} to {new}")
 
 
 def enqueue(
@@ -78,9 +73,10 @@ def enqueue(
 def request_cancel(task: Task) -> Task:
     """Ask for cancellation: a queued task is cancelled at once, a running one at its next checkpoint."""
     now = timezone.now()
-    Task.objects.filter(pk=task.pk, status=Status.QUEUED).update(
+    if Task.objects.filter(pk=task.pk, status=Status.QUEUED).update(
         status=Status.CANCELLED, cancel_requested=True, finished_at=now
-    )
+    ):
+        LIFECYCLE.move(task, Status.QUEUED, Status.CANCELLED)
     Task.objects.filter(pk=task.pk, status=Status.RUNNING).update(cancel_requested=True)
     task.refresh_from_db()
     return task
@@ -113,6 +109,7 @@ def claim(worker: str | None = None) -> Task | None:
         )
         if taken != 1:
             return None
+        LIFECYCLE.move(task, Status.QUEUED, Status.RUNNING)
     task.refresh_from_db()
     return task
 
@@ -121,6 +118,8 @@ def reap_stale(now: datetime.datetime | None = None) -> int:
     """Queue again (or fail, after ``MAX_ATTEMPTS``) running tasks whose worker stopped heartbeating."""
     now = now or timezone.now()
     stale = Task.objects.filter(status=Status.RUNNING, heartbeat_at__lt=now - stale_after())
+    LIFECYCLE.check(Status.RUNNING, Status.FAILED)
+    LIFECYCLE.check(Status.RUNNING, Status.QUEUED)
     failed = stale.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Status.FAILED, error="The worker stopped responding too many times.", finished_at=now
     )
@@ -178,10 +177,11 @@ class Progress:
 
 
 def _finish(task: Task, status: str, **fields: Any) -> None:
-    _check(Status.RUNNING, status)
-    Task.objects.filter(pk=task.pk, status=Status.RUNNING).update(
+    LIFECYCLE.check(Status.RUNNING, status)
+    if Task.objects.filter(pk=task.pk, status=Status.RUNNING).update(
         status=status, finished_at=timezone.now(), heartbeat_at=timezone.now(), **fields
-    )
+    ):
+        LIFECYCLE.move(task, Status.RUNNING, status)
     task.refresh_from_db()
 
 

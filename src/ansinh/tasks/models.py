@@ -1,6 +1,7 @@
 """Background tasks kept in the database: the embedded default needs no broker.
 
-A task's lifecycle is data (``TRANSITIONS``); :meth:`Task.move` refuses an illegal move.
+A task's lifecycle is data (``TRANSITIONS``, checked by ``LIFECYCLE``): the movers in ``tasks.actions`` refuse an
+illegal move (``IllegalTransition``) and log each move.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ import os
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ansinh.lib.lifecycle import Lifecycle
+from ansinh.tasks.errors import IllegalTransition
 
 
 class Status(models.TextChoices):
@@ -29,6 +33,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.FAILED: frozenset(),
     Status.CANCELLED: frozenset(),
 }
+LIFECYCLE = Lifecycle("task", TRANSITIONS, error=IllegalTransition)
 FINISHED = frozenset({Status.DONE, Status.FAILED, Status.CANCELLED})
 
 
