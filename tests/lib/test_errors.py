@@ -9,6 +9,7 @@ from django.utils import translation
 from ansinh.imports.errors import IllegalTransition as ImportIllegalTransition
 from ansinh.imports.errors import ImportError_
 from ansinh.lib.errors import DomainError
+from ansinh.lib.legal import LegalDataError
 from ansinh.registry.errors import DuplicateIdNumber, RegistryError
 from ansinh.review.errors import IllegalTransition as ReviewIllegalTransition
 from ansinh.review.errors import ReviewError, RoundLocked
@@ -16,7 +17,7 @@ from ansinh.review.models import ROUND_LIFECYCLE
 from ansinh.tasks.errors import TaskError
 
 
-@pytest.mark.parametrize("base", [RegistryError, ReviewError, ImportError_, TaskError])
+@pytest.mark.parametrize("base", [RegistryError, ReviewError, ImportError_, TaskError, LegalDataError])
 def test_every_error_base_is_a_domain_error_with_a_code(base):
     assert issubclass(base, DomainError)
     assert base.code and base.code != DomainError.code

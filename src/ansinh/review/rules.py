@@ -1,6 +1,7 @@
 """The review procedure's dates, deadlines and thresholds, read from ``rules/*.yaml`` by effective date.
 
-Every value is dated and carries its legal reference; nothing here reads the clock.
+Every value is dated and carries its legal reference (the fields of every legal number, read by
+``ansinh.lib.legal``); nothing here reads the clock.
 
 >>> import datetime as dt
 >>> rule("posting_working_days", dt.date(2025, 10, 1))
@@ -12,70 +13,25 @@ Every value is dated and carries its legal reference; nothing here reads the clo
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ansinh.lib.legal import LegalData, read_files
 
 RULES_DIR = Path(__file__).with_name("rules")
 
 
-class RuleError(LookupError):
-    """A rule that does not exist or has no value on the date asked."""
-
-
-@dataclass(frozen=True)
-class Rule:
-    name: str
-    description: str
-    unit: str
-    reference: str
-    verified: bool
-    values: tuple[tuple[dt.date, Any], ...]
-
-    def at(self, on: dt.date) -> Any:
-        current: Any = None
-        found = False
-        for start, value in self.values:
-            if start <= on:
-                current, found = value, True
-        if not found or current is None:
-            raise RuleError(f"review rule {self.name} has no value on {on.isoformat()}")
-        return current
-
-
 @cache
-def rules() -> dict[str, Rule]:
-    result: dict[str, Rule] = {}
-    for path in sorted(RULES_DIR.glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for name, node in raw.items():
-            values = sorted(
-                (
-                    (d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)), v)
-                    for d, v in node["values"].items()
-                ),
-                key=lambda item: item[0],
-            )
-            result[name] = Rule(
-                name=name,
-                description=str(node.get("description", "")).strip(),
-                unit=str(node["unit"]),
-                reference=str(node["reference"]),
-                verified=bool(node.get("verified", False)),
-                values=tuple(values),
-            )
-    return result
+def rules() -> LegalData:
+    """The procedure's dated rules (every ``rules/*.yaml``), read by the one reader of legal data."""
+    return read_files(sorted(RULES_DIR.glob("*.yaml")), "review rules")
 
 
 def rule(name: str, on: dt.date) -> Any:
-    """The value of rule ``name`` in force on ``on``."""
-    try:
-        return rules()[name].at(on)
-    except KeyError:
-        raise RuleError(f"no review rule named {name}") from None
+    """The value of rule ``name`` in force on ``on``; refuses when none is (``ansinh.lib.legal.NoValue``, or
+    ``UnknownParameter`` for a rule nobody wrote)."""
+    return rules().value_at(name, on)
 
 
 def periodic_window(year: int) -> tuple[dt.date, dt.date]:

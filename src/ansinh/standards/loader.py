@@ -2,8 +2,8 @@
 
 A standard is a folder holding ``standard.yaml`` (identity, validity, jurisdiction, dimensions, indicators
 with their legal source) and ``parameters.yaml`` (every legal number, OpenFisca style: dated values, unit,
-description, legal reference, ``verified`` and optionally ``last_value_still_valid_on``).
-No legal number lives in Python.
+description, legal reference, ``verified`` and optionally ``last_value_still_valid_on``), read by the one
+reader of dated legal data, ``ansinh.lib.legal``. No legal number lives in Python.
 """
 
 from __future__ import annotations
@@ -11,89 +11,26 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import yaml
+
+from ansinh.lib.legal import MONEY_UNITS as MONEY_UNITS  # the engine converts amounts by their unit
+from ansinh.lib.legal import LegalDataError, read, to_date
+from ansinh.lib.legal import Parameter as Parameter  # a standard's parameters are the shared reader's
 
 HERE = Path(__file__).resolve().parent
 NATIONAL = "VN"
 
+# A value of a standard's parameter (the shared reader's values; a standard holds no scaled amounts).
 Value = int | float | str | bool | tuple[str, ...] | None
 
-# Units of money lines, and how many months one unit covers (a yearly line is compared with 12 x monthly income).
-MONEY_UNITS: Mapping[str, int] = {"VND/person/month": 1, "VND/person/year": 12}
-INT_UNITS = {"count", "years", "months"}
-FLOAT_UNITS = {"ratio", "m2/person"}
 
-
-class StandardError(ValueError):
-    """A standard or parameter that cannot be found, parsed or applied."""
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One legal number with its dated values (ascending; ``None`` means repealed from that date)."""
-
-    path: str
-    description: str
-    unit: str
-    reference: str
-    verified: bool
-    values: tuple[tuple[dt.date, Value], ...]
-    allowed: tuple[str, ...] = ()
-    last_value_still_valid_on: dt.date | None = None
-
-    def at(self, on: dt.date) -> Value:
-        """The value in force on ``on`` (the last dated value at or before it)."""
-        current: Value = None
-        found = False
-        for start, value in self.values:
-            if start <= on:
-                current, found = value, True
-        if not found:
-            raise StandardError(f"parameter {self.path} has no value on {on.isoformat()}")
-        return current
-
-    def parse(self, raw: object) -> Value:
-        """Turn an override (often a command-line string) into a value of this parameter's unit."""
-        text = raw.strip() if isinstance(raw, str) else raw
-        try:
-            if text is None or text == "null":
-                return None
-            if self.unit in INT_UNITS or self.unit in MONEY_UNITS:
-                number = float(text) if isinstance(text, str) else text
-                if not isinstance(number, int | float) or isinstance(number, bool):
-                    raise ValueError(text)
-                return int(number) if float(number).is_integer() else float(number)
-            if self.unit in FLOAT_UNITS:
-                if isinstance(text, bool) or not isinstance(text, int | float | str):
-                    raise ValueError(text)
-                return float(text)
-            if self.unit == "codes":
-                if isinstance(text, str):
-                    return tuple(c.strip() for c in text.split(",") if c.strip())
-                if isinstance(text, list | tuple):
-                    return tuple(str(c) for c in text)
-                raise ValueError(text)
-            if self.unit == "flag":
-                if isinstance(text, bool):
-                    return text
-                if str(text).lower() in {"true", "1", "yes"}:
-                    return True
-                if str(text).lower() in {"false", "0", "no"}:
-                    return False
-                raise ValueError(text)
-            if self.unit == "choice":
-                if str(text) not in self.allowed:
-                    raise ValueError(text)
-                return str(text)
-        except ValueError:
-            expected = f"one of {', '.join(self.allowed)}" if self.allowed else f"a value in {self.unit}"
-            raise StandardError(f"{self.path}: {raw!r} is not {expected}") from None
-        raise StandardError(f"{self.path}: unknown unit {self.unit!r}")
+# A standard or parameter that cannot be found, parsed or applied: the shared reader's error, so that one
+# ``except`` catches a parameter without a value on a date as well as a standard's own refusals.
+StandardError = LegalDataError
 
 
 @dataclass(frozen=True)
@@ -156,7 +93,8 @@ class Standard:
             parameter = self.parameters[path]
         except KeyError:
             raise StandardError(f"standard {self.id} has no parameter {path!r}") from None
-        return parameter.at(on)
+        value: Value = parameter.in_force(on)  # None where repealed: the engine reads "no such line"
+        return value
 
     def leaves(self, path: str) -> list[str]:
         """Parameter paths at or below ``path`` (``income_line`` -> ``income_line.urban``, ``.rural``)."""
@@ -178,55 +116,6 @@ class Standard:
 
     def unverified(self) -> list[Parameter]:
         return [p for p in self.parameters.values() if not p.verified]
-
-
-def _walk(node: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    for key, child in node.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        if not isinstance(child, Mapping):
-            raise StandardError(f"parameter node {path} must be a mapping")
-        if "values" in child:
-            yield path, child
-        else:
-            yield from _walk(child, path)
-
-
-def _date(value: object, where: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise StandardError(f"{where}: {value!r} is not a date") from None
-
-
-def _parameter(path: str, node: Mapping[str, Any], where: str) -> Parameter:
-    for key in ("description", "unit", "reference", "verified"):
-        if key not in node:
-            raise StandardError(f"{where}: parameter {path} lacks {key!r}")
-    unit = str(node["unit"])
-    known_units = {*MONEY_UNITS, *INT_UNITS, *FLOAT_UNITS, "codes", "flag", "choice"}
-    if unit not in known_units:
-        raise StandardError(f"{where}: parameter {path} has unknown unit {unit!r}")
-    skeleton = Parameter(
-        path=path,
-        description=" ".join(str(node["description"]).split()),
-        unit=unit,
-        reference=str(node["reference"]),
-        verified=bool(node["verified"]),
-        values=(),
-        allowed=tuple(str(a) for a in node.get("allowed", ())),
-        last_value_still_valid_on=(
-            _date(node["last_value_still_valid_on"], where) if node.get("last_value_still_valid_on") else None
-        ),
-    )
-    values = sorted(
-        ((_date(k, f"{where}: {path}"), skeleton.parse(v)) for k, v in dict(node["values"]).items()),
-        key=lambda kv: kv[0],
-    )
-    if not values:
-        raise StandardError(f"{where}: parameter {path} has no values")
-    return replace(skeleton, values=tuple(values))
 
 
 def _hash_files(folder: Path) -> str:
@@ -257,13 +146,13 @@ def load_folder(folder: Path) -> Standard:
                 reference=str(spec["reference"]),
             )
         )
-    parameters = {path: _parameter(path, node, where) for path, node in _walk(tree, "")}
+    parameters = read(tree, where).parameters
     return Standard(
         id=str(meta["id"]),
         title={str(k): str(v) for k, v in dict(meta["title"]).items()},
         jurisdiction=str(meta["jurisdiction"]),
-        valid_from=_date(meta["valid_from"], where),
-        valid_to=_date(meta["valid_to"], where) if meta.get("valid_to") else None,
+        valid_from=to_date(meta["valid_from"], where),
+        valid_to=to_date(meta["valid_to"], where) if meta.get("valid_to") else None,
         legal_basis=tuple(str(x) for x in meta.get("legal_basis", ())),
         dimension_labels=dims,
         indicators=tuple(indicators),
