@@ -431,3 +431,23 @@ def test_it_checks_a_file_through_the_ansinh_command(admin, monkeypatch):
     call_command(*seen[0][1:], stdout=out)  # run_from_argv would close the test's database connection
     assert "2 method(s) checked; nothing loaded (--check)." in out.getvalue()
     assert not ScoringMethod.objects.exists()
+
+
+@translation.override("en")
+def test_a_method_names_its_jurisdiction_as_every_legal_number_does_and_still_reads_region():
+    fields = {
+        "name": "m",
+        "area_type": "urban",
+        "valid_from": "2022-01-01",
+        "reference": "x",
+        "cutoffs": {"poor": 1, "near_poor": 2},
+        "points": {"has_tv": {"true": 1}},
+    }
+    by_jurisdiction, errors = check_method({**fields, "jurisdiction": "79"})
+    assert not errors and by_jurisdiction["region"] == "79"
+    by_region, errors = check_method({**fields, "region": "79"})
+    assert not errors and by_region == by_jurisdiction
+    _spec, errors = check_method({**fields, "jurisdiction": "Nam Bộ"})
+    assert errors == {"jurisdiction": "must be a province code (two digits) or * for every province"}
+    _spec, errors = check_method({**fields, "jurisdiction": "79", "region": "79"})
+    assert errors == {"region": "give the jurisdiction only"}

@@ -6,6 +6,10 @@ uses the form-B score against the method's cut-offs instead of the surveyed inco
 for a household without a submitted form B, the surveyed income stays. No official points ship with the
 code: they must be transcribed from Circular 07/2021 and marked verified (``docs/review.md``).
 
+**Fields.** A method in a file carries the fields every legal number carries (``ansinh.lib.legal``):
+``jurisdiction`` (a province code or ``*``; stored as ``ScoringMethod.region``), ``valid_from`` (and
+``valid_to``), ``reference`` and ``verified``; its values are the points and cut-offs below.
+
 **Points.** ``ScoringMethod.table`` maps a form-B field to its points (stored normalised):
 
 * a boolean or choice field: ``{"points": {answer: points, "*": points for any other answer}}``
@@ -54,6 +58,7 @@ from django.utils.translation import gettext as _
 from ansinh.engine import build_plan
 from ansinh.engine.assess import class_tests
 from ansinh.geo.models import Ward
+from ansinh.lib import legal
 from ansinh.review.explanations import CLASS_VI, indicator_order
 from ansinh.review.models import RoundHousehold, ScoringMethod, SurveyResponse
 from ansinh.review.survey import load_form
@@ -120,13 +125,9 @@ def _answer_key(value: Any) -> str:
 
 
 def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
+        return legal.to_date(value, "scoring method")
+    except legal.LegalDataError:
         return None
 
 
@@ -204,6 +205,7 @@ def check_method(raw: Mapping[str, Any], where: str = "") -> tuple[dict[str, Any
         return {}, {where or "method": _("must be a mapping of the method's fields")}
     known = {
         "name",
+        "jurisdiction",
         "region",
         "area_type",
         "valid_from",
@@ -219,9 +221,14 @@ def check_method(raw: Mapping[str, Any], where: str = "") -> tuple[dict[str, Any
     name = str(raw.get("name") or "").strip()
     if not name or len(name) > 120:
         errors[f"{prefix}name"] = _("is required (at most 120 characters)")
-    region = str(raw.get("region") or "").strip()
+    # ``jurisdiction`` as every legal number names it (``ansinh.lib.legal``); ``region``, the name files written
+    # before used, is still read.
+    place = "region" if "region" in raw and "jurisdiction" not in raw else "jurisdiction"
+    region = str(raw.get(place) or "").strip()
+    if "region" in raw and "jurisdiction" in raw:
+        errors[f"{prefix}region"] = _("give the jurisdiction only")
     if region != ANY and not (len(region) == 2 and region.isdigit()):
-        errors[f"{prefix}region"] = _("must be a province code (two digits) or * for every province")
+        errors[f"{prefix}{place}"] = _("must be a province code (two digits) or * for every province")
     area_type = raw.get("area_type")
     if area_type not in AREA_TYPES:
         errors[f"{prefix}area_type"] = _("must be urban or rural")
