@@ -129,13 +129,22 @@ def _check_zip(path: Path) -> int:
         return formulas
 
 
+# The columns that make a header row a table's: a household sheet names the ward, a member sheet the
+# household. Other required headers alone do not: the template's own «Danh mục» sheet heads its lists with
+# column names (Giới tính, Quan hệ với chủ hộ) and is no member sheet.
+_KEYS = {"households": "ward_code", "members": "household_code"}
+
+
 def _table_for(headers: list[str | None]) -> str | None:
     folded = {fold(h) for h in headers if h}
     best, score = None, 0
     for name, (_sheet, cols) in TABLES.items():
-        required = {fold(c.header) for c in cols if c.required} | set()
+        key = next(c for c in cols if c.field == _KEYS[name])
+        if not {fold(key.header), fold(key.field)} & folded:
+            continue
+        required = {fold(c.header) for c in cols if c.required}
         hits = len(required & folded)
-        if hits > score and (name != "households" or "ma phuong/xa" in folded or "ward_code" in folded):
+        if hits > score:
             best, score = name, hits
     return best
 
