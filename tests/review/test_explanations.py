@@ -49,3 +49,17 @@ def test_it_says_at_or_below_the_line_exactly_at_the_line_and_names_unknown_indi
         klass="not_poor",
     )
     assert "thiếu hụt 0 chỉ số." in none
+
+
+def test_it_says_which_indicators_are_not_known_yet_and_does_not_count_them():
+    labels = dict(indicator_order("vn_2022"))
+    text = explain(
+        standard_id="vn_2022",
+        income_per_person=1_000_000.0,
+        income_line=1_500_000.0,
+        deprivation_count=1,
+        deprived={"health_insurance": 1, "floor_area": None},
+        klass="near_poor",
+    )
+    assert f"thiếu hụt 1 chỉ số ({labels['health_insurance']})" in text
+    assert f"chưa xác định (chưa có thông tin, cần khảo sát): {labels['floor_area']}" in text

@@ -48,6 +48,10 @@ from ansinh.standards.loader import MONEY_UNITS
 
 INCOME = "_income"
 CLASSES = ("poor", "near_poor", "average_living", "not_poor")
+# An indicator whose input is not recorded (an optional field left blank): ``undetermined`` leaves it empty
+# (null: "not known, to be surveyed"), counted as no deprivation until the survey records it; ``deprived`` /
+# ``not_deprived`` decide it.
+UNKNOWN_INPUT = ("undetermined", "deprived", "not_deprived")
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ class Plan:
     average_living_line: Line | None
     cutoff: int
     rule: str
+    unknown_input: str  # what an indicator whose input is not recorded is (the standard's ``unknown_input``)
 
     @property
     def indicator_columns(self) -> list[str]:
@@ -156,6 +161,9 @@ def build_plan(standard: Standard, on: dt.date) -> Plan:
     if not isinstance(cutoff, int) or isinstance(cutoff, bool):
         raise StandardError(f"{standard.id}: deprivation_cutoff must be a whole number")
     near = _line(standard, "near_poor_line", on)
+    unknown = standard.value("unknown_input", on)
+    if unknown not in UNKNOWN_INPUT:
+        raise StandardError(f"{standard.id}: unknown_input must be one of {', '.join(UNKNOWN_INPUT)}")
     if rule == "income_band" and near is None:
         raise StandardError(f"{standard.id}: near_poor_rule=income_band needs near_poor_line")
     return Plan(
@@ -168,6 +176,7 @@ def build_plan(standard: Standard, on: dt.date) -> Plan:
         average_living_line=_line(standard, "average_living_line", on),
         cutoff=cutoff,
         rule=str(rule),
+        unknown_input=str(unknown),
     )
 
 
@@ -430,6 +439,13 @@ def class_tests(plan: Plan, below: Any, count: Any, below_near: Any = None) -> t
     return poor, near
 
 
+def _decided(deprived: nw.Expr, unknown_input: str) -> nw.Expr:
+    """The indicator where its input is not recorded, as the standard says (``UNKNOWN_INPUT``)."""
+    if unknown_input == "undetermined":
+        return deprived
+    return deprived.fill_null(value=unknown_input == "deprived")
+
+
 def household_steps(plan: Plan, *, constants: bool = True, labels: bool = True) -> list[list[nw.Expr]]:
     """The household stage as three steps over households joined with their member sums: two
     ``with_columns`` (the indicators and the income total; their count and the income test), then a
@@ -438,13 +454,15 @@ def household_steps(plan: Plan, *, constants: bool = True, labels: bool = True) 
     first = [
         (nw.col(INCOME) + nw.col("other_income_monthly").cast(nw.Int64)).alias("income_total"),
         *[
-            ip.deprivation.deprived.fill_null(value=False).cast(nw.Int8).alias(column)
+            _decided(ip.deprivation.deprived, plan.unknown_input).cast(nw.Int8).alias(column)
             for ip, column in zip(plan.indicators, indicator_columns, strict=True)
         ],
     ]
     second = [
-        # 0/1 Int8 columns, fewer than 128 of them: summed in Int8, widened once.
-        nw.sum_horizontal(*[nw.col(c) for c in indicator_columns]).cast(nw.Int32).alias("deprivation_count"),
+        # 0/1 Int8 columns (null: undetermined, no deprivation), fewer than 128: summed in Int8, widened once.
+        nw.sum_horizontal(*[nw.col(c).fill_null(0) for c in indicator_columns])
+        .cast(nw.Int32)
+        .alias("deprivation_count"),
         plan.line.at_or_below().alias("_below"),
     ]
     count = nw.col("deprivation_count")

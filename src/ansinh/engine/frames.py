@@ -34,7 +34,7 @@ HOUSEHOLD_COLUMNS: dict[str, Column] = {
     "code": Column("str", nullable=True, required=False),
     "ward_code": Column("str"),
     "area_type": Column("str", codes=vocab.AREA_TYPE),
-    "floor_area_m2": Column("float"),
+    "floor_area_m2": Column("float", nullable=True),  # optional in the registry: blank is "not known"
     "wall_durable": Column("bool"),
     "frame_durable": Column("bool"),
     "roof_durable": Column("bool"),

@@ -751,14 +751,22 @@ ASSESSMENT_COLUMNS = (
 
 
 def _stored_columns(result: pl.DataFrame) -> pl.DataFrame:
-    """Add the stored ``indicators`` (JSON ``{name: 1}`` for each indicator the household is deprived in)
-    and an empty ``explanation``: ``Assessment.explanation`` rebuilds it from the stored figures, so the
-    bulk rows stay narrow (the text was about half of a row); a scoring method writes its own."""
+    """Add the stored ``indicators`` (JSON ``{name: 1}`` for each indicator the household is deprived in,
+    ``{name: null}`` for one undetermined: its input not known, to be surveyed) and an empty ``explanation``:
+    ``Assessment.explanation`` rebuilds it from the stored figures, so the bulk rows stay narrow (the text was
+    about half of a row); a scoring method writes its own."""
     ind_cols = [c for c in result.columns if c.startswith("ind_")]
     # '"name": 1, ' per deprivation, then the trailing separator cut: concat_str is far cheaper than lists.
     deprived = (
         pl.concat_str(
-            [pl.when(pl.col(c) == 1).then(pl.lit(f"{json.dumps(c[4:])}: 1, ")).otherwise(pl.lit("")) for c in ind_cols]
+            [
+                pl.when(pl.col(c) == 1)
+                .then(pl.lit(f"{json.dumps(c[4:])}: 1, "))
+                .when(pl.col(c).is_null())
+                .then(pl.lit(f"{json.dumps(c[4:])}: null, "))
+                .otherwise(pl.lit(""))
+                for c in ind_cols
+            ]
         ).str.strip_suffix(", ")
         if ind_cols
         else pl.lit("")

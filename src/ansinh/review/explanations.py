@@ -53,9 +53,12 @@ def explain(
     names = [label for name, label in known if deprived.get(name)]
     names += [name for name, value in sorted(deprived.items()) if value and name not in dict(known)]
     listed = f" ({', '.join(names)})" if deprivation_count > 0 else ""
+    # An indicator stored as null: its input is not known (left blank), to be surveyed; not counted.
+    unknown = [label for name, label in known if name in deprived and deprived[name] is None]
+    pending = f"; chưa xác định (chưa có thông tin, cần khảo sát): {', '.join(unknown)}" if unknown else ""
     sign = "≤" if income_per_person <= income_line else ">"
     return (
         f"{standard_id}: thu nhập bình quân {round(income_per_person)} đồng/người/tháng {sign} chuẩn "
-        f"{round(income_line)} đồng; thiếu hụt {deprivation_count} chỉ số{listed}. "
+        f"{round(income_line)} đồng; thiếu hụt {deprivation_count} chỉ số{listed}{pending}. "
         f"Kết quả: {CLASS_VI.get(klass, '')}."
     )

@@ -380,8 +380,8 @@ class Assessment(models.Model):
     income_per_person = models.FloatField(_("income per person (VND/month)"))
     income_line = models.FloatField(_("income line (VND/month)"))
     members = models.PositiveSmallIntegerField(_("members"), default=0)
-    # {name: 1} for each indicator of the standard the household is deprived in (``indicator_flags`` gives
-    # every indicator with 0/1).
+    # {name: 1} for each indicator of the standard the household is deprived in, {name: null} for one not
+    # determined (its input not known: to be surveyed); ``indicator_flags`` gives every indicator.
     indicators = models.JSONField(_("indicators"), default=dict)
     # Written only where it cannot be rebuilt (a class from a form-B score); ``explanation`` rebuilds the rest.
     stored_explanation = models.TextField(_("explanation"), blank=True, default="", db_column="explanation")
@@ -417,13 +417,17 @@ class Assessment(models.Model):
             klass=self.klass,
         )
 
-    def indicator_flags(self) -> dict[str, int]:
-        """Every indicator of the standard → 1 if the household is deprived in it, else 0."""
+    def indicator_flags(self) -> dict[str, int | None]:
+        """Every indicator of the standard → 1 if the household is deprived in it, 0 if not, None if it is not
+        determined (its input not known: to be surveyed)."""
         from ansinh.review.explanations import indicator_order
 
-        deprived = self.indicators or {}
-        flags = {name: 1 if deprived.get(name) else 0 for name, _label in indicator_order(self.standard_id)}
-        return {**flags, **{name: 1 for name, value in deprived.items() if value}}
+        stored = self.indicators or {}
+        flags: dict[str, int | None] = {
+            name: None if name in stored and stored[name] is None else 1 if stored.get(name) else 0
+            for name, _label in indicator_order(self.standard_id)
+        }
+        return {**flags, **{name: 1 for name, value in stored.items() if value}}
 
 
 class Meeting(models.Model):

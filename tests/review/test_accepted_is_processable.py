@@ -1,0 +1,120 @@
+"""Whatever the registry's forms accept can go through the review: households typed into the household and
+member forms (optional fields left blank or filled) are listed, assessed under each standard and shown,
+without an exception. A value left blank is shown as not known, never a crash."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from ansinh.geo.models import Ward
+from ansinh.registry.actions import do_register_household
+from ansinh.review import actions
+from ansinh.review.models import Assessment
+from ansinh.web.registry.forms import HouseholdForm, MemberForm
+from tests.review.conftest import YEAR
+
+STANDARDS = ["vn_2022", "hcm_2024"]
+
+
+def _choices(form_class: Any, name: str, **kwargs: Any) -> list[str]:
+    field = form_class(**kwargs).fields[name]
+    return [str(value) for value, _label in field.choices if value != ""]
+
+
+def _values(form_class: Any, draw: Any, fixed: dict[str, str], **kwargs: Any) -> dict[str, str]:
+    """Form data as a browser posts it: each field blank (when the form allows it) or a valid value."""
+    form = form_class(**kwargs)
+    data: dict[str, str] = {}
+    for name, field in form.fields.items():
+        if name in fixed or name == "version":
+            continue
+        blank_ok = not field.required
+        kind = type(field).__name__
+        if kind == "BooleanField":
+            if draw(st.booleans()):
+                data[name] = "on"
+            continue
+        if getattr(field, "choices", None) and kind != "ModelChoiceField":
+            options = _choices(form_class, name, **kwargs)
+            value = draw(st.sampled_from(([""] if blank_ok else []) + options))
+        elif kind in ("FloatField",):
+            value = draw(st.sampled_from(["", "0", "6", "7,5", "12.5", "45", "250"] if blank_ok else ["0", "45"]))
+        elif kind == "MoneyField":
+            value = draw(st.sampled_from(["0", "500000", "1.500.000", "2500000", "9.000.000"]))
+        elif name == "full_name":
+            value = draw(st.sampled_from(["Nguyễn Văn An", "Trần Thị Bình", "Lê Cường"]))
+        elif name == "address":
+            value = "Số 1, đường Lê Lợi"
+        else:
+            value = ""  # identifiers (ID numbers) left blank: optional
+        if value != "" or not blank_ok:
+            data[name] = value
+    data.update(fixed)
+    return data
+
+
+@st.composite
+def households(draw: Any) -> tuple[dict[str, str], list[tuple[bool, dict[str, str]]]]:
+    wards = Ward.objects.filter(code="26734")
+    household = _values(HouseholdForm, draw, {"code": "X", "ward": "26734"}, wards=wards)
+    people = []
+    for i in range(draw(st.integers(min_value=1, max_value=3))):
+        born = draw(st.dates(min_value=dt.date(1935, 1, 1), max_value=dt.date(YEAR, 6, 30)))
+        fixed = {"date_of_birth": born.strftime("%d/%m/%Y")}
+        if i > 0:  # one head: the others relate to them
+            fixed["relation"] = draw(st.sampled_from([r for r in _choices(MemberForm, "relation") if r != "head"]))
+        people.append((i == 0, _values(MemberForm, draw, fixed, head=i == 0)))
+    return household, people
+
+
+@pytest.fixture
+def page(officer: Any) -> Client:
+    client = Client()
+    client.force_login(officer)
+    return client
+
+
+@pytest.mark.django_db(transaction=False)
+@settings(max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(case=households())
+def test_it_lists_assesses_and_shows_every_household_the_forms_accept(
+    case: Any, officer: Any, make_round: Any, page: Client, ward_a: Any
+) -> None:
+    household_data, people = case
+    wards = Ward.objects.filter(code=ward_a.code)
+    household_form = HouseholdForm(data=household_data, wards=wards)
+    member_forms = [MemberForm(data=data, head=head) for head, data in people]
+    assume(household_form.is_valid() and all(f.is_valid() for f in member_forms))
+    with transaction.atomic():
+        household = do_register_household(
+            actor=officer,
+            household=household_form.data_for_action(),
+            members=[f.data_for_action() for f in member_forms],
+            on=dt.date(YEAR, 1, 2),
+        )
+        round = make_round(standards=STANDARDS)
+        actions.do_build_household_list(actor=officer, round=round)
+        if not round.households.filter(household=household).exists():
+            actions.do_add_round_household(
+                actor=officer, round=round, household=household, requested_on=dt.date(YEAR, 9, 1), reason="test"
+            )
+        actions.do_move_round(actor=officer, round=round, to_status="surveying")
+        actions.do_assess_round(actor=officer, round=round)
+        results = Assessment.objects.filter(round=round, household=household)
+        assert sorted(results.values_list("standard_id", flat=True)) == sorted(STANDARDS)
+        for result in results:
+            assert result.explanation
+            result.indicator_flags()
+        if household.floor_area_m2 is None:
+            assert all(r.indicators.get("floor_area", 0) is None for r in results)
+        response = page.get(reverse("review-results", args=[round.pk]))
+        assert response.status_code == 200
+        transaction.set_rollback(True)
