@@ -14,6 +14,7 @@ from ansinh.imports import actions
 from ansinh.imports.columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET
 from ansinh.registry.models import Household, Member
 
+from . import hostile
 from .conftest import household, member
 
 
@@ -98,7 +99,7 @@ def test_it_reads_a_workbook_with_a_million_styled_empty_rows(tmp_path, run_impo
 
     _rewrite(path, "xl/worksheets/sheet1.xml", pad)
     batch = run_import([path], analyst, commit=True)
-    assert batch.status == "committed", batch.error or batch.summary
+    assert batch.status == "committed", batch.error_message() or batch.summary
     assert batch.summary["households"] == 1 and Household.objects.count() == 1
 
 
@@ -135,3 +136,74 @@ def test_it_refuses_an_empty_file(tmp_path, run_import, analyst, suffix):
     path = tmp_path / f"empty{suffix}"
     path.write_bytes(b"")
     assert "rỗng" in _failed(run_import, [path], analyst)
+
+
+# Workbooks that ask the reader for gigabytes: measured and refused before python-calamine allocates
+# (bench/hostile.py measures the peak memory of reading each of them).
+
+
+@pytest.mark.parametrize("ref", ["XFD1048576", "AF1048576"])
+def test_it_refuses_one_stray_cell_far_away_before_reading(tmp_path, run_import, analyst, ref):
+    path = hostile.one_cell_at(tmp_path / "far.xlsx", ref)
+    assert path.stat().st_size < 3000
+    batch = run_import([path], analyst)
+    assert batch.status == "failed"
+    assert batch.error_params["reason"] == "sheet_too_large"
+    assert batch.error_params["params"]["cell"] == ref
+    assert batch.error_params["params"]["sheet"] == HOUSEHOLD_SHEET
+    assert ref in batch.error_message()
+
+
+def test_it_refuses_a_reference_outside_the_excel_grid(tmp_path, run_import, analyst):
+    batch = run_import([hostile.one_cell_at(tmp_path / "grid.xlsx", "AAAAAAAA3")], analyst)
+    assert batch.status == "failed"
+    assert batch.error_params["reason"] == "cell_outside_grid"
+    assert "AAAAAAAA3" in batch.error_message()
+
+
+def test_it_refuses_a_dimension_outside_the_grid_and_ignores_a_false_one(tmp_path, run_import, analyst):
+    forged = hostile.one_cell_at(tmp_path / "forged.xlsx", "B2", dimension="A1:ZZZZ99999999")
+    assert run_import([forged], analyst).error_params["reason"] == "cell_outside_grid"
+    # A large declared dimension over a small sheet is not trusted either way: the cells are measured.
+    wide = hostile.one_cell_at(tmp_path / "wide.xlsx", "B2", dimension="A1:XFD1048576")
+    batch = run_import([wide], analyst)
+    assert batch.error_params.get("reason") != "sheet_too_large"
+
+
+def test_it_refuses_a_workbook_that_expands_past_the_cell_limit(tmp_path, run_import, analyst, settings):
+    settings.IMPORT_MAX_CELLS = 100_000  # the same file shape as the 8 MB → 1.1 GB one, scaled down
+    path = hostile.expanding(tmp_path / "expands.xlsx", rows=6_000)
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+        assert info.file_size < 200 * info.compress_size  # not a zip bomb by ratio
+    batch = run_import([path], analyst)
+    assert batch.status == "failed"
+    assert batch.error_params["reason"] == "sheet_too_large"
+
+
+def test_it_refuses_a_sheet_holding_too_much_text(tmp_path, run_import, analyst, settings):
+    settings.IMPORT_MAX_TEXT_MB = 2
+    batch = run_import([hostile.long_text(tmp_path / "text.xlsx", megabytes=3)], analyst)
+    assert batch.status == "failed"
+    assert batch.error_params["reason"] == "text_too_large"
+
+
+def test_it_fails_the_batch_with_a_reason_whatever_breaks_while_reading(
+    tmp_path, files, run_import, analyst, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the reader broke")
+
+    monkeypatch.setattr(actions, "read_files", broken)
+    batch = run_import(files([household("H1")], [member("H1")]), analyst)
+    assert batch.status == "failed"
+    assert batch.error_params == {"reason": "read_failed", "params": {"detail": "RuntimeError: the reader broke"}}
+    assert "the reader broke" in batch.error_message()
+
+
+def test_the_cli_reports_a_hostile_workbook_without_a_traceback(tmp_path, analyst):
+    from django.core.management import CommandError, call_command
+
+    path = hostile.one_cell_at(tmp_path / "far.xlsx", "XFD1048576")
+    with pytest.raises(CommandError, match="XFD1048576"):
+        call_command("import", str(path))

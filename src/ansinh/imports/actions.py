@@ -51,6 +51,7 @@ from ansinh.imports.models import (
 from ansinh.imports.reading import read_files
 from ansinh.imports.validation import validate
 from ansinh.tasks import actions as tasks
+from ansinh.tasks.errors import Cancelled
 
 log = logging.getLogger(__name__)
 
@@ -121,13 +122,14 @@ def validate_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop
         progress(2, 3, gettext_noop("Checking each row"))
         result = validate(raw, ctx)
     except UnreadableFile as exc:  # stored as its code, worded in the reader's language (error_message)
-        return _move(
-            batch,
-            BatchStatus.FAILED,
-            error="",
-            error_code=ErrorCode.UNREADABLE,
-            error_params={"reason": exc.reason, "params": exc.params},
-        )
+        return _fail_reading(batch, exc.reason, exc.params)
+    except Cancelled:
+        raise
+    except BaseException as exc:  # any other failure of reading or validating (a reader's panic included)
+        if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+            raise
+        log.exception("import:%s: the file could not be read", batch.pk)
+        return _fail_reading(batch, "read_failed", {"detail": f"{type(exc).__name__}: {exc}"[:300]})
     result.households.write_parquet(batch.directory / "households.parquet")
     result.members.write_parquet(batch.directory / "members.parquet")
     result.issues.write_parquet(batch.directory / "issues.parquet")
@@ -142,6 +144,26 @@ def validate_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop
         source_kind=raw.source_kind,
         validated_at=timezone.now(),
     )
+
+
+def _fail_reading(batch: ImportBatch, reason: str, params: dict[str, Any]) -> ImportBatch:
+    """The batch failed, with why as a code of ``notices.MESSAGES`` and its parameters."""
+    batch.refresh_from_db()
+    if batch.status not in (BatchStatus.UPLOADED, BatchStatus.VALIDATING):  # cancelled meanwhile: it stays so
+        return batch
+    return _move(
+        batch,
+        BatchStatus.FAILED,
+        error="",
+        error_code=ErrorCode.UNREADABLE,
+        error_params={"reason": reason, "params": params},
+    )
+
+
+def fail_abandoned_validation(batch: ImportBatch) -> ImportBatch:
+    """The worker validating the batch died (its task went silent, ``tasks.actions.reap_stale``): the batch
+    fails with that reason instead of staying “validating”; the user uploads the file again."""
+    return _fail_reading(batch, "worker_died", {})
 
 
 def has_staged_files(batch: ImportBatch) -> bool:

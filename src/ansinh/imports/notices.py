@@ -48,6 +48,35 @@ MESSAGES: dict[str, str] = {
         "The part %(part)s has an abnormal compression ratio (%(ratio)s:1), the sign of a "
         "malicious compressed file (zip bomb); the file was refused."
     ),
+    "cell_outside_grid": gettext_noop(
+        "The sheet “%(sheet)s” refers to the cell %(cell)s, outside any Excel sheet: the file is damaged or "
+        "forged; the file was refused."
+    ),
+    "sheet_too_large": gettext_noop(
+        "The sheet “%(sheet)s” reaches the cell %(cell)s: %(cells)s cells from A1, over the limit of %(limit)s. "
+        "Delete the stray cells beyond the data (or split the file) and upload it again."
+    ),
+    "text_too_large": gettext_noop(
+        "The sheet “%(sheet)s” holds more than %(limit)s MB of text; split the file and upload the parts."
+    ),
+    "strings_too_large": gettext_noop(
+        "The workbook's list of texts holds more than %(limit)s MB; split the file and upload the parts."
+    ),
+    "too_many_strings": gettext_noop(
+        "The workbook holds more than %(limit)s different texts; split the file and upload the parts."
+    ),
+    "part_too_big": gettext_noop(
+        "The part %(part)s of the workbook unpacks to %(size)s MB, over the limit of %(limit)s MB; the file was "
+        "refused."
+    ),
+    "read_failed": gettext_noop(
+        "The file could not be read (%(detail)s). Nothing was written to the registry; check the file, or "
+        "send it to the system administrator."
+    ),
+    "worker_died": gettext_noop(
+        "The background worker stopped while reading this file. Nothing was written to the registry; you can "
+        "upload the file again, and if it fails again, send it to the system administrator."
+    ),
     "column_twice": gettext_noop("%(place)s: the column “%(column)s” appears twice."),
     "columns_missing": gettext_noop("%(place)s: required columns are missing: %(columns)s."),
     "too_many_rows": gettext_noop("%(place)s: more than %(limit)s rows; split the file."),

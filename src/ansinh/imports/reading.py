@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime
 import io
 import os
-import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from django.conf import settings
 from ansinh.imports.columns import TABLES, Column, header_map
 from ansinh.imports.errors import UnreadableFile
 from ansinh.imports.notices import Notice, in_file, in_sheet
+from ansinh.lib import xlsx_measure
 from ansinh.lib.text import fold
 
 ROW = "_row"  # the row number in the user's file (header = row 1)
@@ -97,36 +96,26 @@ def check_size(path: Path) -> None:
         raise UnreadableFile("file_empty")
 
 
-_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+def limits() -> xlsx_measure.Limits:
+    """What a workbook may hold before it is read (``lib.xlsx_measure``); each an environment setting."""
+    default = xlsx_measure.Limits()
+    return xlsx_measure.Limits(
+        cells=_limit("IMPORT_MAX_CELLS", default.cells),
+        text_mb=_limit("IMPORT_MAX_TEXT_MB", default.text_mb),
+        shared_strings=_limit("IMPORT_MAX_SHARED_STRINGS", default.shared_strings),
+        part_mb=default.part_mb,
+        total_mb=_limit("IMPORT_MAX_UNCOMPRESSED_MB", default.total_mb),
+        bomb_ratio=default.bomb_ratio,
+    )
 
 
 def _check_zip(path: Path) -> int:
-    """Refuse zip bombs and non-workbooks; return the number of formula cells found."""
-    limit = _limit("IMPORT_MAX_UNCOMPRESSED_MB", 2048) * 1024 * 1024
+    """Measure the workbook before calamine reads it (hostile, bombs, non-workbooks refused); return the
+    number of formula cells found."""
     try:
-        zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise UnreadableFile("xlsx_damaged") from exc
-    with zf:
-        infos = zf.infolist()
-        names = {i.filename for i in infos}
-        if "xl/workbook.xml" not in names:
-            raise UnreadableFile("zip_not_workbook")
-        total = sum(i.file_size for i in infos)
-        if total > limit:
-            raise UnreadableFile("zip_too_big", size=round(total / 1024 / 1024), limit=limit // 1024 // 1024)
-        for i in infos:
-            if i.file_size > 10 * 1024 * 1024 and i.file_size > 200 * max(i.compress_size, 1):
-                raise UnreadableFile("zip_bomb", part=i.filename, ratio=str(i.file_size // max(i.compress_size, 1)))
-        formulas = 0
-        for i in infos:
-            if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
-                with zf.open(i) as fh:
-                    tail = b""
-                    while chunk := fh.read(1 << 20):
-                        formulas += len(_FORMULA.findall(tail + chunk))
-                        tail = chunk[-8:]
-        return formulas
+        return xlsx_measure.measure(path, limits()).formulas
+    except xlsx_measure.Refused as exc:
+        raise UnreadableFile(exc.code, **exc.params) from exc
 
 
 # The columns that make a header row a table's: a household sheet names the ward, a member sheet the
