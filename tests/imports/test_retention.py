@@ -431,14 +431,18 @@ def test_it_expires_in_one_run_a_batch_whose_worker_died(run_import, files, offi
 
     report = actions.purge_staged_files(actor=None, now=NOW)
 
-    assert report.reaped == 2 and sorted(b.pk for b in report.expired) == sorted([dead_batch.pk, given_up.pk])
-    for batch, status in ((dead_batch, "cancelled"), (given_up, "failed")):
-        batch.refresh_from_db()
-        assert batch.status == status and batch.error_code == "expired"
+    # The validation whose worker died fails at once with that reason (issue 14); its files, past the
+    # retention, go in the same run. The commit whose worker gave up is expired.
+    assert report.reaped == 2 and [b.pk for b in report.expired] == [given_up.pk]
+    dead_batch.refresh_from_db()
+    assert dead_batch.status == "failed" and dead_batch.error_params["reason"] == "worker_died"
+    given_up.refresh_from_db()
+    assert given_up.status == "failed" and given_up.error_code == "expired"
+    for batch in (dead_batch, given_up):
         assert batch.files_purged_at == NOW and not batch.directory.exists()
     dead.refresh_from_db()
     spent.refresh_from_db()
-    assert dead.status == Status.CANCELLED and spent.status == Status.FAILED  # not left queued for a worker
+    assert dead.status == Status.FAILED and spent.status == Status.FAILED  # not left queued for a worker
     live_batch.refresh_from_db()
     live.refresh_from_db()
     assert live_batch.status == "validating" and live_batch.directory.is_dir() and live.status == Status.RUNNING

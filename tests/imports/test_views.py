@@ -25,8 +25,8 @@ def officer_client(client, officer):
     return client
 
 
-def _upload(client, files, households, members):
-    hh, mm = files(households, members)
+def _upload(client, files, households, members, name="f"):
+    hh, mm = files(households, members, name)
     return client.post(
         reverse("import-index"),
         {
@@ -147,3 +147,34 @@ def test_the_search_page_links_its_results_to_the_export(officer_client, client,
 def test_it_speaks_vietnamese_by_default(officer_client):
     page = officer_client.get(reverse("import-index")).content.decode()
     assert "Tải lên và kiểm tra" in page and "Các lượt nhập gần đây" not in page
+
+
+def test_a_validation_whose_worker_died_fails_its_batch_and_the_queue_moves_on(officer_client, files, ward_a):
+    import datetime
+
+    from ansinh.tasks import actions as task_actions
+
+    _upload(officer_client, files, [household("H1")], [member("H1")])
+    batch = ImportBatch.objects.get()
+    task = task_actions.claim("host:4242")  # the worker that took it dies before finishing
+    Task.objects.filter(pk=task.pk).update(heartbeat_at=task.heartbeat_at - datetime.timedelta(hours=1))
+    _upload(officer_client, files, [household("H2")], [member("H2")], name="second")
+    assert task_actions.reap_stale() == 1
+    batch.refresh_from_db()
+    task.refresh_from_db()
+    assert (batch.status, task.status) == ("failed", "failed")
+    assert batch.error_params["reason"] == "worker_died"
+    page = officer_client.get(reverse("import-detail", args=[batch.pk])).content.decode()
+    assert "upload the file again" in page or "tải tệp lên lại" in page
+    run_pending()  # the next upload is not stuck behind it
+    assert ImportBatch.objects.exclude(pk=batch.pk).get().status == "validated"
+
+
+def test_a_supervisor_reaps_the_tasks_of_the_worker_it_saw_die_at_once(officer_client, files, ward_a):
+    from ansinh.tasks import actions as task_actions
+
+    _upload(officer_client, files, [household("H1")], [member("H1")])
+    task_actions.claim("host:4242")
+    assert task_actions.reap_stale(worker="host:9999") == 0
+    assert task_actions.reap_stale(worker="host:4242") == 1
+    assert ImportBatch.objects.get().status == "failed"

@@ -95,3 +95,35 @@ def test_it_leaves_a_live_task_alone(db):
     actions.enqueue("test.echo")
     actions.claim("alive")
     assert actions.reap_stale() == 0
+
+
+def test_an_idle_worker_reaps_at_once_the_task_of_a_dead_worker_of_its_host(db):
+    import socket
+    import subprocess
+    import sys
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    task = actions.enqueue("test.echo")
+    actions.claim(f"{socket.gethostname()}:{dead.pid}")
+    actions.enqueue("test.echo")
+    actions.claim(f"{socket.gethostname()}:1")  # alive (init): left alone
+    assert actions.reap_dead_here() == 1
+    task.refresh_from_db()
+    assert task.status == Status.QUEUED
+
+
+def test_the_demo_supervisor_starts_a_worker_again_when_it_dies():
+    import sys
+    import time
+
+    from ansinh.tasks.embedded import Supervisor
+
+    supervisor = Supervisor([sys.executable, "-c", "raise SystemExit(3)"])
+    supervisor.start()
+    deadline = time.monotonic() + 30
+    while supervisor.restarts < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    supervisor.stop()
+    supervisor.join(timeout=10)
+    assert supervisor.restarts >= 2 and not supervisor.is_alive()

@@ -17,7 +17,13 @@ def _user(task: Task) -> Any:
     return User.objects.filter(pk=uid).first() if uid else None
 
 
-@handler("imports.validate")
+def _validation_abandoned(task: Task) -> None:
+    batch = ImportBatch.objects.filter(pk=task.args.get("batch_id")).first()
+    if batch is not None:
+        actions.fail_abandoned_validation(batch)
+
+
+@handler("imports.validate", abandoned=_validation_abandoned)
 def validate(task: Task, progress: Progress) -> dict[str, Any]:
     batch = ImportBatch.objects.get(pk=task.args["batch_id"])
     try:

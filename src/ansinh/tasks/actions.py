@@ -27,16 +27,21 @@ from ansinh.tasks.models import FINISHED, LIFECYCLE, Status, Task, stale_after
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Task, "Progress"], dict[str, Any] | None]
+Abandoned = Callable[[Task], None]
 _HANDLERS: dict[str, Handler] = {}
+_ABANDONED: dict[str, Abandoned] = {}
 
 MAX_ATTEMPTS = 3
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register a function as the handler of a task kind."""
+def handler(kind: str, *, abandoned: Abandoned | None = None) -> Callable[[Handler], Handler]:
+    """Register a function as the handler of a task kind. ``abandoned``: what to do, instead of running the
+    task again, when its worker died while running it (``reap_stale``); the task is failed first."""
 
     def register(fn: Handler) -> Handler:
         _HANDLERS[kind] = fn
+        if abandoned is not None:
+            _ABANDONED[kind] = abandoned
         return fn
 
     return register
@@ -114,17 +119,57 @@ def claim(worker: str | None = None) -> Task | None:
     return task
 
 
-def reap_stale(now: datetime.datetime | None = None) -> int:
-    """Queue again (or fail, after ``MAX_ATTEMPTS``) running tasks whose worker stopped heartbeating."""
+def reap_stale(now: datetime.datetime | None = None, *, worker: str | None = None) -> int:
+    """Queue again (or fail, after ``MAX_ATTEMPTS``) running tasks whose worker stopped heartbeating, or, with
+    ``worker``, those of that worker (its supervisor saw it die). A task whose kind says what to do when it is
+    abandoned is failed instead and handed to that function."""
+    _load_handlers()
     now = now or timezone.now()
-    stale = Task.objects.filter(status=Status.RUNNING, heartbeat_at__lt=now - stale_after())
     LIFECYCLE.check(Status.RUNNING, Status.FAILED)
     LIFECYCLE.check(Status.RUNNING, Status.QUEUED)
+    stale = Task.objects.filter(status=Status.RUNNING)
+    stale = stale.filter(worker=worker) if worker else stale.filter(heartbeat_at__lt=now - stale_after())
+    abandoned = list(stale.filter(kind__in=list(_ABANDONED)).order_by("pk"))
+    for task in abandoned:  # a handful at most: the tasks of dead workers
+        died = Task.objects.filter(pk=task.pk, status=Status.RUNNING).update(
+            status=Status.FAILED, error="The worker stopped responding while running this task.", finished_at=now
+        )
+        if died:
+            LIFECYCLE.move(task, Status.RUNNING, Status.FAILED)
+            task.refresh_from_db()
+            _ABANDONED[task.kind](task)
+    stale = stale.exclude(kind__in=list(_ABANDONED))
     failed = stale.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Status.FAILED, error="The worker stopped responding too many times.", finished_at=now
     )
     requeued = stale.filter(attempts__lt=MAX_ATTEMPTS).update(status=Status.QUEUED, worker="")
-    return failed + requeued
+    return len(abandoned) + failed + requeued
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def reap_dead_here(now: datetime.datetime | None = None) -> int:
+    """Reap, without waiting for ``TASK_STALE_SECONDS``, the running tasks of workers of this host whose
+    process is gone (a worker that crashed and was restarted). Called by an idle worker: a running task named
+    after its own process id is a predecessor's."""
+    host = socket.gethostname()
+    me = worker_name()
+    dead = set()
+    for name in Task.objects.filter(status=Status.RUNNING, worker__startswith=f"{host}:").values_list(
+        "worker", flat=True
+    ):
+        pid = name.rpartition(":")[2]
+        if name == me or (pid.isdigit() and not _alive(int(pid))):
+            dead.add(name)
+    return sum(reap_stale(now, worker=name) for name in sorted(dead))
 
 
 class Progress:

@@ -32,6 +32,7 @@ class Command(BaseCommand):
         try:
             while not stopping:
                 actions.reap_stale()
+                actions.reap_dead_here()
                 task = actions.claim(name)
                 if task is None:
                     if opts["once"]:
