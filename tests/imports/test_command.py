@@ -39,3 +39,23 @@ def test_it_commits_a_clean_file_and_exits_zero(files, ward_a, capsys):
     call_command("import", str(hh), "--members", str(mm), "--commit")
     assert "households +1" in capsys.readouterr().out
     assert Household.objects.filter(code="H1").exists()
+
+
+def test_it_writes_the_marked_file_when_several_optional_columns_are_missing(tmp_path, officer, ward_a):
+    import openpyxl
+
+    from ansinh.imports.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
+
+    from .conftest import write_csv
+
+    optional = [c for c in MEMBER_COLUMNS if not c.required][:3]
+    assert len(optional) == 3
+    members = [c for c in MEMBER_COLUMNS if c not in optional]
+    hh = write_csv(tmp_path / "households.csv", HOUSEHOLD_COLUMNS, [household("H1")])
+    mm = write_csv(tmp_path / "members.csv", members, [member("H1", dob="01/01/2999", with_id=False)])
+    with pytest.raises(SystemExit):
+        call_command("import", str(hh), "--members", str(mm), "--user", officer.username)
+    marked = openpyxl.load_workbook(hh.with_name("households.errors.xlsx"))["Thành viên"]
+    headers = [c.value for c in marked[1]]
+    assert [c.header for c in optional] == [h for h in headers if h in {c.header for c in optional}]
+    assert "ở tương lai" in marked.cell(row=2, column=headers.index("Lỗi") + 1).value

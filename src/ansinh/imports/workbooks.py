@@ -129,7 +129,8 @@ def error_report(paths: list[Path], issues: pl.DataFrame, target: Path | io.Buff
                 by_row.setdefault(r["row"], []).append((r["column"], r["message"], r["level"]))
         fields = [c.field for c in columns]
         headers = {c.header: i for i, c in enumerate(columns)}
-        for row in frame.select(ROW, *[pl.col(f) if f in frame.columns else pl.lit(None) for f in fields]).iter_rows():
+        present = [pl.col(f) if f in frame.columns else pl.lit(None, dtype=pl.String).alias(f) for f in fields]
+        for row in frame.select(ROW, *present).iter_rows():
             found = by_row.get(row[0], [])
             levels: dict[int, str] = {}
             for column, _message, level in found:
