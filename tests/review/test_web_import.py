@@ -136,3 +136,32 @@ def test_it_hides_the_import_from_another_wards_officer_and_the_chairman(listed,
     boss.force_login(chairman)
     assert outsider.get(reverse("review-survey-import", args=[round.pk, "B"])).status_code == 404
     assert boss.get(reverse("review-survey-import", args=[round.pk, "B"])).status_code == 403
+
+
+def test_it_refuses_a_workbook_with_a_stray_cell_far_away_before_reading_it(officer_client, listed, tmp_path):
+    from tests.imports import hostile
+
+    round, _entry = listed
+    path = hostile.one_cell_at(tmp_path / "far.xlsx", "XFD1048576")
+    response = upload(officer_client, round, "far.xlsx", path.read_bytes())
+    assert response.status_code == 400
+    assert "XFD1048576" in response.content.decode()
+    assert not SurveyResponse.objects.exists()
+
+
+def test_it_reads_a_workbook_whose_declared_dimension_is_false(officer_client, listed, tmp_path):
+    import re
+    import zipfile
+
+    round, _entry = listed
+    data = filled_workbook(officer_client, round)
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                part = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', part)
+            dst.writestr(info.filename, part)
+    response = upload(officer_client, round, "filled.xlsx", out.getvalue())
+    assert response.status_code in (200, 302)
+    assert SurveyResponse.objects.count() == 1

@@ -421,10 +421,21 @@ def _keep(value: Any) -> bool:
 
 def read_offline_workbook(data: bytes, form: str) -> ReadResult:
     """The answers of a workbook made by :func:`build_offline_workbook` (row 1: field names; row 2: labels)."""
+    from django.utils import translation
     from openpyxl import load_workbook
+
+    from ansinh.imports.notices import word
+    from ansinh.imports.reading import limits
+    from ansinh.lib.xlsx_measure import Refused, measure
 
     definition = load_form(form)
     result = ReadResult()
+    try:  # measured before openpyxl reads it: a stray far cell or a bomb is refused, not read
+        measure(io.BytesIO(data), limits())
+    except Refused as refused:
+        with translation.override("vi"):
+            result.errors.append(word(refused.code, refused.params))
+        return result
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # any unreadable upload is one message, not a traceback
@@ -436,7 +447,9 @@ def read_offline_workbook(data: bytes, form: str) -> ReadResult:
         if sheet_name not in workbook.sheetnames:
             result.errors.append(f"Thiếu trang «{sheet_name}».")
             continue
-        rows = workbook[sheet_name].iter_rows(values_only=True)
+        sheet = workbook[sheet_name]
+        sheet.reset_dimensions()  # its declared <dimension> is not trusted: rows end where the cells do
+        rows = sheet.iter_rows(values_only=True)
         header = [_text(h) for h in next(rows, ())]
         known = {f.name for f in section.fields}
         types = {f.name: f.type for f in section.fields}
