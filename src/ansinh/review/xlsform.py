@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ansinh.lib.numbers import normalise_number
 from ansinh.review.survey import FILES, FORMS_DIR, Field, FormDefinition, load_form
 
 YES_NO = "yes_no"
@@ -485,8 +486,6 @@ def read_offline_workbook(data: bytes, form: str) -> ReadResult:
 def _vietnamese_number(kind: str, value: Any) -> Any:
     """A number typed as text in the workbook is read the Vietnamese way (``12,5``, ``1.500.000``)."""
     if kind in ("integer", "number") and isinstance(value, str):
-        from ansinh.web.review.forms import normalise_number
-
         return normalise_number(value, "vi")
     return value
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.geo.models import Ward
+from ansinh.lib.numbers import normalise_number
 from ansinh.review.models import Channel, RoundHousehold, RoundKind
 from ansinh.review.survey import Field, FormDefinition
 from ansinh.standards import all_standards
@@ -138,38 +139,6 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 def survey_key(section: str, name: str, member: int | None = None) -> str:
     """The HTML field name of an answer: ``household__floor_area_m2``, ``m12__monthly_income``."""
     return f"m{member}__{name}" if member is not None else f"{section}__{name}"
-
-
-_GROUPED_DOTS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
-_GROUPED_COMMAS = re.compile(r"^-?\d{1,3}(,\d{3})+$")
-
-
-def normalise_number(text: str, language: str | None = None) -> str:
-    """A number as typed in the user's language, in the plain form the definition parses.
-
-    Vietnamese writes ``1.500.000`` and ``12,5``; English ``1,500,000`` and ``12.5``.
-
-    >>> from django.utils import translation
-    >>> with translation.override("vi"):
-    ...     [normalise_number(t) for t in ("1.500.000", "12,5", "1.500.000,5", "12.5", "1 500")]
-    ['1500000', '12.5', '1500000.5', '12.5', '1500']
-    >>> with translation.override("en"):
-    ...     [normalise_number(t) for t in ("1,500,000", "12.5", "1,500.5")]
-    ['1500000', '12.5', '1500.5']
-    """
-    value = text.strip().replace(" ", "").replace("\u00a0", "")
-    vietnamese = (language or get_language() or "vi")[:2] == "vi"
-    if "," in value and "." in value:
-        decimal = "," if value.rfind(",") > value.rfind(".") else "."
-        thousands = "." if decimal == "," else ","
-        return value.replace(thousands, "").replace(decimal, ".")
-    if "," in value:
-        if not vietnamese and _GROUPED_COMMAS.match(value):
-            return value.replace(",", "")
-        return value.replace(",", ".") if vietnamese else value.replace(",", "")
-    if "." in value and vietnamese and _GROUPED_DOTS.match(value):
-        return value.replace(".", "")
-    return value
 
 
 def _label(f: Field) -> str:
