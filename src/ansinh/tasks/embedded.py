@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -17,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 class Supervisor(threading.Thread):
-    """Keeps one ``ansinh worker`` process running until :meth:`stop`."""
+    """Keeps one worker process (the loop of ``ansinh.tasks.worker``) running until :meth:`stop`."""
 
     def __init__(self, command: list[str] | None = None) -> None:
         super().__init__(daemon=True, name="ansinh-worker-supervisor")
@@ -52,7 +53,8 @@ class Supervisor(threading.Thread):
 
 
 def spawn_worker() -> Supervisor:
-    """Start ``ansinh worker`` as a supervised child process; it is stopped when this process exits."""
+    """Start the worker loop as a supervised child process; it is stopped when this process exits. The child
+    inherits the environment (settings module, ``ANSINH_ENV``, database)."""
     supervisor = Supervisor()
     supervisor.start()
     atexit.register(supervisor.stop)
@@ -60,6 +62,11 @@ def spawn_worker() -> Supervisor:
 
 
 if __name__ == "__main__":
-    from ansinh.cli import main
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ansinh.config.settings")
+    os.environ.setdefault("ANSINH_ENV", "local")
+    import django
 
-    main(["ansinh", "worker"])
+    django.setup()
+    from ansinh.tasks.worker import work
+
+    work(say=print)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import signal
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ansinh.tasks import actions
+from ansinh.tasks.worker import work
 
 
 class Command(BaseCommand):
@@ -19,30 +17,4 @@ class Command(BaseCommand):
         parser.add_argument("--poll", type=float, default=1.0, help="seconds between polls when idle")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        stopping = False
-
-        def stop(*_: Any) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        name = actions.worker_name()
-        beat = actions.Heartbeat(name)
-        beat.start()
-        try:
-            while not stopping:
-                actions.reap_stale()
-                actions.reap_dead_here()
-                task = actions.claim(name)
-                if task is None:
-                    if opts["once"]:
-                        break
-                    time.sleep(opts["poll"])
-                    continue
-                self.stdout.write(f"running {task}")
-                actions.run(task)
-                self.stdout.write(f"finished {task}")
-        except KeyboardInterrupt:
-            pass
-        finally:
-            beat.stop.set()
+        work(once=opts["once"], poll=opts["poll"], say=self.stdout.write)
