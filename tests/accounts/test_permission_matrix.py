@@ -6,7 +6,8 @@ import pytest
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.permissions import ACTIONS, RESOURCES, can, matrix
-from ansinh.accounts.scope import is_ward_scope, scoped_households, scoped_members, scoped_wards
+from ansinh.accounts.scope import is_ward_scope, scoped_wards
+from ansinh.registry.models import Household, Member
 
 CELLS = [(role, resource, action) for role in Role.values for resource in RESOURCES for action in ACTIONS]
 
@@ -26,7 +27,7 @@ def test_it_limits_households_to_the_users_wards(make_user, make_household, ward
     inside = make_household(ward_a)
     outside = make_household(ward_b)
     user = make_user(role, wards=[ward_a])
-    visible = set(scoped_households(user, action).values_list("pk", flat=True))
+    visible = set(Household.objects.scoped(user, action).values_list("pk", flat=True))
     if can(user, "household", action):
         assert visible == {inside.pk}
         assert outside.pk not in visible
@@ -44,8 +45,8 @@ def test_it_gives_a_province_scope_every_ward_of_that_province_only(
     far = make_household(Ward.objects.get(code="00004"))
     user = make_user(role, province=province)
     assert set(scoped_wards(user).values_list("code", flat=True)) == {ward_a.code, ward_b.code}
-    visible = set(scoped_households(user).values_list("pk", flat=True))
-    members = set(scoped_members(user).values_list("household_id", flat=True))
+    visible = set(Household.objects.scoped(user).values_list("pk", flat=True))
+    members = set(Member.objects.scoped(user).values_list("household_id", flat=True))
     if can(user, "household", "view"):
         assert visible == {a.pk, b.pk} and far.pk not in visible
         assert members == {a.pk, b.pk}
@@ -56,7 +57,7 @@ def test_it_gives_a_province_scope_every_ward_of_that_province_only(
 def test_it_gives_a_user_without_scope_nothing(make_user, make_household, ward_a):
     make_household(ward_a)
     user = make_user("city_analyst")
-    assert not scoped_households(user).exists()
+    assert not Household.objects.scoped(user).exists()
 
 
 def test_it_tells_a_scope_of_wards_from_a_province_or_everything(make_user, province, ward_a, ward_b):
@@ -74,7 +75,7 @@ def test_it_gives_an_inactive_user_nothing(make_user, make_household, ward_a):
     user = make_user("ward_officer", wards=[ward_a])
     user.is_active = False
     user.save()
-    assert not scoped_households(user).exists()
+    assert not Household.objects.scoped(user).exists()
 
 
 def test_it_rejects_a_matrix_naming_an_unknown_role(monkeypatch, tmp_path):

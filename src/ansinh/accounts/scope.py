@@ -2,17 +2,20 @@
 
 A user's scope is a whole province (``User.province``) and/or a list of wards (``User.wards``).
 Records outside it do not exist for the user (views answer 404, counts leave them out).
+:func:`scoped` is the one rule for any queryset of area data; the domain apps expose it as a QuerySet
+method (``Household.objects.scoped(user, "change")``), so this module knows no domain model.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 
 from ansinh.accounts.permissions import can
 from ansinh.geo.models import Ward
-from ansinh.registry.models import Household, Member
+
+Rows = TypeVar("Rows", bound=QuerySet[Any])
 
 
 def _ward_filter(user: Any, prefix: str = "") -> Q:
@@ -49,18 +52,11 @@ def in_scope(user: Any, ward_code: str) -> bool:
     return scoped_wards(user).filter(code=ward_code).exists()
 
 
-def scoped_households(user: Any, action: str = "view") -> QuerySet[Household]:
-    """The households the user may ``action`` (view, change, export): role first, then area."""
-    if not can(user, "household", action):
-        return Household.objects.none()
+def scoped(user: Any, queryset: Rows, *, resource: str, action: str = "view", ward: str = "ward") -> Rows:
+    """The rows of ``queryset`` the user may ``action``: the role first (``resource`` in the permission
+    matrix), then the area (the rows whose ``ward`` lookup, e.g. ``household__ward``, is one of the user's)."""
+    if not can(user, resource, action):
+        return queryset.none()
     if user.is_superuser:
-        return Household.objects.all()
-    return Household.objects.filter(ward__in=scoped_wards(user))
-
-
-def scoped_members(user: Any, action: str = "view") -> QuerySet[Member]:
-    if not can(user, "member", action):
-        return Member.objects.none()
-    if user.is_superuser:
-        return Member.objects.all()
-    return Member.objects.filter(household__ward__in=scoped_wards(user))
+        return queryset
+    return queryset.filter(**{f"{ward}__in": scoped_wards(user)})

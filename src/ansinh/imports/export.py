@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 from django.db.models import QuerySet
 
-from ansinh.accounts.scope import is_ward_scope, scoped_households
+from ansinh.accounts.scope import is_ward_scope
 from ansinh.audit.actions import record
 from ansinh.imports.columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, Column
 from ansinh.imports.commit import HOUSEHOLD_DB, MEMBER_DB
@@ -29,7 +29,7 @@ CHUNK = 5000
 def export_queryset(user: Any, ward_code: str | None = None, q: str = "") -> QuerySet[Household]:
     """The active households the user may export, optionally in one ward (others simply are not there) and
     only those the household search finds for ``q`` (the search page's "export these households")."""
-    qs = scoped_households(user, "export").filter(status="active")
+    qs = Household.objects.scoped(user, "export").filter(status="active")
     if ward_code:
         qs = qs.filter(ward_id=ward_code)
     return matching(qs, q, few_wards=bool(ward_code) or is_ward_scope(user))

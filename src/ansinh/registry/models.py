@@ -8,6 +8,7 @@ Writes go through ``ansinh.registry.actions`` (audited, versioned), never a bare
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ansinh import vocab
+from ansinh.accounts.scope import scoped
 
 
 def choices(vocabulary: vocab.Vocabulary) -> list[tuple[str, str]]:
@@ -24,6 +26,10 @@ def choices(vocabulary: vocab.Vocabulary) -> list[tuple[str, str]]:
 class HouseholdQuerySet(models.QuerySet["Household"]):
     def active(self) -> HouseholdQuerySet:
         return self.filter(status="active")
+
+    def scoped(self, user: Any, action: str = "view") -> HouseholdQuerySet:
+        """The households ``user`` may ``action`` (view, change, export): role first, then area."""
+        return scoped(user, self, resource="household", action=action)
 
     def in_wards(self, ward_codes: list[str]) -> HouseholdQuerySet:
         return self.filter(ward_id__in=ward_codes)
@@ -96,6 +102,10 @@ class Household(models.Model):
 class MemberQuerySet(models.QuerySet["Member"]):
     def active(self) -> MemberQuerySet:
         return self.filter(status="active")
+
+    def scoped(self, user: Any, action: str = "view") -> MemberQuerySet:
+        """The members ``user`` may ``action``: role first, then the area of their household."""
+        return scoped(user, self, resource="member", action=action, ward="household__ward")
 
 
 MEMBER_STATUS = {"active": _("In the household"), "deceased": _("Deceased"), "moved_out": _("Moved out")}

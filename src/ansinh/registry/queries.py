@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from ansinh.accounts.permissions import can
-from ansinh.accounts.scope import is_ward_scope, scoped_households
+from ansinh.accounts.scope import is_ward_scope
 from ansinh.accounts.scope import ward_codes as scope_ward_codes
 from ansinh.audit.models import AuditEvent
 from ansinh.lib.text import fold
@@ -22,7 +22,7 @@ from ansinh.registry.models import DuplicateFlag, Household, HouseholdEvent, Mem
 def search_households(user: Any, q: str = "", ward_code: str | None = None) -> QuerySet[Household]:
     """Households in the user's scope matching ``q``: a member's name (diacritics- and case-insensitive),
     a 12-digit or 9-digit ID number, a household code, or an address."""
-    qs = scoped_households(user).select_related("ward")
+    qs = Household.objects.scoped(user).select_related("ward")
     if ward_code:
         qs = qs.filter(ward_id=ward_code)
     return matching(qs, q, few_wards=bool(ward_code) or is_ward_scope(user)).order_by("ward__name", "code")
@@ -64,14 +64,14 @@ def matching(qs: QuerySet[Household], q: str = "", *, few_wards: bool = False) -
 
 def get_household_for(user: Any, pk: int, action: str = "view") -> Household:
     """The household if the user may ``action`` it; otherwise it does not exist for them (404)."""
-    household = scoped_households(user, action).select_related("ward__province").filter(pk=pk).first()
+    household = Household.objects.scoped(user, action).select_related("ward__province").filter(pk=pk).first()
     if household is None:
         raise Http404
     return household
 
 
 def get_member_for(user: Any, pk: int, action: str = "view") -> Member:
-    household_ids = scoped_households(user, action).values("pk")
+    household_ids = Household.objects.scoped(user, action).values("pk")
     member = Member.objects.select_related("household__ward").filter(pk=pk, household__in=household_ids).first()
     if member is None:
         raise Http404
@@ -83,7 +83,7 @@ def open_duplicate_flags_for(user: Any) -> QuerySet[DuplicateFlag]:
 
     A pair across areas is for someone whose area covers both, so that no one sees a person outside theirs.
     """
-    households = scoped_households(user).values("pk")
+    households = Household.objects.scoped(user).values("pk")
     return (
         DuplicateFlag.objects.filter(
             status=DuplicateFlag.Status.OPEN,

@@ -15,7 +15,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from ansinh.accounts import auth
 from ansinh.accounts.permissions import can
-from ansinh.accounts.scope import scoped_households, scoped_wards
+from ansinh.accounts.scope import scoped_wards
+from ansinh.registry.models import Household
 from ansinh.web.common import client_ip, forms_with_errors
 from ansinh.web.registry.forms import LoginForm
 
@@ -79,7 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_audit": can(user, "audit", "view"),
         "can_duplicates": can(user, "duplicate", "view"),
         "can_admin": user.is_staff,
-        "household_count": scoped_households(user).filter(status="active").count() if may_view else 0,
+        "household_count": Household.objects.scoped(user).filter(status="active").count() if may_view else 0,
         "wards": wards[:50],
         "more_wards": len(wards) > 50,
         "ward_count": scoped_wards(user).count() if len(wards) > 50 else len(wards),

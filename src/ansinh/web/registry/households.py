@@ -17,7 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from ansinh.accounts.permissions import can, require
-from ansinh.accounts.scope import scoped_households, scoped_wards
+from ansinh.accounts.scope import scoped_wards
 from ansinh.registry import actions, queries
 from ansinh.registry.errors import ConcurrentEdit, RegistryError
 from ansinh.registry.models import Household, Member
@@ -276,7 +276,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     """Two steps: the receiving household and the date, then a confirmation showing both households where
     each joining member's relation to the receiving head is chosen; only the confirmation writes."""
     household = _changeable_household(request, pk)
-    targets = scoped_households(request.user, "change").select_related("ward")
+    targets = Household.objects.scoped(request.user, "change").select_related("ward")
     relations_form: MergeRelationsForm | None = None
     if request.method == "POST":
         form = MergeHouseholdForm(request.POST, households=targets)

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ansinh.accounts.permissions import require
-from ansinh.accounts.scope import scoped_households
 from ansinh.registry import actions, queries
 from ansinh.registry.errors import ConcurrentEdit, RegistryError
 from ansinh.registry.models import Household, Member
@@ -162,7 +161,7 @@ def move_to_household(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
     if member.status != "active":
         raise Http404
     successors = _successors(household, member)
-    targets = scoped_households(request.user, "change").select_related("ward")
+    targets = Household.objects.scoped(request.user, "change").select_related("ward")
     label = _("Date of the move")
     if request.method == "POST":
         form = MoveToHouseholdForm(request.POST, successors=successors, label=label, households=targets)

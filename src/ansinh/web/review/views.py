@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ansinh.accounts.permissions import can
-from ansinh.accounts.scope import scoped_households, scoped_wards
-from ansinh.registry.models import Member
+from ansinh.accounts.scope import scoped_wards
+from ansinh.registry.models import Household, Member
 from ansinh.review import actions, queries
 from ansinh.review.documents import pdf, xlsx
 from ansinh.review.documents.data import (
@@ -249,7 +249,7 @@ def household_add(request: HttpRequest, pk: int) -> HttpResponse:
         form = review_forms.AddHouseholdForm(request.POST)
         if form.is_valid():
             household = (
-                scoped_households(request.user)
+                Household.objects.scoped(request.user)
                 .filter(code=form.cleaned_data["code"].strip(), ward_id=round.ward_id)
                 .first()
             )
@@ -316,7 +316,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
         form = review_forms.RequestForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            household = scoped_households(request.user).filter(code=data["code"].strip()).first()
+            household = Household.objects.scoped(request.user).filter(code=data["code"].strip()).first()
             if household is None:
                 form.add_error("code", _("No household in your area has this code."))
             else:
