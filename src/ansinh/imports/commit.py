@@ -23,7 +23,7 @@ from django.utils.translation import gettext_noop
 
 from ansinh.audit.models import AuditEvent
 from ansinh.imports import writing
-from ansinh.imports.context import CHUNK, _fetch
+from ansinh.imports.context import CHUNK, fetch_keyed
 from ansinh.imports.validation import match_members
 from ansinh.registry.actions import flag_likely_duplicates
 from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
@@ -93,7 +93,7 @@ def _registry_households(codes: list[str]) -> pl.DataFrame:
     h = Household._meta.db_table
     cols = ", ".join(["id", "code", "version", *[DB_NAME.get(f, f) for f in HOUSEHOLD_DB]])
     schema = {"household_id": pl.Int64, "code": pl.String, "version": pl.Int64, **HOUSEHOLD_DB}
-    return _fetch(f"SELECT {cols} FROM {h} WHERE code IN (%s)", codes, schema)  # noqa: S608
+    return fetch_keyed(f"SELECT {cols} FROM {h} WHERE code IN (%s)", codes, schema)  # noqa: S608
 
 
 def _registry_members(household_ids: list[int], ids: list[str]) -> pl.DataFrame:
@@ -110,8 +110,8 @@ def _registry_members(household_ids: list[int], ids: list[str]) -> pl.DataFrame:
         **MEMBER_DB,
     }
     base = f"SELECT {cols} FROM {m} m JOIN {h} hh ON hh.id = m.household_id WHERE "  # noqa: S608
-    a = _fetch(base + "m.status = 'active' AND m.household_id IN (%s)", household_ids, schema)
-    b = _fetch(base + "m.id_number IN (%s)", ids, schema)
+    a = fetch_keyed(base + "m.status = 'active' AND m.household_id IN (%s)", household_ids, schema)
+    b = fetch_keyed(base + "m.id_number IN (%s)", ids, schema)
     return pl.concat([a, b]).unique("member_id", keep="first")
 
 

@@ -20,7 +20,7 @@ from ansinh.registry.models import Household, Member
 CHUNK = 5000
 
 
-def _fetch(sql: str, keys: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
+def fetch_keyed(sql: str, keys: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
     """Run ``sql`` (with one ``IN (%s)`` placeholder list) over ``keys``: one array parameter on PostgreSQL,
     chunks of placeholders on SQLite."""
     parts = []
@@ -50,16 +50,16 @@ def registry_rows(household_codes: Iterable[str], id_numbers: Iterable[str]) -> 
     """The registered households with these codes, their active members, and the members with these IDs."""
     h, m = Household._meta.db_table, Member._meta.db_table
     codes = sorted({c for c in household_codes if c})
-    households = _fetch(f"SELECT id, code, ward_id FROM {h} WHERE code IN (%s)", codes, REG_HOUSEHOLD)  # noqa: S608
+    households = fetch_keyed(f"SELECT id, code, ward_id FROM {h} WHERE code IN (%s)", codes, REG_HOUSEHOLD)  # noqa: S608
     cols = "m.id, hh.code, m.id_number, m.name_folded, m.date_of_birth, m.relation"
-    by_household = _fetch(
+    by_household = fetch_keyed(
         f"SELECT {cols} FROM {m} m JOIN {h} hh ON hh.id = m.household_id "  # noqa: S608
         "WHERE m.status = 'active' AND m.household_id IN (%s)",
         households["household_id"].to_list(),
         REG_MEMBER,
     )
     ids = sorted({i for i in id_numbers if i})
-    by_id = _fetch(
+    by_id = fetch_keyed(
         f"SELECT {cols} FROM {m} m JOIN {h} hh ON hh.id = m.household_id "  # noqa: S608
         "WHERE m.id_number IN (%s)",
         ids,
@@ -86,7 +86,7 @@ def load_context(user: Any, raw_codes: Iterable[str], raw_ids: Iterable[str], to
     )
     allowed = None if user is None else ward_codes(user)
     reg_h, reg_m = registry_rows(raw_codes, raw_ids)
-    codes, first = idnumber._reference()
+    codes, first = idnumber.reference()
     return Context(
         today=today,
         wards=wards,

@@ -8,7 +8,9 @@ import unicodedata
 _SPACES = re.compile(r"\s+")
 # Letters that Unicode does not decompose into a base letter plus a combining mark.
 # Typographic apostrophes become ASCII ones ("Ea H’Leo" and "Ea H'Leo" are the same commune).
-_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ł": "l", "ø": "o", "\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+FOLD_TRANSLATIONS = str.maketrans(
+    {"đ": "d", "Đ": "d", "ð": "d", "ł": "l", "ø": "o", "\u2019": "'", "\u2018": "'", "\u02bc": "'"}
+)
 
 
 def fold(s: str | None) -> str:
@@ -34,6 +36,6 @@ def fold(s: str | None) -> str:
     """
     if not s:
         return ""
-    decomposed = unicodedata.normalize("NFD", s.translate(_EXTRA))
+    decomposed = unicodedata.normalize("NFD", s.translate(FOLD_TRANSLATIONS))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.translate(_EXTRA)).strip().lower()
+    return _SPACES.sub(" ", stripped.translate(FOLD_TRANSLATIONS)).strip().lower()

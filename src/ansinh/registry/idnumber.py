@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 
 
 @cache
-def _reference() -> tuple[frozenset[str], int]:
+def reference() -> tuple[frozenset[str], int]:
+    """The legal data of the rule: the province codes of the first three digits, and the first century of
+    the century-and-sex digit (``data/id_province_codes.yaml``)."""
     raw = yaml.safe_load(Path(__file__).with_name("data").joinpath("id_province_codes.yaml").read_text("utf-8"))
     return frozenset(raw["codes"]), int(raw["century_sex"]["first_century"])
 
@@ -27,7 +29,7 @@ def expected_digit4(sex: str, date_of_birth: datetime.date) -> str:
     >>> expected_digit4("M", datetime.date(1985, 1, 1)), expected_digit4("F", datetime.date(2003, 5, 1))
     ('0', '3')
     """
-    _codes, first = _reference()
+    _codes, first = reference()
     century = (date_of_birth.year - first) // 100
     return str(century * 2 + (1 if sex == "F" else 0))
 
@@ -45,7 +47,7 @@ def check(id_number: str, sex: str | None, date_of_birth: datetime.date | None) 
     if len(id_number) != 12 or not id_number.isascii() or not id_number.isdigit():
         errors.append(_("The personal ID number must be exactly 12 digits."))
         return errors, warnings
-    codes, _first = _reference()
+    codes, _first = reference()
     if id_number[:3] not in codes:
         warnings.append(
             _("Province code %(code)s at the start of the ID number is not a known birth-registration code.")

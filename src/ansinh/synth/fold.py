@@ -13,11 +13,11 @@ import unicodedata
 
 import polars as pl
 
-from ansinh.lib.text import _EXTRA  # the same table as the scalar fold
+from ansinh.lib.text import FOLD_TRANSLATIONS  # the same table as the scalar fold
 
 # The characters ``fold`` translates (letters Unicode does not decompose, typographic apostrophes).
-_EXTRA_FROM = [chr(cp) for cp in _EXTRA]
-_EXTRA_TO = [str(_EXTRA[cp]) for cp in _EXTRA]
+_EXTRA_FROM = [chr(cp) for cp in FOLD_TRANSLATIONS]
+_EXTRA_TO = [str(FOLD_TRANSLATIONS[cp]) for cp in FOLD_TRANSLATIONS]
 # Python's ``\s`` and ``str.strip`` also treat the information separators U+001C–U+001F as spaces;
 # Rust's ``\s`` (Unicode White_Space) does not.
 _SPACES = r"[\s\x{1C}-\x{1F}]+"
@@ -42,7 +42,7 @@ def fold_expr(expr: pl.Expr) -> pl.Expr:
 
         >>> import polars as pl
 
-    from ansinh.lib.text import _EXTRA  # the same table as the scalar fold
+    from ansinh.lib.text import FOLD_TRANSLATIONS  # the same table as the scalar fold
         >>> pl.select(fold_expr(pl.lit("  Nguyễn   Văn Đức "))).item()
         'nguyen van duc'
     """
