@@ -1028,6 +1028,7 @@ def do_record_meeting(
     place: str = "",
     chaired_by: str = "",
     participants: list[Any] | None = None,
+    secretary: str = "",
     minutes: str = "",
 ) -> Meeting:
     """Record the village meeting and its agreement per household: ``votes`` maps a round-household id to
@@ -1049,6 +1050,7 @@ def do_record_meeting(
         chaired_by=chaired_by,
         present_count=present_count,
         participants=list(participants or []),
+        secretary=secretary,
         minutes=minutes,
         recorded_by=_user(actor),
         recorded_at=timezone.now(),

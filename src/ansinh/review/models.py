@@ -439,6 +439,7 @@ class Meeting(models.Model):
     chaired_by = models.CharField(_("chaired by"), max_length=150, blank=True, default="")
     present_count = models.PositiveIntegerField(_("people present"))
     participants = models.JSONField(_("participants"), default=list)
+    secretary = models.CharField(_("secretary"), max_length=150, blank=True, default="")
     minutes = models.TextField(_("minutes"), blank=True, default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     recorded_at = models.DateTimeField()

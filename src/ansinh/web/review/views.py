@@ -693,9 +693,6 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         form = review_forms.MeetingForm(request.POST, households=households)
         if form.is_valid():
             data = form.cleaned_data
-            participants = form.participant_list()
-            if data.get("secretary"):
-                participants.append(f"Thư ký: {data['secretary']}")
             done = _run(
                 form,
                 lambda: actions.do_record_meeting(
@@ -706,8 +703,8 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
                     votes=form.votes(),
                     place=data["place"],
                     chaired_by=data["chaired_by"],
-                    participants=participants,
-                    minutes=data.get("secretary") or "",
+                    participants=form.participant_list(),
+                    secretary=data.get("secretary") or "",
                 ),
             )
             if done is not None:
@@ -748,7 +745,6 @@ def minutes_pdf(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     heads = _heads([v.round_household.household_id for v in votes])
     first = round.standards[0] if round.standards else ""
     classes = {a.round_household_id: a.klass for a in round.assessments.filter(standard_id=first)}
-    secretary = meeting.minutes.strip() if len(meeting.minutes.strip()) < 150 else ""
     doc = MeetingMinutes(
         issuer=_issuer(round),
         year=round.year,
@@ -756,8 +752,8 @@ def minutes_pdf(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
         place=meeting.place,
         chaired_by=meeting.chaired_by,
         present=meeting.present_count,
-        secretary=secretary,
-        participants=[p for p in (str(x) for x in meeting.participants) if not p.startswith("Thư ký:")],
+        secretary=meeting.secretary,
+        participants=[str(p) for p in meeting.participants],
         votes=[
             VoteRow(
                 code=v.round_household.household.code,
