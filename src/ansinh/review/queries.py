@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from ansinh.accounts.permissions import can
@@ -21,6 +21,7 @@ from ansinh.accounts.scope import scoped_wards, ward_codes
 from ansinh.geo.calendar import calendar_for
 from ansinh.review import rules
 from ansinh.review.models import (
+    LISTED_CLASSES,
     Assessment,
     Complaint,
     ComplaintStatus,
@@ -84,6 +85,12 @@ def assessments_for(
     if changed_only:
         qs = qs.filter(changed=True)
     return qs.order_by("household__code", "standard_id")
+
+
+def posted_list(round: Round, standard_id: str) -> QuerySet[Assessment]:
+    """The households the round's posted list (and its decision) shows under ``standard_id``: those classed
+    in a listed class (poor, near-poor), and those leaving a list (a previous class, now none)."""
+    return assessments_for(round, standard_id).filter(Q(klass__in=LISTED_CLASSES) | ~Q(previous_class=""))
 
 
 def scoring_methods_used(round: Round, standard_id: str | None = None) -> dict[str, ScoringMethod]:

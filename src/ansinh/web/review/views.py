@@ -782,15 +782,11 @@ def _agreement_share(on: datetime.date) -> float:
 # -- posting and complaints -------------------------------------------------------------------------
 
 
-def _list_rows(round: Round, standard: str, *, final: bool = False) -> list[ListRow]:
-    assessments = list(queries.assessments_for(round, standard))
+def _list_rows(round: Round, standard: str) -> list[ListRow]:
+    assessments = list(queries.posted_list(round, standard))
     heads = _heads([a.household_id for a in assessments])
     rows = []
     for a in assessments:
-        if final and a.klass not in ("poor", "near_poor"):
-            continue
-        if not final and a.klass not in ("poor", "near_poor") and not a.previous_class:
-            continue  # the posted list shows the listed households and those leaving a list
         head = heads.get(a.household_id)
         rows.append(
             ListRow(
