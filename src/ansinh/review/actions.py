@@ -32,7 +32,7 @@ from ansinh.geo.models import Ward
 from ansinh.registry.actions import do_update_household, do_update_member
 from ansinh.registry.models import Household, Member
 from ansinh.registry.queries import read_frame
-from ansinh.review import rules, scoring
+from ansinh.review import queries, rules, scoring
 from ansinh.review.errors import (
     IllegalTransition,
     InvalidSurvey,
@@ -76,7 +76,8 @@ from ansinh.review.models import (
     SurveyResponse,
     SurveyStatus,
 )
-from ansinh.review.survey import load_form
+from ansinh.review.survey import load_form, survey_message
+from ansinh.review.xlsform import ReadResult, Submission, read_submissions
 from ansinh.standards import load_standard, standards_for
 
 Progress = Callable[[int, int, str], None]
@@ -660,6 +661,85 @@ def do_submit_survey(*, actor: Any, survey: SurveyResponse, surveyed_on: dt.date
         note=f"survey of {day.isoformat()}",
     )
     return survey
+
+
+@dataclass
+class SurveyImport:
+    """What an import of offline surveys did: drafts saved, rows unchanged, or the problems (nothing saved)."""
+
+    saved: int = 0
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def _survey_import_plan(
+    round: Round, form: str, read: ReadResult
+) -> tuple[list[str], list[tuple[RoundHousehold, Submission, SurveyResponse | None]]]:
+    """Check every submission; the problems (worded, by row) and what would be saved."""
+    definition = load_form(form)
+    problems = list(read.errors)
+    entries = {rh.household.code: rh for rh in queries.round_households(round, include_removed=False)}
+    members: dict[int, set[str]] = {}
+    for household_id, member_id in (
+        Member.objects.active()
+        .filter(household_id__in=[rh.household_id for rh in entries.values()])
+        .values_list("household_id", "pk")
+    ):
+        members.setdefault(household_id, set()).add(str(member_id))
+    existing = {s.round_household_id: s for s in SurveyResponse.objects.filter(round_household__round=round, form=form)}
+    plan = []
+    for sub in read.submissions:
+        rh = entries.get(sub.household_code)
+        if rh is None:
+            problems.append(
+                _("%(row)s: household %(code)s is not on this round's list.")
+                % {"row": sub.row, "code": sub.household_code}
+            )
+            continue
+        clean, errors = definition.validate(sub.answers, partial=True)
+        for where, message in errors.items():
+            problems.append(f"{sub.row} ({sub.household_code}), {where}: {survey_message(message)}")
+        for member in clean.get("members") or {}:
+            if member not in members.get(rh.household_id, set()):
+                problems.append(
+                    _("%(row)s: %(member)s is not a member of household %(code)s.")
+                    % {"row": sub.row, "member": member, "code": sub.household_code}
+                )
+        survey = existing.get(rh.pk)
+        if survey is not None and survey.status == "submitted" and survey.answers != clean:
+            problems.append(
+                _("%(row)s: the survey of household %(code)s is already submitted; change it in the web form.")
+                % {"row": sub.row, "code": sub.household_code}
+            )
+        plan.append((rh, Submission(sub.household_code, clean, sub.surveyed_on, sub.row), survey))
+    return problems, plan
+
+
+@transaction.atomic
+def do_import_surveys(*, actor: Any, round: Round, form: str, content: bytes, file_name: str) -> SurveyImport:
+    """Read a filled-in workbook or an ODK / KoBoToolbox export back as drafts of the round's surveys.
+
+    All or nothing: every row is checked first (household on the list, members of the household, each
+    answer against the form definition); nothing is saved while one row is wrong (the problems are
+    returned). Rows are saved as drafts through ``do_save_survey``: nothing reaches the registry until the
+    officer submits each survey. A row whose answers are already saved is skipped, so importing the same
+    file twice changes nothing.
+    """
+    _require(actor, round.ward_id, "prepare")
+    problems, plan = _survey_import_plan(round, form, read_submissions(content, file_name, form))
+    if problems:
+        return SurveyImport(problems=problems)
+    result = SurveyImport()
+    source = "xlsform" if file_name.lower().endswith(".json") else "xlsx"
+    for rh, sub, existing in plan:
+        if existing is not None and existing.answers == sub.answers and sub.surveyed_on in (None, existing.surveyed_on):
+            result.skipped += 1
+            continue
+        do_save_survey(
+            actor=actor, round_household=rh, form=form, answers=sub.answers, surveyed_on=sub.surveyed_on, source=source
+        )
+        result.saved += 1
+    return result
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ One definition serves the web form, the XLSX workbook and the XLSForm. Answers a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext_lazy as _
 
 from ansinh import vocab
 
@@ -232,3 +234,28 @@ def load_form(form: str) -> FormDefinition:
         verified=bool(raw.get("verified")),
         sections=sections,
     )
+
+
+_MESSAGES = [
+    (re.compile(r"^must be at least (.+)$"), _("Enter a number of at least %(n)s.")),
+    (re.compile(r"^must be at most (.+)$"), _("Enter a number of at most %(n)s.")),
+]
+
+
+def survey_message(message: str) -> str:
+    """The definition's validation message in the user's language."""
+    for pattern, template in _MESSAGES:
+        match = pattern.match(message)
+        if match:
+            return str(template) % {"n": match.group(1)}
+    fixed = {
+        "is required": _("Answer this question before you submit the form."),
+        "must be yes or no": _("Choose yes or no."),
+        "must be a number": _("Enter a number using digits, for example 12.5."),
+        "must be a whole number": _("Enter a whole number."),
+        "is not one of the choices": _("Choose one of the answers in the list."),
+        "must be a date (YYYY-MM-DD)": _("Enter a real date, for example 27/03/1985."),
+        "is missing": _("The answers for this member are missing."),
+        "is not a field of this form": _("This answer is not part of the form."),
+    }
+    return str(fixed.get(message, message))

@@ -8,7 +8,6 @@ a draft may be partial, and the definition's own validation (in the action) repo
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -21,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from ansinh.geo.models import Ward
 from ansinh.lib.numbers import normalise_number
 from ansinh.review.models import Channel, RoundHousehold, RoundKind
-from ansinh.review.survey import Field, FormDefinition
+from ansinh.review.survey import Field, FormDefinition, survey_message
 from ansinh.standards import all_standards
 from ansinh.web.registry.forms import DateField
 
@@ -297,31 +296,6 @@ class SurveyForm(forms.Form):
                 self.add_error(None, _g("A member's answers are missing: %(detail)s") % {"detail": where})
             else:
                 self.add_error(None, f"{where}: {text}")
-
-
-_MESSAGES = [
-    (re.compile(r"^must be at least (.+)$"), _("Enter a number of at least %(n)s.")),
-    (re.compile(r"^must be at most (.+)$"), _("Enter a number of at most %(n)s.")),
-]
-
-
-def survey_message(message: str) -> str:
-    """The definition's validation message in the user's language."""
-    for pattern, template in _MESSAGES:
-        match = pattern.match(message)
-        if match:
-            return str(template) % {"n": match.group(1)}
-    fixed = {
-        "is required": _("Answer this question before you submit the form."),
-        "must be yes or no": _("Choose yes or no."),
-        "must be a number": _("Enter a number using digits, for example 12.5."),
-        "must be a whole number": _("Enter a whole number."),
-        "is not one of the choices": _("Choose one of the answers in the list."),
-        "must be a date (YYYY-MM-DD)": _("Enter a real date, for example 27/03/1985."),
-        "is missing": _("The answers for this member are missing."),
-        "is not a field of this form": _("This answer is not part of the form."),
-    }
-    return str(fixed.get(message, message))
 
 
 # -- assessment, meeting, posting, complaints, approval ----------------------------------------------

@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -54,11 +53,8 @@ from ansinh.review.survey import load_form
 from ansinh.review.xlsform import (
     OfflineHousehold,
     OfflineMember,
-    ReadResult,
-    Submission,
     build_offline_workbook,
     build_xlsform,
-    read_submissions,
 )
 from ansinh.standards import load_standard
 from ansinh.web.common import forms_with_errors
@@ -496,57 +492,35 @@ def offline_workbook(request: HttpRequest, pk: int, form_code: str) -> HttpRespo
 
 @login_required
 def survey_import(request: HttpRequest, pk: int, form_code: str) -> HttpResponse:
-    """Read a filled-in workbook or an ODK / KoBoToolbox export back as drafts of the round's surveys.
-
-    All or nothing: every row is checked first (household on the list, members of the household, each
-    answer against the form definition); nothing is saved while one row is wrong. Rows are saved as drafts
-    through the survey action: nothing reaches the registry until the officer submits each survey.
-    A row whose answers are already saved is skipped, so importing the same file twice changes nothing.
-    """
+    """Read a filled-in workbook or an ODK / KoBoToolbox export back as drafts (``do_import_surveys``)."""
     round = queries.get_round_for(request.user, pk)
     if form_code not in ("A", "B"):
         raise Http404
     if not _can_prepare(request.user):
         raise PermissionDenied
     problems: list[str] = []
-    saved = skipped = 0
     status = 200
     if request.method == "POST":
         form = review_forms.SurveyImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            problems, plan = _import_plan(round, form_code, read_submissions(upload.read(), upload.name, form_code))
-            if not problems:
-                try:
-                    with transaction.atomic():
-                        for rh, sub, existing in plan:
-                            if (
-                                existing is not None
-                                and existing.answers == sub.answers
-                                and (sub.surveyed_on in (None, existing.surveyed_on))
-                            ):
-                                skipped += 1
-                                continue
-                            actions.do_save_survey(
-                                actor=request.user,
-                                round_household=rh,
-                                form=form_code,
-                                answers=sub.answers,
-                                surveyed_on=sub.surveyed_on,
-                                source="xlsform" if upload.name.lower().endswith(".json") else "xlsx",
-                            )
-                            saved += 1
-                except NotAllowed as error:
-                    raise PermissionDenied(error.message) from error
-                except ReviewError as error:
-                    problems = [error.message]
+            try:
+                result = actions.do_import_surveys(
+                    actor=request.user, round=round, form=form_code, content=upload.read(), file_name=upload.name
+                )
+            except NotAllowed as error:
+                raise PermissionDenied(error.message) from error
+            except ReviewError as error:
+                problems = [error.message]
+            else:
+                problems = result.problems
             if problems:
                 status = 400
             else:
                 messages.success(
                     request,
                     _("%(saved)d surveys were saved as drafts; %(skipped)d were unchanged.")
-                    % {"saved": saved, "skipped": skipped},
+                    % {"saved": result.saved, "skipped": result.skipped},
                 )
                 return redirect("review-round", pk=round.pk)
         else:
@@ -564,51 +538,6 @@ def survey_import(request: HttpRequest, pk: int, form_code: str) -> HttpResponse
         }
     )
     return render(request, "review/survey_import.html", context, status=status)
-
-
-def _import_plan(
-    round: Round, form_code: str, read: ReadResult
-) -> tuple[list[str], list[tuple[RoundHousehold, Submission, SurveyResponse | None]]]:
-    """Check every submission; the problems (in Vietnamese, by row) and what would be saved."""
-    definition = load_form(form_code)
-    problems = list(read.errors)
-    entries = {rh.household.code: rh for rh in queries.round_households(round, include_removed=False)}
-    members: dict[int, set[str]] = {}
-    for household_id, member_id in (
-        Member.objects.active()
-        .filter(household_id__in=[rh.household_id for rh in entries.values()])
-        .values_list("household_id", "pk")
-    ):
-        members.setdefault(household_id, set()).add(str(member_id))
-    existing = {
-        s.round_household_id: s for s in SurveyResponse.objects.filter(round_household__round=round, form=form_code)
-    }
-    plan = []
-    for sub in read.submissions:
-        rh = entries.get(sub.household_code)
-        if rh is None:
-            problems.append(
-                _("%(row)s: household %(code)s is not on this round's list.")
-                % {"row": sub.row, "code": sub.household_code}
-            )
-            continue
-        clean, errors = definition.validate(sub.answers, partial=True)
-        for where, message in errors.items():
-            problems.append(f"{sub.row} ({sub.household_code}), {where}: {review_forms.survey_message(message)}")
-        for member in clean.get("members") or {}:
-            if member not in members.get(rh.household_id, set()):
-                problems.append(
-                    _("%(row)s: %(member)s is not a member of household %(code)s.")
-                    % {"row": sub.row, "member": member, "code": sub.household_code}
-                )
-        survey = existing.get(rh.pk)
-        if survey is not None and survey.status == "submitted" and survey.answers != clean:
-            problems.append(
-                _("%(row)s: the survey of household %(code)s is already submitted; change it in the web form.")
-                % {"row": sub.row, "code": sub.household_code}
-            )
-        plan.append((rh, Submission(sub.household_code, clean, sub.surveyed_on, sub.row), survey))
-    return problems, plan
 
 
 @login_required
