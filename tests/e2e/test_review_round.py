@@ -125,6 +125,13 @@ def test_it_takes_a_ward_through_a_periodic_round_to_the_certificate(
     page.goto(f"/review/{round_id}/results/")
     with page.expect_navigation():
         page.click("#assess")
+    assert page.locator("#assessment-progress").is_visible()  # queued for the background worker
+    officer.shot("assessing")
+    page.goto("about:blank")  # no polling while the worker shares the test database's connection
+    from ansinh.tasks.actions import run_pending
+
+    assert run_pending() == 1
+    page.goto(f"/review/{round_id}/results/")
     result = page.locator(f"#results tr[data-household='{household.code}']")
     assert "row--changed" in (result.get_attribute("class") or "")
     assert "Nghèo" in result.inner_text()

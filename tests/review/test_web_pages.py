@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from ansinh.review import actions
 from ansinh.review.models import Complaint, HouseholdStage, Round, RoundStatus, SurveyResponse
+from ansinh.tasks.actions import run_pending
 from tests.review.conftest import POOR_INCOME, YEAR, answers_b
 from tests.web.conftest import parse, post_forms_without_their_address
 
@@ -243,7 +244,9 @@ def test_it_assesses_and_highlights_households_whose_class_changes(
     )
     actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR + 1, 9, 10))
     response = officer_client.post(reverse("review-assess", args=[second.pk]), follow=True)
-    html = response.content.decode()
+    assert 'id="assessment-progress"' in response.content.decode()  # queued: the page shows its progress
+    assert run_pending() == 1
+    html = officer_client.get(reverse("review-results", args=[second.pk])).content.decode()
     assert 'class="row--changed"' in html
     assert "vn_2022" in html  # the explanation names the standard
     changed = officer_client.get(reverse("review-results", args=[second.pk]), {"changed": "1"}).content.decode()

@@ -103,6 +103,13 @@ def _open(round: Round, allowed: Iterable[str] | None = None) -> Round:
     return current
 
 
+def check_step(round: Round, step: str) -> None:
+    """Refuse now, as the step's action would when it runs (``RoundLocked``, ``StepNotOpen``), a ``step``
+    (a key of ``ROUND_STEPS``) the round's status does not allow: for work queued to run later."""
+    with transaction.atomic():
+        _open(round, ROUND_STEPS[step])
+
+
 def _audit(
     actor: Any,
     action: str,
@@ -942,22 +949,6 @@ class _Storer:
                 future.result()
         finally:
             self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def assess_round(
-    round_id: int,
-    actor_id: int | None = None,
-    *,
-    household_ids: list[int] | None = None,
-    progress: Progress | None = None,
-) -> AssessmentSummary:
-    """Entry point a background task can call with plain ids; see ``do_assess_round``."""
-    from django.contrib.auth import get_user_model
-
-    actor = get_user_model().objects.get(pk=actor_id) if actor_id else None
-    return do_assess_round(
-        actor=actor, round=Round.objects.get(pk=round_id), household_ids=household_ids, progress=progress
-    )
 
 
 def _round_list(round: Round, household_ids: list[int] | None) -> pl.DataFrame:

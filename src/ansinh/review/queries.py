@@ -32,6 +32,7 @@ from ansinh.review.models import (
     RoundStatus,
     ScoringMethod,
 )
+from ansinh.tasks.models import Task
 
 # --- rounds in scope -----------------------------------------------------------------------------------
 
@@ -91,6 +92,13 @@ def posted_list(round: Round, standard_id: str) -> QuerySet[Assessment]:
     """The households the round's posted list (and its decision) shows under ``standard_id``: those classed
     in a listed class (poor, near-poor), and those leaving a list (a previous class, now none)."""
     return assessments_for(round, standard_id).filter(Q(klass__in=LISTED_CLASSES) | ~Q(previous_class=""))
+
+
+def assessment_task(round: Round) -> Task | None:
+    """The round's latest queued assessment (``review.tasks``), whatever its status, or ``None``."""
+    from ansinh.review.tasks import KIND  # the task module imports the actions, which import these queries
+
+    return Task.objects.filter(kind=KIND, args__round_id=round.pk).order_by("-created_at", "-pk").first()
 
 
 def scoring_methods_used(round: Round, standard_id: str | None = None) -> dict[str, ScoringMethod]:

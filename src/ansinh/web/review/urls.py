@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/import/<str:form_code>/", views.survey_import, name="review-survey-import"),
     path("<int:pk>/results/", views.results, name="review-results"),
     path("<int:pk>/assess/", views.assess, name="review-assess"),
+    path("<int:pk>/assess/progress/", views.assess_progress, name="review-assess-progress"),
     path("<int:pk>/meeting/", views.meeting, name="review-meeting"),
     path("<int:pk>/meeting/<int:meeting_pk>/minutes.pdf", views.minutes_pdf, name="review-minutes"),
     path("<int:pk>/posting/", views.posting, name="review-posting"),

@@ -50,6 +50,7 @@ from ansinh.review.models import (
     SurveyResponse,
 )
 from ansinh.review.survey import load_form
+from ansinh.review.tasks import enqueue_assessment
 from ansinh.review.xlsform import (
     OfflineHousehold,
     OfflineMember,
@@ -57,6 +58,7 @@ from ansinh.review.xlsform import (
     build_xlsform,
 )
 from ansinh.standards import load_standard
+from ansinh.tasks.models import Status as TaskStatus
 from ansinh.web.common import forms_with_errors
 from ansinh.web.review import forms as review_forms
 
@@ -205,6 +207,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "add_form": review_forms.AddHouseholdForm(initial={"requested_on": _today()}),
             "list_open": round.allows("list"),
             "survey_open": round.allows("survey"),
+            **_assessment_context(round),
         }
     )
     return render(request, "review/round_detail.html", context)
@@ -577,6 +580,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": [(CLASS_LABELS.get(k, k), n) for k, n in queries.class_counts(round).get(standard, {}).items()],
             "class_labels": CLASS_LABELS,
             "can_assess": _can_prepare(request.user) and round.allows("assess"),
+            **_assessment_context(round),
         }
     )
     return render(request, "review/results.html", context)
@@ -585,20 +589,41 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assess(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the round's assessment; the results page shows its progress."""
     round = queries.get_round_for(request.user, pk)
     try:
-        summary = actions.do_assess_round(actor=request.user, round=round)
+        enqueue_assessment(actor=request.user, round=round)
     except NotAllowed as error:
         raise PermissionDenied(error.message) from error
     except ReviewError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, _("%(n)d households were assessed.") % {"n": summary.households})
-        if summary.missing:
-            messages.warning(
-                request, _("%(n)d households of the list are no longer in the registry.") % {"n": len(summary.missing)}
-            )
     return redirect("review-results", pk=round.pk)
+
+
+def _assessment_context(round: Round) -> dict[str, Any]:
+    """The round's latest assessment task, whether it is still going, and what it said when it ended."""
+    task = queries.assessment_task(round)
+    running = task is not None and task.status in (TaskStatus.QUEUED, TaskStatus.RUNNING)
+    notes: list[tuple[str, str]] = []
+    if task is not None and task.status == TaskStatus.DONE:
+        notes.append(("success", _("%(n)d households were assessed.") % {"n": task.result.get("households", 0)}))
+        missing = task.result.get("missing_count", len(task.result.get("missing", [])))
+        if missing:
+            notes.append(("warning", _("%(n)d households of the list are no longer in the registry.") % {"n": missing}))
+    elif task is not None and task.status == TaskStatus.FAILED:
+        notes.append(("error", _("The assessment did not finish: %(error)s") % {"error": task.error}))
+    return {"round": round, "assessment": task, "assessing": running, "assessment_notes": notes}
+
+
+@login_required
+def assess_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The htmx-polled progress of the assessment; when it is over, the whole page reloads with the results."""
+    round = queries.get_round_for(request.user, pk)
+    context = _assessment_context(round)
+    response = render(request, "review/_assessment_progress.html", context)
+    if not context["assessing"]:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 # -- meeting ----------------------------------------------------------------------------------------
