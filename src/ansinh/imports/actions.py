@@ -21,7 +21,7 @@ from typing import Any
 
 import polars as pl
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -35,6 +35,7 @@ from ansinh.imports.errors import (
     IllegalTransition,
     ImportError_,
     NothingToCommit,
+    RegistryBusy,
     UnreadableFile,
     UnsafeStagingPath,
 )
@@ -52,6 +53,7 @@ from ansinh.imports.reading import read_files
 from ansinh.imports.validation import validate
 from ansinh.tasks import actions as tasks
 from ansinh.tasks.errors import Cancelled
+from ansinh.tasks.models import Status as TaskStatus
 
 log = logging.getLogger(__name__)
 
@@ -247,6 +249,27 @@ def cancel_batch(batch: ImportBatch, *, actor: Any) -> ImportBatch:
         )
         transaction.on_commit(lambda: _purge_after_cancel(batch, actor=actor))
     return batch
+
+
+RUNNING = (BatchStatus.UPLOADED, BatchStatus.VALIDATING, BatchStatus.COMMITTING)
+
+
+def do_cancel_import(*, actor: Any, batch: ImportBatch) -> bool:
+    """Cancel the import. While its task is queued or running, the task is asked to stop (the worker ends
+    the batch at its next safe point; a batch not yet being read is cancelled at once) and ``False`` is
+    returned; otherwise the batch is cancelled now and ``True`` is returned. Raises ``RegistryBusy`` while a
+    SQLite commit holds the write lock, ``IllegalTransition`` when the batch has ended."""
+    task = batch.task
+    if task is not None and task.status in (TaskStatus.QUEUED, TaskStatus.RUNNING) and batch.status in RUNNING:
+        try:
+            tasks.request_cancel(task)
+        except OperationalError as exc:
+            raise RegistryBusy from exc
+        if batch.status == BatchStatus.UPLOADED:
+            cancel_batch(batch, actor=actor)
+        return False
+    cancel_batch(batch, actor=actor)
+    return True
 
 
 def _purge_after_cancel(batch: ImportBatch, *, actor: Any) -> None:

@@ -55,3 +55,10 @@ class UnsafeStagingPath(ImportError_):
     """A batch's directory does not resolve inside the staging root: it is never removed."""
 
     code: ClassVar[str] = "unsafe_staging_path"
+
+
+class RegistryBusy(ImportError_):
+    """SQLite: a commit holds the only write lock until it ends; asking it to stop must wait."""
+
+    code: ClassVar[str] = "registry_busy"
+    wording: ClassVar[Any] = gettext_lazy("The registry is being written; try again in a few seconds.")

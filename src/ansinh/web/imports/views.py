@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import OperationalError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,13 +18,12 @@ from django.views.decorators.http import require_POST
 
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards
-from ansinh.imports import actions, problems
+from ansinh.imports import actions, problems, queries
 from ansinh.imports.errors import ImportError_
 from ansinh.imports.export import csv_stream, export_queryset, record_export, write_xlsx
 from ansinh.imports.models import BatchStatus, ImportBatch
 from ansinh.imports.workbooks import error_report, template_csv, template_xlsx
 from ansinh.tasks import actions as tasks
-from ansinh.tasks.models import Status
 from ansinh.web.imports.forms import ExportForm, UploadForm
 
 ISSUES_SHOWN = 500
@@ -38,15 +36,9 @@ def _require_import(user: Any) -> None:
 
 
 def _batch_for(user: Any, pk: int) -> ImportBatch:
-    """A user sees their own imports; an administrator (or superuser) sees all. Others: 404."""
+    """A batch the user may see (``imports.queries``), for a user who may import."""
     _require_import(user)
-    qs = ImportBatch.objects.select_related("task")
-    if not (user.is_superuser or getattr(user, "role", "") == "administrator"):
-        qs = qs.filter(created_by=user)
-    batch = qs.filter(pk=pk).first()
-    if batch is None:
-        raise Http404
-    return batch
+    return queries.get_batch_for(user, pk)
 
 
 @login_required
@@ -88,7 +80,7 @@ def _detail_context(batch: ImportBatch) -> dict[str, Any]:
         # Worded in the reader's language, only the rows shown.
         context["issues"] = problems.rows(frame.head(ISSUES_SHOWN)) if frame.height else []
         context["issues_more"] = max(0, frame.height - ISSUES_SHOWN)
-    context["running"] = batch.status in (BatchStatus.UPLOADED, BatchStatus.VALIDATING, BatchStatus.COMMITTING)
+    context["running"] = batch.status in actions.RUNNING
     return context
 
 
@@ -132,25 +124,15 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request.user, pk)
-    if (
-        batch.task is not None
-        and batch.task.status in (Status.QUEUED, Status.RUNNING)
-        and batch.status in (BatchStatus.UPLOADED, BatchStatus.VALIDATING, BatchStatus.COMMITTING)
-    ):
-        try:
-            tasks.request_cancel(batch.task)
-        except OperationalError:  # SQLite: the commit holds the only write lock until it ends
-            messages.error(request, _("The registry is being written; try again in a few seconds."))
-            return redirect("import-detail", pk=batch.pk)
-        if batch.status == BatchStatus.UPLOADED:
-            actions.cancel_batch(batch, actor=request.user)
-        messages.success(request, _("Cancellation requested."))
+    try:
+        cancelled = actions.do_cancel_import(actor=request.user, batch=batch)
+    except ImportError_ as exc:
+        messages.error(request, exc.message)
     else:
-        try:
-            actions.cancel_batch(batch, actor=request.user)
+        if cancelled:
             messages.success(request, _("The import was cancelled; nothing was written to the registry."))
-        except ImportError_ as exc:
-            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Cancellation requested."))
     return redirect("import-detail", pk=batch.pk)
 
 
