@@ -17,8 +17,8 @@ from ansinh.accounts import auth
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards
 from ansinh.registry.models import Household
+from ansinh.web.accounts.forms import LoginForm
 from ansinh.web.common import client_ip, forms_with_errors
-from ansinh.web.registry.forms import LoginForm
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -10,9 +10,9 @@ from django.utils.cache import patch_vary_headers
 from ansinh.accounts.permissions import require
 from ansinh.audit.models import AuditEvent
 from ansinh.registry import queries
+from ansinh.web.audit.forms import AuditSearchForm
 from ansinh.web.common import forms_with_errors, is_htmx, paginate, shows_full_ids
 from ansinh.web.display import action_label, describe_changes
-from ansinh.web.registry.forms import AuditSearchForm
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Forms of the web layer: they parse and validate input; the registry's actions decide and write."""
+"""Forms of the registry's pages (and the date and money fields every area uses): they parse and validate
+input; the registry's actions decide and write."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -46,20 +46,6 @@ class MoneyField(forms.IntegerField):
         if isinstance(value, str):
             value = value.replace(".", "").replace(",", "").replace(" ", "").replace("\u00a0", "")
         return super().to_python(value)
-
-
-class LoginForm(AuthenticationForm):
-    error_messages = {
-        "invalid_login": _("The username or password is not correct. Check them and try again."),
-        "inactive": _("This account is disabled. Ask an administrator."),
-    }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("Username")
-        self.fields["password"].label = _("Password")
-        self.fields["username"].error_messages["required"] = _("Enter your username.")
-        self.fields["password"].error_messages["required"] = _("Enter your password.")
 
 
 class HouseholdSearchForm(forms.Form):
@@ -354,49 +340,6 @@ class ChangeHeadForm(EventDateForm):
         assert isinstance(old_relation, forms.ChoiceField)
         old_relation.choices = [c for c in relation.choices or [] if c[0] != "head"]
         old_relation.initial = "spouse"
-
-
-class AuditSearchForm(forms.Form):
-    hide_optional = True
-    username = forms.CharField(
-        label=_("User"),
-        required=False,
-        max_length=150,
-        widget=forms.TextInput(attrs={"class": "input--narrow", "autocomplete": "off"}),
-    )
-    action = forms.ChoiceField(label=_("Action"), required=False)
-    household_code = forms.CharField(
-        label=_("Household code"),
-        required=False,
-        max_length=32,
-        widget=forms.TextInput(attrs={"class": "input--narrow"}),
-    )
-    date_from = DateField(label=_("From"), required=False, help_text="")
-    date_to = DateField(label=_("To"), required=False, help_text="")
-
-    ACTIONS = [
-        ("", _("All actions")),
-        ("household.create", _("Household registered")),
-        ("household.update", _("Household changed")),
-        ("member.create", _("Member added")),
-        ("member.update", _("Member changed")),
-        ("duplicate.resolve", _("Duplicate resolved")),
-        ("household.", _("Any household action")),
-        ("member.", _("Any member action")),
-    ]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        action = self.fields["action"]
-        assert isinstance(action, forms.ChoiceField)
-        action.choices = self.ACTIONS
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date must be on or after the start date."))
-        return cleaned
 
 
 class HouseholdCodeField(forms.ModelChoiceField):  # type: ignore[type-arg]
