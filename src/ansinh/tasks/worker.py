@@ -26,6 +26,7 @@ def work(*, once: bool = False, poll: float = 1.0, say: Callable[[str], None] = 
     try:
         while not stopping:
             actions.reap_stale()
+            actions.reap_dead_here()
             task = actions.claim(name)
             if task is None:
                 if once:
