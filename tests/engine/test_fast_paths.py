@@ -72,7 +72,7 @@ def test_parquet_files_assess_exactly_as_frames_do(city: City, standard: str) ->
 def _assess_module() -> object:
     import importlib
 
-    return importlib.import_module("ansinh.engine.assess")  # the module (the package exports a function)
+    return importlib.import_module("ansinh.engine.stream")  # the file route's module
 
 
 def test_codes_stored_as_enums_are_streamed_and_read_as_they_are(
@@ -460,7 +460,7 @@ def test_the_file_route_reads_with_pyarrows_jemalloc_pool_and_restores_the_defau
 
     import pyarrow as pa
 
-    assess_module = importlib.import_module("ansinh.engine.assess")  # the module (the package exports a function)
+    assess_module = importlib.import_module("ansinh.engine.stream")  # the file route's module
 
     hpath, mpath, _, _ = city
     before = pa.default_memory_pool().backend_name

@@ -6,10 +6,12 @@ measures (``AlkireFoster``, ``mpi``, ``change``) live in ``ansinh.engine.af`` an
 """
 
 from ansinh.engine.af import AFError, AFResult, AlkireFoster, change, equal_nested_weights, mpi
-from ansinh.engine.assess import CLASSES, Plan, assess, build_plan, run_portable
+from ansinh.engine.assess import assess, run_portable
 from ansinh.engine.explain import explain
 from ansinh.engine.frames import FrameError, read_frame, validate_frames
+from ansinh.engine.plan import Plan, build_plan
 from ansinh.engine.simulate import simulate, summarise_by_ward
+from ansinh.engine.stages import CLASSES
 
 __all__ = [
     "CLASSES",

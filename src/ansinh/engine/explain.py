@@ -14,8 +14,10 @@ import narwhals.stable.v2 as nw
 import polars as pl
 
 from ansinh import vocab
-from ansinh.engine.assess import Line, Plan, age_columns, build_plan, resolve, run_polars
+from ansinh.engine.assess import run_polars
 from ansinh.engine.frames import Frame, FrameError, validate_frames
+from ansinh.engine.plan import Line, Plan, build_plan, resolve
+from ansinh.engine.stages import age_columns
 from ansinh.standards import Standard, Value
 from ansinh.standards.formulas import AGE_YEARS
 

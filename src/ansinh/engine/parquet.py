@@ -2,7 +2,7 @@
 
 Coded columns stored as the engine's own Enums (what ``ansinh seed --format parquet`` writes) need nothing of
 this module but ``file_columns`` and ``scan_typed``: Polars reads them as they are, and the engine streams the
-files (``ansinh.engine.assess.run_files``). The rest is for coded columns stored as text.
+files (``ansinh.engine.stream.run_files``). The rest is for coded columns stored as text.
 
 A city's members file has about 3.5 rows per household and seven coded text columns. Read as text, every value
 is decoded into a string and then looked up in its code list: most of the time of an assessment. Parquet
@@ -14,7 +14,7 @@ Polars at the same time, on another thread.
 
 ``read_table`` (a whole table) and ``read_batch`` (whole row groups of the members, see ``member_batches``)
 return None whenever the file is not in the shape they handle (a column missing or of another type, a value
-outside its code list…); ``ansinh.engine.assess.run_files`` then declines and the file is read the general
+outside its code list…); ``ansinh.engine.stream.run_files`` then declines and the file is read the general
 way (``read_frame`` + ``validate_frames``), which reports every problem by row and column.
 """
 

@@ -7,8 +7,10 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from ansinh.engine.assess import CLASSES, build_plan, resolve, run_polars
+from ansinh.engine.assess import run_polars
 from ansinh.engine.frames import Frame, validate_frames
+from ansinh.engine.plan import build_plan, resolve
+from ansinh.engine.stages import CLASSES
 from ansinh.standards import Standard
 
 

@@ -56,7 +56,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ansinh.engine import build_plan
-from ansinh.engine.assess import class_tests
+from ansinh.engine.stages import class_tests
 from ansinh.geo.models import Ward
 from ansinh.lib import legal
 from ansinh.review.explanations import CLASS_VI, indicator_order

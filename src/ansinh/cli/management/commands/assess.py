@@ -20,8 +20,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from ansinh.engine import CLASSES, FrameError, read_frame, summarise_by_ward, validate_frames
-from ansinh.engine.assess import build_plan, resolve, run_files, run_polars
+from ansinh.engine.assess import run_polars
 from ansinh.engine.parquet import is_parquet
+from ansinh.engine.plan import build_plan, resolve
+from ansinh.engine.stream import run_files
 from ansinh.standards import Standard, StandardError
 
 

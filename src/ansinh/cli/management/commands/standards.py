@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ansinh.engine.assess import build_plan
+from ansinh.engine.plan import build_plan
 from ansinh.standards import NATIONAL, StandardError, all_standards
 
 
