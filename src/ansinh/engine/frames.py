@@ -15,7 +15,7 @@ from typing import Literal
 
 import polars as pl
 
-from ansinh import vocab
+from ansinh import registry_schema
 
 Kind = Literal["int", "float", "str", "bool", "date"]
 Frame = pl.DataFrame | pl.LazyFrame
@@ -29,48 +29,29 @@ class Column:
     required: bool = True
 
 
+_KINDS: dict[str, Kind] = {"int": "int", "float": "float", "bool": "bool", "date": "date"}
+
+
+def _column(attribute: registry_schema.Attribute) -> Column:
+    kind = _KINDS.get(attribute.kind, "str")  # text, codes and ID numbers are text in a frame
+    return Column(
+        kind,
+        nullable=attribute.frame in ("nullable", "optional"),
+        codes=attribute.vocabulary,
+        required=attribute.frame != "optional",
+    )
+
+
+# Derived from the schema of record (``ansinh.registry_schema``): the keys, then the attributes the frames carry.
 HOUSEHOLD_COLUMNS: dict[str, Column] = {
-    "household_id": Column("int"),
-    "code": Column("str", nullable=True, required=False),
-    "ward_code": Column("str"),
-    "area_type": Column("str", codes=vocab.AREA_TYPE),
-    "floor_area_m2": Column("float", nullable=True),  # optional in the registry: blank is "not known"
-    "wall_durable": Column("bool"),
-    "frame_durable": Column("bool"),
-    "roof_durable": Column("bool"),
-    "water_source": Column("str", codes=vocab.WATER_SOURCE),
-    "toilet_type": Column("str", codes=vocab.TOILET_TYPE),
-    "uses_telecom": Column("bool"),
-    "uses_internet": Column("bool"),
-    "has_tv": Column("bool"),
-    "has_radio": Column("bool"),
-    "has_computer": Column("bool"),
-    "has_internet_phone": Column("bool"),
-    "uses_digital_services": Column("bool"),
-    "waste_handling": Column("str", codes=vocab.WASTE_HANDLING),
-    "other_income_monthly": Column("int"),
+    registry_schema.HOUSEHOLD_KEY: Column("int"),
+    **{a.name: _column(a) for a in registry_schema.in_frames(registry_schema.HOUSEHOLD)},
 }
 
 MEMBER_COLUMNS: dict[str, Column] = {
-    "member_id": Column("int"),
-    "household_id": Column("int"),
-    "full_name": Column("str", nullable=True, required=False),
-    "sex": Column("str", codes=vocab.SEX),
-    "date_of_birth": Column("date"),
-    "relation": Column("str", codes=vocab.RELATION, required=False),
-    "ethnicity": Column("str", codes=vocab.ETHNICITY, required=False),
-    "disability_level": Column("str", codes=vocab.DISABILITY_LEVEL),
-    "unable_to_work": Column("bool"),
-    "has_health_insurance": Column("bool"),
-    "schooling_status": Column("str", codes=vocab.SCHOOLING_STATUS),
-    "school_level": Column("str", nullable=True, codes=vocab.SCHOOL_LEVEL),
-    "education_level": Column("str", codes=vocab.EDUCATION_LEVEL),
-    "employment_status": Column("str", codes=vocab.EMPLOYMENT_STATUS),
-    "has_labour_contract": Column("bool"),
-    "has_social_insurance": Column("bool"),
-    "receives_pension": Column("bool"),
-    "monthly_income": Column("int"),
-    "nutrition_status": Column("str", nullable=True, codes=vocab.NUTRITION_STATUS),
+    registry_schema.MEMBER_KEY: Column("int"),
+    registry_schema.HOUSEHOLD_KEY: Column("int"),
+    **{a.name: _column(a) for a in registry_schema.in_frames(registry_schema.MEMBER)},
 }
 
 DTYPES: dict[Kind, pl.DataType] = {

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from ansinh import registry_schema
 from ansinh.audit.models import AuditEvent
 from ansinh.imports import writing
 from ansinh.imports.context import CHUNK, fetch_keyed
@@ -29,49 +30,10 @@ from ansinh.registry.actions import flag_likely_duplicates
 from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
 from ansinh.synth.fold import fold_expr
 
-HOUSEHOLD_DB: dict[str, Any] = {
-    "ward_code": pl.String,
-    "address": pl.String,
-    "residence_type": pl.String,
-    "area_type": pl.String,
-    "floor_area_m2": pl.Float64,
-    "wall_durable": pl.Boolean,
-    "frame_durable": pl.Boolean,
-    "roof_durable": pl.Boolean,
-    "water_source": pl.String,
-    "toilet_type": pl.String,
-    "uses_telecom": pl.Boolean,
-    "uses_internet": pl.Boolean,
-    "has_tv": pl.Boolean,
-    "has_radio": pl.Boolean,
-    "has_computer": pl.Boolean,
-    "has_internet_phone": pl.Boolean,
-    "uses_digital_services": pl.Boolean,
-    "waste_handling": pl.String,
-    "other_income_monthly": pl.Int64,
-}
-MEMBER_DB: dict[str, Any] = {
-    "full_name": pl.String,
-    "sex": pl.String,
-    "date_of_birth": pl.Date,
-    "id_number": pl.String,
-    "legacy_id_number": pl.String,
-    "relation": pl.String,
-    "ethnicity": pl.String,
-    "disability_level": pl.String,
-    "unable_to_work": pl.Boolean,
-    "has_health_insurance": pl.Boolean,
-    "schooling_status": pl.String,
-    "school_level": pl.String,
-    "education_level": pl.String,
-    "employment_status": pl.String,
-    "has_labour_contract": pl.Boolean,
-    "has_social_insurance": pl.Boolean,
-    "receives_pension": pl.Boolean,
-    "monthly_income": pl.Int64,
-    "nutrition_status": pl.String,
-}
-DB_NAME = {"ward_code": "ward_id"}
+# Derived from the schema of record (``ansinh.registry_schema``): what an import may set (the code is the key).
+HOUSEHOLD_DB: dict[str, Any] = {a.name: a.dtype for a in registry_schema.HOUSEHOLD if a.name != "code"}
+MEMBER_DB: dict[str, Any] = {a.name: a.dtype for a in registry_schema.MEMBER}
+DB_NAME = {a.name: a.attname for a in (*registry_schema.HOUSEHOLD, *registry_schema.MEMBER) if a.attname != a.name}
 
 
 class RegistryChanged(Exception):

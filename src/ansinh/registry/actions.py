@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ansinh import vocab
+from ansinh import registry_schema, vocab
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards
 from ansinh.audit.actions import diff, jsonable, record
@@ -43,49 +43,9 @@ from ansinh.registry.models import (
     Membership,
 )
 
-HOUSEHOLD_FIELDS = (
-    "code",
-    "ward_id",
-    "address",
-    "residence_type",
-    "area_type",
-    "floor_area_m2",
-    "wall_durable",
-    "frame_durable",
-    "roof_durable",
-    "water_source",
-    "toilet_type",
-    "uses_telecom",
-    "uses_internet",
-    "has_tv",
-    "has_radio",
-    "has_computer",
-    "has_internet_phone",
-    "uses_digital_services",
-    "waste_handling",
-    "other_income_monthly",
-)
-MEMBER_FIELDS = (
-    "full_name",
-    "sex",
-    "date_of_birth",
-    "id_number",
-    "legacy_id_number",
-    "relation",
-    "ethnicity",
-    "disability_level",
-    "unable_to_work",
-    "has_health_insurance",
-    "schooling_status",
-    "school_level",
-    "education_level",
-    "employment_status",
-    "has_labour_contract",
-    "has_social_insurance",
-    "receives_pension",
-    "monthly_income",
-    "nutrition_status",
-)
+# Derived from the schema of record (``ansinh.registry_schema``): the attributes an action may set.
+HOUSEHOLD_FIELDS = tuple(a.attname for a in registry_schema.HOUSEHOLD)
+MEMBER_FIELDS = tuple(a.attname for a in registry_schema.MEMBER)
 
 
 def _require(actor: Any, resource: str, action: str, *ward_codes: str) -> None:

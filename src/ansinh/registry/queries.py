@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from ansinh import registry_schema
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import is_ward_scope
 from ansinh.accounts.scope import ward_codes as scope_ward_codes
@@ -147,51 +148,18 @@ def search_audit(
 
 # --- Frames for the engine (docs/frames.md) -------------------------------------------------------
 
-HOUSEHOLD_SCHEMA: dict[str, Any] = {
-    "household_id": pl.Int64,
-    "code": pl.String,
-    "ward_code": pl.String,
-    "area_type": pl.String,
-    "floor_area_m2": pl.Float64,
-    "wall_durable": pl.Boolean,
-    "frame_durable": pl.Boolean,
-    "roof_durable": pl.Boolean,
-    "water_source": pl.String,
-    "toilet_type": pl.String,
-    "uses_telecom": pl.Boolean,
-    "uses_internet": pl.Boolean,
-    "has_tv": pl.Boolean,
-    "has_radio": pl.Boolean,
-    "has_computer": pl.Boolean,
-    "has_internet_phone": pl.Boolean,
-    "uses_digital_services": pl.Boolean,
-    "waste_handling": pl.String,
-    "other_income_monthly": pl.Int64,
-}
-MEMBER_SCHEMA: dict[str, Any] = {
-    "member_id": pl.Int64,
-    "household_id": pl.Int64,
-    "full_name": pl.String,
-    "sex": pl.String,
-    "date_of_birth": pl.Date,
-    "relation": pl.String,
-    "ethnicity": pl.String,
-    "disability_level": pl.String,
-    "unable_to_work": pl.Boolean,
-    "has_health_insurance": pl.Boolean,
-    "schooling_status": pl.String,
-    "school_level": pl.String,
-    "education_level": pl.String,
-    "employment_status": pl.String,
-    "has_labour_contract": pl.Boolean,
-    "has_social_insurance": pl.Boolean,
-    "receives_pension": pl.Boolean,
-    "monthly_income": pl.Int64,
-    "nutrition_status": pl.String,
-}
+# Derived from the schema of record (``ansinh.registry_schema``).
+HOUSEHOLD_SCHEMA: dict[str, Any] = registry_schema.household_frame_dtypes()
+MEMBER_SCHEMA: dict[str, Any] = registry_schema.member_frame_dtypes()
 # Frame column → database column, where they differ (per table: a member's household_id is a real column).
-_HOUSEHOLD_COLUMNS = {"household_id": "id", "ward_code": "ward_id"}
-_MEMBER_COLUMNS = {"member_id": "id"}
+_HOUSEHOLD_COLUMNS = {
+    registry_schema.HOUSEHOLD_KEY: "id",
+    **{a.name: a.attname for a in registry_schema.HOUSEHOLD if a.attname != a.name},
+}
+_MEMBER_COLUMNS = {
+    registry_schema.MEMBER_KEY: "id",
+    **{a.name: a.attname for a in registry_schema.MEMBER if a.attname != a.name},
+}
 
 
 def _select(table: str, schema: dict[str, Any], where: str, renames: dict[str, str]) -> str:
@@ -310,7 +278,7 @@ def registry_frames(
     members = read_frame(m_sql, params, m_schema)
     if not members.get_column("household_id").is_sorted():
         members = members.sort("household_id", "member_id")
-    members = members.with_columns(
-        pl.col(c).replace("", None) for c in ("school_level", "nutrition_status") if c in m_schema
-    )
+    # The registry stores an empty text as "" (Django's way); the frames say null.
+    empty_text = [a.name for a in registry_schema.MEMBER if a.frame == "nullable" and a.dtype == pl.String]
+    members = members.with_columns(pl.col(c).replace("", None) for c in empty_text if c in m_schema)
     return households, members

@@ -514,6 +514,7 @@ def _chunk(
             "nutrition_status": _take(("normal", "stunted", "underweight", "unknown"), nutr_idx),
             "_child": a < 16,
             "status": pl.repeat("active", m, eager=True),
+            "legacy_id_number": pl.repeat("", m, eager=True),  # old 9-digit cards are not simulated
             "_id_prefix": pl.select(
                 pl.concat_str(
                     [

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ansinh import registry_schema
 from ansinh.geo.models import Ward
 from ansinh.registry import actions, idnumber
 from ansinh.registry.models import EventKind, Household, Member
@@ -69,48 +70,9 @@ class HouseholdSearchForm(forms.Form):
         ward_field.error_messages["invalid_choice"] = _("Choose a ward or commune from the list.")
 
 
-HOUSEHOLD_FORM_FIELDS = [
-    "code",
-    "ward",
-    "address",
-    "residence_type",
-    "floor_area_m2",
-    "wall_durable",
-    "frame_durable",
-    "roof_durable",
-    "water_source",
-    "toilet_type",
-    "uses_telecom",
-    "uses_internet",
-    "has_tv",
-    "has_radio",
-    "has_computer",
-    "has_internet_phone",
-    "uses_digital_services",
-    "waste_handling",
-    "other_income_monthly",
-]
-MEMBER_FORM_FIELDS = [
-    "full_name",
-    "sex",
-    "date_of_birth",
-    "id_number",
-    "legacy_id_number",
-    "relation",
-    "ethnicity",
-    "disability_level",
-    "unable_to_work",
-    "has_health_insurance",
-    "schooling_status",
-    "school_level",
-    "education_level",
-    "employment_status",
-    "has_labour_contract",
-    "has_social_insurance",
-    "receives_pension",
-    "monthly_income",
-    "nutrition_status",
-]
+# Derived from the schema of record (``ansinh.registry_schema``): the attributes an officer edits.
+HOUSEHOLD_FORM_FIELDS = [a.field for a in registry_schema.HOUSEHOLD if a.form]
+MEMBER_FORM_FIELDS = [a.field for a in registry_schema.MEMBER if a.form]
 
 
 class RegistryModelForm(forms.ModelForm):  # type: ignore[type-arg]
