@@ -207,7 +207,8 @@ def database_floor(round: Any, repeat: int) -> tuple[float, float, float]:
     standard, the least a table of results can be searched by)."""
     from django.db import connection, transaction
 
-    from ansinh.registry.queries import _copy_out, registry_queries
+    from ansinh.dbframes import copy_out
+    from ansinh.registry.queries import registry_queries
     from ansinh.review.models import Assessment
 
     queries = registry_queries([round.ward_id], engine_only=True)
@@ -218,13 +219,13 @@ def database_floor(round: Any, repeat: int) -> tuple[float, float, float]:
     table = Assessment._meta.db_table
     send = take = keyed = float("inf")
     with transaction.atomic(), connection.cursor() as cur:
-        rows = _copy_out(cur, f"COPY (SELECT {key} FROM {table} WHERE round_id = {int(round.pk)}) TO STDOUT")
+        rows = copy_out(cur, f"COPY (SELECT {key} FROM {table} WHERE round_id = {int(round.pk)}) TO STDOUT")
         cur.execute(f"CREATE TEMPORARY TABLE floor_results ON COMMIT DROP AS SELECT {key} FROM {table} LIMIT 0")
         raw = cur.cursor
         for _ in range(repeat):
             t = time.perf_counter()
             for sql, params, _schema in queries:
-                _copy_out(cur, f"COPY ({cur.mogrify(sql, params)}) TO STDOUT")
+                copy_out(cur, f"COPY ({cur.mogrify(sql, params)}) TO STDOUT")
             send = min(send, time.perf_counter() - t)
             cur.execute("TRUNCATE floor_results")
             t = time.perf_counter()

@@ -86,8 +86,8 @@ def test_it_raises_the_database_error_of_a_bad_read_and_keeps_the_connection_usa
     import pytest
     from django.db import transaction
 
+    from ansinh.dbframes import read_frame
     from ansinh.registry.models import Household
-    from ansinh.registry.queries import read_frame
 
     make_household(ward_a, members=[member_data()])
     with pytest.raises(Exception, match="nope"), transaction.atomic():

@@ -18,6 +18,7 @@ from django.utils import timezone
 from ansinh import vocab
 from ansinh.audit.models import AuditEvent
 from ansinh.cli.management.commands.seed import pick_wards, prefetch
+from ansinh.dbframes import insert_model_frame
 from ansinh.registry import bulk
 from ansinh.registry.idnumber import check
 from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
@@ -187,10 +188,10 @@ def test_it_checks_unique_constraints_again_after_deferring_indexes(wards: list[
         }
     )
     with pytest.raises(IntegrityError), transaction.atomic(), bulk.indexes_deferred([Household]):
-        bulk.bulk_insert_frame(Household, rows)
+        insert_model_frame(Household, rows)
     assert not Household.objects.exists()
     with transaction.atomic(), bulk.indexes_deferred([Household]):
-        bulk.bulk_insert_frame(Household, rows.with_columns(code=pl.Series(["a", "b"])))
+        insert_model_frame(Household, rows.with_columns(code=pl.Series(["a", "b"])))
     with pytest.raises(IntegrityError), transaction.atomic():
         Household.objects.create(code="a", ward_id="26734", address="c", area_type="urban", id=3)
     stored = Household.objects.get(code="b")

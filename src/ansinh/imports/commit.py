@@ -23,8 +23,8 @@ from django.utils.translation import gettext_noop
 
 from ansinh import registry_schema
 from ansinh.audit.models import AuditEvent
+from ansinh.dbframes import KEYS_PER_QUERY, insert_model_frame, read_frame_in
 from ansinh.imports import writing
-from ansinh.imports.context import CHUNK, fetch_keyed
 from ansinh.imports.validation import match_members
 from ansinh.registry.actions import flag_likely_duplicates
 from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
@@ -55,7 +55,7 @@ def _registry_households(codes: list[str]) -> pl.DataFrame:
     h = Household._meta.db_table
     cols = ", ".join(["id", "code", "version", *[DB_NAME.get(f, f) for f in HOUSEHOLD_DB]])
     schema = {"household_id": pl.Int64, "code": pl.String, "version": pl.Int64, **HOUSEHOLD_DB}
-    return fetch_keyed(f"SELECT {cols} FROM {h} WHERE code IN (%s)", codes, schema)  # noqa: S608
+    return read_frame_in(f"SELECT {cols} FROM {h} WHERE code IN (%s)", codes, schema)  # noqa: S608
 
 
 def _registry_members(household_ids: list[int], ids: list[str]) -> pl.DataFrame:
@@ -72,8 +72,8 @@ def _registry_members(household_ids: list[int], ids: list[str]) -> pl.DataFrame:
         **MEMBER_DB,
     }
     base = f"SELECT {cols} FROM {m} m JOIN {h} hh ON hh.id = m.household_id WHERE "  # noqa: S608
-    a = fetch_keyed(base + "m.status = 'active' AND m.household_id IN (%s)", household_ids, schema)
-    b = fetch_keyed(base + "m.id_number IN (%s)", ids, schema)
+    a = read_frame_in(base + "m.status = 'active' AND m.household_id IN (%s)", household_ids, schema)
+    b = read_frame_in(base + "m.id_number IN (%s)", ids, schema)
     return pl.concat([a, b]).unique("member_id", keep="first")
 
 
@@ -204,7 +204,7 @@ def plan_and_write(
     )
     step(1, total_steps, gettext_noop("Writing new households"))
     hh_cols = ["id", "code", *HOUSEHOLD_DB]
-    writing.insert(
+    insert_model_frame(
         Household,
         new_h.select(
             *hh_cols,
@@ -215,7 +215,7 @@ def plan_and_write(
             pl.lit(now).alias("updated_at"),
         ).rename({"ward_code": "ward_id"}),
     )
-    writing.insert(
+    insert_model_frame(
         HouseholdEvent,
         new_h.select(
             pl.col("id").alias("household_id"),
@@ -277,7 +277,7 @@ def plan_and_write(
     unchanged_m = int((~upd_m["_any"]).sum())
     upd_m = upd_m.filter("_any").rename({"member_id": "id"})
     step(4, total_steps, gettext_noop("Writing new members"))
-    writing.insert(
+    insert_model_frame(
         Member,
         new_m.select(
             "id",
@@ -290,7 +290,7 @@ def plan_and_write(
             pl.lit(now).alias("updated_at"),
         ),
     )
-    writing.insert(
+    insert_model_frame(
         Membership,
         new_m.select(
             pl.col("id").alias("member_id"),
@@ -362,13 +362,13 @@ def plan_and_write(
     audit = pl.concat(audits)
     if connection.vendor != "postgresql":
         audit = audit.with_columns(pl.col("actor_id").cast(pl.Int64))
-    writing.insert(AuditEvent, audit)
+    insert_model_frame(AuditEvent, audit)
 
     step(7, total_steps, gettext_noop("Flagging likely duplicates"))
     touched = (
         new_m["id"].to_list() + upd_m.filter(pl.col("full_name__chg") | pl.col("date_of_birth__chg"))["id"].to_list()
     )
-    if len(touched) > CHUNK:
+    if len(touched) > KEYS_PER_QUERY:  # more than one list of keys: check every member
         flag_likely_duplicates()
     elif touched:
         flag_likely_duplicates(member_ids=touched)

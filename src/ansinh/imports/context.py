@@ -8,58 +8,30 @@ from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
-from django.db import connection
 
 from ansinh.accounts.scope import ward_codes
+from ansinh.dbframes import read_frame_in
 from ansinh.geo.models import Ward, WardSuccession
 from ansinh.imports.reading import RawFile
 from ansinh.imports.validation import REG_HOUSEHOLD, REG_MEMBER, Context
 from ansinh.registry import idnumber
 from ansinh.registry.models import Household, Member
 
-CHUNK = 5000
-
-
-def fetch_keyed(sql: str, keys: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    """Run ``sql`` (with one ``IN (%s)`` placeholder list) over ``keys``: one array parameter on PostgreSQL,
-    chunks of placeholders on SQLite."""
-    parts = []
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            batches = [(sql.replace("IN (%s)", "= ANY(%s)"), [list(keys)])] if keys else []
-        else:
-            batches = [
-                (sql.replace("(%s)", "(" + ", ".join(["%s"] * len(keys[i : i + CHUNK])) + ")"), keys[i : i + CHUNK])
-                for i in range(0, len(keys), CHUNK)
-            ]
-        for statement, params in batches:
-            cur.execute(statement, params)
-            while rows := cur.fetchmany(100_000):
-                parts.append(pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None))
-    if not parts:
-        return pl.DataFrame(schema=schema)
-    frame = pl.concat(parts, how="vertical_relaxed")
-    casts = [
-        pl.col(k).str.to_date("%Y-%m-%d") if v == pl.Date and frame.schema[k] == pl.String else pl.col(k).cast(v)
-        for k, v in schema.items()
-    ]
-    return frame.with_columns(casts)
-
 
 def registry_rows(household_codes: Iterable[str], id_numbers: Iterable[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The registered households with these codes, their active members, and the members with these IDs."""
     h, m = Household._meta.db_table, Member._meta.db_table
     codes = sorted({c for c in household_codes if c})
-    households = fetch_keyed(f"SELECT id, code, ward_id FROM {h} WHERE code IN (%s)", codes, REG_HOUSEHOLD)  # noqa: S608
+    households = read_frame_in(f"SELECT id, code, ward_id FROM {h} WHERE code IN (%s)", codes, REG_HOUSEHOLD)  # noqa: S608
     cols = "m.id, hh.code, m.id_number, m.name_folded, m.date_of_birth, m.relation"
-    by_household = fetch_keyed(
+    by_household = read_frame_in(
         f"SELECT {cols} FROM {m} m JOIN {h} hh ON hh.id = m.household_id "  # noqa: S608
         "WHERE m.status = 'active' AND m.household_id IN (%s)",
         households["household_id"].to_list(),
         REG_MEMBER,
     )
     ids = sorted({i for i in id_numbers if i})
-    by_id = fetch_keyed(
+    by_id = read_frame_in(
         f"SELECT {cols} FROM {m} m JOIN {h} hh ON hh.id = m.household_id "  # noqa: S608
         "WHERE m.id_number IN (%s)",
         ids,

@@ -1,4 +1,5 @@
-"""Set-based writes for the commit: COPY on PostgreSQL, chunked ``executemany`` on SQLite.
+"""Set-based writes for the commit that ``ansinh.dbframes`` does not make: fresh ids, and versioned updates
+(through a temporary table filled by COPY on PostgreSQL, ``executemany`` in batches on SQLite).
 
 All of them run inside the caller's transaction; nothing here commits.
 """
@@ -6,15 +7,12 @@ All of them run inside the caller's transaction; nothing here commits.
 from __future__ import annotations
 
 import datetime
-import io
 from typing import Any
 
 import polars as pl
-from django.db import connection, models
+from django.db import connection
 
-from ansinh.registry.bulk import bulk_insert_frame
-
-CHUNK = 20_000
+from ansinh.dbframes import BATCH_ROWS, insert_frame, sqlite_values
 
 
 class StaleRows(Exception):
@@ -35,33 +33,6 @@ def allocate_ids(table: str, n: int) -> list[int]:
         return list(range(start, start + n))
 
 
-def _sqlite_ready(frame: pl.DataFrame) -> pl.DataFrame:
-    casts = []
-    for name, dtype in frame.schema.items():
-        if dtype == pl.Date:
-            casts.append(pl.col(name).dt.strftime("%Y-%m-%d"))
-        elif isinstance(dtype, pl.Datetime):
-            casts.append(pl.col(name).dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%d %H:%M:%S%.6f"))
-    return frame.with_columns(casts) if casts else frame
-
-
-def _copy(table: str, frame: pl.DataFrame) -> None:
-    cols = ", ".join(frame.columns)
-    with connection.cursor() as cur:
-        with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy:
-            for start in range(0, frame.height, CHUNK * 5):
-                buf = io.BytesIO()
-                frame.slice(start, CHUNK * 5).write_csv(
-                    buf, include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.6f%:z"
-                )
-                copy.write(buf.getvalue())
-
-
-def insert(model: type[models.Model], frame: pl.DataFrame) -> int:
-    """Insert every row of ``frame`` (COPY / executemany: ``ansinh.registry.bulk``, shared with the seed)."""
-    return bulk_insert_frame(model, frame)
-
-
 def update(table: str, frame: pl.DataFrame, *, now: datetime.datetime) -> int:
     """Set the columns of ``frame`` (besides ``id`` and ``old_version``) on the rows with those ids, bump their
     ``version`` and ``updated_at``; refuse (``StaleRows``) if any row's version is no longer ``old_version``."""
@@ -76,7 +47,7 @@ def update(table: str, frame: pl.DataFrame, *, now: datetime.datetime) -> int:
                 f"CREATE TEMP TABLE {tmp} ON COMMIT DROP AS SELECT id, version AS old_version, "  # noqa: S608
                 f"{', '.join(cols)} FROM {table} WITH NO DATA"
             )
-        _copy(tmp, frame.select("id", "old_version", *cols))
+        insert_frame(tmp, frame.select("id", "old_version", *cols))
         sets = ", ".join(f"{c} = u.{c}" for c in cols)
         with connection.cursor() as cur:
             cur.execute(
@@ -87,14 +58,14 @@ def update(table: str, frame: pl.DataFrame, *, now: datetime.datetime) -> int:
             done = int(cur.rowcount)
             cur.execute(f"DROP TABLE {tmp}")
     else:
-        ready = _sqlite_ready(frame.select(*cols, "id", "old_version"))
+        ready = sqlite_values(frame.select(*cols, "id", "old_version"))
         sets = ", ".join(f"{c} = %s" for c in cols)
         sql = f"UPDATE {table} SET {sets}, version = version + 1, updated_at = %s WHERE id = %s AND version = %s"  # noqa: S608
         stamp = now.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         done = 0
         with connection.cursor() as cur:
-            for start in range(0, ready.height, CHUNK):
-                rows: list[Any] = [(*r[:-2], stamp, r[-2], r[-1]) for r in ready.slice(start, CHUNK).iter_rows()]
+            for start in range(0, ready.height, BATCH_ROWS):
+                rows: list[Any] = [(*r[:-2], stamp, r[-2], r[-1]) for r in ready.slice(start, BATCH_ROWS).iter_rows()]
                 cur.executemany(sql, rows)
                 done += cur.rowcount
     if done != frame.height:

@@ -1,112 +1,25 @@
-"""Set-based writes of whole frames into the registry tables: COPY on PostgreSQL, executemany on SQLite.
+"""Set-based writes of whole populations into the registry tables, through ``ansinh.dbframes`` (COPY on
+PostgreSQL, executemany on SQLite).
 
-Used by ``ansinh seed`` and meant for imports: rows go straight to the table, so no ``save()``, no
-signals and no per-row query. The caller runs them inside a transaction, assigns primary keys in the
-frame (``next_ids``) so that child rows can point at their parents without a round trip, and calls
-``reset_sequences`` afterwards. Audit: the caller records one event for the whole write.
+Used by ``ansinh seed``: rows go straight to the table, so no ``save()``, no signals and no per-row query.
+The caller runs them inside a transaction, assigns primary keys in the frame (``next_ids``) so that child
+rows can point at their parents without a round trip, and calls ``reset_sequences`` afterwards. Audit: the
+caller records one event for the whole write.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
-import io
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
 
 import polars as pl
 from django.core.management.color import no_style
 from django.db import connections, models
 from django.db.models import Max
 
+from ansinh.dbframes import insert_model_frame
 from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
-
-COPY_ROWS = 200_000
-EXECUTEMANY_ROWS = 20_000
-
-
-def _db_columns(model: type[models.Model], names: Sequence[str]) -> list[models.Field[Any, Any]]:
-    fields = []
-    for name in names:
-        field = model._meta.get_field(name)  # accepts a field name or its attname (``household_id``)
-        if not isinstance(field, models.Field) or not field.concrete:
-            raise ValueError(f"{model.__name__}.{name} is not a column")
-        fields.append(field)
-    return fields
-
-
-def _prepare(frame: pl.DataFrame, fields: Sequence[models.Field[Any, Any]], names: Sequence[str]) -> pl.DataFrame:
-    """Select the columns; a null in a NOT NULL text column becomes ``""`` (Django's empty value)."""
-    exprs = []
-    for name, field in zip(names, fields, strict=True):
-        expr = pl.col(name)
-        if not field.null and isinstance(field, models.CharField | models.TextField):
-            expr = expr.fill_null("")
-        exprs.append(expr)
-    return frame.select(exprs)
-
-
-def _sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
-    """Values as Django stores them in SQLite: ISO dates, naive UTC datetimes, booleans as 0/1."""
-    exprs = []
-    for name, dtype in frame.schema.items():
-        col = pl.col(name)
-        if dtype == pl.Boolean:
-            col = col.cast(pl.Int8)
-        elif dtype == pl.Date:
-            col = col.dt.strftime("%Y-%m-%d")
-        elif isinstance(dtype, pl.Datetime):
-            if dtype.time_zone is not None:
-                col = col.dt.convert_time_zone("UTC")
-            col = col.dt.strftime("%Y-%m-%d %H:%M:%S.%6f")
-        exprs.append(col)
-    return frame.select(exprs)
-
-
-def bulk_insert_frame(
-    model: type[models.Model],
-    frame: pl.DataFrame,
-    columns: Sequence[str] | None = None,
-    *,
-    using: str = "default",
-) -> int:
-    """Insert every row of ``frame`` into ``model``'s table; returns the number of rows.
-
-    ``columns`` names model fields (``ward`` or ``ward_id``) that are also frame columns; by default
-    all the frame's columns. Other NOT NULL fields get their model default. Give the primary key
-    (``id``) to fix the ids, then call ``reset_sequences``. ``auto_now`` timestamps are not filled:
-    pass them as columns.
-    """
-    names = list(columns or frame.columns)
-    if frame.height == 0:
-        return 0
-    fields = _db_columns(model, names)
-    data = _prepare(frame, fields, names)
-    given = {f.column for f in fields}
-    for field in model._meta.concrete_fields:
-        if field.column not in given and not field.primary_key and not field.null and field.has_default():
-            data = data.with_columns(pl.lit(field.get_default()).alias(field.attname))
-            fields.append(field)
-    connection = connections[using]
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    column_sql = ", ".join(qn(str(f.column)) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # CSV: an unquoted empty field is NULL, a quoted one ("") an empty string, as Polars writes them.
-            sql = f"COPY {table} ({column_sql}) FROM STDIN WITH (FORMAT csv)"
-            with cursor.cursor.copy(sql) as copy:
-                for offset in range(0, data.height, COPY_ROWS):
-                    buffer = io.BytesIO()
-                    data.slice(offset, COPY_ROWS).write_csv(buffer, include_header=False)
-                    copy.write(buffer.getvalue())
-        else:
-            placeholders = ", ".join(["%s"] * len(fields))
-            sql = f"INSERT INTO {table} ({column_sql}) VALUES ({placeholders})"  # noqa: S608 (quoted identifiers)
-            values = _sqlite_values(data)
-            for offset in range(0, values.height, EXECUTEMANY_ROWS):
-                cursor.executemany(sql, values.slice(offset, EXECUTEMANY_ROWS).rows())
-    return frame.height
 
 
 def next_ids(models_: Iterable[type[models.Model]], *, using: str = "default") -> dict[type[models.Model], int]:
@@ -198,10 +111,10 @@ def insert_population(
         pl.lit(recorded_by_id, dtype=pl.Int64).alias("recorded_by_id"),
     )
     return {
-        "households": bulk_insert_frame(Household, household_rows, using=using),
-        "members": bulk_insert_frame(Member, member_rows, using=using),
-        "memberships": bulk_insert_frame(Membership, membership_rows, using=using),
-        "events": bulk_insert_frame(HouseholdEvent, event_rows, using=using),
+        "households": insert_model_frame(Household, household_rows, using=using),
+        "members": insert_model_frame(Member, member_rows, using=using),
+        "memberships": insert_model_frame(Membership, membership_rows, using=using),
+        "events": insert_model_frame(HouseholdEvent, event_rows, using=using),
     }
 
 

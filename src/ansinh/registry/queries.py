@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime
-import io
 from typing import Any
 
 import polars as pl
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -16,6 +14,7 @@ from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import is_ward_scope
 from ansinh.accounts.scope import ward_codes as scope_ward_codes
 from ansinh.audit.models import AuditEvent
+from ansinh.dbframes import read_frame
 from ansinh.lib.text import fold
 from ansinh.registry.models import DuplicateFlag, Household, HouseholdEvent, Member, Membership
 
@@ -165,73 +164,6 @@ _MEMBER_COLUMNS = {
 def _select(table: str, schema: dict[str, Any], where: str, renames: dict[str, str]) -> str:
     cols = ", ".join(f"t.{renames[c]} AS {c}" if c in renames else f"t.{c}" for c in schema)
     return f"SELECT {cols} FROM {table} t {where}"  # noqa: S608 - identifiers from model metadata
-
-
-def _copy_out(cur: Any, copy_sql: str) -> bytes:
-    """All the rows of ``COPY ... TO STDOUT``. psycopg hands them over one message (one row) at a time
-    through a generator, about 1.5 µs of Python per row; inside a transaction this asks libpq for them
-    directly (its documented low-level API, under the connection's lock), a third of that."""
-    from psycopg import errors, pq
-
-    conn = cur.cursor.connection
-    if conn.pgconn.transaction_status != pq.TransactionStatus.INTRANS:  # psycopg may have to open one first
-        out = io.BytesIO()
-        with cur.cursor.copy(copy_sql) as copy:
-            for block in copy:
-                out.write(block)
-        return out.getvalue()
-    with conn.lock:
-        pg = conn.pgconn
-        pg.send_query(copy_sql.encode())
-        results = [pg.get_result()]
-        data = bytearray()
-        if results[0] is not None and results[0].status == pq.ExecStatus.COPY_OUT:
-            while (row := pg.get_copy_data(0))[0] > 0:
-                data += row[1]
-            results = [pg.get_result()]
-        while (more := pg.get_result()) is not None:  # leave the connection ready for the next command
-            results.append(more)
-    for result in results:
-        if result is None or result.status != pq.ExecStatus.COMMAND_OK:
-            raise (
-                errors.error_from_result(result, encoding=conn.info.encoding)
-                if result is not None
-                else (errors.OperationalError(pg.get_error_message()))
-            )
-    return bytes(data)
-
-
-def read_frame(sql: str, params: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    """Run ``sql`` (its columns named and ordered as ``schema``) and return a typed frame: COPY on
-    PostgreSQL, batched fetches elsewhere."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            inner = cur.mogrify(sql, params) if params else sql
-            buf = io.BytesIO(_copy_out(cur, f"COPY ({inner}) TO STDOUT WITH (FORMAT csv, HEADER true)"))
-        if buf.getbuffer().nbytes == 0:
-            return pl.DataFrame(schema=schema)
-        text_schema = {k: (pl.String if v in (pl.Boolean, pl.Date) else v) for k, v in schema.items()}
-        frame = pl.read_csv(buf, schema=text_schema)
-        return frame.with_columns(
-            *[(pl.col(k) == "t").alias(k) for k, v in schema.items() if v == pl.Boolean],
-            *[pl.col(k).str.to_date("%Y-%m-%d") for k, v in schema.items() if v == pl.Date],
-        )
-    parts = []
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        while rows := cur.fetchmany(100_000):
-            raw = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
-            parts.append(raw)
-    if not parts:
-        return pl.DataFrame(schema=schema)
-    frame = pl.concat(parts, how="vertical_relaxed")
-    casts = []
-    for k, v in schema.items():
-        if v == pl.Date and frame.schema[k] == pl.String:
-            casts.append(pl.col(k).str.to_date("%Y-%m-%d"))
-        else:
-            casts.append(pl.col(k).cast(v))
-    return frame.with_columns(casts)
 
 
 def registry_queries(

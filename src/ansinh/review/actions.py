@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 import json
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -26,12 +25,12 @@ from django.utils.translation import gettext as _
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import in_scope
 from ansinh.audit.actions import jsonable, record
+from ansinh.dbframes import insert_frame, read_frame
 from ansinh.engine import assess
 from ansinh.geo.calendar import calendar_for
 from ansinh.geo.models import Ward
 from ansinh.registry.actions import do_update_household, do_update_member
 from ansinh.registry.models import Household, Member
-from ansinh.registry.queries import read_frame
 from ansinh.review import queries, rules, scoring
 from ansinh.review.errors import (
     IllegalTransition,
@@ -864,29 +863,11 @@ def _stored_columns(result: pl.DataFrame) -> pl.DataFrame:
 
 
 def _insert_assessments(frame: pl.DataFrame, cur: Any = None) -> None:
-    """Bulk insert: COPY on PostgreSQL, executemany elsewhere (with ``cur``, or a new cursor). Rows go in key
-    order (household, standard), so the unique index and the round-household index fill in order instead of
-    at random."""
-    table = Assessment._meta.db_table
-    cols = list(ASSESSMENT_COLUMNS)
-    frame = frame.select(cols).sort("household_id", "standard_id")
-    with contextlib.ExitStack() as stack:
-        if cur is None:
-            cur = stack.enter_context(connection.cursor())
-        if connection.vendor == "postgresql":
-            buf = io.BytesIO()
-            frame.with_columns(pl.col("changed", "final").cast(pl.String).str.slice(0, 1)).write_csv(
-                buf, include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.f%z", null_value="\\N"
-            )
-            buf.seek(0)
-            raw = getattr(cur, "cursor", cur)  # Django's cursor wraps psycopg's, which has copy()
-            with raw.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
-                while chunk := buf.read(1 << 20):
-                    copy.write(chunk)
-            return
-        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
-        for start in range(0, frame.height, 20_000):
-            cur.executemany(sql, frame.slice(start, 20_000).rows())
+    """Bulk insert (``ansinh.dbframes``: COPY on PostgreSQL, executemany elsewhere), with ``cur`` or a new
+    cursor. Rows go in key order (household, standard), so the unique index and the round-household index
+    fill in order instead of at random."""
+    ordered = frame.select(ASSESSMENT_COLUMNS).sort("household_id", "standard_id")
+    insert_frame(Assessment._meta.db_table, ordered, cursor=cur)
 
 
 def _delete_assessments(round_id: int, household_ids: list[int] | None, cur: Any) -> None:
