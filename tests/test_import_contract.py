@@ -24,9 +24,9 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 INTERFACES = frozenset({"web", "api", "cli"})
 DOMAIN = frozenset(
     {"registry", "review", "imports", "geo", "standards", "engine", "tasks", "accounts", "audit", "lib", "synth"}
-    | {"vocab"}
+    | {"vocab", "registry_schema", "dbframes"}
 )
-CROSS_CUTTING = frozenset({"accounts", "audit", "tasks", "lib"})
+CROSS_CUTTING = frozenset({"accounts", "audit", "tasks", "lib", "dbframes"})
 # What each cross-cutting app may import besides itself and the other cross-cutting apps.
 ALLOWED_BELOW = {"accounts": frozenset({"geo"})}
 

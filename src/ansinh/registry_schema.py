@@ -1,4 +1,4 @@
-"""The schema of record of the registry's household and member attributes (ADR 0008).
+"""The schema of record of the registry's household and member attributes (ADR 0009).
 
 One entry per attribute a household or a member has: its name, kind, code list, whether the registry may
 leave it empty, whether and how the engine's frames carry it, whether the registry's edit form shows it, and
