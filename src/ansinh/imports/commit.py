@@ -26,9 +26,9 @@ from ansinh.audit.models import AuditEvent
 from ansinh.dbframes import KEYS_PER_QUERY, insert_model_frame, read_frame_in
 from ansinh.imports import writing
 from ansinh.imports.validation import match_members
+from ansinh.lib.text import fold_expr
 from ansinh.registry.actions import flag_likely_duplicates
 from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
-from ansinh.synth.fold import fold_expr
 
 # Derived from the schema of record (``ansinh.registry_schema``): what an import may set (the code is the key).
 HOUSEHOLD_DB: dict[str, Any] = {a.name: a.dtype for a in registry_schema.HOUSEHOLD if a.name != "code"}

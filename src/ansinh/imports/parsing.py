@@ -10,7 +10,7 @@ import polars as pl
 
 from ansinh.imports.columns import FALSE_WORDS, TRUE_WORDS, Column, code_map
 from ansinh.imports.problems import problem as _problem
-from ansinh.synth.fold import fold_expr
+from ansinh.lib.text import fold_expr
 
 TEXT_LIMITS = {"code": 32, "address": 255, "full_name": 150, "household_code": 32}
 

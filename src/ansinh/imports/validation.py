@@ -18,7 +18,7 @@ from ansinh.imports.notices import Notice
 from ansinh.imports.parsing import DTYPES, PARSERS, clean, id_problems
 from ansinh.imports.problems import ISSUE_SCHEMA, PROBLEM, issue_columns, problem
 from ansinh.imports.reading import ROW, RawFile, RawTable
-from ansinh.synth.fold import fold_expr
+from ansinh.lib.text import fold_expr
 
 REG_HOUSEHOLD = {"household_id": pl.Int64, "code": pl.String, "ward_code": pl.String}
 REG_MEMBER = {

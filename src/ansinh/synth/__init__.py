@@ -6,7 +6,6 @@ registry-only columns; ``ansinh seed`` writes them to the database or to Parquet
 
 from __future__ import annotations
 
-from ansinh.synth.fold import fold_expr
 from ansinh.synth.population import AS_OF, generate, generate_chunks
 from ansinh.synth.schema import HOUSEHOLD_FRAME, HOUSEHOLD_SCHEMA, MEMBER_FRAME, MEMBER_SCHEMA
 
@@ -16,7 +15,6 @@ __all__ = [
     "HOUSEHOLD_SCHEMA",
     "MEMBER_FRAME",
     "MEMBER_SCHEMA",
-    "fold_expr",
     "generate",
     "generate_chunks",
 ]

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from ansinh.lib.text import fold_expr
 from ansinh.synth import tables
-from ansinh.synth.fold import fold_expr
 from ansinh.synth.schema import HOUSEHOLD_SCHEMA, MEMBER_SCHEMA
 
 # Ages are computed on this day unless the caller says otherwise (never the clock: same seed, same city).

@@ -6,8 +6,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansinh.lib.text import fold
-from ansinh.synth import fold_expr
+from ansinh.lib.text import fold, fold_expr
 
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
 SPACES = " \t\n\u00a0\u2003\x1c"
