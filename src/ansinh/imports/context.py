@@ -14,7 +14,6 @@ from ansinh.dbframes import read_frame_in
 from ansinh.geo.models import Ward, WardSuccession
 from ansinh.imports.reading import RawFile
 from ansinh.imports.validation import REG_HOUSEHOLD, REG_MEMBER, Context
-from ansinh.registry import idnumber
 from ansinh.registry.models import Household, Member
 
 
@@ -58,7 +57,6 @@ def load_context(user: Any, raw_codes: Iterable[str], raw_ids: Iterable[str], to
     )
     allowed = None if user is None else ward_codes(user)
     reg_h, reg_m = registry_rows(raw_codes, raw_ids)
-    codes, first = idnumber.reference()
     return Context(
         today=today,
         wards=wards,
@@ -66,8 +64,6 @@ def load_context(user: Any, raw_codes: Iterable[str], raw_ids: Iterable[str], to
         allowed_wards=None if allowed is None else frozenset(allowed),
         reg_households=reg_h,
         reg_members=reg_m,
-        id_province_codes=codes,
-        id_first_century=first,
     )
 
 

@@ -11,6 +11,7 @@ import polars as pl
 from ansinh.imports.columns import FALSE_WORDS, TRUE_WORDS, Column, code_map
 from ansinh.imports.problems import problem as _problem
 from ansinh.lib.text import fold_expr
+from ansinh.registry import idnumber
 
 TEXT_LIMITS = {"code": 32, "address": 255, "full_name": 150, "household_code": 32}
 
@@ -87,7 +88,7 @@ def parse_id12(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
     s = raw.str.replace_all(r"[\s.\-]", "")
     # A number typed into Excel loses its leading zero: every province code starts with 0.
     s = pl.when(s.str.contains(r"^\d{11}$")).then(pl.lit("0") + s).otherwise(s)
-    ok = s.str.contains(r"^\d{12}$")
+    ok = s.str.contains(idnumber.PATTERN)
     value = pl.when(ok).then(s)
     problem = pl.when(raw.is_not_null() & ~ok.fill_null(False)).then(_problem("bad_id_number", raw))
     return value, problem
@@ -95,7 +96,7 @@ def parse_id12(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
 
 def parse_id9(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
     s = raw.str.replace_all(r"\s", "")
-    ok = s.str.contains(r"^\d{9}$")
+    ok = s.str.contains(idnumber.LEGACY_PATTERN)
     value = pl.when(ok).then(s)
     problem = pl.when(raw.is_not_null() & ~ok.fill_null(False)).then(_problem("bad_old_id_number", raw))
     return value, problem
@@ -129,16 +130,16 @@ DTYPES = {
 }
 
 
-def id_problems(id_number: pl.Expr, sex: pl.Expr, dob: pl.Expr, first_century: int) -> pl.Expr:
-    """The rule of ``ansinh.registry.idnumber.check`` over columns: digit 4 (century and sex) and digits 5-6
-    (year of birth) must agree with the recorded sex and date of birth."""
-    year = dob.dt.year()
-    expected4 = (((year - first_century) // 100) * 2 + (sex == "F").cast(pl.Int32)).cast(pl.String)
-    expected56 = (year % 100).cast(pl.String).str.zfill(2)
+def id_problems(id_number: pl.Expr, sex: pl.Expr, dob: pl.Expr) -> pl.Expr:
+    """The ID-number rule (``ansinh.registry.idnumber.findings_expr``) as import problems: digit 4 (century
+    and sex) and digits 5-6 (year of birth) must agree with the recorded sex and date of birth."""
+    found = idnumber.findings_expr(id_number, sex, dob)
+    expected4 = idnumber.expected_digit4_expr(sex, dob)
+    expected56 = idnumber.expected_year_digits_expr(dob)
     digit4 = id_number.str.slice(3, 1)
     digits56 = id_number.str.slice(4, 2)
-    bad4 = digit4 != expected4
-    bad56 = digits56 != expected56
+    bad4 = found.list.contains("sex")
+    bad56 = found.list.contains("year")
     return (
         pl.when(bad4 & bad56)
         .then(_problem("id_sex_and_year_mismatch", digit4, expected4, digits56, expected56))

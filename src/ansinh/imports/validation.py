@@ -19,6 +19,7 @@ from ansinh.imports.parsing import DTYPES, PARSERS, clean, id_problems
 from ansinh.imports.problems import ISSUE_SCHEMA, PROBLEM, issue_columns, problem
 from ansinh.imports.reading import ROW, RawFile, RawTable
 from ansinh.lib.text import fold_expr
+from ansinh.registry import idnumber
 
 REG_HOUSEHOLD = {"household_id": pl.Int64, "code": pl.String, "ward_code": pl.String}
 REG_MEMBER = {
@@ -41,8 +42,6 @@ class Context:
     allowed_wards: frozenset[str] | None  # the user's scope; None = everywhere
     reg_households: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REG_HOUSEHOLD))
     reg_members: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REG_MEMBER))
-    id_province_codes: frozenset[str] = frozenset()
-    id_first_century: int = 1900
 
 
 @dataclass
@@ -251,19 +250,18 @@ def _members(m: pl.DataFrame, h: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     m = _add(
         m,
         "id_number",
-        pl.when(checkable).then(
-            id_problems(pl.col("id_number"), pl.col("sex"), pl.col("date_of_birth"), ctx.id_first_century)
-        ),
+        pl.when(checkable).then(id_problems(pl.col("id_number"), pl.col("sex"), pl.col("date_of_birth"))),
     )
-    if ctx.id_province_codes:
-        m = _note(
-            m,
-            "id_number",
-            pl.when(
-                pl.col("id_number").is_not_null()
-                & ~pl.col("id_number").str.slice(0, 3).is_in(sorted(ctx.id_province_codes))
-            ).then(problem("id_province_unknown", pl.col("id_number").str.slice(0, 3))),
-        )
+    m = _note(
+        m,
+        "id_number",
+        pl.when(
+            pl.col("id_number").is_not_null()
+            & idnumber.findings_expr(pl.col("id_number"), pl.col("sex"), pl.col("date_of_birth")).list.contains(
+                "province"
+            )
+        ).then(problem("id_province_unknown", pl.col("id_number").str.slice(0, 3))),
+    )
     m = _note(
         m,
         "id_number",

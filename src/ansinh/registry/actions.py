@@ -107,7 +107,7 @@ def _check_member(values: Mapping[str, Any], *, member_id: int | None, today: da
         if other is not None:
             raise DuplicateIdNumber(id_number, other.household.code)
     legacy = values.get("legacy_id_number")
-    if legacy and (len(legacy) != 9 or not legacy.isdigit()):
+    if legacy and not idnumber.is_legacy_well_formed(legacy):
         raise RegistryError(_("An old ID card number has exactly 9 digits."), field="legacy_id_number")
     return warnings
 
