@@ -139,6 +139,45 @@ WASTE_HANDLING: Final[Vocabulary] = {
     "dumped": ("Dumped in the open or in water", "Vứt bừa bãi, xả xuống nguồn nước"),
 }
 
+# The classes an assessment gives a household (Decree 07/2021/NĐ-CP Art. 3 and the standards' YAML), poorest
+# first: the engine's ``class`` column, the review's results and lists, the documents and the explanations.
+POOR: Final = "poor"
+NEAR_POOR: Final = "near_poor"
+AVERAGE_LIVING: Final = "average_living"
+NOT_POOR: Final = "not_poor"
+
+POVERTY_CLASS: Final[Vocabulary] = {
+    POOR: ("Poor", "Nghèo"),
+    NEAR_POOR: ("Near-poor", "Cận nghèo"),
+    AVERAGE_LIVING: ("Average living standard", "Có mức sống trung bình"),
+    NOT_POOR: ("Not poor", "Không nghèo"),
+}
+POVERTY_CLASSES: Final[tuple[str, ...]] = tuple(POVERTY_CLASS)
+# The classes on the posted list, the official list and the certificates.
+LISTED_CLASSES: Final[tuple[str, ...]] = (POOR, NEAR_POOR)
+
+# How documents and explanations name the class of a household (in Vietnamese a noun phrase: "Là hộ nghèo
+# theo …", "Kết quả: hộ cận nghèo."; the engine's explanation writes it in capitals).
+POVERTY_CLASS_HOUSEHOLD: Final[Vocabulary] = {
+    POOR: ("Poor", "Hộ nghèo"),
+    NEAR_POOR: ("Near-poor", "Hộ cận nghèo"),
+    AVERAGE_LIVING: ("Average living standard", "Hộ có mức sống trung bình"),
+    NOT_POOR: ("Not poor or near-poor", "Không thuộc hộ nghèo, hộ cận nghèo"),
+}
+
+
+def household_class(code: str, lang: str = "vi") -> str:
+    """The noun phrase naming a household of class ``code`` in ``lang`` (``vi`` or ``en``); ``""`` for none.
+
+    >>> household_class(NEAR_POOR), household_class(NOT_POOR, "en").upper(), household_class("")
+    ('Hộ cận nghèo', 'NOT POOR OR NEAR-POOR', '')
+    """
+    if code not in POVERTY_CLASS_HOUSEHOLD:
+        return code
+    english, vietnamese = POVERTY_CLASS_HOUSEHOLD[code]
+    return english if lang == "en" else vietnamese
+
+
 HOUSEHOLD_STATUS: Final[Vocabulary] = {
     "active": ("Active", "Đang quản lý"),
     "dissolved": ("Dissolved", "Không còn"),
@@ -160,4 +199,5 @@ VOCABULARIES: Final[dict[str, Vocabulary]] = {
     "toilet_type": TOILET_TYPE,
     "waste_handling": WASTE_HANDLING,
     "household_status": HOUSEHOLD_STATUS,
+    "poverty_class": POVERTY_CLASS,
 }

@@ -25,7 +25,7 @@ def test_it_lists_the_deprivations_in_the_standards_order_whatever_the_stored_or
     )
     assert text == (
         f"vn_2022: thu nhập bình quân 2000000 đồng/người/tháng > chuẩn 1500000 đồng; thiếu hụt 2 chỉ số "
-        f"({labels[first]}, {labels[last]}). Kết quả: không thuộc diện."
+        f"({labels[first]}, {labels[last]}). Kết quả: không thuộc hộ nghèo, hộ cận nghèo."
     )
 
 

@@ -23,13 +23,6 @@ from ansinh.standards.formulas import AGE_YEARS
 
 Lang = str
 
-CLASS_LABEL: dict[str, dict[Lang, str]] = {
-    "poor": {"vi": "HỘ NGHÈO", "en": "POOR"},
-    "near_poor": {"vi": "HỘ CẬN NGHÈO", "en": "NEAR-POOR"},
-    "average_living": {"vi": "HỘ CÓ MỨC SỐNG TRUNG BÌNH", "en": "AVERAGE LIVING STANDARD"},
-    "not_poor": {"vi": "KHÔNG THUỘC DIỆN NGHÈO, CẬN NGHÈO", "en": "NOT POOR OR NEAR-POOR"},
-}
-
 # What each formula tests, in words; {placeholders} are the indicator's parameters (last path segment).
 REASON: dict[str, dict[Lang, str]] = {
     "employment": {
@@ -123,7 +116,7 @@ WORDS: dict[str, dict[Lang, str]] = {
 }
 
 RULE: dict[str, dict[Lang, str]] = {
-    "poor": {
+    vocab.POOR: {
         "vi": "Hộ nghèo: thu nhập không vượt chuẩn và thiếu hụt từ {k} chỉ số trở lên.",
         "en": "Poor: income at or below the line and {k} or more indicators lacking.",
     },
@@ -137,12 +130,12 @@ RULE: dict[str, dict[Lang, str]] = {
         "en": "Near-poor: income at or below the line with fewer than {k} indicators lacking, or above the line "
         "up to the near-poor ceiling.",
     },
-    "average_living": {
+    vocab.AVERAGE_LIVING: {
         "vi": "Hộ có mức sống trung bình: thu nhập trên chuẩn đến ngưỡng mức sống trung bình, không xét chỉ số.",
         "en": "Average living standard: income above the line up to the average-living ceiling, whatever the "
         "indicators.",
     },
-    "not_poor": {
+    vocab.NOT_POOR: {
         "vi": "Thu nhập cao hơn các ngưỡng của chuẩn.",
         "en": "Income above every ceiling of the standard.",
     },
@@ -203,7 +196,7 @@ def explain_plan(plan: Plan, households: pl.DataFrame, members: pl.DataFrame, la
         f"{w['household']} {row['household_id']} ({w['ward']} {row['ward_code']}, {w[area]}). "
         f"{w['standard']}: {standard.title[lang]} [{standard.id}, {w['version']} {standard.version}], "
         f"{w['date']} {plan.on.strftime('%d/%m/%Y') if lang == 'vi' else plan.on.isoformat()}.",
-        f"{w['result']}: {CLASS_LABEL[row['class']][lang]}.",
+        f"{w['result']}: {vocab.household_class(row['class'], lang).upper()}.",
     ]
     below = row["at_or_below_line"] == 1
     lines.append(
@@ -249,9 +242,9 @@ def explain_plan(plan: Plan, households: pl.DataFrame, members: pl.DataFrame, la
             text += f"; {w['threshold']}: {thresholds}"
         text += f"; {w['basis']}: {ind.reference}."
         lines.append(text)
-    rule = {"poor": "poor", "average_living": "average_living", "not_poor": "not_poor"}.get(
-        row["class"], "near_poor_band" if plan.near_poor_line is not None else "near_poor_split"
-    )
+    rule = row["class"]
+    if rule == vocab.NEAR_POOR:
+        rule = "near_poor_band" if plan.near_poor_line is not None else "near_poor_split"
     lines.append(RULE[rule][lang].format(k=plan.cutoff))
     return "\n".join(lines)
 

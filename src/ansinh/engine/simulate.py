@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from ansinh import vocab
 from ansinh.engine.assess import run_polars
 from ansinh.engine.frames import Frame, validate_frames
 from ansinh.engine.plan import build_plan, resolve
@@ -25,8 +26,8 @@ def summarise_by_ward(result: pl.DataFrame) -> pl.DataFrame:
         .sort("ward_code")
     )
     return by_ward.with_columns(
-        (pl.col("poor") / pl.col("households")).alias("poor_rate"),
-        (pl.col("near_poor") / pl.col("households")).alias("near_poor_rate"),
+        (pl.col(vocab.POOR) / pl.col("households")).alias(f"{vocab.POOR}_rate"),
+        (pl.col(vocab.NEAR_POOR) / pl.col("households")).alias(f"{vocab.NEAR_POOR}_rate"),
     )
 
 

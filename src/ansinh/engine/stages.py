@@ -22,11 +22,12 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import polars as pl
 
+from ansinh import vocab
 from ansinh.engine.plan import Plan
 from ansinh.standards.formulas import AGE_MONTHS, AGE_YEARS, MEMBERS
 
 INCOME = "_income"
-CLASSES = ("poor", "near_poor", "average_living", "not_poor")
+CLASSES = vocab.POVERTY_CLASSES
 
 
 def age_columns(on: dt.date) -> list[nw.Expr]:
@@ -135,9 +136,9 @@ def household_steps(plan: Plan, *, constants: bool = True, labels: bool = True) 
     def label(name: str) -> nw.Expr:
         return nw.lit(name) if labels else nw.lit(CLASSES.index(name), dtype=nw.Int8)
 
-    classify = nw.when(poor).then(label("poor")).when(near).then(label("near_poor"))
+    classify = nw.when(poor).then(label(vocab.POOR)).when(near).then(label(vocab.NEAR_POOR))
     if plan.average_living_line is not None:
-        classify = classify.when(plan.average_living_line.at_or_below()).then(label("average_living"))
+        classify = classify.when(plan.average_living_line.at_or_below()).then(label(vocab.AVERAGE_LIVING))
     no_line = nw.lit(None, dtype=nw.Float64)
     last = [
         nw.col("household_id"),
@@ -152,7 +153,7 @@ def household_steps(plan: Plan, *, constants: bool = True, labels: bool = True) 
         (plan.average_living_line.monthly() if plan.average_living_line else no_line).alias("average_living_line"),
         *[nw.col(c) for c in indicator_columns],
         count,
-        classify.otherwise(label("not_poor")).alias("class"),
+        classify.otherwise(label(vocab.NOT_POOR)).alias("class"),
         *(
             [nw.lit(plan.standard.id).alias("standard_id"), nw.lit(plan.standard.version).alias("parameter_version")]
             if constants

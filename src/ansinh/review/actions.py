@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ansinh import vocab
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import in_scope
 from ansinh.audit.actions import jsonable, record
@@ -48,7 +49,6 @@ from ansinh.review.models import (
     COMPLAINT_LIFECYCLE,
     HOUSEHOLD_LIFECYCLE,
     LIST_OPEN,
-    LISTED_CLASSES,
     ROUND_LIFECYCLE,
     ROUND_STEPS,
     SURVEY_OPEN,
@@ -349,7 +349,7 @@ def screening_candidates(round: Round) -> pl.DataFrame:
         return pl.DataFrame(schema={"household_id": pl.Int64, "standard_id": pl.String, "class": pl.String})
     parts = [
         assess(households, members, sid, round.assessed_on)
-        .filter((pl.col("at_or_below_line") == 1) | pl.col("class").is_in(LISTED_CLASSES))
+        .filter((pl.col("at_or_below_line") == 1) | pl.col("class").is_in(vocab.LISTED_CLASSES))
         .select("household_id", "standard_id", "class")
         for sid in round.standards
     ]
@@ -1007,7 +1007,9 @@ def do_assess_round(
             )
             # scoring method: class, income_basis
             result = scoring.apply_scores(result, scores, sid, current.assessed_on)
-            listed_now = pl.when(pl.col("class").is_in(LISTED_CLASSES)).then(pl.col("class")).otherwise(pl.lit(""))
+            listed_now = (
+                pl.when(pl.col("class").is_in(vocab.LISTED_CLASSES)).then(pl.col("class")).otherwise(pl.lit(""))
+            )
             result = result.with_columns(
                 pl.col("previous_class").fill_null(""),
             ).with_columns(
@@ -1308,7 +1310,7 @@ def do_approve_round(*, actor: Any, round: Round, number: str, date: dt.date, no
         if results.height < 50_000
         else dict(Household.objects.filter(ward_id=current.ward_id).values_list("pk", "ward_id"))
     )
-    listed = results.filter(pl.col("class").is_in(LISTED_CLASSES))
+    listed = results.filter(pl.col("class").is_in(vocab.LISTED_CLASSES))
     # Certificates: one per household and standard on a list.
     # Decision numbers repeat between wards (each ward numbers its own), so certificates number by decision.
     Certificate.objects.bulk_create(

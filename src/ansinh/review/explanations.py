@@ -18,14 +18,11 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
+from ansinh import vocab
 from ansinh.standards import StandardError, load_standard
 
-CLASS_VI = {
-    "poor": "hộ nghèo",
-    "near_poor": "hộ cận nghèo",
-    "average_living": "hộ có mức sống trung bình",
-    "not_poor": "không thuộc diện",
-}
+# The class as the explanation's last sentence names it ("Kết quả: hộ cận nghèo.").
+CLASS_VI = {code: vocab.household_class(code).lower() for code in vocab.POVERTY_CLASSES}
 
 
 @functools.lru_cache(maxsize=64)

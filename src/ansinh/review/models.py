@@ -15,16 +15,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ansinh import vocab
 from ansinh.lib.lifecycle import Lifecycle
+from ansinh.registry.models import choices
 from ansinh.review.errors import IllegalTransition
 
-CLASS_CHOICES = [
-    ("poor", _("Poor")),
-    ("near_poor", _("Near-poor")),
-    ("average_living", _("Average living standard")),
-    ("not_poor", _("Not poor")),
-]
-LISTED_CLASSES = ("poor", "near_poor")
+CLASS_CHOICES = choices(vocab.POVERTY_CLASS)
+LISTED_CLASS_CHOICES = choices({code: vocab.POVERTY_CLASS[code] for code in vocab.LISTED_CLASSES})
 
 
 class RoundKind(models.TextChoices):
@@ -600,7 +597,7 @@ class PovertyStatus(models.Model):
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="poverty_statuses")
     ward = models.ForeignKey("geo.Ward", on_delete=models.PROTECT, related_name="+")
     standard_id = models.CharField(max_length=32)
-    klass = models.CharField(max_length=16, choices=CLASS_CHOICES[:2], db_column="class")
+    klass = models.CharField(max_length=16, choices=LISTED_CLASS_CHOICES, db_column="class")
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="statuses")

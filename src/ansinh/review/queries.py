@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from ansinh import vocab
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards, ward_codes
 from ansinh.geo.calendar import calendar_for
@@ -182,16 +183,16 @@ FLOW_COLUMNS = (
 )
 # Each flow's sign in the identity of its class: start + in − out = end.
 FLOW_SIGNS: dict[str, tuple[str, int]] = {
-    "newly_poor": ("poor", 1),
-    "re_poor": ("poor", 1),
-    "moved_in_poor": ("poor", 1),
-    "escaped_poverty": ("poor", -1),
-    "moved_out_poor": ("poor", -1),
-    "newly_near_poor": ("near_poor", 1),
-    "moved_in_near_poor": ("near_poor", 1),
-    "escaped_near_poverty": ("near_poor", -1),
-    "near_poor_to_poor": ("near_poor", -1),
-    "moved_out_near_poor": ("near_poor", -1),
+    "newly_poor": (vocab.POOR, 1),
+    "re_poor": (vocab.POOR, 1),
+    "moved_in_poor": (vocab.POOR, 1),
+    "escaped_poverty": (vocab.POOR, -1),
+    "moved_out_poor": (vocab.POOR, -1),
+    "newly_near_poor": (vocab.NEAR_POOR, 1),
+    "moved_in_near_poor": (vocab.NEAR_POOR, 1),
+    "escaped_near_poverty": (vocab.NEAR_POOR, -1),
+    "near_poor_to_poor": (vocab.NEAR_POOR, -1),
+    "moved_out_near_poor": (vocab.NEAR_POOR, -1),
 }
 CITY = "city"
 _STATUS_SCHEMA = {
@@ -297,10 +298,10 @@ def compute_flows(statuses: pl.DataFrame, start: dt.date, end: dt.date, wards: l
     flows = pl.concat(
         [
             # reclassified in the same ward
-            part(same_ward & (sc == "poor") & (ec == "near_poor"), "start_ward", pl.lit("escaped_poverty")),
-            part(same_ward & (sc == "poor") & (ec == "near_poor"), "end_ward", pl.lit("newly_near_poor")),
-            part(same_ward & (sc == "near_poor") & (ec == "poor"), "start_ward", pl.lit("near_poor_to_poor")),
-            part(same_ward & (sc == "near_poor") & (ec == "poor"), "end_ward", new_poor),
+            part(same_ward & (sc == vocab.POOR) & (ec == vocab.NEAR_POOR), "start_ward", pl.lit("escaped_poverty")),
+            part(same_ward & (sc == vocab.POOR) & (ec == vocab.NEAR_POOR), "end_ward", pl.lit("newly_near_poor")),
+            part(same_ward & (sc == vocab.NEAR_POOR) & (ec == vocab.POOR), "start_ward", pl.lit("near_poor_to_poor")),
+            part(same_ward & (sc == vocab.NEAR_POOR) & (ec == vocab.POOR), "end_ward", new_poor),
             # moved between wards (or left the registry)
             part(moved | left, "start_ward", pl.format("moved_out_{}", sc)),
             part(moved, "end_ward", pl.format("moved_in_{}", ec)),
@@ -308,10 +309,10 @@ def compute_flows(statuses: pl.DataFrame, start: dt.date, end: dt.date, wards: l
             part(
                 dropped,
                 "start_ward",
-                pl.when(sc == "poor").then(pl.lit("escaped_poverty")).otherwise(pl.lit("escaped_near_poverty")),
+                pl.when(sc == vocab.POOR).then(pl.lit("escaped_poverty")).otherwise(pl.lit("escaped_near_poverty")),
             ),
             # entered a list
-            part(entered, "end_ward", pl.when(ec == "poor").then(new_poor).otherwise(pl.lit("newly_near_poor"))),
+            part(entered, "end_ward", pl.when(ec == vocab.POOR).then(new_poor).otherwise(pl.lit("newly_near_poor"))),
         ]
     )
     counts = pl.concat(
@@ -331,10 +332,10 @@ def compute_flows(statuses: pl.DataFrame, start: dt.date, end: dt.date, wards: l
         "end_near_poor": -1,
     }
     class_map = {f: c for f, (c, _s) in FLOW_SIGNS.items()} | {
-        "start_poor": "poor",
-        "start_near_poor": "near_poor",
-        "end_poor": "poor",
-        "end_near_poor": "near_poor",
+        "start_poor": vocab.POOR,
+        "start_near_poor": vocab.NEAR_POOR,
+        "end_poor": vocab.POOR,
+        "end_near_poor": vocab.NEAR_POOR,
     }
     movements = movements.with_columns(
         pl.col("flow").replace_strict(sign_map, return_dtype=pl.Int64).alias("sign"),
@@ -360,13 +361,13 @@ def compute_flows(statuses: pl.DataFrame, start: dt.date, end: dt.date, wards: l
     table = pl.concat([by_ward, city.select(by_ward.columns)]).sort(
         "standard_id", pl.col("ward_code") == CITY, "ward_code"
     )
-    ins = {c: [f for f, (k, s) in FLOW_SIGNS.items() if k == c and s > 0] for c in ("poor", "near_poor")}
-    outs = {c: [f for f, (k, s) in FLOW_SIGNS.items() if k == c and s < 0] for c in ("poor", "near_poor")}
+    ins = {c: [f for f, (k, s) in FLOW_SIGNS.items() if k == c and s > 0] for c in vocab.LISTED_CLASSES}
+    outs = {c: [f for f, (k, s) in FLOW_SIGNS.items() if k == c and s < 0] for c in vocab.LISTED_CLASSES}
     checks = [
         (pl.col(f"start_{c}") + pl.sum_horizontal(ins[c]) - pl.sum_horizontal(outs[c]) - pl.col(f"end_{c}")).alias(
             f"gap_{c}"
         )
-        for c in ("poor", "near_poor")
+        for c in vocab.LISTED_CLASSES
     ]
     table = table.with_columns(checks).with_columns(
         ((pl.col("gap_poor") == 0) & (pl.col("gap_near_poor") == 0)).alias("balanced")
@@ -415,7 +416,7 @@ def dominant_deprivations(rounds: list[Round] | QuerySet[Round], standard_id: st
     """Among poor households of the rounds, per ward: how many are deprived in each indicator, the share,
     and the rank (1 = most common). Columns: ward_code, indicator, deprived, poor, share, rank."""
     rows = list(
-        Assessment.objects.filter(round__in=list(rounds), standard_id=standard_id, klass="poor").values_list(
+        Assessment.objects.filter(round__in=list(rounds), standard_id=standard_id, klass=vocab.POOR).values_list(
             "round__ward_id", "indicators"
         )
     )

@@ -55,6 +55,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from ansinh import vocab
 from ansinh.engine import build_plan
 from ansinh.engine.stages import class_tests
 from ansinh.geo.models import Ward
@@ -67,7 +68,8 @@ from ansinh.standards import load_standard
 SURVEYED = "surveyed_income"
 AREA_TYPES = ("urban", "rural")
 COUNTS = ("sum", "max", "mean")
-CUTOFFS = ("poor", "near_poor", "average_living")
+CUTOFFS = (vocab.POOR, vocab.NEAR_POOR, vocab.AVERAGE_LIVING)
+REQUIRED_CUTOFFS = (vocab.POOR, vocab.NEAR_POOR)
 ANY = "*"
 ANSWERS_SCHEMA = {"household_id": pl.Int64, "member_id": pl.Int64, "field": pl.String, "answer": pl.String}
 
@@ -258,7 +260,7 @@ def check_method(raw: Mapping[str, Any], where: str = "") -> tuple[dict[str, Any
                 errors[f"{prefix}cutoffs.{key}"] = _("must be a number")
             else:
                 cutoffs[key] = value
-        for key in ("poor", "near_poor"):
+        for key in REQUIRED_CUTOFFS:
             if key not in cutoffs_raw:
                 errors[f"{prefix}cutoffs.{key}"] = _("is required")
         given = [cutoffs[k] for k in CUTOFFS if k in cutoffs]
@@ -400,10 +402,10 @@ def score(answers: pl.DataFrame, areas: pl.DataFrame, methods: Mapping[str, Meth
         {
             "area_type": list(methods),
             "method_id": [m.id for m in chosen],
-            "poor_cutoff": [float(m.cutoffs["poor"]) for m in chosen],
-            "near_poor_cutoff": [float(m.cutoffs["near_poor"]) for m in chosen],
+            "poor_cutoff": [float(m.cutoffs[vocab.POOR]) for m in chosen],
+            "near_poor_cutoff": [float(m.cutoffs[vocab.NEAR_POOR]) for m in chosen],
             "average_living_cutoff": [
-                float(m.cutoffs["average_living"]) if "average_living" in m.cutoffs else None for m in chosen
+                float(m.cutoffs[vocab.AVERAGE_LIVING]) if vocab.AVERAGE_LIVING in m.cutoffs else None for m in chosen
             ],
             "method_name": [m.name for m in chosen],
             "method_verified": [bool(m.verified) for m in chosen],
@@ -523,7 +525,7 @@ def apply_scores(result: pl.DataFrame, scores: pl.DataFrame | None, standard_id:
     poor, near = class_tests(plan, pl.col("at_or_below_poor"), count, pl.col("at_or_below_near_poor"))
     # The average-living band: the method's cut-off when it has one, else the surveyed income as the engine
     # tested it (income at or below that line is the engine's poor, near-poor or average-living class).
-    by_income = pl.col("class").is_in(["poor", "near_poor", "average_living"])
+    by_income = pl.col("class").is_in([vocab.POOR, vocab.NEAR_POOR, vocab.AVERAGE_LIVING])
     average = (
         pl.col("at_or_below_average_living").fill_null(by_income)
         if plan.average_living_line is not None
@@ -531,12 +533,12 @@ def apply_scores(result: pl.DataFrame, scores: pl.DataFrame | None, standard_id:
     )
     klass = (
         pl.when(poor)
-        .then(pl.lit("poor"))
+        .then(pl.lit(vocab.POOR))
         .when(near)
-        .then(pl.lit("near_poor"))
+        .then(pl.lit(vocab.NEAR_POOR))
         .when(average)
-        .then(pl.lit("average_living"))
-        .otherwise(pl.lit("not_poor"))
+        .then(pl.lit(vocab.AVERAGE_LIVING))
+        .otherwise(pl.lit(vocab.NOT_POOR))
     )
     frame = frame.with_columns(klass.alias("_scored_class"))
     ind_cols = [c for c in result.columns if c.startswith("ind_")]
@@ -556,7 +558,7 @@ def apply_scores(result: pl.DataFrame, scores: pl.DataFrame | None, standard_id:
     average_clause = pl.lit("")
     if plan.average_living_line is not None:
         average_clause = (
-            pl.when(pl.col("_scored_class").is_in(["poor", "near_poor"]))
+            pl.when(pl.col("_scored_class").is_in(vocab.LISTED_CLASSES))
             .then(pl.lit(""))
             .when(pl.col("average_living_cutoff").is_not_null())
             .then(

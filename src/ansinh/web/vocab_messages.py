@@ -98,6 +98,10 @@ LABELS = [
     gettext_noop("Dumped in the open or in water"),  # Vứt bừa bãi, xả xuống nguồn nước
     gettext_noop("Active"),  # Đang quản lý
     gettext_noop("Dissolved"),  # Không còn
+    gettext_noop("Poor"),  # Nghèo
+    gettext_noop("Near-poor"),  # Cận nghèo
+    gettext_noop("Average living standard"),  # Có mức sống trung bình
+    gettext_noop("Not poor"),  # Không nghèo
     # END GENERATED
 ]
 

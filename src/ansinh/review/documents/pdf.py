@@ -210,7 +210,8 @@ def _vocab_vi(vocabulary: vocab.Vocabulary, code: str) -> str:
 
 
 def _class_label(common: dict[str, Any], klass: str) -> str:
-    return str(common["classes"].get(klass, klass))
+    """The class as documents name it (``ansinh.vocab``), unless a layout override renames it."""
+    return str((common.get("classes") or {}).get(klass, vocab.household_class(klass)))
 
 
 def _list_values(common: dict[str, Any], index: int, row: ListRow) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import polars as pl
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
+from ansinh import vocab
 from ansinh.engine import CLASSES, FrameError, read_frame, summarise_by_ward, validate_frames
 from ansinh.engine.assess import run_polars
 from ansinh.engine.parquet import is_parquet
@@ -142,8 +143,8 @@ class Command(BaseCommand):
                 by_ward.drop("ward_code")
                 .sum()
                 .with_columns(
-                    (pl.col("poor") / pl.col("households")).alias("poor_rate"),
-                    (pl.col("near_poor") / pl.col("households")).alias("near_poor_rate"),
+                    (pl.col(vocab.POOR) / pl.col("households")).alias(f"{vocab.POOR}_rate"),
+                    (pl.col(vocab.NEAR_POOR) / pl.col("households")).alias(f"{vocab.NEAR_POOR}_rate"),
                 )
             )
             results.append(result)
