@@ -41,4 +41,6 @@ def test_the_shared_number_format_passes_its_doctests_and_is_the_template_filter
 
     result = doctest.testmod(numbers)
     assert result.attempted >= 3 and result.failed == 0
-    assert register.filters["vn_number"] is numbers.vn_number
+    for language in ("vi", "en"):
+        with translation.override(language):
+            assert register.filters["vn_number"](1_234_567.5, 1) == numbers.format_number(1_234_567.5, 1, language)

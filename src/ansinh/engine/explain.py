@@ -18,6 +18,8 @@ from ansinh.engine.assess import run_polars
 from ansinh.engine.frames import Frame, FrameError, validate_frames
 from ansinh.engine.plan import Line, Plan, build_plan, resolve
 from ansinh.engine.stages import age_columns
+from ansinh.lib.dates import format_date
+from ansinh.lib.numbers import format_number
 from ansinh.standards import Standard, Value
 from ansinh.standards.formulas import AGE_YEARS
 
@@ -143,8 +145,7 @@ RULE: dict[str, dict[Lang, str]] = {
 
 
 def _money(amount: float, lang: Lang) -> str:
-    text = f"{round(amount):,}"
-    return text.replace(",", ".") if lang == "vi" else text
+    return format_number(amount, lang=lang)
 
 
 def _label(column: str, value: object, lang: Lang) -> str:
@@ -195,7 +196,7 @@ def explain_plan(plan: Plan, households: pl.DataFrame, members: pl.DataFrame, la
     lines = [
         f"{w['household']} {row['household_id']} ({w['ward']} {row['ward_code']}, {w[area]}). "
         f"{w['standard']}: {standard.title[lang]} [{standard.id}, {w['version']} {standard.version}], "
-        f"{w['date']} {plan.on.strftime('%d/%m/%Y') if lang == 'vi' else plan.on.isoformat()}.",
+        f"{w['date']} {format_date(plan.on) if lang == 'vi' else plan.on.isoformat()}.",
         f"{w['result']}: {vocab.household_class(row['class'], lang).upper()}.",
     ]
     below = row["at_or_below_line"] == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from ansinh.imports.columns import NO, YES, Column
+from ansinh.lib.dates import format_date_expr
 
 FORMULA_START = r"^[=+\-@\t\r]"
 
@@ -21,7 +22,7 @@ def format_column(col: Column, expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if col.kind == "bool":
         return pl.when(expr).then(pl.lit(YES)).when(~expr).then(pl.lit(NO))
     if col.kind == "date":
-        return expr.dt.strftime("%d/%m/%Y")
+        return format_date_expr(expr)
     if col.kind == "float":
         whole = expr.round(0) == expr
         return (

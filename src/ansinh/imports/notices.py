@@ -116,16 +116,16 @@ def in_file(name: str) -> dict[str, str]:
 
 
 def _value(value: Any) -> str:
-    from django.utils.translation import gettext
+    from django.utils.translation import get_language, gettext
 
-    from ansinh.lib.numbers import vn_number
+    from ansinh.lib.numbers import format_number
 
     if isinstance(value, dict) and len(value) == 1:
         ((kind, name),) = value.items()
         if kind in PLACES:
             return gettext(PLACES[kind]) % {"name": name}
     if isinstance(value, int) and not isinstance(value, bool):
-        return vn_number(value)
+        return format_number(value, lang=get_language())
     return "" if value is None else str(value)
 
 

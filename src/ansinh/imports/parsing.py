@@ -10,6 +10,8 @@ import polars as pl
 
 from ansinh.imports.columns import FALSE_WORDS, TRUE_WORDS, Column, code_map
 from ansinh.imports.problems import problem as _problem
+from ansinh.lib.dates import parse_date_expr
+from ansinh.lib.numbers import parse_number_expr
 from ansinh.lib.text import fold_expr
 from ansinh.registry import idnumber
 
@@ -30,31 +32,13 @@ def parse_code(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
 
 
 def parse_date(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
-    s = raw.str.replace(r"^(\d{4}-\d{2}-\d{2})[ T].*$", "${1}").str.replace_all(r"[.\-]", "/")
-    value = pl.coalesce(
-        s.str.to_date("%d/%m/%Y", strict=False),
-        s.str.to_date("%Y/%m/%d", strict=False),
-    )
+    value = parse_date_expr(raw)
     problem = pl.when(raw.is_not_null() & value.is_null()).then(_problem("bad_date", raw))
     return value, problem
 
 
-def _number_text(raw: pl.Expr) -> pl.Expr:
-    """Vietnamese (1.500.000 / 45,5) and plain (1500000 / 45.5) forms → a string Polars can cast."""
-    s = raw.str.replace_all(r"[\s\u00a0]", "").str.replace(r"(?i)(đồng|đ|vnđ|vnd|₫)$", "")
-    vietnamese_thousands = s.str.contains(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
-    comma_decimal = s.str.contains(r"^-?\d+,\d+$")
-    return (
-        pl.when(vietnamese_thousands)
-        .then(s.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
-        .when(comma_decimal)
-        .then(s.str.replace(",", ".", literal=True))
-        .otherwise(s)
-    )
-
-
 def parse_float(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
-    value = _number_text(raw).cast(pl.Float64, strict=False)
+    value = parse_number_expr(raw, "vi")
     problem = (
         pl.when(raw.is_not_null() & value.is_null())
         .then(_problem("bad_number", raw))
@@ -65,7 +49,7 @@ def parse_float(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
 
 
 def parse_int(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
-    f = _number_text(raw).cast(pl.Float64, strict=False)
+    f = parse_number_expr(raw, "vi")
     ok = f.is_not_null() & (f.round(0) == f) & (f.abs() < 1e15)
     value = pl.when(ok).then(f.cast(pl.Int64))
     problem = (

@@ -18,6 +18,7 @@ from ansinh.imports.notices import Notice
 from ansinh.imports.parsing import DTYPES, PARSERS, clean, id_problems
 from ansinh.imports.problems import ISSUE_SCHEMA, PROBLEM, issue_columns, problem
 from ansinh.imports.reading import ROW, RawFile, RawTable
+from ansinh.lib.dates import format_date_expr
 from ansinh.lib.text import fold_expr
 from ansinh.registry import idnumber
 
@@ -243,7 +244,7 @@ def _members(m: pl.DataFrame, h: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         m,
         "date_of_birth",
         pl.when(pl.col("date_of_birth") > ctx.today).then(
-            problem("birth_in_future", pl.col("date_of_birth").dt.strftime("%d/%m/%Y"))
+            problem("birth_in_future", format_date_expr(pl.col("date_of_birth")))
         ),
     )
     checkable = pl.col("id_number").is_not_null() & pl.col("sex").is_not_null() & pl.col("date_of_birth").is_not_null()

@@ -25,6 +25,7 @@ from ansinh.accounts.scope import scoped_wards
 from ansinh.audit.actions import diff, jsonable, record
 from ansinh.audit.models import AuditEvent
 from ansinh.geo.models import Ward
+from ansinh.lib.dates import format_date
 from ansinh.lib.text import fold
 from ansinh.registry import idnumber
 from ansinh.registry.errors import (
@@ -361,7 +362,7 @@ def _check_move_date(on: datetime.date, members: Iterable[Member]) -> None:
     if later is not None:
         raise RegistryError(
             _("The date cannot be before %(name)s joined the household (%(day)s).")
-            % {"name": later.member.full_name, "day": later.start.strftime("%d/%m/%Y")},
+            % {"name": later.member.full_name, "day": format_date(later.start)},
             field="date",
         )
 

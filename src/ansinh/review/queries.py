@@ -20,6 +20,7 @@ from ansinh import vocab
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards, ward_codes
 from ansinh.geo.calendar import calendar_for
+from ansinh.lib.dates import format_date
 from ansinh.review import rules
 from ansinh.review.models import (
     LISTED_CLASSES,
@@ -457,7 +458,7 @@ def summary_xlsx(report: FlowReport, deprivations: pl.DataFrame | None = None) -
     assert ws is not None
     ws.title = "Biến động"
     headers = ["standard_id", "ward_code", *FLOW_COLUMNS, "gap_poor", "gap_near_poor", "balanced"]
-    ws.append([f"Biến động hộ nghèo, hộ cận nghèo từ {report.start:%d/%m/%Y} đến {report.end:%d/%m/%Y}"])
+    ws.append([f"Biến động hộ nghèo, hộ cận nghèo từ {format_date(report.start)} đến {format_date(report.end)}"])
     ws.append(headers)
     for cell in ws[2]:
         cell.font = Font(bold=True)

@@ -25,6 +25,7 @@ import yaml
 from django.utils.translation import gettext_lazy as _
 
 from ansinh import vocab
+from ansinh.lib.numbers import parse_number
 
 FORMS_DIR = Path(__file__).with_name("forms")
 FILES = {"A": "phieu_a.yaml", "B": "phieu_b.yaml"}
@@ -67,10 +68,11 @@ class Field:
                 return False
             raise ValueError("must be yes or no")
         if self.type in ("integer", "number"):
-            try:
-                value: float | int = float(str(raw).replace(",", "").replace(" ", ""))
-            except ValueError:
-                raise ValueError("must be a number") from None
+            # Answers arrive in the plain form (forms and workbooks normalise what users type) or as JSON.
+            number = raw if isinstance(raw, int | float) and not isinstance(raw, bool) else parse_number(str(raw), "en")
+            if number is None:
+                raise ValueError("must be a number")
+            value: float | int = float(number)
             if self.type == "integer":
                 if value != int(value):
                     raise ValueError("must be a whole number")

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ansinh.lib.dates import format_date, parse_date
 from ansinh.lib.numbers import normalise_number
 from ansinh.review.survey import FILES, FORMS_DIR, Field, FormDefinition, load_form
 
@@ -310,7 +311,7 @@ def build_offline_workbook(
     info["A1"].font = Font(bold=True, size=13)
     info.append([f"{ward} — {round_label}"])
     if printed_on:
-        info.append([f"Xuất ngày {printed_on:%d/%m/%Y}"])
+        info.append([f"Xuất ngày {format_date(printed_on)}"])
     info.append([])
     info.append(["Điền mỗi hộ trên một dòng của trang «Hộ», mỗi thành viên trên một dòng của trang «Thành viên»."])
     info.append(["Không sửa các cột có nền xám (mã hộ, mã thành viên, họ tên, địa chỉ): chúng dùng để nhập lại."])
@@ -407,13 +408,10 @@ def _survey_date(value: Any) -> datetime.date | None:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = str(value).strip()[:10]
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
-        except ValueError:
-            continue
-    raise ValueError(text)
+    day = parse_date(str(value))
+    if day is None:
+        raise ValueError(str(value))
+    return day
 
 
 def _keep(value: Any) -> bool:

@@ -10,9 +10,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ansinh.lib.numbers import vn_number
 from ansinh.registry.models import Household, Member
-from ansinh.web.templatetags.ansinh_ui import masked_id, vn_date
+from ansinh.web.templatetags.ansinh_ui import masked_id, vn_date, vn_number
 
 ACTION_LABELS = {
     "household.create": gettext_lazy("Household registered"),

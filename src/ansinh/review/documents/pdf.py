@@ -17,6 +17,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from ansinh import vocab
+from ansinh.lib.dates import format_date
+from ansinh.lib.numbers import format_number
 
 from . import layouts
 from .data import CertificateDocument, DecisionDocument, Issuer, ListRow, MeetingMinutes, ProvisionalList
@@ -28,17 +30,6 @@ FONT = "DejaVu"
 def nfc(value: Any) -> str:
     """Text in composed form (one code point per accented letter), which the font draws without shaping."""
     return unicodedata.normalize("NFC", "" if value is None else str(value))
-
-
-def vn_date(value: datetime.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
-def vn_number(value: float | int | None) -> str:
-    """``1.500.000`` (Vietnamese grouping)."""
-    if value is None:
-        return ""
-    return f"{round(value):,}".replace(",", ".")
 
 
 def _ward_values(issuer: Issuer, on: datetime.date | None = None) -> dict[str, Any]:
@@ -224,7 +215,7 @@ def _list_values(common: dict[str, Any], index: int, row: ListRow) -> dict[str, 
         "klass": _class_label(common, row.klass),
         "previous_class": _class_label(common, row.previous_class) if row.previous_class else "",
         "deprivations": "" if row.deprivations is None else row.deprivations,
-        "income_per_person": vn_number(row.income_per_person),
+        "income_per_person": format_number(row.income_per_person),
         "changed": "x" if row.changed else "",
         "note": row.note,
     }
@@ -245,7 +236,7 @@ def build_minutes(doc: MeetingMinutes) -> bytes:
     values = {
         **_ward_values(doc.issuer),
         "year": doc.year,
-        "held_on": vn_date(doc.held_on),
+        "held_on": format_date(doc.held_on),
         "place": doc.place or doc.issuer.ward,
         "chaired_by": doc.chaired_by,
         "secretary": doc.secretary or "………………",
@@ -291,8 +282,8 @@ def build_provisional_list(doc: ProvisionalList) -> bytes:
         **_ward_values(doc.issuer),
         "year": doc.year,
         "standard": doc.standard,
-        "start": vn_date(doc.start) or "……",
-        "end": vn_date(doc.end) or "……",
+        "start": format_date(doc.start) or "……",
+        "end": format_date(doc.end) or "……",
         "places": doc.places,
     }
     pdf.heading(doc.issuer, on=doc.printed_on or doc.start)
@@ -358,7 +349,7 @@ def build_certificates(docs: Sequence[CertificateDocument]) -> bytes:
             "standard": doc.standard,
             "klass": _class_label(common, doc.klass).lower(),
             "decision_number": doc.decision_number,
-            "decision_date": vn_date(doc.decision_date),
+            "decision_date": format_date(doc.decision_date),
         }
         values["year"] = doc.year
         pdf.heading(doc.issuer, number=doc.number, on=doc.issued_on)
@@ -381,7 +372,7 @@ def build_certificates(docs: Sequence[CertificateDocument]) -> bytes:
                         "full_name": m.full_name,
                         "relation": _vocab_vi(vocab.RELATION, m.relation),
                         "sex": _vocab_vi(vocab.SEX, m.sex),
-                        "date_of_birth": vn_date(m.date_of_birth),
+                        "date_of_birth": format_date(m.date_of_birth),
                         "id_number": m.id_number,
                     }
                     for i, m in enumerate(doc.members, start=1)

@@ -12,9 +12,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ansinh.lib.dates import format_date
+
 from . import layouts
 from .data import ProvisionalList
-from .pdf import list_values, nfc, vn_date
+from .pdf import list_values, nfc
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -66,8 +68,8 @@ def build_provisional_list(doc: ProvisionalList) -> bytes:
         "ward_upper": doc.issuer.ward.upper(),
         "year": doc.year,
         "standard": doc.standard,
-        "start": vn_date(doc.start) or "……",
-        "end": vn_date(doc.end) or "……",
+        "start": format_date(doc.start) or "……",
+        "end": format_date(doc.end) or "……",
         "places": doc.places,
     }
     workbook = Workbook()

@@ -10,27 +10,34 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from ansinh import registry_schema
 from ansinh.geo.models import Ward
+from ansinh.lib.dates import DATE_FORMAT, format_date, parse_date
+from ansinh.lib.numbers import normalise_number
 from ansinh.registry import actions, idnumber
 from ansinh.registry.models import EventKind, Household, Member
 
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
-
 
 class DateField(forms.DateField):
-    """A date typed as dd/mm/yyyy (ISO yyyy-mm-dd is accepted too)."""
+    """A date typed as dd/mm/yyyy (ISO yyyy-mm-dd is accepted too), read by ``ansinh.lib.dates.parse_date``."""
 
-    widget = forms.DateInput(format="%d/%m/%Y", attrs={"class": "input--narrow", "inputmode": "numeric"})
+    widget = forms.DateInput(format=DATE_FORMAT, attrs={"class": "input--narrow", "inputmode": "numeric"})
     default_error_messages = {"invalid": _("Enter a real date, for example 27/03/1985.")}
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
         kwargs.setdefault("help_text", _("For example 27/03/1985."))
         super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if isinstance(value, str) and value.strip():
+            parsed = parse_date(value)
+            if parsed is None:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            return parsed
+        return super().to_python(value)
 
 
 class MoneyField(forms.IntegerField):
@@ -45,7 +52,7 @@ class MoneyField(forms.IntegerField):
 
     def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):
-            value = value.replace(".", "").replace(",", "").replace(" ", "").replace("\u00a0", "")
+            value = normalise_number(value, get_language())
         return super().to_python(value)
 
 
@@ -341,7 +348,7 @@ class HouseholdCodeField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 def member_label(member: Member) -> str:
     """A member as a choice: name, relation to the head and date of birth (names repeat in a family)."""
-    return f"{member.full_name} ({member.get_relation_display()}, {member.date_of_birth:%d/%m/%Y})"
+    return f"{member.full_name} ({member.get_relation_display()}, {format_date(member.date_of_birth)})"
 
 
 def relation_label(member: Member) -> str:
@@ -351,7 +358,7 @@ def relation_label(member: Member) -> str:
     return gettext("%(name)s (now: %(relation)s; born %(date)s)") % {
         "name": member.full_name,
         "relation": member.get_relation_display(),
-        "date": f"{member.date_of_birth:%d/%m/%Y}",
+        "date": format_date(member.date_of_birth),
     }
 
 

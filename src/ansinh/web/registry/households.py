@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ansinh.accounts.permissions import can, require
 from ansinh.accounts.scope import scoped_wards
+from ansinh.lib.dates import format_date
 from ansinh.registry import actions, queries
 from ansinh.registry.errors import ConcurrentEdit, RegistryError
 from ansinh.registry.models import Household, Member
@@ -318,7 +319,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     if relations_form is not None:
         target, on = form.cleaned_data["target"], form.cleaned_data["on"]
         errors = forms_with_errors(relations_form)
-        back = urlencode({"target": target.code, "on": on.strftime("%d/%m/%Y")})
+        back = urlencode({"target": target.code, "on": format_date(on)})
         context = {
             "household": household,
             "target": target,

@@ -262,7 +262,7 @@ class SurveyForm(forms.Form):
             if isinstance(value, datetime.date):
                 value = value.isoformat()
             elif f.type in ("integer", "number") and isinstance(value, str):
-                value = normalise_number(value)
+                value = normalise_number(value, get_language())
             row[f.name] = value
         return row
 
@@ -271,7 +271,7 @@ class SurveyForm(forms.Form):
         f = self.field_definitions[key]
         raw = self.data.get(key, "")
         if f.type in ("integer", "number") and isinstance(raw, str):
-            raw = normalise_number(raw)
+            raw = normalise_number(raw, get_language())
         try:
             f.parse(raw)
         except ValueError as error:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards
+from ansinh.lib.dates import format_date
 from ansinh.registry.models import Household, Member
 from ansinh.review import actions, queries
 from ansinh.review.documents import pdf, xlsx
@@ -779,7 +780,7 @@ def posting(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("The list is posted from %(start)s to %(end)s (working days).")
-                    % {"start": posted.start.strftime("%d/%m/%Y"), "end": posted.end.strftime("%d/%m/%Y")},
+                    % {"start": format_date(posted.start), "end": format_date(posted.end)},
                 )
                 return redirect("review-posting", pk=round.pk)
     else:
@@ -849,8 +850,7 @@ def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
             if complaint is not None:
                 messages.success(
                     request,
-                    _("The complaint was recorded; answer it by %(due)s.")
-                    % {"due": complaint.due_on.strftime("%d/%m/%Y")},
+                    _("The complaint was recorded; answer it by %(due)s.") % {"due": format_date(complaint.due_on)},
                 )
                 return redirect("review-posting", pk=round.pk)
     else:
@@ -1130,7 +1130,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     start, end = _default_period(round)
     form = review_forms.PeriodForm(request.GET or None, initial={"start": start, "end": end})
     if not form.is_bound:
-        form = review_forms.PeriodForm({"start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")})
+        form = review_forms.PeriodForm({"start": format_date(start), "end": format_date(end)})
     data: dict[str, Any] = {}
     if form.is_valid():
         data = _summary_data(request, round, form)
@@ -1144,9 +1144,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 def summary_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     round = queries.get_round_for(request.user, pk)
     start, end = _default_period(round)
-    form = review_forms.PeriodForm(
-        request.GET or {"start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")}
-    )
+    form = review_forms.PeriodForm(request.GET or {"start": format_date(start), "end": format_date(end)})
     if not form.is_valid():
         raise Http404
     data = _summary_data(request, round, form)
@@ -1155,8 +1153,8 @@ def summary_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         xlsx.RoundSummary(
             title=_("Poor and near-poor households from %(start)s to %(end)s")
             % {
-                "start": form.cleaned_data["start"].strftime("%d/%m/%Y"),
-                "end": form.cleaned_data["end"].strftime("%d/%m/%Y"),
+                "start": format_date(form.cleaned_data["start"]),
+                "end": format_date(form.cleaned_data["end"]),
             },
             flows=flows,
             deprivations=data["deprivations"],

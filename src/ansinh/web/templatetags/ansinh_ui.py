@@ -15,13 +15,18 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
-from ansinh.lib.numbers import vn_number
+from ansinh.lib.dates import DATETIME_FORMAT, format_date
+from ansinh.lib.numbers import format_number
 
 register = template.Library()
 
-register.filter("vn_number", vn_number)  # ansinh.lib.numbers: shared with the layers below the web
+
+@register.filter
+def vn_number(value: Any, decimals: int = 0) -> str:
+    """``ansinh.lib.numbers.format_number`` in the active language: ``1.500.000`` in vi, ``1,500,000`` in en."""
+    return format_number(value, decimals, get_language())
 
 
 @register.filter
@@ -42,7 +47,7 @@ def vn_date(value: datetime.date | datetime.datetime | str | None) -> str:
             return str(value)
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    return value.strftime("%d/%m/%Y")
+    return format_date(value)
 
 
 @register.filter
@@ -57,7 +62,7 @@ def vn_datetime(value: datetime.datetime | str | None) -> str:
             return str(value)
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    return value.strftime("%d/%m/%Y %H:%M")
+    return value.strftime(DATETIME_FORMAT)
 
 
 @register.filter
