@@ -124,7 +124,8 @@ def test_it_ranks_the_dominant_deprivations_of_poor_households_and_exports_a_wor
 
     from openpyxl import load_workbook
 
-    from ansinh.review.queries import dominant_deprivations, status_frame, summary_xlsx
+    from ansinh.review.documents import xlsx
+    from ansinh.review.queries import dominant_deprivations, status_frame
 
     round = run_round(make_round())
     top = dominant_deprivations([round], "vn_2022", top=12)
@@ -132,8 +133,20 @@ def test_it_ranks_the_dominant_deprivations_of_poor_households_and_exports_a_wor
     assert {"health_insurance", "water"} <= set(top["indicator"])
     assert top.filter(pl.col("indicator") == "health_insurance")["share"].to_list() == [1.0]
     report = compute_flows(status_frame(), round.decision.date - dt.timedelta(days=1), round.decision.date)
-    book = load_workbook(io.BytesIO(summary_xlsx(report, top)))
-    assert book.sheetnames == ["Biến động", "Chênh lệch", "Thiếu hụt"]
-    rows = list(book["Biến động"].iter_rows(min_row=3, values_only=True))
-    assert [r[:2] for r in rows] == [("vn_2022", round.ward_id), ("vn_2022", CITY)]
-    assert rows[0][2 + list(FLOW_COLUMNS).index("newly_poor")] == 1
+    # The flows' one workbook writer, fed as the summary page feeds it.
+    summary = xlsx.RoundSummary(
+        title="Biến động",
+        flows=[
+            {**r, "ward": r["ward_code"], "standard": r["standard_id"], "identity_ok": r["balanced"]}
+            for r in report.table.iter_rows(named=True)
+        ],
+        deprivations=[{**r, "standard": "vn_2022", "ward": r["ward_code"]} for r in top.iter_rows(named=True)],
+    )
+    book = load_workbook(io.BytesIO(xlsx.build_summary(summary)))
+    assert book.sheetnames == ["Biến động", "Thiếu hụt", "Sai lệch"]
+    keys = [key for key, _title in xlsx.FLOW_COLUMNS]
+    rows = list(book["Biến động"].iter_rows(min_row=4, values_only=True))
+    assert [r[:2] for r in rows] == [(round.ward_id, "vn_2022"), (CITY, "vn_2022")]
+    assert rows[0][keys.index("newly_poor")] == 1
+    assert rows[0][keys.index("identity_ok")] == "Đúng"
+    assert set(FLOW_COLUMNS) <= set(keys)

@@ -7,7 +7,6 @@ The flows between two dates are computed set-based with Polars over the official
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +19,6 @@ from ansinh import vocab
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards, ward_codes
 from ansinh.geo.calendar import calendar_for
-from ansinh.lib.dates import format_date
 from ansinh.review import rules
 from ansinh.review.models import (
     LISTED_CLASSES,
@@ -446,42 +444,3 @@ def dominant_deprivations(rounds: list[Round] | QuerySet[Round], standard_id: st
         .sort("ward_code", "rank")
     )
     return out.select(empty.columns).cast({"deprived": pl.Int64, "poor": pl.Int64})
-
-
-def summary_xlsx(report: FlowReport, deprivations: pl.DataFrame | None = None) -> bytes:
-    """The flows (by ward and city), the mismatches and the dominant deprivations as an XLSX workbook."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Biến động"
-    headers = ["standard_id", "ward_code", *FLOW_COLUMNS, "gap_poor", "gap_near_poor", "balanced"]
-    ws.append([f"Biến động hộ nghèo, hộ cận nghèo từ {format_date(report.start)} đến {format_date(report.end)}"])
-    ws.append(headers)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for row in report.table.select(headers).iter_rows():
-        ws.append(list(row))
-    mm = wb.create_sheet("Chênh lệch")
-    mm.append(["standard_id", "ward_code", "household_id", "class", "difference", "movements"])
-    for r in report.mismatches.iter_rows(named=True):
-        mm.append(
-            [
-                r["standard_id"],
-                r["ward_code"],
-                r["household_id"],
-                r["class"],
-                r["difference"],
-                ", ".join(r["movements"]),
-            ]
-        )
-    if deprivations is not None:
-        dp = wb.create_sheet("Thiếu hụt")
-        dp.append(list(deprivations.columns))
-        for row in deprivations.iter_rows():
-            dp.append(list(row))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
