@@ -15,8 +15,6 @@ import polars as pl
 
 DATE_FORMAT = "%d/%m/%Y"
 DATETIME_FORMAT = "%d/%m/%Y %H:%M"
-# Python's strptime directives for Django form fields that read dates typed by officers.
-INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
 # Spaces around the text (the same set for both forms: Python's and Polars' notions of space differ).
 _AROUND = " \t\n\r\x0b\x0c\u00a0"

@@ -200,7 +200,7 @@ class MemberForm(RegistryModelForm):
 
     def clean_legacy_id_number(self) -> str:
         value = (self.cleaned_data.get("legacy_id_number") or "").replace(" ", "")
-        if value and (len(value) != 9 or not value.isdigit()):
+        if value and not idnumber.is_legacy_well_formed(value):
             raise forms.ValidationError(_("An old ID card number has exactly 9 digits."))
         return value
 
