@@ -10,7 +10,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ansinh.review import actions, queries
-from ansinh.review.models import LISTED_CLASSES, Assessment
+from ansinh.review.models import Assessment
+from ansinh.vocab import LISTED_CLASSES
 from tests.review.conftest import YEAR
 
 

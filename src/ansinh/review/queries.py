@@ -21,7 +21,6 @@ from ansinh.accounts.scope import scoped_wards, ward_codes
 from ansinh.geo.calendar import calendar_for
 from ansinh.review import rules
 from ansinh.review.models import (
-    LISTED_CLASSES,
     Assessment,
     Complaint,
     ComplaintStatus,
@@ -91,7 +90,7 @@ def assessments_for(
 def posted_list(round: Round, standard_id: str) -> QuerySet[Assessment]:
     """The households the round's posted list (and its decision) shows under ``standard_id``: those classed
     in a listed class (poor, near-poor), and those leaving a list (a previous class, now none)."""
-    return assessments_for(round, standard_id).filter(Q(klass__in=LISTED_CLASSES) | ~Q(previous_class=""))
+    return assessments_for(round, standard_id).filter(Q(klass__in=vocab.LISTED_CLASSES) | ~Q(previous_class=""))
 
 
 def assessment_task(round: Round) -> Task | None:
