@@ -6,7 +6,8 @@ Read from the source (every ``import`` under ``src/ansinh``, at the top of a fil
   domain, never the reverse;
 * the cross-cutting apps (``accounts``, ``audit``, ``tasks``, ``lib``) import no domain app (``accounts``
   may name the administrative units of ``geo``: a user's area scope is made of them);
-* no module imports another module's private names (``from x import _name`` or ``x._name``).
+* no module imports another module's private names (``from x import _name`` or ``x._name``);
+* nothing in production imports the synthetic city (``synth``) but the seed and demo commands.
 
 Each rule is also run against a planted violation, so a rule that silently stopped checking would fail here.
 """
@@ -118,13 +119,26 @@ def takes_a_private_name(imp: Import) -> bool:
     return any(name.startswith("_") and not name.startswith("__") for name in imp.names)
 
 
+# The only production modules that may build a synthetic city (``bench/`` is outside ``src/``).
+SYNTH_USERS = frozenset({"ansinh.cli.management.commands.seed", "ansinh.cli.management.commands.demo"})
+
+
+def production_imports_the_synthetic_city(imp: Import) -> bool:
+    return _package(imp.target) == "synth" and _package(imp.module) != "synth" and imp.module not in SYNTH_USERS
+
+
 RULES = {
     "a domain app imports an interface": domain_imports_an_interface,
+    "production imports the synthetic city": production_imports_the_synthetic_city,
     "a cross-cutting app imports a domain app": cross_cutting_imports_a_domain_app,
     "a module takes another module's private name": takes_a_private_name,
 }
 
 PLANTED = {
+    "production imports the synthetic city": (
+        "ansinh.imports.parsing",
+        "from ansinh.synth.population import generate\n",
+    ),
     "a domain app imports an interface": (
         "ansinh.review.xlsform",
         "def f():\n    from ansinh.web.review.forms import SurveyForm\n",
