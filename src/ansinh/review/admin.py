@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 
-from ansinh.lib.admin import ReadOnlyAdmin
+from ansinh.audit.admin import ReadOnlyAdmin
 
 from .models import (
     Assessment,
