@@ -7,7 +7,9 @@ Read from the source (every ``import`` under ``src/ansinh``, at the top of a fil
 * the cross-cutting apps (``accounts``, ``audit``, ``tasks``, ``lib``) import no domain app (``accounts``
   may name the administrative units of ``geo``: a user's area scope is made of them);
 * no module imports another module's private names (``from x import _name`` or ``x._name``);
-* nothing in production imports the synthetic city (``synth``) but the seed and demo commands.
+* nothing in production imports the synthetic city (``synth``) but the seed and demo commands;
+* ``engine``, ``standards``, ``vocab``, ``registry_schema`` and ``lib`` import no Django;
+* the packages import each other in no circle.
 
 Each rule is also run against a planted violation, so a rule that silently stopped checking would fail here.
 """
@@ -172,3 +174,74 @@ def test_it_reads_the_whole_tree() -> None:
     assert any(imp.module == "ansinh.web.review.views" and imp.target == "ansinh.review.actions" for imp in found)
     relative = list(imports_of("ansinh.lib.text", "from . import numbers\nfrom .numbers import vn_number\n"))
     assert [imp.target for imp in relative] == ["ansinh.lib", "ansinh.lib.numbers"]
+
+
+# The packages that never import Django: an analyst runs them from a notebook, a cluster on its workers.
+DJANGO_FREE = frozenset({"engine", "standards", "vocab", "registry_schema", "lib"})
+
+
+def django_imports(module: str, source: str) -> Iterator[str]:
+    """Every import of Django in ``source``, at the top of the file or inside a function."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            if name.split(".")[0] in {"django", "django_stubs_ext", "ninja"}:
+                yield f"{module}:{node.lineno} imports {name}"
+
+
+def test_the_django_free_packages_import_no_django() -> None:
+    found = [
+        hit
+        for module, source, _ in _modules()
+        if _package(module) in DJANGO_FREE
+        for hit in django_imports(module, source)
+    ]
+    assert not found, "a Django-free package imports Django:\n" + "\n".join(found)
+
+
+def test_it_catches_a_planted_django_import() -> None:
+    planted = "def f():\n    from django.db import connection\n"
+    assert list(django_imports("ansinh.engine.plan", planted))
+
+
+def circles(imports: list[Import]) -> list[list[str]]:
+    """The circles in the graph of packages (``review → registry → review``), each as the packages on it."""
+    edges: dict[str, set[str]] = {}
+    for imp in imports:
+        source, target = _package(imp.module), _package(imp.target)
+        if source and target and source != target:
+            edges.setdefault(source, set()).add(target)
+    found: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(edges.get(node, ())):
+            if state.get(nxt) == 1:
+                found.append([*path[path.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt)
+        path.pop()
+        state[node] = 2
+
+    for node in sorted(edges):
+        if node not in state:
+            visit(node)
+    return found
+
+
+def test_the_packages_import_each_other_in_no_circle() -> None:
+    found = circles(_all_imports())
+    assert not found, "packages import each other in a circle:\n" + "\n".join(" → ".join(c) for c in found)
+
+
+def test_it_catches_a_planted_circle() -> None:
+    planted = [*_all_imports(), *imports_of("ansinh.geo.models", "from ansinh.review.models import Round\n")]
+    assert any({"geo", "review"} <= set(circle) for circle in circles(planted))
