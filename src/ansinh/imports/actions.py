@@ -29,6 +29,7 @@ from django.utils.translation import gettext_noop
 from ansinh.accounts.permissions import can
 from ansinh.audit.actions import record
 from ansinh.imports import problems
+from ansinh.imports.audit_actions import ImportAudit
 from ansinh.imports.commit import plan_and_write
 from ansinh.imports.context import file_keys, load_context
 from ansinh.imports.errors import (
@@ -216,7 +217,7 @@ def commit_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop) 
             )
             record(
                 actor=actor,
-                action="import.commit",
+                action=ImportAudit.COMMIT,
                 object_type="import",
                 object_id=batch.pk,
                 changes={k: [None, v] for k, v in report.items()},
@@ -241,7 +242,7 @@ def cancel_batch(batch: ImportBatch, *, actor: Any) -> ImportBatch:
         batch = _move(batch, BatchStatus.CANCELLED)
         record(
             actor=actor,
-            action="import.cancel",
+            action=ImportAudit.CANCEL,
             object_type="import",
             object_id=batch.pk,
             changes={"status": [old, batch.status]},
@@ -300,7 +301,7 @@ def expire_batch(batch: ImportBatch, *, actor: Any, now: datetime.datetime) -> I
             tasks.request_cancel(batch.task)
         record(
             actor=actor,
-            action="import.expire",
+            action=ImportAudit.EXPIRE,
             object_type="import",
             object_id=batch.pk,
             changes={"status": [old, new], "error_code": [None, ErrorCode.EXPIRED.value]},
@@ -352,7 +353,7 @@ def purge_batch_files(batch: ImportBatch, *, actor: Any, now: datetime.datetime)
         if marked:
             record(
                 actor=actor,
-                action="import.purge",
+                action=ImportAudit.PURGE,
                 object_type="import",
                 object_id=batch.pk,
                 changes={"files_purged_at": [None, now.isoformat()]},
@@ -440,7 +441,7 @@ def _remove_orphans(orphans: list[Path], *, actor: Any, now: datetime.datetime, 
         days = settings.IMPORT_UNFINISHED_RETENTION_DAYS
         record(
             actor=actor,
-            action="import.purge_orphans",
+            action=ImportAudit.PURGE_ORPHANS,
             object_type="import",
             object_id="staging",
             changes={"directories": [[p.name for p in report.orphans], None]},

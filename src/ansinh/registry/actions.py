@@ -28,6 +28,7 @@ from ansinh.geo.models import Ward
 from ansinh.lib.dates import format_date
 from ansinh.lib.text import fold
 from ansinh.registry import idnumber
+from ansinh.registry.audit_actions import RegistryAudit
 from ansinh.registry.errors import (
     ConcurrentEdit,
     DuplicateIdNumber,
@@ -113,7 +114,9 @@ def _check_member(values: Mapping[str, Any], *, member_id: int | None, today: da
     return warnings
 
 
-def _audit(actor: Any, action: str, obj: Household | Member, changes: Mapping[str, Any], note: str = "") -> None:
+def _audit(
+    actor: Any, action: RegistryAudit, obj: Household | Member, changes: Mapping[str, Any], note: str = ""
+) -> None:
     household = obj if isinstance(obj, Household) else obj.household
     record(
         actor=actor,
@@ -167,7 +170,7 @@ def _create_member(actor: Any, household: Household, data: Mapping[str, Any], on
             raise DuplicateIdNumber(values["id_number"], other.household.code) from exc
         raise
     Membership.objects.create(member=member, household=household, start=on, start_reason=reason)
-    _audit(actor, "member.create", member, {k: [None, jsonable(v)] for k, v in values.items()})
+    _audit(actor, RegistryAudit.MEMBER_CREATE, member, {k: [None, jsonable(v)] for k, v in values.items()})
     return member
 
 
@@ -189,7 +192,7 @@ def do_register_household(
     data.setdefault("area_type", ward.area_type)
     hh = Household(address_folded=fold(data.get("address")), **data)
     hh.save(force_insert=True)
-    _audit(actor, "household.create", hh, {k: [None, jsonable(v)] for k, v in data.items()})
+    _audit(actor, RegistryAudit.HOUSEHOLD_CREATE, hh, {k: [None, jsonable(v)] for k, v in data.items()})
     _event(hh, EventKind.REGISTERED, on, actor)
     created = [_create_member(actor, hh, m, on, "registered") for m in members]
     flag_likely_duplicates(member_ids=[m.pk for m in created])
@@ -223,7 +226,7 @@ def do_update_household(
         raise ConcurrentEdit(current, _their_changes("household", current.pk, expected_version))
     changed["version"] = [expected_version, expected_version + 1]
     current.refresh_from_db()
-    _audit(actor, "household.update", current, changed)
+    _audit(actor, RegistryAudit.HOUSEHOLD_UPDATE, current, changed)
     return current
 
 
@@ -272,7 +275,7 @@ def do_update_member(*, actor: Any, member: Member, changes: Mapping[str, Any], 
         raise DuplicateIdNumber(str(data.get("id_number")), "?") from exc
     changed["version"] = [expected_version, expected_version + 1]
     current.refresh_from_db()
-    _audit(actor, "member.update", current, changed)
+    _audit(actor, RegistryAudit.MEMBER_UPDATE, current, changed)
     if "full_name" in data or "date_of_birth" in data:
         flag_likely_duplicates(member_ids=[current.pk])
     return current
@@ -288,7 +291,7 @@ def _set_status(actor: Any, member: Member, status: str, note: str = "") -> None
     old = member.status
     Member.objects.filter(pk=member.pk).update(status=status, version=F("version") + 1, updated_at=timezone.now())
     member.refresh_from_db()
-    _audit(actor, "member.update", member, {"status": [old, status]}, note=note)
+    _audit(actor, RegistryAudit.MEMBER_UPDATE, member, {"status": [old, status]}, note=note)
 
 
 def _active(member: Member) -> Member:
@@ -310,10 +313,10 @@ def do_change_head(
     old_head = Member.objects.active().filter(household=household, relation="head").exclude(pk=new_head.pk).first()
     if old_head is not None:
         Member.objects.filter(pk=old_head.pk).update(relation=old_head_relation, version=F("version") + 1)
-        _audit(actor, "member.update", old_head, {"relation": ["head", old_head_relation]})
+        _audit(actor, RegistryAudit.MEMBER_UPDATE, old_head, {"relation": ["head", old_head_relation]})
     previous = new_head.relation
     Member.objects.filter(pk=new_head.pk).update(relation="head", version=F("version") + 1)
-    _audit(actor, "member.update", new_head, {"relation": [previous, "head"]})
+    _audit(actor, RegistryAudit.MEMBER_UPDATE, new_head, {"relation": [previous, "head"]})
     _event(household, EventKind.HEAD_CHANGE, on, actor, member=new_head)
     Household.objects.filter(pk=household.pk).update(version=F("version") + 1, updated_at=timezone.now())
     household.refresh_from_db()
@@ -332,7 +335,7 @@ def _after_leaving(actor: Any, member: Member, on: datetime.date, new_head: Memb
         Household.objects.filter(pk=household.pk).update(
             status="dissolved", dissolved_on=on, version=F("version") + 1, updated_at=timezone.now()
         )
-        _audit(actor, "household.update", household, {"status": ["active", "dissolved"]})
+        _audit(actor, RegistryAudit.HOUSEHOLD_UPDATE, household, {"status": ["active", "dissolved"]})
         _event(household, EventKind.DISSOLVED, on, actor)
 
 
@@ -449,7 +452,7 @@ def do_move_out(
     member.refresh_from_db()
     _audit(
         actor,
-        "member.update",
+        RegistryAudit.MEMBER_UPDATE,
         member,
         {"household": [source.code, to_household.code], "relation": [previous_relation, relation]},
     )
@@ -523,7 +526,7 @@ def do_split_household(
     attrs = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS if f not in ("code", "address")}
     new_household = Household(code=code, address=address, address_folded=fold(address), **attrs)
     new_household.save(force_insert=True)
-    _audit(actor, "household.create", new_household, {"split_from": [None, household.code]})
+    _audit(actor, RegistryAudit.HOUSEHOLD_CREATE, new_household, {"split_from": [None, household.code]})
     _event(new_household, EventKind.SPLIT, on, actor, related=household)
     if replacement is not None:
         do_change_head(actor=actor, household=household, new_head=replacement, on=on)
@@ -593,12 +596,17 @@ def do_merge_households(
         changes = {"household": [source.code, target.code]}
         if relation != m.relation:
             changes["relation"] = [m.relation, relation]
-        _audit(actor, "member.update", m, changes)
+        _audit(actor, RegistryAudit.MEMBER_UPDATE, m, changes)
     Household.objects.filter(pk=source.pk).update(
         status="dissolved", dissolved_on=on, version=F("version") + 1, updated_at=timezone.now()
     )
     Household.objects.filter(pk=target.pk).update(version=F("version") + 1, updated_at=timezone.now())
-    _audit(actor, "household.update", source, {"status": ["active", "dissolved"], "merged_into": [None, target.code]})
+    _audit(
+        actor,
+        RegistryAudit.HOUSEHOLD_UPDATE,
+        source,
+        {"status": ["active", "dissolved"], "merged_into": [None, target.code]},
+    )
     _event(source, EventKind.MERGE, on, actor, related=target)
     _event(target, EventKind.MERGE, on, actor, related=source)
     target.refresh_from_db()
@@ -651,7 +659,7 @@ def do_resolve_duplicate(*, actor: Any, flag: DuplicateFlag, status: str) -> Dup
     flag.save(update_fields=["status", "resolved_by", "resolved_at"])
     record(
         actor=actor,
-        action="duplicate.resolve",
+        action=RegistryAudit.DUPLICATE_RESOLVE,
         object_type="duplicateflag",
         object_id=flag.pk,
         changes={"status": [old, status]},

@@ -33,6 +33,7 @@ from ansinh.geo.models import Ward
 from ansinh.registry.actions import do_update_household, do_update_member
 from ansinh.registry.models import Household, Member
 from ansinh.review import queries, rules, scoring
+from ansinh.review.audit_actions import SURVEY_SAVED, SURVEY_SUBMITTED, ReviewAudit
 from ansinh.review.errors import (
     IllegalTransition,
     InvalidSurvey,
@@ -111,7 +112,7 @@ def check_step(round: Round, step: str) -> None:
 
 def _audit(
     actor: Any,
-    action: str,
+    action: ReviewAudit,
     round: Round,
     obj: Any,
     changes: Mapping[str, Any] | None = None,
@@ -120,7 +121,7 @@ def _audit(
 ) -> None:
     record(
         actor=actor,
-        action=f"review.{action}",
+        action=action,
         object_type=type(obj).__name__.lower(),
         object_id=obj.pk,
         changes=changes or {},
@@ -143,7 +144,7 @@ def _move(actor: Any, round: Round, to_status: str, note: str = "") -> Round:
     RoundEvent.objects.create(
         round=round, from_status=before, to_status=to_status, at=timezone.now(), actor=_user(actor), note=note
     )
-    _audit(actor, "round.move", round, round, {"status": [before, to_status]}, note=note)
+    _audit(actor, ReviewAudit.ROUND_MOVE, round, round, {"status": [before, to_status]}, note=note)
     return round
 
 
@@ -267,7 +268,7 @@ def do_create_round(
     RoundEvent.objects.create(round=round, to_status=round.status, at=timezone.now(), actor=_user(actor))
     _audit(
         actor,
-        "round.create",
+        ReviewAudit.ROUND_CREATE,
         round,
         round,
         {
@@ -414,7 +415,7 @@ def do_build_household_list(
         )
     if current.status == RoundStatus.DRAFT:
         _move(actor, current, RoundStatus.LISTING)
-    _audit(actor, "round.build_list", current, current, {"added": [None, added]})
+    _audit(actor, ReviewAudit.ROUND_BUILD_LIST, current, current, {"added": [None, added]})
     return added
 
 
@@ -470,7 +471,7 @@ def do_add_round_household(
         rh = _new_entry(actor, current, household.pk, source, requested_on, channel, reason)
     _audit(
         actor,
-        "household.add",
+        ReviewAudit.HOUSEHOLD_ADD,
         current,
         rh,
         {"source": [None, source], "reason": [None, reason]},
@@ -491,7 +492,7 @@ def do_remove_round_household(*, actor: Any, round_household: RoundHousehold, re
     _move_households(actor, current, [rh], HouseholdStage.REMOVED, reason)
     RoundHousehold.objects.filter(pk=rh.pk).update(removed_reason=reason)
     rh.removed_reason = reason
-    _audit(actor, "household.remove", current, rh, {"reason": [None, reason]}, household_id=rh.household_id)
+    _audit(actor, ReviewAudit.HOUSEHOLD_REMOVE, current, rh, {"reason": [None, reason]}, household_id=rh.household_id)
     return rh
 
 
@@ -543,7 +544,7 @@ def do_record_request(
         req.round_household = rh
     record(
         actor=actor,
-        action="review.request.record",
+        action=ReviewAudit.REQUEST_RECORD,
         object_type="reviewrequest",
         object_id=req.pk,
         changes={"form": [None, form], "received_on": [None, received_on.isoformat()], "channel": [None, channel]},
@@ -603,7 +604,7 @@ def do_save_survey(
         survey.refresh_from_db()
     _audit(
         actor,
-        f"survey.save_{form.lower()}",
+        SURVEY_SAVED[form],
         round,
         survey,
         {"version": [None, survey.version]},
@@ -655,7 +656,7 @@ def do_submit_survey(*, actor: Any, survey: SurveyResponse, surveyed_on: dt.date
         _move(actor, current, RoundStatus.SURVEYING)
     _audit(
         actor,
-        f"survey.submit_{survey.form.lower()}",
+        SURVEY_SUBMITTED[survey.form],
         current,
         survey,
         {
@@ -792,7 +793,7 @@ def do_load_scoring_method(
     method = ScoringMethod.objects.create(**spec, loaded_by=_user(actor), loaded_at=timezone.now())
     record(
         actor=actor,
-        action="review.scoring.load",
+        action=ReviewAudit.SCORING_LOAD,
         object_type="scoringmethod",
         object_id=method.pk,
         changes={k: [None, v if isinstance(v, dict) else jsonable(v)] for k, v in spec.items()},
@@ -1052,7 +1053,7 @@ def do_assess_round(
     summary.seconds["store"] = time.perf_counter() - t2  # after the engine: what the storing added
     _audit(
         actor,
-        "round.assess",
+        ReviewAudit.ROUND_ASSESS,
         current,
         current,
         {
@@ -1123,7 +1124,7 @@ def do_record_meeting(
     _move_households(actor, current, failed, HouseholdStage.RESURVEY, f"meeting {meeting.pk}: below the threshold")
     _audit(
         actor,
-        "meeting.record",
+        ReviewAudit.MEETING_RECORD,
         current,
         meeting,
         {
@@ -1158,7 +1159,11 @@ def do_open_posting(*, actor: Any, round: Round, start: dt.date, places: str = "
     )
     _move(actor, current, RoundStatus.POSTING)
     _audit(
-        actor, "posting.open", current, posting, {"start": [None, first.isoformat()], "end": [None, end.isoformat()]}
+        actor,
+        ReviewAudit.POSTING_OPEN,
+        current,
+        posting,
+        {"start": [None, first.isoformat()], "end": [None, end.isoformat()]},
     )
     return posting
 
@@ -1191,7 +1196,7 @@ def do_record_complaint(
     )
     _audit(
         actor,
-        "complaint.record",
+        ReviewAudit.COMPLAINT_RECORD,
         current,
         complaint,
         {"due_on": [None, complaint.due_on.isoformat()]},
@@ -1245,7 +1250,7 @@ def do_answer_complaint(
     complaint.refresh_from_db()
     _audit(
         actor,
-        "complaint.answer",
+        ReviewAudit.COMPLAINT_ANSWER,
         current,
         complaint,
         {"class_changes": [None, changes], "late": [None, answered_on > complaint.due_on]},
@@ -1395,7 +1400,7 @@ def do_approve_round(*, actor: Any, round: Round, number: str, date: dt.date, no
     _move(actor, current, RoundStatus.APPROVED, note=f"decision {number}")
     _audit(
         actor,
-        "round.approve",
+        ReviewAudit.ROUND_APPROVE,
         current,
         decision,
         {
@@ -1428,7 +1433,7 @@ def do_close_statuses(*, actor: Any, household: Household, on: dt.date, reason: 
     )
     record(
         actor=actor,
-        action="review.status.close",
+        action=ReviewAudit.STATUS_CLOSE,
         object_type="household",
         object_id=household.pk,
         changes={"reason": [None, reason], "on": [None, on.isoformat()], "closed": [None, n]},
