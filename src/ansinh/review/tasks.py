@@ -1,7 +1,7 @@
 """Background task of the review: the bulk assessment of a round runs in a worker, with progress.
 
-The handler is registered with ``ansinh.tasks`` when this module is imported (the task queue imports every
-app's ``tasks`` module). The round's page enqueues it (``enqueue_assessment``) and shows the progress of
+``assess_round`` is a task (``ansinh.tasks.actions.task``), registered when the task queue imports every app's
+``tasks`` module. The round's page enqueues it (``enqueue_assessment``) and shows the progress of
 ``queries.assessment_task(round)``.
 """
 
@@ -9,27 +9,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansinh.accounts.models import User
 from ansinh.review import actions
 from ansinh.review.errors import NotAllowed
 from ansinh.review.models import Round
-from ansinh.tasks.actions import Progress, enqueue, handler
+from ansinh.tasks.actions import Progress, task
 from ansinh.tasks.models import Status, Task
 
 KIND = "review.assess_round"
 
 
-@handler(KIND)
-def assess_round(task: Task, progress: Progress) -> dict[str, Any]:
-    """Run ``do_assess_round`` for the round in ``task.args``, reporting each stage as progress."""
-    uid = task.args.get("user_id")
-    actor = User.objects.filter(pk=uid).first() if uid else None
-    round = Round.objects.get(pk=task.args["round_id"])
+@task(kind=KIND)
+def assess_round(progress: Progress, *, round_id: int, household_ids: list[int] | None = None) -> dict[str, Any]:
+    """Run ``do_assess_round`` for the round, reporting each stage as progress."""
+    round = Round.objects.get(pk=round_id)
     with progress.transaction():
         summary = actions.do_assess_round(
-            actor=actor,
+            actor=progress.user,
             round=round,
-            household_ids=task.args.get("household_ids"),
+            household_ids=household_ids,
             progress=lambda done, total, note: progress(done, total, note),
         )
     return {
@@ -56,6 +53,4 @@ def enqueue_assessment(*, actor: Any, round: Round, household_ids: list[int] | N
     running = assessment_task(round)
     if running is not None and running.status in (Status.QUEUED, Status.RUNNING):
         return running
-    return enqueue(
-        KIND, {"round_id": round.pk, "user_id": getattr(actor, "pk", None), "household_ids": household_ids}, user=actor
-    )
+    return assess_round.enqueue(round_id=round.pk, household_ids=household_ids, user=actor)
