@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from ansinh.accounts.models import Actor, acting_user
 from ansinh.audit import context
 from ansinh.audit.models import AuditEvent
 
@@ -51,7 +52,7 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]
 
 def record(
     *,
-    actor: Any,
+    actor: Actor,
     action: AuditAction,
     object_type: str,
     object_id: object,
@@ -64,7 +65,7 @@ def record(
     ctx = context.current.get()
     return AuditEvent.objects.create(
         at=timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=acting_user(actor),
         actor_name=getattr(actor, "username", "") or "system",
         action=_declared(action).value,
         object_type=object_type,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ansinh import registry_schema
+from ansinh.accounts.models import Actor
 from ansinh.audit.models import AuditEvent
 from ansinh.dbframes import KEYS_PER_QUERY, insert_model_frame, read_frame_in
 from ansinh.imports import writing
@@ -116,7 +117,7 @@ def _audit_frame(
     changes: pl.Series,
     household_id: str,
     ward: str,
-    actor: Any,
+    actor: Actor,
     source: str,
     now: datetime.datetime,
 ) -> pl.DataFrame:
@@ -155,7 +156,7 @@ def plan_and_write(
     members: pl.DataFrame,
     present: dict[str, set[str]],
     *,
-    actor: Any,
+    actor: Actor,
     source: str,
     today: datetime.date,
     progress: Callable[[int, int, str], None] | None = None,
@@ -317,7 +318,7 @@ def plan_and_write(
             new_h.select(pl.col("id").alias("household_id"), pl.col("ward_code").alias("_ward")),
         ]
     )
-    common = {"actor": actor, "source": source, "now": now}
+    common: dict[str, Any] = {"actor": actor, "source": source, "now": now}
     audits = [
         _audit_frame(
             new_h.with_columns(pl.col("id").alias("_hid")),

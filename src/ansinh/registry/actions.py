@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ansinh import registry_schema, vocab
+from ansinh.accounts.models import Actor, acting_user
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards
 from ansinh.audit.actions import diff, jsonable, record
@@ -50,7 +51,7 @@ HOUSEHOLD_FIELDS = tuple(a.attname for a in registry_schema.HOUSEHOLD)
 MEMBER_FIELDS = tuple(a.attname for a in registry_schema.MEMBER)
 
 
-def _require(actor: Any, resource: str, action: str, *ward_codes: str) -> None:
+def _require(actor: Actor, resource: str, action: str, *ward_codes: str) -> None:
     """Refuse a change the actor's role does not allow on ``resource``, or in a ward outside their area.
     The system (``actor=None``) may do anything."""
     if actor is None:
@@ -115,7 +116,7 @@ def _check_member(values: Mapping[str, Any], *, member_id: int | None, today: da
 
 
 def _audit(
-    actor: Any, action: RegistryAudit, obj: Household | Member, changes: Mapping[str, Any], note: str = ""
+    actor: Actor, action: RegistryAudit, obj: Household | Member, changes: Mapping[str, Any], note: str = ""
 ) -> None:
     household = obj if isinstance(obj, Household) else obj.household
     record(
@@ -134,7 +135,7 @@ def _event(
     household: Household,
     kind: str,
     on: datetime.date,
-    actor: Any,
+    actor: Actor,
     *,
     member: Member | None = None,
     related: Household | None = None,
@@ -148,7 +149,7 @@ def _event(
         related_household=related,
         note=note,
         recorded_at=timezone.now(),
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=acting_user(actor),
     )
 
 
@@ -157,7 +158,9 @@ def _their_changes(object_type: str, pk: int, since_version: int) -> list[AuditE
     return [e for e in events if (e.changes.get("version") or [0, 0])[1] > since_version][::-1]
 
 
-def _create_member(actor: Any, household: Household, data: Mapping[str, Any], on: datetime.date, reason: str) -> Member:
+def _create_member(
+    actor: Actor, household: Household, data: Mapping[str, Any], on: datetime.date, reason: str
+) -> Member:
     values = _member_data(data)
     _check_member(values, member_id=None, today=timezone.localdate())
     member = Member(household=household, name_folded=fold(values.get("full_name")), **values)
@@ -176,7 +179,7 @@ def _create_member(actor: Any, household: Household, data: Mapping[str, Any], on
 
 @transaction.atomic
 def do_register_household(
-    *, actor: Any, household: Mapping[str, Any], members: list[Mapping[str, Any]], on: datetime.date
+    *, actor: Actor, household: Mapping[str, Any], members: list[Mapping[str, Any]], on: datetime.date
 ) -> Household:
     """Register a new household with its members (exactly one of them the head)."""
     data = _household_data(household)
@@ -201,7 +204,7 @@ def do_register_household(
 
 @transaction.atomic
 def do_update_household(
-    *, actor: Any, household: Household, changes: Mapping[str, Any], expected_version: int
+    *, actor: Actor, household: Household, changes: Mapping[str, Any], expected_version: int
 ) -> Household:
     """Change household attributes; refused with ``ConcurrentEdit`` if someone saved in between."""
     data = _household_data(changes)
@@ -232,7 +235,7 @@ def do_update_household(
 
 @transaction.atomic
 def do_add_member(
-    *, actor: Any, household: Household, data: Mapping[str, Any], on: datetime.date, kind: str = "member_added"
+    *, actor: Actor, household: Household, data: Mapping[str, Any], on: datetime.date, kind: str = "member_added"
 ) -> Member:
     """Add a person to a household: a birth, someone moving in, or a member missed at registration."""
     _require(actor, "member", "create", household.ward_id)
@@ -248,7 +251,7 @@ def do_add_member(
 
 
 @transaction.atomic
-def do_update_member(*, actor: Any, member: Member, changes: Mapping[str, Any], expected_version: int) -> Member:
+def do_update_member(*, actor: Actor, member: Member, changes: Mapping[str, Any], expected_version: int) -> Member:
     data = _member_data(changes)
     current = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
     _require(actor, "member", "change", current.household.ward_id)
@@ -287,7 +290,7 @@ def _end_membership(member: Member, on: datetime.date, reason: str) -> None:
     )
 
 
-def _set_status(actor: Any, member: Member, status: str, note: str = "") -> None:
+def _set_status(actor: Actor, member: Member, status: str, note: str = "") -> None:
     old = member.status
     Member.objects.filter(pk=member.pk).update(status=status, version=F("version") + 1, updated_at=timezone.now())
     member.refresh_from_db()
@@ -303,7 +306,12 @@ def _active(member: Member) -> Member:
 
 @transaction.atomic
 def do_change_head(
-    *, actor: Any, household: Household, new_head: Member, on: datetime.date, old_head_relation: str = "other_relative"
+    *,
+    actor: Actor,
+    household: Household,
+    new_head: Member,
+    on: datetime.date,
+    old_head_relation: str = "other_relative",
 ) -> Household:
     """Make ``new_head`` the head; the former head (if still present) takes ``old_head_relation``."""
     _require(actor, "member", "change", household.ward_id)
@@ -323,7 +331,7 @@ def do_change_head(
     return household
 
 
-def _after_leaving(actor: Any, member: Member, on: datetime.date, new_head: Member | None) -> None:
+def _after_leaving(actor: Actor, member: Member, on: datetime.date, new_head: Member | None) -> None:
     """A head who leaves must be replaced; a household left empty is dissolved."""
     household = member.household
     remaining = Member.objects.active().filter(household=household).exclude(pk=member.pk)
@@ -340,7 +348,7 @@ def _after_leaving(actor: Any, member: Member, on: datetime.date, new_head: Memb
 
 
 @transaction.atomic
-def do_record_death(*, actor: Any, member: Member, on: datetime.date, new_head: Member | None = None) -> Member:
+def do_record_death(*, actor: Actor, member: Member, on: datetime.date, new_head: Member | None = None) -> Member:
     member = _active(member)
     _require(actor, "member", "change", member.household.ward_id)
     if on > timezone.localdate():
@@ -413,7 +421,7 @@ def _check_relations(relations: Mapping[int, str], joining: Iterable[Member], *,
 @transaction.atomic
 def do_move_out(
     *,
-    actor: Any,
+    actor: Actor,
     member: Member,
     on: datetime.date,
     to_household: Household | None = None,
@@ -464,7 +472,7 @@ def do_move_out(
 @transaction.atomic
 def do_split_household(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     members: list[Member],
     head: Member,
@@ -565,7 +573,7 @@ def merge_relation(member: Member) -> str:
 @transaction.atomic
 def do_merge_households(
     *,
-    actor: Any,
+    actor: Actor,
     source: Household,
     target: Household,
     on: datetime.date,
@@ -643,7 +651,7 @@ def flag_likely_duplicates(*, member_ids: list[int] | None = None) -> int:
 
 
 @transaction.atomic
-def do_resolve_duplicate(*, actor: Any, flag: DuplicateFlag, status: str) -> DuplicateFlag:
+def do_resolve_duplicate(*, actor: Actor, flag: DuplicateFlag, status: str) -> DuplicateFlag:
     if status not in (DuplicateFlag.Status.SAME_PERSON, DuplicateFlag.Status.DIFFERENT):
         raise IllegalTransition(_("Choose whether they are the same person or different people."))
     flag = (
@@ -654,7 +662,7 @@ def do_resolve_duplicate(*, actor: Any, flag: DuplicateFlag, status: str) -> Dup
     _require(actor, "duplicate", "resolve", flag.member_a.household.ward_id, flag.member_b.household.ward_id)
     old = flag.status
     flag.status = status
-    flag.resolved_by = actor
+    flag.resolved_by = acting_user(actor)
     flag.resolved_at = timezone.now()
     flag.save(update_fields=["status", "resolved_by", "resolved_at"])
     record(

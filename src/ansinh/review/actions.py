@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ansinh import vocab
+from ansinh.accounts.models import Actor, acting_user
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import in_scope
 from ansinh.audit.actions import jsonable, record
@@ -86,7 +87,7 @@ Progress = Callable[[int, int, str], None]
 # --- guards --------------------------------------------------------------------------------------------
 
 
-def _require(actor: Any, ward_code: str, action: str) -> None:
+def _require(actor: Actor, ward_code: str, action: str) -> None:
     if not can(actor, "review", action) or not in_scope(actor, ward_code):
         raise NotAllowed(_("You may not %(action)s reviews of this ward.") % {"action": action})
 
@@ -111,7 +112,7 @@ def check_step(round: Round, step: str) -> None:
 
 
 def _audit(
-    actor: Any,
+    actor: Actor,
     action: ReviewAudit,
     round: Round,
     obj: Any,
@@ -131,25 +132,21 @@ def _audit(
     )
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
-def _move(actor: Any, round: Round, to_status: str, note: str = "") -> Round:
+def _move(actor: Actor, round: Round, to_status: str, note: str = "") -> Round:
     """Move ``round`` (already locked) to ``to_status`` along the lifecycle map, with its event row."""
     before = round.status
     ROUND_LIFECYCLE.move(round, before, to_status)
     Round.objects.filter(pk=round.pk).update(status=to_status)
     round.status = to_status
     RoundEvent.objects.create(
-        round=round, from_status=before, to_status=to_status, at=timezone.now(), actor=_user(actor), note=note
+        round=round, from_status=before, to_status=to_status, at=timezone.now(), actor=acting_user(actor), note=note
     )
     _audit(actor, ReviewAudit.ROUND_MOVE, round, round, {"status": [before, to_status]}, note=note)
     return round
 
 
 def _move_households(
-    actor: Any, round: Round, entries: Iterable[RoundHousehold], to_stage: str, note: str = ""
+    actor: Actor, round: Round, entries: Iterable[RoundHousehold], to_stage: str, note: str = ""
 ) -> None:
     """Move several households of ``round`` to ``to_stage`` (set-based), each move an event row."""
     entries = list(entries)
@@ -166,7 +163,7 @@ def _move_households(
                 from_status=rh.stage,
                 to_status=to_stage,
                 at=now,
-                actor=_user(actor),
+                actor=acting_user(actor),
                 note=note,
             )
             for rh in entries
@@ -181,7 +178,7 @@ def _move_households(
 
 
 def _move_households_where(
-    actor: Any, round: Round, to_stage: str, condition: str, params: list[Any], note: str = "", cur: Any = None
+    actor: Actor, round: Round, to_stage: str, condition: str, params: list[Any], note: str = "", cur: Any = None
 ) -> dict[str, int]:
     """Move, set-based in SQL, every household of ``round`` that may go to ``to_stage`` and meets
     ``condition`` (SQL on review_roundhousehold ``rh``). Each group of households leaving the same stage is
@@ -201,7 +198,7 @@ def _move_households_where(
             f"INSERT INTO {ev_table} (round_id, round_household_id, from_status, to_status, at, actor_id, note, "  # noqa: S608
             f"households) SELECT rh.round_id, NULL, rh.stage, %s, %s, %s, %s, {ids} FROM {rh_table} rh "
             f"WHERE {where} GROUP BY rh.round_id, rh.stage RETURNING from_status, {count}",
-            [to_stage, timezone.now(), getattr(_user(actor), "pk", None), note, *where_params],
+            [to_stage, timezone.now(), getattr(acting_user(actor), "pk", None), note, *where_params],
         )
         moved = {str(stage): int(n) for stage, n in cur.fetchall()}
         if any(stage != to_stage for stage in moved):
@@ -218,7 +215,7 @@ def _move_households_where(
 @transaction.atomic
 def do_create_round(
     *,
-    actor: Any,
+    actor: Actor,
     ward: Ward,
     kind: str,
     year: int,
@@ -262,10 +259,10 @@ def do_create_round(
         standards=list(ids),
         corrects=corrects,
         note=note,
-        created_by=_user(actor),
+        created_by=acting_user(actor),
         due_on=rules.regular_decision_due(period_start) if kind == RoundKind.REGULAR else None,
     )
-    RoundEvent.objects.create(round=round, to_status=round.status, at=timezone.now(), actor=_user(actor))
+    RoundEvent.objects.create(round=round, to_status=round.status, at=timezone.now(), actor=acting_user(actor))
     _audit(
         actor,
         ReviewAudit.ROUND_CREATE,
@@ -283,7 +280,7 @@ def do_create_round(
 
 
 @transaction.atomic
-def do_move_round(*, actor: Any, round: Round, to_status: str, note: str = "") -> Round:
+def do_move_round(*, actor: Actor, round: Round, to_status: str, note: str = "") -> Round:
     """Move a round one step along its lifecycle (the step actions below do this themselves).
     Approval only through ``do_approve_round``."""
     _require(actor, round.ward_id, "prepare")
@@ -310,7 +307,7 @@ def _previous_classes(household_ids: list[int], standards: list[str], on: dt.dat
     return frame
 
 
-def _add_entries(actor: Any, round: Round, frame: pl.DataFrame, source: str, on: dt.date, reason: str) -> int:
+def _add_entries(actor: Actor, round: Round, frame: pl.DataFrame, source: str, on: dt.date, reason: str) -> int:
     """Bulk-add the households of ``frame`` (column household_id) not yet on the round's list."""
     existing = set(RoundHousehold.objects.filter(round=round).values_list("household_id", flat=True))
     ids = [int(h) for h in frame["household_id"].unique().sort().to_list() if int(h) not in existing]
@@ -332,7 +329,7 @@ def _add_entries(actor: Any, round: Round, frame: pl.DataFrame, source: str, on:
                 reason=reason,
                 previous_classes=by_household.get(h, {}),
                 previous_class=by_household.get(h, {}).get(first, ""),
-                added_by=_user(actor),
+                added_by=acting_user(actor),
                 added_at=now,
             )
             for h in ids
@@ -360,7 +357,7 @@ def screening_candidates(round: Round) -> pl.DataFrame:
 @transaction.atomic
 def do_build_household_list(
     *,
-    actor: Any,
+    actor: Actor,
     round: Round,
     current_list: bool = True,
     requests: bool = True,
@@ -420,7 +417,7 @@ def do_build_household_list(
 
 
 def _new_entry(
-    actor: Any, round: Round, household_id: int, source: str, on: dt.date, channel: str, reason: str
+    actor: Actor, round: Round, household_id: int, source: str, on: dt.date, channel: str, reason: str
 ) -> RoundHousehold:
     prev = {
         sid: k
@@ -435,7 +432,7 @@ def _new_entry(
         reason=reason,
         previous_classes=prev,
         previous_class=prev.get(round.standards[0], ""),
-        added_by=_user(actor),
+        added_by=acting_user(actor),
         added_at=timezone.now(),
     )
 
@@ -443,7 +440,7 @@ def _new_entry(
 @transaction.atomic
 def do_add_round_household(
     *,
-    actor: Any,
+    actor: Actor,
     round: Round,
     household: Household,
     source: str = HouseholdSource.OFFICER,
@@ -481,7 +478,7 @@ def do_add_round_household(
 
 
 @transaction.atomic
-def do_remove_round_household(*, actor: Any, round_household: RoundHousehold, reason: str) -> RoundHousehold:
+def do_remove_round_household(*, actor: Actor, round_household: RoundHousehold, reason: str) -> RoundHousehold:
     """Take a household off the round's list, with the reason (kept; the household can be put back)."""
     round = round_household.round
     _require(actor, round.ward_id, "prepare")
@@ -499,7 +496,7 @@ def do_remove_round_household(*, actor: Any, round_household: RoundHousehold, re
 @transaction.atomic
 def do_record_request(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     form: str,
     received_on: dt.date,
@@ -518,7 +515,7 @@ def do_record_request(
         received_on=received_on,
         channel=channel,
         reason=reason,
-        recorded_by=_user(actor),
+        recorded_by=acting_user(actor),
         recorded_at=timezone.now(),
     )
     if kinds[form] == RoundKind.REGULAR:
@@ -560,7 +557,7 @@ def do_record_request(
 @transaction.atomic
 def do_save_survey(
     *,
-    actor: Any,
+    actor: Actor,
     round_household: RoundHousehold,
     form: str,
     answers: Mapping[str, Any],
@@ -585,7 +582,7 @@ def do_save_survey(
             form=form,
             answers=clean,
             surveyed_on=surveyed_on,
-            surveyor=_user(actor),
+            surveyor=acting_user(actor),
             source=source,
             updated_at=now,
         )
@@ -595,7 +592,7 @@ def do_save_survey(
         SurveyResponse.objects.filter(pk=survey.pk).update(
             answers=clean,
             surveyed_on=surveyed_on or survey.surveyed_on,
-            surveyor=_user(actor),
+            surveyor=acting_user(actor),
             source=source,
             status=SurveyStatus.DRAFT,
             version=survey.version + 1,
@@ -614,7 +611,7 @@ def do_save_survey(
 
 
 @transaction.atomic
-def do_submit_survey(*, actor: Any, survey: SurveyResponse, surveyed_on: dt.date | None = None) -> SurveyResponse:
+def do_submit_survey(*, actor: Actor, survey: SurveyResponse, surveyed_on: dt.date | None = None) -> SurveyResponse:
     """Submit a survey: every required field checked, then the answers written to the registry through
     the registry actions (audited), and the household moved to ``surveyed``."""
     rh = RoundHousehold.objects.select_related("round", "household").get(pk=survey.round_household_id)
@@ -723,7 +720,7 @@ def _survey_import_plan(
 
 
 @transaction.atomic
-def do_import_surveys(*, actor: Any, round: Round, form: str, content: bytes, file_name: str) -> SurveyImport:
+def do_import_surveys(*, actor: Actor, round: Round, form: str, content: bytes, file_name: str) -> SurveyImport:
     """Read a filled-in workbook or an ODK / KoBoToolbox export back as drafts of the round's surveys.
 
     All or nothing: every row is checked first (household on the list, members of the household, each
@@ -752,7 +749,7 @@ def do_import_surveys(*, actor: Any, round: Round, form: str, content: bytes, fi
 @transaction.atomic
 def do_load_scoring_method(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     region: str,
     area_type: str,
@@ -790,7 +787,7 @@ def do_load_scoring_method(
             field=first.split(".")[0],
             errors=errors,
         )
-    method = ScoringMethod.objects.create(**spec, loaded_by=_user(actor), loaded_at=timezone.now())
+    method = ScoringMethod.objects.create(**spec, loaded_by=acting_user(actor), loaded_at=timezone.now())
     record(
         actor=actor,
         action=ReviewAudit.SCORING_LOAD,
@@ -950,7 +947,7 @@ def _round_list(round: Round, household_ids: list[int] | None) -> pl.DataFrame:
 @transaction.atomic
 def do_assess_round(
     *,
-    actor: Any,
+    actor: Actor,
     round: Round,
     household_ids: list[int] | None = None,
     progress: Progress | None = None,
@@ -1075,7 +1072,7 @@ def do_assess_round(
 @transaction.atomic
 def do_record_meeting(
     *,
-    actor: Any,
+    actor: Actor,
     round: Round,
     held_on: dt.date,
     present_count: int,
@@ -1107,7 +1104,7 @@ def do_record_meeting(
         participants=list(participants or []),
         secretary=secretary,
         minutes=minutes,
-        recorded_by=_user(actor),
+        recorded_by=acting_user(actor),
         recorded_at=timezone.now(),
     )
     rows: list[MeetingVote] = []
@@ -1138,7 +1135,7 @@ def do_record_meeting(
 
 
 @transaction.atomic
-def do_open_posting(*, actor: Any, round: Round, start: dt.date, places: str = "") -> Posting:
+def do_open_posting(*, actor: Actor, round: Round, start: dt.date, places: str = "") -> Posting:
     """Post the provisional list from ``start`` for the legal number of working days. Refused while a
     household still waits for re-survey or for the meeting's agreement."""
     _require(actor, round.ward_id, "prepare")
@@ -1155,7 +1152,7 @@ def do_open_posting(*, actor: Any, round: Round, start: dt.date, places: str = "
     first = cal.add_working_days(start, 0)
     end = cal.add_working_days(first, days - 1)
     posting = Posting.objects.create(
-        round=current, start=first, end=end, places=places, posted_by=_user(actor), posted_at=timezone.now()
+        round=current, start=first, end=end, places=places, posted_by=acting_user(actor), posted_at=timezone.now()
     )
     _move(actor, current, RoundStatus.POSTING)
     _audit(
@@ -1171,7 +1168,7 @@ def do_open_posting(*, actor: Any, round: Round, start: dt.date, places: str = "
 @transaction.atomic
 def do_record_complaint(
     *,
-    actor: Any,
+    actor: Actor,
     round: Round,
     received_on: dt.date,
     content: str,
@@ -1192,7 +1189,7 @@ def do_record_complaint(
         complainant=complainant,
         content=content,
         due_on=cal.add_working_days(received_on, days),
-        recorded_by=_user(actor),
+        recorded_by=acting_user(actor),
     )
     _audit(
         actor,
@@ -1208,7 +1205,7 @@ def do_record_complaint(
 @transaction.atomic
 def do_answer_complaint(
     *,
-    actor: Any,
+    actor: Actor,
     complaint: Complaint,
     answered_on: dt.date,
     answer: str,
@@ -1245,7 +1242,7 @@ def do_answer_complaint(
         answered_on=answered_on,
         answer=answer,
         class_changes=changes,
-        answered_by=_user(actor),
+        answered_by=acting_user(actor),
     )
     complaint.refresh_from_db()
     _audit(
@@ -1275,14 +1272,15 @@ def _statuses_frame(round: Round) -> pl.DataFrame:
 
 
 @transaction.atomic
-def do_approve_round(*, actor: Any, round: Round, number: str, date: dt.date, note: str = "") -> Decision:
+def do_approve_round(*, actor: Actor, round: Round, number: str, date: dt.date, note: str = "") -> Decision:
     """The chairman's decision: recognises the round's classes, issues certificates to poor and near-poor
     households, updates the official list (closing earlier statuses; households leaving both lists get
     their escape date) and locks the round. A correction round's decision is linked to the one it corrects."""
     if not can(actor, "review", "approve") or not in_scope(actor, round.ward_id):
         raise NotAllowed(_("You may not approve reviews of this ward."))
     roles = rules.approval_roles(date)
-    if not actor.is_superuser and actor.role not in roles:
+    approver = acting_user(actor)
+    if approver is None or (not approver.is_superuser and approver.role not in roles):
         raise NotAllowed(_("The procedure in force names another role to approve."))
     current = _open(round)
     if not current.allows("approve"):
@@ -1303,7 +1301,7 @@ def do_approve_round(*, actor: Any, round: Round, number: str, date: dt.date, no
         kind=DecisionKind.CORRECTION if corrected else DecisionKind.APPROVAL,
         number=number,
         date=date,
-        approved_by=actor,
+        approved_by=approver,
         corrects=corrected,
         note=note,
         created_at=timezone.now(),
@@ -1416,7 +1414,7 @@ def do_approve_round(*, actor: Any, round: Round, number: str, date: dt.date, no
 
 
 @transaction.atomic
-def do_close_statuses(*, actor: Any, household: Household, on: dt.date, reason: str, decision: Decision) -> int:
+def do_close_statuses(*, actor: Actor, household: Household, on: dt.date, reason: str, decision: Decision) -> int:
     """Close a household's open statuses because it moved away or no longer exists (``reason`` is
     ``moved`` or ``dissolved``), under the decision that records it. Returns how many were closed."""
     _require(actor, household.ward_id, "prepare")
@@ -1446,7 +1444,7 @@ def do_close_statuses(*, actor: Any, household: Household, on: dt.date, reason: 
 @transaction.atomic
 def do_create_correction(
     *,
-    actor: Any,
+    actor: Actor,
     round: Round,
     households: list[Household],
     reason: str,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansinh.accounts.models import Actor
 from ansinh.review import actions
 from ansinh.review.errors import NotAllowed
 from ansinh.review.models import Round
@@ -40,7 +41,7 @@ def assess_round(progress: Progress, *, round_id: int, household_ids: list[int] 
     }
 
 
-def enqueue_assessment(*, actor: Any, round: Round, household_ids: list[int] | None = None) -> Task:
+def enqueue_assessment(*, actor: Actor, round: Round, household_ids: list[int] | None = None) -> Task:
     """Queue the assessment of ``round``: refused now if the user or the round's status does not allow it
     (the action checks again when it runs). While one is queued or running, that one is returned."""
     from ansinh.accounts.permissions import can

@@ -32,6 +32,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from ansinh.accounts.models import Actor, User, acting_user
 from ansinh.tasks.errors import Cancelled, UnknownTaskKind
 from ansinh.tasks.models import FINISHED, LIFECYCLE, Status, Task, stale_after
 
@@ -61,7 +62,7 @@ class TaskFunction(Generic[R]):
     def __repr__(self) -> str:
         return f"<task {self.kind}: {self.func.__module__}.{self.name}>"
 
-    def enqueue(self, *, idempotency_key: str | None = None, user: Any = None, **kwargs: Any) -> Task:
+    def enqueue(self, *, idempotency_key: str | None = None, user: Actor = None, **kwargs: Any) -> Task:
         """Queue the task with these keyword arguments (checked against the function, stored as JSON). With an
         idempotency key, a second call returns the first task instead of a new one."""
         inspect.signature(self.func).bind(None, **kwargs)  # a TypeError now rather than in the worker
@@ -102,7 +103,7 @@ def _load_handlers() -> None:
 
 
 def enqueue(
-    kind: str, args: dict[str, Any] | None = None, *, idempotency_key: str | None = None, user: Any = None
+    kind: str, args: dict[str, Any] | None = None, *, idempotency_key: str | None = None, user: Actor = None
 ) -> Task:
     """Queue a task of a registered kind (what ``TaskFunction.enqueue`` does once it has checked the
     arguments); with an idempotency key, a second call returns the first task instead of a new one."""
@@ -119,7 +120,7 @@ def enqueue(
                 kind=kind,
                 args=args or {},
                 idempotency_key=idempotency_key or None,
-                created_by=user if getattr(user, "pk", None) else None,
+                created_by=acting_user(user),
             )
     except IntegrityError:  # a concurrent enqueue with the same key won
         return Task.objects.get(idempotency_key=idempotency_key)
@@ -233,7 +234,7 @@ class Progress:
         self.in_transaction = False
 
     @property
-    def user(self) -> Any:
+    def user(self) -> User | None:
         """The user who queued the task (``enqueue(user=…)``), or ``None`` for the system."""
         return self.task.created_by
 

@@ -24,7 +24,6 @@ from ansinh.imports.errors import ImportError_
 from ansinh.imports.export import csv_stream, export_queryset, record_export, write_xlsx
 from ansinh.imports.models import BatchStatus, ImportBatch
 from ansinh.imports.workbooks import error_report, template_csv, template_xlsx
-from ansinh.tasks import actions as tasks
 from ansinh.web.imports.forms import ExportForm, UploadForm
 
 ISSUES_SHOWN = 500
