@@ -102,6 +102,12 @@ def _load_handlers() -> None:
     autodiscover_modules("tasks")
 
 
+def registered_kinds() -> list[str]:
+    """The kinds of every task of every app."""
+    _load_handlers()
+    return sorted(_HANDLERS)
+
+
 def enqueue(
     kind: str, args: dict[str, Any] | None = None, *, idempotency_key: str | None = None, user: Actor = None
 ) -> Task:
