@@ -92,9 +92,9 @@ def _require(actor: Actor, ward_code: str, action: str) -> None:
         raise NotAllowed(_("You may not %(action)s reviews of this ward.") % {"action": action})
 
 
-def _open(round: Round, allowed: Iterable[str] | None = None) -> Round:
+def _open(review_round: Round, allowed: Iterable[str] | None = None) -> Round:
     """The round, locked for the transaction; refused when approved or not in one of ``allowed``."""
-    current = Round.objects.select_for_update().get(pk=round.pk)
+    current = Round.objects.select_for_update().get(pk=review_round.pk)
     if current.status == RoundStatus.APPROVED:
         raise RoundLocked
     if allowed is not None and current.status not in tuple(allowed):
@@ -104,17 +104,17 @@ def _open(round: Round, allowed: Iterable[str] | None = None) -> Round:
     return current
 
 
-def check_step(round: Round, step: str) -> None:
+def check_step(review_round: Round, step: str) -> None:
     """Refuse now, as the step's action would when it runs (``RoundLocked``, ``StepNotOpen``), a ``step``
     (a key of ``ROUND_STEPS``) the round's status does not allow: for work queued to run later."""
     with transaction.atomic():
-        _open(round, ROUND_STEPS[step])
+        _open(review_round, ROUND_STEPS[step])
 
 
 def _audit(
     actor: Actor,
     action: ReviewAudit,
-    round: Round,
+    review_round: Round,
     obj: Any,
     changes: Mapping[str, Any] | None = None,
     household_id: int | None = None,
@@ -127,26 +127,31 @@ def _audit(
         object_id=obj.pk,
         changes=changes or {},
         household_id=household_id,
-        ward_code=round.ward_id,
+        ward_code=review_round.ward_id,
         note=note,
     )
 
 
-def _move(actor: Actor, round: Round, to_status: str, note: str = "") -> Round:
+def _move(actor: Actor, review_round: Round, to_status: str, note: str = "") -> Round:
     """Move ``round`` (already locked) to ``to_status`` along the lifecycle map, with its event row."""
-    before = round.status
-    ROUND_LIFECYCLE.move(round, before, to_status)
-    Round.objects.filter(pk=round.pk).update(status=to_status)
-    round.status = to_status
+    before = review_round.status
+    ROUND_LIFECYCLE.move(review_round, before, to_status)
+    Round.objects.filter(pk=review_round.pk).update(status=to_status)
+    review_round.status = to_status
     RoundEvent.objects.create(
-        round=round, from_status=before, to_status=to_status, at=timezone.now(), actor=acting_user(actor), note=note
+        round=review_round,
+        from_status=before,
+        to_status=to_status,
+        at=timezone.now(),
+        actor=acting_user(actor),
+        note=note,
     )
-    _audit(actor, ReviewAudit.ROUND_MOVE, round, round, {"status": [before, to_status]}, note=note)
-    return round
+    _audit(actor, ReviewAudit.ROUND_MOVE, review_round, review_round, {"status": [before, to_status]}, note=note)
+    return review_round
 
 
 def _move_households(
-    actor: Actor, round: Round, entries: Iterable[RoundHousehold], to_stage: str, note: str = ""
+    actor: Actor, review_round: Round, entries: Iterable[RoundHousehold], to_stage: str, note: str = ""
 ) -> None:
     """Move several households of ``round`` to ``to_stage`` (set-based), each move an event row."""
     entries = list(entries)
@@ -158,7 +163,7 @@ def _move_households(
     RoundEvent.objects.bulk_create(
         [
             RoundEvent(
-                round=round,
+                round=review_round,
                 round_household=rh,
                 from_status=rh.stage,
                 to_status=to_stage,
@@ -178,7 +183,7 @@ def _move_households(
 
 
 def _move_households_where(
-    actor: Actor, round: Round, to_stage: str, condition: str, params: list[Any], note: str = "", cur: Any = None
+    actor: Actor, review_round: Round, to_stage: str, condition: str, params: list[Any], note: str = "", cur: Any = None
 ) -> dict[str, int]:
     """Move, set-based in SQL, every household of ``round`` that may go to ``to_stage`` and meets
     ``condition`` (SQL on review_roundhousehold ``rh``). Each group of households leaving the same stage is
@@ -187,7 +192,7 @@ def _move_households_where(
     sources = HOUSEHOLD_LIFECYCLE.sources(to_stage)
     rh_table, ev_table = RoundHousehold._meta.db_table, RoundEvent._meta.db_table
     where = f"rh.round_id = %s AND rh.stage IN ({', '.join(['%s'] * len(sources))}) AND ({condition})"
-    where_params = [round.pk, *sources, *params]
+    where_params = [review_round.pk, *sources, *params]
     pg = connection.vendor == "postgresql"
     ids = "jsonb_agg(rh.id)" if pg else "json_group_array(rh.id)"
     count = "jsonb_array_length(households)" if pg else "json_array_length(households)"
@@ -249,7 +254,7 @@ def do_create_round(
             )
     if corrects is not None and corrects.status != RoundStatus.APPROVED:
         raise ReviewError(_("Only an approved round can be corrected."), field="corrects")
-    round = Round.objects.create(
+    review_round = Round.objects.create(
         ward=ward,
         kind=kind,
         year=year,
@@ -262,12 +267,14 @@ def do_create_round(
         created_by=acting_user(actor),
         due_on=rules.regular_decision_due(period_start) if kind == RoundKind.REGULAR else None,
     )
-    RoundEvent.objects.create(round=round, to_status=round.status, at=timezone.now(), actor=acting_user(actor))
+    RoundEvent.objects.create(
+        round=review_round, to_status=review_round.status, at=timezone.now(), actor=acting_user(actor)
+    )
     _audit(
         actor,
         ReviewAudit.ROUND_CREATE,
-        round,
-        round,
+        review_round,
+        review_round,
         {
             "ward": [None, ward.code],
             "kind": [None, kind],
@@ -276,15 +283,15 @@ def do_create_round(
             "corrects": [None, corrects.pk if corrects else None],
         },
     )
-    return round
+    return review_round
 
 
 @transaction.atomic
-def do_move_round(*, actor: Actor, round: Round, to_status: str, note: str = "") -> Round:
+def do_move_round(*, actor: Actor, review_round: Round, to_status: str, note: str = "") -> Round:
     """Move a round one step along its lifecycle (the step actions below do this themselves).
     Approval only through ``do_approve_round``."""
-    _require(actor, round.ward_id, "prepare")
-    current = _open(round)
+    _require(actor, review_round.ward_id, "prepare")
+    current = _open(review_round)
     if to_status == RoundStatus.APPROVED:
         raise IllegalTransition(_("A round"), current.status, to_status)
     return _move(actor, current, to_status, note)
@@ -307,22 +314,22 @@ def _previous_classes(household_ids: list[int], standards: list[str], on: dt.dat
     return frame
 
 
-def _add_entries(actor: Actor, round: Round, frame: pl.DataFrame, source: str, on: dt.date, reason: str) -> int:
+def _add_entries(actor: Actor, review_round: Round, frame: pl.DataFrame, source: str, on: dt.date, reason: str) -> int:
     """Bulk-add the households of ``frame`` (column household_id) not yet on the round's list."""
-    existing = set(RoundHousehold.objects.filter(round=round).values_list("household_id", flat=True))
+    existing = set(RoundHousehold.objects.filter(round=review_round).values_list("household_id", flat=True))
     ids = [int(h) for h in frame["household_id"].unique().sort().to_list() if int(h) not in existing]
     if not ids:
         return 0
-    prev = _previous_classes(ids, list(round.standards), round.period_start)
+    prev = _previous_classes(ids, list(review_round.standards), review_round.period_start)
     by_household: dict[int, dict[str, str]] = {}
     for hid, sid, klass in prev.iter_rows():
         by_household.setdefault(hid, {})[sid] = klass
-    first = round.standards[0]
+    first = review_round.standards[0]
     now = timezone.now()
     RoundHousehold.objects.bulk_create(
         [
             RoundHousehold(
-                round=round,
+                round=review_round,
                 household_id=h,
                 source=source,
                 requested_on=on,
@@ -339,17 +346,17 @@ def _add_entries(actor: Actor, round: Round, frame: pl.DataFrame, source: str, o
     return len(ids)
 
 
-def screening_candidates(round: Round) -> pl.DataFrame:
+def screening_candidates(review_round: Round) -> pl.DataFrame:
     """Registry households of the round's ward the engine finds at or below the income line under any of
     the round's standards (household_id, standard_id, class)."""
-    households, members = ward_frames([round.ward_id], round.assessed_on)
+    households, members = ward_frames([review_round.ward_id], review_round.assessed_on)
     if households.is_empty():
         return pl.DataFrame(schema={"household_id": pl.Int64, "standard_id": pl.String, "class": pl.String})
     parts = [
-        assess(households, members, sid, round.assessed_on)
+        assess(households, members, sid, review_round.assessed_on)
         .filter((pl.col("at_or_below_line") == 1) | pl.col("class").is_in(vocab.LISTED_CLASSES))
         .select("household_id", "standard_id", "class")
-        for sid in round.standards
+        for sid in review_round.standards
     ]
     return pl.concat(parts)
 
@@ -358,7 +365,7 @@ def screening_candidates(round: Round) -> pl.DataFrame:
 def do_build_household_list(
     *,
     actor: Actor,
-    round: Round,
+    review_round: Round,
     current_list: bool = True,
     requests: bool = True,
     screening: bool = True,
@@ -366,8 +373,8 @@ def do_build_household_list(
     """Fill the round's list: households on the current poor / near-poor list of the ward, pending requests
     (form 01 for a periodic round, form 04 for a regular one) and the registry screening. Set-based.
     Returns how many households each source added."""
-    _require(actor, round.ward_id, "prepare")
-    current = _open(round, LIST_OPEN)
+    _require(actor, review_round.ward_id, "prepare")
+    current = _open(review_round, LIST_OPEN)
     added: dict[str, int] = {}
     on = current.period_start
     if current_list:
@@ -417,21 +424,23 @@ def do_build_household_list(
 
 
 def _new_entry(
-    actor: Actor, round: Round, household_id: int, source: str, on: dt.date, channel: str, reason: str
+    actor: Actor, review_round: Round, household_id: int, source: str, on: dt.date, channel: str, reason: str
 ) -> RoundHousehold:
     prev = {
         sid: k
-        for _h, sid, k in _previous_classes([household_id], list(round.standards), round.period_start).iter_rows()
+        for _h, sid, k in _previous_classes(
+            [household_id], list(review_round.standards), review_round.period_start
+        ).iter_rows()
     }
     return RoundHousehold.objects.create(
-        round=round,
+        round=review_round,
         household_id=household_id,
         source=source,
         requested_on=on,
         channel=channel,
         reason=reason,
         previous_classes=prev,
-        previous_class=prev.get(round.standards[0], ""),
+        previous_class=prev.get(review_round.standards[0], ""),
         added_by=acting_user(actor),
         added_at=timezone.now(),
     )
@@ -441,7 +450,7 @@ def _new_entry(
 def do_add_round_household(
     *,
     actor: Actor,
-    round: Round,
+    review_round: Round,
     household: Household,
     source: str = HouseholdSource.OFFICER,
     requested_on: dt.date,
@@ -449,8 +458,8 @@ def do_add_round_household(
     channel: str = "",
 ) -> RoundHousehold:
     """Put one household on the round's list (or back on it after a removal), with the reason."""
-    _require(actor, round.ward_id, "prepare")
-    current = _open(round, LIST_OPEN)
+    _require(actor, review_round.ward_id, "prepare")
+    current = _open(review_round, LIST_OPEN)
     if household.ward_id != current.ward_id:
         raise ReviewError(_("The household does not live in this ward."), field="household")
     if source not in HouseholdSource.values:
@@ -480,9 +489,9 @@ def do_add_round_household(
 @transaction.atomic
 def do_remove_round_household(*, actor: Actor, round_household: RoundHousehold, reason: str) -> RoundHousehold:
     """Take a household off the round's list, with the reason (kept; the household can be put back)."""
-    round = round_household.round
-    _require(actor, round.ward_id, "prepare")
-    current = _open(round, LIST_OPEN)
+    review_round = round_household.round
+    _require(actor, review_round.ward_id, "prepare")
+    current = _open(review_round, LIST_OPEN)
     if not reason.strip():
         raise ReviewError(_("Give the reason for removing the household."), field="reason")
     rh = RoundHousehold.objects.select_for_update().get(pk=round_household.pk)
@@ -520,23 +529,25 @@ def do_record_request(
     )
     if kinds[form] == RoundKind.REGULAR:
         start = rules.regular_review_start(received_on)
-        round = (
+        review_round = (
             Round.objects.select_for_update()
             .filter(ward_id=household.ward_id, kind=RoundKind.REGULAR, period_start=start, corrects__isnull=True)
             .exclude(status=RoundStatus.APPROVED)
             .first()
         )
-        if round is None:
-            round = do_create_round(
+        if review_round is None:
+            review_round = do_create_round(
                 actor=actor, ward=household.ward, kind=RoundKind.REGULAR, year=start.year, period_start=start
             )
-        rh = RoundHousehold.objects.filter(round=round, household=household).first()
+        rh = RoundHousehold.objects.filter(round=review_round, household=household).first()
         if rh is None:
-            if not round.allows("list"):
+            if not review_round.allows("list"):
                 raise ReviewError(_("This month's regular review is past listing; the request waits for the next."))
-            if round.status == RoundStatus.DRAFT:
-                round = _move(actor, Round.objects.select_for_update().get(pk=round.pk), RoundStatus.LISTING)
-            rh = _new_entry(actor, round, household.pk, form, received_on, channel, reason)
+            if review_round.status == RoundStatus.DRAFT:
+                review_round = _move(
+                    actor, Round.objects.select_for_update().get(pk=review_round.pk), RoundStatus.LISTING
+                )
+            rh = _new_entry(actor, review_round, household.pk, form, received_on, channel, reason)
         ReviewRequest.objects.filter(pk=req.pk).update(round_household=rh)
         req.round_household = rh
     record(
@@ -567,9 +578,9 @@ def do_save_survey(
 ) -> SurveyResponse:
     """Save a draft of form A or B; fields are checked one by one (types, ranges, choices), required ones
     only at submission. Raises ``InvalidSurvey`` with ``errors`` by field."""
-    round = round_household.round
-    _require(actor, round.ward_id, "prepare")
-    _open(round, SURVEY_OPEN)
+    review_round = round_household.round
+    _require(actor, review_round.ward_id, "prepare")
+    _open(review_round, SURVEY_OPEN)
     definition = load_form(form)
     clean, errors = definition.validate(answers, partial=True)
     if errors:
@@ -602,7 +613,7 @@ def do_save_survey(
     _audit(
         actor,
         SURVEY_SAVED[form],
-        round,
+        review_round,
         survey,
         {"version": [None, survey.version]},
         household_id=round_household.household_id,
@@ -615,9 +626,9 @@ def do_submit_survey(*, actor: Actor, survey: SurveyResponse, surveyed_on: dt.da
     """Submit a survey: every required field checked, then the answers written to the registry through
     the registry actions (audited), and the household moved to ``surveyed``."""
     rh = RoundHousehold.objects.select_related("round", "household").get(pk=survey.round_household_id)
-    round = rh.round
-    _require(actor, round.ward_id, "prepare")
-    current = _open(round, SURVEY_OPEN)
+    review_round = rh.round
+    _require(actor, review_round.ward_id, "prepare")
+    current = _open(review_round, SURVEY_OPEN)
     survey = SurveyResponse.objects.select_for_update().get(pk=survey.pk)
     day = surveyed_on or survey.surveyed_on
     if day is None:
@@ -677,12 +688,12 @@ class SurveyImport:
 
 
 def _survey_import_plan(
-    round: Round, form: str, read: ReadResult
+    review_round: Round, form: str, read: ReadResult
 ) -> tuple[list[str], list[tuple[RoundHousehold, Submission, SurveyResponse | None]]]:
     """Check every submission; the problems (worded, by row) and what would be saved."""
     definition = load_form(form)
     problems = list(read.errors)
-    entries = {rh.household.code: rh for rh in queries.round_households(round, include_removed=False)}
+    entries = {rh.household.code: rh for rh in queries.round_households(review_round, include_removed=False)}
     members: dict[int, set[str]] = {}
     for household_id, member_id in (
         Member.objects.active()
@@ -690,7 +701,9 @@ def _survey_import_plan(
         .values_list("household_id", "pk")
     ):
         members.setdefault(household_id, set()).add(str(member_id))
-    existing = {s.round_household_id: s for s in SurveyResponse.objects.filter(round_household__round=round, form=form)}
+    existing = {
+        s.round_household_id: s for s in SurveyResponse.objects.filter(round_household__round=review_round, form=form)
+    }
     plan = []
     for sub in read.submissions:
         rh = entries.get(sub.household_code)
@@ -720,7 +733,7 @@ def _survey_import_plan(
 
 
 @transaction.atomic
-def do_import_surveys(*, actor: Actor, round: Round, form: str, content: bytes, file_name: str) -> SurveyImport:
+def do_import_surveys(*, actor: Actor, review_round: Round, form: str, content: bytes, file_name: str) -> SurveyImport:
     """Read a filled-in workbook or an ODK / KoBoToolbox export back as drafts of the round's surveys.
 
     All or nothing: every row is checked first (household on the list, members of the household, each
@@ -729,8 +742,8 @@ def do_import_surveys(*, actor: Actor, round: Round, form: str, content: bytes, 
     officer submits each survey. A row whose answers are already saved is skipped, so importing the same
     file twice changes nothing.
     """
-    _require(actor, round.ward_id, "prepare")
-    problems, plan = _survey_import_plan(round, form, read_submissions(content, file_name, form))
+    _require(actor, review_round.ward_id, "prepare")
+    problems, plan = _survey_import_plan(review_round, form, read_submissions(content, file_name, form))
     if problems:
         return SurveyImport(problems=problems)
     result = SurveyImport()
@@ -930,7 +943,7 @@ class _Storer:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _round_list(round: Round, household_ids: list[int] | None) -> pl.DataFrame:
+def _round_list(review_round: Round, household_ids: list[int] | None) -> pl.DataFrame:
     """The round's households still on its list (or only ``household_ids``): round_household_id,
     household_id (COPY on PostgreSQL)."""
     sql = (
@@ -938,7 +951,7 @@ def _round_list(round: Round, household_ids: list[int] | None) -> pl.DataFrame:
         "WHERE rh.round_id = %s AND rh.stage <> %s"
     )
     schema = {"round_household_id": pl.Int64, "household_id": pl.Int64}
-    listed = read_frame(sql, [round.pk, HouseholdStage.REMOVED], schema)
+    listed = read_frame(sql, [review_round.pk, HouseholdStage.REMOVED], schema)
     if household_ids is not None:
         listed = listed.filter(pl.col("household_id").is_in(household_ids))
     return listed
@@ -948,7 +961,7 @@ def _round_list(round: Round, household_ids: list[int] | None) -> pl.DataFrame:
 def do_assess_round(
     *,
     actor: Actor,
-    round: Round,
+    review_round: Round,
     household_ids: list[int] | None = None,
     progress: Progress | None = None,
 ) -> AssessmentSummary:
@@ -957,8 +970,8 @@ def do_assess_round(
     provisional; classes that differ from the previous decision are flagged ``changed``."""
     import time
 
-    _require(actor, round.ward_id, "prepare")
-    current = _open(round, ASSESS_OPEN)
+    _require(actor, review_round.ward_id, "prepare")
+    current = _open(review_round, ASSESS_OPEN)
     say = progress or (lambda done, total, message: None)
     summary = AssessmentSummary(round_id=current.pk)
     t0 = time.perf_counter()
@@ -1073,7 +1086,7 @@ def do_assess_round(
 def do_record_meeting(
     *,
     actor: Actor,
-    round: Round,
+    review_round: Round,
     held_on: dt.date,
     present_count: int,
     votes: Mapping[int, tuple[int, int]],
@@ -1086,8 +1099,8 @@ def do_record_meeting(
     """Record the village meeting and its agreement per household: ``votes`` maps a round-household id to
     (present, agree). A household below the agreement threshold goes back to the survey; the others are
     agreed. Once every assessed household is agreed the round moves on to the meeting step."""
-    _require(actor, round.ward_id, "prepare")
-    current = _open(round, ROUND_STEPS["meeting"])
+    _require(actor, review_round.ward_id, "prepare")
+    current = _open(review_round, ROUND_STEPS["meeting"])
     if current.status == RoundStatus.ASSESSED:
         _move(actor, current, RoundStatus.MEETING)
     share = float(rules.rule("meeting_agreement_share", held_on))
@@ -1135,11 +1148,11 @@ def do_record_meeting(
 
 
 @transaction.atomic
-def do_open_posting(*, actor: Actor, round: Round, start: dt.date, places: str = "") -> Posting:
+def do_open_posting(*, actor: Actor, review_round: Round, start: dt.date, places: str = "") -> Posting:
     """Post the provisional list from ``start`` for the legal number of working days. Refused while a
     household still waits for re-survey or for the meeting's agreement."""
-    _require(actor, round.ward_id, "prepare")
-    current = _open(round, ROUND_STEPS["post"])
+    _require(actor, review_round.ward_id, "prepare")
+    current = _open(review_round, ROUND_STEPS["post"])
     waiting = RoundHousehold.objects.filter(round=current).exclude(
         stage__in=(HouseholdStage.AGREED, HouseholdStage.REMOVED)
     )
@@ -1169,15 +1182,15 @@ def do_open_posting(*, actor: Actor, round: Round, start: dt.date, places: str =
 def do_record_complaint(
     *,
     actor: Actor,
-    round: Round,
+    review_round: Round,
     received_on: dt.date,
     content: str,
     round_household: RoundHousehold | None = None,
     complainant: str = "",
 ) -> Complaint:
     """Record a complaint about the posted list; its answer is due after the legal working days."""
-    _require(actor, round.ward_id, "prepare")
-    current = _open(round, ROUND_STEPS["complain"])
+    _require(actor, review_round.ward_id, "prepare")
+    current = _open(review_round, ROUND_STEPS["complain"])
     if round_household is not None and round_household.round_id != current.pk:
         raise ReviewError(_("The household is not on this round's list."), field="round_household")
     days = int(rules.rule("complaint_recheck_working_days", received_on))
@@ -1213,9 +1226,9 @@ def do_answer_complaint(
 ) -> Complaint:
     """Answer a complaint after the re-check. With ``reassess`` the household (whose data the re-check
     corrected through a survey) is assessed again; class changes are recorded on the complaint."""
-    round = complaint.round
-    _require(actor, round.ward_id, "prepare")
-    current = _open(round, ROUND_STEPS["complain"])
+    review_round = complaint.round
+    _require(actor, review_round.ward_id, "prepare")
+    current = _open(review_round, ROUND_STEPS["complain"])
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     COMPLAINT_LIFECYCLE.move(complaint, complaint.status, ComplaintStatus.ANSWERED)
     if not answer.strip():
@@ -1228,7 +1241,7 @@ def do_answer_complaint(
         before = dict(
             Assessment.objects.filter(round=current, household_id=rh.household_id).values_list("standard_id", "klass")
         )
-        do_assess_round(actor=actor, round=current, household_ids=[rh.household_id])
+        do_assess_round(actor=actor, review_round=current, household_ids=[rh.household_id])
         after = dict(
             Assessment.objects.filter(round=current, household_id=rh.household_id).values_list("standard_id", "klass")
         )
@@ -1259,10 +1272,12 @@ def do_answer_complaint(
 # --- approval and corrections --------------------------------------------------------------------------
 
 
-def _statuses_frame(round: Round) -> pl.DataFrame:
+def _statuses_frame(review_round: Round) -> pl.DataFrame:
     """The final classes of the round: household_id, standard_id, class, ward_id (current residence)."""
     rows = list(
-        Assessment.objects.filter(round=round).values_list("household_id", "standard_id", "klass", "round_household_id")
+        Assessment.objects.filter(round=review_round).values_list(
+            "household_id", "standard_id", "klass", "round_household_id"
+        )
     )
     return pl.DataFrame(
         rows,
@@ -1272,17 +1287,17 @@ def _statuses_frame(round: Round) -> pl.DataFrame:
 
 
 @transaction.atomic
-def do_approve_round(*, actor: Actor, round: Round, number: str, date: dt.date, note: str = "") -> Decision:
+def do_approve_round(*, actor: Actor, review_round: Round, number: str, date: dt.date, note: str = "") -> Decision:
     """The chairman's decision: recognises the round's classes, issues certificates to poor and near-poor
     households, updates the official list (closing earlier statuses; households leaving both lists get
     their escape date) and locks the round. A correction round's decision is linked to the one it corrects."""
-    if not can(actor, "review", "approve") or not in_scope(actor, round.ward_id):
+    if not can(actor, "review", "approve") or not in_scope(actor, review_round.ward_id):
         raise NotAllowed(_("You may not approve reviews of this ward."))
     roles = rules.approval_roles(date)
     approver = acting_user(actor)
     if approver is None or (not approver.is_superuser and approver.role not in roles):
         raise NotAllowed(_("The procedure in force names another role to approve."))
-    current = _open(round)
+    current = _open(review_round)
     if not current.allows("approve"):
         raise IllegalTransition(_("A round"), current.status, RoundStatus.APPROVED)
     open_complaints = Complaint.objects.filter(round=current, status=ComplaintStatus.OPEN).count()
@@ -1445,31 +1460,31 @@ def do_close_statuses(*, actor: Actor, household: Household, on: dt.date, reason
 def do_create_correction(
     *,
     actor: Actor,
-    round: Round,
+    review_round: Round,
     households: list[Household],
     reason: str,
     on: dt.date,
 ) -> Round:
     """Start a correction of an approved round for some of its households: a new round linked to the old
     one, whose approval is a new decision linked to the old decision. The old round stays as it was."""
-    _require(actor, round.ward_id, "prepare")
-    if round.status != RoundStatus.APPROVED:
+    _require(actor, review_round.ward_id, "prepare")
+    if review_round.status != RoundStatus.APPROVED:
         raise ReviewError(_("Only an approved round can be corrected."))
     if not reason.strip():
         raise ReviewError(_("Give the reason for the correction."), field="reason")
-    on_old = set(RoundHousehold.objects.filter(round=round).values_list("household_id", flat=True))
+    on_old = set(RoundHousehold.objects.filter(round=review_round).values_list("household_id", flat=True))
     if any(h.pk not in on_old for h in households):
         raise ReviewError(_("Only households of the corrected round can be corrected."), field="households")
     correction = do_create_round(
         actor=actor,
-        ward=round.ward,
-        kind=round.kind,
-        year=round.year,
-        standards=list(round.standards),
+        ward=review_round.ward,
+        kind=review_round.kind,
+        year=review_round.year,
+        standards=list(review_round.standards),
         period_start=on,
         period_end=on,
-        assessed_on=round.assessed_on,
-        corrects=round,
+        assessed_on=review_round.assessed_on,
+        corrects=review_round,
         note=reason,
     )
     for h in households:

@@ -22,16 +22,16 @@ KIND = "review.assess_round"
 @task(kind=KIND)
 def assess_round(progress: Progress, *, round_id: int, household_ids: list[int] | None = None) -> dict[str, Any]:
     """Run ``do_assess_round`` for the round, reporting each stage as progress."""
-    round = Round.objects.get(pk=round_id)
+    review_round = Round.objects.get(pk=round_id)
     with progress.transaction():
         summary = actions.do_assess_round(
             actor=progress.user,
-            round=round,
+            review_round=review_round,
             household_ids=household_ids,
             progress=lambda done, total, note: progress(done, total, note),
         )
     return {
-        "round": round.pk,
+        "round": review_round.pk,
         "households": summary.households,
         "counts": summary.counts,
         "changed": summary.changed,
@@ -41,17 +41,17 @@ def assess_round(progress: Progress, *, round_id: int, household_ids: list[int] 
     }
 
 
-def enqueue_assessment(*, actor: Actor, round: Round, household_ids: list[int] | None = None) -> Task:
+def enqueue_assessment(*, actor: Actor, review_round: Round, household_ids: list[int] | None = None) -> Task:
     """Queue the assessment of ``round``: refused now if the user or the round's status does not allow it
     (the action checks again when it runs). While one is queued or running, that one is returned."""
     from ansinh.accounts.permissions import can
     from ansinh.accounts.scope import in_scope
     from ansinh.review.queries import assessment_task
 
-    if not can(actor, "review", "prepare") or not in_scope(actor, round.ward_id):
+    if not can(actor, "review", "prepare") or not in_scope(actor, review_round.ward_id):
         raise NotAllowed("review.prepare")
-    actions.check_step(round, "assess")
-    running = assessment_task(round)
+    actions.check_step(review_round, "assess")
+    running = assessment_task(review_round)
     if running is not None and running.status in (Status.QUEUED, Status.RUNNING):
         return running
-    return assess_round.enqueue(round_id=round.pk, household_ids=household_ids, user=actor)
+    return assess_round.enqueue(round_id=review_round.pk, household_ids=household_ids, user=actor)
