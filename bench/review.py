@@ -88,6 +88,7 @@ def run(opts: argparse.Namespace) -> None:
     from ansinh.geo.models import Ward
     from ansinh.registry.models import Household
     from ansinh.review import actions
+    from ansinh.review.actions import listing
     from ansinh.review.frames import ward_frames
     from ansinh.review.models import Assessment, HouseholdSource, Round
 
@@ -105,7 +106,7 @@ def run(opts: argparse.Namespace) -> None:
     review_round = actions.do_create_round(actor=actor, ward=ward, kind="periodic", year=2025)
     hh, mm = ward_frames([ward.code], review_round.assessed_on)
     with transaction.atomic():
-        added = actions._add_entries(
+        added = listing.add_entries(
             actor,
             review_round,
             hh.select("household_id"),

@@ -14,8 +14,8 @@ from ansinh.audit.actions import AuditAction, record
 from ansinh.audit.models import AuditEvent
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "ansinh"
-WRITERS = {"record", "record_many", "_audit", "_audit_frame", "AuditEvent"}
-POSITIONAL = {"_audit": 1}  # the helpers that take the action as their second positional argument
+WRITERS = {"record", "record_many", "audit", "_audit", "_audit_frame", "AuditEvent"}
+POSITIONAL = {"audit": 1, "_audit": 1}  # the helpers that take the action as their second positional argument
 
 
 def _declared() -> tuple[dict[str, type[AuditAction]], set[str]]:
