@@ -31,10 +31,13 @@ from ansinh.lib.text import fold
 from ansinh.registry import idnumber
 from ansinh.registry.audit_actions import RegistryAudit
 from ansinh.registry.errors import (
+    CodeInUse,
     ConcurrentEdit,
+    DateInFuture,
     DuplicateIdNumber,
     IllegalTransition,
     InvalidIdNumber,
+    NoWard,
     RegistryError,
 )
 from ansinh.registry.models import (
@@ -188,10 +191,10 @@ def do_register_household(
         raise RegistryError(_("A household must have exactly one head."), field="relation")
     ward = Ward.objects.filter(code=data.get("ward_id")).first()
     if ward is None:
-        raise RegistryError(_("Choose a ward or commune."), field="ward")
+        raise NoWard
     _require(actor, "household", "create", ward.code)
     if Household.objects.filter(code=data.get("code")).exists():
-        raise RegistryError(_("Household code %(code)s is already used.") % {"code": data.get("code")}, field="code")
+        raise CodeInUse(data.get("code"))
     data.setdefault("area_type", ward.area_type)
     hh = Household(address_folded=fold(data.get("address")), **data)
     hh.save(force_insert=True)
@@ -213,9 +216,9 @@ def do_update_household(
     if current.version != expected_version:
         raise ConcurrentEdit(current, _their_changes("household", current.pk, expected_version))
     if "ward_id" in data and not Ward.objects.filter(code=data["ward_id"]).exists():
-        raise RegistryError(_("Choose a ward or commune."), field="ward")
+        raise NoWard
     if "code" in data and Household.objects.filter(code=data["code"]).exclude(pk=current.pk).exists():
-        raise RegistryError(_("Household code %(code)s is already used.") % {"code": data["code"]}, field="code")
+        raise CodeInUse(data["code"])
     changed = diff(_values(current, data), data)
     if not changed:
         return current
@@ -352,7 +355,7 @@ def do_record_death(*, actor: Actor, member: Member, on: datetime.date, new_head
     member = _active(member)
     _require(actor, "member", "change", member.household.ward_id)
     if on > timezone.localdate():
-        raise RegistryError(_("The date cannot be in the future."), field="date")
+        raise DateInFuture
     _after_leaving(actor, member, on, new_head)
     _end_membership(member, on, "death")
     _set_status(actor, member, "deceased")
@@ -363,7 +366,7 @@ def do_record_death(*, actor: Actor, member: Member, on: datetime.date, new_head
 def _check_move_date(on: datetime.date, members: Iterable[Member]) -> None:
     """A move is dated: not in the future, and not before a member joined the household they leave."""
     if on > timezone.localdate():
-        raise RegistryError(_("The date cannot be in the future."), field="date")
+        raise DateInFuture
     later = (
         Membership.objects.filter(member__in=[m.pk for m in members], end__isnull=True, start__gt=on)
         .select_related("member")
@@ -515,7 +518,7 @@ def do_split_household(
     if not code:
         raise RegistryError(_("Enter the code of the new household."), field="code")
     if Household.objects.filter(code=code).exists():
-        raise RegistryError(_("Household code %(code)s is already used.") % {"code": code}, field="code")
+        raise CodeInUse(code)
     relations = dict(relations or {})
     _check_relations(relations, [present[pk] for pk in sorted(leaving_ids) if pk != head.pk], code=code)
     _check_move_date(on, members)

@@ -49,7 +49,7 @@ def enqueue_assessment(*, actor: Actor, review_round: Round, household_ids: list
     from ansinh.review.queries import assessment_task
 
     if not can(actor, "review", "prepare") or not in_scope(actor, review_round.ward_id):
-        raise NotAllowed("review.prepare")
+        raise NotAllowed(action="prepare")
     actions.check_step(review_round, "assess")
     running = assessment_task(review_round)
     if running is not None and running.status in (Status.QUEUED, Status.RUNNING):

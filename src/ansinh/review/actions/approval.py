@@ -70,7 +70,7 @@ def do_approve_round(*, actor: Actor, review_round: Round, number: str, date: dt
         raise IllegalTransition(_("A round"), current.status, RoundStatus.APPROVED)
     open_complaints = Complaint.objects.filter(round=current, status=ComplaintStatus.OPEN).count()
     if open_complaints:
-        raise OpenComplaints(_("%(n)d complaints are not answered yet.") % {"n": open_complaints})
+        raise OpenComplaints(open_complaints)
     posting = current.postings.order_by("-end").first()
     if posting is not None and date <= posting.end:
         raise ReviewError(_("The list is posted until %(d)s; approve after that.") % {"d": posting.end}, field="date")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from ansinh.accounts.models import Actor
 from ansinh.accounts.permissions import can
@@ -18,7 +17,7 @@ from ansinh.review.models import ROUND_STEPS, Round, RoundStatus
 def require(actor: Actor, ward_code: str, action: str) -> None:
     """Refuse (``NotAllowed``) a user whose role lacks ``review.<action>`` or whose scope lacks the ward."""
     if not can(actor, "review", action) or not in_scope(actor, ward_code):
-        raise NotAllowed(_("You may not %(action)s reviews of this ward.") % {"action": action})
+        raise NotAllowed(action=action)
 
 
 def open_round(review_round: Round, allowed: Iterable[str] | None = None) -> Round:
@@ -27,9 +26,7 @@ def open_round(review_round: Round, allowed: Iterable[str] | None = None) -> Rou
     if current.status == RoundStatus.APPROVED:
         raise RoundLocked
     if allowed is not None and current.status not in tuple(allowed):
-        raise StepNotOpen(
-            _("This step is not possible while the round is %(status)s.") % {"status": current.get_status_display()}
-        )
+        raise StepNotOpen(current.status)
     return current
 
 

@@ -67,7 +67,7 @@ def do_save_survey(
         )
     else:
         if expected_version is not None and survey.version != expected_version:
-            raise StaleVersion(_("Someone else saved this survey after you opened it."))
+            raise StaleVersion
         SurveyResponse.objects.filter(pk=survey.pk).update(
             answers=clean,
             surveyed_on=surveyed_on or survey.surveyed_on,
