@@ -88,6 +88,7 @@ def run(opts: argparse.Namespace) -> None:
     from ansinh.geo.models import Ward
     from ansinh.registry.models import Household
     from ansinh.review import actions
+    from ansinh.review.actions import listing
     from ansinh.review.frames import ward_frames
     from ansinh.review.models import Assessment, HouseholdSource, Round
 
@@ -102,19 +103,25 @@ def run(opts: argparse.Namespace) -> None:
     ward = Ward.objects.get(code=Household.objects.values_list("ward_id", flat=True).distinct().get())
     actor = User.objects.create_superuser("bench", password="bench-only")
 
-    round = actions.do_create_round(actor=actor, ward=ward, kind="periodic", year=2025)
-    hh, mm = ward_frames([ward.code], round.assessed_on)
+    review_round = actions.do_create_round(actor=actor, ward=ward, kind="periodic", year=2025)
+    hh, mm = ward_frames([ward.code], review_round.assessed_on)
     with transaction.atomic():
-        added = actions._add_entries(
-            actor, round, hh.select("household_id"), HouseholdSource.OFFICER, round.period_start, "benchmark"
+        added = listing.add_entries(
+            actor,
+            review_round,
+            hh.select("household_id"),
+            HouseholdSource.OFFICER,
+            review_round.period_start,
+            "benchmark",
         )
     # A production database has statistics; a bulk load leaves none until autovacuum comes round.
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
-    actions.do_move_round(actor=actor, round=round, to_status="listing")
-    actions.do_move_round(actor=actor, round=round, to_status="surveying")
+    actions.do_move_round(actor=actor, review_round=review_round, to_status="listing")
+    actions.do_move_round(actor=actor, review_round=review_round, to_status="surveying")
     print(
-        f"Round {round.pk}: ward {ward.code}, {added:,} households, {mm.height:,} members, standards {round.standards}",
+        f"Round {review_round.pk}: ward {ward.code}, {added:,} households, {mm.height:,} members, "
+        f"standards {review_round.standards}",
         flush=True,
     )
 
@@ -136,23 +143,23 @@ def run(opts: argparse.Namespace) -> None:
         return own.ru_utime + own.ru_stime, server
 
     print(f"Baseline: engine.assess in memory, best of {opts.repeat}…", flush=True)
-    for sid in round.standards:  # warm-up (plan compilation, caches)
+    for sid in review_round.standards:  # warm-up (plan compilation, caches)
         assess(
             hh.head(100),
             mm.join(hh.head(100).select("household_id"), on="household_id", how="semi"),
             sid,
-            round.assessed_on,
+            review_round.assessed_on,
         )
     best = float("inf")
     best_cpu = float("inf")
     for _ in range(opts.repeat):
         t, c = time.perf_counter(), cpu()[0]
-        results = [assess(hh, mm, sid, round.assessed_on) for sid in round.standards]
+        results = [assess(hh, mm, sid, review_round.assessed_on) for sid in review_round.standards]
         best = min(best, time.perf_counter() - t)
         best_cpu = min(best_cpu, cpu()[0] - c)
     classes = pl.concat(r.select("class") for r in results)["class"].value_counts().sort("class")
     print(
-        f"  {best:.2f} s (CPU {best_cpu:.2f} s) for {len(round.standards)} standards; "
+        f"  {best:.2f} s (CPU {best_cpu:.2f} s) for {len(review_round.standards)} standards; "
         f"classes {dict(classes.iter_rows())}",
         flush=True,
     )
@@ -164,10 +171,12 @@ def run(opts: argparse.Namespace) -> None:
     for label in ("first run (empty round)", "re-run (replaces the results)"):
         print(f"Measured: do_assess_round, {label}…", flush=True)
         started, (client0, server0) = time.perf_counter(), cpu()
-        summary = actions.do_assess_round(actor=actor, round=Round.objects.get(pk=round.pk), progress=progress)
+        summary = actions.do_assess_round(
+            actor=actor, review_round=Round.objects.get(pk=review_round.pk), progress=progress
+        )
         elapsed = time.perf_counter() - started
         client, server = (after - before for after, before in zip(cpu(), (client0, server0), strict=True))
-        stored = Assessment.objects.filter(round=round).count()
+        stored = Assessment.objects.filter(round=review_round).count()
         parts = ", ".join(f"{k} {v:.2f} s" for k, v in summary.seconds.items())
         print(
             f"  {elapsed:.2f} s ({parts}); {stored:,} assessments stored; CPU: this process {client:.2f} s, "
@@ -176,12 +185,12 @@ def run(opts: argparse.Namespace) -> None:
         )
         figures.append((label, elapsed))
 
-    floor_read, floor_store, floor_keyed = database_floor(round, opts.repeat)
+    floor_read, floor_store, floor_keyed = database_floor(review_round, opts.repeat)
     floor = floor_read + floor_store
 
     print()
     print(
-        f"households: {opts.households:,}  standards: {len(round.standards)}  cores: {os.cpu_count()}  "
+        f"households: {opts.households:,}  standards: {len(review_round.standards)}  cores: {os.cpu_count()}  "
         f"load average: {os.getloadavg()[0]:.1f}"
     )
     print(f"engine in memory: {best:.2f} s")
@@ -200,7 +209,7 @@ def run(opts: argparse.Namespace) -> None:
     )
 
 
-def database_floor(round: Any, repeat: int) -> tuple[float, float, float]:
+def database_floor(review_round: Any, repeat: int) -> tuple[float, float, float]:
     """(send, take, take keyed) seconds, each the best of ``repeat``: the server sending the round's registry
     rows (the queries ``ward_frames`` runs, COPY TO STDOUT, bytes dropped) and taking its stored results back
     (COPY FROM STDIN into a temporary table with no index; then with a primary key on round household and
@@ -211,7 +220,7 @@ def database_floor(round: Any, repeat: int) -> tuple[float, float, float]:
     from ansinh.registry.queries import registry_queries
     from ansinh.review.models import Assessment
 
-    queries = registry_queries([round.ward_id], engine_only=True)
+    queries = registry_queries([review_round.ward_id], engine_only=True)
     key = (
         "round_household_id, household_id, standard_id, class, deprivation_count, income_per_person, "
         "income_line, members, previous_class, changed"
@@ -219,7 +228,7 @@ def database_floor(round: Any, repeat: int) -> tuple[float, float, float]:
     table = Assessment._meta.db_table
     send = take = keyed = float("inf")
     with transaction.atomic(), connection.cursor() as cur:
-        rows = copy_out(cur, f"COPY (SELECT {key} FROM {table} WHERE round_id = {int(round.pk)}) TO STDOUT")
+        rows = copy_out(cur, f"COPY (SELECT {key} FROM {table} WHERE round_id = {int(review_round.pk)}) TO STDOUT")
         cur.execute(f"CREATE TEMPORARY TABLE floor_results ON COMMIT DROP AS SELECT {key} FROM {table} LIMIT 0")
         raw = cur.cursor
         for _ in range(repeat):

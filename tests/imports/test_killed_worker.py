@@ -23,7 +23,7 @@ from .conftest import household, member, write_csv
 SETUP = """
 from ansinh.geo.models import Province, Ward
 from ansinh.imports import actions
-from ansinh.tasks.actions import enqueue
+from ansinh.imports.tasks import commit_import
 from pathlib import Path
 import sys
 p = Province.objects.create(code="79", name="TP HCM", kind="city")
@@ -33,7 +33,7 @@ batch = actions.create_batch(actor=None, files=[(x.name, x) for x in paths])
 batch = actions.validate_batch(batch, actor=None)
 assert batch.summary["errors"] == 0, batch.summary
 actions.start_commit(batch)
-enqueue("imports.commit", {"batch_id": batch.pk}, idempotency_key=f"import-commit:{batch.pk}")
+commit_import.enqueue(batch_id=batch.pk, idempotency_key=f"import-commit:{batch.pk}")
 print(batch.pk)
 """
 COUNTS = """

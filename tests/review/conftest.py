@@ -121,31 +121,41 @@ def run_round(officer: Any, chairman: Any) -> Callable[..., Any]:
     from ansinh.review import actions
 
     def run(
-        round: Any, *, until: str = "approved", number: str = "12/QĐ-UBND", posted_on: dt.date = dt.date(YEAR, 11, 3)
+        review_round: Any,
+        *,
+        until: str = "approved",
+        number: str = "12/QĐ-UBND",
+        posted_on: dt.date = dt.date(YEAR, 11, 3),
     ) -> Any:
-        round.refresh_from_db()
-        if round.status in ("draft", "listing"):
-            if round.corrects_id is None:
-                actions.do_build_household_list(actor=officer, round=round)
-            actions.do_move_round(actor=officer, round=round, to_status="surveying")
-        actions.do_assess_round(actor=officer, round=round)
-        round.refresh_from_db()
+        review_round.refresh_from_db()
+        if review_round.status in ("draft", "listing"):
+            if review_round.corrects_id is None:
+                actions.do_build_household_list(actor=officer, review_round=review_round)
+            actions.do_move_round(actor=officer, review_round=review_round, to_status="surveying")
+        actions.do_assess_round(actor=officer, review_round=review_round)
+        review_round.refresh_from_db()
         if until == "assessed":
-            return round
-        votes = {rh.pk: (10, 8) for rh in round.households.exclude(stage="removed")}
+            return review_round
+        votes = {rh.pk: (10, 8) for rh in review_round.households.exclude(stage="removed")}
         actions.do_record_meeting(
-            actor=officer, round=round, held_on=posted_on - dt.timedelta(days=3), present_count=10, votes=votes
+            actor=officer,
+            review_round=review_round,
+            held_on=posted_on - dt.timedelta(days=3),
+            present_count=10,
+            votes=votes,
         )
-        round.refresh_from_db()
+        review_round.refresh_from_db()
         if until == "meeting":
-            return round
-        actions.do_open_posting(actor=officer, round=round, start=posted_on)
-        round.refresh_from_db()
+            return review_round
+        actions.do_open_posting(actor=officer, review_round=review_round, start=posted_on)
+        review_round.refresh_from_db()
         if until == "posting":
-            return round
-        end = round.postings.get().end
-        actions.do_approve_round(actor=chairman, round=round, number=number, date=end + dt.timedelta(days=1))
-        round.refresh_from_db()
-        return round
+            return review_round
+        end = review_round.postings.get().end
+        actions.do_approve_round(
+            actor=chairman, review_round=review_round, number=number, date=end + dt.timedelta(days=1)
+        )
+        review_round.refresh_from_db()
+        return review_round
 
     return run

@@ -100,21 +100,25 @@ def test_it_lists_assesses_and_shows_every_household_the_forms_accept(
             members=[f.data_for_action() for f in member_forms],
             on=dt.date(YEAR, 1, 2),
         )
-        round = make_round(standards=STANDARDS)
-        actions.do_build_household_list(actor=officer, round=round)
-        if not round.households.filter(household=household).exists():
+        review_round = make_round(standards=STANDARDS)
+        actions.do_build_household_list(actor=officer, review_round=review_round)
+        if not review_round.households.filter(household=household).exists():
             actions.do_add_round_household(
-                actor=officer, round=round, household=household, requested_on=dt.date(YEAR, 9, 1), reason="test"
+                actor=officer,
+                review_round=review_round,
+                household=household,
+                requested_on=dt.date(YEAR, 9, 1),
+                reason="test",
             )
-        actions.do_move_round(actor=officer, round=round, to_status="surveying")
-        actions.do_assess_round(actor=officer, round=round)
-        results = Assessment.objects.filter(round=round, household=household)
+        actions.do_move_round(actor=officer, review_round=review_round, to_status="surveying")
+        actions.do_assess_round(actor=officer, review_round=review_round)
+        results = Assessment.objects.filter(round=review_round, household=household)
         assert sorted(results.values_list("standard_id", flat=True)) == sorted(STANDARDS)
         for result in results:
             assert result.explanation
             result.indicator_flags()
         if household.floor_area_m2 is None:
             assert all(r.indicators.get("floor_area", 0) is None for r in results)
-        response = page.get(reverse("review-results", args=[round.pk]))
+        response = page.get(reverse("review-results", args=[review_round.pk]))
         assert response.status_code == 200
         transaction.set_rollback(True)

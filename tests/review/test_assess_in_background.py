@@ -23,10 +23,10 @@ def officer_client(officer):
 def surveying(make_round, officer, poor_household):
     from ansinh.review import actions
 
-    round = make_round()
-    actions.do_build_household_list(actor=officer, round=round)
-    actions.do_move_round(actor=officer, round=round, to_status="surveying")
-    return round
+    review_round = make_round()
+    actions.do_build_household_list(actor=officer, review_round=review_round)
+    actions.do_move_round(actor=officer, review_round=review_round, to_status="surveying")
+    return review_round
 
 
 def test_it_queues_the_assessment_instead_of_running_it_in_the_request(officer_client, surveying):

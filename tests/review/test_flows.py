@@ -100,7 +100,7 @@ def test_it_computes_the_36_month_support_window_from_the_escape_date(
 
     first = run_round(make_round())
     second = make_round(year=2026)
-    actions.do_build_household_list(actor=officer, round=second, screening=False)
+    actions.do_build_household_list(actor=officer, review_round=second, screening=False)
     rh = second.households.get()
     survey = actions.do_save_survey(
         actor=officer, round_household=rh, form="B", answers=answers_b(poor_household, income=RICH_INCOME)
@@ -127,12 +127,14 @@ def test_it_ranks_the_dominant_deprivations_of_poor_households_and_exports_a_wor
     from ansinh.review.documents import xlsx
     from ansinh.review.queries import dominant_deprivations, status_frame
 
-    round = run_round(make_round())
-    top = dominant_deprivations([round], "vn_2022", top=12)
-    assert set(top["ward_code"]) == {round.ward_id}
+    review_round = run_round(make_round())
+    top = dominant_deprivations([review_round], "vn_2022", top=12)
+    assert set(top["ward_code"]) == {review_round.ward_id}
     assert {"health_insurance", "water"} <= set(top["indicator"])
     assert top.filter(pl.col("indicator") == "health_insurance")["share"].to_list() == [1.0]
-    report = compute_flows(status_frame(), round.decision.date - dt.timedelta(days=1), round.decision.date)
+    report = compute_flows(
+        status_frame(), review_round.decision.date - dt.timedelta(days=1), review_round.decision.date
+    )
     # The flows' one workbook writer, fed as the summary page feeds it.
     summary = xlsx.RoundSummary(
         title="Biến động",
@@ -146,7 +148,7 @@ def test_it_ranks_the_dominant_deprivations_of_poor_households_and_exports_a_wor
     assert book.sheetnames == ["Biến động", "Thiếu hụt", "Sai lệch"]
     keys = [key for key, _title in xlsx.FLOW_COLUMNS]
     rows = list(book["Biến động"].iter_rows(min_row=4, values_only=True))
-    assert [r[:2] for r in rows] == [(round.ward_id, "vn_2022"), (CITY, "vn_2022")]
+    assert [r[:2] for r in rows] == [(review_round.ward_id, "vn_2022"), (CITY, "vn_2022")]
     assert rows[0][keys.index("newly_poor")] == 1
     assert rows[0][keys.index("identity_ok")] == "Đúng"
     assert set(FLOW_COLUMNS) <= set(keys)

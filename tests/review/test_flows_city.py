@@ -44,18 +44,23 @@ def city(province, admin_user):
 
 
 def run_round(actor, ward, year: int) -> Round:
-    round = actions.do_create_round(actor=actor, ward=ward, kind="periodic", year=year)
-    actions.do_build_household_list(actor=actor, round=round)
-    actions.do_move_round(actor=actor, round=round, to_status="surveying")
-    actions.do_assess_round(actor=actor, round=round)
-    votes = {pk: (12, 7) for pk in round.households.exclude(stage="removed").values_list("pk", flat=True)}
-    actions.do_record_meeting(actor=actor, round=round, held_on=dt.date(year, 10, 28), present_count=12, votes=votes)
-    posting = actions.do_open_posting(actor=actor, round=round, start=dt.date(year, 11, 3))
-    actions.do_approve_round(
-        actor=actor, round=round, number=f"{ward.code}/{year}/QĐ-UBND", date=posting.end + dt.timedelta(days=1)
+    review_round = actions.do_create_round(actor=actor, ward=ward, kind="periodic", year=year)
+    actions.do_build_household_list(actor=actor, review_round=review_round)
+    actions.do_move_round(actor=actor, review_round=review_round, to_status="surveying")
+    actions.do_assess_round(actor=actor, review_round=review_round)
+    votes = {pk: (12, 7) for pk in review_round.households.exclude(stage="removed").values_list("pk", flat=True)}
+    actions.do_record_meeting(
+        actor=actor, review_round=review_round, held_on=dt.date(year, 10, 28), present_count=12, votes=votes
     )
-    round.refresh_from_db()
-    return round
+    posting = actions.do_open_posting(actor=actor, review_round=review_round, start=dt.date(year, 11, 3))
+    actions.do_approve_round(
+        actor=actor,
+        review_round=review_round,
+        number=f"{ward.code}/{year}/QĐ-UBND",
+        date=posting.end + dt.timedelta(days=1),
+    )
+    review_round.refresh_from_db()
+    return review_round
 
 
 def change_the_city(wards) -> None:

@@ -15,9 +15,9 @@ from ansinh.review.models import SurveyResponse
 
 @pytest.fixture
 def listed(officer, make_round, poor_household):
-    round = make_round()
-    actions.do_build_household_list(actor=officer, round=round)
-    return round, round.households.get()
+    review_round = make_round()
+    actions.do_build_household_list(actor=officer, review_round=review_round)
+    return review_round, review_round.households.get()
 
 
 def _export(household, member, income: str = "900000", code: str | None = None) -> bytes:
@@ -31,16 +31,20 @@ def _export(household, member, income: str = "900000", code: str | None = None) 
 
 
 def test_it_saves_each_row_as_a_draft_and_skips_it_the_second_time(officer, listed, poor_household):
-    round, rh = listed
+    review_round, rh = listed
     member = poor_household.members.get()
     data = _export(poor_household, member)
-    first = actions.do_import_surveys(actor=officer, round=round, form="B", content=data, file_name="kobo.json")
+    first = actions.do_import_surveys(
+        actor=officer, review_round=review_round, form="B", content=data, file_name="kobo.json"
+    )
     assert (first.saved, first.skipped, first.problems) == (1, 0, [])
     survey = SurveyResponse.objects.get(round_household=rh, form="B")
     assert survey.status == "draft" and survey.source == "xlsform"
     assert survey.answers["members"][str(member.pk)]["monthly_income"] == 900_000
     assert AuditEvent.objects.filter(action="review.survey.save_b").count() == 1
-    again = actions.do_import_surveys(actor=officer, round=round, form="B", content=data, file_name="kobo.json")
+    again = actions.do_import_surveys(
+        actor=officer, review_round=review_round, form="B", content=data, file_name="kobo.json"
+    )
     assert (again.saved, again.skipped) == (0, 1)
     assert SurveyResponse.objects.get(pk=survey.pk).version == survey.version
 
@@ -48,19 +52,23 @@ def test_it_saves_each_row_as_a_draft_and_skips_it_the_second_time(officer, list
 def test_it_saves_nothing_and_returns_the_problems_when_one_row_is_wrong(
     officer, listed, poor_household, rich_household
 ):
-    round, _rh = listed
+    review_round, _rh = listed
     member = poor_household.members.get()
     good = json.loads(_export(poor_household, member))["results"][0]
     outside = {"household_code": rich_household.code, "household/has_tv": "no"}
     data = json.dumps([good, outside]).encode()
-    result = actions.do_import_surveys(actor=officer, round=round, form="B", content=data, file_name="central.json")
+    result = actions.do_import_surveys(
+        actor=officer, review_round=review_round, form="B", content=data, file_name="central.json"
+    )
     assert result.saved == 0 and len(result.problems) == 1 and rich_household.code in result.problems[0]
     assert not SurveyResponse.objects.exists()
 
 
 def test_it_refuses_an_officer_of_another_ward(officer_b, listed, poor_household):
-    round, _rh = listed
+    review_round, _rh = listed
     data = _export(poor_household, poor_household.members.get())
     with pytest.raises(NotAllowed):
-        actions.do_import_surveys(actor=officer_b, round=round, form="B", content=data, file_name="kobo.json")
+        actions.do_import_surveys(
+            actor=officer_b, review_round=review_round, form="B", content=data, file_name="kobo.json"
+        )
     assert not SurveyResponse.objects.exists()

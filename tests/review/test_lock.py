@@ -38,18 +38,18 @@ def test_it_issues_a_decision_certificates_and_the_official_list(approved, poor_
 def test_it_refuses_every_action_on_an_approved_round(approved, officer, chairman, poor_household):
     rh = approved.households.get()
     calls = [
-        lambda: actions.do_build_household_list(actor=officer, round=approved),
+        lambda: actions.do_build_household_list(actor=officer, review_round=approved),
         lambda: actions.do_remove_round_household(actor=officer, round_household=rh, reason="x"),
         lambda: actions.do_save_survey(actor=officer, round_household=rh, form="B", answers={}),
-        lambda: actions.do_assess_round(actor=officer, round=approved),
+        lambda: actions.do_assess_round(actor=officer, review_round=approved),
         lambda: actions.do_record_meeting(
-            actor=officer, round=approved, held_on=dt.date(YEAR, 12, 1), present_count=3, votes={}
+            actor=officer, review_round=approved, held_on=dt.date(YEAR, 12, 1), present_count=3, votes={}
         ),
-        lambda: actions.do_open_posting(actor=officer, round=approved, start=dt.date(YEAR, 12, 1)),
+        lambda: actions.do_open_posting(actor=officer, review_round=approved, start=dt.date(YEAR, 12, 1)),
         lambda: actions.do_record_complaint(
-            actor=officer, round=approved, received_on=dt.date(YEAR, 12, 1), content="x"
+            actor=officer, review_round=approved, received_on=dt.date(YEAR, 12, 1), content="x"
         ),
-        lambda: actions.do_approve_round(actor=chairman, round=approved, number="2", date=dt.date(YEAR, 12, 2)),
+        lambda: actions.do_approve_round(actor=chairman, review_round=approved, number="2", date=dt.date(YEAR, 12, 2)),
     ]
     for call in calls:
         with pytest.raises(RoundLocked):
@@ -112,7 +112,7 @@ def test_it_refuses_raw_sql(approved):
 def test_it_corrects_with_a_new_decision_linked_to_the_old_one(approved, officer, chairman, poor_household, run_round):
     correction = actions.do_create_correction(
         actor=officer,
-        round=approved,
+        review_round=approved,
         households=[poor_household],
         reason="Sai thu nhập khi khảo sát",
         on=dt.date(YEAR, 12, 1),
@@ -133,10 +133,10 @@ def test_it_corrects_with_a_new_decision_linked_to_the_old_one(approved, officer
 
 
 def test_it_lets_only_the_chairman_of_the_ward_approve(make_round, poor_household, run_round, officer, chairman_b):
-    round = run_round(make_round(), until="posting")
-    day = round.postings.get().end + dt.timedelta(days=1)
+    review_round = run_round(make_round(), until="posting")
+    day = review_round.postings.get().end + dt.timedelta(days=1)
     for actor in (officer, chairman_b):
         with pytest.raises(ReviewError):
-            actions.do_approve_round(actor=actor, round=round, number="1", date=day)
-    round.refresh_from_db()
-    assert round.status == "posting"
+            actions.do_approve_round(actor=actor, review_round=review_round, number="1", date=day)
+    review_round.refresh_from_db()
+    assert review_round.status == "posting"

@@ -34,10 +34,10 @@ def _text(data: bytes) -> str:
 
 
 def test_it_stores_the_secretary_in_its_own_field_and_prints_it(officer_client, make_round, poor_household, run_round):
-    round = run_round(make_round(), until="assessed")
-    rh = round.households.get()
+    review_round = run_round(make_round(), until="assessed")
+    rh = review_round.households.get()
     response = officer_client.post(
-        reverse("review-meeting", args=[round.pk]),
+        reverse("review-meeting", args=[review_round.pk]),
         {
             "held_on": "20/10/2025",
             "present_count": "20",
@@ -48,30 +48,30 @@ def test_it_stores_the_secretary_in_its_own_field_and_prints_it(officer_client, 
         },
     )
     assert response.status_code == 302
-    meeting = round.meetings.get()
+    meeting = review_round.meetings.get()
     assert meeting.secretary == "Huỳnh Thị Mai"
     assert meeting.participants == ["Bí thư chi bộ", "Trưởng khu phố"]
     assert meeting.minutes == ""
-    text = _text(officer_client.get(reverse("review-minutes", args=[round.pk, meeting.pk])).content)
+    text = _text(officer_client.get(reverse("review-minutes", args=[review_round.pk, meeting.pk])).content)
     assert "Huỳnh Thị Mai" in text and "Thư ký:" not in text
 
 
 def test_it_prints_a_long_secretary_name_as_it_is(officer, officer_client, make_round, poor_household, run_round):
     from ansinh.review import actions
 
-    round = run_round(make_round(), until="assessed")
-    rh = round.households.get()
+    review_round = run_round(make_round(), until="assessed")
+    rh = review_round.households.get()
     name = "Nguyễn Thị Thanh Hương"
     meeting = actions.do_record_meeting(
         actor=officer,
-        round=round,
+        review_round=review_round,
         held_on=dt.date(YEAR, 10, 20),
         present_count=10,
         votes={rh.pk: (10, 9)},
         secretary=name,
         minutes="Biên bản đầy đủ của cuộc họp. " * 10,  # written minutes are not the secretary
     )
-    text = _text(officer_client.get(reverse("review-minutes", args=[round.pk, meeting.pk])).content)
+    text = _text(officer_client.get(reverse("review-minutes", args=[review_round.pk, meeting.pk])).content)
     assert name in text
 
 
@@ -86,8 +86,8 @@ def test_the_migration_reads_the_secretary_the_way_the_pdf_did() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_it_moves_the_secretary_of_existing_meetings_out_of_their_text(officer, make_round, poor_household, run_round):
-    round = run_round(make_round(), until="meeting")
-    pk = round.meetings.get().pk
+    review_round = run_round(make_round(), until="meeting")
+    pk = review_round.meetings.get().pk
     executor = MigrationExecutor(connection)
     try:
         executor.migrate([BEFORE])

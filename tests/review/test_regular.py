@@ -17,9 +17,13 @@ def test_it_starts_a_regular_review_on_the_next_15th_with_a_15_day_deadline(offi
         channel="post",
         reason="Thoát nghèo",
     )
-    round = req.round_household.round
-    assert (round.kind, round.period_start, round.due_on) == ("regular", dt.date(2025, 4, 15), dt.date(2025, 4, 30))
-    assert round.status == "listing"
+    review_round = req.round_household.round
+    assert (review_round.kind, review_round.period_start, review_round.due_on) == (
+        "regular",
+        dt.date(2025, 4, 15),
+        dt.date(2025, 4, 30),
+    )
+    assert review_round.status == "listing"
     assert (req.round_household.source, req.round_household.channel) == ("form_04", "post")
 
 

@@ -26,10 +26,10 @@ from tests.review.conftest import POOR_INCOME, RICH_INCOME, YEAR, answers_b, dep
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "scoring-example.yaml"
 
 
-def method(id: int = 1, area_type: str = "urban", table: dict | None = None, **cutoffs: float) -> Method:
+def method(method_id: int = 1, area_type: str = "urban", table: dict | None = None, **cutoffs: float) -> Method:
     return Method(
-        id=id,
-        name=f"m{id}",
+        id=method_id,
+        name=f"m{method_id}",
         area_type=area_type,
         table=table or {},
         verified=False,
@@ -158,7 +158,9 @@ def engine_result() -> pl.DataFrame:
 
 
 def scored(values: dict[int, float], **cutoffs: float) -> pl.DataFrame:
-    m = method(id=9, table={"floor_area_m2": {"bands": [[0, 0], [1, 1]]}}, **(cutoffs or {"poor": 30, "near_poor": 40}))
+    m = method(
+        method_id=9, table={"floor_area_m2": {"bands": [[0, 0], [1, 1]]}}, **(cutoffs or {"poor": 30, "near_poor": 40})
+    )
     frame = score(
         answers(*[(h, None, "floor_area_m2", "1") for h in values]),
         areas(**{f"h{h}": "urban" for h in values}),
@@ -352,8 +354,8 @@ def test_it_refuses_the_command_to_a_user_who_may_not_configure(officer):
 # --- a round end to end ---------------------------------------------------------------------------------
 
 
-def submit(officer, round, household, income, **changes):
-    rh = round.households.get(household=household)
+def submit(officer, review_round, household, income, **changes):
+    rh = review_round.households.get(household=household)
     given = answers_b(household, income=income)
     given["household"].update(changes)
     survey = actions.do_save_survey(actor=officer, round_household=rh, form="B", answers=given)
@@ -370,16 +372,16 @@ def test_it_assesses_a_round_by_the_score_where_a_method_applies(
         cutoffs={"poor": 40, "near_poor": 50},
     )
     unsurveyed = make_household(ward_a, members=[deprived_member()], water_source="unprotected_well")
-    round = make_round()
-    actions.do_build_household_list(actor=officer, round=round, screening=False)
+    review_round = make_round()
+    actions.do_build_household_list(actor=officer, review_round=review_round, screening=False)
     for h in (poor_household, rich_household, unsurveyed):
         actions.do_add_round_household(
-            actor=officer, round=round, household=h, requested_on=dt.date(YEAR, 9, 2), reason="Hộ đề nghị"
+            actor=officer, review_round=review_round, household=h, requested_on=dt.date(YEAR, 9, 2), reason="Hộ đề nghị"
         )
-    submit(officer, round, rich_household, RICH_INCOME, has_radio=False)  # 40: exactly at the poor cut-off
-    submit(officer, round, poor_household, POOR_INCOME, has_radio=True)  # 41: above it
-    actions.do_assess_round(actor=officer, round=round)
-    results = {a.household_id: a for a in Assessment.objects.filter(round=round)}
+    submit(officer, review_round, rich_household, RICH_INCOME, has_radio=False)  # 40: exactly at the poor cut-off
+    submit(officer, review_round, poor_household, POOR_INCOME, has_radio=True)  # 41: above it
+    actions.do_assess_round(actor=officer, review_round=review_round)
+    results = {a.household_id: a for a in Assessment.objects.filter(round=review_round)}
 
     rich = results[rich_household.pk]
     assert rich.income_basis == f"scoring:{m.pk}"
@@ -399,7 +401,7 @@ def test_it_assesses_a_round_by_the_score_where_a_method_applies(
     settings.LANGUAGE_CODE = "vi"
     client = Client()
     client.force_login(officer)
-    page = client.get(reverse("review-results", args=[round.pk])).content.decode()
+    page = client.get(reverse("review-results", args=[review_round.pk])).content.decode()
     assert 'id="scoring-methods"' in page and "notice--warning" in page
     assert "Chấm điểm thử" in page and "tag--red" in page
     assert "CHƯA được đối chiếu với văn bản chính thức" in page  # the flag, in Vietnamese
@@ -407,14 +409,18 @@ def test_it_assesses_a_round_by_the_score_where_a_method_applies(
 
 def test_it_keeps_surveyed_income_when_no_method_applies(admin, officer, make_round, poor_household):
     load(admin, area_type="rural")  # the ward is urban
-    round = make_round()
-    actions.do_build_household_list(actor=officer, round=round, screening=False)
+    review_round = make_round()
+    actions.do_build_household_list(actor=officer, review_round=review_round, screening=False)
     actions.do_add_round_household(
-        actor=officer, round=round, household=poor_household, requested_on=dt.date(YEAR, 9, 2), reason="Hộ đề nghị"
+        actor=officer,
+        review_round=review_round,
+        household=poor_household,
+        requested_on=dt.date(YEAR, 9, 2),
+        reason="Hộ đề nghị",
     )
-    submit(officer, round, poor_household, POOR_INCOME)
-    actions.do_assess_round(actor=officer, round=round)
-    a = Assessment.objects.get(round=round, household=poor_household)
+    submit(officer, review_round, poor_household, POOR_INCOME)
+    actions.do_assess_round(actor=officer, review_round=review_round)
+    a = Assessment.objects.get(round=review_round, household=poor_household)
     assert (a.income_basis, a.klass) == ("surveyed_income", "poor")
 
 

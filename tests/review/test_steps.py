@@ -27,7 +27,7 @@ def test_it_lists_the_current_list_requests_and_the_screening(
         reason="Mất việc",
     )
     second = make_round(year=YEAR + 1)
-    added = actions.do_build_household_list(actor=officer, round=second)
+    added = actions.do_build_household_list(actor=officer, review_round=second)
     assert first.decision is not None
     sources = dict(second.households.values_list("household_id", "source"))
     assert sources[poor_household.pk] == "current_list"
@@ -39,16 +39,16 @@ def test_it_lists_the_current_list_requests_and_the_screening(
 
 
 def test_it_screens_the_registry_for_households_below_the_line(make_round, officer, poor_household, rich_household):
-    round = make_round()
-    added = actions.do_build_household_list(actor=officer, round=round)
+    review_round = make_round()
+    added = actions.do_build_household_list(actor=officer, review_round=review_round)
     assert added["screening"] == 1
-    assert list(round.households.values_list("household_id", flat=True)) == [poor_household.pk]
+    assert list(review_round.households.values_list("household_id", flat=True)) == [poor_household.pk]
 
 
 def test_it_removes_and_adds_back_a_household_with_the_reason(make_round, officer, poor_household):
-    round = make_round()
-    actions.do_build_household_list(actor=officer, round=round)
-    rh = round.households.get()
+    review_round = make_round()
+    actions.do_build_household_list(actor=officer, review_round=review_round)
+    rh = review_round.households.get()
     with pytest.raises(ReviewError):
         actions.do_remove_round_household(actor=officer, round_household=rh, reason=" ")
     actions.do_remove_round_household(actor=officer, round_household=rh, reason="Đã chuyển đi")
@@ -56,7 +56,7 @@ def test_it_removes_and_adds_back_a_household_with_the_reason(make_round, office
     assert (rh.stage, rh.removed_reason) == ("removed", "Đã chuyển đi")
     actions.do_add_round_household(
         actor=officer,
-        round=round,
+        review_round=review_round,
         household=poor_household,
         requested_on=dt.date(YEAR, 9, 5),
         reason="Vẫn ở địa phương",
@@ -67,9 +67,9 @@ def test_it_removes_and_adds_back_a_household_with_the_reason(make_round, office
 
 
 def test_it_saves_a_draft_and_refuses_invalid_fields_one_by_one(make_round, officer, poor_household):
-    round = make_round()
-    actions.do_build_household_list(actor=officer, round=round)
-    rh = round.households.get()
+    review_round = make_round()
+    actions.do_build_household_list(actor=officer, review_round=review_round)
+    rh = review_round.households.get()
     with pytest.raises(InvalidSurvey) as err:
         actions.do_save_survey(
             actor=officer,
@@ -88,9 +88,9 @@ def test_it_saves_a_draft_and_refuses_invalid_fields_one_by_one(make_round, offi
 
 
 def test_it_writes_a_submitted_survey_to_the_registry_with_an_audit_trail(make_round, officer, poor_household):
-    round = make_round()
-    actions.do_build_household_list(actor=officer, round=round)
-    rh = round.households.get()
+    review_round = make_round()
+    actions.do_build_household_list(actor=officer, review_round=review_round)
+    rh = review_round.households.get()
     answers = answers_b(poor_household, income=RICH_INCOME)
     survey = actions.do_save_survey(actor=officer, round_household=rh, form="B", answers=answers)
     actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR, 9, 10))
@@ -100,8 +100,8 @@ def test_it_writes_a_submitted_survey_to_the_registry_with_an_audit_trail(make_r
     event = AuditEvent.objects.get(action="review.survey.submit_b")
     assert event.changes["surveyed_on"] == [None, "2025-09-10"]
     rh.refresh_from_db()
-    round.refresh_from_db()
-    assert rh.stage == HouseholdStage.SURVEYED and round.status == RoundStatus.SURVEYING
+    review_round.refresh_from_db()
+    assert rh.stage == HouseholdStage.SURVEYED and review_round.status == RoundStatus.SURVEYING
 
 
 def test_it_moves_the_assessed_households_with_one_event_per_stage_they_leave(
@@ -110,39 +110,39 @@ def test_it_moves_the_assessed_households_with_one_event_per_stage_they_leave(
     from ansinh.review.models import RoundEvent
 
     other = make_household(ward_a, members=[deprived_member()])
-    round = make_round()
-    actions.do_build_household_list(actor=officer, round=round)
-    surveyed = round.households.get(household=poor_household)
-    listed = round.households.get(household=other)
+    review_round = make_round()
+    actions.do_build_household_list(actor=officer, review_round=review_round)
+    surveyed = review_round.households.get(household=poor_household)
+    listed = review_round.households.get(household=other)
     survey = actions.do_save_survey(
         actor=officer, round_household=surveyed, form="B", answers=answers_b(poor_household, income=RICH_INCOME)
     )
     actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR, 9, 10))
-    before = RoundEvent.objects.filter(round=round).count()
-    summary = actions.do_assess_round(actor=officer, round=round)
-    bulk = list(RoundEvent.objects.filter(round=round, households__isnull=False).order_by("from_status"))
+    before = RoundEvent.objects.filter(round=review_round).count()
+    summary = actions.do_assess_round(actor=officer, review_round=review_round)
+    bulk = list(RoundEvent.objects.filter(round=review_round, households__isnull=False).order_by("from_status"))
     assert [(e.from_status, e.to_status, sorted(e.households)) for e in bulk] == [
         ("listed", "assessed", [listed.pk]),
         ("surveyed", "assessed", [surveyed.pk]),
     ]
     assert all(e.round_household_id is None and e.actor == officer for e in bulk)
     # Two bulk rows and the round's own move, not one row per household.
-    assert RoundEvent.objects.filter(round=round).count() == before + 3
-    assert round.households.exclude(stage=HouseholdStage.ASSESSED).count() == 0
+    assert RoundEvent.objects.filter(round=review_round).count() == before + 3
+    assert review_round.households.exclude(stage=HouseholdStage.ASSESSED).count() == 0
     assert [e.to_status for e in listed.stage_events()] == ["assessed"]
     assert [e.to_status for e in surveyed.stage_events()] == ["surveyed", "assessed"]
     audit = AuditEvent.objects.filter(action="review.round.assess").latest("id")
     assert audit.changes["moved"] == [None, {"listed": 1, "surveyed": 1}]
     assert summary.households == 2
     # Assessed again: the households stay where they are; one row records the re-assessment of both.
-    actions.do_assess_round(actor=officer, round=round)
-    again = RoundEvent.objects.filter(round=round, households__isnull=False).latest("id")
+    actions.do_assess_round(actor=officer, review_round=review_round)
+    again = RoundEvent.objects.filter(round=review_round, households__isnull=False).latest("id")
     assert (again.from_status, again.to_status, sorted(again.households)) == (
         "assessed",
         "assessed",
         sorted([listed.pk, surveyed.pk]),
     )
-    assert Assessment.objects.filter(round=round).count() == 2 * len(round.standards)
+    assert Assessment.objects.filter(round=review_round).count() == 2 * len(review_round.standards)
 
 
 def test_it_assesses_in_bulk_with_explanations_and_highlights_changes(
@@ -150,13 +150,13 @@ def test_it_assesses_in_bulk_with_explanations_and_highlights_changes(
 ):
     run_round(make_round())
     second = make_round(year=YEAR + 1)
-    actions.do_build_household_list(actor=officer, round=second, screening=False)
+    actions.do_build_household_list(actor=officer, review_round=second, screening=False)
     rh = second.households.get(household=poor_household)
     survey = actions.do_save_survey(
         actor=officer, round_household=rh, form="B", answers=answers_b(poor_household, income=RICH_INCOME)
     )
     actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR + 1, 9, 10))
-    summary = actions.do_assess_round(actor=officer, round=second)
+    summary = actions.do_assess_round(actor=officer, review_round=second)
     a = Assessment.objects.get(round=second, household=poor_household)
     assert (a.previous_class, a.klass, a.changed) == ("poor", "not_poor", True)
     assert summary.changed == {"vn_2022": 1}
@@ -172,11 +172,11 @@ def test_it_sends_a_household_below_half_agreement_back_to_the_survey(
     make_round, officer, poor_household, make_household, ward_a, run_round
 ):
     other = make_household(ward_a, members=[deprived_member()])
-    round = run_round(make_round(), until="assessed")
-    a, b = round.households.get(household=poor_household), round.households.get(household=other)
+    review_round = run_round(make_round(), until="assessed")
+    a, b = review_round.households.get(household=poor_household), review_round.households.get(household=other)
     actions.do_record_meeting(
         actor=officer,
-        round=round,
+        review_round=review_round,
         held_on=dt.date(YEAR, 10, 20),
         present_count=20,
         votes={a.pk: (20, 10), b.pk: (20, 9)},
@@ -185,29 +185,33 @@ def test_it_sends_a_household_below_half_agreement_back_to_the_survey(
     assert a.stage == HouseholdStage.AGREED  # exactly 50% passes
     assert b.stage == HouseholdStage.RESURVEY
     with pytest.raises(ReviewError):
-        actions.do_open_posting(actor=officer, round=round, start=dt.date(YEAR, 10, 27))
+        actions.do_open_posting(actor=officer, review_round=review_round, start=dt.date(YEAR, 10, 27))
 
 
 def test_it_counts_the_posting_on_the_working_day_calendar(make_round, officer, poor_household, run_round):
     from ansinh.geo.models import CalendarException
 
     # 2025-09-01 (Mon) and 09-02 are the National Day holidays; the package knows them.
-    round = run_round(make_round(), until="meeting")
-    posting = actions.do_open_posting(actor=officer, round=round, start=dt.date(2025, 8, 29))
+    review_round = run_round(make_round(), until="meeting")
+    posting = actions.do_open_posting(actor=officer, review_round=review_round, start=dt.date(2025, 8, 29))
     assert (posting.start, posting.end) == (dt.date(2025, 8, 29), dt.date(2025, 9, 4))
     CalendarException.objects.create(date=dt.date(2025, 9, 4), kind="day_off", reason="nghỉ bù")
-    round2 = run_round(make_round(ward=round.ward, year=YEAR + 1), until="meeting")
-    p2 = actions.do_open_posting(actor=officer, round=round2, start=dt.date(2025, 8, 29))
+    round2 = run_round(make_round(ward=review_round.ward, year=YEAR + 1), until="meeting")
+    p2 = actions.do_open_posting(actor=officer, review_round=round2, start=dt.date(2025, 8, 29))
     assert p2.end == dt.date(2025, 9, 5)
 
 
 def test_it_answers_a_complaint_within_its_deadline_and_changes_the_class(
     make_round, officer, chairman, poor_household, run_round
 ):
-    round = run_round(make_round(), until="posting")
-    rh = round.households.get()
+    review_round = run_round(make_round(), until="posting")
+    rh = review_round.households.get()
     complaint = actions.do_record_complaint(
-        actor=officer, round=round, round_household=rh, received_on=dt.date(YEAR, 11, 4), content="Hộ có thu nhập cao"
+        actor=officer,
+        review_round=review_round,
+        round_household=rh,
+        received_on=dt.date(YEAR, 11, 4),
+        content="Hộ có thu nhập cao",
     )
     assert complaint.due_on == dt.date(YEAR, 11, 7)
     survey = actions.do_save_survey(
@@ -215,36 +219,44 @@ def test_it_answers_a_complaint_within_its_deadline_and_changes_the_class(
     )
     actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR, 11, 5))
     with pytest.raises(OpenComplaints):
-        actions.do_approve_round(actor=chairman, round=round, number="1", date=dt.date(YEAR, 11, 10))
+        actions.do_approve_round(actor=chairman, review_round=review_round, number="1", date=dt.date(YEAR, 11, 10))
     answered = actions.do_answer_complaint(
         actor=officer, complaint=complaint, answered_on=dt.date(YEAR, 11, 6), answer="Đã phúc tra", reassess=True
     )
     assert answered.class_changes == {"vn_2022": ["poor", "not_poor"]}
-    assert Assessment.objects.get(round=round, household=poor_household).klass == "not_poor"
+    assert Assessment.objects.get(round=review_round, household=poor_household).klass == "not_poor"
 
 
 def test_it_takes_a_household_sent_back_through_survey_assessment_and_a_second_vote(
     make_round, officer, poor_household, run_round
 ):
-    round = run_round(make_round(), until="assessed")
-    rh = round.households.get()
+    review_round = run_round(make_round(), until="assessed")
+    rh = review_round.households.get()
     actions.do_record_meeting(
-        actor=officer, round=round, held_on=dt.date(YEAR, 10, 20), present_count=10, votes={rh.pk: (10, 3)}
+        actor=officer,
+        review_round=review_round,
+        held_on=dt.date(YEAR, 10, 20),
+        present_count=10,
+        votes={rh.pk: (10, 3)},
     )
     survey = actions.do_save_survey(
         actor=officer, round_household=rh, form="B", answers=answers_b(poor_household, income=RICH_INCOME)
     )
     actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR, 10, 22))
-    actions.do_assess_round(actor=officer, round=round, household_ids=[poor_household.pk])
+    actions.do_assess_round(actor=officer, review_round=review_round, household_ids=[poor_household.pk])
     actions.do_record_meeting(
-        actor=officer, round=round, held_on=dt.date(YEAR, 10, 25), present_count=10, votes={rh.pk: (10, 9)}
+        actor=officer,
+        review_round=review_round,
+        held_on=dt.date(YEAR, 10, 25),
+        present_count=10,
+        votes={rh.pk: (10, 9)},
     )
     rh.refresh_from_db()
     assert rh.stage == HouseholdStage.AGREED
     assert [e.to_status for e in rh.stage_events()] == ["assessed", "resurvey", "surveyed", "assessed", "agreed"]
     assert [e.households for e in rh.stage_events()] == [[rh.pk], None, None, [rh.pk], None]
-    assert Assessment.objects.get(round=round).klass == "not_poor"
-    actions.do_open_posting(actor=officer, round=round, start=dt.date(YEAR, 10, 27))
+    assert Assessment.objects.get(round=review_round).klass == "not_poor"
+    actions.do_open_posting(actor=officer, review_round=review_round, start=dt.date(YEAR, 10, 27))
 
 
 def test_it_numbers_certificates_apart_when_two_wards_reuse_a_decision_number(
@@ -256,13 +268,15 @@ def test_it_numbers_certificates_apart_when_two_wards_reuse_a_decision_number(
     run_round(make_round(), number="1/QĐ-UBND")
     make_household(ward_b, members=[deprived_member()])
     other = make_round(ward=ward_b, actor=officer_b)
-    actions.do_build_household_list(actor=officer_b, round=other)
-    actions.do_move_round(actor=officer_b, round=other, to_status="surveying")
-    actions.do_assess_round(actor=officer_b, round=other)
+    actions.do_build_household_list(actor=officer_b, review_round=other)
+    actions.do_move_round(actor=officer_b, review_round=other, to_status="surveying")
+    actions.do_assess_round(actor=officer_b, review_round=other)
     rh = other.households.get()
     actions.do_record_meeting(
-        actor=officer_b, round=other, held_on=dt.date(YEAR, 10, 20), present_count=5, votes={rh.pk: (5, 5)}
+        actor=officer_b, review_round=other, held_on=dt.date(YEAR, 10, 20), present_count=5, votes={rh.pk: (5, 5)}
     )
-    posting = actions.do_open_posting(actor=officer_b, round=other, start=dt.date(YEAR, 11, 3))
-    actions.do_approve_round(actor=chairman_b, round=other, number="1/QĐ-UBND", date=posting.end + dt.timedelta(days=1))
+    posting = actions.do_open_posting(actor=officer_b, review_round=other, start=dt.date(YEAR, 11, 3))
+    actions.do_approve_round(
+        actor=chairman_b, review_round=other, number="1/QĐ-UBND", date=posting.end + dt.timedelta(days=1)
+    )
     assert Certificate.objects.values("number").distinct().count() == 2

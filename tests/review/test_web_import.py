@@ -24,9 +24,9 @@ def _web_settings(settings, tmp_path_factory):
 
 @pytest.fixture
 def listed(officer, make_round, poor_household):
-    round = make_round()
-    actions.do_build_household_list(actor=officer, round=round)
-    return round, round.households.get()
+    review_round = make_round()
+    actions.do_build_household_list(actor=officer, review_round=review_round)
+    return review_round, review_round.households.get()
 
 
 @pytest.fixture
@@ -36,9 +36,9 @@ def officer_client(officer):
     return client
 
 
-def filled_workbook(client, round, *, floor_area="12,5", income=1_200_000) -> bytes:
+def filled_workbook(client, review_round, *, floor_area="12,5", income=1_200_000) -> bytes:
     """The round's offline workbook for form B, filled in the way an officer would in Excel."""
-    workbook = load_workbook(io.BytesIO(client.get(reverse("review-offline", args=[round.pk, "B"])).content))
+    workbook = load_workbook(io.BytesIO(client.get(reverse("review-offline", args=[review_round.pk, "B"])).content))
     households, members = workbook["Hộ"], workbook["Thành viên"]
     names = [c.value for c in households[1]]
     households.cell(row=3, column=names.index("surveyed_on") + 1, value=dt.datetime(2025, 9, 10))
@@ -53,16 +53,18 @@ def filled_workbook(client, round, *, floor_area="12,5", income=1_200_000) -> by
     return out.getvalue()
 
 
-def upload(client, round, name: str, data: bytes, form: str = "B"):
-    return client.post(reverse("review-survey-import", args=[round.pk, form]), {"file": SimpleUploadedFile(name, data)})
+def upload(client, review_round, name: str, data: bytes, form: str = "B"):
+    return client.post(
+        reverse("review-survey-import", args=[review_round.pk, form]), {"file": SimpleUploadedFile(name, data)}
+    )
 
 
 def test_it_imports_a_filled_in_workbook_as_a_draft_and_a_second_import_changes_nothing(
     officer_client, listed, poor_household
 ):
-    round, rh = listed
-    data = filled_workbook(officer_client, round)
-    response = upload(officer_client, round, "phieu-b.xlsx", data)
+    review_round, rh = listed
+    data = filled_workbook(officer_client, review_round)
+    response = upload(officer_client, review_round, "phieu-b.xlsx", data)
     assert response.status_code == 302
     survey = SurveyResponse.objects.get(round_household=rh, form="B")
     member = str(poor_household.members.get().pk)
@@ -70,13 +72,15 @@ def test_it_imports_a_filled_in_workbook_as_a_draft_and_a_second_import_changes_
     assert survey.answers["household"] == {"floor_area_m2": 12.5, "has_tv": False, "water_source": "piped"}
     assert survey.answers["members"][member] == {"monthly_income": 1_200_000, "has_health_insurance": True}
     assert poor_household.members.get().monthly_income != 1_200_000  # drafts do not reach the registry
-    upload(officer_client, round, "phieu-b.xlsx", data)
+    upload(officer_client, review_round, "phieu-b.xlsx", data)
     assert SurveyResponse.objects.get(pk=survey.pk).version == survey.version
 
 
 def test_it_saves_nothing_when_one_row_is_wrong_and_says_which(officer_client, listed):
-    round, _rh = listed
-    response = upload(officer_client, round, "phieu-b.xlsx", filled_workbook(officer_client, round, floor_area="-4"))
+    review_round, _rh = listed
+    response = upload(
+        officer_client, review_round, "phieu-b.xlsx", filled_workbook(officer_client, review_round, floor_area="-4")
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "floor_area_m2" in html and 'id="import-problems"' in html
@@ -84,7 +88,7 @@ def test_it_saves_nothing_when_one_row_is_wrong_and_says_which(officer_client, l
 
 
 def test_it_imports_a_kobotoolbox_json_export_with_the_members_repeat(officer_client, listed, poor_household):
-    round, rh = listed
+    review_round, rh = listed
     member = poor_household.members.get()
     export = {
         "results": [
@@ -105,7 +109,7 @@ def test_it_imports_a_kobotoolbox_json_export_with_the_members_repeat(officer_cl
             }
         ]
     }
-    response = upload(officer_client, round, "kobo.json", json.dumps(export).encode())
+    response = upload(officer_client, review_round, "kobo.json", json.dumps(export).encode())
     assert response.status_code == 302
     survey = SurveyResponse.objects.get(round_household=rh)
     assert survey.source == "xlsform" and survey.surveyed_on == dt.date(2025, 9, 12)
@@ -114,15 +118,15 @@ def test_it_imports_a_kobotoolbox_json_export_with_the_members_repeat(officer_cl
 
 
 def test_it_refuses_households_and_members_that_are_not_on_the_list(officer_client, listed, rich_household):
-    round, _rh = listed
+    review_round, _rh = listed
     export = [
         {"household_code": rich_household.code, "household-has_tv": "no"},
         {
-            "household_code": round.households.get().household.code,
+            "household_code": review_round.households.get().household.code,
             "members": [{"member_id": "999999", "monthly_income": "1"}],
         },
     ]
-    response = upload(officer_client, round, "central.json", json.dumps(export).encode())
+    response = upload(officer_client, review_round, "central.json", json.dumps(export).encode())
     html = response.content.decode()
     assert response.status_code == 400
     assert rich_household.code in html and "999999" in html
@@ -130,20 +134,20 @@ def test_it_refuses_households_and_members_that_are_not_on_the_list(officer_clie
 
 
 def test_it_hides_the_import_from_another_wards_officer_and_the_chairman(listed, officer_b, chairman):
-    round, _rh = listed
+    review_round, _rh = listed
     outsider, boss = Client(), Client()
     outsider.force_login(officer_b)
     boss.force_login(chairman)
-    assert outsider.get(reverse("review-survey-import", args=[round.pk, "B"])).status_code == 404
-    assert boss.get(reverse("review-survey-import", args=[round.pk, "B"])).status_code == 403
+    assert outsider.get(reverse("review-survey-import", args=[review_round.pk, "B"])).status_code == 404
+    assert boss.get(reverse("review-survey-import", args=[review_round.pk, "B"])).status_code == 403
 
 
 def test_it_refuses_a_workbook_with_a_stray_cell_far_away_before_reading_it(officer_client, listed, tmp_path):
     from tests.imports import hostile
 
-    round, _entry = listed
+    review_round, _entry = listed
     path = hostile.one_cell_at(tmp_path / "far.xlsx", "XFD1048576")
-    response = upload(officer_client, round, "far.xlsx", path.read_bytes())
+    response = upload(officer_client, review_round, "far.xlsx", path.read_bytes())
     assert response.status_code == 400
     assert "XFD1048576" in response.content.decode()
     assert not SurveyResponse.objects.exists()
@@ -153,8 +157,8 @@ def test_it_reads_a_workbook_whose_declared_dimension_is_false(officer_client, l
     import re
     import zipfile
 
-    round, _entry = listed
-    data = filled_workbook(officer_client, round)
+    review_round, _entry = listed
+    data = filled_workbook(officer_client, review_round)
     src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -162,6 +166,6 @@ def test_it_reads_a_workbook_whose_declared_dimension_is_false(officer_client, l
             if info.filename.startswith("xl/worksheets/"):
                 part = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', part)
             dst.writestr(info.filename, part)
-    response = upload(officer_client, round, "filled.xlsx", out.getvalue())
+    response = upload(officer_client, review_round, "filled.xlsx", out.getvalue())
     assert response.status_code in (200, 302)
     assert SurveyResponse.objects.count() == 1

@@ -67,9 +67,9 @@ def test_it_creates_a_periodic_round_for_the_officers_ward(officer_client, ward_
         reverse("review-round-create"),
         {"ward": ward_a.code, "kind": "periodic", "year": YEAR, "standards": ["vn_2022"]},
     )
-    round = Round.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("review-round", args=[round.pk])
-    assert (round.period_start, round.period_end, round.standards) == (
+    review_round = Round.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("review-round", args=[review_round.pk])
+    assert (review_round.period_start, review_round.period_end, review_round.standards) == (
         dt.date(YEAR, 9, 1),
         dt.date(YEAR, 12, 14),
         ["vn_2022"],
@@ -90,26 +90,26 @@ def test_it_refuses_the_chairman_a_preparing_step(chairman_client, ward_a):
 
 
 def test_it_lists_only_the_rounds_of_the_users_wards(officer_client, outsider_client, analyst, make_round):
-    round = make_round()
-    assert officer_client.get(reverse("review-round", args=[round.pk])).status_code == 200
-    assert round.ward.name not in outsider_client.get(reverse("review-rounds")).content.decode()
-    assert client_for(analyst).get(reverse("review-round", args=[round.pk])).status_code == 200
+    review_round = make_round()
+    assert officer_client.get(reverse("review-round", args=[review_round.pk])).status_code == 200
+    assert review_round.ward.name not in outsider_client.get(reverse("review-rounds")).content.decode()
+    assert client_for(analyst).get(reverse("review-round", args=[review_round.pk])).status_code == 200
 
 
 # -- the household list -----------------------------------------------------------------------------
 
 
 def test_it_builds_the_list_and_shows_each_households_source(officer_client, make_round, poor_household):
-    round = make_round()
-    response = officer_client.post(reverse("review-build-list", args=[round.pk]), follow=True)
+    review_round = make_round()
+    response = officer_client.post(reverse("review-build-list", args=[review_round.pk]), follow=True)
     html = response.content.decode()
     assert poor_household.code in html
     assert "Nguyễn Văn An" in html
 
 
 def test_it_adds_and_removes_a_household_with_a_reason(officer_client, make_round, rich_household):
-    round = make_round()
-    url = reverse("review-household-add", args=[round.pk])
+    review_round = make_round()
+    url = reverse("review-household-add", args=[review_round.pk])
     response = officer_client.post(url, {"code": rich_household.code, "requested_on": "05/09/2025", "reason": ""})
     assert response.status_code == 400 and "id_reason" in error_links(response)
     response = officer_client.post(url, {"code": "nope", "requested_on": "05/09/2025", "reason": "x"})
@@ -118,9 +118,9 @@ def test_it_adds_and_removes_a_household_with_a_reason(officer_client, make_roun
         url, {"code": rich_household.code, "requested_on": "05/09/2025", "reason": "Mất việc làm"}
     )
     assert response.status_code == 302
-    rh = round.households.get()
+    rh = review_round.households.get()
     assert (rh.source, rh.reason) == ("officer", "Mất việc làm")
-    remove = reverse("review-household-remove", args=[round.pk, rh.pk])
+    remove = reverse("review-household-remove", args=[review_round.pk, rh.pk])
     assert officer_client.post(remove, {"reason": ""}).status_code == 400
     assert officer_client.post(remove, {"reason": "Đã chuyển đi"}).status_code == 302
     rh.refresh_from_db()
@@ -151,9 +151,9 @@ def test_it_records_a_form_04_request_with_date_and_channel(officer_client, poor
 
 
 def _listed(officer, make_round):
-    round = make_round()
-    actions.do_build_household_list(actor=officer, round=round, screening=True)
-    return round, round.households.get()
+    review_round = make_round()
+    actions.do_build_household_list(actor=officer, review_round=review_round, screening=True)
+    return review_round, review_round.households.get()
 
 
 def _post_b(household, income: int, **extra) -> dict[str, str]:
@@ -173,8 +173,8 @@ def _post_b(household, income: int, **extra) -> dict[str, str]:
 def test_it_renders_form_b_from_the_definition_with_a_fieldset_per_member(
     officer_client, officer, make_round, poor_household
 ):
-    round, rh = _listed(officer, make_round)
-    response = officer_client.get(reverse("review-survey", args=[round.pk, rh.pk, "B"]))
+    review_round, rh = _listed(officer, make_round)
+    response = officer_client.get(reverse("review-survey", args=[review_round.pk, rh.pk, "B"]))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Phiếu B" in html and "Nguồn nước sinh hoạt" in html
@@ -184,8 +184,8 @@ def test_it_renders_form_b_from_the_definition_with_a_fieldset_per_member(
 
 
 def test_it_saves_a_draft_and_shows_invalid_answers_field_by_field(officer_client, officer, make_round, poor_household):
-    round, rh = _listed(officer, make_round)
-    url = reverse("review-survey", args=[round.pk, rh.pk, "B"])
+    review_round, rh = _listed(officer, make_round)
+    url = reverse("review-survey", args=[review_round.pk, rh.pk, "B"])
     response = officer_client.post(
         url, {"household__floor_area_m2": "-3", "household__other_income_monthly": "abc", "save": "1"}
     )
@@ -205,8 +205,8 @@ def test_it_saves_a_draft_and_shows_invalid_answers_field_by_field(officer_clien
 def test_it_refuses_to_submit_an_incomplete_survey_and_says_which_answers_are_missing(
     officer_client, officer, make_round, poor_household
 ):
-    round, rh = _listed(officer, make_round)
-    url = reverse("review-survey", args=[round.pk, rh.pk, "B"])
+    review_round, rh = _listed(officer, make_round)
+    url = reverse("review-survey", args=[review_round.pk, rh.pk, "B"])
     response = officer_client.post(url, {"household__floor_area_m2": "20", "submit": "1", "surveyed_on": "10/09/2025"})
     assert response.status_code == 400
     assert "id_household__water_source" in error_links(response)
@@ -214,8 +214,8 @@ def test_it_refuses_to_submit_an_incomplete_survey_and_says_which_answers_are_mi
 
 
 def test_it_submits_a_survey_which_updates_the_registry(officer_client, officer, make_round, poor_household):
-    round, rh = _listed(officer, make_round)
-    url = reverse("review-survey", args=[round.pk, rh.pk, "B"])
+    review_round, rh = _listed(officer, make_round)
+    url = reverse("review-survey", args=[review_round.pk, rh.pk, "B"])
     response = officer_client.post(url, _post_b(poor_household, 1_500_000, submit="1"))
     assert response.status_code == 302, response.content.decode()[:3000]
     rh.refresh_from_db()
@@ -224,9 +224,12 @@ def test_it_submits_a_survey_which_updates_the_registry(officer_client, officer,
 
 
 def test_it_hides_a_survey_from_an_officer_of_another_ward(outsider_client, officer, make_round, poor_household):
-    round, rh = _listed(officer, make_round)
-    assert outsider_client.get(reverse("review-survey", args=[round.pk, rh.pk, "B"])).status_code == 404
-    assert outsider_client.post(reverse("review-survey", args=[round.pk, rh.pk, "B"]), {"save": "1"}).status_code == 404
+    review_round, rh = _listed(officer, make_round)
+    assert outsider_client.get(reverse("review-survey", args=[review_round.pk, rh.pk, "B"])).status_code == 404
+    assert (
+        outsider_client.post(reverse("review-survey", args=[review_round.pk, rh.pk, "B"]), {"save": "1"}).status_code
+        == 404
+    )
 
 
 # -- assessment, meeting, posting, complaints, approval --------------------------------------------
@@ -237,7 +240,7 @@ def test_it_assesses_and_highlights_households_whose_class_changes(
 ):
     run_round(make_round())
     second = make_round(year=YEAR + 1)
-    actions.do_build_household_list(actor=officer, round=second, screening=False)
+    actions.do_build_household_list(actor=officer, review_round=second, screening=False)
     rh = second.households.get()
     survey = actions.do_save_survey(
         actor=officer, round_household=rh, form="B", answers=answers_b(poor_household, income=9_000_000)
@@ -256,9 +259,9 @@ def test_it_assesses_and_highlights_households_whose_class_changes(
 def test_it_records_the_meeting_and_sends_a_household_below_half_back(
     officer_client, officer, make_round, poor_household, run_round
 ):
-    round = run_round(make_round(), until="assessed")
-    rh = round.households.get()
-    url = reverse("review-meeting", args=[round.pk])
+    review_round = run_round(make_round(), until="assessed")
+    rh = review_round.households.get()
+    url = reverse("review-meeting", args=[review_round.pk])
     response = officer_client.post(url, {"held_on": "20/10/2025", "present_count": "20", f"agree_{rh.pk}": "25"})
     assert response.status_code == 400 and f"id_agree_{rh.pk}" in error_links(response)
     response = officer_client.post(
@@ -275,23 +278,23 @@ def test_it_records_the_meeting_and_sends_a_household_below_half_back(
     assert response.status_code == 302
     rh.refresh_from_db()
     assert rh.stage == HouseholdStage.RESURVEY
-    meeting = round.meetings.get()
-    minutes = officer_client.get(reverse("review-minutes", args=[round.pk, meeting.pk]))
+    meeting = review_round.meetings.get()
+    minutes = officer_client.get(reverse("review-minutes", args=[review_round.pk, meeting.pk]))
     assert minutes["Content-Type"] == "application/pdf" and minutes.content.startswith(b"%PDF")
 
 
 def test_it_posts_the_list_on_working_days_and_offers_the_documents(
     officer_client, officer, make_round, poor_household, run_round
 ):
-    round = run_round(make_round(), until="meeting")
-    url = reverse("review-posting", args=[round.pk])
+    review_round = run_round(make_round(), until="meeting")
+    url = reverse("review-posting", args=[review_round.pk])
     assert officer_client.post(url, {"start": "31/02/2025"}).status_code == 400
     response = officer_client.post(url, {"start": "29/08/2025", "places": "Trụ sở UBND phường"}, follow=True)
     html = response.content.decode()
     assert "29/08/2025" in html and "04/09/2025" in html  # 1 and 2 September are holidays
-    pdf = officer_client.get(reverse("review-provisional-list", args=[round.pk, "vn_2022", "pdf"]))
+    pdf = officer_client.get(reverse("review-provisional-list", args=[review_round.pk, "vn_2022", "pdf"]))
     assert pdf.content.startswith(b"%PDF")
-    workbook = officer_client.get(reverse("review-provisional-list", args=[round.pk, "vn_2022", "xlsx"]))
+    workbook = officer_client.get(reverse("review-provisional-list", args=[review_round.pk, "vn_2022", "xlsx"]))
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(workbook.content)).active
@@ -302,12 +305,14 @@ def test_it_posts_the_list_on_working_days_and_offers_the_documents(
 def test_it_records_and_answers_a_complaint_with_a_class_change(
     officer_client, officer, make_round, poor_household, run_round
 ):
-    round = run_round(make_round(), until="posting")
-    rh = round.households.get()
-    response = officer_client.post(reverse("review-complaint-create", args=[round.pk]), {"received_on": "04/11/2025"})
+    review_round = run_round(make_round(), until="posting")
+    rh = review_round.households.get()
+    response = officer_client.post(
+        reverse("review-complaint-create", args=[review_round.pk]), {"received_on": "04/11/2025"}
+    )
     assert response.status_code == 400 and "id_content" in error_links(response)
     response = officer_client.post(
-        reverse("review-complaint-create", args=[round.pk]),
+        reverse("review-complaint-create", args=[review_round.pk]),
         {
             "round_household": rh.pk,
             "received_on": "04/11/2025",
@@ -322,7 +327,7 @@ def test_it_records_and_answers_a_complaint_with_a_class_change(
     )
     actions.do_submit_survey(actor=officer, survey=survey, surveyed_on=dt.date(YEAR, 11, 5))
     response = officer_client.post(
-        reverse("review-complaint-answer", args=[round.pk, complaint.pk]),
+        reverse("review-complaint-answer", args=[review_round.pk, complaint.pk]),
         {"answered_on": "05/11/2025", "answer": "Đã phúc tra", "reassess": "on"},
         follow=True,
     )
@@ -336,9 +341,9 @@ def test_it_lets_only_the_chairman_approve_and_then_serves_the_certificate(
 ):
     from pypdf import PdfReader
 
-    round = run_round(make_round(), until="posting")
-    end = round.postings.get().end
-    url = reverse("review-approve", args=[round.pk])
+    review_round = run_round(make_round(), until="posting")
+    end = review_round.postings.get().end
+    url = reverse("review-approve", args=[review_round.pk])
     data = {"number": "12/QĐ-UBND", "date": (end + dt.timedelta(days=1)).strftime("%d/%m/%Y")}
     assert officer_client.post(url, data).status_code == 403
     response = chairman_client.post(url, {"number": "", "date": end.strftime("%d/%m/%Y")})
@@ -346,24 +351,24 @@ def test_it_lets_only_the_chairman_approve_and_then_serves_the_certificate(
     response = chairman_client.post(url, {"number": "12/QĐ-UBND", "date": end.strftime("%d/%m/%Y")})
     assert response.status_code == 400 and "id_date" in error_links(response)  # still posted that day
     assert chairman_client.post(url, data).status_code == 302
-    round.refresh_from_db()
-    assert round.status == RoundStatus.APPROVED
-    certificate = round.decision.certificates.get()
-    response = officer_client.get(reverse("review-certificate", args=[round.pk, certificate.pk]))
+    review_round.refresh_from_db()
+    assert review_round.status == RoundStatus.APPROVED
+    certificate = review_round.decision.certificates.get()
+    response = officer_client.get(reverse("review-certificate", args=[review_round.pk, certificate.pk]))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "GIẤY CHỨNG NHẬN HỘ NGHÈO" in text and "Nguyễn Văn An" in text and "12/QĐ-UBND" in text
-    decision = officer_client.get(reverse("review-decision", args=[round.pk]))
+    decision = officer_client.get(reverse("review-decision", args=[review_round.pk]))
     assert "QUYẾT ĐỊNH" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(decision.content)).pages)
 
 
 def test_it_hides_every_page_of_a_round_from_an_officer_of_another_ward(
     outsider_client, make_round, poor_household, run_round
 ):
-    round = run_round(make_round())
-    certificate = round.decision.certificates.get()
-    meeting = round.meetings.get()
+    review_round = run_round(make_round())
+    certificate = review_round.decision.certificates.get()
+    meeting = review_round.meetings.get()
     urls = [
-        reverse(name, args=[round.pk])
+        reverse(name, args=[review_round.pk])
         for name in (
             "review-round",
             "review-results",
@@ -379,29 +384,29 @@ def test_it_hides_every_page_of_a_round_from_an_officer_of_another_ward(
         )
     ]
     urls += [
-        reverse("review-certificate", args=[round.pk, certificate.pk]),
-        reverse("review-minutes", args=[round.pk, meeting.pk]),
-        reverse("review-offline", args=[round.pk, "B"]),
-        reverse("review-provisional-list", args=[round.pk, "vn_2022", "pdf"]),
+        reverse("review-certificate", args=[review_round.pk, certificate.pk]),
+        reverse("review-minutes", args=[review_round.pk, meeting.pk]),
+        reverse("review-offline", args=[review_round.pk, "B"]),
+        reverse("review-provisional-list", args=[review_round.pk, "vn_2022", "pdf"]),
     ]
     for url in urls:
         assert outsider_client.get(url).status_code == 404, url
-    assert outsider_client.post(reverse("review-assess", args=[round.pk])).status_code == 404
+    assert outsider_client.post(reverse("review-assess", args=[review_round.pk])).status_code == 404
 
 
 def test_it_shows_flows_by_ward_and_exports_them(officer_client, analyst, make_round, poor_household, run_round):
-    round = run_round(make_round())
-    decision_date = round.decision.date
+    review_round = run_round(make_round())
+    decision_date = review_round.decision.date
     query = {"start": "01/01/2025", "end": decision_date.strftime("%d/%m/%Y")}
-    html = client_for(analyst).get(reverse("review-summary", args=[round.pk]), query).content.decode()
-    assert round.ward.name in html and "Toàn địa bàn" in html and "tag--red" not in html
-    response = officer_client.get(reverse("review-summary-xlsx", args=[round.pk]), query)
+    html = client_for(analyst).get(reverse("review-summary", args=[review_round.pk]), query).content.decode()
+    assert review_round.ward.name in html and "Toàn địa bàn" in html and "tag--red" not in html
+    response = officer_client.get(reverse("review-summary-xlsx", args=[review_round.pk]), query)
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames[:2] == ["Biến động", "Thiếu hụt"]
     rows = list(workbook["Biến động"].iter_rows(values_only=True))
-    assert any(row[0] == round.ward.name and 1 in row for row in rows)
+    assert any(row[0] == review_round.ward.name and 1 in row for row in rows)
 
 
 def test_it_lists_due_and_overdue_regular_reviews(officer_client, officer, poor_household):
@@ -417,8 +422,10 @@ def test_it_serves_the_xlsform_and_the_offline_workbook(officer_client, officer,
 
     form = load_workbook(io.BytesIO(officer_client.get(reverse("review-xlsform", args=["B"])).content))
     assert form.sheetnames == ["survey", "choices", "settings"]
-    round, _rh = _listed(officer, make_round)
-    workbook = load_workbook(io.BytesIO(officer_client.get(reverse("review-offline", args=[round.pk, "B"])).content))
+    review_round, _rh = _listed(officer, make_round)
+    workbook = load_workbook(
+        io.BytesIO(officer_client.get(reverse("review-offline", args=[review_round.pk, "B"])).content)
+    )
     households = list(workbook["Hộ"].iter_rows(values_only=True))
     assert households[2][0] == poor_household.code
 
@@ -427,35 +434,40 @@ def test_every_form_of_a_round_posts_to_its_page_written_out_without_a_fragment(
     officer_client, chairman_client, officer, make_round, poor_household, run_round
 ):
     """Each step's form, in the round status that shows it (see ``post_forms_without_their_address``)."""
-    round, rh = _listed(officer, make_round)
+    review_round, rh = _listed(officer, make_round)
     found = post_forms_without_their_address(
         officer_client,
         [
-            ("review-household-add", [round.pk]),
-            ("review-household-remove", [round.pk, rh.pk]),
-            ("review-survey", [round.pk, rh.pk, "B"]),
-            ("review-survey-import", [round.pk, "B"]),
+            ("review-household-add", [review_round.pk]),
+            ("review-household-remove", [review_round.pk, rh.pk]),
+            ("review-survey", [review_round.pk, rh.pk, "B"]),
+            ("review-survey-import", [review_round.pk, "B"]),
         ],
     )
-    actions.do_move_round(actor=officer, round=round, to_status="surveying")
-    round = run_round(round, until="assessed")
-    found |= post_forms_without_their_address(officer_client, [("review-meeting", [round.pk])])
+    actions.do_move_round(actor=officer, review_round=review_round, to_status="surveying")
+    review_round = run_round(review_round, until="assessed")
+    found |= post_forms_without_their_address(officer_client, [("review-meeting", [review_round.pk])])
     actions.do_record_meeting(
-        actor=officer, round=round, held_on=dt.date(YEAR, 10, 31), present_count=10, votes={rh.pk: (10, 8)}
+        actor=officer,
+        review_round=review_round,
+        held_on=dt.date(YEAR, 10, 31),
+        present_count=10,
+        votes={rh.pk: (10, 8)},
     )
-    found |= post_forms_without_their_address(officer_client, [("review-posting", [round.pk])])
-    actions.do_open_posting(actor=officer, round=round, start=dt.date(YEAR, 11, 3))
+    found |= post_forms_without_their_address(officer_client, [("review-posting", [review_round.pk])])
+    actions.do_open_posting(actor=officer, review_round=review_round, start=dt.date(YEAR, 11, 3))
     complaint = actions.do_record_complaint(
         actor=officer,
-        round=round,
+        review_round=review_round,
         received_on=dt.date(YEAR, 11, 4),
         content="Hộ có thu nhập cao hơn",
         round_household=rh,
     )
     found |= post_forms_without_their_address(
-        officer_client, [("review-complaint-create", [round.pk]), ("review-complaint-answer", [round.pk, complaint.pk])]
+        officer_client,
+        [("review-complaint-create", [review_round.pk]), ("review-complaint-answer", [review_round.pk, complaint.pk])],
     )
-    found |= post_forms_without_their_address(chairman_client, [("review-approve", [round.pk])])
+    found |= post_forms_without_their_address(chairman_client, [("review-approve", [review_round.pk])])
     assert found == {}
 
 
@@ -463,11 +475,11 @@ def test_every_form_of_a_round_posts_to_its_page_written_out_without_a_fragment(
 def test_it_keeps_the_page_free_of_inline_scripts_and_styles(
     officer_client, officer, make_round, poor_household, income
 ):
-    round, rh = _listed(officer, make_round)
+    review_round, rh = _listed(officer, make_round)
     for url in (
         reverse("review-rounds"),
-        reverse("review-round", args=[round.pk]),
-        reverse("review-survey", args=[round.pk, rh.pk, "B"]),
+        reverse("review-round", args=[review_round.pk]),
+        reverse("review-survey", args=[review_round.pk, rh.pk, "B"]),
     ):
         page = parse(officer_client.get(url))
         assert page.inline_scripts == [] and page.style_blocks == 0
@@ -477,9 +489,9 @@ def test_it_keeps_the_page_free_of_inline_scripts_and_styles(
 def test_it_checks_one_answer_as_soon_as_it_is_given(
     officer_client, outsider_client, officer, make_round, poor_household
 ):
-    round, rh = _listed(officer, make_round)
-    page = officer_client.get(reverse("review-survey", args=[round.pk, rh.pk, "B"])).content.decode()
-    check = reverse("review-survey-check", args=[round.pk, rh.pk, "B"])
+    review_round, rh = _listed(officer, make_round)
+    page = officer_client.get(reverse("review-survey", args=[review_round.pk, rh.pk, "B"])).content.decode()
+    check = reverse("review-survey-check", args=[review_round.pk, rh.pk, "B"])
     assert f'hx-post="{check}"' in page and 'id="group-household__floor_area_m2"' in page
     bad = officer_client.post(check, {"household__floor_area_m2": "-2"}, headers={"HX-Request": "true"})
     html = bad.content.decode()

@@ -43,9 +43,9 @@ def officer_client(officer: Any) -> Client:
 
 @pytest.fixture
 def listed(officer: Any, make_round: Any, poor_household: Any) -> Any:  # noqa: F811 - the fixture above
-    round = make_round()
-    actions.do_build_household_list(actor=officer, round=round)
-    return round
+    review_round = make_round()
+    actions.do_build_household_list(actor=officer, review_round=review_round)
+    return review_round
 
 
 def _links(client: Client, *pages: str) -> set[str]:
@@ -136,9 +136,9 @@ def _import_template_csvs(client: Client, households_url: str, members_url: str)
     assert Household.objects.filter(code__startswith="79-26734-9100").count() == 2
 
 
-def _survey_upload(client: Client, round: Any, form: str, name: str, data: bytes) -> None:
+def _survey_upload(client: Client, review_round: Any, form: str, name: str, data: bytes) -> None:
     response = client.post(
-        reverse("review-survey-import", args=[round.pk, form]), {"file": SimpleUploadedFile(name, data)}
+        reverse("review-survey-import", args=[review_round.pk, form]), {"file": SimpleUploadedFile(name, data)}
     )
     assert response.status_code == 302, response.content.decode()[-3000:]
 
@@ -157,9 +157,9 @@ def _first_choice(workbook: Any, sheet: Any, column: int) -> Any:
     return None
 
 
-def _import_offline_workbook(client: Client, round: Any, form: str, url: str) -> None:
+def _import_offline_workbook(client: Client, review_round: Any, form: str, url: str) -> None:
     blank = client.get(url).content
-    _survey_upload(client, round, form, f"phieu-{form}.xlsx", blank)
+    _survey_upload(client, review_round, form, f"phieu-{form}.xlsx", blank)
     workbook = load_workbook(io.BytesIO(blank))
     filled_any = False
     for sheet_name in ("Hộ", "Thành viên"):
@@ -178,12 +178,12 @@ def _import_offline_workbook(client: Client, round: Any, form: str, url: str) ->
     assert filled_any
     out = io.BytesIO()
     workbook.save(out)
-    _survey_upload(client, round, form, f"phieu-{form}.xlsx", out.getvalue())
-    survey = SurveyResponse.objects.get(round_household__round=round, form=form)
+    _survey_upload(client, review_round, form, f"phieu-{form}.xlsx", out.getvalue())
+    survey = SurveyResponse.objects.get(round_household__round=review_round, form=form)
     assert any(survey.answers.values())
 
 
-def _import_xlsform(client: Client, round: Any, form: str, url: str) -> None:
+def _import_xlsform(client: Client, review_round: Any, form: str, url: str) -> None:
     """The XLSForm is read back as ODK would read it; a submission made from its names and choices imports."""
     workbook = load_workbook(io.BytesIO(client.get(url).content))
     assert {"survey", "choices", "settings"} <= set(workbook.sheetnames)
@@ -192,7 +192,7 @@ def _import_xlsform(client: Client, round: Any, form: str, url: str) -> None:
     choices: dict[str, str] = {}
     for list_name, name, *_labels in list(workbook["choices"].iter_rows(values_only=True))[1:]:
         choices.setdefault(str(list_name), str(name))
-    listed = round.households.get()
+    listed = review_round.households.get()
     member_ids = [str(m.pk) for m in listed.household.members.all()]
     record: dict[str, Any] = {}
     repeat: dict[str, Any] | None = None
@@ -224,13 +224,16 @@ def _import_xlsform(client: Client, round: Any, form: str, url: str) -> None:
             repeat[name] = value
         else:
             record[f"{group}/{name}" if group else name] = value
-    _survey_upload(client, round, form, f"odk-{form}.json", json.dumps({"results": [record]}).encode())
+    _survey_upload(client, review_round, form, f"odk-{form}.json", json.dumps({"results": [record]}).encode())
 
 
 def test_it_takes_back_every_file_it_ships_unchanged_and_filled(officer_client: Client, listed: Any) -> None:
-    round = listed
+    review_round = listed
     links = _links(
-        officer_client, reverse("import-index"), reverse("review-rounds"), reverse("review-round", args=[round.pk])
+        officer_client,
+        reverse("import-index"),
+        reverse("review-rounds"),
+        reverse("review-round", args=[review_round.pk]),
     )
     expected = {
         reverse("import-template", args=["xlsx"]),
@@ -238,8 +241,8 @@ def test_it_takes_back_every_file_it_ships_unchanged_and_filled(officer_client: 
         reverse("import-template", args=["members"]),
         reverse("review-xlsform", args=["A"]),
         reverse("review-xlsform", args=["B"]),
-        reverse("review-offline", args=[round.pk, "A"]),
-        reverse("review-offline", args=[round.pk, "B"]),
+        reverse("review-offline", args=[review_round.pk, "A"]),
+        reverse("review-offline", args=[review_round.pk, "B"]),
     }
     assert links == expected  # a new file handed out needs its round trip below
     _import_template_xlsx(officer_client, reverse("import-template", args=["xlsx"]))
@@ -247,10 +250,12 @@ def test_it_takes_back_every_file_it_ships_unchanged_and_filled(officer_client: 
         officer_client, reverse("import-template", args=["households"]), reverse("import-template", args=["members"])
     )
     for form in ("A", "B"):
-        _import_offline_workbook(officer_client, round, form, reverse("review-offline", args=[round.pk, form]))
+        _import_offline_workbook(
+            officer_client, review_round, form, reverse("review-offline", args=[review_round.pk, form])
+        )
     SurveyResponse.objects.all().delete()
     for form in ("A", "B"):
-        _import_xlsform(officer_client, round, form, reverse("review-xlsform", args=[form]))
+        _import_xlsform(officer_client, review_round, form, reverse("review-xlsform", args=[form]))
     assert set(SurveyResponse.objects.values_list("form", flat=True)) == {"A", "B"}
 
 

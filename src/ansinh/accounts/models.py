@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from typing import TypeAlias
+
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +42,17 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+
+Actor: TypeAlias = "User | AnonymousUser | None"
+"""Who performs an action: a user (``request.user``, which Django types as possibly anonymous; the action's
+permission check refuses an anonymous one), or ``None`` for the system (the seed, a command, a task queued
+by nobody)."""
+
+
+def acting_user(actor: Actor) -> User | None:
+    """The user stored as who did it (``created_by``, ``recorded_by``…): ``None`` for the system."""
+    return actor if isinstance(actor, User) and actor.pk else None
 
 
 class LoginFailure(models.Model):

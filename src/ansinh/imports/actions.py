@@ -26,9 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from ansinh.accounts.models import Actor, acting_user
 from ansinh.accounts.permissions import can
 from ansinh.audit.actions import record
 from ansinh.imports import problems
+from ansinh.imports.audit_actions import ImportAudit
 from ansinh.imports.commit import plan_and_write
 from ansinh.imports.context import file_keys, load_context
 from ansinh.imports.errors import (
@@ -91,11 +93,9 @@ def can_import(user: Any) -> bool:
     return can(user, "household", "create") and can(user, "household", "change")
 
 
-def create_batch(*, actor: Any, files: list[tuple[str, bytes | Path]]) -> ImportBatch:
+def create_batch(*, actor: Actor, files: list[tuple[str, bytes | Path]]) -> ImportBatch:
     """Store uploaded files in the staging area; nothing is read yet."""
-    batch = ImportBatch.objects.create(
-        created_by=actor if getattr(actor, "pk", None) else None, file_names=[name for name, _content in files]
-    )
+    batch = ImportBatch.objects.create(created_by=acting_user(actor), file_names=[name for name, _content in files])
     batch.directory.mkdir(parents=True, exist_ok=True)
     for i, (name, content) in enumerate(files):
         suffix = Path(name).suffix.lower()[:8]
@@ -111,7 +111,7 @@ def uploads(batch: ImportBatch) -> list[Path]:
     return sorted(batch.directory.glob("upload-*"))
 
 
-def validate_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop) -> ImportBatch:
+def validate_batch(batch: ImportBatch, *, actor: Actor, progress: Progress = _noop) -> ImportBatch:
     batch = _move(batch, BatchStatus.VALIDATING)
     # Progress notes are stored untranslated and shown in the reader's language (imports/_progress.html).
     try:
@@ -186,7 +186,7 @@ def start_commit(batch: ImportBatch) -> ImportBatch:
     return _move(batch, BatchStatus.COMMITTING)
 
 
-def commit_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop) -> ImportBatch:
+def commit_batch(batch: ImportBatch, *, actor: Actor, progress: Progress = _noop) -> ImportBatch:
     """Write the valid rows in one transaction; the batch is marked committed in the same transaction,
     so a crash leaves both the registry and the batch (``committing``, retried) as they were."""
     batch.refresh_from_db()
@@ -216,7 +216,7 @@ def commit_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop) 
             )
             record(
                 actor=actor,
-                action="import.commit",
+                action=ImportAudit.COMMIT,
                 object_type="import",
                 object_id=batch.pk,
                 changes={k: [None, v] for k, v in report.items()},
@@ -234,14 +234,14 @@ def commit_batch(batch: ImportBatch, *, actor: Any, progress: Progress = _noop) 
     return batch
 
 
-def cancel_batch(batch: ImportBatch, *, actor: Any) -> ImportBatch:
+def cancel_batch(batch: ImportBatch, *, actor: Actor) -> ImportBatch:
     """Cancel the batch (nothing reaches the registry); its staged files are removed once that is committed."""
     old = batch.status
     with transaction.atomic():
         batch = _move(batch, BatchStatus.CANCELLED)
         record(
             actor=actor,
-            action="import.cancel",
+            action=ImportAudit.CANCEL,
             object_type="import",
             object_id=batch.pk,
             changes={"status": [old, batch.status]},
@@ -254,7 +254,7 @@ def cancel_batch(batch: ImportBatch, *, actor: Any) -> ImportBatch:
 RUNNING = (BatchStatus.UPLOADED, BatchStatus.VALIDATING, BatchStatus.COMMITTING)
 
 
-def do_cancel_import(*, actor: Any, batch: ImportBatch) -> bool:
+def do_cancel_import(*, actor: Actor, batch: ImportBatch) -> bool:
     """Cancel the import. While its task is queued or running, the task is asked to stop (the worker ends
     the batch at its next safe point; a batch not yet being read is cancelled at once) and ``False`` is
     returned; otherwise the batch is cancelled now and ``True`` is returned. Raises ``RegistryBusy`` while a
@@ -272,14 +272,14 @@ def do_cancel_import(*, actor: Any, batch: ImportBatch) -> bool:
     return True
 
 
-def _purge_after_cancel(batch: ImportBatch, *, actor: Any) -> None:
+def _purge_after_cancel(batch: ImportBatch, *, actor: Actor) -> None:
     try:
         purge_batch_files(batch, actor=actor, now=timezone.now())
     except (ImportError_, OSError):  # the cancel stands; the daily purge retries the files
         log.exception("import:%s: files not removed after the cancel", batch.pk)
 
 
-def expire_batch(batch: ImportBatch, *, actor: Any, now: datetime.datetime) -> ImportBatch:
+def expire_batch(batch: ImportBatch, *, actor: Actor, now: datetime.datetime) -> ImportBatch:
     """End a batch left unfinished past ``IMPORT_UNFINISHED_RETENTION_DAYS``: cancelled (a commit whose worker
     gave up: failed, see ``EXPIRES_TO``), with the reason on the batch (``ErrorCode.EXPIRED`` and the limit,
     shown in the reader's language) and in the audit trail. Its task is cancelled. Its files are not removed
@@ -300,7 +300,7 @@ def expire_batch(batch: ImportBatch, *, actor: Any, now: datetime.datetime) -> I
             tasks.request_cancel(batch.task)
         record(
             actor=actor,
-            action="import.expire",
+            action=ImportAudit.EXPIRE,
             object_type="import",
             object_id=batch.pk,
             changes={"status": [old, new], "error_code": [None, ErrorCode.EXPIRED.value]},
@@ -328,7 +328,7 @@ def staged_directory(batch: ImportBatch) -> Path | None:
     return _inside_root(batch.directory)
 
 
-def purge_batch_files(batch: ImportBatch, *, actor: Any, now: datetime.datetime) -> bool:
+def purge_batch_files(batch: ImportBatch, *, actor: Actor, now: datetime.datetime) -> bool:
     """Remove the staged files of an ended batch and note when (audited). The batch, its summary and report
     stay as history. Returns False when they were already removed. Refuses an unfinished batch (its files are
     in use) and a directory that does not resolve inside the staging root (``UnsafeStagingPath``)."""
@@ -352,7 +352,7 @@ def purge_batch_files(batch: ImportBatch, *, actor: Any, now: datetime.datetime)
         if marked:
             record(
                 actor=actor,
-                action="import.purge",
+                action=ImportAudit.PURGE,
                 object_type="import",
                 object_id=batch.pk,
                 changes={"files_purged_at": [None, now.isoformat()]},
@@ -420,7 +420,7 @@ def find_orphans(*, now: datetime.datetime) -> tuple[list[Path], list[tuple[Path
     return orphans, left_alone
 
 
-def _remove_orphans(orphans: list[Path], *, actor: Any, now: datetime.datetime, report: PurgeReport) -> None:
+def _remove_orphans(orphans: list[Path], *, actor: Actor, now: datetime.datetime, report: PurgeReport) -> None:
     """Remove orphan directories (the guards checked again just before), then audit them in one event."""
     for path in orphans:
         directory = _inside_root(path)
@@ -440,7 +440,7 @@ def _remove_orphans(orphans: list[Path], *, actor: Any, now: datetime.datetime, 
         days = settings.IMPORT_UNFINISHED_RETENTION_DAYS
         record(
             actor=actor,
-            action="import.purge_orphans",
+            action=ImportAudit.PURGE_ORPHANS,
             object_type="import",
             object_id="staging",
             changes={"directories": [[p.name for p in report.orphans], None]},
@@ -449,7 +449,7 @@ def _remove_orphans(orphans: list[Path], *, actor: Any, now: datetime.datetime, 
         )
 
 
-def purge_staged_files(*, actor: Any, now: datetime.datetime, dry_run: bool = False) -> PurgeReport:
+def purge_staged_files(*, actor: Actor, now: datetime.datetime, dry_run: bool = False) -> PurgeReport:
     """Apply the retention rule: end batches left unfinished past ``IMPORT_UNFINISHED_RETENTION_DAYS`` (after
     reaping running tasks whose worker died, so that their batches count as unfinished in the same run), then
     remove the files of ended batches that are due (cancelled: at once; committed or failed: after

@@ -22,12 +22,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ansinh import registry_schema
+from ansinh.accounts.models import Actor
 from ansinh.audit.models import AuditEvent
 from ansinh.dbframes import KEYS_PER_QUERY, insert_model_frame, read_frame_in
 from ansinh.imports import writing
 from ansinh.imports.validation import match_members
 from ansinh.lib.text import fold_expr
 from ansinh.registry.actions import flag_likely_duplicates
+from ansinh.registry.audit_actions import RegistryAudit
 from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
 
 # Derived from the schema of record (``ansinh.registry_schema``): what an import may set (the code is the key).
@@ -110,12 +112,12 @@ def _changes_json(frame: pl.DataFrame, fields: list[str], *, created: bool) -> p
 def _audit_frame(
     frame: pl.DataFrame,
     *,
-    action: str,
+    action: RegistryAudit,
     object_type: str,
     changes: pl.Series,
     household_id: str,
     ward: str,
-    actor: Any,
+    actor: Actor,
     source: str,
     now: datetime.datetime,
 ) -> pl.DataFrame:
@@ -126,7 +128,7 @@ def _audit_frame(
         pl.lit(now).alias("at"),
         pl.lit(getattr(actor, "pk", None), dtype=pl.Int64).alias("actor_id"),
         pl.lit(getattr(actor, "username", "") or "system").alias("actor_name"),
-        pl.lit(action).alias("action"),
+        pl.lit(action.value).alias("action"),
         pl.lit(object_type).alias("object_type"),
         pl.col("id").cast(pl.String).alias("object_id"),
         pl.col(household_id).alias("household_id"),
@@ -154,7 +156,7 @@ def plan_and_write(
     members: pl.DataFrame,
     present: dict[str, set[str]],
     *,
-    actor: Any,
+    actor: Actor,
     source: str,
     today: datetime.date,
     progress: Callable[[int, int, str], None] | None = None,
@@ -316,11 +318,11 @@ def plan_and_write(
             new_h.select(pl.col("id").alias("household_id"), pl.col("ward_code").alias("_ward")),
         ]
     )
-    common = {"actor": actor, "source": source, "now": now}
+    common: dict[str, Any] = {"actor": actor, "source": source, "now": now}
     audits = [
         _audit_frame(
             new_h.with_columns(pl.col("id").alias("_hid")),
-            action="household.create",
+            action=RegistryAudit.HOUSEHOLD_CREATE,
             object_type="household",
             changes=_changes_json(new_h.rename({"ward_code": "ward_code"}), ["code", *HOUSEHOLD_DB], created=True),
             household_id="_hid",
@@ -329,7 +331,7 @@ def plan_and_write(
         ),
         _audit_frame(
             upd_h.with_columns(pl.col("id").alias("_hid")),
-            action="household.update",
+            action=RegistryAudit.HOUSEHOLD_UPDATE,
             object_type="household",
             changes=_changes_json(upd_h, list(HOUSEHOLD_DB), created=False),
             household_id="_hid",
@@ -342,7 +344,7 @@ def plan_and_write(
     audits += [
         _audit_frame(
             new_m,
-            action="member.create",
+            action=RegistryAudit.MEMBER_CREATE,
             object_type="member",
             changes=_changes_json(new_m, list(MEMBER_DB), created=True),
             household_id="household_id",
@@ -351,7 +353,7 @@ def plan_and_write(
         ),
         _audit_frame(
             upd_m,
-            action="member.update",
+            action=RegistryAudit.MEMBER_UPDATE,
             object_type="member",
             changes=_changes_json(upd_m, list(MEMBER_DB), created=False),
             household_id="household_id",

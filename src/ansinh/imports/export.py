@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 
 from ansinh.accounts.scope import is_ward_scope
 from ansinh.audit.actions import record
+from ansinh.imports.audit_actions import ImportAudit
 from ansinh.imports.columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, Column
 from ansinh.imports.commit import HOUSEHOLD_DB, MEMBER_DB
 from ansinh.imports.formatting import FORMULA_START, format_column, neutralise_csv
@@ -41,7 +42,7 @@ def record_export(user: Any, *, ward_code: str | None, fmt: str, count: int, q: 
         changes["search"] = [None, q]
     record(
         actor=user,
-        action="household.export",
+        action=ImportAudit.EXPORT,
         object_type="export",
         object_id=ward_code or "*",
         changes=changes,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ansinh import registry_schema, vocab
+from ansinh.accounts.models import Actor, acting_user
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards
 from ansinh.audit.actions import diff, jsonable, record
@@ -28,11 +29,15 @@ from ansinh.geo.models import Ward
 from ansinh.lib.dates import format_date
 from ansinh.lib.text import fold
 from ansinh.registry import idnumber
+from ansinh.registry.audit_actions import RegistryAudit
 from ansinh.registry.errors import (
+    CodeInUse,
     ConcurrentEdit,
+    DateInFuture,
     DuplicateIdNumber,
     IllegalTransition,
     InvalidIdNumber,
+    NoWard,
     RegistryError,
 )
 from ansinh.registry.models import (
@@ -49,7 +54,7 @@ HOUSEHOLD_FIELDS = tuple(a.attname for a in registry_schema.HOUSEHOLD)
 MEMBER_FIELDS = tuple(a.attname for a in registry_schema.MEMBER)
 
 
-def _require(actor: Any, resource: str, action: str, *ward_codes: str) -> None:
+def _require(actor: Actor, resource: str, action: str, *ward_codes: str) -> None:
     """Refuse a change the actor's role does not allow on ``resource``, or in a ward outside their area.
     The system (``actor=None``) may do anything."""
     if actor is None:
@@ -113,7 +118,9 @@ def _check_member(values: Mapping[str, Any], *, member_id: int | None, today: da
     return warnings
 
 
-def _audit(actor: Any, action: str, obj: Household | Member, changes: Mapping[str, Any], note: str = "") -> None:
+def _audit(
+    actor: Actor, action: RegistryAudit, obj: Household | Member, changes: Mapping[str, Any], note: str = ""
+) -> None:
     household = obj if isinstance(obj, Household) else obj.household
     record(
         actor=actor,
@@ -131,7 +138,7 @@ def _event(
     household: Household,
     kind: str,
     on: datetime.date,
-    actor: Any,
+    actor: Actor,
     *,
     member: Member | None = None,
     related: Household | None = None,
@@ -145,7 +152,7 @@ def _event(
         related_household=related,
         note=note,
         recorded_at=timezone.now(),
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=acting_user(actor),
     )
 
 
@@ -154,7 +161,9 @@ def _their_changes(object_type: str, pk: int, since_version: int) -> list[AuditE
     return [e for e in events if (e.changes.get("version") or [0, 0])[1] > since_version][::-1]
 
 
-def _create_member(actor: Any, household: Household, data: Mapping[str, Any], on: datetime.date, reason: str) -> Member:
+def _create_member(
+    actor: Actor, household: Household, data: Mapping[str, Any], on: datetime.date, reason: str
+) -> Member:
     values = _member_data(data)
     _check_member(values, member_id=None, today=timezone.localdate())
     member = Member(household=household, name_folded=fold(values.get("full_name")), **values)
@@ -167,13 +176,13 @@ def _create_member(actor: Any, household: Household, data: Mapping[str, Any], on
             raise DuplicateIdNumber(values["id_number"], other.household.code) from exc
         raise
     Membership.objects.create(member=member, household=household, start=on, start_reason=reason)
-    _audit(actor, "member.create", member, {k: [None, jsonable(v)] for k, v in values.items()})
+    _audit(actor, RegistryAudit.MEMBER_CREATE, member, {k: [None, jsonable(v)] for k, v in values.items()})
     return member
 
 
 @transaction.atomic
 def do_register_household(
-    *, actor: Any, household: Mapping[str, Any], members: list[Mapping[str, Any]], on: datetime.date
+    *, actor: Actor, household: Mapping[str, Any], members: list[Mapping[str, Any]], on: datetime.date
 ) -> Household:
     """Register a new household with its members (exactly one of them the head)."""
     data = _household_data(household)
@@ -182,14 +191,14 @@ def do_register_household(
         raise RegistryError(_("A household must have exactly one head."), field="relation")
     ward = Ward.objects.filter(code=data.get("ward_id")).first()
     if ward is None:
-        raise RegistryError(_("Choose a ward or commune."), field="ward")
+        raise NoWard
     _require(actor, "household", "create", ward.code)
     if Household.objects.filter(code=data.get("code")).exists():
-        raise RegistryError(_("Household code %(code)s is already used.") % {"code": data.get("code")}, field="code")
+        raise CodeInUse(data.get("code"))
     data.setdefault("area_type", ward.area_type)
     hh = Household(address_folded=fold(data.get("address")), **data)
     hh.save(force_insert=True)
-    _audit(actor, "household.create", hh, {k: [None, jsonable(v)] for k, v in data.items()})
+    _audit(actor, RegistryAudit.HOUSEHOLD_CREATE, hh, {k: [None, jsonable(v)] for k, v in data.items()})
     _event(hh, EventKind.REGISTERED, on, actor)
     created = [_create_member(actor, hh, m, on, "registered") for m in members]
     flag_likely_duplicates(member_ids=[m.pk for m in created])
@@ -198,7 +207,7 @@ def do_register_household(
 
 @transaction.atomic
 def do_update_household(
-    *, actor: Any, household: Household, changes: Mapping[str, Any], expected_version: int
+    *, actor: Actor, household: Household, changes: Mapping[str, Any], expected_version: int
 ) -> Household:
     """Change household attributes; refused with ``ConcurrentEdit`` if someone saved in between."""
     data = _household_data(changes)
@@ -207,9 +216,9 @@ def do_update_household(
     if current.version != expected_version:
         raise ConcurrentEdit(current, _their_changes("household", current.pk, expected_version))
     if "ward_id" in data and not Ward.objects.filter(code=data["ward_id"]).exists():
-        raise RegistryError(_("Choose a ward or commune."), field="ward")
+        raise NoWard
     if "code" in data and Household.objects.filter(code=data["code"]).exclude(pk=current.pk).exists():
-        raise RegistryError(_("Household code %(code)s is already used.") % {"code": data["code"]}, field="code")
+        raise CodeInUse(data["code"])
     changed = diff(_values(current, data), data)
     if not changed:
         return current
@@ -223,13 +232,13 @@ def do_update_household(
         raise ConcurrentEdit(current, _their_changes("household", current.pk, expected_version))
     changed["version"] = [expected_version, expected_version + 1]
     current.refresh_from_db()
-    _audit(actor, "household.update", current, changed)
+    _audit(actor, RegistryAudit.HOUSEHOLD_UPDATE, current, changed)
     return current
 
 
 @transaction.atomic
 def do_add_member(
-    *, actor: Any, household: Household, data: Mapping[str, Any], on: datetime.date, kind: str = "member_added"
+    *, actor: Actor, household: Household, data: Mapping[str, Any], on: datetime.date, kind: str = "member_added"
 ) -> Member:
     """Add a person to a household: a birth, someone moving in, or a member missed at registration."""
     _require(actor, "member", "create", household.ward_id)
@@ -245,7 +254,7 @@ def do_add_member(
 
 
 @transaction.atomic
-def do_update_member(*, actor: Any, member: Member, changes: Mapping[str, Any], expected_version: int) -> Member:
+def do_update_member(*, actor: Actor, member: Member, changes: Mapping[str, Any], expected_version: int) -> Member:
     data = _member_data(changes)
     current = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
     _require(actor, "member", "change", current.household.ward_id)
@@ -272,7 +281,7 @@ def do_update_member(*, actor: Any, member: Member, changes: Mapping[str, Any], 
         raise DuplicateIdNumber(str(data.get("id_number")), "?") from exc
     changed["version"] = [expected_version, expected_version + 1]
     current.refresh_from_db()
-    _audit(actor, "member.update", current, changed)
+    _audit(actor, RegistryAudit.MEMBER_UPDATE, current, changed)
     if "full_name" in data or "date_of_birth" in data:
         flag_likely_duplicates(member_ids=[current.pk])
     return current
@@ -284,11 +293,11 @@ def _end_membership(member: Member, on: datetime.date, reason: str) -> None:
     )
 
 
-def _set_status(actor: Any, member: Member, status: str, note: str = "") -> None:
+def _set_status(actor: Actor, member: Member, status: str, note: str = "") -> None:
     old = member.status
     Member.objects.filter(pk=member.pk).update(status=status, version=F("version") + 1, updated_at=timezone.now())
     member.refresh_from_db()
-    _audit(actor, "member.update", member, {"status": [old, status]}, note=note)
+    _audit(actor, RegistryAudit.MEMBER_UPDATE, member, {"status": [old, status]}, note=note)
 
 
 def _active(member: Member) -> Member:
@@ -300,7 +309,12 @@ def _active(member: Member) -> Member:
 
 @transaction.atomic
 def do_change_head(
-    *, actor: Any, household: Household, new_head: Member, on: datetime.date, old_head_relation: str = "other_relative"
+    *,
+    actor: Actor,
+    household: Household,
+    new_head: Member,
+    on: datetime.date,
+    old_head_relation: str = "other_relative",
 ) -> Household:
     """Make ``new_head`` the head; the former head (if still present) takes ``old_head_relation``."""
     _require(actor, "member", "change", household.ward_id)
@@ -310,17 +324,17 @@ def do_change_head(
     old_head = Member.objects.active().filter(household=household, relation="head").exclude(pk=new_head.pk).first()
     if old_head is not None:
         Member.objects.filter(pk=old_head.pk).update(relation=old_head_relation, version=F("version") + 1)
-        _audit(actor, "member.update", old_head, {"relation": ["head", old_head_relation]})
+        _audit(actor, RegistryAudit.MEMBER_UPDATE, old_head, {"relation": ["head", old_head_relation]})
     previous = new_head.relation
     Member.objects.filter(pk=new_head.pk).update(relation="head", version=F("version") + 1)
-    _audit(actor, "member.update", new_head, {"relation": [previous, "head"]})
+    _audit(actor, RegistryAudit.MEMBER_UPDATE, new_head, {"relation": [previous, "head"]})
     _event(household, EventKind.HEAD_CHANGE, on, actor, member=new_head)
     Household.objects.filter(pk=household.pk).update(version=F("version") + 1, updated_at=timezone.now())
     household.refresh_from_db()
     return household
 
 
-def _after_leaving(actor: Any, member: Member, on: datetime.date, new_head: Member | None) -> None:
+def _after_leaving(actor: Actor, member: Member, on: datetime.date, new_head: Member | None) -> None:
     """A head who leaves must be replaced; a household left empty is dissolved."""
     household = member.household
     remaining = Member.objects.active().filter(household=household).exclude(pk=member.pk)
@@ -332,16 +346,16 @@ def _after_leaving(actor: Any, member: Member, on: datetime.date, new_head: Memb
         Household.objects.filter(pk=household.pk).update(
             status="dissolved", dissolved_on=on, version=F("version") + 1, updated_at=timezone.now()
         )
-        _audit(actor, "household.update", household, {"status": ["active", "dissolved"]})
+        _audit(actor, RegistryAudit.HOUSEHOLD_UPDATE, household, {"status": ["active", "dissolved"]})
         _event(household, EventKind.DISSOLVED, on, actor)
 
 
 @transaction.atomic
-def do_record_death(*, actor: Any, member: Member, on: datetime.date, new_head: Member | None = None) -> Member:
+def do_record_death(*, actor: Actor, member: Member, on: datetime.date, new_head: Member | None = None) -> Member:
     member = _active(member)
     _require(actor, "member", "change", member.household.ward_id)
     if on > timezone.localdate():
-        raise RegistryError(_("The date cannot be in the future."), field="date")
+        raise DateInFuture
     _after_leaving(actor, member, on, new_head)
     _end_membership(member, on, "death")
     _set_status(actor, member, "deceased")
@@ -352,7 +366,7 @@ def do_record_death(*, actor: Any, member: Member, on: datetime.date, new_head: 
 def _check_move_date(on: datetime.date, members: Iterable[Member]) -> None:
     """A move is dated: not in the future, and not before a member joined the household they leave."""
     if on > timezone.localdate():
-        raise RegistryError(_("The date cannot be in the future."), field="date")
+        raise DateInFuture
     later = (
         Membership.objects.filter(member__in=[m.pk for m in members], end__isnull=True, start__gt=on)
         .select_related("member")
@@ -410,7 +424,7 @@ def _check_relations(relations: Mapping[int, str], joining: Iterable[Member], *,
 @transaction.atomic
 def do_move_out(
     *,
-    actor: Any,
+    actor: Actor,
     member: Member,
     on: datetime.date,
     to_household: Household | None = None,
@@ -449,7 +463,7 @@ def do_move_out(
     member.refresh_from_db()
     _audit(
         actor,
-        "member.update",
+        RegistryAudit.MEMBER_UPDATE,
         member,
         {"household": [source.code, to_household.code], "relation": [previous_relation, relation]},
     )
@@ -461,7 +475,7 @@ def do_move_out(
 @transaction.atomic
 def do_split_household(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     members: list[Member],
     head: Member,
@@ -504,7 +518,7 @@ def do_split_household(
     if not code:
         raise RegistryError(_("Enter the code of the new household."), field="code")
     if Household.objects.filter(code=code).exists():
-        raise RegistryError(_("Household code %(code)s is already used.") % {"code": code}, field="code")
+        raise CodeInUse(code)
     relations = dict(relations or {})
     _check_relations(relations, [present[pk] for pk in sorted(leaving_ids) if pk != head.pk], code=code)
     _check_move_date(on, members)
@@ -523,7 +537,7 @@ def do_split_household(
     attrs = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS if f not in ("code", "address")}
     new_household = Household(code=code, address=address, address_folded=fold(address), **attrs)
     new_household.save(force_insert=True)
-    _audit(actor, "household.create", new_household, {"split_from": [None, household.code]})
+    _audit(actor, RegistryAudit.HOUSEHOLD_CREATE, new_household, {"split_from": [None, household.code]})
     _event(new_household, EventKind.SPLIT, on, actor, related=household)
     if replacement is not None:
         do_change_head(actor=actor, household=household, new_head=replacement, on=on)
@@ -562,7 +576,7 @@ def merge_relation(member: Member) -> str:
 @transaction.atomic
 def do_merge_households(
     *,
-    actor: Any,
+    actor: Actor,
     source: Household,
     target: Household,
     on: datetime.date,
@@ -593,12 +607,17 @@ def do_merge_households(
         changes = {"household": [source.code, target.code]}
         if relation != m.relation:
             changes["relation"] = [m.relation, relation]
-        _audit(actor, "member.update", m, changes)
+        _audit(actor, RegistryAudit.MEMBER_UPDATE, m, changes)
     Household.objects.filter(pk=source.pk).update(
         status="dissolved", dissolved_on=on, version=F("version") + 1, updated_at=timezone.now()
     )
     Household.objects.filter(pk=target.pk).update(version=F("version") + 1, updated_at=timezone.now())
-    _audit(actor, "household.update", source, {"status": ["active", "dissolved"], "merged_into": [None, target.code]})
+    _audit(
+        actor,
+        RegistryAudit.HOUSEHOLD_UPDATE,
+        source,
+        {"status": ["active", "dissolved"], "merged_into": [None, target.code]},
+    )
     _event(source, EventKind.MERGE, on, actor, related=target)
     _event(target, EventKind.MERGE, on, actor, related=source)
     target.refresh_from_db()
@@ -635,7 +654,7 @@ def flag_likely_duplicates(*, member_ids: list[int] | None = None) -> int:
 
 
 @transaction.atomic
-def do_resolve_duplicate(*, actor: Any, flag: DuplicateFlag, status: str) -> DuplicateFlag:
+def do_resolve_duplicate(*, actor: Actor, flag: DuplicateFlag, status: str) -> DuplicateFlag:
     if status not in (DuplicateFlag.Status.SAME_PERSON, DuplicateFlag.Status.DIFFERENT):
         raise IllegalTransition(_("Choose whether they are the same person or different people."))
     flag = (
@@ -646,12 +665,12 @@ def do_resolve_duplicate(*, actor: Any, flag: DuplicateFlag, status: str) -> Dup
     _require(actor, "duplicate", "resolve", flag.member_a.household.ward_id, flag.member_b.household.ward_id)
     old = flag.status
     flag.status = status
-    flag.resolved_by = actor
+    flag.resolved_by = acting_user(actor)
     flag.resolved_at = timezone.now()
     flag.save(update_fields=["status", "resolved_by", "resolved_at"])
     record(
         actor=actor,
-        action="duplicate.resolve",
+        action=RegistryAudit.DUPLICATE_RESOLVE,
         object_type="duplicateflag",
         object_id=flag.pk,
         changes={"status": [old, status]},

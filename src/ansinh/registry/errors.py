@@ -14,6 +14,36 @@ class RegistryError(DomainError):
     code: ClassVar[str] = "registry_error"
 
 
+class CodeInUse(RegistryError):
+    """Another household has this code. ``params``: ``code``."""
+
+    code: ClassVar[str] = "household_code_in_use"
+    wording: ClassVar[Any] = gettext_lazy("Household code %(code)s is already used.")
+
+    def __init__(self, household_code: Any) -> None:
+        super().__init__(field="code", code=household_code)
+
+
+class DateInFuture(RegistryError):
+    """An event dated after today."""
+
+    code: ClassVar[str] = "date_in_future"
+    wording: ClassVar[Any] = gettext_lazy("The date cannot be in the future.")
+
+    def __init__(self, field: str = "date") -> None:
+        super().__init__(field=field)
+
+
+class NoWard(RegistryError):
+    """A household must belong to a ward or commune."""
+
+    code: ClassVar[str] = "no_ward"
+    wording: ClassVar[Any] = gettext_lazy("Choose a ward or commune.")
+
+    def __init__(self) -> None:
+        super().__init__(field="ward")
+
+
 class InvalidIdNumber(RegistryError):
     code: ClassVar[str] = "invalid_id_number"
 

@@ -33,9 +33,19 @@ class IllegalTransition(lifecycle.IllegalTransition, ReviewError):
 
 
 class StepNotOpen(ReviewError):
-    """The round's status does not allow this step (``ROUND_STEPS`` in the models)."""
+    """The round's status does not allow this step (``ROUND_STEPS`` in the models). ``params``: ``status``
+    (the round's status code), shown as its label."""
 
     code: ClassVar[str] = "step_not_open"
+    wording: ClassVar[Any] = gettext_lazy("This step is not possible while the round is %(status)s.")
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status=str(status))
+
+    def wording_params(self) -> dict[str, Any]:
+        from ansinh.review.models import RoundStatus  # the models import these errors
+
+        return {"status": RoundStatus(self.params["status"]).label}
 
 
 class RoundLocked(ReviewError):
@@ -47,9 +57,11 @@ class RoundLocked(ReviewError):
 
 
 class NotAllowed(ReviewError):
-    """The user's role or area scope does not allow this step."""
+    """The user's role or area scope does not allow this step. ``params``: ``action`` (``prepare``, ``approve``:
+    the permission on ``review`` the user lacks)."""
 
     code: ClassVar[str] = "not_allowed"
+    wording: ClassVar[Any] = gettext_lazy("You may not %(action)s reviews of this ward.")
 
 
 class InvalidSurvey(ReviewError):
@@ -57,10 +69,17 @@ class InvalidSurvey(ReviewError):
 
 
 class StaleVersion(ReviewError):
+    """Someone saved the survey after the user opened it; nothing was written."""
+
     code: ClassVar[str] = "stale_version"
+    wording: ClassVar[Any] = gettext_lazy("Someone else saved this survey after you opened it.")
 
 
 class OpenComplaints(ReviewError):
     """Complaints about the posted list are still unanswered."""
 
     code: ClassVar[str] = "open_complaints"
+    wording: ClassVar[Any] = gettext_lazy("%(n)d complaints are not answered yet.")
+
+    def __init__(self, n: int) -> None:
+        super().__init__(n=n)

@@ -48,16 +48,16 @@ def rounds_for(user: Any) -> QuerySet[Round]:
 
 def get_round_for(user: Any, pk: int) -> Round:
     """The round if the user may see it; otherwise it does not exist for them (404)."""
-    round = rounds_for(user).filter(pk=pk).first()
-    if round is None:
+    review_round = rounds_for(user).filter(pk=pk).first()
+    if review_round is None:
         raise Http404
-    return round
+    return review_round
 
 
-def round_households(round: Round, *, include_removed: bool = True) -> QuerySet[RoundHousehold]:
+def round_households(review_round: Round, *, include_removed: bool = True) -> QuerySet[RoundHousehold]:
     """The round's list with households, their surveys and assessments, in household-code order."""
     qs = (
-        RoundHousehold.objects.filter(round=round)
+        RoundHousehold.objects.filter(round=review_round)
         .select_related("household")
         .prefetch_related(
             "surveys",
@@ -77,9 +77,9 @@ def get_round_household_for(user: Any, pk: int) -> RoundHousehold:
 
 
 def assessments_for(
-    round: Round, standard_id: str | None = None, *, changed_only: bool = False
+    review_round: Round, standard_id: str | None = None, *, changed_only: bool = False
 ) -> QuerySet[Assessment]:
-    qs = Assessment.objects.filter(round=round).select_related("household", "round_household")
+    qs = Assessment.objects.filter(round=review_round).select_related("household", "round_household")
     if standard_id:
         qs = qs.filter(standard_id=standard_id)
     if changed_only:
@@ -87,23 +87,23 @@ def assessments_for(
     return qs.order_by("household__code", "standard_id")
 
 
-def posted_list(round: Round, standard_id: str) -> QuerySet[Assessment]:
+def posted_list(review_round: Round, standard_id: str) -> QuerySet[Assessment]:
     """The households the round's posted list (and its decision) shows under ``standard_id``: those classed
     in a listed class (poor, near-poor), and those leaving a list (a previous class, now none)."""
-    return assessments_for(round, standard_id).filter(Q(klass__in=vocab.LISTED_CLASSES) | ~Q(previous_class=""))
+    return assessments_for(review_round, standard_id).filter(Q(klass__in=vocab.LISTED_CLASSES) | ~Q(previous_class=""))
 
 
-def assessment_task(round: Round) -> Task | None:
+def assessment_task(review_round: Round) -> Task | None:
     """The round's latest queued assessment (``review.tasks``), whatever its status, or ``None``."""
     from ansinh.review.tasks import KIND  # the task module imports the actions, which import these queries
 
-    return Task.objects.filter(kind=KIND, args__round_id=round.pk).order_by("-created_at", "-pk").first()
+    return Task.objects.filter(kind=KIND, args__round_id=review_round.pk).order_by("-created_at", "-pk").first()
 
 
-def scoring_methods_used(round: Round, standard_id: str | None = None) -> dict[str, ScoringMethod]:
+def scoring_methods_used(review_round: Round, standard_id: str | None = None) -> dict[str, ScoringMethod]:
     """``income_basis`` → the scoring method the round's results (under ``standard_id``) were computed
     with; empty when every result uses the surveyed income."""
-    qs = Assessment.objects.filter(round=round, income_basis__startswith="scoring:")
+    qs = Assessment.objects.filter(round=review_round, income_basis__startswith="scoring:")
     if standard_id:
         qs = qs.filter(standard_id=standard_id)
     bases = set(qs.values_list("income_basis", flat=True).distinct())
@@ -111,10 +111,10 @@ def scoring_methods_used(round: Round, standard_id: str | None = None) -> dict[s
     return {ids[m.pk]: m for m in ScoringMethod.objects.filter(pk__in=list(ids)).order_by("pk")}
 
 
-def class_counts(round: Round) -> dict[str, dict[str, int]]:
+def class_counts(review_round: Round) -> dict[str, dict[str, int]]:
     """standard → class → households, from the round's assessments."""
     out: dict[str, dict[str, int]] = {}
-    rows = Assessment.objects.filter(round=round).values_list("standard_id", "klass")
+    rows = Assessment.objects.filter(round=review_round).values_list("standard_id", "klass")
     frame = pl.DataFrame(list(rows), schema={"standard_id": pl.String, "class": pl.String}, orient="row")
     for sid, klass, n in frame.group_by("standard_id", "class").len().iter_rows():
         out.setdefault(sid, {})[klass] = n

@@ -479,14 +479,14 @@ def score(answers: pl.DataFrame, areas: pl.DataFrame, methods: Mapping[str, Meth
     ).sort("household_id")
 
 
-def round_scores(round: Any, households: pl.DataFrame) -> pl.DataFrame | None:
+def round_scores(review_round: Any, households: pl.DataFrame) -> pl.DataFrame | None:
     """The scores of a round's households (``households``: the engine frame, with household_id and
     area_type) under the methods that apply to the round, or None when no method applies."""
-    province = Ward.objects.filter(pk=round.ward_id).values_list("province_id", flat=True).first()
-    methods = methods_for(str(province or ""), round.assessed_on)
+    province = Ward.objects.filter(pk=review_round.ward_id).values_list("province_id", flat=True).first()
+    methods = methods_for(str(province or ""), review_round.assessed_on)
     if not methods:
         return None
-    answers = answers_frame(round.pk)
+    answers = answers_frame(review_round.pk)
     if answers.is_empty():
         return None
     scores = score(answers, households, methods)

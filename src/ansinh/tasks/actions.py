@@ -1,61 +1,118 @@
 """Enqueue, claim, run, report progress and cancel background tasks.
 
-A task kind is a function registered with :func:`handler`; it receives the task and a
-:class:`Progress` it uses to report progress and to check for cancellation at safe points.
-Handlers must be retry-safe: a task whose worker died is queued again (``reap_stale``).
+A task is a plain function decorated with :func:`task`, shaped like Django's tasks API (``django.tasks``) so
+that moving to it is mechanical::
+
+    @task(kind="imports.validate")
+    def validate_import(progress: Progress, *, batch_id: int) -> dict[str, Any]: ...
+
+    validate_import.enqueue(batch_id=batch.pk, idempotency_key=f"import-validate:{batch.pk}", user=request.user)
+
+Its arguments are keyword arguments stored as JSON; its first argument is the :class:`Progress` of the running
+task (Django's ``takes_context`` context), used to report progress, to check for cancellation at safe points
+and to know the acting user (``progress.user``). ``enqueue`` keeps the idempotency key and the acting user as
+keyword-only options. Tasks must be retry-safe: a task whose worker died is queued again (``reap_stale``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import inspect
+import json
 import logging
 import os
 import socket
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from ansinh.accounts.models import Actor, User, acting_user
 from ansinh.tasks.errors import Cancelled, UnknownTaskKind
 from ansinh.tasks.models import FINISHED, LIFECYCLE, Status, Task, stale_after
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Task, "Progress"], dict[str, Any] | None]
-Abandoned = Callable[[Task], None]
-_HANDLERS: dict[str, Handler] = {}
-_ABANDONED: dict[str, Abandoned] = {}
+R = TypeVar("R", bound=dict[str, Any] | None)
+OPTIONS = frozenset({"idempotency_key", "user"})  # what enqueue takes for itself, never a task's argument
+LEGACY_ARGS = frozenset({"user_id"})  # stored by tasks queued before the acting user was the task's created_by
 
 MAX_ATTEMPTS = 3
 
 
-def handler(kind: str, *, abandoned: Abandoned | None = None) -> Callable[[Handler], Handler]:
-    """Register a function as the handler of a task kind. ``abandoned``: what to do, instead of running the
-    task again, when its worker died while running it (``reap_stale``); the task is failed first."""
+class TaskFunction(Generic[R]):
+    """A function that runs as a background task (Django's ``django.tasks.Task``): ``enqueue`` queues it,
+    the worker runs it with ``call``. Made by :func:`task`."""
 
-    def register(fn: Handler) -> Handler:
-        _HANDLERS[kind] = fn
-        if abandoned is not None:
-            _ABANDONED[kind] = abandoned
-        return fn
+    def __init__(self, func: Callable[..., R], kind: str, abandoned: Callable[..., None] | None = None) -> None:
+        clash = OPTIONS & set(inspect.signature(func).parameters)
+        if clash:
+            raise TypeError(f"task {kind}: {', '.join(sorted(clash))} is an option of enqueue, not an argument")
+        self.func = func
+        self.kind = kind
+        self.abandoned = abandoned
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __repr__(self) -> str:
+        return f"<task {self.kind}: {self.func.__module__}.{self.name}>"
+
+    def enqueue(self, *, idempotency_key: str | None = None, user: Actor = None, **kwargs: Any) -> Task:
+        """Queue the task with these keyword arguments (checked against the function, stored as JSON). With an
+        idempotency key, a second call returns the first task instead of a new one."""
+        inspect.signature(self.func).bind(None, **kwargs)  # a TypeError now rather than in the worker
+        json.dumps(kwargs)  # the arguments are stored as JSON: a TypeError now for anything else
+        return enqueue(self.kind, kwargs, idempotency_key=idempotency_key, user=user)
+
+    def call(self, progress: Progress, **kwargs: Any) -> R:
+        """Run the function now, in this process."""
+        return self.func(progress, **kwargs)
+
+
+def _arguments(queued: Task) -> dict[str, Any]:
+    """The keyword arguments a queued task was given."""
+    return {k: v for k, v in queued.args.items() if k not in LEGACY_ARGS}
+
+
+_HANDLERS: dict[str, TaskFunction[Any]] = {}
+
+
+def task(*, kind: str, abandoned: Callable[..., None] | None = None) -> Callable[[Callable[..., R]], TaskFunction[R]]:
+    """Make a function a background task of this ``kind`` (the name stored with each queued task).
+
+    ``abandoned``: what to do, instead of running the task again, when its worker died while running it
+    (``reap_stale``); the task is failed first, then ``abandoned`` is called with the task's keyword arguments.
+    """
+
+    def register(func: Callable[..., R]) -> TaskFunction[R]:
+        registered = TaskFunction(func, kind, abandoned)
+        _HANDLERS[kind] = registered
+        return registered
 
     return register
 
 
 def _load_handlers() -> None:
-    # Handlers live with their domain in `<app>/tasks.py`; importing the module registers them.
+    # Tasks live with their domain in `<app>/tasks.py`; importing the module registers them.
     autodiscover_modules("tasks")
 
 
+def registered_kinds() -> list[str]:
+    """The kinds of every task of every app."""
+    _load_handlers()
+    return sorted(_HANDLERS)
+
+
 def enqueue(
-    kind: str, args: dict[str, Any] | None = None, *, idempotency_key: str | None = None, user: Any = None
+    kind: str, args: dict[str, Any] | None = None, *, idempotency_key: str | None = None, user: Actor = None
 ) -> Task:
-    """Queue a task; with an idempotency key, a second call returns the first task instead of a new one."""
+    """Queue a task of a registered kind (what ``TaskFunction.enqueue`` does once it has checked the
+    arguments); with an idempotency key, a second call returns the first task instead of a new one."""
     _load_handlers()
     if kind not in _HANDLERS:
         raise UnknownTaskKind(kind)
@@ -69,7 +126,7 @@ def enqueue(
                 kind=kind,
                 args=args or {},
                 idempotency_key=idempotency_key or None,
-                created_by=user if getattr(user, "pk", None) else None,
+                created_by=acting_user(user),
             )
     except IntegrityError:  # a concurrent enqueue with the same key won
         return Task.objects.get(idempotency_key=idempotency_key)
@@ -129,16 +186,19 @@ def reap_stale(now: datetime.datetime | None = None, *, worker: str | None = Non
     LIFECYCLE.check(Status.RUNNING, Status.QUEUED)
     stale = Task.objects.filter(status=Status.RUNNING)
     stale = stale.filter(worker=worker) if worker else stale.filter(heartbeat_at__lt=now - stale_after())
-    abandoned = list(stale.filter(kind__in=list(_ABANDONED)).order_by("pk"))
-    for task in abandoned:  # a handful at most: the tasks of dead workers
-        died = Task.objects.filter(pk=task.pk, status=Status.RUNNING).update(
+    handed_over = [kind for kind, fn in _HANDLERS.items() if fn.abandoned is not None]
+    abandoned = list(stale.filter(kind__in=handed_over).order_by("pk"))
+    for dead in abandoned:  # a handful at most: the tasks of dead workers
+        died = Task.objects.filter(pk=dead.pk, status=Status.RUNNING).update(
             status=Status.FAILED, error="The worker stopped responding while running this task.", finished_at=now
         )
         if died:
-            LIFECYCLE.move(task, Status.RUNNING, Status.FAILED)
-            task.refresh_from_db()
-            _ABANDONED[task.kind](task)
-    stale = stale.exclude(kind__in=list(_ABANDONED))
+            LIFECYCLE.move(dead, Status.RUNNING, Status.FAILED)
+            dead.refresh_from_db()
+            hand_over = _HANDLERS[dead.kind].abandoned
+            if hand_over is not None:
+                hand_over(**_arguments(dead))
+    stale = stale.exclude(kind__in=handed_over)
     failed = stale.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Status.FAILED, error="The worker stopped responding too many times.", finished_at=now
     )
@@ -173,11 +233,16 @@ def reap_dead_here(now: datetime.datetime | None = None) -> int:
 
 
 class Progress:
-    """What a running handler uses to report progress and to honour cancellation."""
+    """What a running task uses to report progress, to honour cancellation and to know who asked for it."""
 
     def __init__(self, task: Task) -> None:
         self.task = task
         self.in_transaction = False
+
+    @property
+    def user(self) -> User | None:
+        """The user who queued the task (``enqueue(user=…)``), or ``None`` for the system."""
+        return self.task.created_by
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -238,7 +303,7 @@ def run(task: Task) -> Task:
         _finish(task, Status.FAILED, error=f"unknown task kind {task.kind}")
         return task
     try:
-        result = fn(task, Progress(task)) or {}
+        result = fn.call(Progress(task), **_arguments(task)) or {}
     except Cancelled:
         _finish(task, Status.CANCELLED)
     except Exception as exc:  # a task failure must not kill the worker

@@ -10,15 +10,16 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ansinh.registry.audit_actions import RegistryAudit
 from ansinh.registry.models import Household, Member
 from ansinh.web.templatetags.ansinh_ui import masked_id, vn_date, vn_number
 
-ACTION_LABELS = {
-    "household.create": gettext_lazy("Household registered"),
-    "household.update": gettext_lazy("Household changed"),
-    "member.create": gettext_lazy("Member added"),
-    "member.update": gettext_lazy("Member changed"),
-    "duplicate.resolve": gettext_lazy("Duplicate resolved"),
+ACTION_LABELS: dict[str, object] = {
+    RegistryAudit.HOUSEHOLD_CREATE: gettext_lazy("Household registered"),
+    RegistryAudit.HOUSEHOLD_UPDATE: gettext_lazy("Household changed"),
+    RegistryAudit.MEMBER_CREATE: gettext_lazy("Member added"),
+    RegistryAudit.MEMBER_UPDATE: gettext_lazy("Member changed"),
+    RegistryAudit.DUPLICATE_RESOLVE: gettext_lazy("Duplicate resolved"),
 }
 OBJECT_MODELS: dict[str, type[models.Model]] = {"household": Household, "member": Member}
 EXTRA_LABELS = {

@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards
 from ansinh.imports import actions, problems, queries
+from ansinh.imports import tasks as import_tasks
 from ansinh.imports.errors import ImportError_
 from ansinh.imports.export import csv_stream, export_queryset, record_export, write_xlsx
 from ansinh.imports.models import BatchStatus, ImportBatch
 from ansinh.imports.workbooks import error_report, template_csv, template_xlsx
-from ansinh.tasks import actions as tasks
 from ansinh.web.imports.forms import ExportForm, UploadForm
 
 ISSUES_SHOWN = 500
@@ -48,11 +48,8 @@ def index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         uploaded = [f for f in (form.cleaned_data["file"], form.cleaned_data.get("members_file")) if f]
         batch = actions.create_batch(actor=request.user, files=[(f.name, f.read()) for f in uploaded])
-        task = tasks.enqueue(
-            "imports.validate",
-            {"batch_id": batch.pk, "user_id": request.user.pk},
-            idempotency_key=f"import-validate:{batch.pk}",
-            user=request.user,
+        task = import_tasks.validate_import.enqueue(
+            batch_id=batch.pk, idempotency_key=f"import-validate:{batch.pk}", user=request.user
         )
         ImportBatch.objects.filter(pk=batch.pk).update(task=task)
         return redirect("import-detail", pk=batch.pk)
@@ -110,11 +107,8 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
     except ImportError_ as exc:
         messages.error(request, exc.message)
         return redirect("import-detail", pk=batch.pk)
-    task = tasks.enqueue(
-        "imports.commit",
-        {"batch_id": batch.pk, "user_id": request.user.pk},
-        idempotency_key=f"import-commit:{batch.pk}",
-        user=request.user,
+    task = import_tasks.commit_import.enqueue(
+        batch_id=batch.pk, idempotency_key=f"import-commit:{batch.pk}", user=request.user
     )
     ImportBatch.objects.filter(pk=batch.pk).update(task=task)
     return redirect("import-detail", pk=batch.pk)

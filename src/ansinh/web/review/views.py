@@ -102,20 +102,20 @@ def _status(form_list: list[Any]) -> int:
     return 400 if form_list else 200
 
 
-def _round_context(request: HttpRequest, round: Round, active: str) -> dict[str, Any]:
+def _round_context(request: HttpRequest, review_round: Round, active: str) -> dict[str, Any]:
     """What every page of a round shows: its header and the step navigation."""
     return {
-        "round": round,
+        "round": review_round,
         "active_step": active,
-        "can_prepare": _can_prepare(request.user) and not round.is_locked,
-        "can_approve": _can_approve(request.user) and not round.is_locked,
-        "locked": round.is_locked,
+        "can_prepare": _can_prepare(request.user) and not review_round.is_locked,
+        "can_approve": _can_approve(request.user) and not review_round.is_locked,
+        "locked": review_round.is_locked,
         "review_css": True,
     }
 
 
-def _issuer(round: Round, signer: str = "") -> Issuer:
-    ward = round.ward
+def _issuer(review_round: Round, signer: str = "") -> Issuer:
+    ward = review_round.ward
     return Issuer(province=ward.province.name if ward.province_id else "", ward=ward.name, signer_name=signer)
 
 
@@ -160,7 +160,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
         form = review_forms.RoundCreateForm(request.POST, wards=wards)
         if form.is_valid():
             data = form.cleaned_data
-            round = _run(
+            review_round = _run(
                 form,
                 lambda: actions.do_create_round(
                     actor=request.user,
@@ -171,9 +171,9 @@ def round_create(request: HttpRequest) -> HttpResponse:
                     period_start=data["period_start"] if data["kind"] == RoundKind.REGULAR else None,
                 ),
             )
-            if round is not None:
+            if review_round is not None:
                 messages.success(request, _("The review round was created. Now build its household list."))
-                return redirect("review-round", pk=round.pk)
+                return redirect("review-round", pk=review_round.pk)
     else:
         form = review_forms.RoundCreateForm(
             wards=wards, initial={"year": _today().year, "ward": wards.first() if wards.count() == 1 else None}
@@ -190,8 +190,8 @@ def round_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The round's household list: where each household comes from and how far it is."""
-    round = queries.get_round_for(request.user, pk)
-    entries = list(queries.round_households(round))
+    review_round = queries.get_round_for(request.user, pk)
+    entries = list(queries.round_households(review_round))
     heads = _heads([rh.household_id for rh in entries])
     rows = []
     for rh in entries:
@@ -199,16 +199,16 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         rows.append(
             {"rh": rh, "head": heads.get(rh.household_id), "survey_a": surveys.get("A"), "survey_b": surveys.get("B")}
         )
-    context = _round_context(request, round, "list")
+    context = _round_context(request, review_round, "list")
     context.update(
         {
             "rows": rows,
             "class_labels": CLASS_LABELS,
             "active_count": sum(1 for rh in entries if rh.stage != HouseholdStage.REMOVED),
             "add_form": review_forms.AddHouseholdForm(initial={"requested_on": _today()}),
-            "list_open": round.allows("list"),
-            "survey_open": round.allows("survey"),
-            **_assessment_context(round),
+            "list_open": review_round.allows("list"),
+            "survey_open": review_round.allows("survey"),
+            **_assessment_context(review_round),
         }
     )
     return render(request, "review/round_detail.html", context)
@@ -217,9 +217,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def build_list(request: HttpRequest, pk: int) -> HttpResponse:
-    round = queries.get_round_for(request.user, pk)
+    review_round = queries.get_round_for(request.user, pk)
     try:
-        added = actions.do_build_household_list(actor=request.user, round=round)
+        added = actions.do_build_household_list(actor=request.user, review_round=review_round)
     except NotAllowed as error:
         raise PermissionDenied(error.message) from error
     except ReviewError as error:
@@ -237,12 +237,12 @@ def build_list(request: HttpRequest, pk: int) -> HttpResponse:
                 "screening": added.get("screening", 0),
             },
         )
-    return redirect("review-round", pk=round.pk)
+    return redirect("review-round", pk=review_round.pk)
 
 
 @login_required
 def household_add(request: HttpRequest, pk: int) -> HttpResponse:
-    round = queries.get_round_for(request.user, pk)
+    review_round = queries.get_round_for(request.user, pk)
     if not _can_prepare(request.user):
         raise PermissionDenied
     if request.method == "POST":
@@ -250,7 +250,7 @@ def household_add(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             household = (
                 Household.objects.scoped(request.user)
-                .filter(code=form.cleaned_data["code"].strip(), ward_id=round.ward_id)
+                .filter(code=form.cleaned_data["code"].strip(), ward_id=review_round.ward_id)
                 .first()
             )
             if household is None:
@@ -260,7 +260,7 @@ def household_add(request: HttpRequest, pk: int) -> HttpResponse:
                     form,
                     lambda: actions.do_add_round_household(
                         actor=request.user,
-                        round=round,
+                        review_round=review_round,
                         household=household,
                         requested_on=form.cleaned_data["requested_on"],
                         reason=form.cleaned_data["reason"],
@@ -268,20 +268,20 @@ def household_add(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 if rh is not None:
                     messages.success(request, _("Household %(code)s was added to the list.") % {"code": household.code})
-                    return redirect("review-round", pk=round.pk)
+                    return redirect("review-round", pk=review_round.pk)
     else:
         form = review_forms.AddHouseholdForm(initial={"requested_on": _today(), "code": request.GET.get("code", "")})
     errors = forms_with_errors(form)
-    context = _round_context(request, round, "list")
+    context = _round_context(request, review_round, "list")
     context.update({"form": form, "forms_with_errors": errors})
     return render(request, "review/household_add.html", context, status=_status(errors))
 
 
 @login_required
 def household_remove(request: HttpRequest, pk: int, rh_pk: int) -> HttpResponse:
-    round = queries.get_round_for(request.user, pk)
+    review_round = queries.get_round_for(request.user, pk)
     rh = queries.get_round_household_for(request.user, rh_pk)
-    if rh.round_id != round.pk:
+    if rh.round_id != review_round.pk:
         raise Http404
     if not _can_prepare(request.user):
         raise PermissionDenied
@@ -298,11 +298,11 @@ def household_remove(request: HttpRequest, pk: int, rh_pk: int) -> HttpResponse:
             is not None
         ):
             messages.success(request, _("Household %(code)s was removed from the list.") % {"code": rh.household.code})
-            return redirect("review-round", pk=round.pk)
+            return redirect("review-round", pk=review_round.pk)
     else:
         form = review_forms.RemoveHouseholdForm()
     errors = forms_with_errors(form)
-    context = _round_context(request, round, "list")
+    context = _round_context(request, review_round, "list")
     context.update({"form": form, "rh": rh, "forms_with_errors": errors})
     return render(request, "review/household_remove.html", context, status=_status(errors))
 
@@ -357,9 +357,9 @@ def request_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpResponse:
     """Phiếu A or Phiếu B for one household: save a draft or submit (which updates the registry)."""
-    round = queries.get_round_for(request.user, pk)
+    review_round = queries.get_round_for(request.user, pk)
     rh = queries.get_round_household_for(request.user, rh_pk)
-    if rh.round_id != round.pk or form_code not in ("A", "B"):
+    if rh.round_id != review_round.pk or form_code not in ("A", "B"):
         raise Http404
     definition = load_form(form_code)
     members = list(Member.objects.active().filter(household_id=rh.household_id).order_by("date_of_birth", "pk"))
@@ -407,9 +407,9 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
                         _("The survey of household %(code)s was submitted and the registry updated.")
                         % {"code": rh.household.code},
                     )
-                    return redirect("review-round", pk=round.pk)
+                    return redirect("review-round", pk=review_round.pk)
                 messages.success(request, _("The draft was saved."))
-                return redirect("review-survey", pk=round.pk, rh_pk=rh.pk, form_code=form_code)
+                return redirect("review-survey", pk=review_round.pk, rh_pk=rh.pk, form_code=form_code)
         existing = SurveyResponse.objects.filter(round_household=rh, form=form_code).first()
     else:
         form = review_forms.SurveyForm(
@@ -422,7 +422,7 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
     errors = forms_with_errors(form)
     if errors and status == 200:
         status = 400
-    context = _round_context(request, round, "survey")
+    context = _round_context(request, review_round, "survey")
     language = (request.LANGUAGE_CODE or "vi")[:2]
     context.update(
         {
@@ -434,7 +434,7 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
             "form_title": definition.title.get(language) or definition.title.get("vi"),
             "definition": definition,
             "forms_with_errors": errors,
-            "can_edit": _can_prepare(request.user) and round.allows("survey"),
+            "can_edit": _can_prepare(request.user) and review_round.allows("survey"),
         }
     )
     return render(request, "review/survey.html", context, status=status)
@@ -444,9 +444,9 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
 @require_POST
 def survey_check(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpResponse:
     """One answer of the survey checked as soon as it is given (htmx): the field again, with its error."""
-    round = queries.get_round_for(request.user, pk)
+    review_round = queries.get_round_for(request.user, pk)
     rh = queries.get_round_household_for(request.user, rh_pk)
-    if rh.round_id != round.pk or form_code not in ("A", "B"):
+    if rh.round_id != review_round.pk or form_code not in ("A", "B"):
         raise Http404
     members = list(Member.objects.active().filter(household_id=rh.household_id).order_by("date_of_birth", "pk"))
     form = review_forms.SurveyForm(
@@ -466,10 +466,10 @@ def survey_check(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> H
 @login_required
 def offline_workbook(request: HttpRequest, pk: int, form_code: str) -> HttpResponse:
     """The round's list as an XLSX workbook to fill in offline (form A or B)."""
-    round = queries.get_round_for(request.user, pk)
+    review_round = queries.get_round_for(request.user, pk)
     if form_code not in ("A", "B"):
         raise Http404
-    entries = list(queries.round_households(round, include_removed=False))
+    entries = list(queries.round_households(review_round, include_removed=False))
     ids = [rh.household_id for rh in entries]
     heads = _heads(ids)
     members: dict[int, list[OfflineMember]] = {}
@@ -489,15 +489,19 @@ def offline_workbook(request: HttpRequest, pk: int, form_code: str) -> HttpRespo
             )
         )
     body = build_offline_workbook(
-        form_code, ward=round.ward.name, round_label=str(round), households=households, printed_on=_today()
+        form_code,
+        ward=review_round.ward.name,
+        round_label=str(review_round),
+        households=households,
+        printed_on=_today(),
     )
-    return _download(body, XLSX, f"phieu-{form_code.lower()}-{round.ward_id}-{round.year}.xlsx")
+    return _download(body, XLSX, f"phieu-{form_code.lower()}-{review_round.ward_id}-{review_round.year}.xlsx")
 
 
 @login_required
 def survey_import(request: HttpRequest, pk: int, form_code: str) -> HttpResponse:
     """Read a filled-in workbook or an ODK / KoBoToolbox export back as drafts (``do_import_surveys``)."""
-    round = queries.get_round_for(request.user, pk)
+    review_round = queries.get_round_for(request.user, pk)
     if form_code not in ("A", "B"):
         raise Http404
     if not _can_prepare(request.user):
@@ -510,7 +514,11 @@ def survey_import(request: HttpRequest, pk: int, form_code: str) -> HttpResponse
             upload = form.cleaned_data["file"]
             try:
                 result = actions.do_import_surveys(
-                    actor=request.user, round=round, form=form_code, content=upload.read(), file_name=upload.name
+                    actor=request.user,
+                    review_round=review_round,
+                    form=form_code,
+                    content=upload.read(),
+                    file_name=upload.name,
                 )
             except NotAllowed as error:
                 raise PermissionDenied(error.message) from error
@@ -526,19 +534,19 @@ def survey_import(request: HttpRequest, pk: int, form_code: str) -> HttpResponse
                     _("%(saved)d surveys were saved as drafts; %(skipped)d were unchanged.")
                     % {"saved": result.saved, "skipped": result.skipped},
                 )
-                return redirect("review-round", pk=round.pk)
+                return redirect("review-round", pk=review_round.pk)
         else:
             status = 400
     else:
         form = review_forms.SurveyImportForm()
-    context = _round_context(request, round, "list")
+    context = _round_context(request, review_round, "list")
     context.update(
         {
             "form": form,
             "problems": problems,
             "form_code": form_code,
             "forms_with_errors": forms_with_errors(form),
-            "can_edit": round.allows("survey"),
+            "can_edit": review_round.allows("survey"),
         }
     )
     return render(request, "review/survey_import.html", context, status=status)
@@ -559,15 +567,15 @@ def xlsform(request: HttpRequest, form_code: str) -> HttpResponse:
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     """Provisional classes with their explanations; classes that change are highlighted."""
-    round = queries.get_round_for(request.user, pk)
-    standard = request.GET.get("standard") or (round.standards[0] if round.standards else "")
-    if standard not in round.standards:
-        standard = round.standards[0] if round.standards else ""
+    review_round = queries.get_round_for(request.user, pk)
+    standard = request.GET.get("standard") or (review_round.standards[0] if review_round.standards else "")
+    if standard not in review_round.standards:
+        standard = review_round.standards[0] if review_round.standards else ""
     changed_only = request.GET.get("changed") == "1"
-    assessments = list(queries.assessments_for(round, standard, changed_only=changed_only)[:2000])
+    assessments = list(queries.assessments_for(review_round, standard, changed_only=changed_only)[:2000])
     heads = _heads([a.household_id for a in assessments])
-    methods = queries.scoring_methods_used(round, standard)
-    context = _round_context(request, round, "results")
+    methods = queries.scoring_methods_used(review_round, standard)
+    context = _round_context(request, review_round, "results")
     context.update(
         {
             "rows": [
@@ -576,12 +584,14 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "scoring_methods": list(methods.values()),
             "unverified_methods": [m for m in methods.values() if not m.verified],
             "standard": standard,
-            "standards": [(s, _standard_label(s)) for s in round.standards],
+            "standards": [(s, _standard_label(s)) for s in review_round.standards],
             "changed_only": changed_only,
-            "counts": [(CLASS_LABELS.get(k, k), n) for k, n in queries.class_counts(round).get(standard, {}).items()],
+            "counts": [
+                (CLASS_LABELS.get(k, k), n) for k, n in queries.class_counts(review_round).get(standard, {}).items()
+            ],
             "class_labels": CLASS_LABELS,
-            "can_assess": _can_prepare(request.user) and round.allows("assess"),
-            **_assessment_context(round),
+            "can_assess": _can_prepare(request.user) and review_round.allows("assess"),
+            **_assessment_context(review_round),
         }
     )
     return render(request, "review/results.html", context)
@@ -591,19 +601,19 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assess(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue the round's assessment; the results page shows its progress."""
-    round = queries.get_round_for(request.user, pk)
+    review_round = queries.get_round_for(request.user, pk)
     try:
-        enqueue_assessment(actor=request.user, round=round)
+        enqueue_assessment(actor=request.user, review_round=review_round)
     except NotAllowed as error:
         raise PermissionDenied(error.message) from error
     except ReviewError as error:
         messages.error(request, error.message)
-    return redirect("review-results", pk=round.pk)
+    return redirect("review-results", pk=review_round.pk)
 
 
-def _assessment_context(round: Round) -> dict[str, Any]:
+def _assessment_context(review_round: Round) -> dict[str, Any]:
     """The round's latest assessment task, whether it is still going, and what it said when it ended."""
-    task = queries.assessment_task(round)
+    task = queries.assessment_task(review_round)
     running = task is not None and task.status in (TaskStatus.QUEUED, TaskStatus.RUNNING)
     notes: list[tuple[str, str]] = []
     if task is not None and task.status == TaskStatus.DONE:
@@ -613,14 +623,14 @@ def _assessment_context(round: Round) -> dict[str, Any]:
             notes.append(("warning", _("%(n)d households of the list are no longer in the registry.") % {"n": missing}))
     elif task is not None and task.status == TaskStatus.FAILED:
         notes.append(("error", _("The assessment did not finish: %(error)s") % {"error": task.error}))
-    return {"round": round, "assessment": task, "assessing": running, "assessment_notes": notes}
+    return {"round": review_round, "assessment": task, "assessing": running, "assessment_notes": notes}
 
 
 @login_required
 def assess_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The htmx-polled progress of the assessment; when it is over, the whole page reloads with the results."""
-    round = queries.get_round_for(request.user, pk)
-    context = _assessment_context(round)
+    review_round = queries.get_round_for(request.user, pk)
+    context = _assessment_context(review_round)
     response = render(request, "review/_assessment_progress.html", context)
     if not context["assessing"]:
         response["HX-Refresh"] = "true"
@@ -630,9 +640,9 @@ def assess_progress(request: HttpRequest, pk: int) -> HttpResponse:
 # -- meeting ----------------------------------------------------------------------------------------
 
 
-def _meeting_households(round: Round) -> list[RoundHousehold]:
+def _meeting_households(review_round: Round) -> list[RoundHousehold]:
     return list(
-        queries.round_households(round, include_removed=False).filter(
+        queries.round_households(review_round, include_removed=False).filter(
             stage__in=(HouseholdStage.ASSESSED, HouseholdStage.AGREED, HouseholdStage.RESURVEY)
         )
     )
@@ -640,8 +650,8 @@ def _meeting_households(round: Round) -> list[RoundHousehold]:
 
 @login_required
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    round = queries.get_round_for(request.user, pk)
-    households = [rh for rh in _meeting_households(round) if rh.stage == HouseholdStage.ASSESSED]
+    review_round = queries.get_round_for(request.user, pk)
+    households = [rh for rh in _meeting_households(review_round) if rh.stage == HouseholdStage.ASSESSED]
     if request.method == "POST":
         if not _can_prepare(request.user):
             raise PermissionDenied
@@ -652,7 +662,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
                 form,
                 lambda: actions.do_record_meeting(
                     actor=request.user,
-                    round=round,
+                    review_round=review_round,
                     held_on=data["held_on"],
                     present_count=data["present_count"],
                     votes=form.votes(),
@@ -664,12 +674,12 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if done is not None:
                 messages.success(request, _("The meeting was recorded."))
-                return redirect("review-meeting", pk=round.pk)
+                return redirect("review-meeting", pk=review_round.pk)
     else:
         form = review_forms.MeetingForm(households=households, initial={"held_on": _today()})
     errors = forms_with_errors(form)
     heads = _heads([rh.household_id for rh in households])
-    context = _round_context(request, round, "meeting")
+    context = _round_context(request, review_round, "meeting")
     context.update(
         {
             "form": form,
@@ -683,8 +693,8 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
                 }
                 for rh, name in form.vote_names
             ],
-            "meetings": list(round.meetings.prefetch_related("votes__round_household__household")),
-            "can_record": _can_prepare(request.user) and round.allows("meeting") and bool(households),
+            "meetings": list(review_round.meetings.prefetch_related("votes__round_household__household")),
+            "can_record": _can_prepare(request.user) and review_round.allows("meeting") and bool(households),
         }
     )
     return render(request, "review/meeting.html", context, status=_status(errors))
@@ -692,17 +702,17 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def minutes_pdf(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    round = queries.get_round_for(request.user, pk)
-    meeting = Meeting.objects.filter(round=round, pk=meeting_pk).first()
+    review_round = queries.get_round_for(request.user, pk)
+    meeting = Meeting.objects.filter(round=review_round, pk=meeting_pk).first()
     if meeting is None:
         raise Http404
     votes = list(meeting.votes.select_related("round_household__household"))
     heads = _heads([v.round_household.household_id for v in votes])
-    first = round.standards[0] if round.standards else ""
-    classes = {a.round_household_id: a.klass for a in round.assessments.filter(standard_id=first)}
+    first = review_round.standards[0] if review_round.standards else ""
+    classes = {a.round_household_id: a.klass for a in review_round.assessments.filter(standard_id=first)}
     doc = MeetingMinutes(
-        issuer=_issuer(round),
-        year=round.year,
+        issuer=_issuer(review_round),
+        year=review_round.year,
         held_on=meeting.held_on,
         place=meeting.place,
         chaired_by=meeting.chaired_by,
@@ -725,7 +735,7 @@ def minutes_pdf(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
         ],
         agreement_share=_agreement_share(meeting.held_on),
     )
-    return _download(pdf.build_minutes(doc), "application/pdf", f"bien-ban-hop-dan-{round.pk}-{meeting.pk}.pdf")
+    return _download(pdf.build_minutes(doc), "application/pdf", f"bien-ban-hop-dan-{review_round.pk}-{meeting.pk}.pdf")
 
 
 def _agreement_share(on: datetime.date) -> float:
@@ -737,8 +747,8 @@ def _agreement_share(on: datetime.date) -> float:
 # -- posting and complaints -------------------------------------------------------------------------
 
 
-def _list_rows(round: Round, standard: str) -> list[ListRow]:
-    assessments = list(queries.posted_list(round, standard))
+def _list_rows(review_round: Round, standard: str) -> list[ListRow]:
+    assessments = list(queries.posted_list(review_round, standard))
     heads = _heads([a.household_id for a in assessments])
     rows = []
     for a in assessments:
@@ -761,7 +771,7 @@ def _list_rows(round: Round, standard: str) -> list[ListRow]:
 
 @login_required
 def posting(request: HttpRequest, pk: int) -> HttpResponse:
-    round = queries.get_round_for(request.user, pk)
+    review_round = queries.get_round_for(request.user, pk)
     if request.method == "POST":
         if not _can_prepare(request.user):
             raise PermissionDenied
@@ -771,7 +781,7 @@ def posting(request: HttpRequest, pk: int) -> HttpResponse:
                 form,
                 lambda: actions.do_open_posting(
                     actor=request.user,
-                    round=round,
+                    review_round=review_round,
                     start=form.cleaned_data["start"],
                     places=form.cleaned_data["places"],
                 ),
@@ -782,23 +792,23 @@ def posting(request: HttpRequest, pk: int) -> HttpResponse:
                     _("The list is posted from %(start)s to %(end)s (working days).")
                     % {"start": format_date(posted.start), "end": format_date(posted.end)},
                 )
-                return redirect("review-posting", pk=round.pk)
+                return redirect("review-posting", pk=review_round.pk)
     else:
         form = review_forms.PostingForm(initial={"start": _today()})
     errors = forms_with_errors(form)
-    complaints = list(round.complaints.select_related("round_household__household"))
-    context = _round_context(request, round, "posting")
+    complaints = list(review_round.complaints.select_related("round_household__household"))
+    context = _round_context(request, review_round, "posting")
     context.update(
         {
             "form": form,
             "forms_with_errors": errors,
-            "postings": list(round.postings.all()),
+            "postings": list(review_round.postings.all()),
             "complaints": complaints,
             "today": _today(),
-            "can_post": _can_prepare(request.user) and round.allows("post"),
-            "can_complain": _can_prepare(request.user) and round.allows("complain"),
-            "standards": [(s, _standard_label(s)) for s in round.standards],
-            "has_results": round.assessments.exists(),
+            "can_post": _can_prepare(request.user) and review_round.allows("post"),
+            "can_complain": _can_prepare(request.user) and review_round.allows("complain"),
+            "standards": [(s, _standard_label(s)) for s in review_round.standards],
+            "has_results": review_round.assessments.exists(),
         }
     )
     return render(request, "review/posting.html", context, status=_status(errors))
@@ -806,21 +816,21 @@ def posting(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def provisional_list(request: HttpRequest, pk: int, standard: str, fmt: str) -> HttpResponse:
-    round = queries.get_round_for(request.user, pk)
-    if standard not in round.standards or fmt not in ("pdf", "xlsx"):
+    review_round = queries.get_round_for(request.user, pk)
+    if standard not in review_round.standards or fmt not in ("pdf", "xlsx"):
         raise Http404
-    posting_row = round.postings.order_by("-start").first()
+    posting_row = review_round.postings.order_by("-start").first()
     doc = ProvisionalList(
-        issuer=_issuer(round),
-        year=round.year,
+        issuer=_issuer(review_round),
+        year=review_round.year,
         standard=_standard_label(standard),
-        rows=_list_rows(round, standard),
+        rows=_list_rows(review_round, standard),
         start=posting_row.start if posting_row else None,
         end=posting_row.end if posting_row else None,
         places=posting_row.places if posting_row else "",
         printed_on=_today(),
     )
-    name = f"danh-sach-niem-yet-{round.ward_id}-{round.year}-{standard}.{fmt}"
+    name = f"danh-sach-niem-yet-{review_round.ward_id}-{review_round.year}-{standard}.{fmt}"
     if fmt == "pdf":
         return _download(pdf.build_provisional_list(doc), "application/pdf", name)
     return _download(xlsx.build_provisional_list(doc), XLSX, name)
@@ -828,10 +838,10 @@ def provisional_list(request: HttpRequest, pk: int, standard: str, fmt: str) -> 
 
 @login_required
 def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
-    round = queries.get_round_for(request.user, pk)
+    review_round = queries.get_round_for(request.user, pk)
     if not _can_prepare(request.user):
         raise PermissionDenied
-    households = queries.round_households(round, include_removed=False)
+    households = queries.round_households(review_round, include_removed=False)
     if request.method == "POST":
         form = review_forms.ComplaintForm(request.POST, households=households)
         if form.is_valid():
@@ -840,7 +850,7 @@ def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
                 form,
                 lambda: actions.do_record_complaint(
                     actor=request.user,
-                    round=round,
+                    review_round=review_round,
                     received_on=data["received_on"],
                     content=data["content"],
                     round_household=data["round_household"],
@@ -852,20 +862,22 @@ def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
                     request,
                     _("The complaint was recorded; answer it by %(due)s.") % {"due": format_date(complaint.due_on)},
                 )
-                return redirect("review-posting", pk=round.pk)
+                return redirect("review-posting", pk=review_round.pk)
     else:
         form = review_forms.ComplaintForm(households=households, initial={"received_on": _today()})
     errors = forms_with_errors(form)
-    context = _round_context(request, round, "posting")
+    context = _round_context(request, review_round, "posting")
     context.update({"form": form, "forms_with_errors": errors})
     return render(request, "review/complaint_create.html", context, status=_status(errors))
 
 
 @login_required
 def complaint_answer(request: HttpRequest, pk: int, complaint_pk: int) -> HttpResponse:
-    round = queries.get_round_for(request.user, pk)
+    review_round = queries.get_round_for(request.user, pk)
     complaint = (
-        Complaint.objects.select_related("round_household__household").filter(round=round, pk=complaint_pk).first()
+        Complaint.objects.select_related("round_household__household")
+        .filter(round=review_round, pk=complaint_pk)
+        .first()
     )
     if complaint is None:
         raise Http404
@@ -889,18 +901,18 @@ def complaint_answer(request: HttpRequest, pk: int, complaint_pk: int) -> HttpRe
                 messages.success(request, _("The complaint was answered."))
                 if answered.class_changes:
                     messages.warning(request, _("The household's class changed after the re-check."))
-                return redirect("review-posting", pk=round.pk)
+                return redirect("review-posting", pk=review_round.pk)
     else:
         form = review_forms.AnswerForm(initial={"answered_on": _today()})
     errors = forms_with_errors(form)
-    context = _round_context(request, round, "posting")
+    context = _round_context(request, review_round, "posting")
     context.update(
         {
             "form": form,
             "complaint": complaint,
             "forms_with_errors": errors,
             "answerable": _can_prepare(request.user)
-            and round.allows("complain")
+            and review_round.allows("complain")
             and complaint.status == ComplaintStatus.OPEN,
         }
     )
@@ -912,7 +924,7 @@ def complaint_answer(request: HttpRequest, pk: int, complaint_pk: int) -> HttpRe
 
 @login_required
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    round = queries.get_round_for(request.user, pk)
+    review_round = queries.get_round_for(request.user, pk)
     if request.method == "POST":
         if not _can_approve(request.user):
             raise PermissionDenied
@@ -921,7 +933,10 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             decision = _run(
                 form,
                 lambda: actions.do_approve_round(
-                    actor=request.user, round=round, number=form.cleaned_data["number"], date=form.cleaned_data["date"]
+                    actor=request.user,
+                    review_round=review_round,
+                    number=form.cleaned_data["number"],
+                    date=form.cleaned_data["date"],
                 ),
             )
             if decision is not None:
@@ -930,24 +945,24 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
                     _("Decision %(number)s was issued; the round is approved and locked.")
                     % {"number": decision.number},
                 )
-                return redirect("review-approve", pk=round.pk)
+                return redirect("review-approve", pk=review_round.pk)
     else:
-        posting_row = round.postings.order_by("-end").first()
+        posting_row = review_round.postings.order_by("-end").first()
         form = review_forms.ApproveForm(
             initial={
-                "number": actions.next_decision_number(round.ward, round.year),
+                "number": actions.next_decision_number(review_round.ward, review_round.year),
                 "date": max(_today(), posting_row.end + datetime.timedelta(days=1)) if posting_row else _today(),
             }
         )
     errors = forms_with_errors(form)
-    decision = Decision.objects.filter(round=round).first()
+    decision = Decision.objects.filter(round=review_round).first()
     certificates = []
     if decision is not None:
         certificates = list(
             decision.certificates.select_related("household").order_by("household__code", "standard_id")
         )
     heads = _heads([c.household_id for c in certificates])
-    context = _round_context(request, round, "approval")
+    context = _round_context(request, review_round, "approval")
     context.update(
         {
             "form": form,
@@ -956,17 +971,17 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             "certificates": [{"c": c, "head": heads.get(c.household_id)} for c in certificates],
             "counts": {
                 sid: [(CLASS_LABELS.get(k, k), n) for k, n in by_class.items()]
-                for sid, by_class in queries.class_counts(round).items()
+                for sid, by_class in queries.class_counts(review_round).items()
             },
-            "open_complaints": round.complaints.filter(status=ComplaintStatus.OPEN).count(),
-            "can_decide": _can_approve(request.user) and round.allows("approve"),
+            "open_complaints": review_round.complaints.filter(status=ComplaintStatus.OPEN).count(),
+            "can_decide": _can_approve(request.user) and review_round.allows("approve"),
         }
     )
     return render(request, "review/approve.html", context, status=_status(errors))
 
 
-def _decision_for(round: Round) -> Decision:
-    decision = Decision.objects.filter(round=round).select_related("approved_by").first()
+def _decision_for(review_round: Round) -> Decision:
+    decision = Decision.objects.filter(round=review_round).select_related("approved_by").first()
     if decision is None:
         raise Http404
     return decision
@@ -974,27 +989,29 @@ def _decision_for(round: Round) -> Decision:
 
 @login_required
 def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    round = queries.get_round_for(request.user, pk)
-    decision = _decision_for(round)
+    review_round = queries.get_round_for(request.user, pk)
+    decision = _decision_for(review_round)
     signer = decision.approved_by.get_full_name() if decision.approved_by_id else ""
     rows: list[ListRow] = []
     labels = []
-    for standard in round.standards:
-        rows.extend(_list_rows(round, standard))  # recognised, and escaping a list
+    for standard in review_round.standards:
+        rows.extend(_list_rows(review_round, standard))  # recognised, and escaping a list
         labels.append(_standard_label(standard))
     doc = DecisionDocument(
-        issuer=_issuer(round, signer),
+        issuer=_issuer(review_round, signer),
         number=decision.number,
         date=decision.date,
-        year=round.year,
+        year=review_round.year,
         standard="; ".join(labels),
         rows=rows,
     )
-    return _download(pdf.build_decision(doc), "application/pdf", f"quyet-dinh-{round.ward_id}-{round.pk}.pdf")
+    return _download(
+        pdf.build_decision(doc), "application/pdf", f"quyet-dinh-{review_round.ward_id}-{review_round.pk}.pdf"
+    )
 
 
 def _certificate_documents(
-    round: Round, decision: Decision, certificates: list[Certificate]
+    review_round: Round, decision: Decision, certificates: list[Certificate]
 ) -> list[CertificateDocument]:
     ids = [c.household_id for c in certificates]
     members: dict[int, list[Member]] = {}
@@ -1009,10 +1026,10 @@ def _certificate_documents(
         head = next((m for m in people if m.relation == "head"), None)
         docs.append(
             CertificateDocument(
-                issuer=_issuer(round, signer),
+                issuer=_issuer(review_round, signer),
                 number=c.number,
                 klass=c.klass,
-                year=round.year,
+                year=review_round.year,
                 standard=_standard_label(c.standard_id),
                 household_code=c.household.code,
                 head_name=head.full_name if head else "",
@@ -1037,24 +1054,24 @@ def _certificate_documents(
 
 @login_required
 def certificate_pdf(request: HttpRequest, pk: int, certificate_pk: int) -> HttpResponse:
-    round = queries.get_round_for(request.user, pk)
-    decision = _decision_for(round)
+    review_round = queries.get_round_for(request.user, pk)
+    decision = _decision_for(review_round)
     certificate = decision.certificates.select_related("household").filter(pk=certificate_pk).first()
     if certificate is None:
         raise Http404
-    body = pdf.build_certificates(_certificate_documents(round, decision, [certificate]))
+    body = pdf.build_certificates(_certificate_documents(review_round, decision, [certificate]))
     return _download(body, "application/pdf", f"giay-chung-nhan-{certificate.household.code}.pdf")
 
 
 @login_required
 def certificates_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    round = queries.get_round_for(request.user, pk)
-    decision = _decision_for(round)
+    review_round = queries.get_round_for(request.user, pk)
+    decision = _decision_for(review_round)
     certificates = list(decision.certificates.select_related("household").order_by("household__code", "standard_id"))
     if not certificates:
         raise Http404
-    body = pdf.build_certificates(_certificate_documents(round, decision, certificates))
-    return _download(body, "application/pdf", f"giay-chung-nhan-{round.ward_id}-{round.pk}.pdf")
+    body = pdf.build_certificates(_certificate_documents(review_round, decision, certificates))
+    return _download(body, "application/pdf", f"giay-chung-nhan-{review_round.ward_id}-{review_round.pk}.pdf")
 
 
 # -- summary and due list -----------------------------------------------------------------------------
@@ -1075,13 +1092,13 @@ def _summary_rows(report: Any, ward_names: dict[str, str]) -> list[dict[str, Any
     return rows
 
 
-def _summary_data(request: HttpRequest, round: Round, form: Any) -> dict[str, Any]:
+def _summary_data(request: HttpRequest, review_round: Round, form: Any) -> dict[str, Any]:
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    report = queries.flows(request.user, start, end, list(round.standards))
+    report = queries.flows(request.user, start, end, list(review_round.standards))
     ward_names = dict(scoped_wards(request.user).values_list("code", "name"))
     deprivations = []
-    for standard in round.standards:
-        frame = queries.dominant_deprivations([round], standard)
+    for standard in review_round.standards:
+        frame = queries.dominant_deprivations([review_round], standard)
         labels: dict[str, str] = {}
         try:
             labels = {i.name: str(i.label.get("vi", i.name)) for i in load_standard(standard).indicators}
@@ -1115,10 +1132,14 @@ def _summary_data(request: HttpRequest, round: Round, form: Any) -> dict[str, An
     }
 
 
-def _default_period(round: Round) -> tuple[datetime.date, datetime.date]:
-    previous = Decision.objects.filter(round__ward=round.ward, date__lt=round.period_start).order_by("-date").first()
-    decision = Decision.objects.filter(round=round).first()
-    start = previous.date if previous else round.period_start
+def _default_period(review_round: Round) -> tuple[datetime.date, datetime.date]:
+    previous = (
+        Decision.objects.filter(round__ward=review_round.ward, date__lt=review_round.period_start)
+        .order_by("-date")
+        .first()
+    )
+    decision = Decision.objects.filter(round=review_round).first()
+    start = previous.date if previous else review_round.period_start
     end = decision.date if decision else max(_today(), start)
     return start, end
 
@@ -1126,28 +1147,28 @@ def _default_period(round: Round) -> tuple[datetime.date, datetime.date]:
 @login_required
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     """Flows by ward (and in total) over a period, with the dominant deprivations among poor households."""
-    round = queries.get_round_for(request.user, pk)
-    start, end = _default_period(round)
+    review_round = queries.get_round_for(request.user, pk)
+    start, end = _default_period(review_round)
     form = review_forms.PeriodForm(request.GET or None, initial={"start": start, "end": end})
     if not form.is_bound:
         form = review_forms.PeriodForm({"start": format_date(start), "end": format_date(end)})
     data: dict[str, Any] = {}
     if form.is_valid():
-        data = _summary_data(request, round, form)
+        data = _summary_data(request, review_round, form)
     errors = forms_with_errors(form)
-    context = _round_context(request, round, "summary")
+    context = _round_context(request, review_round, "summary")
     context.update({"form": form, "forms_with_errors": errors, **data, "query": request.GET.urlencode()})
     return render(request, "review/summary.html", context, status=_status(errors))
 
 
 @login_required
 def summary_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    round = queries.get_round_for(request.user, pk)
-    start, end = _default_period(round)
+    review_round = queries.get_round_for(request.user, pk)
+    start, end = _default_period(review_round)
     form = review_forms.PeriodForm(request.GET or {"start": format_date(start), "end": format_date(end)})
     if not form.is_valid():
         raise Http404
-    data = _summary_data(request, round, form)
+    data = _summary_data(request, review_round, form)
     flows = [{**r, "identity_ok": r["balanced"]} for r in data["rows"]]
     body = xlsx.build_summary(
         xlsx.RoundSummary(
@@ -1161,7 +1182,7 @@ def summary_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
             mismatches=data["mismatches"],
         )
     )
-    return _download(body, XLSX, f"tong-hop-{round.ward_id}-{round.year}.xlsx")
+    return _download(body, XLSX, f"tong-hop-{review_round.ward_id}-{review_round.year}.xlsx")
 
 
 @login_required

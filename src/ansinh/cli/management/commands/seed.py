@@ -31,6 +31,7 @@ from ansinh.audit.actions import record
 from ansinh.engine.frames import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, coded_as_enums
 from ansinh.geo.models import Province, Ward
 from ansinh.registry import bulk
+from ansinh.registry.audit_actions import RegistryAudit
 from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
 from ansinh.synth import AS_OF, HOUSEHOLD_SCHEMA, MEMBER_SCHEMA, generate_chunks
 
@@ -217,7 +218,7 @@ class Command(BaseCommand):
                 bulk.reset_sequences(bulk.POPULATION_MODELS)
                 record(
                     actor=None,
-                    action="registry.seed",
+                    action=RegistryAudit.SEED,
                     object_type="province",
                     object_id=province,
                     changes={
