@@ -81,6 +81,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
+    "ansinh.cli",  # first: its createsuperuser (audited) replaces Django's
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -94,7 +95,6 @@ INSTALLED_APPS = [
     "ansinh.registry",
     "ansinh.review",
     "ansinh.web",
-    "ansinh.cli",
     "ansinh.tasks",
     "ansinh.imports",
 ]
@@ -134,6 +134,8 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+# Permissions come from the role (the matrix), never from Django's per-user permissions or groups.
+AUTHENTICATION_BACKENDS = ["ansinh.accounts.backends.MatrixBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
