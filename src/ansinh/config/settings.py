@@ -14,6 +14,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
+from ansinh.lib.addresses import parse_networks
+
 # Lets generic Django classes (ModelAdmin[Model], QuerySet[Model]) be subscripted at run time.
 django_stubs_ext.monkeypatch()
 
@@ -172,6 +174,9 @@ SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _bool("BEHIND_PROXY", False) else None
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated): the client
+# address of the lock-out and of the audit trail is read from it only when the connection comes from one.
+TRUSTED_PROXIES = parse_networks(os.environ.get("TRUSTED_PROXIES", ""))
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
