@@ -207,3 +207,12 @@ def test_the_cli_reports_a_hostile_workbook_without_a_traceback(tmp_path, analys
     path = hostile.one_cell_at(tmp_path / "far.xlsx", "XFD1048576")
     with pytest.raises(CommandError, match="XFD1048576"):
         call_command("import", str(path))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_it_asks_for_utf8_when_a_csv_is_saved_as_utf16(tmp_path, run_import, analyst, encoding):
+    path = tmp_path / "households.csv"
+    path.write_bytes("Mã hộ,Mã phường/xã,Địa chỉ\nH1,26734,Số 1 đường Lê Lợi\n".encode(encoding))
+    batch = run_import([path], analyst)
+    assert batch.status == "failed" and batch.error_params["reason"] == "not_utf8"
+    assert "UTF-8" in batch.error_message()

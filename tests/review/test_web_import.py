@@ -169,3 +169,21 @@ def test_it_reads_a_workbook_whose_declared_dimension_is_false(officer_client, l
     response = upload(officer_client, review_round, "filled.xlsx", out.getvalue())
     assert response.status_code in (200, 302)
     assert SurveyResponse.objects.count() == 1
+
+
+def test_the_offline_workbook_and_the_provisional_list_keep_a_hostile_name_as_text(officer_client, listed):
+    import zipfile
+
+    from ansinh.lib.sheets import save_workbook
+    from ansinh.registry.models import Member
+    from ansinh.review.documents import xlsx
+
+    injection = '=HYPERLINK("http://evil.example/","Bấm vào đây")'
+    round, _rh = listed
+    Member.objects.update(full_name=injection)  # as if registered so: the name is the attacker's
+    data = officer_client.get(reverse("review-offline", args=[round.pk, "B"])).content
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        sheets = b"".join(zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
+    assert b"<f>" not in sheets and b"<f " not in sheets
+    assert load_workbook(io.BytesIO(data))["Thành viên"].cell(row=3, column=3).value == injection
+    assert xlsx.save_workbook is save_workbook  # the provisional list is saved by the one writer too

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Case, Count, When
 
 from ansinh.accounts.models import Role, User
+from ansinh.accounts.permissions import is_staff_role
 from ansinh.geo.models import Province, Ward
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo credential, refused outside demo mode
@@ -55,15 +55,13 @@ def ensure_demo_accounts(province_code: str = "79") -> list[DemoAccount]:
         user.role = role
         user.is_demo = True
         user.is_active = True
-        user.is_staff = role == Role.ADMINISTRATOR
+        user.is_staff = is_staff_role(role)
         user.is_superuser = False
         user.province = province if citywide else None
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.wards.set([] if citywide else [ward])
         accounts.append(DemoAccount(username, str(Role(role).label), province.name if citywide else ward.name))
-    # The administrator manages reference data and accounts through Django's admin.
-    User.objects.get(username="demo-admin").user_permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["geo", "accounts"])
-    )
+    # The administrator manages reference data and accounts through Django's admin, as its role allows
+    # (accounts.backends): no Django permission is given.
     return accounts

@@ -15,15 +15,21 @@ RESOURCES = ("household", "member", "duplicate", "audit", "units", "user", "revi
 ACTIONS = ("view", "create", "change", "export", "resolve", "prepare", "approve", "configure")
 
 
+def _raw() -> dict[str, Any]:  # read by the cached matrix() and assigns()
+    raw: dict[str, Any] = yaml.safe_load((Path(__file__).with_name("permissions.yaml")).read_text(encoding="utf-8"))
+    return raw
+
+
 @cache
 def matrix() -> dict[str, dict[str, frozenset[str]]]:
-    raw = yaml.safe_load((Path(__file__).with_name("permissions.yaml")).read_text(encoding="utf-8"))
     result: dict[str, dict[str, frozenset[str]]] = {}
-    for role, grants in raw.items():
+    for role, grants in _raw().items():
         if role not in Role.values:
             raise ValueError(f"permissions.yaml names an unknown role: {role}")
         result[role] = {}
         for resource, actions in (grants or {}).items():
+            if resource == ASSIGNS:
+                continue
             if resource not in RESOURCES:
                 raise ValueError(f"permissions.yaml: unknown resource {resource!r} for {role}")
             unknown = set(actions) - set(ACTIONS)
@@ -31,6 +37,54 @@ def matrix() -> dict[str, dict[str, frozenset[str]]]:
                 raise ValueError(f"permissions.yaml: unknown actions {sorted(unknown)} for {role}.{resource}")
             result[role][resource] = frozenset(actions)
     return result
+
+
+# Administering: the resources whose grants make an account an administrator of others or of reference data.
+ADMINISTRATIVE = ("user", "units", "audit")
+ASSIGNS = "assigns"
+
+
+@cache
+def assigns() -> dict[str, frozenset[str]]:
+    """Role → the roles an account of it may give another (``assigns`` in the matrix; none if not listed).
+
+    No role may give a role that holds, on an administrative resource, an action the giver does not hold
+    itself; nor its own role (a peer is made from the command line), nor any role without ``user.create`` or
+    ``user.change``."""
+    grants = matrix()
+    result: dict[str, frozenset[str]] = {}
+    for role, raw in _raw().items():
+        given = frozenset((raw or {}).get(ASSIGNS, ()))
+        for other in given:
+            if other not in Role.values:
+                raise ValueError(f"permissions.yaml: {role} assigns an unknown role {other!r}")
+            held = grants[role]
+            wider = [
+                f"{r}.{a}"
+                for r in ADMINISTRATIVE
+                for a in grants[other].get(r, frozenset())
+                if a not in held.get(r, frozenset())
+            ]
+            if wider or other == role:
+                raise ValueError(f"permissions.yaml: {role} may not assign {other} ({', '.join(wider) or 'itself'})")
+        if given and not ({"create", "change"} & grants[role].get("user", frozenset())):
+            raise ValueError(f"permissions.yaml: {role} assigns roles but may not create or change users")
+        result[role] = given
+    return result
+
+
+def assignable_roles(user: Any) -> frozenset[str]:
+    """The roles ``user`` may give in the admin (all of them for a superuser)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Role.values)
+    return assigns().get(user.role, frozenset())
+
+
+def is_staff_role(role: str) -> bool:
+    """Whether the role uses Django's admin (it administers users or reference data): its staff status."""
+    return any(matrix().get(role, {}).get(r) for r in ("user", "units"))
 
 
 def can(user: Any, resource: str, action: str) -> bool:

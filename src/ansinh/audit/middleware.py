@@ -18,7 +18,9 @@ class RequestContextMiddleware:
         request_id = uuid.uuid4().hex
         source = "api" if request.path.startswith("/api/") else "web"
         token = context.current.set(
-            context.RequestContext(request_id=request_id, ip_address=request.META.get("REMOTE_ADDR"), source=source)
+            context.RequestContext(
+                request_id=request_id, ip_address=context.request_client_address(request), source=source
+            )
         )
         try:
             response = self.get_response(request)

@@ -14,6 +14,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
+from ansinh.lib.addresses import parse_networks
+
 # Lets generic Django classes (ModelAdmin[Model], QuerySet[Model]) be subscripted at run time.
 django_stubs_ext.monkeypatch()
 
@@ -81,6 +83,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
+    "ansinh.cli",  # first: its createsuperuser (audited) replaces Django's
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -94,7 +97,6 @@ INSTALLED_APPS = [
     "ansinh.registry",
     "ansinh.review",
     "ansinh.web",
-    "ansinh.cli",
     "ansinh.tasks",
     "ansinh.imports",
 ]
@@ -134,6 +136,8 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+# Permissions come from the role (the matrix), never from Django's per-user permissions or groups.
+AUTHENTICATION_BACKENDS = ["ansinh.accounts.backends.MatrixBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -170,6 +174,9 @@ SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _bool("BEHIND_PROXY", False) else None
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated): the client
+# address of the lock-out and of the audit trail is read from it only when the connection comes from one.
+TRUSTED_PROXIES = parse_networks(os.environ.get("TRUSTED_PROXIES", ""))
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

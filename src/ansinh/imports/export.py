@@ -20,7 +20,8 @@ from ansinh.audit.actions import record
 from ansinh.imports.audit_actions import ImportAudit
 from ansinh.imports.columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, Column
 from ansinh.imports.commit import HOUSEHOLD_DB, MEMBER_DB
-from ansinh.imports.formatting import FORMULA_START, format_column, neutralise_csv
+from ansinh.imports.formatting import format_column
+from ansinh.lib.sheets import FORMULA_START, neutralise_csv, save_workbook
 from ansinh.registry.models import Household, Member
 from ansinh.registry.queries import matching
 
@@ -145,5 +146,5 @@ def write_xlsx(qs: QuerySet[Household], target: Path | io.BufferedIOBase) -> int
                         cell.data_type = "s"  # never a formula, whatever it starts with
                     out.append(cell)
                 ws.append(out)
-    wb.save(target)
+    save_workbook(wb, target)
     return count

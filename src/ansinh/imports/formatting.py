@@ -11,8 +11,6 @@ import polars as pl
 from ansinh.imports.columns import NO, YES, Column
 from ansinh.lib.dates import format_date_expr
 
-FORMULA_START = r"^[=+\-@\t\r]"
-
 
 def format_column(col: Column, expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if col.kind == "code":
@@ -37,8 +35,3 @@ def format_column(col: Column, expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 
 def format_frame(frame: pl.DataFrame, columns: tuple[Column, ...]) -> pl.DataFrame:
     return frame.select([format_column(c, pl.col(c.field), frame.schema[c.field]).alias(c.field) for c in columns])
-
-
-def neutralise_csv(expr: pl.Expr) -> pl.Expr:
-    """A cell that a spreadsheet would run as a formula gets a leading apostrophe (the import removes it)."""
-    return pl.when(expr.str.contains(FORMULA_START)).then(pl.lit("'") + expr).otherwise(expr)

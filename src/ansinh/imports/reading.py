@@ -83,9 +83,23 @@ def sniff(path: Path) -> str:
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_mark(head):
+        return "utf16"  # text, in the encoding Excel calls "Unicode text": to be saved again as UTF-8
     if b"\x00" in head:
         return "binary"
     return "csv"
+
+
+def _utf16_without_mark(head: bytes) -> bool:
+    """Text in UTF-16 without a byte-order mark: most of every other byte is a NUL (Latin letters, digits and
+    punctuation), the others almost never."""
+    sample = head[: len(head) // 2 * 2]
+    if len(sample) < 8:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return (odd.count(0) > 0.6 * len(odd) and even.count(0) < 0.05 * len(even)) or (
+        even.count(0) > 0.6 * len(even) and odd.count(0) < 0.05 * len(odd)
+    )
 
 
 def check_size(path: Path) -> None:
@@ -316,6 +330,8 @@ def read_files(paths: list[Path], names: list[str] | None = None) -> RawFile:
             raise UnreadableFile("xlsx_renamed_csv" if k == "csv" else "xlsx_not_workbook", file=shown[p])
         if k == "xls":
             raise UnreadableFile("old_xls", file=shown[p])
+        if k == "utf16":
+            raise UnreadableFile("not_utf8", place=in_file(shown[p]))
         if k == "binary":
             raise UnreadableFile("binary_file", file=shown[p])
         if claimed == ".csv" and k == "xlsx":

@@ -11,6 +11,7 @@ from django.utils import translation
 from ansinh.imports import problems
 from ansinh.imports.columns import NO, TABLES, YES, Column
 from ansinh.imports.reading import ROW, read_files
+from ansinh.lib.sheets import save_workbook
 
 ERROR_FILL = "FFC7CE"
 NOTICE_FILL = "FFEB9C"
@@ -86,7 +87,7 @@ def template_xlsx() -> bytes:
     guide.append(["Mỗi hộ một dòng ở trang Hộ gia đình; mỗi người một dòng ở trang Thành viên, nối với hộ bằng Mã hộ."])
     guide.append(["Danh mục: ghi mã hoặc tên tiếng Việt. Ngày: dd/mm/yyyy. Số: 1.500.000 hoặc 1500000; số lẻ 45,5."])
     buf = io.BytesIO()
-    wb.save(buf)
+    save_workbook(wb, buf)
     return buf.getvalue()
 
 
@@ -151,4 +152,4 @@ def error_report(paths: list[Path], issues: pl.DataFrame, target: Path | io.Buff
                 note.fill = red
             out += [note, row[0]]
             ws.append(out)
-    wb.save(target)
+    save_workbook(wb, target)

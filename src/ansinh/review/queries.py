@@ -112,11 +112,18 @@ def scoring_methods_used(review_round: Round, standard_id: str | None = None) ->
 
 
 def class_counts(review_round: Round) -> dict[str, dict[str, int]]:
-    """standard → class → households, from the round's assessments."""
+    """standard → class → households, from the round's assessments; standards by id, classes poorest first
+    (the order of ``vocab.POVERTY_CLASSES``), the same on every page load."""
     out: dict[str, dict[str, int]] = {}
     rows = Assessment.objects.filter(round=review_round).values_list("standard_id", "klass")
     frame = pl.DataFrame(list(rows), schema={"standard_id": pl.String, "class": pl.String}, orient="row")
-    for sid, klass, n in frame.group_by("standard_id", "class").len().iter_rows():
+    order = {klass: i for i, klass in enumerate(vocab.POVERTY_CLASSES)}
+    counts = (
+        frame.group_by("standard_id", "class")
+        .len()
+        .with_columns(pl.col("class").replace_strict(order, default=len(order), return_dtype=pl.Int64).alias("rank"))
+    )
+    for sid, klass, n, _rank in counts.sort("standard_id", "rank", "class").iter_rows():
         out.setdefault(sid, {})[klass] = n
     return out
 

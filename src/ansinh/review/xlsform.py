@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ansinh.lib.dates import format_date, parse_date
 from ansinh.lib.numbers import normalise_number
+from ansinh.lib.sheets import save_workbook
 from ansinh.review.survey import FILES, FORMS_DIR, Field, FormDefinition, load_form
 
 YES_NO = "yes_no"
@@ -221,7 +222,7 @@ def build_xlsform(form: str) -> bytes:
         ],
     )
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    save_workbook(workbook, buffer)
     return buffer.getvalue()
 
 
@@ -374,7 +375,7 @@ def build_offline_workbook(
         for i, f in enumerate(section.fields, start=len(ids) + 1):
             _validation(sheet, f, i, len(rows), lists, list_columns)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    save_workbook(workbook, buffer)
     return buffer.getvalue()
 
 

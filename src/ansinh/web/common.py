@@ -10,13 +10,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from ansinh.accounts.permissions import can
+from ansinh.audit.context import request_client_address
 
 PAGE_SIZE = 25
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client address as the server saw it (the proxy must overwrite REMOTE_ADDR; see docs/deploy.md)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: ``X-Forwarded-For`` read only from ``TRUSTED_PROXIES`` (``lib.addresses``)."""
+    return request_client_address(request)
 
 
 def is_htmx(request: HttpRequest) -> bool:

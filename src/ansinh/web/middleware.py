@@ -35,5 +35,8 @@ class SecurityHeadersMiddleware:
             policy = _admin_policy(policy)
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        response.headers.setdefault("Cache-Control", "no-store" if request.user.is_authenticated else "private")
+        # A request refused before authentication (a foreign Host header: 400) has no user.
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        response.headers.setdefault("Cache-Control", "no-store" if signed_in else "private")
         return response

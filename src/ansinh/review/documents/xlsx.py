@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ansinh.lib.dates import format_date
+from ansinh.lib.sheets import save_workbook
 
 from . import layouts
 from .data import ProvisionalList
@@ -25,7 +26,7 @@ _HEAD_FILL = PatternFill("solid", fgColor="EBEBEB")
 
 def _save(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    save_workbook(workbook, buffer)
     return buffer.getvalue()
 
 

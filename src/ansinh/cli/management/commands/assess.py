@@ -25,6 +25,7 @@ from ansinh.engine.assess import run_polars
 from ansinh.engine.parquet import is_parquet
 from ansinh.engine.plan import build_plan, resolve
 from ansinh.engine.stream import run_files
+from ansinh.lib.sheets import save_workbook
 from ansinh.standards import Standard, StandardError
 
 
@@ -101,7 +102,7 @@ def write_xlsx(path: Path, sheets: dict[str, pl.DataFrame]) -> None:
         sheet.append(frame.columns)
         for row in frame.iter_rows():
             sheet.append(list(row))
-    book.save(path)
+    save_workbook(book, path)
 
 
 class Command(BaseCommand):
