@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "ansinh.cli",
     "ansinh.tasks",
     "ansinh.imports",
+    "ansinh.programs",
+    "ansinh.payments",
 ]
 
 MIDDLEWARE = [

@@ -300,7 +300,14 @@ def month_lines(
             .otherwise("status")
             .alias("status")
         )
-    paid_category = pl.col("category").filter(pl.col("status") == PAID).first().over("member_id").alias("paid_category")
+    paid_category = (
+        pl.col("category")
+        .filter(pl.col("status") == PAID)
+        .first()
+        .over("member_id")
+        .fill_null("")
+        .alias("paid_category")
+    )
     return (
         lines.with_columns(
             paid_category,
