@@ -13,7 +13,7 @@ from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards
 from ansinh.payments.models import Payroll, PayrollLine
 from ansinh.programs.models import Enrolment
-from ansinh.registry.models import Member, Membership
+from ansinh.registry.models import Membership
 
 ENROLMENT_SCHEMA = {
     "enrolment_id": pl.Int64,
@@ -63,8 +63,14 @@ def totals(payroll: Payroll) -> list[dict[str, Any]]:
     ]
 
 
-def member_benefits(member: Member) -> list[PayrollLine]:
-    """A member's payroll lines, newest month first, leaving out aborted payrolls (for the household page)."""
+def household_benefits(user: Any, household_id: int) -> list[PayrollLine]:
+    """The payroll lines of a household's members, newest month first (one query), for a user who may see
+    enrolments; aborted payrolls left out."""
+    if not can(user, "enrolment", "view"):
+        return []
     return list(
-        PayrollLine.objects.filter(member=member).exclude(payroll__status="aborted").order_by("-month", "programme")
+        PayrollLine.objects.filter(member__household_id=household_id)
+        .exclude(payroll__status="aborted")
+        .select_related("member")
+        .order_by("-month", "member_id", "programme")[:60]
     )
