@@ -14,16 +14,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ansinh.audit.actions import record
+from ansinh.dbframes import insert_model_frame
 from ansinh.engine.benefits import PAID, month_lines
 from ansinh.geo.models import Ward
 from ansinh.payments import errors
 from ansinh.payments.models import PAYROLL_LIFECYCLE, Payroll, PayrollEvent, PayrollLine, PayrollStatus
 from ansinh.payments.queries import payroll_inputs
+from ansinh.programs.actions import require_in_area
 from ansinh.programs.rules import RULES_DIR, legal_rules, programmes
-from ansinh.registry.actions import _require
 
 S = PayrollStatus
-BATCH = 5000
 PERSON_COLUMNS = ["member_id", "date_of_birth", "date_of_death", "ward_code"]
 ENROLMENT_COLUMNS = ["enrolment_id", "member_id", "category", "start_month", "end_month"]
 
@@ -71,7 +71,7 @@ def _locked(payroll: Payroll) -> Payroll:
 def do_create_payroll(*, actor: Any, programme: str, month: dt.date, ward: Ward) -> Payroll:
     """A draft payroll for ``programme`` in ``month`` in ``ward``. Refuses an unknown programme and a month
     that has not begun."""
-    _require(actor, "payroll", "prepare", ward.code)
+    require_in_area(actor, "payroll", "prepare", ward.code)
     if programme not in programmes():
         raise errors.UnknownProgramme(programme=programme)
     month = month.replace(day=1)
@@ -116,18 +116,19 @@ def do_compute_payroll(*, actor: Any, payroll: Payroll) -> Payroll:
     earlier computation. Refuses a person already paid for the month by another payroll (naming it) and a
     month with no rule in force (naming the parameter)."""
     payroll = _locked(payroll)
-    _require(actor, "payroll", "prepare", payroll.ward_id)
+    require_in_area(actor, "payroll", "prepare", payroll.ward_id)
     PAYROLL_LIFECYCLE.check(payroll.status, S.COMPUTED)
     lines, digest = _compute(payroll)
     _refuse_paid_elsewhere(payroll, lines)
     PayrollLine.objects.filter(payroll=payroll).delete()
-    fixed = {"payroll_id": payroll.pk, "programme": payroll.programme, "month": payroll.month}
+    stored = lines.with_columns(
+        pl.lit(payroll.pk, dtype=pl.Int64).alias("payroll_id"),
+        pl.lit(payroll.programme).alias("programme"),
+        pl.lit(payroll.month).alias("month"),
+    )
     try:
         with transaction.atomic():
-            for start in range(0, lines.height, BATCH):
-                PayrollLine.objects.bulk_create(
-                    [PayrollLine(**fixed, **row) for row in lines.slice(start, BATCH).to_dicts()]
-                )
+            insert_model_frame(PayrollLine, stored)
     except IntegrityError:  # a concurrent payroll paid someone between the check and the insert
         _refuse_paid_elsewhere(payroll, lines)
         raise
@@ -145,7 +146,7 @@ def do_freeze_payroll(*, actor: Any, payroll: Payroll) -> Payroll:
     """Freeze a computed payroll: its inputs are read again and must hash as when it was computed (eligibility
     re-checked at freeze); from now on nothing changes its lines or totals."""
     payroll = _locked(payroll)
-    _require(actor, "payroll", "prepare", payroll.ward_id)
+    require_in_area(actor, "payroll", "prepare", payroll.ward_id)
     PAYROLL_LIFECYCLE.check(payroll.status, S.FROZEN)
     _, digest = _compute(payroll)
     if digest != payroll.inputs_hash or payroll.rules_version != rules_version():
@@ -157,7 +158,7 @@ def do_freeze_payroll(*, actor: Any, payroll: Payroll) -> Payroll:
 @transaction.atomic
 def do_submit_payroll(*, actor: Any, payroll: Payroll) -> Payroll:
     payroll = _locked(payroll)
-    _require(actor, "payroll", "prepare", payroll.ward_id)
+    require_in_area(actor, "payroll", "prepare", payroll.ward_id)
     _move(payroll, S.IN_APPROVAL, actor)
     return payroll
 
@@ -166,7 +167,7 @@ def do_submit_payroll(*, actor: Any, payroll: Payroll) -> Payroll:
 def do_approve_payroll(*, actor: Any, payroll: Payroll) -> Payroll:
     """Approve a payroll in approval; the user who computed it cannot."""
     payroll = _locked(payroll)
-    _require(actor, "payroll", "approve", payroll.ward_id)
+    require_in_area(actor, "payroll", "approve", payroll.ward_id)
     if actor is not None and payroll.computed_by_id == actor.pk:
         raise errors.ApproverComputed()
     _move(payroll, S.APPROVED, actor, approved_by=actor if getattr(actor, "pk", None) else None,
@@ -178,7 +179,7 @@ def do_approve_payroll(*, actor: Any, payroll: Payroll) -> Payroll:
 def do_reject_payroll(*, actor: Any, payroll: Payroll, reason: str) -> Payroll:
     """Send a payroll in approval back to draft, with the reason."""
     payroll = _locked(payroll)
-    _require(actor, "payroll", "approve", payroll.ward_id)
+    require_in_area(actor, "payroll", "approve", payroll.ward_id)
     if not reason.strip():
         raise errors.ReasonRequired()
     _move(payroll, S.DRAFT, actor, reason=reason.strip())
@@ -189,7 +190,7 @@ def do_reject_payroll(*, actor: Any, payroll: Payroll, reason: str) -> Payroll:
 def do_abort_payroll(*, actor: Any, payroll: Payroll, reason: str) -> Payroll:
     """Abort a payroll not yet approved; its lines are removed so its people can be paid by another."""
     payroll = _locked(payroll)
-    _require(actor, "payroll", "prepare", payroll.ward_id)
+    require_in_area(actor, "payroll", "prepare", payroll.ward_id)
     if not reason.strip():
         raise errors.ReasonRequired()
     _move(payroll, S.ABORTED, actor, reason=reason.strip())

@@ -9,8 +9,7 @@ from typing import Any
 import polars as pl
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 
-from ansinh.accounts.permissions import can
-from ansinh.accounts.scope import scoped_wards
+from ansinh.accounts.scope import scoped
 from ansinh.payments.models import Payroll, PayrollLine
 from ansinh.programs.models import Enrolment
 from ansinh.registry.models import Membership
@@ -45,11 +44,7 @@ def payroll_inputs(programme: str, month: dt.date, ward_code: str) -> pl.DataFra
 
 
 def scoped_payrolls(user: Any) -> QuerySet[Payroll]:
-    if not can(user, "payroll", "view"):
-        return Payroll.objects.none()
-    if user.is_superuser:
-        return Payroll.objects.all()
-    return Payroll.objects.filter(ward__in=scoped_wards(user))
+    return scoped(user, Payroll.objects.all(), resource="payroll")
 
 
 def totals(payroll: Payroll) -> list[dict[str, Any]]:
@@ -66,10 +61,9 @@ def totals(payroll: Payroll) -> list[dict[str, Any]]:
 def household_benefits(user: Any, household_id: int) -> list[PayrollLine]:
     """The payroll lines of a household's members, newest month first (one query), for a user who may see
     enrolments; aborted payrolls left out."""
-    if not can(user, "enrolment", "view"):
-        return []
     return list(
-        PayrollLine.objects.filter(member__household_id=household_id)
+        scoped(user, PayrollLine.objects.all(), resource="enrolment", ward="member__household__ward")
+        .filter(member__household_id=household_id)
         .exclude(payroll__status="aborted")
         .select_related("member")
         .order_by("-month", "member_id", "programme")[:60]
