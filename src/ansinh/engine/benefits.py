@@ -26,9 +26,9 @@ import narwhals.stable.v2 as nw
 import polars as pl
 
 from ansinh.engine.assess import age_columns
-from ansinh.lib.numbers import format_number
 from ansinh.lib.errors import DomainError
 from ansinh.lib.legal import LegalData
+from ansinh.lib.numbers import format_number
 from ansinh.standards.formulas import AGE_YEARS
 
 NO_AGE_LIMIT = 1000

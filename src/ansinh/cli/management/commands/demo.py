@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ansinh.accounts.demo import DEMO_PASSWORD, demo_ward, ensure_demo_accounts
 from ansinh.geo.models import Province, Ward
-from ansinh.programs.demo import ensure_demo_enrolments, ensure_demo_payrolls
+from ansinh.payments.demo import ensure_demo_enrolments, ensure_demo_payrolls
 from ansinh.registry.models import Household
 from ansinh.tasks.embedded import spawn_worker
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ansinh.payments.demo import ensure_demo_enrolments, ensure_demo_payrolls
 from ansinh.payments.models import Payroll
-from ansinh.programs.demo import ensure_demo_enrolments, ensure_demo_payrolls
 from ansinh.programs.models import Enrolment
 from tests.conftest import member_data
 
