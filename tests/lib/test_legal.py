@@ -118,3 +118,22 @@ def test_a_repealed_procedure_rule_is_refused_not_read_as_none():
     assert data.parameter("r").in_force(dt.date(2024, 1, 1)) is None
     with pytest.raises(legal.NoValue, match="r has no value on 2024-01-01"):
         data.value_at("r", dt.date(2024, 1, 1))
+
+
+def test_a_dated_value_set_by_a_later_instrument_reports_that_instruments_reference():
+    data = legal.read(
+        {"base": {"description": "d", "unit": "VND/month", "reference": "Decree 20/2021/NĐ-CP Art. 4.2",
+                  "verified": True, "values": {"2021-07-01": 360000,
+                                               "2024-07-01": {"value": 500000, "reference": "Decree 76/2024/NĐ-CP"}}}},
+        "test",
+    )  # fmt: skip
+    assert data.lookup("base", dt.date(2024, 6, 30)).reference == "Decree 20/2021/NĐ-CP Art. 4.2"
+    july = data.lookup("base", dt.date(2024, 7, 1))
+    assert (july.value, july.reference) == (500000, "Decree 76/2024/NĐ-CP")
+
+
+def test_it_refuses_a_dated_value_with_fields_it_does_not_know():
+    node = {"description": "d", "unit": "count", "reference": "x", "verified": True,
+            "values": {"2020-01-01": {"value": 1, "source": "?"}}}  # fmt: skip
+    with pytest.raises(legal.BadFile, match="only 'value' and 'reference'"):
+        legal.read({"p": node}, "test")

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from ansinh.accounts.models import Role
 
-RESOURCES = ("household", "member", "duplicate", "audit", "units", "user", "review", "import")
+RESOURCES = ("household", "member", "duplicate", "audit", "units", "user", "review", "import", "enrolment", "payroll")
 ACTIONS = ("view", "create", "change", "export", "resolve", "prepare", "approve", "configure")
 
 

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "ansinh.web",
     "ansinh.tasks",
     "ansinh.imports",
+    "ansinh.programs",
+    "ansinh.payments",
 ]
 
 MIDDLEWARE = [

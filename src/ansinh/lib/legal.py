@@ -18,6 +18,9 @@ reader lives here; it imports no Django and no domain app.
         2021-09-01: 3                        # from this date (valid from) …
         2030-01-01: null                     # … a dated null repeals it
 
+A dated value may carry its own reference when a later instrument set it (``2024-07-01: {value: 500000,
+reference: Decree 76/2024/NĐ-CP}``): the value in force then reports that reference, not the parameter's.
+
 A value in force on a date is a :class:`Dated`: value, unit, valid_from, reference, verified,
 last_value_still_valid_on, description. A value may also be
 
@@ -47,7 +50,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -156,6 +159,7 @@ class Parameter:
     allowed: tuple[str, ...] = ()
     last_value_still_valid_on: dt.date | None = None
     source: str = ""
+    value_references: Mapping[dt.date, str] = field(default_factory=dict, hash=False)
 
     def entry(self, on: dt.date) -> tuple[dt.date, Value] | None:
         """The dated entry in force on ``on`` (the last at or before it), or None before the first date."""
@@ -189,7 +193,7 @@ class Parameter:
             value=found[1] if value is None else value,
             unit=self.unit,
             valid_from=found[0],
-            reference=self.reference,
+            reference=self.value_references.get(found[0], self.reference),
             verified=self.verified,
             last_value_still_valid_on=self.last_value_still_valid_on,
             description=self.description,
@@ -286,11 +290,19 @@ def parameter(path: str, node: Mapping[str, Any], source: str) -> Parameter:
     )
     if not isinstance(node["values"], Mapping) or not node["values"]:
         raise BadFile(source, f"parameter {path} has no values")
-    values = sorted(
-        ((to_date(k, f"{source}: {path}"), skeleton.parse(v)) for k, v in node["values"].items()),
-        key=lambda kv: kv[0],
-    )
-    return replace(skeleton, values=tuple(values))
+    references: dict[dt.date, str] = {}
+    values: list[tuple[dt.date, Value]] = []
+    for written_on, raw in node["values"].items():
+        on = to_date(written_on, f"{source}: {path}")
+        if isinstance(raw, Mapping) and "value" in raw:
+            if set(raw) - {"value", "reference"}:
+                raise BadFile(source, f"parameter {path}: a dated value has only 'value' and 'reference'")
+            if "reference" in raw:
+                references[on] = str(raw["reference"])
+            raw = raw["value"]
+        values.append((on, skeleton.parse(raw)))
+    values.sort(key=lambda kv: kv[0])
+    return replace(skeleton, values=tuple(values), value_references=references)
 
 
 @dataclass(frozen=True)

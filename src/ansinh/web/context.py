@@ -43,6 +43,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append({"url": reverse("export"), "label": _("Export"), "prefix": "/exports/"})
     if can(user, "review", "view"):
         items.append({"url": reverse("review-rounds"), "label": _("Poverty review"), "prefix": "/review/"})
+    if can(user, "payroll", "view"):
+        items.append({"url": reverse("payroll-list"), "label": _("Payrolls"), "prefix": "/payrolls/"})
+    if can(user, "enrolment", "view"):
+        items.append({"url": reverse("enrolment-list"), "label": _("Enrolments"), "prefix": "/enrolments/"})
     if can(user, "duplicate", "view"):
         items.append({"url": reverse("duplicate-list"), "label": _("Likely duplicates"), "prefix": "/duplicates/"})
     if can(user, "audit", "view"):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ansinh.accounts.permissions import can, require
 from ansinh.accounts.scope import scoped_wards
 from ansinh.lib.dates import format_date
+from ansinh.payments.queries import household_benefits
 from ansinh.registry import actions, queries
 from ansinh.registry.errors import ConcurrentEdit, RegistryError
 from ansinh.registry.models import Household, Member
@@ -121,6 +122,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change_members": can(request.user, "member", "change") and household.status == "active",
         "can_add_member": can(request.user, "member", "create") and household.status == "active",
         "can_split": can_split(request.user) and household.status == "active",
+        "benefits": household_benefits(request.user, household.pk),
     }
     return render(request, "registry/households/detail.html", context)
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from ansinh.accounts.demo import DEMO_PASSWORD, ensure_demo_accounts
-from ansinh.geo.models import Ward
+from ansinh.accounts.demo import DEMO_PASSWORD, demo_ward, ensure_demo_accounts
+from ansinh.geo.models import Province, Ward
+from ansinh.payments.demo import ensure_demo_enrolments, ensure_demo_payrolls
 from ansinh.registry.models import Household
 from ansinh.tasks.embedded import spawn_worker
 
@@ -47,6 +50,12 @@ class Command(BaseCommand):
             )
         call_command("collectstatic", verbosity=0, interactive=False)
         accounts = ensure_demo_accounts(opts["province"])
+        today = timezone.localdate()
+        enrolled = ensure_demo_enrolments(opts["province"], today)
+        if enrolled:
+            self.stdout.write(f"Enrolled {enrolled:,} people in the programmes they qualify for.")
+        last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        ensure_demo_payrolls(demo_ward(Province.objects.get(code=opts["province"])), last_month)
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f} s."))
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for a in accounts:

@@ -1,0 +1,168 @@
+"""Benchmark (not a test): computing and freezing one month's payroll of N active enrolments on PostgreSQL,
+from reading the registry to every stored line, against a per-beneficiary baseline in the same process.
+
+    .venv/bin/python bench/payroll.py                                       # 300,000 enrolments
+    .venv/bin/python bench/payroll.py --households 20000 --enrolments 40000 # quicker
+
+Needs the PostgreSQL server at 127.0.0.1:5432 (``--server`` otherwise). It creates a throw-away database
+``ansinh_bench_payroll_<pid>``, migrates it, loads the units of province 79, seeds the households into one
+ward with ``ansinh seed`` (a subprocess), enrols N members in the monthly social assistance (bulk insert,
+not timed) and drops the database at the end (``--keep`` to keep it).
+
+* **Baseline** (the way openIMIS computes): for each enrolment of a ``--baseline`` sample, the ORM reads the
+  enrolment, its member and the member's death, looks the base level and the coefficient up for the month
+  and saves one line: one beneficiary at a time. Lines per second.
+* **Measured**: ``do_create_payroll`` + ``do_compute_payroll`` + ``do_freeze_payroll`` on the whole ward
+  (one query out, the engine over one frame, one bulk insert of the lines, the re-read and hash at freeze).
+  Lines per second, and this process's peak resident memory.
+* **Goal** (issue 15): at least 50x the baseline's lines per second, under 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+GOAL = 50.0
+# Last month: the synthetic city's members are born up to today, so every enrolment's person exists in it.
+MONTH = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--households", type=int, default=120_000)
+    parser.add_argument("--enrolments", type=int, default=300_000)
+    parser.add_argument("--baseline", type=int, default=2_000, help="enrolments computed one at a time")
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--keep", action="store_true", help="keep the throw-away database")
+    opts = parser.parse_args()
+
+    import psycopg
+
+    name = f"ansinh_bench_payroll_{os.getpid()}"
+    with psycopg.connect(f"{opts.server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ.update(
+        {
+            "ANSINH_ENV": "test",
+            "DATABASE_URL": f"{opts.server}/{name}",
+            "DJANGO_SETTINGS_MODULE": "ansinh.config.settings",
+        }
+    )
+    try:
+        run(opts)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not opts.keep:
+            with psycopg.connect(f"{opts.server}/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        else:
+            print(f"kept database {name}")
+
+
+def _step(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+def run(opts: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    import polars as pl
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from ansinh.dbframes import insert_model_frame
+    from ansinh.geo.models import Ward
+    from ansinh.payments.actions import do_compute_payroll, do_create_payroll, do_freeze_payroll
+    from ansinh.payments.models import PayrollLine
+    from ansinh.programs.models import Decision, Enrolment
+    from ansinh.programs.rules import legal_rules
+    from ansinh.registry.models import Member, Membership
+
+    _step("migrating and loading units")
+    call_command("migrate", verbosity=0)
+    call_command("load_units", verbosity=0)
+    _step(f"seeding {opts.households:,} households into one ward (subprocess)")
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent / "src")}
+    subprocess.run(
+        [str(Path(sys.executable).with_name("ansinh")), "seed", "--households", str(opts.households), "--wards", "1",
+         "--province", "79"],
+        check=True, env=env, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    members = pl.DataFrame(
+        {"member_id": list(Member.objects.order_by("pk").values_list("pk", flat=True)[: opts.enrolments])},
+        schema={"member_id": pl.Int64},
+    )
+    ward = Ward.objects.get(code=Member.objects.values_list("household__ward_id", flat=True).first())
+    _step(f"enrolling {members.height:,} members (bulk, not timed)")
+    with transaction.atomic():
+        insert_model_frame(
+            Enrolment,
+            members.with_columns(
+                pl.lit("social_assistance").alias("programme"),
+                pl.lit("disability_severe").alias("category"),
+                pl.lit(dt.date(2024, 1, 1)).alias("start_month"),
+                pl.lit(None, dtype=pl.Date).alias("end_month"),
+                pl.lit(dt.datetime.now(dt.UTC)).alias("created_at"),
+            ),
+        )
+    sample = list(Enrolment.objects.order_by("pk").values_list("pk", flat=True)[: opts.baseline])
+
+    _step(f"baseline: {len(sample):,} enrolments one at a time through the ORM")
+    rules = legal_rules()
+    started = time.perf_counter()
+    with transaction.atomic():
+        baseline_payroll = do_create_payroll(actor=None, programme="social_assistance", month=MONTH, ward=ward)
+        for pk in sample:
+            enrolment = Enrolment.objects.get(pk=pk)
+            member = Member.objects.get(pk=enrolment.member_id)
+            death = Membership.objects.filter(member=member, end_reason="death").values_list("end", flat=True).first()
+            base = rules.lookup("social_assistance.base_level", MONTH)
+            coefficient = rules.lookup("social_assistance.coefficient.disability_severe", MONTH)
+            paid = death is None
+            PayrollLine.objects.create(
+                payroll=baseline_payroll, enrolment=enrolment, member=member, programme="social_assistance",
+                month=MONTH, ward_code=ward.code, category=enrolment.category, age=member.age_on(MONTH), rows="x",
+                base=base.value, coefficient=coefficient.value, entitled=round(base.value * coefficient.value),
+                amount=round(base.value * coefficient.value) if paid else 0, status="paid" if paid else "died",
+                references=f"{base.reference}; {coefficient.reference}", explanation_vi="", explanation_en="",
+            )  # fmt: skip
+        transaction.set_rollback(True)
+    baseline_seconds = time.perf_counter() - started
+    baseline_rate = len(sample) / baseline_seconds
+
+    _step(f"measured: compute and freeze the ward's payroll of {members.height:,} enrolments")
+    started = time.perf_counter()
+    payroll = do_create_payroll(actor=None, programme="social_assistance", month=MONTH, ward=ward)
+    payroll = do_compute_payroll(actor=None, payroll=payroll)
+    computed = time.perf_counter() - started
+    _step(f"computed {payroll.line_count:,} lines in {computed:.1f} s; freezing")
+    payroll = do_freeze_payroll(actor=None, payroll=payroll)
+    seconds = time.perf_counter() - started
+    rate = payroll.line_count / seconds
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ratio = rate / baseline_rate
+    print()
+    print(f"enrolments {members.height:,}; lines stored {payroll.line_count:,}; total {payroll.total_amount:,} VND")
+    print(f"baseline   {baseline_rate:,.0f} lines/s ({len(sample):,} in {baseline_seconds:.1f} s)")
+    print(
+        f"measured   {rate:,.0f} lines/s ({seconds:.1f} s: compute {computed:.1f} s, freeze {seconds - computed:.1f} s)"
+    )
+    print(f"ratio      {ratio:.0f}x (goal {GOAL:.0f}x): {'met' if ratio >= GOAL else 'NOT met'}")
+    print(f"peak memory of this process {peak_mb:,.0f} MB (goal < 1,024 MB); load average {os.getloadavg()[0]:.1f}")
+    assert Decision.objects.count() == 0  # enrolments were bulk-loaded without decisions: a benchmark shortcut
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,411 @@
+"""Programme benefits over frames: who is paid what in one month, each line with its components and the law
+that makes it, and who qualifies for a programme. No Django: the programs app reads the enrolments and the
+registry into frames, calls these functions once for a whole payroll, and stores what they return in bulk.
+
+A programme's structure (its categories and which legal rows make each category's amount) is data
+(``programs/rules/programmes.yaml``, read by :func:`programmes_from`); every number is a dated parameter read
+through :class:`ansinh.lib.legal.LegalData` for the payroll month, so a month with no value in force is refused
+with ``NoValue`` naming the parameter. The few dozen (category, age band) amounts of a month are resolved in
+Python once (:func:`band_table`); everything per person is a Polars expression over the whole frame.
+
+Frames in:
+
+* ``enrolments``: ``enrolment_id`` (int), ``member_id`` (int), ``category`` (str), ``start_month`` (date, the
+  first day of the first month paid), ``end_month`` (date or null, the first day of the last month paid);
+* ``people``: ``member_id``, ``date_of_birth`` (date), ``date_of_death`` (date or null), ``ward_code`` (str).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import narwhals.stable.v2 as nw
+import polars as pl
+
+from ansinh.engine.assess import age_columns
+from ansinh.lib.errors import DomainError
+from ansinh.lib.legal import LegalData
+from ansinh.lib.numbers import format_number
+from ansinh.standards.formulas import AGE_YEARS
+
+NO_AGE_LIMIT = 1000
+AMOUNT_KINDS = ("scaled", "appendix", "flat")
+
+PAID = "paid"
+DIED = "died"  # the month is after the stop that follows a death
+HIGHER_PAID = "higher_category_paid"  # another category of the same programme pays this person more
+
+
+class BenefitError(DomainError):
+    code: ClassVar[str] = "benefit_error"
+
+
+class UnknownCategory(BenefitError):
+    """An enrolment names a category its programme does not have."""
+
+    code: ClassVar[str] = "benefit_unknown_category"
+    wording: ClassVar[Any] = "Programme %(programme)s has no category %(category)r (%(count)s enrolments)."
+
+    def __init__(self, programme: str, category: str, count: int) -> None:
+        super().__init__(programme=programme, category=category, count=count)
+
+
+class BadProgramme(BenefitError):
+    code: ClassVar[str] = "benefit_bad_programme"
+    wording: ClassVar[Any] = "Programme definition %(programme)s: %(problem)s"
+
+    def __init__(self, programme: str, problem: str) -> None:
+        super().__init__(programme=programme, problem=problem)
+
+
+@dataclass(frozen=True)
+class Band:
+    """The legal rows that make a category's amount for one age band (the first band whose condition holds)."""
+
+    rows: tuple[str, ...]
+    age_below: str | None = None
+    age_from: str | None = None
+    age_outside: tuple[str, str] | None = None
+
+    def intervals(self, rules: LegalData, on: dt.date) -> list[tuple[int, int]]:
+        """The ages [low, high) this band covers on ``on``."""
+        if self.age_outside is not None:
+            low, high = (int(rules.value_at(p, on)) for p in self.age_outside)
+            return [(0, low), (high, NO_AGE_LIMIT)]
+        low = int(rules.value_at(self.age_from, on)) if self.age_from else 0
+        high = int(rules.value_at(self.age_below, on)) if self.age_below else NO_AGE_LIMIT
+        return [(low, high)]
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    name: Mapping[str, str]
+    clause: str
+    bands: tuple[Band, ...]
+
+
+@dataclass(frozen=True)
+class Programme:
+    """One programme's structure: how each category's amount is made (``amount``: scaled, appendix or flat)."""
+
+    code: str
+    name: Mapping[str, str]
+    legal_basis: str
+    rules: str  # the prefix of the programme's parameters in the legal data
+    amount: str
+    base: str | None
+    categories: Mapping[str, Category]
+
+    def rule(self, name: str) -> str:
+        return f"{self.rules}.{name}"
+
+
+def programmes_from(tree: Mapping[str, Any]) -> dict[str, Programme]:
+    """The programmes of a parsed ``programmes.yaml``."""
+    found: dict[str, Programme] = {}
+    for code, node in tree.items():
+        if node.get("amount") not in AMOUNT_KINDS:
+            raise BadProgramme(code, f"amount must be one of {', '.join(AMOUNT_KINDS)}")
+        if node["amount"] == "scaled" and not node.get("base"):
+            raise BadProgramme(code, "a scaled programme names its base level")
+        categories = {}
+        for key, cat in node["categories"].items():
+            bands = tuple(
+                Band(
+                    rows=tuple(b["rows"]),
+                    age_below=b.get("age_below"),
+                    age_from=b.get("age_from"),
+                    age_outside=tuple(b["age_outside"]) if b.get("age_outside") else None,
+                )
+                for b in cat["bands"]
+            )
+            if not bands or any(not b.rows for b in bands):
+                raise BadProgramme(code, f"category {key} needs bands with rows")
+            categories[key] = Category(key=key, name=dict(cat["name"]), clause=str(cat["clause"]), bands=bands)
+        found[code] = Programme(
+            code=code,
+            name=dict(node["name"]),
+            legal_basis=str(node["legal_basis"]),
+            rules=str(node["rules"]),
+            amount=str(node["amount"]),
+            base=node.get("base"),
+            categories=categories,
+        )
+    return found
+
+
+def first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _document(reference: str) -> str:
+    """The instrument a citation names ("Nghị định 20/2021/NĐ-CP" of "Nghị định 20/2021/NĐ-CP Điều 6 …")."""
+    for marker in (" Điều ", " Phụ lục", " Khoản "):
+        if marker in reference:
+            return reference.split(marker, 1)[0]
+    return reference
+
+
+def cite(references: Iterable[str]) -> str:
+    """Citations joined, each said once; a later article of the instrument just cited drops its name:
+    ``cite(["Nghị định 20/2021/NĐ-CP Điều 4 khoản 2", "Nghị định 20/2021/NĐ-CP Điều 6 khoản 1 điểm e"])`` is
+    "Nghị định 20/2021/NĐ-CP Điều 4 khoản 2; Điều 6 khoản 1 điểm e"."""
+    said: list[str] = []
+    previous = ""
+    for reference in dict.fromkeys(references):
+        document = _document(reference)
+        said.append(reference[len(document) :].strip() if document == previous and reference != document else reference)
+        previous = document
+    return "; ".join(said)
+
+
+def _coefficient_text(value: float, lang: str) -> str:
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def band_table(programme: Programme, rules: LegalData, month: dt.date, categories: Iterable[str]) -> pl.DataFrame:
+    """The amount of each (category, age band) of ``categories`` in ``month``, with its components,
+    the references that make it and its explanation in Vietnamese and English: one row per age interval."""
+    rows: list[dict[str, Any]] = []
+    base = rules.lookup(programme.base, month) if programme.amount == "scaled" and programme.base else None
+    for key in sorted(set(categories)):
+        category = programme.categories[key]
+        for index, band in enumerate(category.bands):
+            found = [rules.lookup(path, month) for path in band.rows]
+            references = [f.reference for f in found]
+            verified = all(f.verified for f in found)
+            if base is not None:
+                coefficient = float(sum(f.value for f in found))
+                amount = round(base.value * coefficient)
+                references = [base.reference, *references]
+                verified = verified and base.verified
+                formula = {
+                    lang: f"{format_number(base.value, lang=lang)} × {_coefficient_text(coefficient, lang)}"
+                    for lang in ("vi", "en")
+                }
+            else:
+                coefficient = None
+                amount = round(sum(f.value for f in found))
+                formula = {lang: " + ".join(format_number(f.value, lang=lang) for f in found) for lang in ("vi", "en")}
+            cited = cite(references)
+            for low, high in band.intervals(rules, month):
+                rows.append(
+                    {
+                        "category": key,
+                        "band": index,
+                        "age_low": low,
+                        "age_high": high,
+                        "rows": "+".join(p.rsplit(".", 1)[-1] for p in band.rows),
+                        "base": None if base is None else int(base.value),
+                        "coefficient": coefficient,
+                        "entitled": int(amount),
+                        "references": cited,
+                        "verified": verified,
+                        "explanation_vi": f"{formula['vi']} ({cited})",
+                        "explanation_en": f"{formula['en']} ({cited})",
+                    }
+                )
+    return pl.DataFrame(rows, schema=BAND_SCHEMA)
+
+
+BAND_SCHEMA: Mapping[str, Any] = {
+    "category": pl.String,
+    "band": pl.Int32,
+    "age_low": pl.Int32,
+    "age_high": pl.Int32,
+    "rows": pl.String,
+    "base": pl.Int64,
+    "coefficient": pl.Float64,
+    "entitled": pl.Int64,
+    "references": pl.String,
+    "verified": pl.Boolean,
+    "explanation_vi": pl.String,
+    "explanation_en": pl.String,
+}
+
+LINE_COLUMNS = (
+    "enrolment_id",
+    "member_id",
+    "ward_code",
+    "category",
+    "age",
+    "rows",
+    "base",
+    "coefficient",
+    "entitled",
+    "amount",
+    "status",
+    "paid_category",
+    "references",
+    "verified",
+    "explanation_vi",
+    "explanation_en",
+)
+
+
+def _month_index(col: pl.Expr) -> pl.Expr:
+    return col.dt.year().cast(pl.Int32) * 12 + col.dt.month().cast(pl.Int32) - 1
+
+
+def month_lines(
+    enrolments: pl.DataFrame, people: pl.DataFrame, programme: Programme, rules: LegalData, month: dt.date
+) -> pl.DataFrame:
+    """One line per enrolment in force in ``month`` (started, not ended): its category's amount for the
+    person's age, and whether it is paid: ``status`` is ``paid``, ``died`` (the month is past the stop that
+    follows a death) or ``higher_category_paid`` (when the programme pays one category per person, the
+    person's highest amount is paid and ``paid_category`` names it). ``amount`` is what is paid (0 when not),
+    ``entitled`` what the category gives. Refuses an unknown category and a month with no rule in force."""
+    month = first_of_month(month)
+    unknown = (
+        enrolments.filter(~pl.col("category").is_in(list(programme.categories)))
+        .group_by("category")
+        .len()
+        .sort("category")
+    )
+    if unknown.height:
+        raise UnknownCategory(programme.code, str(unknown["category"][0]), int(unknown["len"][0]))
+    age_day = month.replace(day=int(rules.value_at(programme.rule("age_on_day_of_month"), month)))
+    stop_after = int(rules.value_at(programme.rule("stop_months_after_event"), month))
+    one_per_person = bool(rules.value_at(programme.rule("one_category_at_highest"), month))
+    month_no = month.year * 12 + month.month - 1
+
+    active = enrolments.filter(
+        (pl.col("start_month") <= month) & (pl.col("end_month").is_null() | (pl.col("end_month") >= month))
+    )
+    bands = band_table(programme, rules, month, active["category"].unique().to_list())
+    joined = active.join(people, on="member_id", how="inner")
+    aged = nw.from_native(joined).with_columns(age_columns(age_day)).to_native()
+    matched = (
+        aged.with_columns(pl.col(AGE_YEARS).cast(pl.Int32).alias("age"))
+        .join(bands, on="category", how="inner")
+        .filter((pl.col("age") >= pl.col("age_low")) & (pl.col("age") < pl.col("age_high")))
+        .filter(pl.col("band") == pl.col("band").min().over("enrolment_id"))
+    )
+    died = pl.col("date_of_death").is_not_null() & (
+        pl.lit(month_no) >= _month_index(pl.col("date_of_death")) + stop_after
+    )
+    lines = matched.with_columns(pl.when(died).then(pl.lit(DIED)).otherwise(pl.lit(PAID)).alias("status")).sort(
+        ["member_id", "entitled", "category"], descending=[False, True, False]
+    )
+    if one_per_person:
+        rank = pl.int_range(pl.len()).over(["member_id", "status"])
+        lines = lines.with_columns(
+            pl.when((pl.col("status") == PAID) & (rank > 0))
+            .then(pl.lit(HIGHER_PAID))
+            .otherwise("status")
+            .alias("status")
+        )
+    paid_category = (
+        pl.col("category")
+        .filter(pl.col("status") == PAID)
+        .first()
+        .over("member_id")
+        .fill_null("")
+        .alias("paid_category")
+    )
+    return (
+        lines.with_columns(
+            paid_category,
+            pl.when(pl.col("status") == PAID).then(pl.col("entitled")).otherwise(0).cast(pl.Int64).alias("amount"),
+        )
+        .select(LINE_COLUMNS)
+        .sort(["member_id", "enrolment_id"])
+    )
+
+
+# Who qualifies: each candidate rule is an expression over a people frame with ``age``, ``pension_monthly``,
+# ``poverty_class``, ``disability_level``; the thresholds are the programme's parameters on the date.
+
+CANDIDATE_COLUMNS = ("member_id", "ward_code", "age", "programme", "category", "qualifies", "reason_vi", "reason_en")
+
+
+def candidates(people: pl.DataFrame, rules: LegalData, on: dt.date) -> pl.DataFrame:
+    """For each living person, the programme categories they qualify for on ``on`` and the ones they come
+    close to, with the reason in words (the social pension by age, pension and poverty class; the disability
+    and 80+ categories of the monthly social assistance). ``people`` needs ``member_id``, ``ward_code``,
+    ``date_of_birth``, ``date_of_death``, ``pension_monthly`` (0 without a pension), ``poverty_class``
+    (``poor``/``near_poor``/other or null) and ``disability_level``."""
+    aged = nw.from_native(people.filter(pl.col("date_of_death").is_null())).with_columns(age_columns(on)).to_native()
+    frame = aged.with_columns(pl.col(AGE_YEARS).cast(pl.Int32).alias("age"))
+    pension_level = int(rules.value_at("social_pension.amount", on))
+    age_from = int(rules.value_at("social_pension.age_from", on))
+    poor_from = int(rules.value_at("social_pension.poor_age_from", on))
+    old_from = int(rules.value_at("social_assistance.age.old_elderly_from", on))
+    age, pension = pl.col("age"), pl.col("pension_monthly").fill_null(0)
+    poor = pl.col("poverty_class").is_in(["poor", "near_poor"]).fill_null(False)
+    below_pension = pension < pension_level
+    pension_vi = pl.format("lương hưu {} đồng/tháng", pension)
+    pension_en = pl.format("pension {} VND/month", pension)
+    rules_out: list[tuple[str, str, pl.Expr, pl.Expr, pl.Expr, pl.Expr]] = [
+        (
+            "social_pension",
+            "age_75_no_pension",
+            age >= age_from,
+            below_pension,
+            pl.format(
+                f"{{}} tuổi (từ đủ {age_from}), {{}} (dưới {pension_level:,} đồng)".replace(",", "."), age, pension_vi
+            ),
+            pl.format(f"aged {{}} (from {age_from}), {{}} (below {pension_level:,} VND)", age, pension_en),
+        ),
+        (
+            "social_pension",
+            "poor_70_75",
+            (age >= poor_from) & (age < age_from),
+            poor & below_pension,
+            pl.format(
+                f"{{}} tuổi (từ đủ {poor_from} đến dưới {age_from}), hộ {{}}, {{}}",
+                age,
+                pl.col("poverty_class").fill_null("—"),
+                pension_vi,
+            ),
+            pl.format(
+                f"aged {{}} ({poor_from} to under {age_from}), household {{}}, {{}}",
+                age,
+                pl.col("poverty_class").fill_null("—"),
+                pension_en,
+            ),
+        ),
+        (
+            "social_assistance",
+            "disability_severe",
+            pl.col("disability_level") == "severe",
+            pl.lit(True),
+            pl.lit("khuyết tật nặng (Nghị định 20/2021/NĐ-CP Điều 5 khoản 6)"),
+            pl.lit("severe disability (Decree 20/2021/NĐ-CP Art. 5 cl. 6)"),
+        ),
+        (
+            "social_assistance",
+            "disability_extremely_severe",
+            pl.col("disability_level") == "extremely_severe",
+            pl.lit(True),
+            pl.lit("khuyết tật đặc biệt nặng (Nghị định 20/2021/NĐ-CP Điều 5 khoản 6)"),
+            pl.lit("extremely severe disability (Decree 20/2021/NĐ-CP Art. 5 cl. 6)"),
+        ),
+        (
+            "social_assistance",
+            "elderly_80_no_pension",
+            age >= old_from,
+            pension == 0,
+            pl.format(f"{{}} tuổi (từ đủ {old_from}), {{}}", age, pension_vi),
+            pl.format(f"aged {{}} (from {old_from}), {{}}", age, pension_en),
+        ),
+    ]
+    parts = [
+        frame.filter(applies).select(
+            "member_id",
+            "ward_code",
+            "age",
+            pl.lit(programme).alias("programme"),
+            pl.lit(category).alias("category"),
+            condition.alias("qualifies"),
+            vi.alias("reason_vi"),
+            en.alias("reason_en"),
+        )
+        for programme, category, applies, condition, vi, en in rules_out
+    ]
+    return pl.concat(parts).sort(["member_id", "programme", "category"]).select(CANDIDATE_COLUMNS)

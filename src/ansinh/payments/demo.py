@@ -1,0 +1,111 @@
+"""Enrolments and payrolls for the demo city: who the synthetic registry qualifies (``engine.benefits.candidates``)
+is enrolled by a made-up decision, and a few people per hundred aged 55 or more are people with merit, about
+HCMC's share (36,787 people with merit and relatives in 2023, programmes.md §3). Set-based: one read, bulk
+inserts. Only for the demo and the synthetic city; the numbers of enrolments are not legal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from ansinh.engine.benefits import candidates
+from ansinh.geo.models import Ward
+from ansinh.payments.actions import do_compute_payroll, do_create_payroll, do_freeze_payroll, do_submit_payroll
+from ansinh.payments.models import Payroll
+from ansinh.programs.models import Decision, DecisionKind, Enrolment
+from ansinh.programs.rules import legal_rules
+from ansinh.registry.models import Member
+
+SYNTHETIC_PENSION = 3_000_000  # the synthetic registry says whether someone has a pension, not how much
+MERIT_EVERY = 40  # one person in this many aged 55 or more is a person with merit in the demo
+MERIT_FROM_AGE = 55
+FIRST_START = dt.date(2023, 1, 1)
+SOCIAL_PENSION_START = dt.date(2025, 7, 1)
+
+
+def _months_after(start: dt.date, months: pl.Expr) -> pl.Expr:
+    """``start`` plus ``months`` months (the first day), as an expression."""
+    return pl.date(start.year + (start.month - 1 + months) // 12, (start.month - 1 + months) % 12 + 1, 1)
+
+
+@transaction.atomic
+def ensure_demo_enrolments(province_code: str, on: dt.date) -> int:
+    """Enrol the qualifying people of the province's registry (once); returns how many enrolments were made."""
+    if Enrolment.objects.exists():
+        return 0
+    rows = Member.objects.filter(status="active", household__ward__province_id=province_code).values_list(
+        "pk", "household__ward_id", "date_of_birth", "disability_level", "receives_pension", "sex"
+    )
+    people = pl.DataFrame(
+        list(rows),
+        schema={"member_id": pl.Int64, "ward_code": pl.String, "date_of_birth": pl.Date,
+                "disability_level": pl.String, "receives_pension": pl.Boolean, "sex": pl.String},
+        orient="row",
+    ).with_columns(
+        pl.lit(None, dtype=pl.Date).alias("date_of_death"),
+        pl.when(pl.col("receives_pension")).then(SYNTHETIC_PENSION).otherwise(0).cast(pl.Int64).alias("pension_monthly"),
+        pl.lit(None, dtype=pl.String).alias("poverty_class"),
+    )  # fmt: skip
+    if people.is_empty():
+        return 0
+    found = (
+        candidates(people, legal_rules(), on).filter(pl.col("qualifies")).select("member_id", "programme", "category")
+    )
+    merit = (
+        candidates(people, legal_rules(), on)
+        .select("member_id", "age")
+        .unique("member_id")
+        .join(people.select("member_id", "sex"), on="member_id")
+        .filter((pl.col("age") >= MERIT_FROM_AGE) & (pl.col("member_id") % MERIT_EVERY == 0))
+        .select(
+            "member_id",
+            pl.lit("merit").alias("programme"),
+            pl.when((pl.col("sex") == "F") & (pl.col("age") >= 85))
+            .then(pl.lit("heroic_mother"))
+            .when(pl.col("member_id") % 3 == 0)
+            .then(pl.lit("home_convalescence"))
+            .otherwise(pl.lit("war_invalid_81"))
+            .alias("category"),
+        )
+    )
+    chosen = pl.concat([found, merit]).unique(["member_id", "programme", "category"]).sort("member_id", "programme")
+    first = (
+        pl.when(pl.col("programme") == "social_pension")
+        .then(_months_after(SOCIAL_PENSION_START, pl.col("member_id") % 12))
+        .otherwise(_months_after(FIRST_START, pl.col("member_id") % 30))
+    )
+    chosen = chosen.with_columns(first.alias("start_month")).filter(pl.col("start_month") <= on)
+    enrolments = Enrolment.objects.bulk_create(
+        [Enrolment(member_id=r["member_id"], programme=r["programme"], category=r["category"],
+                   start_month=r["start_month"]) for r in chosen.iter_rows(named=True)],
+        batch_size=5000,
+    )  # fmt: skip
+    now = timezone.now()
+    decisions = []
+    for number, enrolment in enumerate(enrolments, start=1):
+        date = enrolment.start_month - dt.timedelta(days=10)
+        decisions.append(
+            Decision(enrolment=enrolment, kind=DecisionKind.GRANT, number=f"{number}/QĐ-UBND", date=date,
+                     signer_role=str(legal_rules().value_at("decision.signer_role", date)),
+                     effective_month=enrolment.start_month, recorded_at=now)
+        )  # fmt: skip
+    Decision.objects.bulk_create(decisions, batch_size=5000)
+    return len(enrolments)
+
+
+def ensure_demo_payrolls(ward: Ward, month: dt.date) -> list[Payroll]:
+    """Last month's payrolls of the demo ward (once): the social assistance one frozen and waiting for the
+    program officer's approval, the social pension one computed, both by the system."""
+    month = month.replace(day=1)
+    if Payroll.objects.filter(ward=ward, month=month).exists():
+        return []
+    assistance = do_create_payroll(actor=None, programme="social_assistance", month=month, ward=ward)
+    assistance = do_compute_payroll(actor=None, payroll=assistance)
+    assistance = do_freeze_payroll(actor=None, payroll=assistance)
+    assistance = do_submit_payroll(actor=None, payroll=assistance)
+    pension = do_create_payroll(actor=None, programme="social_pension", month=month, ward=ward)
+    pension = do_compute_payroll(actor=None, payroll=pension)
+    return [assistance, pension]

@@ -1,0 +1,14 @@
+"""The program officer's pages: enrolments under ``/enrolments/``, payrolls under ``/payrolls/``."""
+
+from django.urls import path
+
+from ansinh.web.payments import views
+
+urlpatterns = [
+    path("enrolments/", views.enrolment_list, name="enrolment-list"),
+    path("payrolls/", views.payroll_list, name="payroll-list"),
+    path("payrolls/<int:pk>/", views.payroll_detail, name="payroll-detail"),
+    path("payrolls/<int:pk>/lines/", views.payroll_lines, name="payroll-lines"),
+    path("payrolls/<int:pk>/lines/<int:line_pk>/", views.payroll_line, name="payroll-line"),
+    path("payrolls/<int:pk>/do/<str:step>/", views.payroll_step, name="payroll-step"),
+]

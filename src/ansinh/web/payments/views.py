@@ -1,0 +1,176 @@
+"""Thin pages of the program officer: parse, check permission, call one action or query, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ansinh.accounts.permissions import can
+from ansinh.accounts.scope import scoped_wards
+from ansinh.lib.errors import DomainError
+from ansinh.payments import actions
+from ansinh.payments.models import PayrollStatus
+from ansinh.payments.queries import scoped_payrolls, totals
+from ansinh.programs.queries import scoped_enrolments
+from ansinh.programs.rules import programmes
+from ansinh.web.payments.forms import PayrollCreateForm, ReasonForm
+
+S = PayrollStatus
+
+
+def _lang() -> str:
+    return (get_language() or "vi")[:2]
+
+
+def _names(programme: str) -> tuple[str, dict[str, str]]:
+    """The programme's name and its categories' names in the active language."""
+    p = programmes().get(programme)
+    if p is None:
+        return programme, {}
+    lang = _lang()
+    return p.name.get(lang, p.name["vi"]), {k: c.name.get(lang, c.name["vi"]) for k, c in p.categories.items()}
+
+
+@login_required
+def enrolment_list(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "enrolment", "view"):
+        raise PermissionDenied
+    enrolments = scoped_enrolments(request.user).select_related("member__household").order_by("-start_month", "pk")
+    rows = []
+    for enrolment in enrolments[:300]:
+        name, categories = _names(enrolment.programme)
+        rows.append((enrolment, name, categories.get(enrolment.category, enrolment.category)))
+    return render(request, "payments/enrolment_list.html", {"rows": rows, "count": enrolments.count()})
+
+
+@login_required
+def payroll_list(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "payroll", "view"):
+        raise PermissionDenied
+    form = PayrollCreateForm(wards=scoped_wards(request.user), language=_lang())
+    if request.method == "POST":
+        if not can(request.user, "payroll", "prepare"):
+            raise PermissionDenied
+        form = PayrollCreateForm(request.POST, wards=scoped_wards(request.user), language=_lang())
+        if form.is_valid():
+            data = form.cleaned_data
+            payroll = _run(request, lambda: actions.do_create_payroll(
+                actor=request.user, programme=data["programme"], month=data["month"], ward=data["ward"]))  # fmt: skip
+            if payroll is not None:
+                return redirect("payroll-detail", pk=payroll.pk)
+    payrolls = scoped_payrolls(request.user).select_related("ward")[:200]
+    rows = [(p, _names(p.programme)[0]) for p in payrolls]
+    return render(
+        request,
+        "payments/payroll_list.html",
+        {"rows": rows, "form": form, "can_prepare": can(request.user, "payroll", "prepare")},
+    )
+
+
+def _payroll(request: HttpRequest, pk: int) -> Any:
+    return get_object_or_404(scoped_payrolls(request.user).select_related("ward", "computed_by", "approved_by"), pk=pk)
+
+
+@login_required
+def payroll_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    payroll = _payroll(request, pk)
+    name, categories = _names(payroll.programme)
+    rows = [{**row, "category_name": categories.get(row["category"], row["category"])} for row in totals(payroll)]
+    user = request.user
+    prepare, approve = can(user, "payroll", "prepare"), can(user, "payroll", "approve")
+    steps = {
+        "compute": prepare and payroll.status in (S.DRAFT, S.COMPUTED),
+        "freeze": prepare and payroll.status == S.COMPUTED,
+        "submit": prepare and payroll.status == S.FROZEN,
+        "approve": approve and payroll.status == S.IN_APPROVAL and payroll.computed_by_id != user.pk,
+        "reject": approve and payroll.status == S.IN_APPROVAL,
+        "abort": prepare and payroll.status in (S.DRAFT, S.COMPUTED, S.FROZEN, S.IN_APPROVAL),
+    }
+    return render(
+        request,
+        "payments/payroll_detail.html",
+        {"payroll": payroll, "programme_name": name, "totals": rows, "steps": steps, "reason_form": ReasonForm(),
+         "events": payroll.events.select_related("actor")},
+    )  # fmt: skip
+
+
+STEPS: dict[str, Callable[..., Any]] = {
+    "compute": actions.do_compute_payroll,
+    "freeze": actions.do_freeze_payroll,
+    "submit": actions.do_submit_payroll,
+    "approve": actions.do_approve_payroll,
+    "reject": actions.do_reject_payroll,
+    "abort": actions.do_abort_payroll,
+}
+
+
+def _run(request: HttpRequest, action: Callable[[], Any]) -> Any:
+    """Call ``action``; a domain refusal is shown to the user (None returned)."""
+    try:
+        return action()
+    except DomainError as error:
+        messages.error(request, error.message)
+        return None
+
+
+@login_required
+@require_POST
+def payroll_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """One lifecycle step of a payroll; the action checks the role, the area and the move."""
+    if step not in STEPS:
+        raise Http404
+    payroll = _payroll(request, pk)
+    kwargs: dict[str, Any] = {"actor": request.user, "payroll": payroll}
+    if step in ("reject", "abort"):
+        form = ReasonForm(request.POST)
+        kwargs["reason"] = form.data.get("reason", "")
+    if _run(request, lambda: STEPS[step](**kwargs)) is not None:
+        messages.success(request, _("Done: %(step)s.") % {"step": _(step)})
+    return redirect("payroll-detail", pk=payroll.pk)
+
+
+@login_required
+def payroll_lines(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lines behind a total: filtered by ward and category (the drill from the payroll's totals)."""
+    payroll = _payroll(request, pk)
+    name, categories = _names(payroll.programme)
+    lines = payroll.lines.select_related("member").order_by("member__full_name", "pk")
+    ward, category = request.GET.get("ward", ""), request.GET.get("category", "")
+    if ward:
+        lines = lines.filter(ward_code=ward)
+    if category:
+        lines = lines.filter(category=category)
+    rows = [(line, categories.get(line.category, line.category)) for line in lines[:500]]
+    return render(
+        request,
+        "payments/payroll_lines.html",
+        {"payroll": payroll, "programme_name": name, "rows": rows, "count": lines.count(),
+         "category_name": categories.get(category, category), "ward": ward},
+    )  # fmt: skip
+
+
+@login_required
+def payroll_line(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    """One line and its explanation: the category, the components and the law that makes the amount."""
+    payroll = _payroll(request, pk)
+    line = get_object_or_404(payroll.lines.select_related("member__household"), pk=line_pk)
+    name, categories = _names(payroll.programme)
+    category = programmes()[payroll.programme].categories.get(line.category)
+    return render(
+        request,
+        "payments/payroll_line.html",
+        {"payroll": payroll, "line": line, "programme_name": name,
+         "category_name": categories.get(line.category, line.category), "clause": category.clause if category else "",
+         "paid_name": categories.get(line.paid_category, line.paid_category),
+         "explanation": line.explanation_vi if _lang() == "vi" else line.explanation_en,
+         "legal_basis": programmes()[payroll.programme].legal_basis},
+    )  # fmt: skip
