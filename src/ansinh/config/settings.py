@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "ansinh.cli",
     "ansinh.tasks",
     "ansinh.imports",
+    "ansinh.dossiers",
 ]
 
 MIDDLEWARE = [
