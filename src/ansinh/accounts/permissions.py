@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 
 from ansinh.accounts.models import Role
 
-RESOURCES = ("household", "member", "duplicate", "audit", "units", "user", "review", "import")
-ACTIONS = ("view", "create", "change", "export", "resolve", "prepare", "approve", "configure")
+RESOURCES = ("household", "member", "duplicate", "audit", "units", "user", "review", "import", "dossier")
+ACTIONS = ("view", "create", "change", "export", "resolve", "prepare", "approve", "configure", "process")
 
 
 @cache
