@@ -100,6 +100,16 @@ def _reason(reason: str) -> str:
     return reason.strip()
 
 
+def _end_with_reason(
+    actor: Any, dossier: Dossier, kind: str, status: str, reason: str, at: dt.datetime | None
+) -> DossierEvent:
+    """Refuse, withdraw or stop: a move that needs a reason and nothing else."""
+    with transaction.atomic():
+        return _append(
+            _locked(dossier), actor=actor, kind=kind, status=status, at=at or timezone.now(), reason=_reason(reason)
+        )
+
+
 def do_receive_dossier(
     *,
     actor: Any,
@@ -167,16 +177,7 @@ def do_accept_dossier(*, actor: Any, dossier: Dossier, at: dt.datetime | None = 
 
 
 def do_refuse_dossier(*, actor: Any, dossier: Dossier, reason: str, at: dt.datetime | None = None) -> DossierEvent:
-    with transaction.atomic():
-        dossier = _locked(dossier)
-        return _append(
-            dossier,
-            actor=actor,
-            kind=EventKind.REFUSED,
-            status=Status.REFUSED,
-            at=at or timezone.now(),
-            reason=_reason(reason),
-        )
+    return _end_with_reason(actor, dossier, EventKind.REFUSED, Status.REFUSED, reason, at)
 
 
 def do_hand_off_dossier(
@@ -291,29 +292,11 @@ def do_return_dossier(*, actor: Any, dossier: Dossier, at: dt.datetime | None = 
 
 
 def do_withdraw_dossier(*, actor: Any, dossier: Dossier, reason: str, at: dt.datetime | None = None) -> DossierEvent:
-    with transaction.atomic():
-        dossier = _locked(dossier)
-        return _append(
-            dossier,
-            actor=actor,
-            kind=EventKind.WITHDRAWN,
-            status=Status.WITHDRAWN,
-            at=at or timezone.now(),
-            reason=_reason(reason),
-        )
+    return _end_with_reason(actor, dossier, EventKind.WITHDRAWN, Status.WITHDRAWN, reason, at)
 
 
 def do_stop_dossier(*, actor: Any, dossier: Dossier, reason: str, at: dt.datetime | None = None) -> DossierEvent:
-    with transaction.atomic():
-        dossier = _locked(dossier)
-        return _append(
-            dossier,
-            actor=actor,
-            kind=EventKind.STOPPED,
-            status=Status.STOPPED,
-            at=at or timezone.now(),
-            reason=_reason(reason),
-        )
+    return _end_with_reason(actor, dossier, EventKind.STOPPED, Status.STOPPED, reason, at)
 
 
 def do_correct_dossier(
