@@ -11,8 +11,20 @@ from django.core.exceptions import PermissionDenied
 
 from ansinh.accounts.models import Role
 
-RESOURCES = ("household", "member", "duplicate", "audit", "units", "user", "review", "import", "enrolment", "payroll")
-ACTIONS = ("view", "create", "change", "export", "resolve", "prepare", "approve", "configure")
+RESOURCES = (
+    "household",
+    "member",
+    "duplicate",
+    "audit",
+    "units",
+    "user",
+    "review",
+    "import",
+    "enrolment",
+    "payroll",
+    "dossier",
+)
+ACTIONS = ("view", "create", "change", "export", "resolve", "prepare", "approve", "configure", "process")
 
 
 def _raw() -> dict[str, Any]:  # read by the cached matrix() and assigns()

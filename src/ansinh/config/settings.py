@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "ansinh.imports",
     "ansinh.programs",
     "ansinh.payments",
+    "ansinh.dossiers",
 ]
 
 MIDDLEWARE = [

@@ -13,8 +13,10 @@ kept with the procedure, not here.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from functools import lru_cache
+from importlib.metadata import version
 
 import holidays
 
@@ -99,3 +101,13 @@ def add_working_days(start: datetime.date, n: int) -> datetime.date:
 def working_days_between(a: datetime.date, b: datetime.date) -> int:
     """Working days in ``(a, b]`` (negative when ``b`` is before ``a``)."""
     return calendar_for(a, b).working_days_between(a, b)
+
+
+def calendar_version(start: datetime.date, end: datetime.date) -> str:
+    """A short name of the calendar in force between ``start`` and ``end``: the ``holidays`` release and a digest of
+    the administrator's exceptions there. A clock computed at a receipt stores it, so a later edit of the table
+    shows as a different version and never moves the stored appointment."""
+    lo, hi = min(start, end), max(start, end)
+    rows = CalendarException.objects.filter(date__range=(lo, hi)).order_by("date").values_list("date", "kind")
+    digest = hashlib.sha256(";".join(f"{d.isoformat()}={k}" for d, k in rows).encode()).hexdigest()[:12]
+    return f"holidays-{version('holidays')}/{digest}"

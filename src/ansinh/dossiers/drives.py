@@ -1,0 +1,39 @@
+"""What a dossier drives: a form-04 request opens the household's regular review (with its legal deadline) and
+the dossier is decided only when that review has decided (dossiers reference §10.2). The next step is called
+explicitly from the actions, never through a signal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ansinh.dossiers.models import Dossier
+from ansinh.dossiers.procedures import Procedure
+
+
+def open_driven_action(*, actor: Any, dossier: Dossier, proc: Procedure, on: dt.date) -> None:
+    """Start the action the procedure drives, if the registry household is known."""
+    if proc.drives == "regular_review" and dossier.household is not None:
+        from ansinh.review.actions import do_record_request
+
+        request = do_record_request(
+            actor=actor,
+            household=dossier.household,
+            form="form_04",
+            received_on=on,
+            channel=dossier.channel,
+            reason=f"dossier {dossier.code}",
+        )
+        if request.round_household is not None:
+            round_id = request.round_household.round_id
+            Dossier.objects.filter(pk=dossier.pk).update(review_round_id=round_id)
+            dossier.review_round_id = round_id
+
+
+def review_decided(dossier: Dossier) -> bool:
+    """Whether the review the dossier opened has decided (its round approved)."""
+    from ansinh.review.models import Round, RoundStatus
+
+    if dossier.review_round_id is None:
+        return True
+    return Round.objects.filter(pk=dossier.review_round_id, status=RoundStatus.APPROVED).exists()

@@ -1,0 +1,90 @@
+"""Errors the dossiers module raises: ``ansinh.lib.errors.DomainError`` with a stable code and parameters,
+worded in the reader's language when shown."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.utils.translation import gettext_lazy
+
+from ansinh.lib import lifecycle
+from ansinh.lib.errors import DomainError
+
+
+class DossierError(DomainError):
+    code: ClassVar[str] = "dossier_error"
+
+
+class UnknownProcedure(DossierError):
+    code: ClassVar[str] = "unknown_procedure"
+    wording: ClassVar[Any] = gettext_lazy("There is no procedure %(procedure)s on %(on)s.")
+
+
+class MissingDocuments(DossierError):
+    code: ClassVar[str] = "missing_documents"
+    wording: ClassVar[Any] = gettext_lazy("The dossier lacks required documents: %(missing)s.")
+
+
+class IllegalTransition(lifecycle.IllegalTransition, DossierError):
+    wording: ClassVar[Any] = gettext_lazy("A dossier cannot move from %(a)s to %(b)s.")
+
+    def wording_params(self) -> dict[str, Any]:
+        from ansinh.dossiers.models import Status
+
+        labels = dict(Status.choices)
+        return {
+            "a": labels.get(self.params["old"], self.params["old"]),
+            "b": labels.get(self.params["new"], self.params["new"]),
+        }
+
+
+class NotDecided(DossierError):
+    code: ClassVar[str] = "dossier_not_decided"
+    wording: ClassVar[Any] = gettext_lazy("The result cannot be returned before the decision.")
+
+
+class LateWithoutApology(DossierError):
+    code: ClassVar[str] = "late_without_apology"
+    wording: ClassVar[Any] = gettext_lazy(
+        "The dossier is late (due %(due)s): record an apology letter with the reason and the new date first."
+    )
+
+
+class ReasonRequired(DossierError):
+    code: ClassVar[str] = "reason_required"
+    wording: ClassVar[Any] = gettext_lazy("A reason is required.")
+
+
+class BadNewDate(DossierError):
+    code: ClassVar[str] = "apology_bad_new_date"
+    wording: ClassVar[Any] = gettext_lazy("The new date must be after the missed appointment (%(due)s).")
+
+
+class WrongSecret(DossierError):
+    code: ClassVar[str] = "dossier_wrong_secret"
+    wording: ClassVar[Any] = gettext_lazy("The dossier code or the secret does not match.")
+
+
+class AlreadyRated(DossierError):
+    code: ClassVar[str] = "dossier_already_rated"
+    wording: ClassVar[Any] = gettext_lazy("This dossier has already been rated.")
+
+
+class NotReturned(DossierError):
+    code: ClassVar[str] = "dossier_not_returned"
+    wording: ClassVar[Any] = gettext_lazy("A dossier can be rated once its result has been returned.")
+
+
+class BadRating(DossierError):
+    code: ClassVar[str] = "dossier_bad_rating"
+    wording: ClassVar[Any] = gettext_lazy("The rating must be one of the five satisfaction levels.")
+
+
+class BadAttachment(DossierError):
+    code: ClassVar[str] = "dossier_bad_attachment"
+    wording: ClassVar[Any] = gettext_lazy("%(name)s: only PDF, JPEG or PNG files of at most %(limit)s MB are accepted.")
+
+
+class ReviewStillOpen(DossierError):
+    code: ClassVar[str] = "dossier_review_open"
+    wording: ClassVar[Any] = gettext_lazy("The dossier's review has not decided yet.")

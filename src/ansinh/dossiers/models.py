@@ -1,0 +1,181 @@
+"""A dossier is an append-only log of events; its status is the lifecycle's, its timeliness is derived.
+
+``Dossier`` holds what does not change (code, procedure, units, channel, applicant) and the current status, moved
+only by the actions through :data:`LIFECYCLE`. ``DossierEvent`` rows are never updated nor deleted (database
+triggers refuse it, migration 0002); the appointment is written into the event that sets it (acceptance, the end
+of a supplement pause, a correction) with the calendar version used, so a later edit of the holiday table moves
+no dossier already received. Early, on time and late exist nowhere as a field: ``queries.timeliness`` and the
+period report compute them from the events.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ansinh.accounts.scope import scoped
+from ansinh.dossiers.errors import IllegalTransition
+from ansinh.lib.lifecycle import Lifecycle
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    COUNTER = "counter", _("At the counter")
+    POST = "post", _("By post")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received, being checked")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+    PROCESSING = "processing", _("Being processed")
+    SUPPLEMENT = "supplement", _("Supplement requested")
+    STOPPED = "stopped", _("Processing stopped")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DECIDED = "decided", _("Decided")
+    RETURNED = "returned", _("Result returned")
+
+
+# The national portal's status codes where one corresponds (dossiers reference §3.1).
+PORTAL_CODES = {
+    Status.RECEIVED: 1,
+    Status.ACCEPTED: 2,
+    Status.REFUSED: 3,
+    Status.PROCESSING: 4,
+    Status.SUPPLEMENT: 5,
+    Status.WITHDRAWN: 7,
+    Status.STOPPED: 8,
+    Status.DECIDED: 9,
+    Status.RETURNED: 10,
+}
+
+# The lifecycle as data: status → the statuses it may move to. ``processing → processing`` is a hand-off.
+LIFECYCLE = Lifecycle(
+    "dossier",
+    {
+        Status.RECEIVED: (Status.ACCEPTED, Status.REFUSED, Status.WITHDRAWN),
+        Status.ACCEPTED: (Status.PROCESSING, Status.SUPPLEMENT, Status.DECIDED, Status.WITHDRAWN, Status.STOPPED),
+        Status.PROCESSING: (Status.PROCESSING, Status.SUPPLEMENT, Status.DECIDED, Status.WITHDRAWN, Status.STOPPED),
+        Status.SUPPLEMENT: (Status.PROCESSING, Status.WITHDRAWN, Status.STOPPED),
+        Status.DECIDED: (Status.RETURNED,),
+        Status.REFUSED: (),
+        Status.STOPPED: (),
+        Status.WITHDRAWN: (),
+        Status.RETURNED: (),
+    },
+    error=IllegalTransition,
+    label=_("dossier"),
+)
+
+OPEN = (Status.ACCEPTED, Status.PROCESSING, Status.SUPPLEMENT)
+
+
+class DossierQuerySet(models.QuerySet["Dossier"]):
+    def scoped(self, user: Any, action: str = "view") -> DossierQuerySet:
+        """The dossiers ``user`` may ``action`` (view, process): role first, then the competent ward."""
+        return scoped(user, self, resource="dossier", action=action)
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("dossier code"), max_length=32, unique=True)
+    secret_hash = models.CharField(max_length=128, editable=False)
+    procedure = models.CharField(_("procedure"), max_length=64)
+    ward = models.ForeignKey(
+        "geo.Ward", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("competent ward")
+    )
+    receiving_ward = models.ForeignKey(
+        "geo.Ward", on_delete=models.PROTECT, related_name="+", verbose_name=_("receiving ward")
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, editable=False)
+    applicant_name = models.CharField(_("applicant"), max_length=200)
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True, default="")
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
+    )
+    documents = models.JSONField(_("documents"), default=list, blank=True)
+    received_at = models.DateTimeField(_("received at"), editable=False)
+    review_round = models.ForeignKey(
+        "review.Round", on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers", editable=False
+    )
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        indexes = [models.Index(fields=["ward", "status"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def portal_code(self) -> int:
+        return PORTAL_CODES[Status(self.status)]
+
+
+class EventKind(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", _("Accepted; appointment set")
+    REFUSED = "refused", _("Refused")
+    HANDED_OFF = "handed_off", _("Handed off")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    SUPPLEMENT_RECEIVED = "supplement_received", _("Supplement received; appointment moved")
+    DECIDED = "decided", _("Decided")
+    APOLOGY = "apology", _("Apology letter sent")
+    RETURNED = "returned", _("Result returned")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    STOPPED = "stopped", _("Stopped")
+    CORRECTED = "corrected", _("Corrected")
+
+
+class DossierEvent(models.Model):
+    """One step of a dossier, never changed after it is written. ``appointment`` is set by the events that set
+    or move the due instant; the dossier's current appointment is that of its last such event."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    status = models.CharField(max_length=12, choices=Status.choices)  # the dossier's status after the event
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    appointment = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, default="")
+    unit = models.CharField(max_length=64, blank=True, default="")  # a hand-off's receiving unit
+    data = models.JSONField(default=dict, blank=True)  # calendar version, paused seconds, letter number …
+
+    class Meta:
+        ordering = ["dossier_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="dossier_event_seq_unique")]
+        indexes = [models.Index(fields=["kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}#{self.seq} {self.kind}"
+
+
+class Rating(models.Model):
+    """A citizen's rating of one dossier: the five-level satisfaction scale, once per dossier and channel."""
+
+    class Level(models.IntegerChoices):
+        VERY_SATISFIED = 5, _("Very satisfied")
+        SATISFIED = 4, _("Satisfied")
+        NEUTRAL = 3, _("Neutral")
+        DISSATISFIED = 2, _("Dissatisfied")
+        VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="ratings")
+    channel = models.CharField(max_length=8, default="web")
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    criteria = models.JSONField(default=dict, blank=True)  # criterion number → 0, 1 or 2
+    comment = models.TextField(blank=True, default="")
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dossier", "channel"], name="dossier_rating_once")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.level}"

@@ -1,0 +1,184 @@
+"""The dossiers' pages, thin: parse, check the role, read through the user's scope, call one action, render.
+
+Officers see the dossiers of their wards only (``Dossier.objects.scoped``); a dossier outside the scope is a 404.
+The citizen follows a dossier and rates it with its code and secret, no account, throttled per address and per
+code. No page offers, and no form accepts, a timeliness: it is derived from the events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ansinh.accounts.permissions import can
+from ansinh.dossiers import actions, queries
+from ansinh.dossiers.errors import DossierError, WrongSecret
+from ansinh.dossiers.models import Dossier, Rating, Status
+from ansinh.dossiers.procedures import procedure
+from ansinh.dossiers.reports import period_report
+from ansinh.web.common import client_ip
+
+# Throttle of the citizen's page: attempts per address and per dossier code in a window (seconds).
+FOLLOW_LIMIT, FOLLOW_WINDOW = 20, 600
+
+
+def _dossier(request: HttpRequest, pk: int, action: str = "view") -> Dossier:
+    found = queries.dossiers_for(request.user, action).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    """Due soon and overdue first, then the latest received."""
+    if not can(request.user, "dossier", "view"):
+        raise PermissionDenied
+    now = timezone.now()
+    due = queries.due_soon_and_overdue(request.user, now)
+    rows = [{"dossier": d, "due": when, "overdue": when < now} for d, when in due]
+    latest = queries.dossiers_for(request.user)[:50]
+    return render(request, "dossiers/list.html", {"rows": rows, "latest": latest})
+
+
+@login_required
+def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    now = timezone.now()
+    events = dossier.events.select_related("actor").order_by("seq")
+    proc = procedure(dossier.procedure, timezone.localtime(dossier.received_at).date())
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "dossier": dossier,
+            "events": events,
+            "procedure": proc,
+            "timeliness": queries.timeliness(dossier, now),
+            "can_process": can(request.user, "dossier", "process"),
+            "steps": STEPS_BY_STATUS.get(dossier.status, ()),
+        },
+    )
+
+
+STEPS_BY_STATUS: dict[str, tuple[str, ...]] = {
+    Status.RECEIVED: ("accept", "refuse", "withdraw"),
+    Status.ACCEPTED: ("hand_off", "supplement", "decide", "withdraw", "stop"),
+    Status.PROCESSING: ("hand_off", "supplement", "decide", "withdraw", "stop"),
+    Status.SUPPLEMENT: ("supplement_received", "withdraw", "stop"),
+    Status.DECIDED: ("apology", "return"),
+}
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """One step of the dossier, by the action of that step; a refusal is shown on the dossier's page."""
+    dossier = _dossier(request, pk, "process")
+    user, post = request.user, request.POST
+    reason = post.get("reason", "")
+    try:
+        if step == "accept":
+            actions.do_accept_dossier(actor=user, dossier=dossier)
+        elif step == "refuse":
+            actions.do_refuse_dossier(actor=user, dossier=dossier, reason=reason)
+        elif step == "hand_off":
+            actions.do_hand_off_dossier(actor=user, dossier=dossier, unit=post.get("unit", ""), note=reason)
+        elif step == "supplement":
+            actions.do_request_supplement(actor=user, dossier=dossier, reason=reason)
+        elif step == "supplement_received":
+            actions.do_receive_supplement(actor=user, dossier=dossier)
+        elif step == "decide":
+            actions.do_decide_dossier(actor=user, dossier=dossier, result=reason, number=post.get("number", ""))
+        elif step == "apology":
+            try:
+                new_date = dt.date.fromisoformat(post.get("new_date", ""))
+            except ValueError:
+                raise DossierError(_("Enter the new date."), field="new_date") from None
+            actions.do_send_apology(
+                actor=user, dossier=dossier, reason=reason, new_date=new_date, sent_by=post.get("sent_by", "letter")
+            )
+        elif step == "return":
+            actions.do_return_dossier(actor=user, dossier=dossier)
+        elif step == "withdraw":
+            actions.do_withdraw_dossier(actor=user, dossier=dossier, reason=reason)
+        elif step == "stop":
+            actions.do_stop_dossier(actor=user, dossier=dossier, reason=reason)
+        else:
+            raise Http404
+    except DossierError as error:
+        from django.contrib import messages
+
+        messages.error(request, error.message)
+    return redirect("dossiers-detail", pk=dossier.pk)
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    """The period report of the user's wards for a month (``?month=YYYY-MM``)."""
+    if not can(request.user, "dossier", "view"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    try:
+        start = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        start = today.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    from ansinh.accounts.scope import ward_codes
+
+    rows = period_report(start, end, ward_codes(request.user))
+    return render(request, "dossiers/report.html", {"rows": rows, "start": start, "end": end})
+
+
+def _throttled(request: HttpRequest, code: str) -> bool:
+    over = False
+    for key in (f"dossier-follow:ip:{client_ip(request)}", f"dossier-follow:code:{code}"):
+        cache.add(key, 0, FOLLOW_WINDOW)
+        over = cache.incr(key) > FOLLOW_LIMIT or over
+    return over
+
+
+def follow(request: HttpRequest) -> HttpResponse:
+    """The citizen's page: the status of a dossier from its code and secret, and its rating once returned."""
+    code = (request.POST.get("code") or request.GET.get("code") or "").strip()
+    secret = (request.POST.get("secret") or "").strip()
+    context: dict[str, Any] = {"code": code, "levels": Rating.Level.choices}
+    if request.method == "POST":
+        if _throttled(request, code):
+            context["error"] = _("Too many attempts. Try again in a few minutes.")
+            return render(request, "dossiers/follow.html", context, status=429)
+        dossier = Dossier.objects.filter(code=code).first()
+        if dossier is None or not actions.secret_matches(dossier, secret):
+            context["error"] = WrongSecret().message
+            return render(request, "dossiers/follow.html", context, status=404)
+        if "level" in request.POST:
+            try:
+                actions.do_rate_dossier(
+                    dossier=dossier,
+                    secret=secret,
+                    level=int(request.POST.get("level") or 0),
+                    comment=request.POST.get("comment", "")[:2000],
+                )
+                context["rated"] = True
+            except (DossierError, ValueError) as error:
+                context["error"] = error.message if isinstance(error, DossierError) else _("Choose a level.")
+        context.update(
+            dossier=dossier,
+            secret=secret,
+            events=dossier.events.order_by("seq").only("kind", "at", "status"),
+            due=dossier.events.filter(appointment__isnull=False)
+            .order_by("-seq")
+            .values_list("appointment", flat=True)
+            .first(),
+            can_rate=dossier.status == Status.RETURNED and not dossier.ratings.exists(),
+        )
+    return render(request, "dossiers/follow.html", context)
