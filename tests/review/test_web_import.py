@@ -179,9 +179,9 @@ def test_the_offline_workbook_and_the_provisional_list_keep_a_hostile_name_as_te
     from ansinh.review.documents import xlsx
 
     injection = '=HYPERLINK("http://evil.example/","Bấm vào đây")'
-    round, _rh = listed
+    review_round, _rh = listed
     Member.objects.update(full_name=injection)  # as if registered so: the name is the attacker's
-    data = officer_client.get(reverse("review-offline", args=[round.pk, "B"])).content
+    data = officer_client.get(reverse("review-offline", args=[review_round.pk, "B"])).content
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         sheets = b"".join(zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
     assert b"<f>" not in sheets and b"<f " not in sheets

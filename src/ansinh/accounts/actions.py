@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from ansinh.accounts.audit_actions import AccountsAudit
 from ansinh.accounts.models import User
 from ansinh.accounts.permissions import is_staff_role
 from ansinh.audit.actions import record
@@ -20,7 +21,7 @@ def do_save_user_from_admin(*, actor: Any, user: User, changed: list[str], creat
         user.save()
         record(
             actor=actor,
-            action="user.create" if created else "user.change",
+            action=AccountsAudit.USER_CREATE if created else AccountsAudit.USER_CHANGE,
             object_type="user",
             object_id=user.pk,
             changes={f: [None, getattr(user, f)] for f in _SHOWN if f in changed or f.removesuffix("_id") in changed}
@@ -38,7 +39,7 @@ def do_set_superuser(*, actor: Any, user: User, superuser: bool, via: str) -> Us
         user.save(update_fields=["is_superuser", "is_staff"])
         record(
             actor=actor,
-            action="user.superuser" if superuser else "user.superuser_revoke",
+            action=AccountsAudit.USER_SUPERUSER if superuser else AccountsAudit.USER_SUPERUSER_REVOKE,
             object_type="user",
             object_id=user.pk,
             changes={"is_superuser": [old, superuser]},

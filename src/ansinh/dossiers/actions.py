@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from ansinh.audit.actions import record
 from ansinh.dossiers import errors
+from ansinh.dossiers.audit_actions import EVENT_RECORDED, DossiersAudit
 from ansinh.dossiers.drives import open_driven_action, review_decided
 from ansinh.dossiers.models import LIFECYCLE, Channel, Dossier, DossierEvent, EventKind, Rating, Status
 from ansinh.dossiers.procedures import appointment, local, moved_by_pause, procedure
@@ -78,7 +79,7 @@ def _append(
         changes["appointment"] = appointment.isoformat()
     record(
         actor=actor,
-        action=f"dossier.{kind}",
+        action=EVENT_RECORDED[kind],
         object_type="dossier",
         object_id=dossier.pk,
         changes=changes,
@@ -349,7 +350,7 @@ def do_rate_dossier(
         )
         record(
             actor=None,
-            action="dossier.rated",
+            action=DossiersAudit.RATED,
             object_type="dossier",
             object_id=dossier.pk,
             changes={"level": level},

@@ -18,6 +18,7 @@ from ansinh.dbframes import insert_model_frame
 from ansinh.engine.benefits import PAID, month_lines
 from ansinh.geo.models import Ward
 from ansinh.payments import errors
+from ansinh.payments.audit_actions import PAYROLL_MOVED, PaymentsAudit
 from ansinh.payments.models import PAYROLL_LIFECYCLE, Payroll, PayrollEvent, PayrollLine, PayrollStatus
 from ansinh.payments.queries import payroll_inputs
 from ansinh.programs.actions import require_in_area
@@ -58,7 +59,7 @@ def _move(payroll: Payroll, new: str, actor: Any, reason: str = "", **fields: An
         at=timezone.now(),
     )  # fmt: skip
     record(
-        actor=actor, action=f"payroll.{new}", object_type="payroll", object_id=payroll.pk,
+        actor=actor, action=PAYROLL_MOVED[new], object_type="payroll", object_id=payroll.pk,
         changes={"status": [old, new]}, ward_code=payroll.ward_id, note=reason,
     )  # fmt: skip
 
@@ -80,7 +81,7 @@ def do_create_payroll(*, actor: Any, programme: str, month: dt.date, ward: Ward)
     payroll = Payroll.objects.create(
         programme=programme, month=month, ward=ward, created_by=actor if getattr(actor, "pk", None) else None
     )
-    record(actor=actor, action="payroll.create", object_type="payroll", object_id=payroll.pk,
+    record(actor=actor, action=PaymentsAudit.PAYROLL_CREATE, object_type="payroll", object_id=payroll.pk,
            changes={"programme": programme, "month": month.isoformat()}, ward_code=ward.code)  # fmt: skip
     return payroll
 

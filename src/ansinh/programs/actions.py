@@ -14,6 +14,7 @@ from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import in_scope
 from ansinh.audit.actions import record
 from ansinh.programs import errors
+from ansinh.programs.audit_actions import ProgramsAudit
 from ansinh.programs.models import Decision, DecisionKind, Enrolment
 from ansinh.programs.rules import legal_rules, programmes
 from ansinh.registry.models import Member
@@ -70,7 +71,7 @@ def _decide(
     )
 
 
-def _audit(actor: Any, action: str, enrolment: Enrolment, changes: dict[str, Any]) -> None:
+def _audit(actor: Any, action: ProgramsAudit, enrolment: Enrolment, changes: dict[str, Any]) -> None:
     record(
         actor=actor,
         action=action,
@@ -121,7 +122,7 @@ def do_enrol_person(
     enrolment = Enrolment.objects.create(member=member, programme=programme, category=category, start_month=start_month)
     _decide(actor, enrolment, DecisionKind.GRANT, decision_number, decision_date, start_month, signer_name, "")
     changes = {"programme": programme, "category": category, "start_month": start_month.isoformat()}
-    _audit(actor, "enrolment.grant", enrolment, {**changes, "decision": decision_number})
+    _audit(actor, ProgramsAudit.ENROLMENT_GRANT, enrolment, {**changes, "decision": decision_number})
     return enrolment
 
 
@@ -151,7 +152,7 @@ def do_stop_enrolment(
     enrolment.end_month = previous_month(from_month)
     Enrolment.objects.filter(pk=enrolment.pk).update(end_month=enrolment.end_month)
     _decide(actor, enrolment, DecisionKind.STOP, decision_number, decision_date, from_month, signer_name, reason)
-    _audit(actor, "enrolment.stop", enrolment, {"end_month": [None, enrolment.end_month.isoformat()],
+    _audit(actor, ProgramsAudit.ENROLMENT_STOP, enrolment, {"end_month": [None, enrolment.end_month.isoformat()],
                                                 "decision": decision_number, "reason": reason})  # fmt: skip
     return enrolment
 
@@ -173,6 +174,6 @@ def do_adjust_enrolment(
         member=enrolment.member, programme=enrolment.programme, category=category, start_month=from_month
     )
     _decide(actor, new, DecisionKind.ADJUST, decision_number, decision_date, from_month, signer_name, reason)
-    _audit(actor, "enrolment.adjust", new, {"category": [enrolment.category, category], "replaces": enrolment.pk,
-                                            "decision": decision_number})  # fmt: skip
+    changes = {"category": [enrolment.category, category], "replaces": enrolment.pk, "decision": decision_number}
+    _audit(actor, ProgramsAudit.ENROLMENT_ADJUST, new, changes)
     return new
