@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
-from ansinh.accounts.audit_actions import AccountsAudit
-from ansinh.accounts.models import User
+from ansinh.accounts.audit_actions import SUPERUSER_SET, USER_SAVED
+from ansinh.accounts.models import Actor, User
 from ansinh.accounts.permissions import is_staff_role
 from ansinh.audit.actions import record
 
@@ -15,13 +13,13 @@ from ansinh.audit.actions import record
 _SHOWN = ("role", "province_id", "is_active", "is_staff")
 
 
-def do_save_user_from_admin(*, actor: Any, user: User, changed: list[str], created: bool) -> None:
+def do_save_user_from_admin(*, actor: Actor, user: User, changed: list[str], created: bool) -> None:
     """Save an account edited in the admin, with the fields changed in the audit trail."""
     with transaction.atomic():
         user.save()
         record(
             actor=actor,
-            action=AccountsAudit.USER_CREATE if created else AccountsAudit.USER_CHANGE,
+            action=USER_SAVED[created],
             object_type="user",
             object_id=user.pk,
             changes={f: [None, getattr(user, f)] for f in _SHOWN if f in changed or f.removesuffix("_id") in changed}
@@ -30,7 +28,7 @@ def do_save_user_from_admin(*, actor: Any, user: User, changed: list[str], creat
         )
 
 
-def do_set_superuser(*, actor: Any, user: User, superuser: bool, via: str) -> User:
+def do_set_superuser(*, actor: Actor, user: User, superuser: bool, via: str) -> User:
     """Make ``user`` a superuser (or no longer one), audited with ``via`` (who ran which command)."""
     with transaction.atomic():
         old = user.is_superuser
@@ -39,7 +37,7 @@ def do_set_superuser(*, actor: Any, user: User, superuser: bool, via: str) -> Us
         user.save(update_fields=["is_superuser", "is_staff"])
         record(
             actor=actor,
-            action=AccountsAudit.USER_SUPERUSER if superuser else AccountsAudit.USER_SUPERUSER_REVOKE,
+            action=SUPERUSER_SET[superuser],
             object_type="user",
             object_id=user.pk,
             changes={"is_superuser": [old, superuser]},

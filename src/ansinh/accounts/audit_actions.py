@@ -10,3 +10,8 @@ class AccountsAudit(AuditAction):
     USER_CHANGE = "user.change"
     USER_SUPERUSER = "user.superuser"
     USER_SUPERUSER_REVOKE = "user.superuser_revoke"
+
+
+# Whether the account was created → what saving it is called; whether it is made a superuser → what that is called.
+USER_SAVED = {True: AccountsAudit.USER_CREATE, False: AccountsAudit.USER_CHANGE}
+SUPERUSER_SET = {True: AccountsAudit.USER_SUPERUSER, False: AccountsAudit.USER_SUPERUSER_REVOKE}

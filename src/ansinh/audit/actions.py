@@ -9,13 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeAlias
 
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.utils import timezone
 
-from ansinh.accounts.models import Actor, acting_user
 from ansinh.audit import context
 from ansinh.audit.models import AuditEvent
+
+Actor: TypeAlias = "AbstractUser | AnonymousUser | None"
+"""Who performs an audited change, as the trail sees it: any user, or ``None`` for the system. The trail
+sits below ``accounts`` (which writes to it), so it names Django's user base class, not the project's
+``accounts.models.User``; ``accounts.models.Actor`` is the same idea for the apps above."""
+
+
+def _actor_id(actor: Actor) -> int | None:
+    return actor.pk if isinstance(actor, AbstractUser) and actor.pk else None
 
 
 class AuditAction(StrEnum):
@@ -65,7 +74,7 @@ def record(
     ctx = context.current.get()
     return AuditEvent.objects.create(
         at=timezone.now(),
-        actor=acting_user(actor),
+        actor_id=_actor_id(actor),
         actor_name=getattr(actor, "username", "") or "system",
         action=_declared(action).value,
         object_type=object_type,

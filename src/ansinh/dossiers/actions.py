@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from ansinh.accounts.models import Actor, acting_user
 from ansinh.audit.actions import record
 from ansinh.dossiers import errors
 from ansinh.dossiers.audit_actions import EVENT_RECORDED, DossiersAudit
@@ -40,7 +41,7 @@ def secret_matches(dossier: Dossier, secret: str) -> bool:
 def _append(
     dossier: Dossier,
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     status: str | None = None,
     at: dt.datetime,
@@ -63,7 +64,7 @@ def _append(
         kind=kind,
         status=new,
         at=at,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=acting_user(actor),
         appointment=appointment,
         reason=reason,
         unit=unit,
@@ -102,7 +103,7 @@ def _reason(reason: str) -> str:
 
 
 def _end_with_reason(
-    actor: Any, dossier: Dossier, kind: str, status: str, reason: str, at: dt.datetime | None
+    actor: Actor, dossier: Dossier, kind: str, status: str, reason: str, at: dt.datetime | None
 ) -> DossierEvent:
     """Refuse, withdraw or stop: a move that needs a reason and nothing else."""
     with transaction.atomic():
@@ -113,7 +114,7 @@ def _end_with_reason(
 
 def do_receive_dossier(
     *,
-    actor: Any,
+    actor: Actor,
     procedure_code: str,
     ward: Any,
     channel: str,
@@ -155,7 +156,7 @@ def do_receive_dossier(
     return dossier, secret
 
 
-def do_accept_dossier(*, actor: Any, dossier: Dossier, at: dt.datetime | None = None) -> DossierEvent:
+def do_accept_dossier(*, actor: Actor, dossier: Dossier, at: dt.datetime | None = None) -> DossierEvent:
     """Accept a complete dossier: the clock starts and the appointment is computed and stored with the calendar
     version it used."""
     at = at or timezone.now()
@@ -177,12 +178,12 @@ def do_accept_dossier(*, actor: Any, dossier: Dossier, at: dt.datetime | None = 
         return event
 
 
-def do_refuse_dossier(*, actor: Any, dossier: Dossier, reason: str, at: dt.datetime | None = None) -> DossierEvent:
+def do_refuse_dossier(*, actor: Actor, dossier: Dossier, reason: str, at: dt.datetime | None = None) -> DossierEvent:
     return _end_with_reason(actor, dossier, EventKind.REFUSED, Status.REFUSED, reason, at)
 
 
 def do_hand_off_dossier(
-    *, actor: Any, dossier: Dossier, unit: str, note: str = "", at: dt.datetime | None = None
+    *, actor: Actor, dossier: Dossier, unit: str, note: str = "", at: dt.datetime | None = None
 ) -> DossierEvent:
     """Hand the dossier to the next unit (a line of the control sheet)."""
     if not unit.strip():
@@ -201,7 +202,7 @@ def do_hand_off_dossier(
 
 
 def do_request_supplement(
-    *, actor: Any, dossier: Dossier, reason: str, documents: Sequence[str] = (), at: dt.datetime | None = None
+    *, actor: Actor, dossier: Dossier, reason: str, documents: Sequence[str] = (), at: dt.datetime | None = None
 ) -> DossierEvent:
     """Ask the applicant to supplement the dossier: the clock pauses until the supplement arrives."""
     with transaction.atomic():
@@ -217,7 +218,7 @@ def do_request_supplement(
         )
 
 
-def do_receive_supplement(*, actor: Any, dossier: Dossier, at: dt.datetime | None = None) -> DossierEvent:
+def do_receive_supplement(*, actor: Actor, dossier: Dossier, at: dt.datetime | None = None) -> DossierEvent:
     """The supplement arrived: the clock runs again and the appointment moves by the paused working time."""
     at = at or timezone.now()
     with transaction.atomic():
@@ -238,7 +239,7 @@ def do_receive_supplement(*, actor: Any, dossier: Dossier, at: dt.datetime | Non
 
 
 def do_decide_dossier(
-    *, actor: Any, dossier: Dossier, result: str, number: str = "", at: dt.datetime | None = None
+    *, actor: Actor, dossier: Dossier, result: str, number: str = "", at: dt.datetime | None = None
 ) -> DossierEvent:
     """Record the decision (the end of processing, against which timeliness is derived)."""
     with transaction.atomic():
@@ -258,7 +259,7 @@ def do_decide_dossier(
 
 
 def do_send_apology(
-    *, actor: Any, dossier: Dossier, reason: str, new_date: dt.date, sent_by: str, at: dt.datetime | None = None
+    *, actor: Actor, dossier: Dossier, reason: str, new_date: dt.date, sent_by: str, at: dt.datetime | None = None
 ) -> DossierEvent:
     """Record the apology letter of a late dossier: the reason, the new date, how it was sent (letter, email,
     SMS). It does not move the appointment: the dossier stays late in every report."""
@@ -278,7 +279,7 @@ def do_send_apology(
         )
 
 
-def do_return_dossier(*, actor: Any, dossier: Dossier, at: dt.datetime | None = None) -> DossierEvent:
+def do_return_dossier(*, actor: Actor, dossier: Dossier, at: dt.datetime | None = None) -> DossierEvent:
     """Return the result; refuses before the decision, and refuses a late return with no apology letter."""
     at = at or timezone.now()
     with transaction.atomic():
@@ -292,16 +293,16 @@ def do_return_dossier(*, actor: Any, dossier: Dossier, at: dt.datetime | None = 
         return _append(dossier, actor=actor, kind=EventKind.RETURNED, status=Status.RETURNED, at=at)
 
 
-def do_withdraw_dossier(*, actor: Any, dossier: Dossier, reason: str, at: dt.datetime | None = None) -> DossierEvent:
+def do_withdraw_dossier(*, actor: Actor, dossier: Dossier, reason: str, at: dt.datetime | None = None) -> DossierEvent:
     return _end_with_reason(actor, dossier, EventKind.WITHDRAWN, Status.WITHDRAWN, reason, at)
 
 
-def do_stop_dossier(*, actor: Any, dossier: Dossier, reason: str, at: dt.datetime | None = None) -> DossierEvent:
+def do_stop_dossier(*, actor: Actor, dossier: Dossier, reason: str, at: dt.datetime | None = None) -> DossierEvent:
     return _end_with_reason(actor, dossier, EventKind.STOPPED, Status.STOPPED, reason, at)
 
 
 def do_correct_dossier(
-    *, actor: Any, dossier: Dossier, appointment: dt.datetime, reason: str, at: dt.datetime | None = None
+    *, actor: Actor, dossier: Dossier, appointment: dt.datetime, reason: str, at: dt.datetime | None = None
 ) -> DossierEvent:
     """Correct the appointment (a limit mis-read, a calendar notice published late): a new event with a reason.
     The dossier is reported as "adjusted" in every report from then on; nothing earlier is changed."""

@@ -5,13 +5,13 @@ explicitly from the actions, never through a signal."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from ansinh.accounts.models import Actor
 from ansinh.dossiers.models import Dossier
 from ansinh.dossiers.procedures import Procedure
 
 
-def open_driven_action(*, actor: Any, dossier: Dossier, proc: Procedure, on: dt.date) -> None:
+def open_driven_action(*, actor: Actor, dossier: Dossier, proc: Procedure, on: dt.date) -> None:
     """Start the action the procedure drives, if the registry household is known."""
     if proc.drives == "regular_review" and dossier.household is not None:
         from ansinh.review.actions import do_record_request

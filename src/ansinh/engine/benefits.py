@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 import narwhals.stable.v2 as nw
 import polars as pl
 
+from ansinh import vocab
 from ansinh.engine.assess import age_columns
 from ansinh.lib.errors import DomainError
 from ansinh.lib.legal import LegalData
@@ -337,7 +338,7 @@ def candidates(people: pl.DataFrame, rules: LegalData, on: dt.date) -> pl.DataFr
     poor_from = int(rules.value_at("social_pension.poor_age_from", on))
     old_from = int(rules.value_at("social_assistance.age.old_elderly_from", on))
     age, pension = pl.col("age"), pl.col("pension_monthly").fill_null(0)
-    poor = pl.col("poverty_class").is_in(["poor", "near_poor"]).fill_null(False)
+    poor = pl.col("poverty_class").is_in([vocab.POOR, vocab.NEAR_POOR]).fill_null(False)
     below_pension = pension < pension_level
     pension_vi = pl.format("lương hưu {} đồng/tháng", pension)
     pension_en = pl.format("pension {} VND/month", pension)

@@ -13,6 +13,7 @@ import polars as pl
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ansinh.accounts.models import Actor, acting_user
 from ansinh.audit.actions import record
 from ansinh.dbframes import insert_model_frame
 from ansinh.engine.benefits import PAID, month_lines
@@ -43,11 +44,11 @@ def inputs_hash(payroll: Payroll, inputs: pl.DataFrame) -> str:
     """The content hash of a payroll's inputs: its programme, month, ward, the rules version and every input
     row (sorted), so any change to an enrolment or a person's dates changes it."""
     digest = hashlib.sha256(f"{payroll.programme}|{payroll.month}|{payroll.ward_id}|{rules_version()}".encode())
-    digest.update(inputs.sort("enrolment_id").write_csv().encode())
+    digest.update(inputs.sort("enrolment_id").write_ndjson().encode())
     return digest.hexdigest()
 
 
-def _move(payroll: Payroll, new: str, actor: Any, reason: str = "", **fields: Any) -> None:
+def _move(payroll: Payroll, new: str, actor: Actor, reason: str = "", **fields: Any) -> None:
     PAYROLL_LIFECYCLE.move(payroll, payroll.status, new)
     old = payroll.status
     payroll.status = new
@@ -55,7 +56,7 @@ def _move(payroll: Payroll, new: str, actor: Any, reason: str = "", **fields: An
         setattr(payroll, name, value)
     Payroll.objects.filter(pk=payroll.pk).update(status=new, **fields)
     PayrollEvent.objects.create(
-        payroll=payroll, old=old, new=new, reason=reason, actor=actor if getattr(actor, "pk", None) else None,
+        payroll=payroll, old=old, new=new, reason=reason, actor=acting_user(actor),
         at=timezone.now(),
     )  # fmt: skip
     record(
@@ -69,7 +70,7 @@ def _locked(payroll: Payroll) -> Payroll:
 
 
 @transaction.atomic
-def do_create_payroll(*, actor: Any, programme: str, month: dt.date, ward: Ward) -> Payroll:
+def do_create_payroll(*, actor: Actor, programme: str, month: dt.date, ward: Ward) -> Payroll:
     """A draft payroll for ``programme`` in ``month`` in ``ward``. Refuses an unknown programme and a month
     that has not begun."""
     require_in_area(actor, "payroll", "prepare", ward.code)
@@ -78,9 +79,7 @@ def do_create_payroll(*, actor: Any, programme: str, month: dt.date, ward: Ward)
     month = month.replace(day=1)
     if month > timezone.localdate().replace(day=1):
         raise errors.FutureMonth(month=f"{month:%m/%Y}")
-    payroll = Payroll.objects.create(
-        programme=programme, month=month, ward=ward, created_by=actor if getattr(actor, "pk", None) else None
-    )
+    payroll = Payroll.objects.create(programme=programme, month=month, ward=ward, created_by=acting_user(actor))
     record(actor=actor, action=PaymentsAudit.PAYROLL_CREATE, object_type="payroll", object_id=payroll.pk,
            changes={"programme": programme, "month": month.isoformat()}, ward_code=ward.code)  # fmt: skip
     return payroll
@@ -112,7 +111,7 @@ def _refuse_paid_elsewhere(payroll: Payroll, lines: pl.DataFrame) -> None:
 
 
 @transaction.atomic
-def do_compute_payroll(*, actor: Any, payroll: Payroll) -> Payroll:
+def do_compute_payroll(*, actor: Actor, payroll: Payroll) -> Payroll:
     """Compute the payroll's lines from the enrolments and the rules in force in its month, replacing any
     earlier computation. Refuses a person already paid for the month by another payroll (naming it) and a
     month with no rule in force (naming the parameter)."""
@@ -137,13 +136,13 @@ def do_compute_payroll(*, actor: Any, payroll: Payroll) -> Payroll:
     _move(
         payroll, S.COMPUTED, actor, inputs_hash=digest, rules_version=rules_version(),
         total_amount=int(paid["amount"].sum() or 0), line_count=lines.height, paid_count=paid.height,
-        computed_by=actor if getattr(actor, "pk", None) else None, computed_at=timezone.now(),
+        computed_by=acting_user(actor), computed_at=timezone.now(),
     )  # fmt: skip
     return payroll
 
 
 @transaction.atomic
-def do_freeze_payroll(*, actor: Any, payroll: Payroll) -> Payroll:
+def do_freeze_payroll(*, actor: Actor, payroll: Payroll) -> Payroll:
     """Freeze a computed payroll: its inputs are read again and must hash as when it was computed (eligibility
     re-checked at freeze); from now on nothing changes its lines or totals."""
     payroll = _locked(payroll)
@@ -157,7 +156,7 @@ def do_freeze_payroll(*, actor: Any, payroll: Payroll) -> Payroll:
 
 
 @transaction.atomic
-def do_submit_payroll(*, actor: Any, payroll: Payroll) -> Payroll:
+def do_submit_payroll(*, actor: Actor, payroll: Payroll) -> Payroll:
     payroll = _locked(payroll)
     require_in_area(actor, "payroll", "prepare", payroll.ward_id)
     _move(payroll, S.IN_APPROVAL, actor)
@@ -165,19 +164,19 @@ def do_submit_payroll(*, actor: Any, payroll: Payroll) -> Payroll:
 
 
 @transaction.atomic
-def do_approve_payroll(*, actor: Any, payroll: Payroll) -> Payroll:
+def do_approve_payroll(*, actor: Actor, payroll: Payroll) -> Payroll:
     """Approve a payroll in approval; the user who computed it cannot."""
     payroll = _locked(payroll)
     require_in_area(actor, "payroll", "approve", payroll.ward_id)
     if actor is not None and payroll.computed_by_id == actor.pk:
         raise errors.ApproverComputed()
-    _move(payroll, S.APPROVED, actor, approved_by=actor if getattr(actor, "pk", None) else None,
+    _move(payroll, S.APPROVED, actor, approved_by=acting_user(actor),
           approved_at=timezone.now())  # fmt: skip
     return payroll
 
 
 @transaction.atomic
-def do_reject_payroll(*, actor: Any, payroll: Payroll, reason: str) -> Payroll:
+def do_reject_payroll(*, actor: Actor, payroll: Payroll, reason: str) -> Payroll:
     """Send a payroll in approval back to draft, with the reason."""
     payroll = _locked(payroll)
     require_in_area(actor, "payroll", "approve", payroll.ward_id)
@@ -188,7 +187,7 @@ def do_reject_payroll(*, actor: Any, payroll: Payroll, reason: str) -> Payroll:
 
 
 @transaction.atomic
-def do_abort_payroll(*, actor: Any, payroll: Payroll, reason: str) -> Payroll:
+def do_abort_payroll(*, actor: Actor, payroll: Payroll, reason: str) -> Payroll:
     """Abort a payroll not yet approved; its lines are removed so its people can be paid by another."""
     payroll = _locked(payroll)
     require_in_area(actor, "payroll", "prepare", payroll.ward_id)

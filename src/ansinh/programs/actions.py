@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from ansinh.accounts.models import Actor, acting_user
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import in_scope
 from ansinh.audit.actions import record
@@ -20,7 +21,7 @@ from ansinh.programs.rules import legal_rules, programmes
 from ansinh.registry.models import Member
 
 
-def require_in_area(actor: Any, resource: str, action: str, ward_code: str) -> None:
+def require_in_area(actor: Actor, resource: str, action: str, ward_code: str) -> None:
     """Refuse a step the actor's role does not allow on ``resource``, or in a ward outside their area. The
     system (``actor=None``) may do anything."""
     if actor is None:
@@ -48,7 +49,7 @@ def _check_category(programme: str, category: str) -> None:
 
 
 def _decide(
-    actor: Any,
+    actor: Actor,
     enrolment: Enrolment,
     kind: str,
     number: str,
@@ -66,12 +67,12 @@ def _decide(
         signer_name=signer_name,
         effective_month=month,
         reason=reason,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=acting_user(actor),
         recorded_at=timezone.now(),
     )
 
 
-def _audit(actor: Any, action: ProgramsAudit, enrolment: Enrolment, changes: dict[str, Any]) -> None:
+def _audit(actor: Actor, action: ProgramsAudit, enrolment: Enrolment, changes: dict[str, Any]) -> None:
     record(
         actor=actor,
         action=action,
@@ -86,7 +87,7 @@ def _audit(actor: Any, action: ProgramsAudit, enrolment: Enrolment, changes: dic
 @transaction.atomic
 def do_enrol_person(
     *,
-    actor: Any,
+    actor: Actor,
     member: Member,
     programme: str,
     category: str,
@@ -142,7 +143,7 @@ def _in_force(enrolment: Enrolment, month: dt.date, number: str) -> Enrolment:
 
 @transaction.atomic
 def do_stop_enrolment(
-    *, actor: Any, enrolment: Enrolment, from_month: dt.date, decision_number: str, decision_date: dt.date,
+    *, actor: Actor, enrolment: Enrolment, from_month: dt.date, decision_number: str, decision_date: dt.date,
     reason: str, signer_name: str = "",
 ) -> Enrolment:  # fmt: skip
     """Stop paying from ``from_month`` (the last month paid is the one before) by a decision."""
@@ -159,7 +160,7 @@ def do_stop_enrolment(
 
 @transaction.atomic
 def do_adjust_enrolment(
-    *, actor: Any, enrolment: Enrolment, category: str, from_month: dt.date, decision_number: str,
+    *, actor: Actor, enrolment: Enrolment, category: str, from_month: dt.date, decision_number: str,
     decision_date: dt.date, reason: str, signer_name: str = "",
 ) -> Enrolment:  # fmt: skip
     """Move a person to another category of the same programme from ``from_month``: the current enrolment ends
