@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 
 from ansinh.accounts.scope import is_ward_scope
 from ansinh.audit.actions import record
+from ansinh.dbframes import read_frame
 from ansinh.imports.audit_actions import ImportAudit
 from ansinh.imports.columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, Column
 from ansinh.imports.commit import HOUSEHOLD_DB, MEMBER_DB
@@ -55,29 +56,29 @@ def chunks(qs: QuerySet[Household], size: int = CHUNK) -> Iterator[tuple[pl.Data
     """(households, members) frames of registry values, ``size`` households at a time."""
     hh_fields = ["id", "code", "ward_id", *[f for f in HOUSEHOLD_DB if f != "ward_code"]]
     h_schema = {"id": pl.Int64, "code": pl.String, **HOUSEHOLD_DB}
-    m_schema = {"household_id": pl.Int64, "household_code": pl.String, **MEMBER_DB}
+    m_schema_db = {"household_id": pl.Int64, "household__code": pl.String, **MEMBER_DB}
+    # As the SQL names its columns (the ward's key and the household's code), renamed once read.
+    h_schema_db = {
+        "id": pl.Int64,
+        "code": pl.String,
+        "ward_id": pl.String,
+        **{k: v for k, v in h_schema.items() if k not in ("id", "code", "ward_code")},
+    }
     last = 0
     while True:
-        rows = list(qs.filter(pk__gt=last).order_by("pk").values_list(*hh_fields)[:size])
-        if not rows:
+        page = qs.filter(pk__gt=last).order_by("pk").values_list(*hh_fields)[:size]
+        h = read_frame(*page.query.sql_with_params(), schema=h_schema_db).rename({"ward_id": "ward_code"})
+        if h.height == 0:
             return
-        last = rows[-1][0]
-        h = pl.DataFrame(
-            rows,
-            schema={
-                "id": pl.Int64,
-                "code": pl.String,
-                "ward_code": pl.String,
-                **{k: v for k, v in h_schema.items() if k not in ("id", "code", "ward_code")},
-            },
-            orient="row",
-        )
-        mrows = list(
-            Member.objects.filter(household_id__in=[r[0] for r in rows], status="active")
+        last = h["id"][-1]
+        members = (
+            Member.objects.filter(household_id__in=h["id"].to_list(), status="active")
             .order_by("household_id", "id")
             .values_list("household_id", "household__code", *MEMBER_DB)
         )
-        m = pl.DataFrame(mrows, schema=m_schema, orient="row")
+        m = read_frame(*members.query.sql_with_params(), schema=m_schema_db).rename(
+            {"household__code": "household_code"}
+        )
         yield h, m
 
 
