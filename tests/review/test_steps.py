@@ -192,11 +192,13 @@ def test_it_counts_the_posting_on_the_working_day_calendar(make_round, officer, 
     from ansinh.geo.models import CalendarException
 
     # 2025-09-01 (Mon) and 09-02 are the National Day holidays; the package knows them.
-    review_round = run_round(make_round(), until="meeting")
+    review_round = run_round(make_round(), until="meeting", posted_on=dt.date(2025, 8, 29))  # meeting on 26/08
     posting = actions.do_open_posting(actor=officer, review_round=review_round, start=dt.date(2025, 8, 29))
     assert (posting.start, posting.end) == (dt.date(2025, 8, 29), dt.date(2025, 9, 4))
     CalendarException.objects.create(date=dt.date(2025, 9, 4), kind="day_off", reason="nghỉ bù")
-    round2 = run_round(make_round(ward=review_round.ward, year=YEAR + 1), until="meeting")
+    round2 = run_round(
+        make_round(ward=review_round.ward, year=YEAR + 1), until="meeting", posted_on=dt.date(2025, 8, 29)
+    )
     p2 = actions.do_open_posting(actor=officer, review_round=round2, start=dt.date(2025, 8, 29))
     assert p2.end == dt.date(2025, 9, 5)
 

@@ -286,7 +286,7 @@ def test_it_records_the_meeting_and_sends_a_household_below_half_back(
 def test_it_posts_the_list_on_working_days_and_offers_the_documents(
     officer_client, officer, make_round, poor_household, run_round
 ):
-    review_round = run_round(make_round(), until="meeting")
+    review_round = run_round(make_round(), until="meeting", posted_on=dt.date(2025, 8, 29))  # meeting on 26/08
     url = reverse("review-posting", args=[review_round.pk])
     assert officer_client.post(url, {"start": "31/02/2025"}).status_code == 400
     response = officer_client.post(url, {"start": "29/08/2025", "places": "Trụ sở UBND phường"}, follow=True)

@@ -3,6 +3,7 @@ reader's language."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy
@@ -83,3 +84,52 @@ class OpenComplaints(ReviewError):
 
     def __init__(self, n: int) -> None:
         super().__init__(n=n)
+
+
+def _dated(params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters with their dates as dd/mm/yyyy, the form of dates in Vietnamese text."""
+    return {k: v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else v for k, v in params.items()}
+
+
+class StepOutOfOrder(ReviewError):
+    """A step dated before a step the procedure puts before it (rule ``step_order``): ``previous`` is that
+    step's name, ``earliest`` its date."""
+
+    code: ClassVar[str] = "step_out_of_order"
+    wording: ClassVar[Any] = gettext_lazy(
+        "The date %(day)s is before %(previous)s (%(earliest)s); it cannot be earlier."
+    )
+
+    def wording_params(self) -> dict[str, Any]:
+        labels = {
+            "survey": gettext_lazy("the last survey"),
+            "meeting": gettext_lazy("the village meeting"),
+            "posting": gettext_lazy("the first day of posting"),
+            "posting_over": gettext_lazy("the end of the posting"),
+            "complaint": gettext_lazy("the complaint"),
+            "complaint_answer": gettext_lazy("the last answer to a complaint"),
+        }
+        params = _dated(self.params)
+        return {**params, "previous": str(labels.get(params["previous"], params["previous"]))}
+
+
+class PostingNotOver(ReviewError):
+    """A decision dated while the list is still posted (``end``: its last day; ``next``: the first day after)."""
+
+    code: ClassVar[str] = "posting_not_over"
+    wording: ClassVar[Any] = gettext_lazy("The list is posted until %(d)s; the decision can be taken from %(next)s.")
+
+    def wording_params(self) -> dict[str, Any]:
+        return _dated(self.params)
+
+
+class DecisionAfterRecording(ReviewError):
+    """A decision dated after the day it is entered."""
+
+    code: ClassVar[str] = "decision_after_recording"
+    wording: ClassVar[Any] = gettext_lazy(
+        "The decision cannot be dated %(date)s, after the day it is recorded (%(today)s)."
+    )
+
+    def wording_params(self) -> dict[str, Any]:
+        return _dated(self.params)

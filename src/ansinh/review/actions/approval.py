@@ -18,12 +18,19 @@ from ansinh.audit.actions import record
 from ansinh.geo.models import Ward
 from ansinh.registry.models import Household
 from ansinh.review import rules
-from ansinh.review.actions.guards import open_round, require
+from ansinh.review.actions.guards import check_order, open_round, require
 from ansinh.review.actions.listing import new_entry
 from ansinh.review.actions.moves import audit, move_round
 from ansinh.review.actions.rounds import do_create_round
 from ansinh.review.audit_actions import ReviewAudit
-from ansinh.review.errors import IllegalTransition, NotAllowed, OpenComplaints, ReviewError
+from ansinh.review.errors import (
+    DecisionAfterRecording,
+    IllegalTransition,
+    NotAllowed,
+    OpenComplaints,
+    PostingNotOver,
+    ReviewError,
+)
 from ansinh.review.models import (
     Assessment,
     Certificate,
@@ -55,10 +62,22 @@ def _statuses_frame(review_round: Round) -> pl.DataFrame:
 
 
 @transaction.atomic
-def do_approve_round(*, actor: Actor, review_round: Round, number: str, date: dt.date, note: str = "") -> Decision:
+def do_approve_round(
+    *,
+    actor: Actor,
+    review_round: Round,
+    number: str,
+    date: dt.date,
+    note: str = "",
+    recorded_on: dt.date | None = None,
+) -> Decision:
     """The chairman's decision: recognises the round's classes, issues certificates to poor and near-poor
     households, updates the official list (closing earlier statuses; households leaving both lists get
-    their escape date) and locks the round. A correction round's decision is linked to the one it corrects."""
+    their escape date) and locks the round. A correction round's decision is linked to the one it corrects.
+
+    ``recorded_on`` is the day the decision is entered (the page passes today; default: its ``date``): a
+    decision is not dated after it, and neither is taken before the posting has ended and every complaint is
+    answered (rule ``step_order``)."""
     if not can(actor, "review", "approve") or not in_scope(actor, review_round.ward_id):
         raise NotAllowed(_("You may not approve reviews of this ward."))
     roles = rules.approval_roles(date)
@@ -71,9 +90,13 @@ def do_approve_round(*, actor: Actor, review_round: Round, number: str, date: dt
     open_complaints = Complaint.objects.filter(round=current, status=ComplaintStatus.OPEN).count()
     if open_complaints:
         raise OpenComplaints(open_complaints)
+    recorded = recorded_on or date
+    if date > recorded:
+        raise DecisionAfterRecording(field="date", date=date, today=recorded)
     posting = current.postings.order_by("-end").first()
     if posting is not None and date <= posting.end:
-        raise ReviewError(_("The list is posted until %(d)s; approve after that.") % {"d": posting.end}, field="date")
+        raise PostingNotOver(field="date", d=posting.end, next=posting.end + dt.timedelta(days=1))
+    check_order(current, "approval", date, "date")
     if not number.strip():
         raise ReviewError(_("Give the decision number."), field="number")
     corrected = None

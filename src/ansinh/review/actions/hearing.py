@@ -14,7 +14,7 @@ from ansinh.accounts.models import Actor, acting_user
 from ansinh.geo.calendar import calendar_for
 from ansinh.review import rules
 from ansinh.review.actions.assessment import do_assess_round
-from ansinh.review.actions.guards import open_round, require
+from ansinh.review.actions.guards import check_order, open_round, require
 from ansinh.review.actions.moves import audit, move_households, move_round
 from ansinh.review.audit_actions import ReviewAudit
 from ansinh.review.errors import ReviewError
@@ -53,6 +53,7 @@ def do_record_meeting(
     agreed. Once every assessed household is agreed the round moves on to the meeting step."""
     require(actor, review_round.ward_id, "prepare")
     current = open_round(review_round, ROUND_STEPS["meeting"])
+    check_order(current, "meeting", held_on, "held_on")
     if current.status == RoundStatus.ASSESSED:
         move_round(actor, current, RoundStatus.MEETING)
     share = float(rules.rule("meeting_agreement_share", held_on))
@@ -112,6 +113,7 @@ def do_open_posting(*, actor: Actor, review_round: Round, start: dt.date, places
         raise ReviewError(
             _("%(n)d households still wait for the survey or the meeting's agreement.") % {"n": waiting.count()}
         )
+    check_order(current, "posting", start, "start")
     days = int(rules.rule("posting_working_days", start))
     cal = calendar_for(start, start + dt.timedelta(days=days * 3 + 30))
     first = cal.add_working_days(start, 0)
@@ -145,6 +147,7 @@ def do_record_complaint(
     current = open_round(review_round, ROUND_STEPS["complain"])
     if round_household is not None and round_household.round_id != current.pk:
         raise ReviewError(_("The household is not on this round's list."), field="round_household")
+    check_order(current, "complaint", received_on, "received_on")
     days = int(rules.rule("complaint_recheck_working_days", received_on))
     cal = calendar_for(received_on, received_on + dt.timedelta(days=days * 3 + 30))
     complaint = Complaint.objects.create(
@@ -185,6 +188,7 @@ def do_answer_complaint(
     COMPLAINT_LIFECYCLE.move(complaint, complaint.status, ComplaintStatus.ANSWERED)
     if not answer.strip():
         raise ReviewError(_("Write the answer."), field="answer")
+    check_order(current, "complaint_answer", answered_on, "answered_on", complaint)
     changes: dict[str, list[str]] = {}
     rh = complaint.round_household
     if reassess:

@@ -937,6 +937,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
                     review_round=review_round,
                     number=form.cleaned_data["number"],
                     date=form.cleaned_data["date"],
+                    recorded_on=_today(),
                 ),
             )
             if decision is not None:
