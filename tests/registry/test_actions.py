@@ -99,7 +99,14 @@ def test_it_answers_who_belonged_to_a_household_on_a_date(officer, ward_a, make_
         household=hh,
         on=D(2025, 9, 10),
         kind="birth",
-        data=member_data(full_name="Nguyễn Văn Bé", relation="child", date_of_birth=D(2025, 9, 10)),
+        data=member_data(
+            full_name="Nguyễn Văn Bé",
+            relation="child",
+            date_of_birth=D(2025, 9, 10),
+            employment_status="child",
+            education_level="none",
+            monthly_income=0,
+        ),
     )
     actions.do_move_out(actor=officer, member=spouse, on=D(2025, 10, 1))
     names = lambda day: sorted(m.full_name for m in members_on(hh, day))  # noqa: E731

@@ -28,6 +28,7 @@ from ansinh.dbframes import KEYS_PER_QUERY, insert_model_frame, read_frame_in
 from ansinh.imports import writing
 from ansinh.imports.validation import match_members
 from ansinh.lib.text import fold_expr
+from ansinh.registry import timeline
 from ansinh.registry.actions import flag_likely_duplicates
 from ansinh.registry.audit_actions import RegistryAudit
 from ansinh.registry.models import Household, HouseholdEvent, Member, Membership
@@ -260,6 +261,9 @@ def plan_and_write(
     new_m = mj.filter(pl.col("member_id").is_null())
     upd_m = mj.filter(pl.col("member_id").is_not_null())
     mdefaults = _defaults(Member, MEMBER_DB)
+    new_m = new_m.with_columns(
+        timeline.default_employment_expr(pl.col("employment_status"), pl.col("date_of_birth"), today)
+    )
     new_m = new_m.with_columns(
         *[pl.col(f).fill_null(pl.lit(mdefaults.get(f), dtype=MEMBER_DB[f])) for f in MEMBER_DB if f in mdefaults],
         pl.Series("id", writing.allocate_ids(Member._meta.db_table, new_m.height), dtype=pl.Int64),

@@ -115,6 +115,20 @@ MESSAGES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("code",),
     ),
     "birth_in_future": (gettext_noop("The date of birth %(date)s is in the future."), ("date",)),
+    "employment_too_young": (
+        gettext_noop(
+            "Born %(date)s, the member is %(age)s years old: below %(limit)s, the employment status is a child's, "
+            "a pupil's or unable to work."
+        ),
+        ("age", "date", "limit"),
+    ),
+    "head_not_adult": (
+        gettext_noop(
+            "The head (born %(date)s) is under %(adult)s while the household has an adult member: choose an adult "
+            "as head."
+        ),
+        ("date", "adult"),
+    ),
     "id_province_unknown": (
         gettext_noop(
             "The province code %(province)s at the start of the ID number is not in the list of places of birth "

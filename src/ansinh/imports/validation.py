@@ -20,7 +20,7 @@ from ansinh.imports.problems import ISSUE_SCHEMA, PROBLEM, issue_columns, proble
 from ansinh.imports.reading import ROW, RawFile, RawTable
 from ansinh.lib.dates import format_date_expr
 from ansinh.lib.text import fold_expr
-from ansinh.registry import idnumber
+from ansinh.registry import idnumber, timeline
 
 REG_HOUSEHOLD = {"household_id": pl.Int64, "code": pl.String, "ward_code": pl.String}
 REG_MEMBER = {
@@ -247,6 +247,24 @@ def _members(m: pl.DataFrame, h: pl.DataFrame, ctx: Context) -> pl.DataFrame:
             problem("birth_in_future", format_date_expr(pl.col("date_of_birth")))
         ),
     )
+    # Values that must fit the age (the registry's timeline rules, as for the forms).
+    born = pl.col("date_of_birth")
+    m = _add(
+        m,
+        "employment_status",
+        pl.when(
+            (born <= ctx.today)
+            & pl.col("employment_status").is_not_null()
+            & timeline.too_young_expr(pl.col("employment_status"), born, ctx.today)
+        ).then(
+            problem(
+                "employment_too_young",
+                timeline.age_expr(born, ctx.today),
+                format_date_expr(born),
+                timeline.rule("working_age_from", ctx.today),
+            )
+        ),
+    )
     checkable = pl.col("id_number").is_not_null() & pl.col("sex").is_not_null() & pl.col("date_of_birth").is_not_null()
     m = _add(
         m,
@@ -375,6 +393,29 @@ def _heads(h: pl.DataFrame, m: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame
             .otherwise(problem("several_heads"))
         ),
     )
+    # The head is an adult unless no member in the file is (the officer then records why in the registry).
+    adults = (
+        m.filter(pl.col("date_of_birth").is_not_null() & ~timeline.minor_expr(pl.col("date_of_birth"), ctx.today))
+        .group_by("household_code")
+        .agg(pl.len().alias("_adults"))
+    )
+    m = m.join(adults, on="household_code", how="left")
+    m = _add(
+        m,
+        "relation",
+        pl.when(
+            (pl.col("relation") == "head")
+            & (pl.col("date_of_birth") <= ctx.today)  # a date in the future is refused for itself
+            & timeline.minor_expr(pl.col("date_of_birth"), ctx.today)
+            & (pl.col("_adults").fill_null(0) > 0)
+        ).then(
+            problem(
+                "head_not_adult",
+                format_date_expr(pl.col("date_of_birth")),
+                timeline.rule("adult_age", ctx.today),
+            )
+        ),
+    ).drop("_adults")
     # A household that only appears through member rows and lacks a head: tell it on those rows.
     m = _add(m, "household_code", pl.when(pl.col("_heads") == 0).then(problem("household_without_head")))
     return h.drop("_heads"), m.drop("_heads", "_reg_heads")

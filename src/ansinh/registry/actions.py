@@ -28,7 +28,7 @@ from ansinh.audit.models import AuditEvent
 from ansinh.geo.models import Ward
 from ansinh.lib.dates import format_date
 from ansinh.lib.text import fold
-from ansinh.registry import idnumber
+from ansinh.registry import idnumber, timeline
 from ansinh.registry.audit_actions import RegistryAudit
 from ansinh.registry.errors import (
     CodeInUse,
@@ -164,8 +164,11 @@ def _their_changes(object_type: str, pk: int, since_version: int) -> list[AuditE
 def _create_member(
     actor: Actor, household: Household, data: Mapping[str, Any], on: datetime.date, reason: str
 ) -> Member:
-    values = _member_data(data)
+    values = timeline.defaults(_member_data(data), on)
     _check_member(values, member_id=None, today=timezone.localdate())
+    timeline.check_member(values, on)
+    if values.get("date_of_birth") is not None:
+        timeline.check_event(str(values.get("full_name") or ""), values["date_of_birth"], on, field="date")
     member = Member(household=household, name_folded=fold(values.get("full_name")), **values)
     try:
         with transaction.atomic():
@@ -182,9 +185,15 @@ def _create_member(
 
 @transaction.atomic
 def do_register_household(
-    *, actor: Actor, household: Mapping[str, Any], members: list[Mapping[str, Any]], on: datetime.date
+    *,
+    actor: Actor,
+    household: Mapping[str, Any],
+    members: list[Mapping[str, Any]],
+    on: datetime.date,
+    head_reason: str = "",
 ) -> Household:
-    """Register a new household with its members (exactly one of them the head)."""
+    """Register a new household with its members (exactly one of them the head, an adult unless no member
+    is: then ``head_reason`` says why)."""
     data = _household_data(household)
     heads = [m for m in members if m.get("relation") == "head"]
     if len(heads) != 1:
@@ -199,8 +208,18 @@ def do_register_household(
     hh = Household(address_folded=fold(data.get("address")), **data)
     hh.save(force_insert=True)
     _audit(actor, RegistryAudit.HOUSEHOLD_CREATE, hh, {k: [None, jsonable(v)] for k, v in data.items()})
-    _event(hh, EventKind.REGISTERED, on, actor)
+    _event(hh, EventKind.REGISTERED, on, actor, note=head_reason)
     created = [_create_member(actor, hh, m, on, "registered") for m in members]
+    # After the members: their own refusals (a date of birth in the future) come first.
+    if heads[0].get("date_of_birth") is not None:
+        timeline.check_head(
+            str(heads[0].get("full_name") or ""),
+            heads[0]["date_of_birth"],
+            [m["date_of_birth"] for m in members if m is not heads[0] and m.get("date_of_birth")],
+            on,
+            head_reason,
+            field="date_of_birth",
+        )
     flag_likely_duplicates(member_ids=[m.pk for m in created])
     return hh
 
@@ -246,6 +265,8 @@ def do_add_member(
         raise IllegalTransition(_("Unknown reason for adding a member."))
     if data.get("relation") == "head" and Member.objects.active().filter(household=household, relation="head").exists():
         raise RegistryError(_("The household already has a head; use change of head."), field="relation")
+    if kind == EventKind.BIRTH and data.get("date_of_birth") is not None:
+        timeline.check_birth(str(data.get("full_name") or ""), data["date_of_birth"], on, field="date")
     member = _create_member(actor, household, data, on, str(kind))
     _event(household, kind, on, actor, member=member)
     Household.objects.filter(pk=household.pk).update(version=F("version") + 1, updated_at=timezone.now())
@@ -266,6 +287,8 @@ def do_update_member(*, actor: Actor, member: Member, changes: Mapping[str, Any]
         raise RegistryError(_("Use change of head to choose another head first."), field="relation")
     merged = {**_values(current, MEMBER_FIELDS), **data}
     _check_member(merged, member_id=current.pk, today=timezone.localdate())
+    if {"employment_status", "date_of_birth"} & data.keys():
+        timeline.check_member(merged, timezone.localdate())
     changed = diff(_values(current, data), data)
     if not changed:
         return current
@@ -315,12 +338,24 @@ def do_change_head(
     new_head: Member,
     on: datetime.date,
     old_head_relation: str = "other_relative",
+    head_reason: str = "",
+    leaving: Iterable[int] = (),
 ) -> Household:
-    """Make ``new_head`` the head; the former head (if still present) takes ``old_head_relation``."""
+    """Make ``new_head`` the head; the former head (if still present) takes ``old_head_relation``. The new
+    head is an adult unless no member who stays (all but ``leaving``) is: then ``head_reason`` says why."""
     _require(actor, "member", "change", household.ward_id)
     new_head = _active(new_head)
     if new_head.household_id != household.pk:
         raise RegistryError(_("The new head must be a member of this household."), field="new_head")
+    others = Member.objects.active().filter(household=household).exclude(pk__in=[new_head.pk, *leaving])
+    timeline.check_head(
+        new_head.full_name,
+        new_head.date_of_birth,
+        list(others.values_list("date_of_birth", flat=True)),
+        on,
+        head_reason,
+        field="new_head",
+    )
     old_head = Member.objects.active().filter(household=household, relation="head").exclude(pk=new_head.pk).first()
     if old_head is not None:
         Member.objects.filter(pk=old_head.pk).update(relation=old_head_relation, version=F("version") + 1)
@@ -328,20 +363,24 @@ def do_change_head(
     previous = new_head.relation
     Member.objects.filter(pk=new_head.pk).update(relation="head", version=F("version") + 1)
     _audit(actor, RegistryAudit.MEMBER_UPDATE, new_head, {"relation": [previous, "head"]})
-    _event(household, EventKind.HEAD_CHANGE, on, actor, member=new_head)
+    _event(household, EventKind.HEAD_CHANGE, on, actor, member=new_head, note=head_reason)
     Household.objects.filter(pk=household.pk).update(version=F("version") + 1, updated_at=timezone.now())
     household.refresh_from_db()
     return household
 
 
-def _after_leaving(actor: Actor, member: Member, on: datetime.date, new_head: Member | None) -> None:
+def _after_leaving(
+    actor: Actor, member: Member, on: datetime.date, new_head: Member | None, head_reason: str = ""
+) -> None:
     """A head who leaves must be replaced; a household left empty is dissolved."""
     household = member.household
     remaining = Member.objects.active().filter(household=household).exclude(pk=member.pk)
     if member.relation == "head" and remaining.exists():
         if new_head is None:
             raise RegistryError(_("Choose the new head of household first."), field="new_head")
-        do_change_head(actor=actor, household=household, new_head=new_head, on=on)
+        do_change_head(
+            actor=actor, household=household, new_head=new_head, on=on, head_reason=head_reason, leaving=[member.pk]
+        )
     if not remaining.exists():
         Household.objects.filter(pk=household.pk).update(
             status="dissolved", dissolved_on=on, version=F("version") + 1, updated_at=timezone.now()
@@ -351,12 +390,14 @@ def _after_leaving(actor: Actor, member: Member, on: datetime.date, new_head: Me
 
 
 @transaction.atomic
-def do_record_death(*, actor: Actor, member: Member, on: datetime.date, new_head: Member | None = None) -> Member:
+def do_record_death(
+    *, actor: Actor, member: Member, on: datetime.date, new_head: Member | None = None, head_reason: str = ""
+) -> Member:
     member = _active(member)
     _require(actor, "member", "change", member.household.ward_id)
-    if on > timezone.localdate():
-        raise DateInFuture
-    _after_leaving(actor, member, on, new_head)
+    timeline.check_event(member.full_name, member.date_of_birth, on, field="date")
+    _check_move_date(on, [member])
+    _after_leaving(actor, member, on, new_head, head_reason)
     _end_membership(member, on, "death")
     _set_status(actor, member, "deceased")
     _event(member.household, EventKind.DEATH, on, actor, member=member)
@@ -364,9 +405,12 @@ def do_record_death(*, actor: Actor, member: Member, on: datetime.date, new_head
 
 
 def _check_move_date(on: datetime.date, members: Iterable[Member]) -> None:
-    """A move is dated: not in the future, and not before a member joined the household they leave."""
+    """A move is dated: not in the future, not before a member's birth, and not before a member joined the
+    household they leave."""
     if on > timezone.localdate():
         raise DateInFuture
+    for m in members:
+        timeline.check_event(m.full_name, m.date_of_birth, on, field="date")
     later = (
         Membership.objects.filter(member__in=[m.pk for m in members], end__isnull=True, start__gt=on)
         .select_related("member")
@@ -430,6 +474,7 @@ def do_move_out(
     to_household: Household | None = None,
     relation: str = "other_relative",
     new_head: Member | None = None,
+    head_reason: str = "",
 ) -> Member:
     """A member leaves the household: out of the registry, or into another registered household."""
     member = _active(member)
@@ -450,7 +495,7 @@ def do_move_out(
                 _("Choose the relation of %(name)s to the head from the list.") % {"name": member.full_name},
                 field="relation",
             )
-    _after_leaving(actor, member, on, new_head)
+    _after_leaving(actor, member, on, new_head, head_reason)
     _end_membership(member, on, "move_out")
     _event(source, EventKind.MOVE_OUT, on, actor, member=member, related=to_household)
     if to_household is None:
@@ -484,6 +529,7 @@ def do_split_household(
     on: datetime.date,
     remaining_head: Member | None = None,
     relations: Mapping[int, str] | None = None,
+    head_reason: str = "",
 ) -> Household:
     """Some members leave to form a new household in the same ward (tách hộ).
 
@@ -522,6 +568,14 @@ def do_split_household(
     relations = dict(relations or {})
     _check_relations(relations, [present[pk] for pk in sorted(leaving_ids) if pk != head.pk], code=code)
     _check_move_date(on, members)
+    timeline.check_head(
+        head.full_name,
+        present[head.pk].date_of_birth,
+        [present[pk].date_of_birth for pk in leaving_ids if pk != head.pk],
+        on,
+        head_reason,
+        field="head",
+    )
     current_head = next((m for m in present.values() if m.relation == "head"), None)
     replacement = None
     if current_head is not None and current_head.pk in leaving_ids:
@@ -538,9 +592,11 @@ def do_split_household(
     new_household = Household(code=code, address=address, address_folded=fold(address), **attrs)
     new_household.save(force_insert=True)
     _audit(actor, RegistryAudit.HOUSEHOLD_CREATE, new_household, {"split_from": [None, household.code]})
-    _event(new_household, EventKind.SPLIT, on, actor, related=household)
+    _event(new_household, EventKind.SPLIT, on, actor, related=household, note=head_reason)
     if replacement is not None:
-        do_change_head(actor=actor, household=household, new_head=replacement, on=on)
+        do_change_head(
+            actor=actor, household=household, new_head=replacement, on=on, head_reason=head_reason, leaving=leaving_ids
+        )
     for m in members:
         do_move_out(
             actor=actor,

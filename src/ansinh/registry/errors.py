@@ -3,6 +3,7 @@ its wording in the reader's language."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy
@@ -76,3 +77,54 @@ class IllegalTransition(RegistryError):
     """A change the record's state does not allow (a member who left, a dissolved household)."""
 
     code: ClassVar[str] = "illegal_transition"
+
+
+def _dated(params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters with their dates as dd/mm/yyyy, the form of dates in Vietnamese text."""
+    return {k: v.strftime("%d/%m/%Y") if isinstance(v, datetime.date) else v for k, v in params.items()}
+
+
+class TimelineError(RegistryError):
+    """A date or a value that time does not allow (``ansinh.registry.timeline``); dates worded dd/mm/yyyy."""
+
+    def wording_params(self) -> dict[str, Any]:
+        return _dated(self.params)
+
+
+class DateBeforeBirth(TimelineError):
+    code: ClassVar[str] = "date_before_birth"
+    wording: ClassVar[Any] = gettext_lazy("The date %(date)s is before %(name)s was born (%(born)s).")
+
+
+class DateAfterDeath(TimelineError):
+    code: ClassVar[str] = "date_after_death"
+    wording: ClassVar[Any] = gettext_lazy("The date %(date)s is after the death of %(name)s (%(died)s).")
+
+
+class BirthNotOnDateOfBirth(TimelineError):
+    code: ClassVar[str] = "birth_not_on_date_of_birth"
+    wording: ClassVar[Any] = gettext_lazy(
+        "A birth is dated on the date of birth: %(name)s was born on %(born)s, not %(date)s."
+    )
+
+
+class StatusDoesNotFitAge(TimelineError):
+    code: ClassVar[str] = "employment_too_young"
+    wording: ClassVar[Any] = gettext_lazy(
+        "%(name)s is %(age)d years old (born %(born)s): below %(limit)d, the employment status is a child's."
+    )
+
+
+class HeadNotAdult(TimelineError):
+    code: ClassVar[str] = "head_not_adult"
+    wording: ClassVar[Any] = gettext_lazy(
+        "%(name)s is %(age)d years old (born %(born)s): the head of a household is an adult (%(adult)d or "
+        "older). Choose an adult member as head."
+    )
+
+
+class HeadReasonMissing(TimelineError):
+    code: ClassVar[str] = "head_reason_missing"
+    wording: ClassVar[Any] = gettext_lazy(
+        "No member of the household is %(adult)d or older: write why %(name)s (born %(born)s) is the head."
+    )

@@ -251,6 +251,22 @@ class EventDateForm(forms.Form):
         return value
 
 
+def head_reason_field() -> forms.CharField:
+    """Why the head is not an adult: asked by the registry only when no member of the household is."""
+    return forms.CharField(
+        label=_("Why the head is not an adult"),
+        help_text=_("Only when no member of the household is an adult, for example a child whose parents have died."),
+        required=False,
+        max_length=255,
+    )
+
+
+class RegistrationDateForm(EventDateForm):
+    """The date of registration, and why the head is not an adult when no member is."""
+
+    head_reason = head_reason_field()
+
+
 class MembersOnForm(forms.Form):
     """Who belonged to a household on a given day."""
 
@@ -278,6 +294,7 @@ class LeaveForm(EventDateForm):
     """Death or move-out; a head who leaves needs a successor chosen from the remaining members."""
 
     new_head = forms.ModelChoiceField(label=_("New head of household"), queryset=Member.objects.none(), required=False)
+    head_reason = head_reason_field()
 
     def __init__(self, *args: Any, successors: QuerySet[Member] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -285,6 +302,7 @@ class LeaveForm(EventDateForm):
         assert isinstance(field, forms.ModelChoiceField)
         if successors is None:
             del self.fields["new_head"]
+            del self.fields["head_reason"]
         else:
             field.queryset = successors
             field.required = True
@@ -295,7 +313,8 @@ class LeaveForm(EventDateForm):
 class ChangeHeadForm(EventDateForm):
     new_head = forms.ModelChoiceField(label=_("New head of household"), queryset=Member.objects.none())
     old_head_relation = forms.ChoiceField(label=_("Relation of the former head to the new head"))
-    field_order = ["new_head", "old_head_relation", "on"]
+    head_reason = head_reason_field()
+    field_order = ["new_head", "old_head_relation", "on", "head_reason"]
 
     def __init__(self, *args: Any, candidates: QuerySet[Member], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -420,6 +439,7 @@ class SplitHouseholdForm(EventDateForm):
         required=False,
         help_text=_("Only needed if the current head leaves."),
     )
+    head_reason = head_reason_field()
     code = forms.CharField(
         label=_("Code of the new household"),
         max_length=32,

@@ -34,13 +34,13 @@ from ansinh.web.common import (
 from ansinh.web.conflicts import conflict_context
 from ansinh.web.display import action_label, describe_changes
 from ansinh.web.registry.forms import (
-    EventDateForm,
     HouseholdForm,
     HouseholdSearchForm,
     MemberForm,
     MembersOnForm,
     MergeHouseholdForm,
     MergeRelationsForm,
+    RegistrationDateForm,
     SplitHouseholdForm,
 )
 
@@ -142,7 +142,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         household_form = HouseholdForm(request.POST, wards=wards)
         head_form = MemberForm(request.POST, prefix="head", head=True)
-        date_form = EventDateForm(request.POST, prefix="reg", label=_("Date of registration"))
+        date_form = RegistrationDateForm(request.POST, prefix="reg", label=_("Date of registration"))
         if household_form.is_valid() and head_form.is_valid() and date_form.is_valid():
             try:
                 household = actions.do_register_household(
@@ -150,6 +150,7 @@ def create(request: HttpRequest) -> HttpResponse:
                     household=_household_data(household_form),
                     members=[head_form.data_for_action()],
                     on=date_form.cleaned_data["on"],
+                    head_reason=date_form.cleaned_data["head_reason"],
                 )
             except RegistryError as error:
                 attach_registry_error(error, household_form, head_form, date_form)
@@ -161,7 +162,7 @@ def create(request: HttpRequest) -> HttpResponse:
     else:
         household_form = HouseholdForm(wards=wards, initial={"ward": wards.first() if wards.count() == 1 else None})
         head_form = MemberForm(prefix="head", head=True)
-        date_form = EventDateForm(prefix="reg", label=_("Date of registration"))
+        date_form = RegistrationDateForm(prefix="reg", label=_("Date of registration"))
     context = {
         "household_form": household_form,
         "head_form": head_form,
@@ -252,6 +253,7 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
                     address=data["address"],
                     on=data["on"],
                     relations=form.relations(),
+                    head_reason=data["head_reason"],
                 )
             except RegistryError as error:
                 attach_registry_error(error, form, renames=ON_DATE)

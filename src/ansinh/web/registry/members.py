@@ -128,10 +128,22 @@ def _leave(request: HttpRequest, pk: int, member_pk: int, kind: str) -> HttpResp
             new_head = form.cleaned_data.get("new_head")
             try:
                 if kind == "death":
-                    actions.do_record_death(actor=request.user, member=member, on=on, new_head=new_head)
+                    actions.do_record_death(
+                        actor=request.user,
+                        member=member,
+                        on=on,
+                        new_head=new_head,
+                        head_reason=form.cleaned_data.get("head_reason", ""),
+                    )
                     messages.success(request, _("The death of %(name)s was recorded.") % {"name": member.full_name})
                 else:
-                    actions.do_move_out(actor=request.user, member=member, on=on, new_head=new_head)
+                    actions.do_move_out(
+                        actor=request.user,
+                        member=member,
+                        on=on,
+                        new_head=new_head,
+                        head_reason=form.cleaned_data.get("head_reason", ""),
+                    )
                     messages.success(request, _("%(name)s was recorded as moved out.") % {"name": member.full_name})
             except RegistryError as error:
                 attach_registry_error(error, form, renames=ON_DATE)
@@ -175,6 +187,7 @@ def move_to_household(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
                     to_household=target,
                     relation=form.cleaned_data["relation"],
                     new_head=form.cleaned_data.get("new_head"),
+                    head_reason=form.cleaned_data.get("head_reason", ""),
                 )
             except RegistryError as error:
                 attach_registry_error(error, form, renames=ON_DATE)
@@ -205,6 +218,7 @@ def change_head(request: HttpRequest, pk: int) -> HttpResponse:
                     new_head=form.cleaned_data["new_head"],
                     on=form.cleaned_data["on"],
                     old_head_relation=form.cleaned_data["old_head_relation"],
+                    head_reason=form.cleaned_data["head_reason"],
                 )
             except RegistryError as error:
                 attach_registry_error(error, form)
