@@ -17,6 +17,7 @@ from ansinh.review.documents import layouts, pdf, xlsx
 from ansinh.review.documents.data import (
     CertificateDocument,
     DecisionDocument,
+    DecisionPart,
     Issuer,
     ListRow,
     MeetingMinutes,
@@ -142,10 +143,38 @@ def test_it_prints_the_provisional_list_and_the_decision_with_its_annex():
     assert "DANH SÁCH DỰ KIẾN HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2025" in text
     assert "03/11/2025" in text and "05/11/2025" in text and "Đặng Thị Ổi" in text
     decision = text_of(
-        pdf.build_decision(DecisionDocument(ISSUER, "15/QĐ-UBND", dt.date(2025, 11, 6), 2025, STANDARD, ROWS[:2]))
+        pdf.build_decision(
+            DecisionDocument(ISSUER, "15/QĐ-UBND", dt.date(2025, 11, 6), 2025, [DecisionPart(STANDARD, ROWS[:2])])
+        )
     )
     assert "QUYẾT ĐỊNH" in decision and "Số: 15/QĐ-UBND" in decision
     assert "1 hộ nghèo, 1 hộ cận nghèo" in decision and "Lê Thị Hồng" in decision
+
+
+def test_it_writes_one_article_and_one_annex_per_standard_each_counting_its_own_rows():
+    city = "chuẩn nghèo của Thành phố giai đoạn 2025–2030"
+    long_code = "79-26734-000123"
+    city_rows = [ListRow(long_code, HEAD, "Số 12, hẻm 45 đường Lê Lợi", 3, "poor", "near_poor", 5, 900_000), *ROWS[1:2]]
+    data = pdf.build_decision(
+        DecisionDocument(
+            ISSUER,
+            "15/QĐ-UBND",
+            dt.date(2025, 11, 6),
+            2025,
+            [DecisionPart(STANDARD, [*ROWS[:1], ROWS[1]]), DecisionPart(city, city_rows)],
+        )
+    )
+    text = text_of(data)
+    assert f"Điều 1. Công nhận các hộ có tên trong Phụ lục I kèm theo Quyết định này theo {STANDARD}" in " ".join(
+        text.split()
+    )
+    flat = " ".join(text.split())
+    assert "Phụ lục II kèm theo Quyết định này theo " + city in flat and "Điều 3." in flat and "Điều 4." in flat
+    assert flat.count("1 hộ nghèo, 1 hộ cận nghèo") == 2  # each article counts its own annex
+    pages = PdfReader(io.BytesIO(data)).pages
+    annexes = [page.extract_text() for page in pages if "PHỤ LỤC" in page.extract_text()]
+    assert len(annexes) == 2 and city in " ".join(annexes[1].split())
+    assert long_code in annexes[1].splitlines() or any(long_code in line for line in annexes[1].splitlines())
 
 
 def test_it_writes_the_provisional_list_as_a_workbook_with_the_same_columns():

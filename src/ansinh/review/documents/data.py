@@ -88,13 +88,22 @@ class ProvisionalList:
 
 
 @dataclass(frozen=True)
+class DecisionPart:
+    """What the decision recognises under one standard: its article and its annex."""
+
+    standard: str
+    rows: list[ListRow]
+
+
+@dataclass(frozen=True)
 class DecisionDocument:
+    """One decision with an article and an annex per standard (a household is counted once per standard)."""
+
     issuer: Issuer
     number: str
     date: datetime.date
     year: int
-    standard: str
-    rows: list[ListRow]
+    parts: list[DecisionPart]
 
 
 @dataclass(frozen=True)

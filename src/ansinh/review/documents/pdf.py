@@ -139,9 +139,36 @@ class _Document(FPDF):
             self.line_text(subtitle, size=11, bold=True, align="C", height=5.5)
         self.ln(4)
 
-    def table_of(self, columns: Sequence[dict[str, Any]], rows: Iterable[dict[str, Any]], *, size: float = 9) -> None:
+    def _fitted_widths(
+        self, columns: Sequence[dict[str, Any]], rows: Sequence[dict[str, Any]], size: float
+    ) -> tuple[float, ...]:
+        """The layout's widths (shares of the page), widened where a word, or a whole ``nowrap`` value such as a
+        household code, would not fit; the room comes from the columns with room to spare."""
         total = sum(float(c.get("width", 20)) for c in columns)
-        widths = tuple(float(c.get("width", 20)) * self.epw / total for c in columns)
+        widths = [float(c.get("width", 20)) * self.epw / total for c in columns]
+        padding = 2 * 0.8 + 1.0
+        needed = []
+        for column in columns:
+            key, whole = column["key"], bool(column.get("nowrap"))
+            self.set_font(FONT, "B", size)
+            words = nfc(column.get("title", "")).split() or [""]
+            need = max(self.get_string_width(w) for w in words)
+            self.set_font(FONT, "", size)
+            for values in rows:
+                text = nfc(values.get(key, ""))
+                pieces = [text] if whole else text.split() or [""]
+                need = max(need, *(self.get_string_width(p) for p in pieces))
+            needed.append(need + padding)
+        short = sum(max(0.0, n - w) for n, w in zip(needed, widths, strict=True))
+        spare = sum(max(0.0, w - n) for n, w in zip(needed, widths, strict=True))
+        if short <= 0 or spare <= 0:
+            return tuple(widths)
+        take = min(1.0, short / spare)
+        return tuple(max(n, w) if n >= w else w - (w - n) * take for n, w in zip(needed, widths, strict=True))
+
+    def table_of(self, columns: Sequence[dict[str, Any]], rows: Iterable[dict[str, Any]], *, size: float = 9) -> None:
+        rows = list(rows)
+        widths = self._fitted_widths(columns, rows, size)
         aligns = tuple({"C": "CENTER", "R": "RIGHT"}.get(str(c.get("align", "L")), "LEFT") for c in columns)
         self.set_font(FONT, "", size)
         with self.table(
@@ -304,17 +331,25 @@ def _summary(common: dict[str, Any], rows: Sequence[ListRow]) -> str:
     return ", ".join(parts) if parts else "0 hộ"
 
 
+ANNEX_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
 def build_decision(doc: DecisionDocument) -> bytes:
+    """The decision: one recognition article and one annex per standard, each article counting its annex."""
     layout = layouts.load("decision")
     pdf = _Document()
     common = pdf.common
-    values = {
-        **_ward_values(doc.issuer, doc.date),
-        "year": doc.year,
-        "number": doc.number,
-        "standard": doc.standard,
-        "summary": _summary(common, doc.rows),
-    }
+    values = {**_ward_values(doc.issuer, doc.date), "year": doc.year, "number": doc.number}
+    parts = [
+        {
+            **values,
+            "annex": ANNEX_NUMERALS[i] if i < len(ANNEX_NUMERALS) else str(i + 1),
+            "standard": part.standard,
+            "summary": _summary(common, part.rows),
+            "rows": part.rows,
+        }
+        for i, part in enumerate(doc.parts)
+    ]
     pdf.heading(doc.issuer, number=doc.number, on=doc.date)
     pdf.doc_title(layouts.fill(layout["title"], **values), layouts.fill(layout["subtitle"], **values))
     pdf.line_text(layouts.fill(layout["authority"], **values), bold=True, align="C", height=6)
@@ -323,12 +358,15 @@ def build_decision(doc: DecisionDocument) -> bytes:
         pdf.paragraph(layouts.fill(basis, **values))
     pdf.line_text(layouts.fill(layout["decides"], **values), bold=True, align="C", height=6)
     pdf.ln(2)
-    for article in layout["articles"]:
-        pdf.paragraph(layouts.fill(article, **values))
+    articles = [layouts.fill(layout["recognition"], **part) for part in parts]
+    articles += [layouts.fill(article, **values) for article in layout["articles"]]
+    for n, article in enumerate(articles, start=1):
+        pdf.paragraph(f"Điều {n}. {article}")
     pdf.signatures(layout["signatures"], layout["sign_hint"], [doc.issuer.signer_name])
-    pdf.add_page()
-    pdf.doc_title(layouts.fill(layout["annex_title"], **values), layouts.fill(layout["subtitle"], **values))
-    pdf.table_of(layout["columns"], list_values(doc.rows))
+    for part in parts:
+        pdf.add_page()
+        pdf.doc_title(layouts.fill(layout["annex_title"], **part), layouts.fill(layout["annex_subtitle"], **part))
+        pdf.table_of(layout["columns"], list_values(part["rows"]))
     return pdf.finish(layouts.fill(layout["title"], **values) + " " + doc.number)
 
 

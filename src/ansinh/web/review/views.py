@@ -29,6 +29,7 @@ from ansinh.review.documents import pdf, xlsx
 from ansinh.review.documents.data import (
     CertificateDocument,
     DecisionDocument,
+    DecisionPart,
     Issuer,
     ListRow,
     MeetingMinutes,
@@ -993,18 +994,13 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     review_round = queries.get_round_for(request.user, pk)
     decision = _decision_for(review_round)
     signer = decision.approved_by.get_full_name() if decision.approved_by_id else ""
-    rows: list[ListRow] = []
-    labels = []
-    for standard in review_round.standards:
-        rows.extend(_list_rows(review_round, standard))  # recognised, and escaping a list
-        labels.append(_standard_label(standard))
     doc = DecisionDocument(
         issuer=_issuer(review_round, signer),
         number=decision.number,
         date=decision.date,
         year=review_round.year,
-        standard="; ".join(labels),
-        rows=rows,
+        # One article and one annex per standard: recognised, and escaping a list, under that standard.
+        parts=[DecisionPart(_standard_label(s), _list_rows(review_round, s)) for s in review_round.standards],
     )
     return _download(
         pdf.build_decision(doc), "application/pdf", f"quyet-dinh-{review_round.ward_id}-{review_round.pk}.pdf"
