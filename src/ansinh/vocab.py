@@ -62,7 +62,8 @@ DISABILITY_LEVEL: Final[Vocabulary] = {
 }
 
 SCHOOLING_STATUS: Final[Vocabulary] = {
-    "attending": ("Attending school or training", "Đang đi học"),
+    "attending": ("Attending school", "Đang đi học"),
+    "training": ("In vocational training", "Đang học nghề"),
     "not_attending": ("Not attending", "Không đi học"),
 }
 
@@ -91,6 +92,7 @@ SCHOOL_LEVEL: Final[Vocabulary] = {
 
 EMPLOYMENT_STATUS: Final[Vocabulary] = {
     "employed": ("Employed", "Có việc làm"),
+    "self_employed": ("Own-account or self-employed", "Tự làm, làm chủ"),
     "unpaid_family_worker": ("Works without pay", "Làm việc không được trả công"),
     "unemployed": ("Unemployed", "Thất nghiệp"),
     "student": ("Student", "Đang đi học"),

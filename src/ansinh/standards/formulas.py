@@ -143,7 +143,8 @@ def employment(p: Params, m: Members) -> Deprivation:
     status = nw.col("employment_status")
     lacking = status.is_in(p.codes("deprived_statuses"))
     if p.flag("without_contract_deprives"):
-        lacking = lacking | ((status == "employed") & ~nw.col("has_labour_contract"))
+        employees = status.is_in(p.codes("contract_statuses"))
+        lacking = lacking | (employees & ~nw.col("has_labour_contract"))
     deprived = m.any(working_age(p) & lacking)
     return Deprivation(deprived, who=_who(m))
 
@@ -189,7 +190,8 @@ def adult_education(p: Params, m: Members) -> Deprivation:
     lacking = (~upper & ~level.is_in(p.codes("lower_band_levels"))) | (
         upper & ~level.is_in(p.codes("upper_band_levels"))
     )
-    deprived = m.any(in_range & (nw.col("schooling_status") != "attending") & lacking)
+    studying = nw.col("schooling_status").is_in(p.codes("in_education_statuses"))
+    deprived = m.any(in_range & ~studying & lacking)
     return Deprivation(deprived, who=_who(m))
 
 
@@ -198,7 +200,7 @@ def school_attendance(p: Params, m: Members) -> Deprivation:
     """Circular 07/2021 indicator 6: a child aged 3 to under 16 does not attend school."""
     age = _age_years()
     child = (age >= p.int("age_from")) & (age < p.int("age_below"))
-    deprived = m.any(child & (nw.col("schooling_status") != "attending"))
+    deprived = m.any(child & ~nw.col("schooling_status").is_in(p.codes("in_education_statuses")))
     return Deprivation(deprived, who=_who(m))
 
 

@@ -303,6 +303,7 @@ def _chunk(
         "unable_to_work",
         "student",
         "child",
+        "self_employed",
     )
     emp = {code: i for i, code in enumerate(emp_values)}
     emp_group = np.select(
@@ -489,6 +490,13 @@ def _chunk(
         }
     ).with_columns(fold_expr(pl.col("address")).alias("address_folded"))
 
+    # Own-account work (drawn last, so the draws above stay as they were for a given seed): a share of the
+    # adults who work without a labour contract work for themselves.
+    own_account = employed & ~contract & (a >= 18) & (rng.random(m) < 0.45)
+    employment = np.where(own_account, emp["self_employed"], employment)
+    # Trainees at a vocational school are in vocational training, not at school.
+    schooling = np.where(attending & (level == 4), 2, attending.astype(np.int64))
+
     members = pl.DataFrame(
         {
             "member_id": first_member_id + np.arange(m, dtype=np.int64),
@@ -501,7 +509,7 @@ def _chunk(
             "disability_level": _take(("none", *tables.DISABILITY_LEVELS), dis_level),
             "unable_to_work": unable,
             "has_health_insurance": insured,
-            "schooling_status": _take(("not_attending", "attending"), attending.astype(np.int64)),
+            "schooling_status": _take(("not_attending", "attending", "training"), schooling),
             "school_level": _take(
                 ("preschool", "primary", "lower_secondary", "upper_secondary", "vocational", "higher"), level
             ),
@@ -528,7 +536,7 @@ def _chunk(
         }
     ).with_columns(
         fold_expr(pl.col("full_name")).alias("name_folded"),
-        pl.when(pl.col("schooling_status") == "attending").then(pl.col("school_level")).alias("school_level"),
+        pl.when(pl.col("schooling_status") != "not_attending").then(pl.col("school_level")).alias("school_level"),
         pl.when(pl.col("_child")).then(pl.col("nutrition_status")).alias("nutrition_status"),
     )
     return households.select(list(HOUSEHOLD_SCHEMA)), members

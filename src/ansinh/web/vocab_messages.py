@@ -47,7 +47,8 @@ LABELS = [
     gettext_noop("Mild disability"),  # Khuyết tật nhẹ
     gettext_noop("Severe disability"),  # Khuyết tật nặng
     gettext_noop("Extremely severe disability"),  # Khuyết tật đặc biệt nặng
-    gettext_noop("Attending school or training"),  # Đang đi học
+    gettext_noop("Attending school"),  # Đang đi học
+    gettext_noop("In vocational training"),  # Đang học nghề
     gettext_noop("Not attending"),  # Không đi học
     gettext_noop("None"),  # Chưa học xong tiểu học
     gettext_noop("Primary school"),  # Tiểu học
@@ -62,6 +63,7 @@ LABELS = [
     gettext_noop("Vocational training"),  # Giáo dục nghề nghiệp
     gettext_noop("College or university"),  # Cao đẳng, đại học
     gettext_noop("Employed"),  # Có việc làm
+    gettext_noop("Own-account or self-employed"),  # Tự làm, làm chủ
     gettext_noop("Works without pay"),  # Làm việc không được trả công
     gettext_noop("Unemployed"),  # Thất nghiệp
     gettext_noop("Student"),  # Đang đi học
