@@ -124,26 +124,18 @@ def _leave(request: HttpRequest, pk: int, member_pk: int, kind: str) -> HttpResp
     if request.method == "POST":
         form = LeaveForm(request.POST, successors=successors, label=label)
         if form.is_valid():
-            on = form.cleaned_data["on"]
-            new_head = form.cleaned_data.get("new_head")
+            record = actions.do_record_death if kind == "death" else actions.do_move_out
             try:
+                record(
+                    actor=request.user,
+                    member=member,
+                    on=form.cleaned_data["on"],
+                    new_head=form.cleaned_data.get("new_head"),
+                    head_reason=form.cleaned_data.get("head_reason", ""),
+                )
                 if kind == "death":
-                    actions.do_record_death(
-                        actor=request.user,
-                        member=member,
-                        on=on,
-                        new_head=new_head,
-                        head_reason=form.cleaned_data.get("head_reason", ""),
-                    )
                     messages.success(request, _("The death of %(name)s was recorded.") % {"name": member.full_name})
                 else:
-                    actions.do_move_out(
-                        actor=request.user,
-                        member=member,
-                        on=on,
-                        new_head=new_head,
-                        head_reason=form.cleaned_data.get("head_reason", ""),
-                    )
                     messages.success(request, _("%(name)s was recorded as moved out.") % {"name": member.full_name})
             except RegistryError as error:
                 attach_registry_error(error, form, renames=ON_DATE)
