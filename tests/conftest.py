@@ -132,6 +132,7 @@ def make_household(db: Any) -> Callable[..., Any]:
         actor: Any = None,
         code: str | None = None,
         members: list[dict[str, Any]] | None = None,
+        on: datetime.date = datetime.date(2025, 8, 1),
         **fields: Any,
     ) -> Any:
         n = next(_seq)
@@ -146,7 +147,7 @@ def make_household(db: Any) -> Callable[..., Any]:
             actor=actor,
             household=household,
             members=members or [member_data()],
-            on=datetime.date(2025, 8, 1),
+            on=on,
         )
 
     return make

@@ -24,7 +24,8 @@ def second_officer(make_user: Any, ward_a: Any) -> Any:
 def disabled_adult(make_household: Any, ward_a: Any) -> Any:
     household = make_household(
         ward_a, members=[member_data(full_name="Trần Thị Bình", date_of_birth=dt.date(1980, 5, 5),
-                                     disability_level="severe")]
+                                     disability_level="severe")],
+        on=dt.date(2023, 1, 2),  # registered before the enrolment of 2023 and the deaths the tests record in 2025
     )  # fmt: skip
     return household.members.get()
 
