@@ -61,7 +61,7 @@ def build_year(
                 receiving_ward_id=ward,
                 channel=channels[rng.randrange(0, 3)],
                 status=Status.DECIDED,
-                applicant_name="Synthetic applicant",
+                applicant_name="Người nộp (dữ liệu mẫu)",
                 documents=sorted(proc.documents),
                 received_at=aware(start),
             )
