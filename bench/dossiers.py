@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import sys
 import time
 from pathlib import Path
+
+from throwaway import in_throwaway_database
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
@@ -33,27 +34,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true")
     opts = parser.parse_args()
 
-    import psycopg
-
-    name = f"ansinh_bench_dossiers_{os.getpid()}"
-    with psycopg.connect(f"{opts.server}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    os.environ.update(
-        {
-            "ANSINH_ENV": "test",
-            "DATABASE_URL": f"{opts.server}/{name}",
-            "DJANGO_SETTINGS_MODULE": "ansinh.config.settings",
-        }
-    )
-    try:
-        run(opts)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not opts.keep:
-            with psycopg.connect(f"{opts.server}/postgres", autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    in_throwaway_database(opts.server, "ansinh_bench_dossiers", lambda: run(opts), keep=opts.keep)
 
 
 def run(opts: argparse.Namespace) -> None:

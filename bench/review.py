@@ -37,6 +37,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from throwaway import in_throwaway_database
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 GOAL = 5.0
@@ -50,29 +52,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the throw-away database")
     opts = parser.parse_args()
 
-    import psycopg
-
-    name = f"ansinh_bench_review_{os.getpid()}"
-    with psycopg.connect(f"{opts.server}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    os.environ.update(
-        {
-            "ANSINH_ENV": "test",
-            "DATABASE_URL": f"{opts.server}/{name}",
-            "DJANGO_SETTINGS_MODULE": "ansinh.config.settings",
-        }
-    )
-    try:
-        run(opts)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not opts.keep:
-            with psycopg.connect(f"{opts.server}/postgres", autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        else:
-            print(f"kept database {name}")
+    in_throwaway_database(opts.server, "ansinh_bench_review", lambda: run(opts), keep=opts.keep)
 
 
 def run(opts: argparse.Namespace) -> None:

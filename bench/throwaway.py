@@ -1,0 +1,30 @@
+"""A throw-away PostgreSQL database for a benchmark that needs the whole app on a real server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+
+def in_throwaway_database(server: str, prefix: str, run: Callable[[], None], *, keep: bool = False) -> None:
+    """Create ``<prefix>_<pid>`` on ``server``, point the app at it (test settings), call ``run``, then drop it
+    (or keep it and say so)."""
+    import psycopg
+
+    name = f"{prefix}_{os.getpid()}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ.update(
+        {"ANSINH_ENV": "test", "DATABASE_URL": f"{server}/{name}", "DJANGO_SETTINGS_MODULE": "ansinh.config.settings"}
+    )
+    try:
+        run()
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not keep:
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        else:
+            print(f"kept database {name}")
