@@ -6,12 +6,12 @@ import datetime
 from typing import Any
 
 import polars as pl
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from ansinh import registry_schema
 from ansinh.accounts.permissions import can
-from ansinh.accounts.scope import is_ward_scope
+from ansinh.accounts.scope import is_ward_scope, scoped_wards
 from ansinh.accounts.scope import ward_codes as scope_ward_codes
 from ansinh.audit.models import AuditEvent
 from ansinh.dbframes import read_frame
@@ -60,6 +60,17 @@ def matching(qs: QuerySet[Household], q: str = "", *, few_wards: bool = False) -
         # of every household in the city.
         by_member = by_member.filter(household__in=qs.order_by().values("pk"))
     return qs.filter(pk__in=by_household.union(by_member.values("household_id")))
+
+
+def wards_with_counts(user: Any) -> QuerySet[Any]:
+    """The user's current wards, each with ``household_count`` (its active households the user may see), those
+    with households first, then by name: a city-wide home page lists them all, a page at a time."""
+    counted = Count("households", filter=Q(households__status="active"))
+    wards = scoped_wards(user)
+    if not can(user, "household", "view"):
+        return wards.annotate(household_count=Value(0, output_field=IntegerField())).order_by("name", "code")
+    empty_last = Case(When(household_count=0, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return wards.annotate(household_count=counted).order_by(empty_last, "name", "code")
 
 
 def get_household_for(user: Any, pk: int, action: str = "view") -> Household:
