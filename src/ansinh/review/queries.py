@@ -22,6 +22,7 @@ from ansinh.geo.calendar import calendar_for
 from ansinh.review import rules
 from ansinh.review.models import (
     Assessment,
+    Certificate,
     Complaint,
     ComplaintStatus,
     PovertyStatus,
@@ -52,6 +53,72 @@ def get_round_for(user: Any, pk: int) -> Round:
     if review_round is None:
         raise Http404
     return review_round
+
+
+@dataclass(frozen=True)
+class StandardStanding:
+    """A household's standing under one standard, as the household page shows it: the class on the official
+    list (``not_poor`` when the last approved round that reviewed it left it off), since when, the decision
+    that said so, and its certificate if one was issued."""
+
+    standard_id: str
+    klass: str
+    since: dt.date
+    decision_number: str
+    decision_date: dt.date
+    round_id: int
+    certificate_id: int | None
+
+
+def household_standing(user: Any, household_id: int) -> list[StandardStanding]:
+    """The household's standing under each standard, for a user who may see the review of its ward (none
+    otherwise): its open rows of the official list, and for each standard of the last approved round that
+    reviewed it without listing it, ``not_poor`` from that round's decision. A few queries, whatever the history."""
+    if not can(user, "review", "view"):
+        return []
+    statuses = {
+        s.standard_id: s
+        for s in PovertyStatus.objects.current()
+        .filter(household_id=household_id, ward__in=scoped_wards(user))
+        .select_related("decision")
+    }
+    reviewed = (
+        RoundHousehold.objects.filter(household_id=household_id, round__in=rounds_for(user))
+        .filter(round__status=RoundStatus.APPROVED)
+        .exclude(stage="removed")
+        .select_related("round__decision")
+        .order_by("-round__decision__date", "-round_id")
+        .first()
+    )
+    decisions = [s.decision_id for s in statuses.values()]
+    if reviewed is not None:
+        decisions.append(reviewed.round.decision.pk)
+    certificates = {
+        (c.decision_id, c.standard_id): c.pk
+        for c in Certificate.objects.filter(household_id=household_id, decision_id__in=decisions)
+    }
+    rows = [
+        StandardStanding(
+            s.standard_id,
+            s.klass,
+            s.valid_from,
+            s.decision.number,
+            s.decision.date,
+            s.decision.round_id,
+            certificates.get((s.decision_id, s.standard_id)),
+        )
+        for s in statuses.values()
+    ]
+    if reviewed is not None:
+        decision = reviewed.round.decision
+        rows += [
+            StandardStanding(
+                standard, vocab.NOT_POOR, decision.date, decision.number, decision.date, reviewed.round_id, None
+            )
+            for standard in reviewed.round.standards
+            if standard not in statuses
+        ]
+    return sorted(rows, key=lambda r: r.standard_id)
 
 
 def round_households(review_round: Round, *, include_removed: bool = True) -> QuerySet[RoundHousehold]:
