@@ -19,6 +19,7 @@ from ansinh import vocab
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards, ward_codes
 from ansinh.geo.calendar import calendar_for
+from ansinh.lib.text import fold
 from ansinh.review import rules
 from ansinh.review.models import (
     Assessment,
@@ -134,6 +135,19 @@ def round_households(review_round: Round, *, include_removed: bool = True) -> Qu
     if not include_removed:
         qs = qs.exclude(stage="removed")
     return qs.order_by("household__code")
+
+
+def filter_round_households(
+    entries: QuerySet[RoundHousehold], *, stage: str = "", q: str = ""
+) -> QuerySet[RoundHousehold]:
+    """The round's list narrowed as the round page's filters say: a stage, and a household code or address
+    (diacritics-insensitive) containing ``q``."""
+    if stage:
+        entries = entries.filter(stage=stage)
+    q = (q or "").strip()
+    if q:
+        entries = entries.filter(Q(household__code__icontains=q) | Q(household__address_folded__contains=fold(q)))
+    return entries
 
 
 def get_round_household_for(user: Any, pk: int) -> RoundHousehold:
