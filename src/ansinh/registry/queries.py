@@ -7,11 +7,10 @@ from typing import Any
 
 import polars as pl
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.http import Http404
 
 from ansinh import registry_schema
 from ansinh.accounts.permissions import can
-from ansinh.accounts.scope import is_ward_scope, scoped_wards
+from ansinh.accounts.scope import get_in_area, is_ward_scope, scoped_wards
 from ansinh.accounts.scope import ward_codes as scope_ward_codes
 from ansinh.audit.models import AuditEvent
 from ansinh.dbframes import read_frame
@@ -74,18 +73,20 @@ def wards_with_counts(user: Any) -> QuerySet[Any]:
 
 
 def get_household_for(user: Any, pk: int, action: str = "view") -> Household:
-    """The household if the user may ``action`` it; otherwise it does not exist for them (404)."""
-    household = Household.objects.scoped(user, action).select_related("ward__province").filter(pk=pk).first()
-    if household is None:
-        raise Http404
+    """The household if the user may ``action`` it: outside their area it does not exist for them (404); inside,
+    a role without ``household.<action>`` is refused (403)."""
+    household: Household = get_in_area(
+        user, Household.objects.select_related("ward__province"), resource="household", action=action, pk=pk
+    )
     return household
 
 
 def get_member_for(user: Any, pk: int, action: str = "view") -> Member:
-    household_ids = Household.objects.scoped(user, action).values("pk")
-    member = Member.objects.select_related("household__ward").filter(pk=pk, household__in=household_ids).first()
-    if member is None:
-        raise Http404
+    """The member if the user may ``action`` them, by the same rule as :func:`get_household_for`."""
+    member: Member = get_in_area(
+        user, Member.objects.select_related("household__ward"), resource="member", action=action,
+        ward="household__ward", pk=pk,
+    )  # fmt: skip
     return member
 
 

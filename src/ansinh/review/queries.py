@@ -17,7 +17,7 @@ from django.http import Http404
 
 from ansinh import vocab
 from ansinh.accounts.permissions import can
-from ansinh.accounts.scope import scoped_wards, ward_codes
+from ansinh.accounts.scope import get_in_area, scoped_wards, ward_codes
 from ansinh.geo.calendar import calendar_for
 from ansinh.lib.text import fold
 from ansinh.review import rules
@@ -49,10 +49,9 @@ def rounds_for(user: Any) -> QuerySet[Round]:
 
 
 def get_round_for(user: Any, pk: int) -> Round:
-    """The round if the user may see it; otherwise it does not exist for them (404)."""
-    review_round = rounds_for(user).filter(pk=pk).first()
-    if review_round is None:
-        raise Http404
+    """The round if the user may see it: outside their area it does not exist for them (404); inside it, a role
+    without ``review.view`` is refused (403)."""
+    review_round: Round = get_in_area(user, Round.objects.select_related("ward", "corrects"), resource="review", pk=pk)
     return review_round
 
 
@@ -151,9 +150,10 @@ def filter_round_households(
 
 
 def get_round_household_for(user: Any, pk: int) -> RoundHousehold:
-    rh = RoundHousehold.objects.select_related("round", "household").filter(pk=pk, round__in=rounds_for(user)).first()
-    if rh is None:
-        raise Http404
+    """A household of a round, by the same rule as :func:`get_round_for`."""
+    rh: RoundHousehold = get_in_area(
+        user, RoundHousehold.objects.select_related("round", "household"), resource="review", ward="round__ward", pk=pk
+    )
     return rh
 
 
