@@ -73,7 +73,8 @@ def test_a_ward_officer_cannot_open_payrolls(officer, program_officer, ward_a, e
     payroll = _computed_payroll(_client(program_officer), ward_a)
     client = _client(officer)
     assert client.get(reverse("payroll-list")).status_code == 403
-    assert client.get(reverse("payroll-detail", args=[payroll.pk])).status_code == 404
+    # Inside the officer's ward, without payroll.view: refused (403), by the one rule for refusals.
+    assert client.get(reverse("payroll-detail", args=[payroll.pk])).status_code == 403
 
 
 def test_a_program_officer_of_another_ward_does_not_see_the_payroll(

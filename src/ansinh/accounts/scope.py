@@ -4,6 +4,8 @@ A user's scope is a whole province (``User.province``) and/or a list of wards (`
 Records outside it do not exist for the user (views answer 404, counts leave them out).
 :func:`scoped` is the one rule for any queryset of area data; the domain apps expose it as a QuerySet
 method (``Household.objects.scoped(user, "change")``), so this module knows no domain model.
+:func:`get_in_area` is the one rule for a single record a page asks for: 404 outside the user's area, 403
+inside it when the role may not do the action (``tests/web/test_refusal_rule.py`` holds every page to it).
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from ansinh.accounts.permissions import can
+from ansinh.accounts.permissions import can, require
 from ansinh.geo.models import Ward
 
 Rows = TypeVar("Rows", bound=QuerySet[Any])
@@ -60,3 +63,25 @@ def scoped(user: Any, queryset: Rows, *, resource: str, action: str = "view", wa
     if user.is_superuser:
         return queryset
     return queryset.filter(**{f"{ward}__in": scoped_wards(user)})
+
+
+def in_area(user: Any, queryset: Rows, *, ward: str = "ward") -> Rows:
+    """The rows of ``queryset`` in the user's area, whatever their role may do with them."""
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(**{f"{ward}__in": scoped_wards(user)})
+
+
+def get_in_area(
+    user: Any, queryset: QuerySet[Any], *, resource: str, action: str = "view", ward: str = "ward", **lookup: Any
+) -> Any:
+    """The one record of ``queryset`` matching ``lookup`` that a page asks for, by the one rule for refusals:
+    outside the user's area it does not exist for them (``Http404``, so its existence does not leak); inside it,
+    a role the matrix does not allow ``resource.action`` is refused (``PermissionDenied``, 403)."""
+    found = in_area(user, queryset, ward=ward).filter(**lookup).first()
+    if found is None:
+        raise Http404
+    require(user, resource, action)
+    return found

@@ -67,7 +67,9 @@ def database_from_url(url: str) -> dict[str, object]:
     raise ImproperlyConfigured(f"Unsupported DATABASE_URL scheme: {parsed.scheme!r}")
 
 
-DEBUG = _bool("DEBUG", ENV == "demo")
+# Off everywhere unless asked for (DEBUG=1): the demo shows the friendly error pages a user would see, and its
+# static files are served by WhiteNoise from the finders (WHITENOISE_USE_FINDERS below), not by DEBUG.
+DEBUG = _bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if ENV == "production":

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from ansinh.accounts.scope import get_in_area
 from ansinh.dossiers.models import OPEN, Dossier, DossierEvent, EventKind
 from ansinh.dossiers.procedures import local
 
@@ -69,6 +70,12 @@ def timeliness(dossier: Dossier, now: dt.datetime) -> Timeliness:
 
 def dossiers_for(user: Any, action: str = "view") -> QuerySet[Dossier]:
     return Dossier.objects.scoped(user, action).select_related("ward")
+
+
+def get_dossier_for(user: Any, pk: int, action: str = "view") -> Dossier:
+    """The dossier by the one rule for refusals: 404 outside the user's wards, 403 inside without the action."""
+    found: Dossier = get_in_area(user, Dossier.objects.select_related("ward"), resource="dossier", action=action, pk=pk)
+    return found
 
 
 def due_soon_and_overdue(user: Any, now: dt.datetime, days: int = 2) -> list[tuple[Dossier, dt.datetime]]:

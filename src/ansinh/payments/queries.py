@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 
-from ansinh.accounts.scope import scoped
+from ansinh.accounts.scope import get_in_area, scoped
 from ansinh.payments.models import Payroll, PayrollLine
 from ansinh.programs.models import Enrolment
 from ansinh.registry.models import Membership
@@ -45,6 +45,14 @@ def payroll_inputs(programme: str, month: dt.date, ward_code: str) -> pl.DataFra
 
 def scoped_payrolls(user: Any) -> QuerySet[Payroll]:
     return scoped(user, Payroll.objects.all(), resource="payroll")
+
+
+def get_payroll_for(user: Any, pk: int) -> Payroll:
+    """The payroll by the one rule for refusals: 404 outside the user's area, 403 inside without payroll.view."""
+    payroll: Payroll = get_in_area(
+        user, Payroll.objects.select_related("ward", "computed_by", "approved_by"), resource="payroll", pk=pk
+    )
+    return payroll
 
 
 def totals(payroll: Payroll) -> list[dict[str, Any]]:

@@ -6,12 +6,11 @@ import datetime
 from typing import Any
 
 import polars as pl
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from ansinh import registry_schema
 from ansinh.accounts.permissions import can
-from ansinh.accounts.scope import is_ward_scope
+from ansinh.accounts.scope import get_in_area, is_ward_scope, scoped_wards
 from ansinh.accounts.scope import ward_codes as scope_ward_codes
 from ansinh.audit.models import AuditEvent
 from ansinh.dbframes import read_frame
@@ -62,19 +61,32 @@ def matching(qs: QuerySet[Household], q: str = "", *, few_wards: bool = False) -
     return qs.filter(pk__in=by_household.union(by_member.values("household_id")))
 
 
+def wards_with_counts(user: Any) -> QuerySet[Any]:
+    """The user's current wards, each with ``household_count`` (its active households the user may see), those
+    with households first, then by name: a city-wide home page lists them all, a page at a time."""
+    counted = Count("households", filter=Q(households__status="active"))
+    wards = scoped_wards(user)
+    if not can(user, "household", "view"):
+        return wards.annotate(household_count=Value(0, output_field=IntegerField())).order_by("name", "code")
+    empty_last = Case(When(household_count=0, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return wards.annotate(household_count=counted).order_by(empty_last, "name", "code")
+
+
 def get_household_for(user: Any, pk: int, action: str = "view") -> Household:
-    """The household if the user may ``action`` it; otherwise it does not exist for them (404)."""
-    household = Household.objects.scoped(user, action).select_related("ward__province").filter(pk=pk).first()
-    if household is None:
-        raise Http404
+    """The household if the user may ``action`` it: outside their area it does not exist for them (404); inside,
+    a role without ``household.<action>`` is refused (403)."""
+    household: Household = get_in_area(
+        user, Household.objects.select_related("ward__province"), resource="household", action=action, pk=pk
+    )
     return household
 
 
 def get_member_for(user: Any, pk: int, action: str = "view") -> Member:
-    household_ids = Household.objects.scoped(user, action).values("pk")
-    member = Member.objects.select_related("household__ward").filter(pk=pk, household__in=household_ids).first()
-    if member is None:
-        raise Http404
+    """The member if the user may ``action`` them, by the same rule as :func:`get_household_for`."""
+    member: Member = get_in_area(
+        user, Member.objects.select_related("household__ward"), resource="member", action=action,
+        ward="household__ward", pk=pk,
+    )  # fmt: skip
     return member
 
 

@@ -17,11 +17,13 @@ from django.http import Http404
 
 from ansinh import vocab
 from ansinh.accounts.permissions import can
-from ansinh.accounts.scope import scoped_wards, ward_codes
+from ansinh.accounts.scope import get_in_area, scoped_wards, ward_codes
 from ansinh.geo.calendar import calendar_for
+from ansinh.lib.text import fold
 from ansinh.review import rules
 from ansinh.review.models import (
     Assessment,
+    Certificate,
     Complaint,
     ComplaintStatus,
     PovertyStatus,
@@ -47,11 +49,76 @@ def rounds_for(user: Any) -> QuerySet[Round]:
 
 
 def get_round_for(user: Any, pk: int) -> Round:
-    """The round if the user may see it; otherwise it does not exist for them (404)."""
-    review_round = rounds_for(user).filter(pk=pk).first()
-    if review_round is None:
-        raise Http404
+    """The round if the user may see it: outside their area it does not exist for them (404); inside it, a role
+    without ``review.view`` is refused (403)."""
+    review_round: Round = get_in_area(user, Round.objects.select_related("ward", "corrects"), resource="review", pk=pk)
     return review_round
+
+
+@dataclass(frozen=True)
+class StandardStanding:
+    """A household's standing under one standard, as the household page shows it: the class on the official
+    list (``not_poor`` when the last approved round that reviewed it left it off), since when, the decision
+    that said so, and its certificate if one was issued."""
+
+    standard_id: str
+    klass: str
+    since: dt.date
+    decision_number: str
+    decision_date: dt.date
+    round_id: int
+    certificate_id: int | None
+
+
+def household_standing(user: Any, household_id: int) -> list[StandardStanding]:
+    """The household's standing under each standard, for a user who may see the review of its ward (none
+    otherwise): its open rows of the official list, and for each standard of the last approved round that
+    reviewed it without listing it, ``not_poor`` from that round's decision. A few queries, whatever the history."""
+    if not can(user, "review", "view"):
+        return []
+    statuses = {
+        s.standard_id: s
+        for s in PovertyStatus.objects.current()
+        .filter(household_id=household_id, ward__in=scoped_wards(user))
+        .select_related("decision")
+    }
+    reviewed = (
+        RoundHousehold.objects.filter(household_id=household_id, round__in=rounds_for(user))
+        .filter(round__status=RoundStatus.APPROVED)
+        .exclude(stage="removed")
+        .select_related("round__decision")
+        .order_by("-round__decision__date", "-round_id")
+        .first()
+    )
+    decisions = [s.decision_id for s in statuses.values()]
+    if reviewed is not None:
+        decisions.append(reviewed.round.decision.pk)
+    certificates = {
+        (c.decision_id, c.standard_id): c.pk
+        for c in Certificate.objects.filter(household_id=household_id, decision_id__in=decisions)
+    }
+    rows = [
+        StandardStanding(
+            s.standard_id,
+            s.klass,
+            s.valid_from,
+            s.decision.number,
+            s.decision.date,
+            s.decision.round_id,
+            certificates.get((s.decision_id, s.standard_id)),
+        )
+        for s in statuses.values()
+    ]
+    if reviewed is not None:
+        decision = reviewed.round.decision
+        rows += [
+            StandardStanding(
+                standard, vocab.NOT_POOR, decision.date, decision.number, decision.date, reviewed.round_id, None
+            )
+            for standard in reviewed.round.standards
+            if standard not in statuses
+        ]
+    return sorted(rows, key=lambda r: r.standard_id)
 
 
 def round_households(review_round: Round, *, include_removed: bool = True) -> QuerySet[RoundHousehold]:
@@ -69,10 +136,24 @@ def round_households(review_round: Round, *, include_removed: bool = True) -> Qu
     return qs.order_by("household__code")
 
 
+def filter_round_households(
+    entries: QuerySet[RoundHousehold], *, stage: str = "", q: str = ""
+) -> QuerySet[RoundHousehold]:
+    """The round's list narrowed as the round page's filters say: a stage, and a household code or address
+    (diacritics-insensitive) containing ``q``."""
+    if stage:
+        entries = entries.filter(stage=stage)
+    q = (q or "").strip()
+    if q:
+        entries = entries.filter(Q(household__code__icontains=q) | Q(household__address_folded__contains=fold(q)))
+    return entries
+
+
 def get_round_household_for(user: Any, pk: int) -> RoundHousehold:
-    rh = RoundHousehold.objects.select_related("round", "household").filter(pk=pk, round__in=rounds_for(user)).first()
-    if rh is None:
-        raise Http404
+    """A household of a round, by the same rule as :func:`get_round_for`."""
+    rh: RoundHousehold = get_in_area(
+        user, RoundHousehold.objects.select_related("round", "household"), resource="review", ward="round__ward", pk=pk
+    )
     return rh
 
 

@@ -124,6 +124,37 @@ def _round_list(review_round: Round, household_ids: list[int] | None) -> pl.Data
     return listed
 
 
+def _agreed_results(review_round: Round, listed: pl.DataFrame) -> pl.DataFrame:
+    """The current results (round_household_id, standard_id, class) of the listed households the meeting
+    has agreed."""
+    sql = (
+        f"SELECT a.round_household_id, a.standard_id, a.{Assessment._meta.get_field('klass').column} AS class "  # noqa: S608
+        f"FROM {Assessment._meta.db_table} a JOIN {RoundHousehold._meta.db_table} rh ON rh.id = a.round_household_id "
+        "WHERE a.round_id = %s AND rh.stage = %s"
+    )
+    schema = {"round_household_id": pl.Int64, "standard_id": pl.String, "class": pl.String}
+    agreed = read_frame(sql, [review_round.pk, HouseholdStage.AGREED], schema)
+    return agreed.join(listed.select("round_household_id"), on="round_household_id", how="semi")
+
+
+def _reopen_changed_agreements(
+    actor: Actor, review_round: Round, before: pl.DataFrame, after: pl.DataFrame | None
+) -> None:
+    """Send back to the meeting (assessed) the agreed households whose class changed under any standard, or
+    that have no new result under one; the others stay agreed."""
+    if after is None:
+        changed = before["round_household_id"].unique()
+    else:
+        compared = before.join(after, on=["round_household_id", "standard_id"], how="left", suffix="_new")
+        changed = compared.filter(pl.col("class_new").is_null() | (pl.col("class_new") != pl.col("class")))[
+            "round_household_id"
+        ].unique()
+    ids = changed.to_list()
+    for start in range(0, len(ids), 500):
+        entries = RoundHousehold.objects.filter(pk__in=ids[start : start + 500], stage=HouseholdStage.AGREED)
+        move_households(actor, review_round, entries, HouseholdStage.ASSESSED, _("Result changed since the meeting"))
+
+
 @transaction.atomic
 def do_assess_round(
     *,
@@ -165,6 +196,11 @@ def do_assess_round(
     elif summary.missing:
         only += f" AND rh.id IN (SELECT a.round_household_id FROM {Assessment._meta.db_table} a WHERE a.round_id = %s)"  # noqa: S608
         only_params.append(current.pk)
+    # A household the meeting already agreed keeps its agreement when the new result is the same under every
+    # standard: a second meeting votes only on what changed. Its results before this run, read before they go.
+    only += " AND rh.stage <> %s"
+    only_params.append(HouseholdStage.AGREED)
+    agreed_before = _agreed_results(current, listed)
     move = (actor, current, HouseholdStage.ASSESSED, only, only_params, "")
     # The storing runs beside the engine (see Storer): the old results go and the households move while
     # the engine computes (neither needs the new results), then the results are stored.
@@ -212,6 +248,9 @@ def do_assess_round(
         raise
     moved = moving.result()
     summary.seconds.update(storer.seconds)
+    if agreed_before.height:
+        new_results = pl.concat(parts).select("round_household_id", "standard_id", "class") if parts else None
+        _reopen_changed_agreements(actor, current, agreed_before, new_results)
     if summary.missing:
         reason = _("No longer an active household of the ward")
         gone = RoundHousehold.objects.filter(round=current, household_id__in=summary.missing[:50_000])

@@ -15,10 +15,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from ansinh.accounts import auth
 from ansinh.accounts.permissions import can
-from ansinh.accounts.scope import scoped_wards
 from ansinh.registry.models import Household
+from ansinh.registry.queries import wards_with_counts
 from ansinh.web.accounts.forms import LoginForm
-from ansinh.web.common import client_ip, forms_with_errors
+from ansinh.web.common import client_ip, forms_with_errors, paginate
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -72,7 +72,7 @@ logout = LogoutView.as_view()
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    wards = list(scoped_wards(user)[:51])
+    ward_page, ward_pages = paginate(request, wards_with_counts(user))
     may_view = can(user, "household", "view")
     context = {
         "can_search": may_view,
@@ -81,8 +81,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_duplicates": can(user, "duplicate", "view"),
         "can_admin": user.is_staff,
         "household_count": Household.objects.scoped(user).filter(status="active").count() if may_view else 0,
-        "wards": wards[:50],
-        "more_wards": len(wards) > 50,
-        "ward_count": scoped_wards(user).count() if len(wards) > 50 else len(wards),
+        "wards": ward_page.object_list,
+        "page_obj": ward_page,
+        "page_range": ward_pages,
+        "ward_count": ward_page.paginator.count,
     }
     return render(request, "web/home.html", context)

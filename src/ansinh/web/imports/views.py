@@ -65,7 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(batch: ImportBatch) -> dict[str, Any]:
+def _detail_context(batch: ImportBatch, user: Any = None) -> dict[str, Any]:
     context: dict[str, Any] = {
         "batch": batch,
         "task": batch.task,
@@ -78,13 +78,18 @@ def _detail_context(batch: ImportBatch) -> dict[str, Any]:
         context["issues"] = problems.rows(frame.head(ISSUES_SHOWN)) if frame.height else []
         context["issues_more"] = max(0, frame.height - ISSUES_SHOWN)
     context["running"] = batch.status in actions.RUNNING
+    # A file that failed, was cancelled or has no valid row to commit is fixed and sent again: say so.
+    over = batch.status in (BatchStatus.FAILED, BatchStatus.CANCELLED)
+    context["upload_again"] = (over or (batch.status == BatchStatus.VALIDATED and not batch.can_commit)) and (
+        user is not None and actions.can_import(user)
+    )
     return context
 
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request.user, pk)
-    return render(request, "imports/detail.html", _detail_context(batch))
+    return render(request, "imports/detail.html", _detail_context(batch, request.user))
 
 
 @login_required

@@ -19,7 +19,7 @@ from ansinh.accounts.scope import scoped_wards
 from ansinh.lib.errors import DomainError
 from ansinh.payments import actions
 from ansinh.payments.models import PayrollStatus
-from ansinh.payments.queries import scoped_payrolls, totals
+from ansinh.payments.queries import get_payroll_for, scoped_payrolls, totals
 from ansinh.programs.queries import scoped_enrolments
 from ansinh.programs.rules import programmes
 from ansinh.web.payments.forms import PayrollCreateForm, ReasonForm
@@ -77,7 +77,8 @@ def payroll_list(request: HttpRequest) -> HttpResponse:
 
 
 def _payroll(request: HttpRequest, pk: int) -> Any:
-    return get_object_or_404(scoped_payrolls(request.user).select_related("ward", "computed_by", "approved_by"), pk=pk)
+    """The payroll by the one rule for refusals: 404 outside the user's area, 403 inside without payroll.view."""
+    return get_payroll_for(request.user, pk)
 
 
 @login_required

@@ -33,8 +33,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "duplicate", "resolve")
+    # The one rule for refusals: a pair outside the user's area does not exist for them (404), then the role.
     flag = get_object_or_404(open_duplicate_flags_for(request.user), pk=pk)
+    require(request.user, "duplicate", "resolve")
     status = request.POST.get("status", "")
     if status not in (DuplicateFlag.Status.SAME_PERSON, DuplicateFlag.Status.DIFFERENT):
         messages.error(request, _("Choose whether they are the same person or different people."))

@@ -23,6 +23,9 @@ from ansinh.payments.queries import household_benefits
 from ansinh.registry import actions, queries
 from ansinh.registry.errors import ConcurrentEdit, RegistryError
 from ansinh.registry.models import Household, Member
+from ansinh.review.queries import household_standing
+from ansinh.standards.loader import StandardError, load_standard
+from ansinh.vocab import POVERTY_CLASS_HOUSEHOLD
 from ansinh.web.common import (
     ON_DATE,
     attach_registry_error,
@@ -123,8 +126,31 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_add_member": can(request.user, "member", "create") and household.status == "active",
         "can_split": can_split(request.user) and household.status == "active",
         "benefits": household_benefits(request.user, household.pk),
+        "standing": _standing(request, household.pk),
     }
     return render(request, "registry/households/detail.html", context)
+
+
+def _standing(request: HttpRequest, household_pk: int) -> list[dict[str, Any]]:
+    """The household's class under each standard, in the reader's language, with its decision and certificate."""
+    lang = "en" if (request.LANGUAGE_CODE or "vi").startswith("en") else "vi"
+    rows = []
+    for row in household_standing(request.user, household_pk):
+        try:
+            title = load_standard(row.standard_id).title
+            standard = str(title.get(lang) or title.get("vi") or row.standard_id)
+        except StandardError:  # a retired standard's id still prints
+            standard = row.standard_id
+        label = POVERTY_CLASS_HOUSEHOLD.get(row.klass)
+        rows.append(
+            {
+                "row": row,
+                "standard": standard,
+                "label": (label[0] if lang == "en" else label[1]) if label else row.klass,
+                "listed": row.klass != "not_poor",
+            }
+        )
+    return rows
 
 
 def _household_data(form: HouseholdForm) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ansinh.geo.models import Ward
 from ansinh.lib.numbers import normalise_number
-from ansinh.review.models import Channel, RoundHousehold, RoundKind
+from ansinh.review.models import Channel, HouseholdStage, RoundHousehold, RoundKind
 from ansinh.review.survey import Field, FormDefinition, survey_message
 from ansinh.standards import all_standards
 from ansinh.web.registry.forms import DateField
@@ -439,3 +439,12 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end must be after the start."))
         return data
+
+
+class RoundListFilterForm(forms.Form):
+    """The round page's filters: a stage, and a household code or address. Kept across its pages."""
+
+    stage = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=[("", _("All stages")), *HouseholdStage.choices]
+    )
+    q = forms.CharField(label=_("Household code or address"), required=False, max_length=100)

@@ -61,7 +61,7 @@ from ansinh.review.xlsform import (
 )
 from ansinh.standards import load_standard
 from ansinh.tasks.models import Status as TaskStatus
-from ansinh.web.common import forms_with_errors
+from ansinh.web.common import forms_with_errors, paginate
 from ansinh.web.review import forms as review_forms
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -190,12 +190,17 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The round's household list: where each household comes from and how far it is."""
+    """The round's household list, a page at a time, narrowed by stage or by a household code or address: where
+    each household comes from and how far it is."""
     review_round = queries.get_round_for(request.user, pk)
-    entries = list(queries.round_households(review_round))
-    heads = _heads([rh.household_id for rh in entries])
+    filters = review_forms.RoundListFilterForm(request.GET or None)
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    all_entries = queries.round_households(review_round)
+    entries = queries.filter_round_households(all_entries, stage=wanted.get("stage", ""), q=wanted.get("q", ""))
+    page, page_range = paginate(request, entries)
+    heads = _heads([rh.household_id for rh in page.object_list])
     rows = []
-    for rh in entries:
+    for rh in page.object_list:
         surveys = {s.form: s for s in rh.surveys.all()}
         rows.append(
             {"rh": rh, "head": heads.get(rh.household_id), "survey_a": surveys.get("A"), "survey_b": surveys.get("B")}
@@ -204,8 +209,13 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "rows": rows,
+            "page_obj": page,
+            "page_range": page_range,
+            "filters": filters,
+            "filtered": bool(wanted.get("stage") or wanted.get("q")),
+            "listed_any": all_entries.exists(),
             "class_labels": CLASS_LABELS,
-            "active_count": sum(1 for rh in entries if rh.stage != HouseholdStage.REMOVED),
+            "active_count": all_entries.exclude(stage=HouseholdStage.REMOVED).count(),
             "add_form": review_forms.AddHouseholdForm(initial={"requested_on": _today()}),
             "list_open": review_round.allows("list"),
             "survey_open": review_round.allows("survey"),
@@ -573,7 +583,8 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     if standard not in review_round.standards:
         standard = review_round.standards[0] if review_round.standards else ""
     changed_only = request.GET.get("changed") == "1"
-    assessments = list(queries.assessments_for(review_round, standard, changed_only=changed_only)[:2000])
+    page, page_range = paginate(request, queries.assessments_for(review_round, standard, changed_only=changed_only))
+    assessments = list(page.object_list)
     heads = _heads([a.household_id for a in assessments])
     methods = queries.scoring_methods_used(review_round, standard)
     context = _round_context(request, review_round, "results")
@@ -587,6 +598,8 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "standard": standard,
             "standards": [(s, _standard_label(s)) for s in review_round.standards],
             "changed_only": changed_only,
+            "page_obj": page,
+            "page_range": page_range,
             "counts": [
                 (CLASS_LABELS.get(k, k), n) for k, n in queries.class_counts(review_round).get(standard, {}).items()
             ],
