@@ -206,7 +206,7 @@ VOCABULARIES: Final[dict[str, Vocabulary]] = {
 
 
 # --- Victims' cases (ansinh.cases, docs/cases.md). Kept apart from VOCABULARIES (the registry's): the pages of
-# cases word them through ``cases.labels``. Codes, never names, go into the national incident export.
+# cases word them through ``cases.queries.label``. Codes, never names, go into the national incident export.
 AGENCY_KIND: Final[Vocabulary] = {
     "hospital_centre": ("Hospital one-stop centre", "Trung tâm một cửa tại bệnh viện"),
     "commune": ("Commune People's Committee", "UBND cấp xã"),

@@ -690,7 +690,7 @@ def do_decide_measure(
     if measure.decided_at is not None:
         raise ApprovalNotAllowed(reason=gettext("This measure has already been decided."))
     when = _when(case, decided_at, "decided_at", after=measure.requested_at)
-    measure.granted, measure.decided_at, measure.decided_by = bool(granted), when, acting_user(actor)
+    valid_from = None
     if granted and measure.kind == "prohibit_contact":
         days = int(rule("dv_prohibit_contact_validity", timezone.localtime(when).date()).value)
         valid_until = valid_until or when + dt.timedelta(days=days)
@@ -698,7 +698,11 @@ def do_decide_measure(
             raise BeforeReport(field="valid_until", at=_fmt(valid_until), received=_fmt(when))
         if valid_until - when > dt.timedelta(days=days):
             raise ValidityTooLong(field="valid_until", days=days)
-        measure.valid_from, measure.valid_until = when, valid_until
+        valid_from = when
+    else:
+        valid_until = None
+    measure.granted, measure.decided_at, measure.decided_by = bool(granted), when, acting_user(actor)
+    measure.valid_from, measure.valid_until = valid_from, valid_until
     measure.save(update_fields=["granted", "decided_at", "decided_by", "valid_from", "valid_until"])
     _touch(case)
     _audit(
