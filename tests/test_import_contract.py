@@ -27,7 +27,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 INTERFACES = frozenset({"web", "api", "cli"})
 DOMAIN = frozenset(
     {"registry", "review", "imports", "geo", "standards", "engine", "tasks", "accounts", "audit", "lib", "synth"}
-    | {"dossiers"}
+    | {"dossiers", "cases"}
     | {"vocab", "registry_schema", "dbframes"}
 )
 CROSS_CUTTING = frozenset({"accounts", "audit", "tasks", "lib", "dbframes"})

@@ -203,3 +203,133 @@ VOCABULARIES: Final[dict[str, Vocabulary]] = {
     "household_status": HOUSEHOLD_STATUS,
     "poverty_class": POVERTY_CLASS,
 }
+
+
+# --- Victims' cases (ansinh.cases, docs/cases.md). Kept apart from VOCABULARIES (the registry's): the pages of
+# cases word them through ``cases.queries.label``. Codes, never names, go into the national incident export.
+AGENCY_KIND: Final[Vocabulary] = {
+    "hospital_centre": ("Hospital one-stop centre", "Trung tâm một cửa tại bệnh viện"),
+    "commune": ("Commune People's Committee", "UBND cấp xã"),
+    "police": ("Police", "Công an"),
+    "shelter": ("Shelter", "Cơ sở tạm lánh"),
+    "legal_aid": ("Legal aid", "Trợ giúp pháp lý"),
+}
+
+CASE_KIND: Final[Vocabulary] = {
+    "child": ("Child protection (Decree 56/2017)", "Bảo vệ trẻ em (Nghị định 56/2017)"),
+    "dv": ("Domestic violence (Law 13/2022)", "Bạo lực gia đình (Luật 13/2022)"),
+}
+
+# Where a report was received (DV Law, ch. III) and how.
+CASE_RECEIVER: Final[Vocabulary] = {
+    "commune": ("Commune People's Committee", "UBND cấp xã"),
+    "police": ("Police or border post", "Công an, đồn biên phòng"),
+    "school": ("School", "Cơ sở giáo dục"),
+    "village_head": ("Village or residential-group head", "Trưởng thôn, tổ trưởng tổ dân phố"),
+    "mass_organisation": ("Commune mass organisation", "Tổ chức chính trị - xã hội cấp xã"),
+    "hotline": ("National hotline", "Tổng đài quốc gia"),
+    "hospital": ("Hospital", "Bệnh viện"),
+}
+CASE_CHANNEL: Final[Vocabulary] = {
+    "phone": ("Call or SMS", "Điện thoại, tin nhắn"),
+    "letter": ("Letter", "Thư"),
+    "in_person": ("In person", "Trực tiếp"),
+}
+
+# The GBVIMS classification tree's first match, plus the child-protection types of Decree 56/2017.
+INCIDENT_TYPE: Final[Vocabulary] = {
+    "rape": ("Rape", "Hiếp dâm"),
+    "sexual_assault": ("Sexual assault", "Xâm hại tình dục"),
+    "physical_assault": ("Physical assault", "Hành hung thể chất"),
+    "forced_marriage": ("Forced or child marriage", "Cưỡng ép kết hôn, tảo hôn"),
+    "denial_of_resources": ("Denial of resources or economic control", "Kiểm soát kinh tế, tước đoạt nguồn sống"),
+    "psychological_abuse": ("Psychological or emotional abuse", "Bạo lực tinh thần"),
+    "neglect": ("Neglect or abandonment of a child", "Bỏ mặc, bỏ rơi trẻ em"),
+    "exploitation": ("Labour or sexual exploitation of a child", "Bóc lột trẻ em"),
+}
+LOCATION_TYPE: Final[Vocabulary] = {
+    "home": ("Home", "Nhà ở"),
+    "school": ("School", "Trường học"),
+    "public": ("Public place", "Nơi công cộng"),
+    "workplace": ("Workplace", "Nơi làm việc"),
+    "online": ("Online", "Trên mạng"),
+    "other": ("Other", "Khác"),
+}
+PERPETRATOR_RELATION: Final[Vocabulary] = {
+    "partner": ("Spouse or partner", "Vợ, chồng, bạn đời"),
+    "former_partner": ("Former partner", "Vợ, chồng cũ"),
+    "parent": ("Parent or carer", "Cha mẹ, người chăm sóc"),
+    "relative": ("Other family member", "Thành viên gia đình khác"),
+    "acquaintance": ("Acquaintance", "Người quen"),
+    "stranger": ("Stranger", "Người lạ"),
+    "unknown": ("Unknown", "Không rõ"),
+}
+RISK_LEVEL: Final[Vocabulary] = {
+    "low": ("Low", "Thấp"),
+    "medium": ("Medium", "Trung bình"),
+    "high": ("High", "Cao"),
+    "serious": ("Serious: life, health or dignity at risk", "Nghiêm trọng: đe dọa tính mạng, sức khỏe, nhân phẩm"),
+}
+# The forms of an assessment: Decree 56/2017's Mẫu 02 and 03 for a child; the DV risk assessment otherwise.
+ASSESSMENT_FORM: Final[Vocabulary] = {
+    "child_initial": ("Initial assessment of risk and harm (form 02)", "Đánh giá ban đầu nguy cơ, tổn hại (Mẫu 02)"),
+    "child_specific": ("Specific risk assessment (form 03)", "Đánh giá cụ thể nguy cơ (Mẫu 03)"),
+    "dv_risk": ("Domestic-violence risk assessment", "Đánh giá nguy cơ bạo lực gia đình"),
+}
+CASE_SERVICE: Final[Vocabulary] = {
+    "emergency_intervention": (
+        "Emergency intervention or temporary separation",
+        "Can thiệp khẩn cấp, cách ly tạm thời",
+    ),
+    "medical": ("Health care and treatment", "Chăm sóc y tế, điều trị"),
+    "psychosocial": ("Psychological support and counselling", "Hỗ trợ tâm lý, tư vấn"),
+    "shelter": ("Shelter and essentials", "Tạm lánh, nhu yếu phẩm"),
+    "legal_aid": ("Legal aid", "Trợ giúp pháp lý"),
+    "police_protection": ("Police protection", "Bảo vệ của công an"),
+    "social_services": ("Social services", "Dịch vụ xã hội"),
+}
+# The measures of Law 13/2022/QH15 Art. 22.
+DV_MEASURE: Final[Vocabulary] = {
+    "stop_act": ("Order to stop the act", "Buộc chấm dứt hành vi bạo lực"),
+    "summon_police": (
+        "Summon the perpetrator to the commune police",
+        "Triệu tập người có hành vi bạo lực đến trụ sở công an xã",
+    ),
+    "prohibit_contact": ("Prohibit contact", "Cấm tiếp xúc"),
+    "shelter": ("Shelter and essentials", "Bố trí nơi tạm lánh, hỗ trợ nhu cầu thiết yếu"),
+    "care_treatment": ("Care and treatment", "Chăm sóc, điều trị"),
+    "legal_aid": ("Legal aid and counselling", "Trợ giúp pháp lý, tư vấn"),
+    "behaviour_change": ("Behaviour-change education", "Giáo dục, hỗ trợ chuyển đổi hành vi"),
+    "community_criticism": ("Community criticism", "Góp ý, phê bình trong cộng đồng"),
+    "community_service": ("Community service", "Thực hiện công việc phục vụ cộng đồng"),
+    "administrative": ("Administrative measures", "Biện pháp xử lý vi phạm hành chính"),
+    "criminal_procedure": ("Criminal-procedure measures", "Biện pháp ngăn chặn, bảo vệ theo tố tụng hình sự"),
+}
+# Age bands of the national incident export (never a date of birth); their bounds in CASE_AGE_BOUNDS.
+AGE_BAND: Final[Vocabulary] = {
+    "0-5": ("0–5 years", "0–5 tuổi"),
+    "6-11": ("6–11 years", "6–11 tuổi"),
+    "12-15": ("12–15 years", "12–15 tuổi"),
+    "16-17": ("16–17 years", "16–17 tuổi"),
+    "18-24": ("18–24 years", "18–24 tuổi"),
+    "25-59": ("25–59 years", "25–59 tuổi"),
+    "60+": ("60 years or more", "Từ 60 tuổi"),
+}
+CASE_AGE_BOUNDS: Final[dict[str, tuple[int, int]]] = {
+    "0-5": (0, 5), "6-11": (6, 11), "12-15": (12, 15), "16-17": (16, 17),
+    "18-24": (18, 24), "25-59": (25, 59), "60+": (60, 200),
+}  # fmt: skip
+CASE_VOCABULARIES: Final[dict[str, Vocabulary]] = {
+    "agency_kind": AGENCY_KIND,
+    "case_kind": CASE_KIND,
+    "case_receiver": CASE_RECEIVER,
+    "case_channel": CASE_CHANNEL,
+    "incident_type": INCIDENT_TYPE,
+    "location_type": LOCATION_TYPE,
+    "perpetrator_relation": PERPETRATOR_RELATION,
+    "risk_level": RISK_LEVEL,
+    "assessment_form": ASSESSMENT_FORM,
+    "case_service": CASE_SERVICE,
+    "dv_measure": DV_MEASURE,
+    "age_band": AGE_BAND,
+}

@@ -23,8 +23,13 @@ RESOURCES = (
     "enrolment",
     "payroll",
     "dossier",
+    "case",
+    "case_log",
 )
-ACTIONS = ("view", "create", "change", "export", "resolve", "prepare", "approve", "configure", "process")
+ACTIONS = (
+    *("view", "create", "change", "export", "resolve", "prepare", "approve", "configure", "process"),
+    *("refer", "reveal", "override", "break_glass", "report"),
+)
 
 
 def _raw() -> dict[str, Any]:  # read by the cached matrix() and assigns()

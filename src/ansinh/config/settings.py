@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "ansinh.programs",
     "ansinh.payments",
     "ansinh.dossiers",
+    "ansinh.cases",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,16 @@ IMPORT_MAX_UPLOAD_MB = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "100"))
 IMPORT_STAGING_RETENTION_DAYS = int(os.environ.get("IMPORT_STAGING_RETENTION_DAYS", "7"))
 # ... and cancels, then purges, an import left unfinished (never committed or cancelled) this many days.
 IMPORT_UNFINISHED_RETENTION_DAYS = int(os.environ.get("IMPORT_UNFINISHED_RETENTION_DAYS", "30"))
+
+# Victims' cases (docs/cases.md, ADR 0017): the key file of the field encryption, outside the database and the
+# repository (one Fernet key a line, the first encrypts, all decrypt: rotation); the demo writes one under var/.
+CASES_KEY_FILE = Path(os.environ.get("CASES_KEY_FILE", DATA_DIR / "keys" / "cases.key"))
+# Aggregates of cases: a cell counting fewer cases than this is suppressed (with complementary suppression).
+CASES_SUPPRESSION_THRESHOLD = int(os.environ.get("CASES_SUPPRESSION_THRESHOLD", "5"))
+# How long a break-the-glass opening of a case outside one's circle lasts, in hours.
+CASES_BREAK_GLASS_HOURS = int(os.environ.get("CASES_BREAK_GLASS_HOURS", "4"))
+# The largest attachment of a case, in MB (PDF, JPEG or PNG).
+CASES_ATTACHMENT_MAX_MB = int(os.environ.get("CASES_ATTACHMENT_MAX_MB", "10"))
 
 # Demo accounts exist only in demo mode.
 DEMO_MODE = ENV == "demo"

@@ -64,7 +64,7 @@ OPTIONAL_FIELDS = ("last_value_still_valid_on", "allowed", "values")
 
 # Units, by how a value is read. Money units say what one amount covers; ``MONEY_UNITS`` gives the months.
 MONEY_UNITS: Mapping[str, int] = {"VND/person/month": 1, "VND/person/year": 12, "VND/month": 1}
-INT_UNITS = frozenset({"count", "years", "months", "day_of_month", "calendar_days", "working_days"})
+INT_UNITS = frozenset({"count", "years", "months", "day_of_month", "calendar_days", "working_days", "hours"})
 FLOAT_UNITS = frozenset({"ratio", "m2/person", "share_at_least", "coefficient"})
 # Structured values kept as written (a mapping or a list): the rule that reads them knows their shape.
 AS_WRITTEN_UNITS = frozenset({"month_day_range", "roles", "mapping"})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ansinh.accounts.permissions import can
 from ansinh.imports.actions import can_import
+from ansinh.web.cases.views import nav_url as case_nav_url
 
 
 def _scope_label(user: Any) -> str:
@@ -49,6 +50,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append({"url": reverse("enrolment-list"), "label": _("Enrolments"), "prefix": "/enrolments/"})
     if can(user, "duplicate", "view"):
         items.append({"url": reverse("duplicate-list"), "label": _("Likely duplicates"), "prefix": "/duplicates/"})
+    cases_url = case_nav_url(user)
+    if cases_url:
+        items.append({"url": cases_url, "label": _("Cases"), "prefix": "/cases/"})
     if can(user, "audit", "view"):
         items.append({"url": reverse("audit-search"), "label": _("Audit trail"), "prefix": "/audit/"})
     if user.is_staff:

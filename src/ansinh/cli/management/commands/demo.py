@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ansinh.accounts.demo import DEMO_PASSWORD, demo_ward, ensure_demo_accounts
+from ansinh.cases.demo import demo_ward_pair, ensure_demo_cases
 from ansinh.dossiers.models import Dossier
 from ansinh.dossiers.synth import build_year
 from ansinh.geo.models import Province, Ward
@@ -58,6 +59,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Enrolled {enrolled:,} people in the programmes they qualify for.")
         last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
         ensure_demo_payrolls(demo_ward(Province.objects.get(code=opts["province"])), last_month)
+        case_ward = demo_ward(Province.objects.get(code=opts["province"]))
+        accounts += ensure_demo_cases(case_ward, demo_ward_pair(case_ward))
         if not Dossier.objects.exists():
             # Last year's dossiers in the department's 2023 proportions (32,454 of 33,104 early or on time), so
             # the officers' lists and the period report have something on a first visit.
