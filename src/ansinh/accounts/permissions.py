@@ -23,6 +23,8 @@ RESOURCES = (
     "enrolment",
     "payroll",
     "dossier",
+    "report",
+    "simulation",
 )
 ACTIONS = ("view", "create", "change", "export", "resolve", "prepare", "approve", "configure", "process")
 

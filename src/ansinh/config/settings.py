@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "ansinh.programs",
     "ansinh.payments",
     "ansinh.dossiers",
+    "ansinh.reports",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("review/", include("ansinh.web.review.urls")),
     path("imports/", include("ansinh.web.imports.urls")),
     path("dossiers/", include("ansinh.web.dossiers.urls")),
+    path("reports/", include("ansinh.web.reports.urls")),
     path("", include("ansinh.web.payments.urls")),
     path("exports/", include("ansinh.web.imports.export_urls")),
     path("audit/", audit.search, name="audit-search"),
