@@ -326,9 +326,9 @@ PAYROLL = register(
 
 def _dossier_sql() -> str:
     # Only the fixed epoch expressions are interpolated.
-    return (  # noqa: S608
-        "SELECT d.id, d.ward_id, d.channel, "
-        f"{_epoch('acc.at')}, {_epoch('fin.at')}, {_epoch('due.appointment')}, fin.kind "
+    epochs = ", ".join(_epoch(c) for c in ("acc.at", "fin.at", "due.appointment"))
+    return (
+        "SELECT d.id, d.ward_id, d.channel, " + epochs + ", fin.kind "  # noqa: S608
         "FROM dossiers_dossier d "
         "JOIN dossiers_dossierevent acc ON acc.dossier_id = d.id AND acc.kind = 'accepted' "
         "LEFT JOIN dossiers_dossierevent fin ON fin.dossier_id = d.id AND fin.kind IN ('decided', 'withdrawn') "
