@@ -84,7 +84,7 @@ def test_the_renderers_give_a_workbook_a_pdf_and_chart_options(city: Any) -> Non
     assert pdf.startswith(b"%PDF") and b"DejaVu" in pdf
     options = render.chart(table, ["poor", "near_poor"])
     assert options["tooltip"]["renderMode"] == "richText"
-    assert [s["data"] for s in options["series"]][0] == [r[2].value for r in table.rows[:-1]]
+    assert next(s["data"] for s in options["series"]) == [r[2].value for r in table.rows[:-1]]
 
 
 def test_the_pages_export_the_year_and_the_official_layouts(city: Any, make_user: Any) -> None:
