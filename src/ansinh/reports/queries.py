@@ -24,6 +24,7 @@ from ansinh.accounts.scope import scoped_wards, ward_codes
 from ansinh.reports import facts
 from ansinh.reports.errors import ReportError, StandardsMixed
 from ansinh.reports.sources import CATEGORY_LABELS, DIMENSIONS, load, measure
+from ansinh.vocab import NEAR_POOR, POOR
 
 CITY = ""  # the ward code of a total row
 
@@ -181,7 +182,7 @@ def run_poverty(query: PovertyByWard, frame: pl.DataFrame, names: Mapping[str, s
     flow = _by_ward(frame, "poverty.flow", "category", year=y, standard=std)
     wards = _ward_rows(names, _sum(frame, "poverty.households", standard=std).vstack(
         _sum(frame, "poverty.flow", standard=std)))  # fmt: skip
-    keys = ["ward", "poor_start", "poor", "near_poor_start", "near_poor", *FLOWS_SHOWN]
+    keys = ["ward", f"{POOR}_start", POOR, f"{NEAR_POOR}_start", NEAR_POOR, *FLOWS_SHOWN]
     columns: list[Any] = [
         _("Ward or commune"),
         _("Poor at the start"),
@@ -200,14 +201,14 @@ def run_poverty(query: PovertyByWard, frame: pl.DataFrame, names: Mapping[str, s
 
         return [
             Cell(None, "text", text=names.get(code, code) if code else str(_("Total"))),
-            Cell(total(prev, "poor"), drill=_drill("poverty.households", year=y - 1, standard=std, category="poor",
+            Cell(total(prev, POOR), drill=_drill("poverty.households", year=y - 1, standard=std, category=POOR,
                                                    ward=ward)),
-            Cell(total(cls, "poor"), drill=_drill("poverty.households", year=y, standard=std, category="poor",
+            Cell(total(cls, POOR), drill=_drill("poverty.households", year=y, standard=std, category=POOR,
                                                   ward=ward)),
-            Cell(total(prev, "near_poor"), drill=_drill("poverty.households", year=y - 1, standard=std,
-                                                        category="near_poor", ward=ward)),
-            Cell(total(cls, "near_poor"), drill=_drill("poverty.households", year=y, standard=std,
-                                                       category="near_poor", ward=ward)),
+            Cell(total(prev, NEAR_POOR), drill=_drill("poverty.households", year=y - 1, standard=std,
+                                                        category=NEAR_POOR, ward=ward)),
+            Cell(total(cls, NEAR_POOR), drill=_drill("poverty.households", year=y, standard=std,
+                                                       category=NEAR_POOR, ward=ward)),
             *[Cell(total(flow, f), drill=_drill("poverty.flow", year=y, standard=std, category=f, ward=ward))
               for f in FLOWS_SHOWN],
         ]  # fmt: skip
@@ -229,7 +230,7 @@ class DominantDeprivations:
 def run_deprivations(query: DominantDeprivations, frame: pl.DataFrame, names: Mapping[str, str],
                      ward: str | None = None) -> Table:  # fmt: skip
     y, std = query.year, query.standard
-    poor = _value(frame, "poverty.poor", year=y, standard=std)
+    poor = _value(frame, "poverty.assessed_poor", year=y, standard=std)
     counts = (
         _sum(frame, "poverty.deprived", year=y, standard=std)
         .group_by("category")
@@ -427,9 +428,9 @@ def run_year_in_review(query: YearInReview, frame: pl.DataFrame, names: Mapping[
             figure(_("Near-poor households that escaped near-poverty ({standard})").format(standard=std_name),
                    "poverty.flow", standard=std, category="escaped_near_poverty")  # fmt: skip
             figure(_("Poor households remaining at the end of the year ({standard})").format(standard=std_name),
-                   "poverty.households", standard=std, category="poor")  # fmt: skip
+                   "poverty.households", standard=std, category=POOR)  # fmt: skip
             figure(_("Near-poor households remaining at the end of the year ({standard})").format(standard=std_name),
-                   "poverty.households", standard=std, category="near_poor")  # fmt: skip
+                   "poverty.households", standard=std, category=NEAR_POOR)  # fmt: skip
     if "payroll" in sources:
         for programme, (p_name, _cats) in sorted(_programme_names().items()):
             if _value(frame, "payroll.beneficiaries", programme=programme, year=[y, y - 1]):

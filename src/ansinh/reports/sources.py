@@ -147,10 +147,10 @@ STATUS_SCHEMA = {
     "escaped_on": pl.Date,
 }
 DEPRIVED_SQL = (
-    "SELECT a.household_id, r.ward_id, a.standard_id, d.date, a.indicators "
+    "SELECT a.household_id, r.ward_id, a.standard_id, d.date, a.indicators "  # noqa: S608
     "FROM review_assessment a JOIN review_round r ON r.id = a.round_id "
     "JOIN review_decision d ON d.round_id = r.id "
-    "WHERE r.status = 'approved' AND a.class = 'poor' {where}"
+    f"WHERE r.status = 'approved' AND a.class = '{vocab.POOR}' {{where}}"
 )
 DEPRIVED_SCHEMA = {
     "household_id": pl.Int64,
@@ -211,7 +211,10 @@ def poverty_units(wards: Sequence[str] | None) -> pl.DataFrame:
             .unique(["household_id", "standard", "year"], keep="last", maintain_order=True)
         )
         parts.append(
-            _units(poor.select("ward_code", "year", "standard", pl.col("household_id").alias("record")), measure="poor")
+            _units(
+                poor.select("ward_code", "year", "standard", pl.col("household_id").alias("record")),
+                measure="assessed_poor",
+            )
         )
         deprived = poor.with_columns(
             pl.col("indicators").str.extract_all(r'"([A-Za-z0-9_]+)"\s*:\s*1\b').alias("category")
@@ -242,7 +245,7 @@ POVERTY = register(
                 "households", _("Households on the list"), "household", category=_("class"), by_standard=True
             ),
             "flow": Measure("flow", _("Households moving"), "household", category=_("flow"), by_standard=True),
-            "poor": Measure("poor", _("Poor households assessed"), "household", by_standard=True),
+            "assessed_poor": Measure("assessed_poor", _("Poor households assessed"), "household", by_standard=True),
             "deprived": Measure(
                 "deprived", _("Poor households deprived"), "household", category=_("indicator"), by_standard=True
             ),

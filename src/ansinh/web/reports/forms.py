@@ -27,7 +27,7 @@ class PivotForm(forms.Form):
 
     def __init__(self, *args: Any, measures: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure"].choices = measures
+        self.fields["measure"].choices = measures  # type: ignore[attr-defined]
 
 
 LINE_PARAMETERS = [
@@ -47,8 +47,8 @@ class SimulationForm(forms.Form):
 
     def __init__(self, *args: Any, standards: list[tuple[str, str]], wards: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["standard"].choices = standards
-        self.fields["ward"].choices = [("", _("Every ward of your area")), *wards]
+        self.fields["standard"].choices = standards  # type: ignore[attr-defined]
+        self.fields["ward"].choices = [("", _("Every ward of your area")), *wards]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -43,6 +43,7 @@ from ansinh.reports.queries import (
     years_available,
 )
 from ansinh.reports.sources import load
+from ansinh.vocab import NEAR_POOR, NOT_POOR, POOR
 from ansinh.web.reports.forms import PivotForm, SimulationForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,7 +89,7 @@ def _tiles(scope: Scope, frame: pl.DataFrame, year: int, standard: str) -> list[
     largest ward's (5 steps, as CSS classes: no inline style)."""
     part = frame.filter(
         (pl.col("source") == "poverty") & (pl.col("measure") == "households") & (pl.col("year") == year)
-        & (pl.col("standard") == standard) & (pl.col("category") == "poor")
+        & (pl.col("standard") == standard) & (pl.col("category") == POOR)
     )  # fmt: skip
     counts = dict(part.group_by("ward_code").agg(pl.col("value").sum()).iter_rows())
     top = max(counts.values(), default=0)
@@ -102,7 +103,7 @@ def _tiles(scope: Scope, frame: pl.DataFrame, year: int, standard: str) -> list[
                 "value": n,
                 "shade": 0 if not top else min(4, int(5 * n / (top + 1))),
                 "url": drill_url({"m": "poverty.households", "year": str(year), "standard": standard,
-                                  "category": "poor", "ward": code}),
+                                  "category": POOR, "ward": code}),
                 "ward_url": reverse("reports-ward", args=[code]),
             }
         )  # fmt: skip
@@ -139,7 +140,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         deprivations = _linked(run(DominantDeprivations(year, standard), frame, names, ward=code))
         context.update(poverty=poverty, deprivations=deprivations)
         context["charts"]["chart-poverty"] = renderers.chart(
-            poverty, ["poor", "near_poor"] if code is None else ["poor_start", "poor", "near_poor_start", "near_poor"]
+            poverty, [POOR, NEAR_POOR] if code is None else [f"{POOR}_start", POOR, f"{NEAR_POOR}_start", NEAR_POOR]
         )
         context["charts"]["chart-flows"] = renderers.chart(
             poverty, ["escaped_poverty", "newly_poor", "re_poor", "moved_in_poor", "moved_out_poor"], stack=False
@@ -333,7 +334,7 @@ def simulate(request: HttpRequest) -> HttpResponse:
         except (StandardError, DomainError, ValueError) as e:
             error = str(e)
         else:
-            by_ward = by_ward.filter(pl.col("class") != "not_poor") if by_ward.height else by_ward
+            by_ward = by_ward.filter(pl.col("class") != NOT_POOR) if by_ward.height else by_ward
             result = [{**r, "ward_name": scope.names.get(r["ward_code"], r["ward_code"])} for r in by_ward.to_dicts()]
             totals = by_ward.group_by("class").agg(pl.col("before", "after", "entering", "leaving").sum()).sort(
                 "class", descending=True).to_dicts() if by_ward.height else []  # fmt: skip
