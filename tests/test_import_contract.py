@@ -28,6 +28,7 @@ INTERFACES = frozenset({"web", "api", "cli"})
 DOMAIN = frozenset(
     {"registry", "review", "imports", "geo", "standards", "engine", "tasks", "accounts", "audit", "lib", "synth"}
     | {"dossiers", "cases"}
+    | {"reports"}
     | {"vocab", "registry_schema", "dbframes"}
 )
 CROSS_CUTTING = frozenset({"accounts", "audit", "tasks", "lib", "dbframes"})

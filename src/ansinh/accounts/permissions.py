@@ -24,6 +24,8 @@ RESOURCES = (
     "payroll",
     "dossier",
     "case",
+    "report",
+    "simulation",
     "case_log",
 )
 ACTIONS = (

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "ansinh.payments",
     "ansinh.dossiers",
     "ansinh.cases",
+    "ansinh.reports",
 ]
 
 MIDDLEWARE = [

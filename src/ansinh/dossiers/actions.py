@@ -26,6 +26,7 @@ from ansinh.dossiers.drives import open_driven_action, review_decided
 from ansinh.dossiers.models import LIFECYCLE, Channel, Dossier, DossierEvent, EventKind, Rating, Status
 from ansinh.dossiers.procedures import appointment, local, moved_by_pause, procedure
 from ansinh.dossiers.queries import current_appointment, last_event
+from ansinh.tasks.actions import enqueue_on_commit
 
 SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 - an alphabet; no 0/O, 1/I (read aloud)
 
@@ -290,7 +291,11 @@ def do_return_dossier(*, actor: Actor, dossier: Dossier, at: dt.datetime | None 
         late = local(at).date() > local(due).date()
         if late and not dossier.events.filter(kind=EventKind.APOLOGY).exists():
             raise errors.LateWithoutApology(due=local(due).strftime("%d/%m/%Y %H:%M"))
-        return _append(dossier, actor=actor, kind=EventKind.RETURNED, status=Status.RETURNED, at=at)
+        event = _append(dossier, actor=actor, kind=EventKind.RETURNED, status=Status.RETURNED, at=at)
+        # The reports' dossier facts of the ward follow the returned result (a background task, after commit).
+        refresh = {"source": "dossier", "wards": [dossier.ward_id], "reason": f"dossier returned {dossier.code}"}
+        enqueue_on_commit("reports.refresh_facts", refresh)
+        return event
 
 
 def do_withdraw_dossier(*, actor: Actor, dossier: Dossier, reason: str, at: dt.datetime | None = None) -> DossierEvent:

@@ -24,6 +24,7 @@ from ansinh.payments.models import PAYROLL_LIFECYCLE, Payroll, PayrollEvent, Pay
 from ansinh.payments.queries import payroll_inputs
 from ansinh.programs.actions import require_in_area
 from ansinh.programs.rules import RULES_DIR, legal_rules, programmes
+from ansinh.tasks.actions import enqueue_on_commit
 
 S = PayrollStatus
 PERSON_COLUMNS = ["member_id", "date_of_birth", "date_of_death", "ward_code"]
@@ -152,6 +153,7 @@ def do_freeze_payroll(*, actor: Actor, payroll: Payroll) -> Payroll:
     if digest != payroll.inputs_hash or payroll.rules_version != rules_version():
         raise errors.InputsChanged()
     _move(payroll, S.FROZEN, actor, frozen_at=timezone.now())
+    _facts_changed(payroll, "frozen")
     return payroll
 
 
@@ -193,6 +195,15 @@ def do_abort_payroll(*, actor: Actor, payroll: Payroll, reason: str) -> Payroll:
     require_in_area(actor, "payroll", "prepare", payroll.ward_id)
     if not reason.strip():
         raise errors.ReasonRequired()
+    was_locked = payroll.locked
     _move(payroll, S.ABORTED, actor, reason=reason.strip())
     PayrollLine.objects.filter(payroll=payroll).delete()
+    if was_locked:
+        _facts_changed(payroll, "aborted")
     return payroll
+
+
+def _facts_changed(payroll: Payroll, what: str) -> None:
+    """The reports' payroll facts of the ward follow a frozen (or aborted frozen) payroll, after commit."""
+    refresh = {"source": "payroll", "wards": [payroll.ward_id], "reason": f"payroll {what} #{payroll.pk}"}
+    enqueue_on_commit("reports.refresh_facts", refresh)

@@ -341,13 +341,13 @@ class FlowReport:
         return bool(self.table["balanced"].all()) and self.mismatches.is_empty()
 
 
-def compute_flows(statuses: pl.DataFrame, start: dt.date, end: dt.date, wards: list[str] | None = None) -> FlowReport:
-    """Flows between ``start`` and ``end`` from a status frame (``status_frame``), pure Polars.
-
-    A household counts in a ward's start (end) when a status is valid there on that date. Every
-    household contributes movements; per ward, class and standard, start + in − out = end is checked,
-    and per household the same identity over its own rows (so overlapping statuses show up by household).
-    """
+def flow_movements(
+    statuses: pl.DataFrame, start: dt.date, end: dt.date, wards: list[str] | None = None
+) -> pl.LazyFrame:
+    """Every household's movements between ``start`` and ``end`` from a status frame: one row per
+    (household_id, standard_id, ward_code, flow), where ``flow`` is a flow of :data:`FLOW_SIGNS` or a count
+    (``start_<class>``, ``end_<class>``). :func:`compute_flows` counts them; the reports list the households
+    behind each count with the same rows."""
     rows = statuses.lazy()
     s_rows = rows.filter(_valid_on(start)).select("household_id", "standard_id", "ward_code", "class", "end_reason")
     e_rows = rows.filter(_valid_on(end)).select("household_id", "standard_id", "ward_code", "class", "valid_from")
@@ -410,6 +410,18 @@ def compute_flows(statuses: pl.DataFrame, start: dt.date, end: dt.date, wards: l
     movements = pl.concat([counts, flows])
     if wards is not None:
         movements = movements.filter(pl.col("ward_code").is_in(wards))
+    return movements
+
+
+def compute_flows(statuses: pl.DataFrame, start: dt.date, end: dt.date, wards: list[str] | None = None) -> FlowReport:
+    """Flows between ``start`` and ``end`` from a status frame (``status_frame``), pure Polars.
+
+    A household counts in a ward's start (end) when a status is valid there on that date. Every
+    household contributes movements; per ward, class and standard, start + in − out = end is checked,
+    and per household the same identity over its own rows (so overlapping statuses show up by household).
+    """
+    key = ["household_id", "standard_id"]
+    movements = flow_movements(statuses, start, end, wards)
     # The signed contribution of each movement to its class's identity (end counts with −1).
     sign_map = {f: s for f, (_c, s) in FLOW_SIGNS.items()} | {
         "start_poor": 1,

@@ -132,6 +132,14 @@ def enqueue(
         return Task.objects.get(idempotency_key=idempotency_key)
 
 
+def enqueue_on_commit(kind: str, args: dict[str, Any], *, user: Actor = None) -> None:
+    """Queue a task of ``kind`` once the current transaction commits (at once outside one), with
+    ``requested_at`` (now, ISO) added to its arguments: how a domain action hands the next step to a module it
+    does not import (the reports' facts follow a decision without the review knowing the reports)."""
+    args = {**args, "requested_at": timezone.now().isoformat()}
+    transaction.on_commit(lambda: enqueue(kind, args, user=user))
+
+
 def request_cancel(task: Task) -> Task:
     """Ask for cancellation: a queued task is cancelled at once, a running one at its next checkpoint."""
     now = timezone.now()

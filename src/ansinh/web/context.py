@@ -48,6 +48,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append({"url": reverse("payroll-list"), "label": _("Payrolls"), "prefix": "/payrolls/"})
     if can(user, "enrolment", "view"):
         items.append({"url": reverse("enrolment-list"), "label": _("Enrolments"), "prefix": "/enrolments/"})
+    if can(user, "report", "view"):
+        items.append({"url": reverse("reports-dashboard"), "label": _("Reports"), "prefix": "/reports/"})
     if can(user, "duplicate", "view"):
         items.append({"url": reverse("duplicate-list"), "label": _("Likely duplicates"), "prefix": "/duplicates/"})
     cases_url = case_nav_url(user)

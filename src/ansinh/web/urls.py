@@ -15,6 +15,7 @@ urlpatterns = [
     path("imports/", include("ansinh.web.imports.urls")),
     path("dossiers/", include("ansinh.web.dossiers.urls")),
     path("cases/", include("ansinh.web.cases.urls")),
+    path("reports/", include("ansinh.web.reports.urls")),
     path("", include("ansinh.web.payments.urls")),
     path("exports/", include("ansinh.web.imports.export_urls")),
     path("audit/", audit.search, name="audit-search"),

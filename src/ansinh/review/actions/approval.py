@@ -45,6 +45,7 @@ from ansinh.review.models import (
     RoundStatus,
     StatusEnd,
 )
+from ansinh.tasks.actions import enqueue_on_commit
 
 
 def _statuses_frame(review_round: Round) -> pl.DataFrame:
@@ -216,6 +217,9 @@ def do_approve_round(
             "closed": [None, {f"{r}{'+escaped' if e else ''}": len(p) for (r, e), p in close_by_reason.items()}],
         },
     )
+    # The reports' poverty facts of the ward follow the decision (a background task, after commit).
+    refresh = {"source": "poverty", "wards": [current.ward_id], "reason": f"round approved #{current.pk}"}
+    enqueue_on_commit("reports.refresh_facts", refresh)
     return decision
 
 

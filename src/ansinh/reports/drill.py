@@ -1,0 +1,105 @@
+"""The list behind a figure: the records whose units make it, under the user's scope.
+
+A figure's link carries its measure and dimensions (``m=poverty.households&year=2026&standard=hcm_2024&
+category=poor&ward=90001``). :func:`parse` checks them; :func:`record_ids` recomputes the source's units for
+the wards asked (within the scope), keeps those with the figure's dimensions and returns their records, so the
+list's row count is the figure (the sum of their values for an amount). :func:`records` reads the rows shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from django.http import Http404
+
+from ansinh.reports.queries import Scope
+from ansinh.reports.sources import Measure, Source, measure
+
+FILTERS = ("year", "month", "standard", "programme", "category")
+PAGE = 200
+
+
+@dataclass(frozen=True)
+class Drill:
+    source: Source
+    measure: Measure
+    ward: str | None
+    filters: dict[str, tuple[str, ...]]
+
+    @property
+    def full_measure(self) -> str:
+        return f"{self.source.name}.{self.measure.name}"
+
+
+def parse(params: Mapping[str, str], scope: Scope) -> Drill:
+    """A figure's link → what to list; 404 for an unknown measure, a source outside the role or a ward outside
+    the scope."""
+    try:
+        source, meas = measure(params.get("m", ""))
+    except KeyError:
+        raise Http404 from None
+    if source.name not in scope.sources:
+        raise Http404
+    ward = params.get("ward") or None
+    scope.ward_filter(ward)  # 404 outside the scope
+    filters = {k: tuple(v for v in params[k].split(",") if v) for k in FILTERS if params.get(k)}
+    return Drill(source, meas, ward, filters)
+
+
+def units(drill: Drill, scope: Scope) -> pl.DataFrame:
+    frame = drill.source.units(scope.ward_filter(drill.ward))
+    frame = frame.filter(pl.col("measure") == drill.measure.name)
+    for dim, values in drill.filters.items():
+        frame = frame.filter(pl.col(dim).cast(pl.String).is_in(list(values)))
+    return frame
+
+
+def figure(drill: Drill, scope: Scope) -> tuple[int, list[int]]:
+    """The figure recomputed from the live records, and the records behind it."""
+    found = units(drill, scope)
+    return int(found["value"].sum()), found["record"].to_list()
+
+
+def records(kind: str, ids: Sequence[int], user: Any) -> list[dict[str, Any]]:
+    """The rows of a list page (at most ``PAGE``), each with what to show and where it links, read through the
+    owning module's scoped queryset (a record outside the user's scope is not shown)."""
+    ids = list(ids)[:PAGE]
+    if kind == "household":
+        from ansinh.registry.models import Household
+
+        # A household on the ward's list that has since moved out of the user's area stays in the list (the
+        # figure counts it), by its code only: nothing else of it is shown, and it links nowhere.
+        visible = set(Household.objects.scoped(user).filter(pk__in=ids).values_list("pk", flat=True))
+        rows = Household.objects.filter(pk__in=ids).select_related("ward").order_by("code")
+        return [{"code": h.code, "name": h.address, "ward": h.ward.name, "url": ("household-detail", h.pk)}
+                if h.pk in visible else {"code": h.code, "name": "", "ward": "", "url": None, "outside": True}
+                for h in rows]  # fmt: skip
+    if kind == "payroll_line":
+        from ansinh.payments.models import PayrollLine
+        from ansinh.payments.queries import scoped_payrolls
+
+        lines = PayrollLine.objects.filter(pk__in=ids, payroll__in=scoped_payrolls(user)).select_related("member")
+        return [{"code": f"#{ln.payroll_id}", "name": ln.member.full_name, "ward": ln.ward_code,
+                 "amount": ln.amount, "month": ln.month, "url": ("payroll-line", ln.payroll_id, ln.pk)}
+                for ln in lines.order_by("payroll_id", "member_id")]  # fmt: skip
+    if kind == "member":
+        from ansinh.registry.models import Member
+
+        members = Member.objects.scoped(user).filter(pk__in=ids).select_related("household__ward")
+        return [
+            {"code": m.household.code, "name": m.full_name, "ward": m.household.ward.name,
+             "url": ("household-detail", m.household_id)}
+            for m in members.order_by("household__code", "pk")
+        ]  # fmt: skip
+    if kind in ("dossier", "rating"):
+        from ansinh.dossiers.models import Dossier, Rating
+
+        if kind == "rating":
+            ids = list(Rating.objects.filter(pk__in=ids).values_list("dossier_id", flat=True))
+        dossiers = Dossier.objects.scoped(user).filter(pk__in=ids).select_related("ward").order_by("code")
+        return [{"code": d.code, "name": d.applicant_name, "ward": d.ward.name, "url": ("dossiers-detail", d.pk)}
+                for d in dossiers]  # fmt: skip
+    raise Http404

@@ -1,0 +1,204 @@
+"""Build, refresh and read the fact tables.
+
+``refresh(source, wards)`` recomputes the units of those wards (one set-based read per source, Polars group-by),
+writes each ward's slice as a new batch in one transaction (``dbframes.insert_frame``: COPY on PostgreSQL) and
+retires the slice's previous batch. ``rebuild()`` does it for every ward of every source. ``read(...)`` is the
+one read of current facts every report starts from: a frame of facts with each row's batch ("as of").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from ansinh.dbframes import insert_frame, read_frame
+from ansinh.reports.models import Fact, FactBatch
+from ansinh.reports.sources import DIMENSIONS, UNIT_SCHEMA, Source, load
+
+KEEP_VERSIONS = 3  # the current batch of a slice and the two before it; older ones are deleted
+FACT_SCHEMA: dict[str, Any] = {
+    "batch_id": pl.Int64,
+    "source": pl.String,
+    "measure": pl.String,
+    **{k: UNIT_SCHEMA[k] for k in DIMENSIONS},
+    "value": pl.Int64,
+}
+
+
+def aggregate(units: pl.DataFrame) -> pl.DataFrame:
+    """Units → facts: one row per measure and dimensions, the sum of the units' values."""
+    return (
+        units.lazy()
+        .group_by("measure", *DIMENSIONS)
+        .agg(pl.col("value").sum().cast(pl.Int64))
+        .sort("ward_code", "measure", "year", "month", "standard", "programme", "category")
+        .collect()
+    )
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    source: str
+    wards: int
+    rows: int
+    seconds: float
+
+
+def refresh(source: Source | str, wards: Sequence[str] | None = None, *, reason: str = "") -> Refreshed:
+    """Recompute ``source``'s facts for ``wards`` (None: every ward the source has records for) as new
+    current batches. A ward with no records left gets an empty batch (its old figures retire)."""
+    started = time.perf_counter()
+    src = load()[source] if isinstance(source, str) else source
+    if wards is None:  # every ward with records, and every ward whose figures would otherwise stay behind
+        held = FactBatch.objects.filter(source=src.name, current=True).values_list("ward_code", flat=True)
+        codes = sorted(set(src.wards()) | set(held))
+    else:
+        codes = sorted(set(wards))
+    units = src.units(None if wards is None else codes)
+    facts = aggregate(units)
+    now = timezone.now()
+    with transaction.atomic():
+        # One writer per slice at a time: the next version is read under the lock of the slice's rows.
+        latest = dict(
+            FactBatch.objects.select_for_update()
+            .filter(source=src.name, ward_code__in=codes)
+            .values_list("ward_code")
+            .annotate(v=Max("version"))
+        )
+        counts = dict(facts.group_by("ward_code").len().iter_rows())
+        batches = FactBatch.objects.bulk_create(
+            [
+                FactBatch(
+                    source=src.name,
+                    ward_code=code,
+                    version=latest.get(code, 0) + 1,
+                    current=True,
+                    built_at=now,
+                    reason=reason[:120],
+                    query=src.query,
+                    rows=int(counts.get(code, 0)),
+                )
+                for code in codes
+            ]
+        )
+        ids = {b.ward_code: b.pk for b in batches}
+        if not all(ids.values()):  # bulk_create returns no ids on some backends
+            ids = dict(
+                FactBatch.objects.filter(source=src.name, ward_code__in=codes, built_at=now).values_list(
+                    "ward_code", "pk"
+                )
+            )
+        FactBatch.objects.filter(source=src.name, ward_code__in=codes, current=True).exclude(
+            pk__in=list(ids.values())
+        ).update(current=False)
+        rows = facts.filter(pl.col("ward_code").is_in(codes)).with_columns(
+            pl.col("ward_code").replace_strict(ids, return_dtype=pl.Int64).alias("batch_id"),
+            pl.lit(src.name).alias("source"),
+        )
+        insert_frame(Fact._meta.db_table, rows.select(list(FACT_SCHEMA)))
+        _prune(src.name)
+    seconds = time.perf_counter() - started
+    FactBatch.objects.filter(pk__in=list(ids.values())).update(seconds=seconds)
+    return Refreshed(src.name, len(codes), rows.height, seconds)
+
+
+def _prune(source: str) -> None:
+    """Delete the batches more than ``KEEP_VERSIONS`` behind their slice's current one (set-based)."""
+    stale = (
+        "SELECT b.id FROM reports_factbatch b JOIN reports_factbatch c ON c.source = b.source "
+        "AND c.ward_code = b.ward_code AND c.current = %s WHERE b.source = %s AND b.version <= c.version - %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(f"DELETE FROM reports_fact WHERE batch_id IN ({stale})", [True, source, KEEP_VERSIONS])  # noqa: S608
+        cur.execute(f"DELETE FROM reports_factbatch WHERE id IN ({stale})", [True, source, KEEP_VERSIONS])  # noqa: S608
+
+
+def rebuild(sources: Sequence[str] | None = None, *, reason: str = "rebuild") -> list[Refreshed]:
+    """Every source's facts for every ward, from scratch."""
+    names = list(sources or load())
+    return [refresh(name, None, reason=reason) for name in names]
+
+
+# --- reading --------------------------------------------------------------------------------------------
+
+
+READ_SCHEMA: dict[str, Any] = {**{k: v for k, v in FACT_SCHEMA.items() if k != "batch_id"}, "batch_id": pl.Int64}
+
+
+def read(
+    *,
+    wards: Sequence[str] | None,
+    sources: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+    measures: Sequence[str] | None = None,
+) -> pl.DataFrame:
+    """The current facts of ``wards`` (None: every ward), optionally only some sources (``poverty``), years
+    and measures (``poverty.households``). One query."""
+    where = ["b.current = %s"]
+    params: list[Any] = [True]
+    if wards is not None:
+        if not wards:
+            return pl.DataFrame(schema=READ_SCHEMA)
+        where.append(f"f.ward_code IN ({', '.join(['%s'] * len(wards))})")
+        params += list(wards)
+    if sources:
+        where.append(f"f.source IN ({', '.join(['%s'] * len(sources))})")
+        params += list(sources)
+    if years:
+        where.append(f"f.year IN ({', '.join(['%s'] * len(years))})")
+        params += [int(y) for y in years]
+    if measures:
+        pairs = [m.partition(".") for m in measures]
+        where.append("(" + " OR ".join(["(f.source = %s AND f.measure = %s)"] * len(pairs)) + ")")
+        for s, _dot, m in pairs:
+            params += [s, m]
+    columns = ", ".join(f"f.{c}" for c in READ_SCHEMA)
+    sql = (
+        f"SELECT {columns} FROM reports_fact f JOIN reports_factbatch b ON b.id = f.batch_id "  # noqa: S608
+        f"WHERE {' AND '.join(where)}"
+    )
+    return read_frame(sql, params, READ_SCHEMA)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where figures come from: the oldest and newest "as of" of the batches read, and their queries."""
+
+    as_of: dt.datetime | None
+    newest: dt.datetime | None
+    queries: dict[str, str]
+    batches: int
+
+
+def provenance(batch_ids: Sequence[int]) -> Provenance:
+    batches = list(FactBatch.objects.filter(pk__in=list(set(batch_ids))).values_list("source", "built_at", "query"))
+    if not batches:
+        return Provenance(None, None, {}, 0)
+    times = [b[1] for b in batches]
+    return Provenance(min(times), max(times), {s: q for s, _t, q in batches}, len(batches))
+
+
+def status() -> list[dict[str, Any]]:
+    """Per source: current slices, rows, oldest and newest "as of"."""
+    out = []
+    for name in load():
+        current = FactBatch.objects.filter(source=name, current=True)
+        times = list(current.values_list("built_at", flat=True))
+        out.append(
+            {
+                "source": name,
+                "slices": len(times),
+                "rows": sum(current.values_list("rows", flat=True)),
+                "oldest": min(times) if times else None,
+                "newest": max(times) if times else None,
+            }
+        )
+    return out

@@ -1,0 +1,363 @@
+"""The reports' pages: thin views over ``ansinh.reports`` (scope, read the facts, run a typed query, render).
+
+Every page starts from ``reports.queries.scope_for(user)`` (403 without ``report.view``) and reads only the
+wards of the user's area and the sources their role may see (a ward outside the area: 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import polars as pl
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from ansinh.accounts.permissions import can
+from ansinh.lib.errors import DomainError
+from ansinh.reports import drill
+from ansinh.reports import render as renderers
+from ansinh.reports.layouts import layouts
+from ansinh.reports.queries import (
+    PIVOT_DIMENSIONS,
+    DominantDeprivations,
+    DossiersByWard,
+    Pivot,
+    PovertyByWard,
+    ProgrammeByCategory,
+    Scope,
+    Table,
+    YearInReview,
+    read_facts,
+    run,
+    run_year_in_review,
+    scope_for,
+    standard_name,
+    standards_available,
+    with_provenance,
+    years_available,
+)
+from ansinh.reports.sources import load
+from ansinh.vocab import NEAR_POOR, NOT_POOR, POOR
+from ansinh.web.reports.forms import PivotForm, SimulationForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _lang() -> str:
+    return (get_language() or "vi")[:2]
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise Http404 from None
+
+
+def drill_url(cell_drill: dict[str, str] | None) -> str:
+    return f"{reverse('reports-list')}?{urlencode(cell_drill)}" if cell_drill else ""
+
+
+def _linked(table: Table) -> Table:
+    """Each cell's link as a URL the template prints."""
+    table.view_rows = [
+        [(renderers.cell_text(c), drill_url(dict(c.drill)) if c.linked and c.drill else "") for c in row]
+        for row in table.rows
+    ]
+    return table
+
+
+def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _export_allowed(request: HttpRequest) -> None:
+    if not can(request.user, "report", "export"):
+        raise PermissionDenied
+
+
+def _tiles(scope: Scope, frame: pl.DataFrame, year: int, standard: str) -> list[dict[str, Any]]:
+    """The ward map: one tile per ward of the scope, its poor households and a shade by their share of the
+    largest ward's (5 steps, as CSS classes: no inline style)."""
+    part = frame.filter(
+        (pl.col("source") == "poverty") & (pl.col("measure") == "households") & (pl.col("year") == year)
+        & (pl.col("standard") == standard) & (pl.col("category") == POOR)
+    )  # fmt: skip
+    counts = dict(part.group_by("ward_code").agg(pl.col("value").sum()).iter_rows())
+    top = max(counts.values(), default=0)
+    tiles = []
+    for code, name in sorted(scope.names.items(), key=lambda kv: kv[1]):
+        n = int(counts.get(code, 0))
+        tiles.append(
+            {
+                "code": code,
+                "name": name,
+                "value": n,
+                "shade": 0 if not top else min(4, int(5 * n / (top + 1))),
+                "url": drill_url({"m": "poverty.households", "year": str(year), "standard": standard,
+                                  "category": POOR, "ward": code}),
+                "ward_url": reverse("reports-ward", args=[code]),
+            }
+        )  # fmt: skip
+    return tiles
+
+
+@login_required
+def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """The city's dashboard (every ward of the user's area) or one ward's own."""
+    scope = scope_for(request.user)
+    scope.ward_filter(code)  # 404 outside the area
+    frame = read_facts(scope, ward=code)
+    years = years_available(frame)
+    year = _int(request.GET.get("year"), years[0] if years else timezone.localdate().year)
+    standards = standards_available(frame)
+    standard = request.GET.get("standard") or (standards[-1] if standards else "")
+    if standard and standards and standard not in standards:
+        raise Http404
+    names = scope.names if code is None else {code: scope.names[code]}
+    context: dict[str, Any] = {
+        "year": year,
+        "years": years,
+        "standard": standard,
+        "standards": [(s, standard_name(s)) for s in standards],
+        "ward": code,
+        "ward_name": scope.names.get(code or "", ""),
+        "sources": scope.sources,
+        "cases_available": "cases" in load(),
+        "perms_simulation": can(request.user, "simulation", "view"),
+        "charts": {},
+    }
+    if "poverty" in scope.sources and standard:
+        poverty = _linked(run(PovertyByWard(year, standard), frame, names))
+        deprivations = _linked(run(DominantDeprivations(year, standard), frame, names, ward=code))
+        context.update(poverty=poverty, deprivations=deprivations)
+        context["charts"]["chart-poverty"] = renderers.chart(
+            poverty, [POOR, NEAR_POOR] if code is None else [f"{POOR}_start", POOR, f"{NEAR_POOR}_start", NEAR_POOR]
+        )
+        context["charts"]["chart-flows"] = renderers.chart(
+            poverty, ["escaped_poverty", "newly_poor", "re_poor", "moved_in_poor", "moved_out_poor"], stack=False
+        )
+        context["tiles"] = _tiles(scope, frame, year, standard) if code is None else []
+    if "payroll" in scope.sources:
+        programmes = _linked(run(ProgrammeByCategory(year), frame, names, ward=code))
+        context["programmes"] = programmes
+    if "dossier" in scope.sources:
+        dossiers = _linked(run(DossiersByWard(year), frame, names))
+        context["dossiers"] = dossiers
+        context["charts"]["chart-dossiers"] = renderers.chart(dossiers, ["on_time", "late"], stack=True)
+    context["chart_list"] = sorted(context["charts"].items())
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def drill_list(request: HttpRequest) -> HttpResponse:
+    """The records behind a figure, under the same scope; the count is the figure."""
+    scope = scope_for(request.user)
+    what = drill.parse(request.GET, scope)
+    value, ids = drill.figure(what, scope)
+    rows = drill.records(what.measure.record, ids, request.user)
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "what": what,
+            "label": what.measure.label,
+            "value": value,
+            "count": len(ids),
+            "distinct": len(set(ids)),
+            "rows": rows,
+            "shown": len(rows),
+            "page": drill.PAGE,
+            "filters": [(k, ", ".join(v)) for k, v in what.filters.items()],
+            "ward_name": scope.names.get(what.ward or "", ""),
+            "is_amount": what.measure.unit == "VND",
+        },
+    )
+
+
+def _review_tables(scope: Scope, year: int, ward: str | None) -> tuple[Table, list[str]]:
+    frame = read_facts(scope, ward=ward, years=[year, year - 1])
+    standards = standards_available(frame)
+    names = scope.names
+    table = with_provenance(
+        run_year_in_review(YearInReview(year, tuple(standards)), frame, names, scope.sources, ward=ward), frame
+    )
+    return table, standards
+
+
+@login_required
+def year_in_review(request: HttpRequest) -> HttpResponse:
+    """The year's figures in the shape of the department's annual review, with the previous year's; as a page,
+    a PDF or an XLSX (``?format=pdf|xlsx``)."""
+    scope = scope_for(request.user)
+    ward = request.GET.get("ward") or None
+    scope.ward_filter(ward)
+    all_years = years_available(read_facts(scope, ward=ward))
+    year = _int(request.GET.get("year"), all_years[0] if all_years else timezone.localdate().year)
+    table, _standards = _review_tables(scope, year, ward)
+    title = _("The year in review %(year)s") % {"year": year}
+    subtitle = scope.names.get(ward or "", "") or _("All wards and communes of your area")
+    fmt = request.GET.get("format")
+    if fmt in ("pdf", "xlsx"):
+        _export_allowed(request)
+        if fmt == "pdf":
+            return _download(renderers.pdf([table], title=title, subtitle=subtitle), f"year-{year}.pdf",
+                             "application/pdf")  # fmt: skip
+        return _download(renderers.xlsx([table], title=title, subtitle=subtitle), f"year-{year}.xlsx", XLSX)
+    return render(
+        request,
+        "reports/year.html",
+        {"table": _linked(table), "year": year, "years": all_years, "title": title, "subtitle": subtitle,
+         "ward": ward, "can_export": can(request.user, "report", "export")},
+    )  # fmt: skip
+
+
+@login_required
+def official(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    years = years_available(read_facts(scope))
+    lang = _lang()
+    items = [
+        {"name": k, "title": v.title.get(lang, v.title["vi"]).replace("{year}", ""), "verified": v.verified,
+         "reference": v.reference}
+        for k, v in layouts().items()
+    ]  # fmt: skip
+    return render(request, "reports/official.html", {"layouts": items, "years": years,
+                                                      "can_export": can(request.user, "report", "export")})  # fmt: skip
+
+
+@login_required
+def official_download(request: HttpRequest, name: str) -> HttpResponse:
+    """An official layout filled from the facts, as XLSX."""
+    scope = scope_for(request.user)
+    _export_allowed(request)
+    layout = layouts().get(name)
+    if layout is None:
+        raise Http404
+    frame = read_facts(scope)
+    years = years_available(frame)
+    year = _int(request.GET.get("year"), years[0] if years else timezone.localdate().year)
+    lang = _lang()
+    columns = [(c["key"], c.get(lang) or c["vi"]) for c in layout.columns]
+    tables: list[Table] = []
+    if layout.report == "poverty_by_ward" and "poverty" in scope.sources:
+        for std in standards_available(frame):
+            table = run(PovertyByWard(year, std), frame, scope.names)
+            table.title = f"{table.title} – {standard_name(std)}"
+            tables.append(renderers.in_layout(table, columns))
+    elif layout.report == "programmes" and "payroll" in scope.sources:
+        tables.append(renderers.in_layout(run(ProgrammeByCategory(year), frame, scope.names), columns))
+    elif layout.report == "dossiers" and "dossier" in scope.sources:
+        tables.append(renderers.in_layout(run(DossiersByWard(year), frame, scope.names), columns))
+    else:
+        raise Http404
+    title = layout.title.get(lang, layout.title["vi"]).replace("{year}", str(year))
+    subtitle = layout.reference + (
+        "" if layout.verified else " — " + _("layout not verified against the official form")
+    )
+    return _download(renderers.xlsx(tables, title=title, subtitle=subtitle), f"{name}-{year}.xlsx", XLSX)
+
+
+@login_required
+def pivot(request: HttpRequest) -> HttpResponse:
+    """The analyst's pivot: a measure by the rows and columns chosen among the facts' dimensions, filtered."""
+    scope = scope_for(request.user)
+    measures = [(f"{s.name}.{m.name}", f"{s.label} – {m.label}") for s in load().values() if s.name in scope.sources
+                for m in s.measures.values()]  # fmt: skip
+    form = PivotForm(request.GET or None, measures=measures)
+    table = None
+    error = ""
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = tuple((d, tuple(v for v in data[f"f_{d}"].split(",") if v)) for d in PIVOT_DIMENSIONS
+                        if data.get(f"f_{d}"))  # fmt: skip
+        try:
+            query = Pivot(data["measure"], tuple(data["rows"]), tuple(data["columns"]), filters)
+        except DomainError as e:
+            error = e.message
+        else:
+            frame = read_facts(scope, sources=[query.measure.partition(".")[0]])
+            table = run(query, frame, scope.names)
+            if request.GET.get("format") == "xlsx":
+                _export_allowed(request)
+                return _download(renderers.xlsx([table], title=str(_("Pivot"))), "pivot.xlsx", XLSX)
+            table = _linked(table)
+    return render(
+        request,
+        "reports/pivot.html",
+        {"form": form, "table": table, "error": error, "can_export": can(request.user, "report", "export"),
+         "export_url": f"{request.path}?{request.GET.urlencode()}&format=xlsx" if table else ""},
+    )  # fmt: skip
+
+
+@login_required
+def simulate(request: HttpRequest) -> HttpResponse:
+    """What if the line were X and the threshold Y: the registry of the user's area re-assessed in memory, by
+    ward, households entering and leaving each class; nothing stored."""
+    if not can(request.user, "simulation", "view"):
+        raise PermissionDenied
+    scope = scope_for(request.user)
+    from ansinh.engine.simulate import simulate as run_simulation
+    from ansinh.registry.queries import registry_frames
+    from ansinh.standards import StandardError, load_standard, standards_for
+
+    on = timezone.localdate()
+    province = getattr(request.user, "province_id", None) or "79"
+    choices = [(s.id, standard_name(s.id)) for s in standards_for(on, province)]
+    form = SimulationForm(
+        request.GET or None, standards=choices, wards=sorted(scope.names.items(), key=lambda kv: kv[1])
+    )
+    result: list[dict[str, Any]] = []
+    totals: list[dict[str, Any]] = []
+    chart: dict[str, Any] | None = None
+    error = ""
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        standard = load_standard(data["standard"])
+        overrides: dict[str, object] = {}
+        if data.get("line") is not None:
+            overrides[data["line_parameter"]] = data["line"]
+        if data.get("threshold") is not None:
+            overrides["deprivation_cutoff"] = data["threshold"]
+        wards = [data["ward"]] if data.get("ward") else scope.ward_filter(None)
+        try:
+            households, members = registry_frames(wards, engine_only=True)
+            by_ward = run_simulation(households, members, standard, on, overrides)
+        except (StandardError, DomainError, ValueError) as e:
+            error = str(e)
+        else:
+            by_ward = by_ward.filter(pl.col("class") != NOT_POOR) if by_ward.height else by_ward
+            result = [{**r, "ward_name": scope.names.get(r["ward_code"], r["ward_code"])} for r in by_ward.to_dicts()]
+            totals = by_ward.group_by("class").agg(pl.col("before", "after", "entering", "leaving").sum()).sort(
+                "class", descending=True).to_dicts() if by_ward.height else []  # fmt: skip
+            chart = {
+                "aria": {"enabled": True},
+                "tooltip": {"trigger": "axis", "renderMode": "richText"},
+                "legend": {"bottom": 0},
+                "grid": {"left": 8, "right": 8, "top": 16, "bottom": 48, "containLabel": True},
+                "xAxis": {"type": "category", "data": [_class(t["class"]) for t in totals]},
+                "yAxis": {"type": "value"},
+                "series": [{"name": str(lbl), "type": "bar", "data": [t[k] for t in totals]}
+                           for k, lbl in (("before", _("Before")), ("after", _("After")),
+                                          ("entering", _("Entering")), ("leaving", _("Leaving")))],
+            }  # fmt: skip
+    return render(
+        request,
+        "reports/simulate.html",
+        {"form": form, "rows": result, "totals": [{**t, "label": _class(t["class"])} for t in totals],
+         "chart": chart, "error": error, "on": on},
+    )  # fmt: skip
+
+
+def _class(code: str) -> str:
+    from ansinh.vocab import household_class
+
+    return household_class(code, _lang())
