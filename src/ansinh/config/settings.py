@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # the API's documentation page and its swagger-ui files, served from the project (no CDN)
     "ansinh.accounts",
     "ansinh.audit",
     "ansinh.geo",
@@ -223,6 +224,14 @@ IMPORT_MAX_UPLOAD_MB = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "100"))
 IMPORT_STAGING_RETENTION_DAYS = int(os.environ.get("IMPORT_STAGING_RETENTION_DAYS", "7"))
 # ... and cancels, then purges, an import left unfinished (never committed or cancelled) this many days.
 IMPORT_UNFINISHED_RETENTION_DAYS = int(os.environ.get("IMPORT_UNFINISHED_RETENTION_DAYS", "30"))
+
+# The API (docs/api.md): requests per window per token or user, and per client address; the window in seconds;
+# how long a signed export download link and an idempotency record last.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "1200"))
+API_ADDRESS_RATE_LIMIT = int(os.environ.get("API_ADDRESS_RATE_LIMIT", "2400"))
+API_RATE_WINDOW = int(os.environ.get("API_RATE_WINDOW", "60"))
+API_DOWNLOAD_SECONDS = int(os.environ.get("API_DOWNLOAD_SECONDS", "900"))
+IDEMPOTENCY_HOURS = int(os.environ.get("IDEMPOTENCY_HOURS", "24"))
 
 # Demo accounts exist only in demo mode.
 DEMO_MODE = ENV == "demo"
