@@ -117,3 +117,20 @@ def test_session_needs_csrf_for_changes(officer: Any, family: Any) -> None:
     )
     assert response.status_code == 403
     assert response.json()["code"] == "csrf_failed"
+
+
+def test_tokens_from_the_command_line(officer: Any, ward_a: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "api_token", "create", "--owner", officer.username, "--name", "Cổng DVC", "--grant", "household.view",
+        "--ward", "26734", "--allow", "127.0.0.1", stdout=out, stderr=io.StringIO(),
+    )  # fmt: skip
+    prefix, raw = out.getvalue().strip().split(": ")
+    assert Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/v1/ping").status_code == 200
+    call_command("api_token", "revoke", prefix, stdout=io.StringIO())
+    assert Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/v1/ping").status_code == 401
+    assert AuditEvent.objects.filter(action__in=["api_token.create", "api_token.revoke"]).count() == 2
