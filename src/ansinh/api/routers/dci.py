@@ -2,7 +2,7 @@
 
 Each predicate is read into a filter over the households the caller may see, starting from the same read as the
 household search page (``registry.queries.search_households``); ``poverty_class`` and ``poverty_standard`` read
-the official list (the open rows of ``review.PovertyStatus``). The ``total_count`` is therefore the page's count
+the official list (the open rows of ``review.models.PovertyStatus``). The ``total_count`` is therefore the page's count
 for the same households.
 """
 
