@@ -10,6 +10,10 @@ class AccountsAudit(AuditAction):
     USER_CHANGE = "user.change"
     USER_SUPERUSER = "user.superuser"
     USER_SUPERUSER_REVOKE = "user.superuser_revoke"
+    TOKEN_CREATE = "api_token.create"  # noqa: S105 - an audit action name, not a secret
+    TOKEN_REVOKE = "api_token.revoke"  # noqa: S105
+    TOKEN_USE = "api_token.use"  # noqa: S105
+    TOKEN_REFUSED = "api_token.refused"  # noqa: S105
 
 
 # Whether the account was created → what saving it is called; whether it is made a superuser → what that is called.

@@ -16,6 +16,7 @@ from ansinh.accounts.permissions import can
 # The admin's models → the resource of the matrix that governs them (a model first, else its app).
 ADMIN_RESOURCES: dict[str, str] = {
     "accounts.user": "user",
+    "accounts.apitoken": "user",
     "geo": "units",
     "audit": "audit",
     "review": "review",

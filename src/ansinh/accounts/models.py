@@ -67,3 +67,57 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A token another system calls the API with (``docs/api.md``, ADR 0011): it acts as its ``owner``, but
+    only with its ``grants`` (``resource.action`` cells of the matrix the owner's role also holds) and only in
+    its area (a province and/or wards, within the owner's), between ``valid_from`` and ``valid_until``, from
+    ``allowed_addresses``. The token itself is shown once when made; only its SHA-256 is stored (it is 256
+    random bits, so a fast hash is as safe as a slow one), found by its public ``prefix``."""
+
+    owner = models.ForeignKey(User, verbose_name=_("acts as"), on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=150, help_text=_("The system that uses it."))
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, editable=False)
+    grants = models.JSONField(_("grants"), default=list, help_text=_("resource.action, e.g. household.view"))
+    province = models.ForeignKey(
+        "geo.Province", verbose_name=_("province scope"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    wards = models.ManyToManyField("geo.Ward", verbose_name=_("ward scope"), blank=True, related_name="+")
+    valid_from = models.DateTimeField(_("valid from"))
+    valid_until = models.DateTimeField(_("valid until"))
+    allowed_addresses = models.TextField(
+        _("allowed addresses"), help_text=_("Addresses or networks, comma-separated (203.0.113.0/24).")
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+", editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+
+class IdempotencyRecord(models.Model):
+    """The stored answer to a creation sent with an ``Idempotency-Key``: a replay of the same request gets it
+    again, the same key with another request is refused. ``status`` 0: the first request is still running."""
+
+    principal = models.CharField(max_length=64)  # token:<prefix> or user:<pk>
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and body
+    status = models.PositiveSmallIntegerField(default=0)
+    response = models.JSONField(default=dict, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["principal", "key"], name="idempotency_key_once")]
+
+    def __str__(self) -> str:
+        return f"{self.principal} {self.key}"

@@ -110,6 +110,9 @@ def can(user: Any, resource: str, action: str) -> bool:
     """Whether ``user``'s role allows ``action`` on ``resource`` (anywhere in their scope)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
+    token = getattr(user, "api_token", None)  # a request through an API token: only what it grants (tokens.py)
+    if token is not None and f"{resource}.{action}" not in token.grants:
+        return False
     if user.is_superuser:
         return True
     return action in matrix().get(user.role, {}).get(resource, frozenset())

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from ansinh.accounts.permissions import can, require
+from ansinh.accounts.tokens import area_filter
 from ansinh.geo.models import Ward
 
 Rows = TypeVar("Rows", bound=QuerySet[Any])
@@ -27,7 +28,8 @@ def _ward_filter(user: Any, prefix: str = "") -> Q:
     q = Q(**{f"{prefix}code__in": user.wards.values("code")})
     if user.province_id:
         q |= Q(**{f"{prefix}province_id": user.province_id})
-    return q
+    narrowed = area_filter(user, prefix)  # through an API token: its area within the owner's (tokens.py)
+    return q if narrowed is None else q & narrowed
 
 
 def scoped_wards(user: Any) -> QuerySet[Ward]:
@@ -48,6 +50,9 @@ def is_ward_scope(user: Any) -> bool:
     """Whether the user's scope is a list of wards (a ward officer's, a chairman's) rather than a whole province
     or everything (a superuser): small enough for a search to read the wards' own members instead of looking a
     name up across the city (``registry.queries.matching``)."""
+    token = getattr(user, "api_token", None)
+    if token is not None and token.province_id is None:
+        return not user.is_superuser
     return not user.is_superuser and user.province_id is None
 
 

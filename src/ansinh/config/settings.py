@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # the API's documentation page and its swagger-ui files, served from the project (no CDN)
     "ansinh.accounts",
     "ansinh.audit",
     "ansinh.geo",
@@ -237,6 +238,13 @@ CASES_SUPPRESSION_THRESHOLD = int(os.environ.get("CASES_SUPPRESSION_THRESHOLD", 
 CASES_BREAK_GLASS_HOURS = int(os.environ.get("CASES_BREAK_GLASS_HOURS", "4"))
 # The largest attachment of a case, in MB (PDF, JPEG or PNG).
 CASES_ATTACHMENT_MAX_MB = int(os.environ.get("CASES_ATTACHMENT_MAX_MB", "10"))
+# The API (docs/api.md): requests per window per token or user, and per client address; the window in seconds;
+# how long a signed export download link and an idempotency record last.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "1200"))
+API_ADDRESS_RATE_LIMIT = int(os.environ.get("API_ADDRESS_RATE_LIMIT", "2400"))
+API_RATE_WINDOW = int(os.environ.get("API_RATE_WINDOW", "60"))
+API_DOWNLOAD_SECONDS = int(os.environ.get("API_DOWNLOAD_SECONDS", "900"))
+IDEMPOTENCY_HOURS = int(os.environ.get("IDEMPOTENCY_HOURS", "24"))
 
 # Demo accounts exist only in demo mode.
 DEMO_MODE = ENV == "demo"

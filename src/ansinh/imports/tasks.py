@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
+from ansinh.accounts.models import ApiToken
+from ansinh.accounts.tokens import narrowed
 from ansinh.imports import actions
+from ansinh.imports.export import csv_stream, export_queryset, record_export
 from ansinh.imports.models import ImportBatch
+from ansinh.registry.models import Household
 from ansinh.tasks.actions import Progress, task
 from ansinh.tasks.errors import Cancelled
 
@@ -35,3 +43,28 @@ def commit_import(progress: Progress, *, batch_id: int) -> dict[str, Any]:
     batch = ImportBatch.objects.get(pk=batch_id)
     batch = actions.commit_batch(batch, actor=progress.user, progress=progress)
     return {"batch": batch.pk, **batch.report}
+
+
+def api_export_dir() -> Path:
+    """Where the API's background exports are written (``MEDIA_ROOT/api-exports``); the signed link names a file."""
+    return Path(settings.MEDIA_ROOT) / "api-exports"
+
+
+@task(kind="imports.api_export")
+def export_for_api(progress: Progress, *, token_id: int | None, ward: str, q: str, table: str) -> dict[str, Any]:
+    """An export asked for through the API, read through the same scope as the export page: the task's user,
+    narrowed by the token the request came with (``accounts.tokens``)."""
+    token = ApiToken.objects.select_related("owner").filter(pk=token_id).first() if token_id else None
+    user = narrowed(token) if token else progress.user
+    qs = export_queryset(user, ward or None, q) if user else Household.objects.none()
+    rows = qs.count()
+    progress(0, rows)
+    record_export(user, ward_code=ward or None, fmt=f"api-csv-{table}", count=rows, q=q)
+    target = api_export_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    name = f"{table}-{ward or 'all'}-{secrets.token_hex(12)}.csv"
+    with (target / name).open("wb") as out:
+        for chunk in csv_stream(qs, table):
+            out.write(chunk)
+    progress(rows, rows)
+    return {"file": name, "rows": rows}

@@ -226,3 +226,12 @@ def registry_frames(
     empty_text = [a.name for a in registry_schema.MEMBER if a.frame == "nullable" and a.dtype == pl.String]
     members = members.with_columns(pl.col(c).replace("", None) for c in empty_text if c in m_schema)
     return households, members
+
+
+def get_household_by_code_for(user: Any, code: str, action: str = "view") -> Household:
+    """The household of this code if the user may ``action`` it; otherwise it does not exist for them (404).
+    Other systems name a household by its code (the API), never by its database id."""
+    household = Household.objects.scoped(user, action).select_related("ward__province").filter(code=code).first()
+    if household is None:
+        raise Http404
+    return household

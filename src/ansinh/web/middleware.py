@@ -20,14 +20,15 @@ class SecurityHeadersMiddleware:
 
     It also makes Vietnamese the language of every page unless the user chose another one with the
     language switch (the ``django_language`` cookie): officers' browsers are often set to English, and
-    the system is Vietnamese first. It must stay before ``LocaleMiddleware`` (it is, in settings).
+    the system is Vietnamese first. The API (``/api/``) keeps the caller's ``Accept-Language``. It must stay before ``LocaleMiddleware`` (it is, in settings).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        # Other systems choose the language of the API's problem details with Accept-Language (docs/api.md).
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and not request.path.startswith("/api/"):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         response = self.get_response(request)
         policy = settings.CONTENT_SECURITY_POLICY
