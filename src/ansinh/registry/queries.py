@@ -229,9 +229,9 @@ def registry_frames(
 
 
 def get_household_by_code_for(user: Any, code: str, action: str = "view") -> Household:
-    """The household of this code if the user may ``action`` it; otherwise it does not exist for them (404).
-    Other systems name a household by its code (the API), never by its database id."""
-    household = Household.objects.scoped(user, action).select_related("ward__province").filter(code=code).first()
-    if household is None:
-        raise Http404
+    """The household of this code, by the one rule for refusals (404 outside the user's area, 403 inside it
+    without ``household.<action>``). Other systems name a household by its code (the API), never by its id."""
+    household: Household = get_in_area(
+        user, Household.objects.select_related("ward__province"), resource="household", action=action, code=code
+    )
     return household
