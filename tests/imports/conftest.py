@@ -73,6 +73,7 @@ def write_csv(path: Path, columns: Any, rows: list[dict[str, Any]]) -> Path:
 @pytest.fixture(autouse=True)
 def staging(settings: Any, tmp_path: Path) -> Path:
     settings.IMPORT_STAGING_DIR = str(tmp_path / "staging")
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # background exports write their workbooks there
     return tmp_path
 
 

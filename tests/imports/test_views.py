@@ -108,7 +108,12 @@ def test_it_streams_an_export_of_the_officers_ward_and_404s_another(officer_clie
     assert officer_client.get(reverse("export"), {"ward": ward_b.code, "format": "csv"}).status_code == 404
     everything = officer_client.get(reverse("export"), {"format": "csv"})
     assert "B-1" not in b"".join(everything.streaming_content).decode("utf-8-sig")
-    xlsx = officer_client.get(reverse("export"), {"ward": ward_a.code, "format": "xlsx"})
+    # The workbook is written in the background, then downloaded from its task's page.
+    queued = officer_client.get(reverse("export"), {"ward": ward_a.code, "format": "xlsx"})
+    assert queued.status_code == 302
+    run_pending()
+    task = Task.objects.get(kind="imports.export_xlsx")
+    xlsx = officer_client.get(reverse("export-download", args=[task.pk]))
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
     assert wb["Hộ gia đình"]["A2"].value == "A-1"
 

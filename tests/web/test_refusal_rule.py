@@ -111,6 +111,9 @@ PAGES: dict[str, Page] = {
     "import-cancel": Page("household", "create", lambda o: {"pk": o["batch"].pk}, method="post", personal=True),
     "import-errors": Page("household", "create", lambda o: {"pk": o["batch"].pk}, personal=True),
     "export": Page("household", "export"),
+    "export-task": Page("household", "export", lambda o: {"pk": o["export"].pk}, personal=True),
+    "export-task-progress": Page("household", "export", lambda o: {"pk": o["export"].pk}, personal=True),
+    "export-download": Page("household", "export", lambda o: {"pk": o["export"].pk}, personal=True),
     # dossiers
     "dossiers-list": Page("dossier", "view"),
     "dossiers-report": Page("dossier", "view"),
@@ -220,6 +223,9 @@ def _area(ward: Any, make_user: Any, make_household: Any, tag: str) -> dict[str,
     payroll = do_create_payroll(actor=programmes, programme="social_assistance", month=dt.date(2024, 7, 1), ward=ward)
     do_compute_payroll(actor=programmes, payroll=payroll)
     batch = create_batch(actor=officer, files=[("ho.csv", b"ma_ho\n")])
+    from ansinh.imports.tasks import export_xlsx
+
+    export = export_xlsx.enqueue(ward=ward.code, q="", name="ho.xlsx", user=officer)
     return {
         "household": household,
         "member": member,
@@ -233,6 +239,7 @@ def _area(ward: Any, make_user: Any, make_household: Any, tag: str) -> dict[str,
         "payroll": payroll,
         "line": payroll.lines.first(),
         "batch": batch,
+        "export": export,
     }
 
 
@@ -266,10 +273,11 @@ def test_every_page_refuses_by_the_one_rule_for_every_demo_role(
         for name, page in PAGES.items():
             allowed = can(user, page.resource, page.action)
             if page.personal:
-                # Another user's import, wherever they work: refused to a role that may not import, hidden
-                # from one that may unless it may see every user's imports.
+                # Another user's import or export, wherever they work: refused to a role that may not import or
+                # export, hidden from one that may (an administrator may see every user's imports).
                 got = _request(client, name, page, outside)
-                expected = (403,) if not allowed else (404,) if not can(user, "import", "view") else None
+                sees_all = page.resource == "household" and page.action == "create" and can(user, "import", "view")
+                expected = (403,) if not allowed else (404,) if not sees_all else None
                 if expected is not None and got not in expected:
                     wrong.append(f"{role} {name} another user's import: {got}, not {expected[0]}")
                 continue

@@ -8,7 +8,7 @@ next is read. An export re-imports with zero changes.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -111,8 +111,11 @@ def _xlsx_cells(frame: pl.DataFrame, raw: pl.DataFrame, columns: tuple[Column, .
     return raw.select(out)
 
 
-def write_xlsx(qs: QuerySet[Household], target: Path | io.BufferedIOBase) -> int:
-    """Both sheets into an openpyxl write-only workbook; returns the number of households."""
+def write_xlsx(
+    qs: QuerySet[Household], target: Path | io.BufferedIOBase, progress: Callable[[int], None] | None = None
+) -> int:
+    """Both sheets into an openpyxl write-only workbook; returns the number of households. ``progress`` is told
+    how many households are written after each chunk (a background export shows it)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -147,5 +150,7 @@ def write_xlsx(qs: QuerySet[Household], target: Path | io.BufferedIOBase) -> int
                         cell.data_type = "s"  # never a formula, whatever it starts with
                     out.append(cell)
                 ws.append(out)
+        if progress is not None:
+            progress(count)
     save_workbook(wb, target)
     return count

@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from ansinh.accounts.models import ApiToken
 from ansinh.accounts.tokens import narrowed
 from ansinh.imports import actions
-from ansinh.imports.export import csv_stream, export_queryset, record_export
+from ansinh.imports.export import csv_stream, export_queryset, record_export, write_xlsx
 from ansinh.imports.models import ImportBatch
 from ansinh.registry.models import Household
 from ansinh.tasks.actions import Progress, task
@@ -68,3 +69,23 @@ def export_for_api(progress: Progress, *, token_id: int | None, ward: str, q: st
             out.write(chunk)
     progress(rows, rows)
     return {"file": name, "rows": rows}
+
+
+def export_file(task_id: int) -> Path:
+    """Where a background export's workbook is written (it holds personal data: only its requester downloads it)."""
+    return Path(settings.MEDIA_ROOT) / "exports" / f"{task_id}.xlsx"
+
+
+@task(kind="imports.export_xlsx")
+def export_xlsx(progress: Progress, *, ward: str | None, q: str, name: str) -> dict[str, Any]:
+    """Write the requester's export workbook (``export.write_xlsx``) with the households written so far as its
+    progress: a city-wide export takes about a minute, too long to hold a page open."""
+    households = export_queryset(progress.user, ward, q)
+    total = households.count()
+    progress(0, total, gettext_noop("Writing the workbook"))
+    target = export_file(progress.task.pk)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    count = write_xlsx(households, partial, progress=lambda done: progress(done, total))
+    partial.replace(target)  # a download never sees a half-written file
+    return {"households": count, "name": name}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -21,9 +20,11 @@ from ansinh.accounts.scope import scoped_wards
 from ansinh.imports import actions, problems, queries
 from ansinh.imports import tasks as import_tasks
 from ansinh.imports.errors import ImportError_
-from ansinh.imports.export import csv_stream, export_queryset, record_export, write_xlsx
+from ansinh.imports.export import csv_stream, export_queryset, record_export
 from ansinh.imports.models import BatchStatus, ImportBatch
 from ansinh.imports.workbooks import error_report, template_csv, template_xlsx
+from ansinh.tasks.models import Status as TaskStatus
+from ansinh.tasks.models import Task
 from ansinh.web.imports.forms import ExportForm, UploadForm
 
 ISSUES_SHOWN = 500
@@ -194,13 +195,60 @@ def export(request: HttpRequest) -> HttpResponseBase:
     name = f"ho-gia-dinh-{ward or 'tat-ca'}-{'tim-kiem-' if q else ''}{stamp}"
     record_export(request.user, ward_code=ward, fmt=fmt, count=qs.count(), q=q)
     if fmt == "xlsx":
-        # openpyxl's write-only mode spools each sheet to disk as it goes; memory stays flat.
-        out = tempfile.NamedTemporaryFile(suffix=".xlsx")
-        write_xlsx(qs, Path(out.name))
-        out.seek(0)
-        return FileResponse(out, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
+        # A workbook of a city takes about a minute: it is written by the worker while a page shows how far it is,
+        # then downloaded by the one who asked for it.
+        task = import_tasks.export_xlsx.enqueue(ward=ward, q=q, name=f"{name}.xlsx", user=request.user)
+        return redirect("export-task", pk=task.pk)
     table = "members" if fmt == "csv-members" else "households"
     response = StreamingHttpResponse(csv_stream(qs, table), content_type="text/csv; charset=utf-8")
     suffix = "-thanh-vien" if table == "members" else ""
     response["Content-Disposition"] = f'attachment; filename="{name}{suffix}.csv"'
     return response
+
+
+def _export_task(request: HttpRequest, pk: int) -> Task:
+    """A background export, like an import a record of its requester's rather than of an area: a role that may
+    not export is refused them all (403); anyone else's does not exist for the user (404)."""
+    if not can(request.user, "household", "export"):
+        raise PermissionDenied("household.export")
+    found = Task.objects.filter(pk=pk, kind=import_tasks.export_xlsx.kind, created_by_id=request.user.pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _export_context(task: Task) -> dict[str, Any]:
+    return {
+        "task": task,
+        "running": not task.finished,
+        "ready": task.status == TaskStatus.DONE and import_tasks.export_file(task.pk).is_file(),
+        "name": task.result.get("name") or task.args.get("name", ""),
+    }
+
+
+@login_required
+def export_task(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page of one background export: its progress while it runs (htmx), then the download."""
+    task = _export_task(request, pk)
+    return render(request, "imports/export_task.html", _export_context(task))
+
+
+@login_required
+def export_task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The htmx-polled fragment; when the export ends, the whole page reloads to offer the download."""
+    task = _export_task(request, pk)
+    context = _export_context(task)
+    response = render(request, "imports/_export_progress.html", context)
+    if not context["running"]:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    task = _export_task(request, pk)
+    path = import_tasks.export_file(task.pk)
+    if task.status != TaskStatus.DONE or not path.is_file():
+        raise Http404
+    name = str(task.result.get("name") or "ho-gia-dinh.xlsx")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=XLSX)

@@ -12,12 +12,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ansinh.accounts.demo import DEMO_PASSWORD, demo_ward, ensure_demo_accounts
+from ansinh.accounts.models import User
 from ansinh.cases.demo import demo_ward_pair, ensure_demo_cases
 from ansinh.dossiers.models import Dossier
 from ansinh.dossiers.synth import build_year
 from ansinh.geo.models import Province, Ward
 from ansinh.payments.demo import ensure_demo_enrolments, ensure_demo_payrolls
 from ansinh.registry.models import Household
+from ansinh.review.demo import ensure_demo_round
 from ansinh.tasks.embedded import spawn_worker
 
 
@@ -61,6 +63,16 @@ class Command(BaseCommand):
         ensure_demo_payrolls(demo_ward(Province.objects.get(code=opts["province"])), last_month)
         case_ward = demo_ward(Province.objects.get(code=opts["province"]))
         accounts += ensure_demo_cases(case_ward, demo_ward_pair(case_ward))
+        # Last year's review approved, so the review pages, the flows and the household pages' status have
+        # something on a first visit.
+        reviewed = ensure_demo_round(
+            demo_ward(Province.objects.get(code=opts["province"])),
+            User.objects.get(username="demo-officer"),
+            User.objects.get(username="demo-chairman"),
+            today.year - 1,
+        )
+        if reviewed is not None:
+            self.stdout.write(f"Approved the {today.year - 1} review of {reviewed.ward.name}.")
         if not Dossier.objects.exists():
             # Last year's dossiers in the department's 2023 proportions (32,454 of 33,104 early or on time), so
             # the officers' lists and the period report have something on a first visit.
