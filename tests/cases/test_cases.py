@@ -188,6 +188,8 @@ def test_it_shows_a_referral_only_its_shared_sections(client, open_case, people)
     for hidden in ("Nguyễn Thị Lan", "Bị chồng đánh", "Trần Văn Hùng", "Bầm tím", 'id="section-narrative"'):
         assert hidden not in body
     assert ReadEvent.objects.filter(case=case, user=people["shelter"]).latest("id").what == ["services"]
+    listed = client.get(reverse("cases-list")).content.decode()
+    assert case.code in listed and "N. T. L." not in listed  # no initials without the survivor section
 
 
 def test_it_refuses_bad_input_with_nothing_half_written(open_case, people):
