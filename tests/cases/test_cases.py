@@ -354,6 +354,9 @@ def test_it_lets_a_supervisor_break_the_glass_only_with_a_reason(client, open_ca
     assert client.get(reverse("cases-detail", args=[case.pk])).status_code == 200
     assert ReadEvent.objects.filter(case=case, kind="break_glass", reason__contains="mất tích").exists()
     assert people["worker_b"].case_notifications.filter(case=case, kind="break_glass").exists()
+    # Breaking the glass reads; it changes nothing.
+    response = client.post(reverse("cases-step", args=[case.pk, "follow_up"]), {"note": "x"})
+    assert response.status_code == 403 and not case.follow_ups.exists()
 
 
 def test_it_hides_names_in_lists_unless_revealed_and_logs_each_reveal(client, open_case, people):

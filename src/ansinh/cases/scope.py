@@ -29,14 +29,15 @@ from ansinh.cases.models import ACTIVE_REFERRAL, ALL_SECTIONS, AgencyMember, Bre
 @dataclass(frozen=True)
 class Access:
     """What one user may see of one case and why (``owner``, ``assigned``, ``agency``, ``referral``,
-    ``break_glass``). ``core``: the user is in the case's own circle (owner, assigned, owning agency's approver)."""
+    ``break_glass``). ``core``: the user is in the case's own circle (owner, assigned, owning agency's approver)
+    and may work on it; a break-the-glass opening reads every section but changes nothing."""
 
     sections: frozenset[str]
     via: str
 
     @property
     def core(self) -> bool:
-        return self.via in ("owner", "assigned", "agency", "break_glass")
+        return self.via in ("owner", "assigned", "agency")
 
     def sees(self, section: str) -> bool:
         return section in self.sections

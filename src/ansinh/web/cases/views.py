@@ -185,7 +185,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, case: Case, seen: Any) -> dict[str, Any]:
     lang = _lang()
     view = queries.case_view(case, seen)
-    clocks = clocks_for([case]).get(case.pk, []) if seen.core else []
+    clocks = clocks_for([case]).get(case.pk, []) if seen.core or seen.via == "break_glass" else []
     return {
         "case": case,
         "view": view,
