@@ -188,6 +188,8 @@ def test_it_shows_a_referral_only_its_shared_sections(client, open_case, people)
     for hidden in ("Nguyễn Thị Lan", "Bị chồng đánh", "Trần Văn Hùng", "Bầm tím", 'id="section-narrative"'):
         assert hidden not in body
     assert ReadEvent.objects.filter(case=case, user=people["shelter"]).latest("id").what == ["services"]
+    listed = client.get(reverse("cases-list")).content.decode()
+    assert case.code in listed and "N. T. L." not in listed  # no initials without the survivor section
 
 
 def test_it_refuses_bad_input_with_nothing_half_written(open_case, people):
@@ -352,6 +354,9 @@ def test_it_lets_a_supervisor_break_the_glass_only_with_a_reason(client, open_ca
     assert client.get(reverse("cases-detail", args=[case.pk])).status_code == 200
     assert ReadEvent.objects.filter(case=case, kind="break_glass", reason__contains="mất tích").exists()
     assert people["worker_b"].case_notifications.filter(case=case, kind="break_glass").exists()
+    # Breaking the glass reads; it changes nothing.
+    response = client.post(reverse("cases-step", args=[case.pk, "follow_up"]), {"note": "x"})
+    assert response.status_code == 403 and not case.follow_ups.exists()
 
 
 def test_it_hides_names_in_lists_unless_revealed_and_logs_each_reveal(client, open_case, people):
@@ -388,3 +393,41 @@ def test_it_counts_only_consenting_cases_in_the_statistics(client, open_case, pe
     body = client.get(reverse("cases-statistics") + "?rows=kind&columns=incident_type").content.decode()
     assert '<td class="num">6</td>' in body
     assert Incident.objects.count() == 7
+
+
+def test_it_links_a_survivor_to_a_registry_member_only_with_consent_and_only_in_the_circle(
+    client, open_case, people, family
+):
+    case = open_case()
+    member = family.members.first()
+    with pytest.raises(ConsentMissing):
+        actions.do_link_member(actor=people["worker_a"], case=case, member_id=member.pk)
+    actions.do_record_consent(actor=people["worker_a"], case=case, kind="registry_link", given=True)
+    actions.do_link_member(actor=people["worker_a"], case=case, member_id=member.pk)
+    case.refresh_from_db()
+    assert case.linked_member == member
+    client.force_login(people["worker_a"])
+    assert member.full_name in client.get(reverse("cases-detail", args=[case.pk])).content.decode()
+    # The household's page, even for the case's owner, says nothing of the case.
+    household_page = client.get(reverse("household-detail", args=[family.pk])).content.decode()
+    assert case.code not in household_page and "cases" not in household_page.split("<main", 1)[1].lower()
+    # Withdrawing the consent removes the link.
+    actions.do_record_consent(actor=people["worker_a"], case=case, kind="registry_link", given=False)
+    case.refresh_from_db()
+    assert case.linked_member is None
+
+
+def test_it_answers_403_inside_the_circle_without_the_permission_and_404_outside(client, open_case, people, make_user):
+    case = open_case()
+    client.force_login(people["chairman_a"])  # in the circle (approver of the owning agency), may not refer
+    assert client.get(reverse("cases-detail", args=[case.pk])).status_code == 200
+    response = client.post(reverse("cases-step", args=[case.pk, "refer"]), {"to_agency": "NTL", "sections": ["plan"]})
+    assert response.status_code == 403 and not Referral.objects.exists()
+    client.force_login(people["worker_a"])
+    assert client.get(reverse("cases-statistics")).status_code == 403
+    assert client.get(reverse("cases-break-glass")).status_code == 403
+    client.force_login(make_user("city_analyst"))
+    assert client.get(reverse("cases-list")).status_code == 403
+    assert client.get(reverse("cases-detail", args=[case.pk])).status_code == 404
+    client.force_login(people["worker_b"])
+    assert client.get(reverse("cases-detail", args=[case.pk])).status_code == 404

@@ -20,6 +20,9 @@ ADMIN_RESOURCES: dict[str, str] = {
     "geo": "units",
     "audit": "audit",
     "review": "review",
+    # Agencies of the victims' cases and their users are accounts work; the cases themselves have no admin.
+    "cases.agency": "user",
+    "cases.agencymember": "user",
 }
 # The admin's verbs → the matrix's actions (deleting is nobody's but a superuser's).
 ADMIN_ACTIONS: dict[str, str] = {"view": "view", "add": "create", "change": "change"}

@@ -223,7 +223,7 @@ def do_open_case(
     if received_at > now + dt.timedelta(minutes=5):
         raise InFuture(field="received_at", at=_fmt(received_at))
     age = int(survivor.get("age") or 0)
-    if kind == "child" and age >= 16:
+    if kind == "child" and age >= int(rule("child_age_limit", timezone.localtime(received_at).date()).value):
         raise WrongKind(field="survivor_age")
     case = Case.objects.create(
         code=f"CA-{timezone.localtime(received_at):%Y}-{secrets.token_hex(3).upper()}",

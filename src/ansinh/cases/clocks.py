@@ -118,14 +118,14 @@ def clocks_for(cases: Iterable[Case]) -> dict[int, list[Clock]]:
             "case_id", flat=True
         )
     )
-    emergency: dict[int, dt.datetime] = {}
+    emergency: dict[int, dt.datetime | None] = {}
     for case_id, at in (
         Service.objects.filter(case_id__in=ids, kind__in=EMERGENCY_SERVICES, implemented_at__isnull=False)
         .order_by("implemented_at")
         .values_list("case_id", "implemented_at")
     ):
         emergency.setdefault(case_id, at)
-    first_plan: dict[int, dt.datetime] = {}
+    first_plan: dict[int, dt.datetime | None] = {}
     for case_id, at in Plan.objects.filter(case_id__in=ids).order_by("drafted_at").values_list("case_id", "drafted_at"):
         first_plan.setdefault(case_id, at)
     starts = [local(c.received_at).date() for c in by_id.values()]

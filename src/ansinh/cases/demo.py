@@ -119,7 +119,7 @@ def _open(owner: User, agency: Agency, ward: Ward, i: int, *, kind: str, hours_a
             "occurred_on": timezone.localtime(received).date() - dt.timedelta(days=i % 4),
             "kind": INCIDENTS[i % len(INCIDENTS)] if kind == "child" or i % 5 != 4 else "physical_assault",
             "location_type": "home" if i % 4 else "school",
-            "perpetrator_relation": RELATIONS[i % len(RELATIONS)],
+            "perpetrator_relation": ("parent", "relative")[i % 2] if kind == "child" else RELATIONS[i % len(RELATIONS)],
             "reported_before": i % 3 == 0,
         },
         consents={"services": True, "referral": consent, "reporting": consent or i % 2 == 0},
@@ -136,10 +136,10 @@ def _cases(ward: Ward, other_ward: Ward | None, agencies: dict[str, Agency], use
         # Spread over the last three weeks; a few of the last day so that clocks run and run out.
         hours_ago = (2 + i * 0.9) if i < 6 else 24 * (i - 4) / 1.2
         case = _open(owner, agency, ward, i, kind=kind, hours_ago=hours_ago, consent=i % 7 != 5)
-        stage = i % 6
+        stage = i % 6 if i else 1
         if stage >= 1:
             form = "child_initial" if kind == "child" else "dv_risk"
-            risk = "serious" if kind == "child" and i % 2 == 0 else ("high", "medium", "low")[i % 3]
+            risk = "serious" if kind == "child" and i in (0, 9, 15) else ("high", "medium", "low")[i % 3]
             actions.do_assess(actor=owner, case=case, form=form, risk_level=risk, summary="Dữ liệu giả lập.")
             if stage == 1:
                 actions.do_request_approval(actor=owner, case=case, kind="assessment")

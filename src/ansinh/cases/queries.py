@@ -30,7 +30,7 @@ from ansinh.cases.models import (
     Stage,
     Status,
 )
-from ansinh.cases.scope import Access, access, referral_q, visible_cases
+from ansinh.cases.scope import Access, access, core_case_ids, referral_q, shared_sections, visible_cases
 
 
 def stage(case: Case, *, has_assessment: bool, has_plan: bool, has_service: bool) -> str:
@@ -84,16 +84,26 @@ def case_rows(user: Any, *, reveal: bool = False, status: str | None = Status.OP
     if status:
         qs = qs.filter(status=status)
     cases = list(with_stage(qs).order_by("-received_at")[:500])
-    clocks = clocks_for(cases)
+    ids = [c.pk for c in cases]
+    core = core_case_ids(user, ids)
+    shared = shared_sections(user, ids)
+    # A referral's agency sees the name only if the survivor section is shared, and no clock (its events are the
+    # owner's).
+    clocks = clocks_for([c for c in cases if c.pk in core])
     rows = []
     for c in cases:
-        name = crypto.unseal_text(c.survivor_name_ct) if reveal else masked(crypto.unseal_text(c.survivor_name_ct))
+        if c.pk in core or "survivor" in shared[c.pk]:
+            plain = crypto.unseal_text(c.survivor_name_ct)
+            name = plain if reveal else masked(plain)
+        else:
+            name = "—"
         rows.append(
             Row(
                 case=c,
                 stage=stage(c, has_assessment=c.has_assessment, has_plan=c.has_plan, has_service=c.has_service),  # type: ignore[attr-defined]
                 name=name,
                 clocks=clocks.get(c.pk, []),
+                via="core" if c.pk in core else "referral",
             )
         )
     return rows
@@ -177,6 +187,8 @@ def supervisor_queue(user: Any, now: dt.datetime | None = None) -> list[QueueIte
     """The open clocks of the user's open cases, due first: what is overdue and what is running."""
     now = now or timezone.now()
     cases = list(visible_cases(user).filter(status=Status.OPEN).select_related("owner", "owner_agency", "ward"))
+    core = core_case_ids(user, [c.pk for c in cases])
+    cases = [c for c in cases if c.pk in core]
     by_id = {c.pk: c for c in cases}
     items = [
         QueueItem(by_id[case_id], clock, clock.state(now) == "overdue")

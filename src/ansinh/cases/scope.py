@@ -29,14 +29,15 @@ from ansinh.cases.models import ACTIVE_REFERRAL, ALL_SECTIONS, AgencyMember, Bre
 @dataclass(frozen=True)
 class Access:
     """What one user may see of one case and why (``owner``, ``assigned``, ``agency``, ``referral``,
-    ``break_glass``). ``core``: the user is in the case's own circle (owner, assigned, owning agency's approver)."""
+    ``break_glass``). ``core``: the user is in the case's own circle (owner, assigned, owning agency's approver)
+    and may work on it; a break-the-glass opening reads every section but changes nothing."""
 
     sections: frozenset[str]
     via: str
 
     @property
     def core(self) -> bool:
-        return self.via in ("owner", "assigned", "agency", "break_glass")
+        return self.via in ("owner", "assigned", "agency")
 
     def sees(self, section: str) -> bool:
         return section in self.sections
@@ -59,16 +60,37 @@ def referral_q(user: Any, prefix: str = "") -> Q:
     ) & (Q(**{f"{prefix}to_user__isnull": True}) | Q(**{f"{prefix}to_user_id": user.pk}))
 
 
+def _core_q(user: Any) -> Q:
+    q = Q(owner_id=user.pk) | Q(assigned__id=user.pk)
+    if can(user, "case", "approve"):
+        q |= Q(owner_agency_id__in=user_agencies(user))
+    q |= Q(pk__in=BreakGlass.objects.filter(user_id=user.pk, expires_at__gt=timezone.now()).values("case_id"))
+    return q
+
+
 def visible_cases(user: Any) -> QuerySet[Case]:
     """The cases of ``user``'s circles (none without ``case.view``)."""
     if not _active(user):
         return Case.objects.none()
-    q = Q(owner_id=user.pk) | Q(assigned__id=user.pk)
-    if can(user, "case", "approve"):
-        q |= Q(owner_agency_id__in=user_agencies(user))
-    q |= Q(pk__in=Referral.objects.filter(referral_q(user)).values("case_id"))
-    q |= Q(pk__in=BreakGlass.objects.filter(user_id=user.pk, expires_at__gt=timezone.now()).values("case_id"))
+    q = _core_q(user) | Q(pk__in=Referral.objects.filter(referral_q(user)).values("case_id"))
     return Case.objects.filter(pk__in=Case.objects.filter(q).values("pk"))
+
+
+def core_case_ids(user: Any, ids: list[int]) -> set[int]:
+    """Which of ``ids`` the user sees whole (owner, assigned, approver, break-the-glass), not through a referral."""
+    if not _active(user):
+        return set()
+    return set(Case.objects.filter(_core_q(user), pk__in=ids).values_list("pk", flat=True))
+
+
+def shared_sections(user: Any, ids: list[int]) -> dict[int, set[str]]:
+    """The sections each of ``ids`` shares with the user through its open referrals (one query)."""
+    shared: dict[int, set[str]] = {i: set() for i in ids}
+    for case_id, sections in Referral.objects.filter(referral_q(user), case_id__in=ids).values_list(
+        "case_id", "sections"
+    ):
+        shared[case_id].update(sections or ())
+    return shared
 
 
 def access(user: Any, case: Case) -> Access | None:

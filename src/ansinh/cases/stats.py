@@ -142,7 +142,7 @@ def table(user: Any, rows: str, columns: str, *, lang: str = "vi", since: dt.dat
         if vocabulary is None or key not in vocabulary:
             return str(key)
         english, vietnamese = vocabulary[key]
-        return english if lang == "en" else vietnamese
+        return str(english if lang == "en" else vietnamese)
 
     return Table(
         rows=[word(row_vocab, k) for k in row_keys],

@@ -18,6 +18,7 @@ from ansinh.accounts.permissions import can
 from ansinh.registry.models import Household
 from ansinh.registry.queries import wards_with_counts
 from ansinh.web.accounts.forms import LoginForm
+from ansinh.web.cases.views import nav_url as case_nav_url
 from ansinh.web.common import client_ip, forms_with_errors, paginate
 
 
@@ -80,6 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_audit": can(user, "audit", "view"),
         "can_duplicates": can(user, "duplicate", "view"),
         "can_admin": user.is_staff,
+        "cases_url": case_nav_url(user),
         "household_count": Household.objects.scoped(user).filter(status="active").count() if may_view else 0,
         "wards": ward_page.object_list,
         "page_obj": ward_page,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from ansinh import vocab
 from ansinh.accounts.permissions import can, require
 from ansinh.cases import actions, exports, queries, stats
+from ansinh.cases.clocks import clocks_for
 from ansinh.cases.errors import CaseError, ConcurrentEdit
 from ansinh.cases.models import (
     Agency,
@@ -33,6 +34,7 @@ from ansinh.cases.models import (
     Referral,
     Section,
     Service,
+    Stage,
 )
 from ansinh.cases.readlog import read_log, record_read
 from ansinh.cases.scope import access, may_break_glass
@@ -104,10 +106,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     closed = request.GET.get("status") == "closed"
     rows = queries.case_rows(request.user, reveal=reveal, status="closed" if closed else "open")
     if reveal:
-        actions.do_reveal(actor=request.user, cases=[r.case for r in rows])
+        actions.do_reveal(actor=request.user, cases=[r.case for r in rows if r.name != "—"])
     lang = _lang()
     for row in rows:
         row.kind_label = queries.label(vocab.CASE_KIND, row.case.kind, lang)  # type: ignore[attr-defined]
+        row.stage_label = Stage(row.stage).label  # type: ignore[attr-defined]
     return render(
         request,
         "cases/list.html",
@@ -127,7 +130,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_new(request: HttpRequest) -> HttpResponse:
     require(request.user, "case", "create")
-    my_agencies = Agency.objects.filter(members__user=request.user, active=True)
+    my_agencies = Agency.objects.filter(members__user_id=request.user.pk or 0, active=True)
     # The commune responsible for the case (not a scope: a hospital centre serves the whole city).
     wards = Ward.objects.filter(valid_to__isnull=True).order_by("name")
     post = request.POST
@@ -182,13 +185,13 @@ def case_new(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, case: Case, seen: Any) -> dict[str, Any]:
     lang = _lang()
     view = queries.case_view(case, seen)
-    clocks = [c for c in queries.clocks_for([case]).get(case.pk, [])]
+    clocks = clocks_for([case]).get(case.pk, []) if seen.core or seen.via == "break_glass" else []
     return {
         "case": case,
         "view": view,
         "seen": seen,
         "lang": lang,
-        "stage": queries.case_stage(case),
+        "stage": Stage(queries.case_stage(case)).label,
         "kind_label": queries.label(vocab.CASE_KIND, case.kind, lang),
         "clocks": [{"clock": c, "state": c.state(timezone.now())} for c in clocks],
         "can_change": seen.core and can(request.user, "case", "change"),
@@ -198,7 +201,7 @@ def _detail_context(request: HttpRequest, case: Case, seen: Any) -> dict[str, An
         "can_override": can(request.user, "case", "override"),
         "agencies_all": Agency.objects.filter(active=True),
         "my_referrals": Referral.objects.filter(
-            case=case, to_agency__members__user=request.user, status__in=("in_progress", "accepted")
+            case=case, to_agency__members__user_id=request.user.pk or 0, status__in=("in_progress", "accepted")
         ).distinct(),
         **_vocab_context(),
     }
