@@ -20,7 +20,8 @@ class SecurityHeadersMiddleware:
 
     It also makes Vietnamese the language of every page unless the user chose another one with the
     language switch (the ``django_language`` cookie): officers' browsers are often set to English, and
-    the system is Vietnamese first. The API (``/api/``) keeps the caller's ``Accept-Language``. It must stay before ``LocaleMiddleware`` (it is, in settings).
+    the system is Vietnamese first. The API (``/api/``) keeps the caller's ``Accept-Language``. It must stay
+    before ``LocaleMiddleware`` (it is, in settings).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
