@@ -134,3 +134,31 @@ def test_tokens_from_the_command_line(officer: Any, ward_a: Any) -> None:
     call_command("api_token", "revoke", prefix, stdout=io.StringIO())
     assert Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/v1/ping").status_code == 401
     assert AuditEvent.objects.filter(action__in=["api_token.create", "api_token.revoke"]).count() == 2
+
+
+def test_an_administrator_makes_a_token_in_the_admin(make_user: Any, province: Any, officer: Any, ward_a: Any) -> None:
+    from ansinh.accounts.models import ApiToken
+
+    administrator = make_user("administrator", province=province)
+    administrator.is_staff = True
+    administrator.save()
+    browser = Client()
+    browser.force_login(administrator)
+    form = {
+        "owner": officer.pk,
+        "name": "Cổng DVC",
+        "grant_list": ["household.view", "dossier.view"],
+        "wards": [ward_a.pk],
+        "valid_from_0": "2026-01-01",
+        "valid_from_1": "00:00:00",
+        "valid_until_0": "2099-01-01",
+        "valid_until_1": "00:00:00",
+        "allowed_addresses": "10.0.0.0/8",
+    }
+    response = browser.post("/admin/accounts/apitoken/add/", form, follow=True)
+    assert response.status_code == 200
+    token = ApiToken.objects.get()
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(f"ans_{token.prefix}_" in m for m in shown)  # the secret, once
+    refused = browser.post("/admin/accounts/apitoken/add/", {**form, "grant_list": ["payroll.approve"]})
+    assert refused.status_code == 200 and ApiToken.objects.count() == 1  # the owner may not approve payrolls

@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 from django.core import signing
 from django.db.models import QuerySet
+from ninja import Schema
+from pydantic import Field
 
 from ansinh.api.errors import InvalidCursor
 
@@ -20,6 +22,11 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
 M = TypeVar("M")
+
+
+class PageParams(Schema):
+    cursor: str | None = Field(default=None, max_length=500, description="From the previous page's next_cursor.")
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
 def page(

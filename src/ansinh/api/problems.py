@@ -83,7 +83,7 @@ def problem(
     return response
 
 
-def _domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
+def _domain(request: HttpRequest, exc: Any) -> HttpResponse:
     headers = {}
     if isinstance(exc, errors.RateLimited):
         headers["Retry-After"] = str(exc.params["seconds"])
@@ -92,7 +92,7 @@ def _domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return problem(request, exc, headers=headers)
 
 
-def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+def _validation(request: HttpRequest, exc: Any) -> HttpResponse:
     fields = []
     for item in exc.errors:
         loc = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path", "header", "payload")]
@@ -102,7 +102,7 @@ def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse
     return problem(request, errors.InvalidInput(), fields=fields)
 
 
-def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+def _http_error(request: HttpRequest, exc: Any) -> HttpResponse:
     if isinstance(exc, Throttled):
         return problem(request, errors.RateLimited(seconds=int(exc.wait or 1)))
     if isinstance(exc, AuthenticationError):
@@ -115,10 +115,10 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def install(api: NinjaAPI) -> None:
     """Make every refusal of ``api`` a problem document."""
 
-    def on_404(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_404(request: HttpRequest, exc: Any) -> HttpResponse:
         return problem(request, errors.NotFound())
 
-    def on_403(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_403(request: HttpRequest, exc: Any) -> HttpResponse:
         return problem(request, errors.Forbidden())
 
     api.add_exception_handler(DomainError, _domain)

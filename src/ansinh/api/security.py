@@ -21,6 +21,12 @@ from ansinh.api.errors import RateLimited
 from ansinh.audit.context import request_client_address
 
 
+class ApiRequest(HttpRequest):
+    """A request as an endpoint sees it: ``auth`` is whom it acts as (the narrowed token owner, or the user)."""
+
+    auth: Any
+
+
 def _limits() -> tuple[int, int, int]:
     """(per principal, per address, window in seconds)."""
     return (

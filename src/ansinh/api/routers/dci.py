@@ -12,7 +12,6 @@ import uuid
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import override
 from ninja import Router
@@ -20,6 +19,7 @@ from ninja import Router
 from ansinh.accounts.permissions import require
 from ansinh.api.problems import error_responses
 from ansinh.api.schemas.dci import Expression, ResponseEnvelope, SearchEnvelope, SearchRequest
+from ansinh.api.security import ApiRequest
 from ansinh.lib.errors import DomainError
 from ansinh.registry import queries
 from ansinh.registry.models import Household
@@ -112,7 +112,7 @@ def _answer(user: Any, request: SearchRequest) -> dict[str, Any]:
     response={200: ResponseEnvelope, **error_responses()},
     summary="DCI social-registry search (predicate queries)",
 )
-def sync_search(request: HttpRequest, body: SearchEnvelope) -> Any:
+def sync_search(request: ApiRequest, body: SearchEnvelope) -> Any:
     require(request.auth, "household", "view")
     answers = []
     for item in body.message.search_request:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router
@@ -17,6 +17,7 @@ from ansinh.api.errors import NotFound
 from ansinh.api.problems import error_responses
 from ansinh.api.safety import created
 from ansinh.api.schemas.modules import DossierNew, DossierOut, DossierPage, DossierReceipt
+from ansinh.api.security import ApiRequest
 from ansinh.dossiers import actions, queries
 from ansinh.dossiers.models import Channel, Dossier
 from ansinh.registry.models import Household
@@ -49,20 +50,19 @@ def _out(dossier: Dossier, *, events: bool) -> dict[str, Any]:
 
 @router.get("/", response={200: DossierPage, **error_responses()}, summary="Dossiers of your area")
 def dossier_list(
-    request: HttpRequest,
+    request: ApiRequest,
+    params: Query[paging.PageParams],
     status: str | None = None,
-    cursor: str | None = None,
-    limit: int = Query(paging.DEFAULT_LIMIT, ge=1, le=paging.MAX_LIMIT),
 ) -> Any:
     qs = queries.dossiers_for(request.auth).select_related("household")
     if status:
         qs = qs.filter(status=status)
-    rows, next_cursor = paging.page(qs, cursor, limit)
+    rows, next_cursor = paging.page(qs, params.cursor, params.limit)
     return {"items": [_out(d, events=False) for d in rows], "next_cursor": next_cursor}
 
 
 @router.get("/{code}", response={200: DossierOut, **error_responses(404)}, summary="Follow a dossier")
-def dossier_detail(request: HttpRequest, code: str) -> Any:
+def dossier_detail(request: ApiRequest, code: str) -> Any:
     dossier = queries.dossiers_for(request.auth).select_related("household").filter(code=code).first()
     if dossier is None:
         raise NotFound
@@ -74,7 +74,7 @@ def dossier_detail(request: HttpRequest, code: str) -> Any:
     response={201: DossierReceipt, **error_responses(404, 409, 428)},
     summary="Receive an application online (Idempotency-Key required)",
 )
-def dossier_create(request: HttpRequest, body: DossierNew) -> HttpResponse:
+def dossier_create(request: ApiRequest, body: DossierNew) -> HttpResponse:
     require(request.auth, "dossier", "process")
     ward = scoped_wards(request.auth).filter(code=body.ward_code).first()
     if ward is None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from ansinh.accounts.scope import ward_codes
 from ansinh.accounts.tokens import grants
 from ansinh.api.problems import error_responses
+from ansinh.api.security import ApiRequest
 
 router = Router(tags=["meta"])
 
@@ -28,12 +28,12 @@ class Me(Schema):
 
 
 @router.get("/ping", response={200: Ping, **error_responses()}, summary="A trivial answer (authenticated)")
-def ping(request: HttpRequest) -> Any:
+def ping(request: ApiRequest) -> Any:
     return {"ok": True}
 
 
 @router.get("/me", response={200: Me, **error_responses()}, summary="Who the request acts as, where")
-def me(request: HttpRequest) -> Any:
+def me(request: ApiRequest) -> Any:
     user = request.auth
     token = getattr(user, "api_token", None)
     granted = grants(user)

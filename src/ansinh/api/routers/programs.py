@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router
 
 from ansinh.api import paging, refs
 from ansinh.api.errors import NotFound
 from ansinh.api.problems import error_responses
 from ansinh.api.schemas.modules import EnrolmentPage, PayrollOut, PayrollPage
+from ansinh.api.security import ApiRequest
 from ansinh.payments.models import Payroll
 from ansinh.payments.queries import scoped_payrolls
 from ansinh.programs.queries import scoped_enrolments
@@ -20,15 +20,14 @@ router = Router(tags=["programmes"])
 
 @router.get("/enrolments", response={200: EnrolmentPage, **error_responses()}, summary="Enrolments of your area")
 def enrolment_list(
-    request: HttpRequest,
+    request: ApiRequest,
+    params: Query[paging.PageParams],
     programme: str | None = None,
-    cursor: str | None = None,
-    limit: int = Query(paging.DEFAULT_LIMIT, ge=1, le=paging.MAX_LIMIT),
 ) -> Any:
     qs = scoped_enrolments(request.auth).select_related("member__household")
     if programme:
         qs = qs.filter(programme=programme)
-    rows, next_cursor = paging.page(qs, cursor, limit)
+    rows, next_cursor = paging.page(qs, params.cursor, params.limit)
     items = [
         {
             "ref": refs.ref("enrolment", e.pk),
@@ -59,16 +58,15 @@ def _payroll_out(p: Payroll) -> dict[str, Any]:
 
 @router.get("/payrolls", response={200: PayrollPage, **error_responses()}, summary="Payrolls of your area")
 def payroll_list(
-    request: HttpRequest,
-    cursor: str | None = None,
-    limit: int = Query(paging.DEFAULT_LIMIT, ge=1, le=paging.MAX_LIMIT),
+    request: ApiRequest,
+    params: Query[paging.PageParams],
 ) -> Any:
-    rows, next_cursor = paging.page(scoped_payrolls(request.auth), cursor, limit)
+    rows, next_cursor = paging.page(scoped_payrolls(request.auth), params.cursor, params.limit)
     return {"items": [_payroll_out(p) for p in rows], "next_cursor": next_cursor}
 
 
 @router.get("/payrolls/{ref}", response={200: PayrollOut, **error_responses(404)}, summary="A payroll")
-def payroll_detail(request: HttpRequest, ref: str) -> Any:
+def payroll_detail(request: ApiRequest, ref: str) -> Any:
     found = scoped_payrolls(request.auth).filter(pk=refs.pk_of("payroll", ref)).first()
     if found is None:
         raise NotFound

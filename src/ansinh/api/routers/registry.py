@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -32,6 +32,7 @@ from ansinh.api.schemas.registry import (
     MemberOut,
     Registration,
 )
+from ansinh.api.security import ApiRequest
 from ansinh.imports.tasks import export_for_api
 from ansinh.registry import actions, queries
 from ansinh.registry.models import Household, Member
@@ -90,7 +91,7 @@ class HouseholdFilters(Schema):
     updated_since: datetime.datetime | None = None
 
 
-def _searched(request: HttpRequest, filters: HouseholdFilters) -> Any:
+def _searched(request: ApiRequest, filters: HouseholdFilters) -> Any:
     require(request.auth, "household", "view")
     if filters.ward and not scoped_wards(request.auth).filter(code=filters.ward).exists():
         return Household.objects.none()  # a ward outside the area does not exist for the caller
@@ -102,15 +103,14 @@ def _searched(request: HttpRequest, filters: HouseholdFilters) -> Any:
 
 @router.get("/households", response={200: HouseholdPage, **error_responses()}, summary="Search households")
 def household_list(
-    request: HttpRequest,
+    request: ApiRequest,
     filters: Query[HouseholdFilters],
-    cursor: str | None = None,
-    limit: int = Query(paging.DEFAULT_LIMIT, ge=1, le=paging.MAX_LIMIT),
+    params: Query[paging.PageParams],
 ) -> Any:
     qs = _searched(request, filters).prefetch_related(
         Prefetch("members", queryset=Member.objects.active().filter(relation="head"), to_attr="heads")
     )
-    rows, next_cursor = paging.page(qs, cursor, limit)
+    rows, next_cursor = paging.page(qs, params.cursor, params.limit)
     items = [
         {
             "code": h.code,
@@ -127,13 +127,13 @@ def household_list(
 
 
 @router.get("/households/count", response={200: Count, **error_responses()}, summary="Count households")
-def household_count(request: HttpRequest, filters: Query[HouseholdFilters]) -> Any:
+def household_count(request: ApiRequest, filters: Query[HouseholdFilters]) -> Any:
     """The number the household search page shows for the same search."""
     return {"count": _searched(request, filters).count()}
 
 
 @router.get("/households/{code}", response={200: HouseholdOut, **error_responses(404)}, summary="A household")
-def household_detail(request: HttpRequest, code: str, response: HttpResponse) -> Any:
+def household_detail(request: ApiRequest, code: str, response: HttpResponse) -> Any:
     household = queries.get_household_by_code_for(request.auth, code)
     response["ETag"] = etag(household.version)
     return household_out(request.auth, household)
@@ -144,7 +144,7 @@ def household_detail(request: HttpRequest, code: str, response: HttpResponse) ->
     response={201: HouseholdOut, **error_responses(404, 409, 428)},
     summary="Register a household with its head (Idempotency-Key required)",
 )
-def household_create(request: HttpRequest, body: Registration) -> HttpResponse:
+def household_create(request: ApiRequest, body: Registration) -> HttpResponse:
     def make() -> tuple[int, Any, dict[str, str]]:
         household = actions.do_register_household(
             actor=request.auth,
@@ -166,7 +166,7 @@ def household_create(request: HttpRequest, body: Registration) -> HttpResponse:
     response={200: HouseholdOut, **error_responses(404, 412, 428)},
     summary="Change a household (If-Match required)",
 )
-def household_change(request: HttpRequest, code: str, body: HouseholdChange, response: HttpResponse) -> Any:
+def household_change(request: ApiRequest, code: str, body: HouseholdChange, response: HttpResponse) -> Any:
     household = queries.get_household_by_code_for(request.auth, code, "change")
     version = if_match(request, household.version)
     changed = actions.do_update_household(
@@ -182,7 +182,7 @@ def household_change(request: HttpRequest, code: str, body: HouseholdChange, res
 @router.get(
     "/households/{code}/members", response={200: list[MemberOut], **error_responses(404)}, summary="Its members"
 )
-def member_list(request: HttpRequest, code: str) -> Any:
+def member_list(request: ApiRequest, code: str) -> Any:
     household = queries.get_household_by_code_for(request.auth, code)
     return household_out(request.auth, household)["members"]
 
@@ -192,7 +192,7 @@ def member_list(request: HttpRequest, code: str) -> Any:
     response={201: MemberOut, **error_responses(404, 409, 428)},
     summary="Add a member (Idempotency-Key required)",
 )
-def member_create(request: HttpRequest, code: str, body: MemberAddition) -> HttpResponse:
+def member_create(request: ApiRequest, code: str, body: MemberAddition) -> HttpResponse:
     household = queries.get_household_by_code_for(request.auth, code, "change")
 
     def make() -> tuple[int, Any, dict[str, str]]:
@@ -210,7 +210,7 @@ def member_create(request: HttpRequest, code: str, body: MemberAddition) -> Http
     return created(request, make)
 
 
-def _member(request: HttpRequest, ref: str, action: str = "view") -> Member:
+def _member(request: ApiRequest, ref: str, action: str = "view") -> Member:
     member = (
         Member.objects.scoped(request.auth, action)
         .select_related("household")
@@ -223,7 +223,7 @@ def _member(request: HttpRequest, ref: str, action: str = "view") -> Member:
 
 
 @router.get("/members/{ref}", response={200: MemberOut, **error_responses(404)}, summary="A member")
-def member_detail(request: HttpRequest, ref: str, response: HttpResponse) -> Any:
+def member_detail(request: ApiRequest, ref: str, response: HttpResponse) -> Any:
     member = _member(request, ref)
     response["ETag"] = etag(member.version)
     return member_out(request.auth, member, member.household.code)
@@ -234,7 +234,7 @@ def member_detail(request: HttpRequest, ref: str, response: HttpResponse) -> Any
     response={200: MemberOut, **error_responses(404, 412, 428)},
     summary="Change a member (If-Match required)",
 )
-def member_change(request: HttpRequest, ref: str, body: MemberChange, response: HttpResponse) -> Any:
+def member_change(request: ApiRequest, ref: str, body: MemberChange, response: HttpResponse) -> Any:
     member = _member(request, ref, "change")
     version = if_match(request, member.version)
     changed = actions.do_update_member(
@@ -247,7 +247,7 @@ def member_change(request: HttpRequest, ref: str, body: MemberChange, response: 
 # --- exports ---------------------------------------------------------------------------------------------
 
 
-def _job(request: HttpRequest, task: Task) -> dict[str, Any]:
+def _job(request: ApiRequest, task: Task) -> dict[str, Any]:
     url = None
     if task.status == Status.DONE and task.result.get("file"):
         signed = signing.dumps({"file": task.result["file"]}, salt=DOWNLOAD_SALT)
@@ -266,7 +266,7 @@ def _job(request: HttpRequest, task: Task) -> dict[str, Any]:
     response={202: ExportJob, **error_responses(404, 409, 428)},
     summary="Export households or members in the import format, in the background (Idempotency-Key required)",
 )
-def export_create(request: HttpRequest, body: ExportRequest) -> HttpResponse:
+def export_create(request: ApiRequest, body: ExportRequest) -> HttpResponse:
     require(request.auth, "household", "export")
     if body.ward and not scoped_wards(request.auth).filter(code=body.ward).exists():
         raise NotFound
@@ -286,7 +286,7 @@ def export_create(request: HttpRequest, body: ExportRequest) -> HttpResponse:
 
 
 @router.get("/exports/{ref}", response={200: ExportJob, **error_responses(404)}, summary="An export's progress")
-def export_status(request: HttpRequest, ref: str) -> Any:
+def export_status(request: ApiRequest, ref: str) -> Any:
     token = getattr(request.auth, "api_token", None)
     task = Task.objects.filter(
         pk=refs.pk_of("task", ref),
@@ -309,7 +309,7 @@ download_router = Router(tags=["registry"], auth=None)
     summary="Download a finished export (the signed link is the authorisation)",
     openapi_extra={"responses": {200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}},
 )
-def export_download(request: HttpRequest, signed: str) -> Any:
+def export_download(request: ApiRequest, signed: str) -> Any:
     try:
         payload = signing.loads(signed, salt=DOWNLOAD_SALT, max_age=int(getattr(settings, "API_DOWNLOAD_SECONDS", 900)))
     except signing.BadSignature as exc:

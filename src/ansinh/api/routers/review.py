@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router
 
 from ansinh.api import paging, refs
 from ansinh.api.errors import NotFound
 from ansinh.api.problems import error_responses
 from ansinh.api.schemas.modules import DecisionPage, ResultPage, RoundOut, RoundPage
+from ansinh.api.security import ApiRequest
 from ansinh.review import queries
 from ansinh.review.models import Decision, Round
 
@@ -35,7 +35,7 @@ def _round_out(r: Round) -> dict[str, Any]:
     }
 
 
-def _round(request: HttpRequest, ref: str) -> Round:
+def _round(request: ApiRequest, ref: str) -> Round:
     found = queries.rounds_for(request.auth).filter(pk=refs.pk_of("round", ref)).first()
     if found is None:
         raise NotFound
@@ -44,28 +44,28 @@ def _round(request: HttpRequest, ref: str) -> Round:
 
 @router.get("/rounds", response={200: RoundPage, **error_responses()}, summary="Review rounds of your area")
 def round_list(
-    request: HttpRequest,
-    cursor: str | None = None,
-    limit: int = Query(paging.DEFAULT_LIMIT, ge=1, le=paging.MAX_LIMIT),
+    request: ApiRequest,
+    params: Query[paging.PageParams],
 ) -> Any:
-    rows, next_cursor = paging.page(queries.rounds_for(request.auth).select_related("decision"), cursor, limit)
+    qs = queries.rounds_for(request.auth).select_related("decision")
+    rows, next_cursor = paging.page(qs, params.cursor, params.limit)
     return {"items": [_round_out(r) for r in rows], "next_cursor": next_cursor}
 
 
 @router.get("/rounds/{ref}", response={200: RoundOut, **error_responses(404)}, summary="A review round")
-def round_detail(request: HttpRequest, ref: str) -> Any:
+def round_detail(request: ApiRequest, ref: str) -> Any:
     return _round_out(_round(request, ref))
 
 
 @router.get("/rounds/{ref}/results", response={200: ResultPage, **error_responses(404)}, summary="Its results")
 def round_results(
-    request: HttpRequest,
+    request: ApiRequest,
     ref: str,
+    params: Query[paging.PageParams],
     standard: str | None = None,
-    cursor: str | None = None,
-    limit: int = Query(paging.DEFAULT_LIMIT, ge=1, le=paging.MAX_LIMIT),
 ) -> Any:
-    rows, next_cursor = paging.page(queries.assessments_for(_round(request, ref), standard), cursor, limit)
+    qs = queries.assessments_for(_round(request, ref), standard)
+    rows, next_cursor = paging.page(qs, params.cursor, params.limit)
     items = [
         {
             "household_code": a.household.code,
@@ -87,12 +87,11 @@ def round_results(
 
 @router.get("/decisions", response={200: DecisionPage, **error_responses()}, summary="Decisions of your area")
 def decision_list(
-    request: HttpRequest,
-    cursor: str | None = None,
-    limit: int = Query(paging.DEFAULT_LIMIT, ge=1, le=paging.MAX_LIMIT),
+    request: ApiRequest,
+    params: Query[paging.PageParams],
 ) -> Any:
     qs = Decision.objects.filter(round__in=queries.rounds_for(request.auth)).select_related("round")
-    rows, next_cursor = paging.page(qs, cursor, limit)
+    rows, next_cursor = paging.page(qs, params.cursor, params.limit)
     items = [
         {
             "ref": refs.ref("decision", d.pk),

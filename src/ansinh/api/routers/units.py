@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router
 
 from ansinh.accounts.scope import scoped_wards
 from ansinh.api.errors import NotFound
 from ansinh.api.problems import error_responses
 from ansinh.api.schemas.modules import WardOut
+from ansinh.api.security import ApiRequest
 from ansinh.geo.models import Ward
 
 router = Router(tags=["units"])
@@ -30,12 +30,12 @@ def _out(ward: Ward) -> dict[str, Any]:
 
 
 @router.get("/wards", response={200: list[WardOut], **error_responses()}, summary="The wards of your area")
-def ward_list(request: HttpRequest) -> Any:
+def ward_list(request: ApiRequest) -> Any:
     return [_out(w) for w in scoped_wards(request.auth).select_related("province")]
 
 
 @router.get("/wards/{code}", response={200: WardOut, **error_responses(404)}, summary="A ward of your area")
-def ward_detail(request: HttpRequest, code: str) -> Any:
+def ward_detail(request: ApiRequest, code: str) -> Any:
     ward = scoped_wards(request.auth).select_related("province").filter(code=code).first()
     if ward is None:
         raise NotFound

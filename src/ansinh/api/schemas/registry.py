@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ninja import Schema
 from pydantic import Field, create_model
@@ -27,8 +27,8 @@ _TYPES: dict[str, Any] = {
 def _type(attr: Attribute) -> Any:
     if attr.kind == "code" and attr.vocabulary:
         codes = tuple(attr.vocabulary)
-        kind: Any = Literal[codes]  # type: ignore[valid-type]
-        return kind | Literal[""] if attr.blank else kind  # type: ignore[operator]
+        kind: Any = Literal[codes]
+        return kind | Literal[""] if attr.blank else kind
     base = _TYPES[attr.kind]
     return base | None if attr.blank else base
 
@@ -59,15 +59,23 @@ def _model(name: str, attrs: tuple[Attribute, ...], *, optional: bool, skip: tup
 
 
 # What a creation takes (the required columns of an import are required here) and what a change takes (any).
-HouseholdNew = _model("HouseholdNew", registry_schema.HOUSEHOLD, optional=False, skip=("area_type",))
-HouseholdChange = _model("HouseholdChange", registry_schema.HOUSEHOLD, optional=True, skip=("code", "area_type"))
-MemberNew = _model("MemberNew", registry_schema.MEMBER, optional=False)
-MemberChange = _model("MemberChange", registry_schema.MEMBER, optional=True)
-HouseholdAttributes = _model("HouseholdAttributes", registry_schema.HOUSEHOLD, optional=True)
-MemberAttributes = _model("MemberAttributes", registry_schema.MEMBER, optional=True)
+if TYPE_CHECKING:  # built at run time from the schema of record; a plain schema to the type checker
+    HouseholdNew = Schema
+    HouseholdChange = Schema
+    MemberNew = Schema
+    MemberChange = Schema
+    HouseholdAttributes = Schema
+    MemberAttributes = Schema
+else:
+    HouseholdNew = _model("HouseholdNew", registry_schema.HOUSEHOLD, optional=False, skip=("area_type",))
+    HouseholdChange = _model("HouseholdChange", registry_schema.HOUSEHOLD, optional=True, skip=("code", "area_type"))
+    MemberNew = _model("MemberNew", registry_schema.MEMBER, optional=False)
+    MemberChange = _model("MemberChange", registry_schema.MEMBER, optional=True)
+    HouseholdAttributes = _model("HouseholdAttributes", registry_schema.HOUSEHOLD, optional=True)
+    MemberAttributes = _model("MemberAttributes", registry_schema.MEMBER, optional=True)
 
 
-class MemberOut(MemberAttributes):  # type: ignore[misc,valid-type]
+class MemberOut(MemberAttributes):
     ref: str = Field(description="The member's reference (m-…), stable; never a database id.")
     household_code: str
     status: str
@@ -85,7 +93,7 @@ class HouseholdSummary(Schema):
     updated_at: datetime.datetime
 
 
-class HouseholdOut(HouseholdAttributes):  # type: ignore[misc,valid-type]
+class HouseholdOut(HouseholdAttributes):
     status: str
     dissolved_on: datetime.date | None = None
     version: int
@@ -104,14 +112,14 @@ class MemberPage(Page):
 class Registration(Schema):
     """A new household with its head (more members are added afterwards)."""
 
-    household: HouseholdNew  # type: ignore[valid-type]
-    head: MemberNew  # type: ignore[valid-type]
+    household: HouseholdNew
+    head: MemberNew
     registered_on: datetime.date
     head_reason: str = Field(default="", max_length=500)
 
 
 class MemberAddition(Schema):
-    member: MemberNew  # type: ignore[valid-type]
+    member: MemberNew
     on: datetime.date
     reason: Literal["birth", "move_in", "member_added"] = "member_added"
 
