@@ -22,7 +22,7 @@ from ansinh.imports.audit_actions import ImportAudit
 from ansinh.imports.columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, Column
 from ansinh.imports.commit import HOUSEHOLD_DB, MEMBER_DB
 from ansinh.imports.formatting import format_column
-from ansinh.lib.sheets import FORMULA_START, neutralise_csv, save_workbook
+from ansinh.lib.sheets import RISKY, neutralise_csv, save_workbook, text_cell
 from ansinh.registry.models import Household, Member
 from ansinh.registry.queries import matching
 
@@ -114,7 +114,6 @@ def _xlsx_cells(frame: pl.DataFrame, raw: pl.DataFrame, columns: tuple[Column, .
 def write_xlsx(qs: QuerySet[Household], target: Path | io.BufferedIOBase) -> int:
     """Both sheets into an openpyxl write-only workbook; returns the number of households."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
     sheets = {"households": wb.create_sheet(HOUSEHOLD_SHEET), "members": wb.create_sheet(MEMBER_SHEET)}
@@ -133,19 +132,13 @@ def write_xlsx(qs: QuerySet[Household], target: Path | io.BufferedIOBase) -> int
             cells = _xlsx_cells(frame, frame, tables[name])
             risky = cells.select(
                 pl.any_horizontal(
-                    [pl.col(cells.columns[i]).str.contains(FORMULA_START).fill_null(False) for i in text_cols[name]]
+                    [pl.col(cells.columns[i]).str.contains(RISKY).fill_null(False) for i in text_cols[name]]
                 ).alias("r")
             )["r"]
             for row, is_risky in zip(cells.iter_rows(), risky, strict=True):
                 if not is_risky:
                     ws.append(row)
                     continue
-                out = []
-                for v in row:
-                    cell = WriteOnlyCell(ws, value=v)
-                    if isinstance(v, str):
-                        cell.data_type = "s"  # never a formula, whatever it starts with
-                    out.append(cell)
-                ws.append(out)
+                ws.append([text_cell(ws, v) for v in row])  # never a formula, never a control character
     save_workbook(wb, target)
     return count
