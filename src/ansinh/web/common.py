@@ -9,7 +9,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from ansinh.accounts.permissions import can
 from ansinh.audit.context import request_client_address
 
 PAGE_SIZE = 25
@@ -33,11 +32,6 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any]) -> tuple[Page[Any], 
 
 def forms_with_errors(*forms_: forms.BaseForm | None) -> list[forms.BaseForm]:
     return [f for f in forms_ if f is not None and f.is_bound and f.errors]
-
-
-def shows_full_ids(user: Any) -> bool:
-    """Full personal ID numbers are shown to those who may change members; others see the last 3 digits."""
-    return can(user, "member", "change")
 
 
 ON_DATE = {"date": "on"}  # an action's ``date`` is an event form's ``on``

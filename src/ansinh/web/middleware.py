@@ -75,7 +75,8 @@ def _control_characters(request: HttpRequest) -> list[dict[str, str]]:
             for value in [name, *values]:
                 character = control_character(value)
                 if character:
-                    shown = visible_controls(value)[:200]
+                    secret = any(word in name.lower() for word in ("password", "secret", "token"))
+                    shown = "…" if secret else visible_controls(value)[:200]
                     found.append({"field": visible_controls(name), "character": character, "value": shown})
                     break
     return found

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ansinh.accounts.permissions import can
+from ansinh.accounts.permissions import can, shows_full_ids
 from ansinh.accounts.scope import scoped_wards
 from ansinh.imports import actions, problems, queries
 from ansinh.imports import tasks as import_tasks
@@ -191,11 +191,13 @@ def export(request: HttpRequest) -> HttpResponseBase:
     if fmt == "xlsx":
         # openpyxl's write-only mode spools each sheet to disk as it goes; memory stays flat.
         out = tempfile.NamedTemporaryFile(suffix=".xlsx")
-        write_xlsx(qs, Path(out.name))
+        write_xlsx(qs, Path(out.name), full_ids=shows_full_ids(request.user))
         out.seek(0)
         return FileResponse(out, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
     table = "members" if fmt == "csv-members" else "households"
-    response = StreamingHttpResponse(csv_stream(qs, table), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_stream(qs, table, full_ids=shows_full_ids(request.user)), content_type="text/csv; charset=utf-8"
+    )
     suffix = "-thanh-vien" if table == "members" else ""
     response["Content-Disposition"] = f'attachment; filename="{name}{suffix}.csv"'
     return response

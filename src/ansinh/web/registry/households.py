@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from ansinh.accounts.permissions import can, require
+from ansinh.accounts.permissions import can, require, shows_full_ids
 from ansinh.accounts.scope import scoped_wards
 from ansinh.lib.dates import format_date
 from ansinh.payments.queries import household_benefits
@@ -29,7 +29,6 @@ from ansinh.web.common import (
     forms_with_errors,
     is_htmx,
     paginate,
-    shows_full_ids,
 )
 from ansinh.web.conflicts import conflict_context
 from ansinh.web.display import action_label, describe_changes

@@ -19,6 +19,7 @@ from django.utils.translation import get_language, gettext
 
 from ansinh.lib.dates import DATETIME_FORMAT, format_date
 from ansinh.lib.numbers import format_number
+from ansinh.registry import idnumber
 
 register = template.Library()
 
@@ -74,9 +75,7 @@ def masked_id(value: str | None) -> str:
     >>> masked_id("")
     ''
     """
-    if not value:
-        return ""
-    return "•" * (len(value) - 3) + value[-3:]
+    return idnumber.mask(value)
 
 
 @register.simple_tag(takes_context=True)
