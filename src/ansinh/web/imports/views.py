@@ -24,6 +24,7 @@ from ansinh.imports.errors import ImportError_
 from ansinh.imports.export import csv_stream, export_queryset, record_export, write_xlsx
 from ansinh.imports.models import BatchStatus, ImportBatch
 from ansinh.imports.workbooks import error_report, template_csv, template_xlsx
+from ansinh.web.common import holds_personal_number, recall_search
 from ansinh.web.imports.forms import ExportForm, UploadForm
 
 ISSUES_SHOWN = 500
@@ -168,13 +169,20 @@ def export(request: HttpRequest) -> HttpResponseBase:
     if not can(request.user, "household", "export"):
         raise PermissionDenied("household.export")
     wards = scoped_wards(request.user)
-    asked = request.GET.get("ward")
+    # The search page's link carries a search token (``?s=``), not the search: an ID number stays out of URLs.
+    # The form is sent with POST for the same reason; a GET with ``format`` still works for scripts.
+    data = request.POST if request.method == "POST" else request.GET
+    recalled = recall_search(request, request.GET["s"]) if "s" in request.GET else None
+    asked = data.get("ward") or (recalled or {}).get("ward")
     if asked and not wards.filter(code=asked).exists():
         raise Http404  # a ward outside the user's area does not exist for them
-    if "format" not in request.GET:  # arriving (also from the search page, with its ward and search filled in)
-        form = ExportForm(initial={"ward": asked or "", "q": request.GET.get("q", "")}, wards=wards)
+    if "format" not in data:  # arriving (also from the search page, with its ward and search filled in)
+        initial = {"ward": asked or "", "q": (recalled or {}).get("q") or request.GET.get("q", "")}
+        form = ExportForm(initial=initial, wards=wards)
         return render(request, "imports/export.html", {"form": form, "forms_with_errors": []})
-    form = ExportForm(request.GET, wards=wards)
+    form = ExportForm(data, wards=wards)
+    if request.method == "GET" and holds_personal_number(data.get("q", "")):
+        form.add_error("q", _("Search an ID number with the search button, not in the address."))
     if not form.is_valid():
         return render(
             request,

@@ -83,6 +83,9 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
     """The current query string with some parameters replaced (for pagination links)."""
     request = context.get("request")
     query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    if context.get("pages_query"):  # a search sent with POST: its pages carry only its token
+        query = QueryDict(mutable=True)
+        query.update(context["pages_query"])
     for key, value in changes.items():
         if value is None or value == "":
             query.pop(key, None)
