@@ -153,16 +153,16 @@ _KEYS = {"households": "ward_code", "members": "household_code"}
 
 
 def _table_for(headers: list[str | None]) -> str | None:
+    """The table whose columns the headers name most (its key column breaks a tie): a households file missing
+    its ward column is still the households file, reported as missing that column."""
     folded = {fold(h) for h in headers if h}
-    best, score = None, 0
+    best, score = None, (0, False)
     for name, (_sheet, cols) in TABLES.items():
-        key = next(c for c in cols if c.field == _KEYS[name])
-        if not {fold(key.header), fold(key.field)} & folded:
-            continue
-        required = {fold(c.header) for c in cols if c.required}
-        hits = len(required & folded)
-        if hits > score:
-            best, score = name, hits
+        known = header_map(cols)
+        fields = {known[h] for h in folded if h in known}
+        candidate = (len(fields), _KEYS[name] in fields)
+        if fields and candidate > score:
+            best, score = name, candidate
     return best
 
 
