@@ -165,7 +165,7 @@ def _tree_rss_mb(pid: int) -> float:
 
 def run_load(
     port: int, fixtures: dict[str, object], users: int, seconds: float, warmup: float, server_pid: int
-) -> None:
+) -> tuple[list[tuple[str, float, int]], list[str], float]:
     password = str(fixtures["password"])
     sessions = []
     for _ in range(users):
@@ -212,7 +212,7 @@ def run_load(
         t.start()
     for t in [*threads, sampler]:
         t.join()
-    _report(results, errors, seconds, peak[0])
+    return results, errors, peak[0]
 
 
 def _p(values: list[float], q: float) -> float:
@@ -248,6 +248,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--warmup", type=float, default=5)
+    parser.add_argument("--single-seconds", type=float, default=10, help="the one-user run after the load")
     parser.add_argument("--port", type=int, default=8150)
     parser.add_argument("--serve-args", default="", help="extra arguments for ansinh serve, e.g. '--workers 3'")
     parser.add_argument("--keep", action="store_true", help="keep the throw-away database and data directory")
@@ -294,7 +295,13 @@ def main() -> None:
             f"on {args.database.upper() if args.database == 'sqlite' else 'PostgreSQL'}:",
             flush=True,
         )
-        run_load(args.port, fixtures, args.users, args.seconds, args.warmup, server.pid)
+        results, errors, peak = run_load(args.port, fixtures, args.users, args.seconds, args.warmup, server.pid)
+        _report(results, errors, args.seconds, peak)
+        # The same pages for one user alone, for scale: what each costs when nothing waits in the queue.
+        print(f"\nOne user alone for {args.single_seconds:.0f} s, same server:", flush=True)
+        results, errors, peak = run_load(args.port, fixtures, 1, args.single_seconds, 1, server.pid)
+        _report(results, errors, args.single_seconds, peak)
+        print(f"load average after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     finally:
         if server is not None:
             server.send_signal(signal.SIGINT)  # gunicorn's quick shutdown

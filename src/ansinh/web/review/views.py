@@ -62,7 +62,7 @@ from ansinh.review.xlsform import (
 )
 from ansinh.standards import load_standard
 from ansinh.tasks.models import Status as TaskStatus
-from ansinh.web.common import forms_with_errors
+from ansinh.web.common import forms_with_errors, paginate
 from ansinh.web.review import forms as review_forms
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -193,7 +193,10 @@ def round_create(request: HttpRequest) -> HttpResponse:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The round's household list: where each household comes from and how far it is."""
     review_round = queries.get_round_for(request.user, pk)
-    entries = list(queries.round_households(review_round))
+    # A page at a time: a ward's list runs to thousands of households.
+    listed = queries.round_households(review_round)
+    page, page_range = paginate(request, listed)
+    entries = list(page.object_list)
     heads = _heads([rh.household_id for rh in entries])
     rows = []
     for rh in entries:
@@ -205,8 +208,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "rows": rows,
+            "page_obj": page,
+            "page_range": page_range,
             "class_labels": CLASS_LABELS,
-            "active_count": sum(1 for rh in entries if rh.stage != HouseholdStage.REMOVED),
+            "active_count": listed.exclude(stage=HouseholdStage.REMOVED).count(),
             "add_form": review_forms.AddHouseholdForm(initial={"requested_on": _today()}),
             "list_open": review_round.allows("list"),
             "survey_open": review_round.allows("survey"),
