@@ -57,7 +57,7 @@ def test_it_reimports_a_csv_export_with_zero_changes(city, analyst, tmp_path, ru
     paths = []
     for table in ("households", "members"):
         path = tmp_path / f"{table}.csv"
-        path.write_bytes(b"".join(csv_stream(qs, table)))
+        path.write_bytes(b"".join(csv_stream(qs, table, full_ids=True)))
         paths.append(path)
     text = paths[1].read_text("utf-8-sig")
     assert "'=HYPERLINK" in text  # neutralised for spreadsheets
@@ -76,7 +76,7 @@ def test_it_reimports_a_csv_export_with_zero_changes(city, analyst, tmp_path, ru
 
 def test_it_reimports_an_xlsx_export_with_zero_changes(city, analyst, tmp_path, run_import):
     path = tmp_path / "export.xlsx"
-    assert write_xlsx(export_queryset(analyst), path) == 3
+    assert write_xlsx(export_queryset(analyst), path, full_ids=True) == 3
     ws = openpyxl.load_workbook(path)["Thành viên"]
     names = [c.value for c in ws["B"]]
     assert '=HYPERLINK("http://x")' in names and ws["B2"].data_type == "s"  # text, never a formula
@@ -96,7 +96,7 @@ def test_it_exports_only_the_officers_ward(city, officer, ward_b):
     assert set(export_queryset(officer).values_list("code", flat=True)) == {"A-1", "A-2"}
     assert not export_queryset(officer, ward_b.code).exists()
     buf = io.BytesIO()
-    write_xlsx(export_queryset(officer, ward_b.code), buf)
+    write_xlsx(export_queryset(officer, ward_b.code), buf, full_ids=True)
     ws = openpyxl.load_workbook(buf)["Hộ gia đình"]
     assert ws.max_row == 1  # headers only
 

@@ -240,3 +240,15 @@ def test_it_restores_every_index_and_constraint_after_deferring_them(wards: list
     seed(10_000, seed=4, wards=2)  # large enough for the deferred-index path
     assert Household.objects.count() == 10_000
     assert snapshot() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_leaves_the_planner_statistics_of_what_it_wrote(wards: list[Any]) -> None:
+    seed(200, seed=3)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'registry_member'")
+            assert cursor.fetchone()[0] == Member.objects.count()
+        else:
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'registry_member' LIMIT 1")
+            assert int(cursor.fetchone()[0].split()[0]) == Member.objects.count()

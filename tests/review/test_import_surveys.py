@@ -72,3 +72,22 @@ def test_it_refuses_an_officer_of_another_ward(officer_b, listed, poor_household
             actor=officer_b, review_round=review_round, form="B", content=data, file_name="kobo.json"
         )
     assert not SurveyResponse.objects.exists()
+
+
+def test_it_refuses_an_answer_holding_a_control_character_by_row_and_field(officer, listed, poor_household):
+    from django.utils import translation
+
+    review_round, rh = listed
+    member = poor_household.members.get()
+    with translation.override("vi"):
+        result = actions.do_import_surveys(
+            actor=officer,
+            review_round=review_round,
+            form="B",
+            content=_export(poor_household, member, income="900\x1b000"),
+            file_name="kobo.json",
+        )
+    assert len(result.problems) == 1 and result.saved == 0
+    assert f"members.{member.pk}.monthly_income" in result.problems[0]
+    assert "ký tự điều khiển" in result.problems[0]
+    assert not SurveyResponse.objects.filter(round_household=rh).exists()

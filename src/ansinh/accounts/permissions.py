@@ -118,6 +118,13 @@ def can(user: Any, resource: str, action: str) -> bool:
     return action in matrix().get(user.role, {}).get(resource, frozenset())
 
 
+def shows_full_ids(user: Any) -> bool:
+    """The one rule of who sees whole personal ID numbers: those who may change members. Everyone else sees the
+    last three digits (``registry.idnumber.mask``) on screen and in every output made for them — exports,
+    certificates, workbooks and any other file — so no file reveals what the screen hides."""
+    return can(user, "member", "change")
+
+
 def require(user: Any, resource: str, action: str) -> None:
     if not can(user, resource, action):
         raise PermissionDenied(f"{resource}.{action}")

@@ -22,11 +22,13 @@ from ansinh.imports.audit_actions import ImportAudit
 from ansinh.imports.columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, Column
 from ansinh.imports.commit import HOUSEHOLD_DB, MEMBER_DB
 from ansinh.imports.formatting import format_column
-from ansinh.lib.sheets import FORMULA_START, neutralise_csv, save_workbook
+from ansinh.lib.sheets import RISKY, neutralise_csv, save_workbook, text_cell
+from ansinh.registry import idnumber
 from ansinh.registry.models import Household, Member
 from ansinh.registry.queries import matching
 
 CHUNK = 5000
+ID_COLUMNS = ("id_number", "legacy_id_number")
 
 
 def export_queryset(user: Any, ward_code: str | None = None, q: str = "") -> QuerySet[Household]:
@@ -52,8 +54,11 @@ def record_export(user: Any, *, ward_code: str | None, fmt: str, count: int, q: 
     )
 
 
-def chunks(qs: QuerySet[Household], size: int = CHUNK) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
-    """(households, members) frames of registry values, ``size`` households at a time."""
+def chunks(
+    qs: QuerySet[Household], size: int = CHUNK, *, full_ids: bool = True
+) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+    """(households, members) frames of registry values, ``size`` households at a time; without ``full_ids``
+    the ID numbers are masked as the screen masks them (``accounts.permissions.shows_full_ids``)."""
     hh_fields = ["id", "code", "ward_id", *[f for f in HOUSEHOLD_DB if f != "ward_code"]]
     h_schema = {"id": pl.Int64, "code": pl.String, **HOUSEHOLD_DB}
     m_schema_db = {"household_id": pl.Int64, "household__code": pl.String, **MEMBER_DB}
@@ -79,6 +84,8 @@ def chunks(qs: QuerySet[Household], size: int = CHUNK) -> Iterator[tuple[pl.Data
         m = read_frame(*members.query.sql_with_params(), schema=m_schema_db).rename(
             {"household__code": "household_code"}
         )
+        if not full_ids:
+            m = m.with_columns([idnumber.mask_expr(pl.col(c)).alias(c) for c in ID_COLUMNS if c in m.columns])
         yield h, m
 
 
@@ -86,11 +93,11 @@ def _formatted(frame: pl.DataFrame, columns: tuple[Column, ...]) -> pl.DataFrame
     return frame.select([format_column(c, pl.col(c.field), frame.schema[c.field]).alias(c.field) for c in columns])
 
 
-def csv_stream(qs: QuerySet[Household], table: str) -> Iterator[bytes]:
+def csv_stream(qs: QuerySet[Household], table: str, *, full_ids: bool) -> Iterator[bytes]:
     """One table (``households`` or ``members``) as UTF-8 CSV with a BOM (Excel opens it as UTF-8)."""
     columns = HOUSEHOLD_COLUMNS if table == "households" else MEMBER_COLUMNS
     yield ("\ufeff" + ",".join(c.header for c in columns) + "\r\n").encode("utf-8")
-    for h, m in chunks(qs):
+    for h, m in chunks(qs, full_ids=full_ids):
         frame = _formatted(h if table == "households" else m, columns)
         frame = frame.with_columns([neutralise_csv(pl.col(c)).alias(c) for c in frame.columns])
         buf = io.BytesIO()
@@ -112,12 +119,15 @@ def _xlsx_cells(frame: pl.DataFrame, raw: pl.DataFrame, columns: tuple[Column, .
 
 
 def write_xlsx(
-    qs: QuerySet[Household], target: Path | io.BufferedIOBase, progress: Callable[[int], None] | None = None
+    qs: QuerySet[Household],
+    target: Path | io.BufferedIOBase,
+    progress: Callable[[int], None] | None = None,
+    *,
+    full_ids: bool,
 ) -> int:
     """Both sheets into an openpyxl write-only workbook; returns the number of households. ``progress`` is told
     how many households are written after each chunk (a background export shows it)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
     sheets = {"households": wb.create_sheet(HOUSEHOLD_SHEET), "members": wb.create_sheet(MEMBER_SHEET)}
@@ -129,27 +139,21 @@ def write_xlsx(
         for name, cols in tables.items()
     }
     count = 0
-    for h, m in chunks(qs):
+    for h, m in chunks(qs, full_ids=full_ids):
         count += h.height
         for name, frame in (("households", h), ("members", m)):
             ws = sheets[name]
             cells = _xlsx_cells(frame, frame, tables[name])
             risky = cells.select(
                 pl.any_horizontal(
-                    [pl.col(cells.columns[i]).str.contains(FORMULA_START).fill_null(False) for i in text_cols[name]]
+                    [pl.col(cells.columns[i]).str.contains(RISKY).fill_null(False) for i in text_cols[name]]
                 ).alias("r")
             )["r"]
             for row, is_risky in zip(cells.iter_rows(), risky, strict=True):
                 if not is_risky:
                     ws.append(row)
                     continue
-                out = []
-                for v in row:
-                    cell = WriteOnlyCell(ws, value=v)
-                    if isinstance(v, str):
-                        cell.data_type = "s"  # never a formula, whatever it starts with
-                    out.append(cell)
-                ws.append(out)
+                ws.append([text_cell(ws, v) for v in row])  # never a formula, never a control character
         if progress is not None:
             progress(count)
     save_workbook(wb, target)

@@ -62,6 +62,13 @@ MESSAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "bad_id_number": (gettext_noop("The ID number “%(value)s” must have exactly 12 digits."), ("value",)),
     "bad_old_id_number": (gettext_noop("The old ID card number “%(value)s” must have exactly 9 digits."), ("value",)),
     "too_long": (gettext_noop("Too long (at most %(limit)s characters)."), ("limit",)),
+    "control_character": (
+        gettext_noop(
+            "The cell holds a control character (%(character)s), invisible and not allowed in text: retype the "
+            "value or remove the character."
+        ),
+        ("character",),
+    ),
     "id_sex_and_year_mismatch": (
         gettext_noop(
             "The ID number does not match the sex and century of birth (digit 4 is %(digit4)s, should be "

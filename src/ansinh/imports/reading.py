@@ -85,9 +85,23 @@ def sniff(path: Path) -> str:
         return "xls"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_mark(head):
         return "utf16"  # text, in the encoding Excel calls "Unicode text": to be saved again as UTF-8
-    if b"\x00" in head:
+    if b"\x00" in head and not _text_with_stray_nuls(head):
         return "binary"
     return "csv"
+
+
+def _text_with_stray_nuls(head: bytes) -> bool:
+    """UTF-8 text with a NUL here and there (pasted into a cell): read as a CSV, so that validation names the
+    row and column of each (a binary file is not valid UTF-8, or is full of NULs)."""
+    if head.count(b"\x00") > max(16, len(head) // 100):
+        return False
+    for cut in range(4):  # the sample may end inside a character
+        try:
+            head[: len(head) - cut].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
 
 
 def _utf16_without_mark(head: bytes) -> bool:
@@ -139,16 +153,16 @@ _KEYS = {"households": "ward_code", "members": "household_code"}
 
 
 def _table_for(headers: list[str | None]) -> str | None:
+    """The table whose columns the headers name most (its key column breaks a tie): a households file missing
+    its ward column is still the households file, reported as missing that column."""
     folded = {fold(h) for h in headers if h}
-    best, score = None, 0
+    best, score = None, (0, False)
     for name, (_sheet, cols) in TABLES.items():
-        key = next(c for c in cols if c.field == _KEYS[name])
-        if not {fold(key.header), fold(key.field)} & folded:
-            continue
-        required = {fold(c.header) for c in cols if c.required}
-        hits = len(required & folded)
-        if hits > score:
-            best, score = name, hits
+        known = header_map(cols)
+        fields = {known[h] for h in folded if h in known}
+        candidate = (len(fields), _KEYS[name] in fields)
+        if fields and candidate > score:
+            best, score = name, candidate
     return best
 
 

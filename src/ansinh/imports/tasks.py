@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_noop
 
 from ansinh.accounts.models import ApiToken
+from ansinh.accounts.permissions import shows_full_ids
 from ansinh.accounts.tokens import narrowed
 from ansinh.imports import actions
 from ansinh.imports.export import csv_stream, export_queryset, record_export, write_xlsx
@@ -86,6 +87,8 @@ def export_xlsx(progress: Progress, *, ward: str | None, q: str, name: str) -> d
     target = export_file(progress.task.pk)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
-    count = write_xlsx(households, partial, progress=lambda done: progress(done, total))
+    count = write_xlsx(
+        households, partial, progress=lambda done: progress(done, total), full_ids=shows_full_ids(progress.user)
+    )
     partial.replace(target)  # a download never sees a half-written file
     return {"households": count, "name": name}

@@ -19,7 +19,7 @@ from ansinh.imports.parsing import DTYPES, PARSERS, clean, id_problems
 from ansinh.imports.problems import ISSUE_SCHEMA, PROBLEM, issue_columns, problem
 from ansinh.imports.reading import ROW, RawFile, RawTable
 from ansinh.lib.dates import format_date_expr
-from ansinh.lib.text import fold_expr
+from ansinh.lib.text import control_character_expr, fold_expr, visible_controls_expr
 from ansinh.registry import idnumber, timeline
 
 REG_HOUSEHOLD = {"household_id": pl.Int64, "code": pl.String, "ward_code": pl.String}
@@ -89,6 +89,10 @@ def _parse(table: RawTable, columns: tuple[Column, ...]) -> tuple[pl.DataFrame, 
     for c in columns:
         raw = pl.col(c.field)
         value, cell = PARSERS[c.kind](raw, c)
+        # Text enters here: a control character is refused before anything reads the cell.
+        control = control_character_expr(raw)
+        cell = pl.when(control.is_not_null()).then(problem("control_character", control)).otherwise(cell)
+        value = pl.when(control.is_null()).then(value)
         if c.required:
             cell = pl.when(raw.is_null()).then(problem("missing_required", c.header)).otherwise(cell)
         exprs.append(value.cast(DTYPES[c.kind]).alias(c.field))
@@ -111,7 +115,7 @@ def _issue_rows(frame: pl.DataFrame, table: str, columns: tuple[Column, ...], le
                     pl.lit(table).alias("table"),
                     pl.col(ROW).alias("row"),
                     pl.lit(c.header).alias("column"),
-                    pl.col(f"_raw_{c.field}").alias("value"),
+                    visible_controls_expr(pl.col(f"_raw_{c.field}")).alias("value"),
                     *issue_columns(name),
                     pl.lit(level).alias("level"),
                 )

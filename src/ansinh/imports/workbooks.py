@@ -11,7 +11,7 @@ from django.utils import translation
 from ansinh.imports import problems
 from ansinh.imports.columns import NO, TABLES, YES, Column
 from ansinh.imports.reading import ROW, read_files
-from ansinh.lib.sheets import save_workbook
+from ansinh.lib.sheets import save_workbook, text_cell
 
 ERROR_FILL = "FFC7CE"
 NOTICE_FILL = "FFEB9C"
@@ -140,14 +140,12 @@ def error_report(paths: list[Path], issues: pl.DataFrame, target: Path | io.Buff
                     levels[i] = level
             out = []
             for i, v in enumerate(row[1:]):
-                cell = WriteOnlyCell(ws, value=v)
-                if isinstance(v, str):
-                    cell.data_type = "s"
+                cell = text_cell(ws, v)
                 if i in levels:
                     cell.fill = red if levels[i] == "error" else yellow
                 out.append(cell)
             text = " | ".join(f"{'Lỗi' if lvl == 'error' else 'Lưu ý'} – {col}: {msg}" for col, msg, lvl in found)
-            note = WriteOnlyCell(ws, value=text or None)
+            note = text_cell(ws, text or None)
             if any(lvl == "error" for _c, _m, lvl in found):
                 note.fill = red
             out += [note, row[0]]

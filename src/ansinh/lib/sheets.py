@@ -10,6 +10,12 @@ So:
   are made by :func:`text_cell`, which does the same as each cell is written;
 * :func:`neutralise_csv` gives a CSV cell that would run a leading apostrophe (the import removes it).
 
+A control character (ESC, NUL, …) cannot be held in a workbook's XML at all (openpyxl refuses the cell, and
+the whole file fails): text that enters is refused if it holds one (``lib.text``), and a cell that still
+carries one (a value stored before that check, an uploaded cell handed back in the marked error workbook) is
+written with the character shown as ``[U+001B]`` by :func:`text_cell`; :data:`RISKY` finds the cells that
+need it.
+
 The app writes no formula of its own into a cell (validation lists and the like are not cells). A test
 (``tests/lib/test_sheets.py``) finds any workbook saved or CSV written elsewhere.
 """
@@ -20,7 +26,11 @@ from typing import IO, Any
 
 import polars as pl
 
+from ansinh.lib.text import CONTROL_CHARACTERS, CONTROL_REGEX, visible_controls
+
 FORMULA_START = r"^[=+\-@\t\r]"
+# A text cell that must go through ``text_cell``: it would run as a formula, or holds a control character.
+RISKY = FORMULA_START + "|" + CONTROL_REGEX
 
 
 def _texts_only(workbook: Any) -> None:
@@ -42,6 +52,8 @@ def text_cell(sheet: Any, value: Any) -> Any:
     """A cell of a write-only sheet holding ``value``; a string stays text whatever it starts with."""
     from openpyxl.cell import WriteOnlyCell
 
+    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        value = visible_controls(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"

@@ -87,3 +87,64 @@ def fold_expr(expr: pl.Expr) -> pl.Expr:
         .str.to_lowercase()
         .fill_null("")
     )
+
+
+# -- control characters -------------------------------------------------------------------------------------
+# Text that enters (a form, an import, a survey) may hold a control character pasted from another program: NUL
+# makes PostgreSQL refuse the row, ESC and the other C0 characters make a workbook unwritable (the XML of
+# XLSX has no way to hold them), and none of them means anything in a name or an address. So they are refused
+# where text enters, with the field (form) or the row and column (import) named: tab, line feed and carriage
+# return, which a multi-line note may hold, are not control characters here; the C0 characters, DEL and the
+# C1 characters (U+0080–U+009F, what a Windows-1252 file decoded as Latin-1 leaves) are.
+CONTROL_REGEX = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]"  # Python's and Polars' (Rust's) regex alike
+CONTROL_CHARACTERS = re.compile(CONTROL_REGEX)
+
+
+def control_character(s: str | None) -> str | None:
+    r"""The first control character of ``s``, named as ``U+001B``, or None when there is none.
+
+    >>> control_character("12 Lê Lợi\x1b[31m")
+    'U+001B'
+    >>> control_character("Nguyễn Văn A\tghi chú\r\ndòng hai") is None
+    True
+    >>> control_character(None) is None
+    True
+    """
+    found = CONTROL_CHARACTERS.search(s) if s else None
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def control_character_expr(expr: pl.Expr) -> pl.Expr:
+    r"""Column twin of :func:`control_character`: the first control character of each value as ``U+001B``, null
+    where there is none.
+
+    >>> pl.select(control_character_expr(pl.lit("a\x00b"))).item()
+    'U+0000'
+    >>> pl.select(control_character_expr(pl.lit("Lê Lợi"))).item() is None
+    True
+    """
+    found = expr.str.extract(f"({CONTROL_REGEX})", 1)
+    # C0 and DEL are one byte in UTF-8, C1 two (C2 80–C2 9F): the code point is the last byte either way.
+    last_byte = found.str.encode("hex").str.to_uppercase().str.slice(-2)
+    return pl.when(found.is_not_null()).then(pl.lit("U+00") + last_byte)
+
+
+def visible_controls(s: str) -> str:
+    r"""``s`` with each control character shown as its Unicode name tag (``U+001B``), for messages and files.
+
+    >>> visible_controls("a\x1bb")
+    'a[U+001B]b'
+    """
+    return CONTROL_CHARACTERS.sub(lambda m: f"[U+{ord(m.group()):04X}]", s)
+
+
+_CONTROLS = [chr(c) for c in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]]
+
+
+def visible_controls_expr(expr: pl.Expr) -> pl.Expr:
+    r"""Column twin of :func:`visible_controls`.
+
+    >>> pl.select(visible_controls_expr(pl.lit("a\x1bb\x9b"))).item()
+    'a[U+001B]b[U+009B]'
+    """
+    return expr.str.replace_many(_CONTROLS, [f"[U+{ord(c):04X}]" for c in _CONTROLS])

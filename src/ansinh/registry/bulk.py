@@ -48,6 +48,20 @@ def lock_tables(models_: Sequence[type[models.Model]], *, using: str = "default"
         cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
 
 
+def analyze(models_: Sequence[type[models.Model]], *, using: str = "default") -> None:
+    """Refresh the planner's statistics of the tables a bulk write filled. Without them PostgreSQL guesses (a
+    name fragment found in 7,800 members estimated at 14) and picks plans four times slower until autovacuum
+    comes round, which may be never where it is turned off; SQLite keeps none until asked."""
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE " + ", ".join(qn(m._meta.db_table) for m in models_))
+        else:
+            for m in models_:
+                cursor.execute(f"ANALYZE {qn(m._meta.db_table)}")
+
+
 POPULATION_MODELS: tuple[type[models.Model], ...] = (Household, Member, Membership, HouseholdEvent)
 
 

@@ -162,3 +162,32 @@ def check(id_number: str, sex: str | None, date_of_birth: datetime.date | None) 
             % {"digits": id_number[4:6], "year": date_of_birth.year}
         )
     return errors, warnings
+
+
+# -- masking: what the screen masks, every output masks ---------------------------------------------------
+MASK = "•"
+SHOWN_DIGITS = 3
+
+
+def mask(value: str | None) -> str:
+    """All but the last three digits of a personal ID number hidden (``accounts.permissions.shows_full_ids``
+    says for whom): the screen, the exports, the certificates and every other file use this one form.
+
+    >>> mask("079085001234")
+    '•••••••••234'
+    >>> mask("")
+    ''
+    """
+    if not value:
+        return ""
+    return MASK * max(len(value) - SHOWN_DIGITS, 0) + value[-SHOWN_DIGITS:]
+
+
+def mask_expr(expr: pl.Expr) -> pl.Expr:
+    """Column twin of :func:`mask` (null and empty stay as they are).
+
+    >>> pl.select(mask_expr(pl.lit("079085001234"))).item()
+    '•••••••••234'
+    """
+    hidden = pl.lit(MASK).repeat_by((expr.str.len_chars() - SHOWN_DIGITS).clip(lower_bound=0)).list.join("")
+    return pl.when(expr.is_null() | (expr == "")).then(expr).otherwise(hidden + expr.str.slice(-SHOWN_DIGITS))

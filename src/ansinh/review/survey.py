@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ansinh import vocab
 from ansinh.lib.numbers import parse_number
+from ansinh.lib.text import control_character
 
 FORMS_DIR = Path(__file__).with_name("forms")
 FILES = {"A": "phieu_a.yaml", "B": "phieu_b.yaml"}
@@ -56,6 +57,8 @@ class Field:
 
     def parse(self, raw: Any) -> Any:
         """The typed value of ``raw`` (a form string or a JSON value); raises ValueError with a message."""
+        if isinstance(raw, str) and control_character(raw):  # where survey text enters, whatever the channel
+            raise ValueError("holds a control character")
         if raw is None or (isinstance(raw, str) and raw.strip() == "" and self.type != "boolean"):
             return None
         if self.type == "boolean":
@@ -259,5 +262,8 @@ def survey_message(message: str) -> str:
         "must be a date (YYYY-MM-DD)": _("Enter a real date, for example 27/03/1985."),
         "is missing": _("The answers for this member are missing."),
         "is not a field of this form": _("This answer is not part of the form."),
+        "holds a control character": _(
+            "The answer holds an invisible control character (usually pasted from another program): retype it."
+        ),
     }
     return str(fixed.get(message, message))

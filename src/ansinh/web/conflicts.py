@@ -15,8 +15,8 @@ from typing import Any
 
 from django import forms
 
+from ansinh.accounts.permissions import shows_full_ids
 from ansinh.audit.actions import jsonable
-from ansinh.web.common import shows_full_ids
 from ansinh.web.display import OBJECT_MODELS, display_value
 
 

@@ -42,3 +42,43 @@ class SecurityHeadersMiddleware:
         signed_in = bool(user is not None and user.is_authenticated)
         response.headers.setdefault("Cache-Control", "no-store" if signed_in else "private")
         return response
+
+
+class ControlCharactersMiddleware:
+    """The one place text enters the web: a form field or query parameter holding a control character (NUL,
+    ESC, …; ``lib.text.control_character``) is refused with 400 and a page naming the field and the character,
+    before any view reads it. Nothing is written; the browser's Back button returns to the filled-in form.
+
+    Every form, the admin and the views that read ``request.POST`` directly are covered alike; uploaded files
+    are not text here (an import refuses such a cell by row and column, a survey workbook by row and field).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        found = _control_characters(request)
+        if found:
+            from django.shortcuts import render
+
+            return render(request, "web/control_characters.html", {"fields": found}, status=400)
+        return self.get_response(request)
+
+
+def _control_characters(request: HttpRequest) -> list[dict[str, str]]:
+    from ansinh.lib.text import control_character, visible_controls
+
+    found = []
+    sources = [request.GET]
+    if request.method == "POST":
+        sources.append(request.POST)
+    for source in sources:
+        for name, values in source.lists():
+            for value in [name, *values]:
+                character = control_character(value)
+                if character:
+                    secret = any(word in name.lower() for word in ("password", "secret", "token"))
+                    shown = "…" if secret else visible_controls(value)[:200]
+                    found.append({"field": visible_controls(name), "character": character, "value": shown})
+                    break
+    return found

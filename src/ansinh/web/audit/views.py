@@ -7,11 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
-from ansinh.accounts.permissions import require
+from ansinh.accounts.permissions import require, shows_full_ids
 from ansinh.audit.models import AuditEvent
 from ansinh.registry import queries
 from ansinh.web.audit.forms import AuditSearchForm
-from ansinh.web.common import forms_with_errors, is_htmx, paginate, shows_full_ids
+from ansinh.web.common import forms_with_errors, is_htmx, paginate
 from ansinh.web.display import action_label, describe_changes
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ansinh.accounts.permissions import can
+from ansinh.accounts.permissions import can, shows_full_ids
 from ansinh.accounts.scope import scoped_wards
 from ansinh.imports import actions, problems, queries
 from ansinh.imports import tasks as import_tasks
@@ -25,6 +25,7 @@ from ansinh.imports.models import BatchStatus, ImportBatch
 from ansinh.imports.workbooks import error_report, template_csv, template_xlsx
 from ansinh.tasks.models import Status as TaskStatus
 from ansinh.tasks.models import Task
+from ansinh.web.common import holds_personal_number, recall_search
 from ansinh.web.imports.forms import ExportForm, UploadForm
 
 ISSUES_SHOWN = 500
@@ -174,13 +175,20 @@ def export(request: HttpRequest) -> HttpResponseBase:
     if not can(request.user, "household", "export"):
         raise PermissionDenied("household.export")
     wards = scoped_wards(request.user)
-    asked = request.GET.get("ward")
+    # The search page's link carries a search token (``?s=``), not the search: an ID number stays out of URLs.
+    # The form is sent with POST for the same reason; a GET with ``format`` still works for scripts.
+    data = request.POST if request.method == "POST" else request.GET
+    recalled = recall_search(request, request.GET["s"]) if "s" in request.GET else None
+    asked = data.get("ward") or (recalled or {}).get("ward")
     if asked and not wards.filter(code=asked).exists():
         raise Http404  # a ward outside the user's area does not exist for them
-    if "format" not in request.GET:  # arriving (also from the search page, with its ward and search filled in)
-        form = ExportForm(initial={"ward": asked or "", "q": request.GET.get("q", "")}, wards=wards)
+    if "format" not in data:  # arriving (also from the search page, with its ward and search filled in)
+        initial = {"ward": asked or "", "q": (recalled or {}).get("q") or request.GET.get("q", "")}
+        form = ExportForm(initial=initial, wards=wards)
         return render(request, "imports/export.html", {"form": form, "forms_with_errors": []})
-    form = ExportForm(request.GET, wards=wards)
+    form = ExportForm(data, wards=wards)
+    if request.method == "GET" and holds_personal_number(data.get("q", "")):
+        form.add_error("q", _("Search an ID number with the search button, not in the address."))
     if not form.is_valid():
         return render(
             request,
@@ -200,7 +208,9 @@ def export(request: HttpRequest) -> HttpResponseBase:
         task = import_tasks.export_xlsx.enqueue(ward=ward, q=q, name=f"{name}.xlsx", user=request.user)
         return redirect("export-task", pk=task.pk)
     table = "members" if fmt == "csv-members" else "households"
-    response = StreamingHttpResponse(csv_stream(qs, table), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_stream(qs, table, full_ids=shows_full_ids(request.user)), content_type="text/csv; charset=utf-8"
+    )
     suffix = "-thanh-vien" if table == "members" else ""
     response["Content-Disposition"] = f'attachment; filename="{name}{suffix}.csv"'
     return response

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ansinh.accounts.permissions import can, require
+from ansinh.accounts.permissions import can, require, shows_full_ids
 from ansinh.registry import actions
 from ansinh.registry.models import DuplicateFlag
 from ansinh.registry.queries import open_duplicate_flags_for
-from ansinh.web.common import paginate, shows_full_ids
+from ansinh.web.common import paginate
 
 
 @login_required

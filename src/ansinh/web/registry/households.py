@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from ansinh.accounts.permissions import can, require
+from ansinh.accounts.permissions import can, require, shows_full_ids
 from ansinh.accounts.scope import scoped_wards
 from ansinh.lib.dates import format_date
 from ansinh.payments.queries import household_benefits
@@ -30,9 +30,11 @@ from ansinh.web.common import (
     ON_DATE,
     attach_registry_error,
     forms_with_errors,
+    holds_personal_number,
     is_htmx,
     paginate,
-    shows_full_ids,
+    recall_search,
+    remember_search,
 )
 from ansinh.web.conflicts import conflict_context
 from ansinh.web.display import action_label, describe_changes
@@ -50,11 +52,33 @@ from ansinh.web.registry.forms import (
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
+    """The household search. The form is sent with POST and the search kept under a short-lived token
+    (``?s=…``), so that an ID number never reaches a URL, the logs or the history; a ``?q=`` link (a code, a
+    name) still works, but not one holding an ID number."""
     require(request.user, "household", "view")
     wards = scoped_wards(request.user)
-    form = HouseholdSearchForm(request.GET or None, wards=wards)
+    token = ""
+    expired = False
+    if request.method == "POST":
+        form = HouseholdSearchForm(request.POST, wards=wards)
+        if form.is_valid():
+            terms = {"q": form.cleaned_data["q"], "ward": form.cleaned_data["ward"] or ""}
+            token = remember_search(request, terms)
+            if not is_htmx(request):
+                see_other = redirect(f"{reverse('household-search')}?{urlencode({'s': token})}")
+                see_other.status_code = 303
+                return see_other
+    elif "s" in request.GET:
+        terms_or_none = recall_search(request, request.GET["s"])
+        expired = terms_or_none is None
+        token = "" if expired else request.GET["s"]
+        form = HouseholdSearchForm(terms_or_none, wards=wards)
+    else:
+        form = HouseholdSearchForm(request.GET or None, wards=wards)
+        if form.is_bound and holds_personal_number(request.GET.get("q", "")):
+            form.add_error("q", _("Search an ID number with the search button, not in the address."))
     households: QuerySet[Household] = Household.objects.none()
-    searched = bool(request.GET)
+    searched = form.is_bound
     if not form.is_bound:
         households = queries.search_households(request.user)
     elif form.is_valid():
@@ -73,14 +97,18 @@ def search(request: HttpRequest) -> HttpResponse:
         "page_range": page_range,
         "rows": rows,
         "searched": searched,
+        "expired": expired,
         "hx_target": "#results",
         "can_create": can(request.user, "household", "create"),
         "forms_with_errors": forms_with_errors(form),
         "may_export": can(request.user, "household", "export"),
-        "export_query": _export_query(form),
+        "export_query": urlencode({"s": token}) if token else _export_query(form),
+        "pages_query": {"s": token} if token else None,
     }
     template = "registry/households/_results.html" if is_htmx(request) else "registry/households/search.html"
     response = render(request, template, context)
+    if token and is_htmx(request):
+        response["HX-Push-Url"] = f"{reverse('household-search')}?{urlencode({'s': token})}"
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ansinh.accounts.permissions import can
+from ansinh.accounts.permissions import can, shows_full_ids
 from ansinh.accounts.scope import scoped_wards
 from ansinh.lib.dates import format_date
+from ansinh.registry import idnumber
 from ansinh.registry.models import Household, Member
 from ansinh.review import actions, queries
 from ansinh.review.documents import pdf, xlsx
@@ -1021,7 +1022,7 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _certificate_documents(
-    review_round: Round, decision: Decision, certificates: list[Certificate]
+    review_round: Round, decision: Decision, certificates: list[Certificate], *, full_ids: bool
 ) -> list[CertificateDocument]:
     ids = [c.household_id for c in certificates]
     members: dict[int, list[Member]] = {}
@@ -1053,7 +1054,7 @@ def _certificate_documents(
                         relation=m.relation,
                         sex=m.sex,
                         date_of_birth=m.date_of_birth,
-                        id_number=m.id_number or "",
+                        id_number=(m.id_number or "") if full_ids else idnumber.mask(m.id_number),
                     )
                     for m in people
                 ],
@@ -1069,7 +1070,9 @@ def certificate_pdf(request: HttpRequest, pk: int, certificate_pk: int) -> HttpR
     certificate = decision.certificates.select_related("household").filter(pk=certificate_pk).first()
     if certificate is None:
         raise Http404
-    body = pdf.build_certificates(_certificate_documents(review_round, decision, [certificate]))
+    body = pdf.build_certificates(
+        _certificate_documents(review_round, decision, [certificate], full_ids=shows_full_ids(request.user))
+    )
     return _download(body, "application/pdf", f"giay-chung-nhan-{certificate.household.code}.pdf")
 
 
@@ -1080,7 +1083,9 @@ def certificates_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     certificates = list(decision.certificates.select_related("household").order_by("household__code", "standard_id"))
     if not certificates:
         raise Http404
-    body = pdf.build_certificates(_certificate_documents(review_round, decision, certificates))
+    body = pdf.build_certificates(
+        _certificate_documents(review_round, decision, certificates, full_ids=shows_full_ids(request.user))
+    )
     return _download(body, "application/pdf", f"giay-chung-nhan-{review_round.ward_id}-{review_round.pk}.pdf")
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import get_language, gettext
 
 from ansinh.lib.dates import DATETIME_FORMAT, format_date
 from ansinh.lib.numbers import format_number
+from ansinh.registry import idnumber
 
 register = template.Library()
 
@@ -74,9 +75,7 @@ def masked_id(value: str | None) -> str:
     >>> masked_id("")
     ''
     """
-    if not value:
-        return ""
-    return "•" * (len(value) - 3) + value[-3:]
+    return idnumber.mask(value)
 
 
 @register.simple_tag(takes_context=True)
@@ -84,6 +83,9 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
     """The current query string with some parameters replaced (for pagination links)."""
     request = context.get("request")
     query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    if context.get("pages_query"):  # a search sent with POST: its pages carry only its token
+        query = QueryDict(mutable=True)
+        query.update(context["pages_query"])
     for key, value in changes.items():
         if value is None or value == "":
             query.pop(key, None)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import os
+import signal
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -33,6 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--province", default="79")
         parser.add_argument("--seed", type=int, default=2025)
         parser.add_argument("--no-serve", action="store_true", help="prepare everything but do not serve")
+        parser.add_argument("--runserver", action="store_true", help="serve with Django's development server")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if not settings.DEMO_MODE:
@@ -88,4 +93,22 @@ class Command(BaseCommand):
         # Long jobs (imports, round assessments) run in a worker process next to the server: no extra service.
         spawn_worker()
         self.stdout.write(f"Serving http://127.0.0.1:{opts['port']}/  (Ctrl+C to stop)")
+        if sys.platform.startswith("linux") and not opts["runserver"]:
+            # Served for real: gunicorn's worker processes (``ansinh serve``), in a child process of its own so
+            # that its master reaps only its own workers, not the supervised task worker.
+            env = {**os.environ, "WHITENOISE_AUTOREFRESH": "0"}  # collected above; no rescan per request
+            command = [sys.executable, "-m", "ansinh.cli", "serve", "--bind", "127.0.0.1", "--port", str(opts["port"])]
+            server = subprocess.Popen(command, env=env)
+            # Stopped (Ctrl+C, or SIGTERM from a service manager): the server quickly (SIGINT: gunicorn's quick
+            # shutdown), then the task worker (atexit).
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            try:
+                server.wait()
+            except KeyboardInterrupt:
+                pass
+            finally:
+                if server.poll() is None:
+                    server.send_signal(signal.SIGINT)
+                    server.wait(timeout=30)
+            return
         call_command("runserver", f"127.0.0.1:{opts['port']}", use_reloader=False)

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ansinh.accounts.permissions import can
+from ansinh.accounts.permissions import can, shows_full_ids
 from ansinh.imports.export import csv_stream, export_queryset, record_export, write_xlsx
 from ansinh.registry.models import Household
 from ansinh.registry.queries import matching
@@ -46,16 +46,17 @@ class Command(BaseCommand):
             if opts["ward"]:
                 qs = qs.filter(ward_id=opts["ward"])
             qs = matching(qs, opts["search"], few_wards=bool(opts["ward"]))
+        full_ids = user is None or shows_full_ids(user)  # without --user: the system's operator
         count = qs.count()
         suffix = out.suffix.lower()
         if suffix == ".xlsx":
-            write_xlsx(qs, out)
+            write_xlsx(qs, out, full_ids=full_ids)
             written = [out]
         elif suffix == ".csv":
             members_out = opts["members_out"] or out.with_name(out.stem + ".members.csv")
             for path, table in ((out, "households"), (members_out, "members")):
                 with path.open("wb") as fh:
-                    for block in csv_stream(qs, table):
+                    for block in csv_stream(qs, table, full_ids=full_ids):
                         fh.write(block)
             written = [out, members_out]
         else:

@@ -232,6 +232,7 @@ class Command(BaseCommand):
                 )
         except IntegrityError as exc:
             raise CommandError(f"The synthetic city clashes with existing records, nothing was written: {exc}") from exc
+        bulk.analyze(bulk.POPULATION_MODELS)
         return counts
 
     def _id_prefixes_used(self) -> dict[str, int]:
