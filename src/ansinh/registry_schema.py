@@ -224,3 +224,37 @@ def household_frame_dtypes() -> dict[str, pl.DataType]:
 def member_frame_dtypes() -> dict[str, pl.DataType]:
     """The members frame (docs/frames.md): the keys, then every attribute the frames carry."""
     return {MEMBER_KEY: pl.Int64(), HOUSEHOLD_KEY: pl.Int64(), **{a.name: a.dtype for a in in_frames(MEMBER)}}
+
+
+# The attributes' names in English, where a sentence in English names one (the explanation of a result).
+ENGLISH: dict[str, str] = {
+    "floor_area_m2": "floor area",
+    "wall_durable": "durable walls",
+    "frame_durable": "durable frame",
+    "roof_durable": "durable roof",
+    "water_source": "water source",
+    "toilet_type": "toilet",
+    "uses_telecom": "uses telephone services",
+    "uses_internet": "uses the internet",
+    "has_tv": "has a television",
+    "has_radio": "has a radio",
+    "has_computer": "has a computer",
+    "has_internet_phone": "has an internet-capable phone",
+    "uses_digital_services": "uses digital services",
+    "waste_handling": "waste handling",
+    "other_income_monthly": "other household income",
+    "area_type": "urban or rural",
+    "residence_type": "residence",
+}
+
+
+def attribute_label(name: str, lang: str = "vi") -> str:
+    """The attribute's name inside a sentence: the workbook header without its unit, in lower case (vi),
+    or the English name (en); a name not in the schema is returned with spaces for underscores."""
+    attribute = next((a for a in (*HOUSEHOLD, *MEMBER) if a.name == name), None)
+    if lang != "vi":
+        return ENGLISH.get(name) or name.replace("_", " ")
+    if attribute is None:
+        return name.replace("_", " ")
+    header = attribute.header.split(" (")[0]
+    return header[:1].lower() + header[1:]
