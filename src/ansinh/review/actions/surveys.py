@@ -19,7 +19,7 @@ from ansinh.review import queries
 from ansinh.review.actions.guards import open_round, require
 from ansinh.review.actions.moves import audit, move_households, move_round
 from ansinh.review.audit_actions import SURVEY_SAVED, SURVEY_SUBMITTED
-from ansinh.review.errors import InvalidSurvey, StaleVersion
+from ansinh.review.errors import InvalidSurvey, RegistryChanged, StaleVersion
 from ansinh.review.models import (
     SURVEY_OPEN,
     HouseholdStage,
@@ -89,10 +89,32 @@ def do_save_survey(
     return survey
 
 
+def submission_errors(survey: SurveyResponse, household_id: int) -> tuple[dict[str, Any], dict[str, str]]:
+    """The survey's typed answers and what stops it from being submitted (every required answer, every
+    current member and no one else), by field; checked before the officer is shown the registry changes."""
+    definition = load_form(survey.form)
+    clean, errors = definition.validate(survey.answers, partial=False)
+    current = Member.objects.active().filter(household_id=household_id).values_list("pk", flat=True)
+    member_ids = {str(pk) for pk in current}
+    if definition.section("members") is not None:
+        given = set((clean.get("members") or {}).keys())
+        for missing in sorted(member_ids - given):
+            errors[f"members.{missing}"] = "is missing"
+        for extra in sorted(given - member_ids):
+            errors[f"members.{extra}"] = "is not a member of this household"
+    return clean, errors
+
+
 @transaction.atomic
-def do_submit_survey(*, actor: Actor, survey: SurveyResponse, surveyed_on: dt.date | None = None) -> SurveyResponse:
+def do_submit_survey(
+    *, actor: Actor, survey: SurveyResponse, surveyed_on: dt.date | None = None, confirmed: str | None = None
+) -> SurveyResponse:
     """Submit a survey: every required field checked, then the answers written to the registry through
-    the registry actions (audited), and the household moved to ``surveyed``."""
+    the registry actions (audited), and the household moved to ``surveyed``.
+
+    ``confirmed`` is the fingerprint (``queries.changes_fingerprint``) of the registry changes the officer
+    was shown and confirmed; if the changes are no longer those (the registry or the survey was edited
+    meanwhile), nothing is written and ``RegistryChanged`` is raised, so no value is overwritten unseen."""
     rh = RoundHousehold.objects.select_related("round", "household").get(pk=survey.round_household_id)
     review_round = rh.round
     require(actor, review_round.ward_id, "prepare")
@@ -102,16 +124,11 @@ def do_submit_survey(*, actor: Actor, survey: SurveyResponse, surveyed_on: dt.da
     if day is None:
         raise InvalidSurvey(_("Give the survey date."), field="surveyed_on", errors={"surveyed_on": "is required"})
     definition = load_form(survey.form)
-    clean, errors = definition.validate(survey.answers, partial=False)
-    member_ids = {str(pk) for pk in Member.objects.active().filter(household=rh.household).values_list("pk", flat=True)}
-    if definition.section("members") is not None:
-        given = set((clean.get("members") or {}).keys())
-        for missing in sorted(member_ids - given):
-            errors[f"members.{missing}"] = "is missing"
-        for extra in sorted(given - member_ids):
-            errors[f"members.{extra}"] = "is not a member of this household"
+    clean, errors = submission_errors(survey, rh.household_id)
     if errors:
         raise InvalidSurvey(_("Some answers are missing or not valid."), errors=errors)
+    if confirmed is not None and confirmed != queries.changes_fingerprint(queries.survey_registry_changes(survey)):
+        raise RegistryChanged
     household_changes, member_changes = definition.registry_changes(clean)
     if household_changes:
         hh = Household.objects.get(pk=rh.household_id)
@@ -127,7 +144,7 @@ def do_submit_survey(*, actor: Actor, survey: SurveyResponse, surveyed_on: dt.da
     survey.refresh_from_db()
     rh.refresh_from_db()
     if rh.stage != HouseholdStage.REMOVED:
-        move_households(actor, current, [rh], HouseholdStage.SURVEYED, f"form {survey.form}")
+        move_households(actor, current, [rh], HouseholdStage.SURVEYED, f"Phiếu {survey.form}")
     if current.status == RoundStatus.LISTING:
         move_round(actor, current, RoundStatus.SURVEYING)
     audit(
@@ -141,7 +158,6 @@ def do_submit_survey(*, actor: Actor, survey: SurveyResponse, surveyed_on: dt.da
             "members": [None, {str(k): {f: jsonable(v) for f, v in c.items()} for k, c in member_changes.items()}],
         },
         household_id=rh.household_id,
-        note=f"survey of {day.isoformat()}",
     )
     return survey
 

@@ -62,6 +62,7 @@ from ansinh.review.xlsform import (
 from ansinh.standards import load_standard
 from ansinh.tasks.models import Status as TaskStatus
 from ansinh.web.common import forms_with_errors
+from ansinh.web.display import registry_change_rows
 from ansinh.web.review import forms as review_forms
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -365,7 +366,10 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
     definition = load_form(form_code)
     members = list(Member.objects.active().filter(household_id=rh.household_id).order_by("date_of_birth", "pk"))
     existing = SurveyResponse.objects.filter(round_household=rh, form=form_code).first()
-    answers = existing.answers if existing else {}
+    # What the registry holds is the starting point; a saved draft's answers come over it.
+    answers = _merge_answers(
+        queries.registry_answers(form_code, [rh.household_id])[rh.household_id], existing.answers if existing else {}
+    )
     status = 200
     if request.method == "POST":
         if not _can_prepare(request.user):
@@ -387,9 +391,13 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
                     else None,
                 )
                 if submit:
-                    actions.do_submit_survey(
-                        actor=request.user, survey=saved, surveyed_on=form.cleaned_data.get("surveyed_on")
-                    )
+                    if saved.surveyed_on is None and form.cleaned_data.get("surveyed_on") is None:
+                        raise InvalidSurvey(
+                            _("Give the survey date."), field="surveyed_on", errors={"surveyed_on": "is required"}
+                        )
+                    _clean, problems = actions.submission_errors(saved, rh.household_id)
+                    if problems:
+                        raise InvalidSurvey(_("Some answers are missing or not valid."), errors=problems)
             except NotAllowed as error:
                 raise PermissionDenied(error.message) from error
             except InvalidSurvey as error:
@@ -402,13 +410,8 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
             except ReviewError as error:
                 _attach(error, form)
             else:
-                if submit:
-                    messages.success(
-                        request,
-                        _("The survey of household %(code)s was submitted and the registry updated.")
-                        % {"code": rh.household.code},
-                    )
-                    return redirect("review-round", pk=review_round.pk)
+                if submit:  # nothing reaches the registry before the officer has seen what changes
+                    return redirect("review-survey-confirm", pk=review_round.pk, rh_pk=rh.pk, form_code=form_code)
                 messages.success(request, _("The draft was saved."))
                 return redirect("review-survey", pk=review_round.pk, rh_pk=rh.pk, form_code=form_code)
         existing = SurveyResponse.objects.filter(round_household=rh, form=form_code).first()
@@ -439,6 +442,70 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
         }
     )
     return render(request, "review/survey.html", context, status=status)
+
+
+def _merge_answers(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over``'s answers on top of ``base``'s, section by section and member by member."""
+    out: dict[str, Any] = {}
+    for section in {*base, *over}:
+        given, extra = base.get(section) or {}, over.get(section) or {}
+        if any(isinstance(v, dict) for v in (*given.values(), *extra.values())):
+            out[section] = {k: {**(given.get(k) or {}), **(extra.get(k) or {})} for k in {*given, *extra}}
+        else:
+            out[section] = {**given, **extra}
+    return out
+
+
+@login_required
+def survey_confirm(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpResponse:
+    """What submitting the survey will change in the registry, field by field in words, to confirm: the
+    survey is submitted (and the registry updated) only from here, only with the changes shown."""
+    review_round = queries.get_round_for(request.user, pk)
+    rh = queries.get_round_household_for(request.user, rh_pk)
+    if rh.round_id != review_round.pk or form_code not in ("A", "B"):
+        raise Http404
+    if not _can_prepare(request.user):
+        raise PermissionDenied
+    survey = SurveyResponse.objects.filter(round_household=rh, form=form_code).first()
+    if survey is None or survey.status == "submitted":
+        return redirect("review-survey", pk=review_round.pk, rh_pk=rh.pk, form_code=form_code)
+    status = 200
+    problem = ""
+    if request.method == "POST":
+        try:
+            actions.do_submit_survey(actor=request.user, survey=survey, confirmed=request.POST.get("confirmed", ""))
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from error
+        except InvalidSurvey:
+            messages.error(request, _("Some answers are missing or not valid."))
+            return redirect("review-survey", pk=review_round.pk, rh_pk=rh.pk, form_code=form_code)
+        except ReviewError as error:
+            problem, status = error.message, 409
+            survey.refresh_from_db()
+        else:
+            messages.success(
+                request,
+                _("The survey of household %(code)s was submitted and the registry updated.")
+                % {"code": rh.household.code},
+            )
+            return redirect("review-round", pk=review_round.pk)
+    changes = queries.survey_registry_changes(survey)
+    context = _round_context(request, review_round, "survey")
+    language = (request.LANGUAGE_CODE or "vi")[:2]
+    definition = load_form(form_code)
+    context.update(
+        {
+            "rh": rh,
+            "survey": survey,
+            "form_code": form_code,
+            "form_title": definition.title.get(language) or definition.title.get("vi"),
+            "changes": registry_change_rows(changes),
+            "fingerprint": queries.changes_fingerprint(changes),
+            "problem": problem,
+            "can_edit": review_round.allows("survey"),
+        }
+    )
+    return render(request, "review/survey_confirm.html", context, status=status)
 
 
 @login_required
