@@ -229,6 +229,19 @@ class FormDefinition:
         return False
 
 
+def merge_answers(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``over``'s answers on top of ``base``'s, section by section and member by member (a saved draft over
+    what the registry holds)."""
+    out: dict[str, Any] = {}
+    for section in {*base, *over}:
+        given, extra = base.get(section) or {}, over.get(section) or {}
+        if any(isinstance(v, dict) for v in (*given.values(), *extra.values())):
+            out[section] = {k: {**(given.get(k) or {}), **(extra.get(k) or {})} for k in {*given, *extra}}
+        else:
+            out[section] = {**given, **extra}
+    return out
+
+
 def _known(section: Section, values: Mapping[str, Any], prefix: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in section.fields:

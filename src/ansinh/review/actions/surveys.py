@@ -199,12 +199,12 @@ def _survey_import_plan(
             continue
         clean, errors = definition.validate(sub.answers, partial=True)
         for where, message in errors.items():
-            problems.append(f"{sub.row} ({sub.household_code}), {where}: {survey_message(message)}")
+            problems.append(f"{_place(sub, where)}: {survey_message(message)}")
         for member in clean.get("members") or {}:
             if member not in members.get(rh.household_id, set()):
                 problems.append(
                     _("%(row)s: %(member)s is not a member of household %(code)s.")
-                    % {"row": sub.row, "member": member, "code": sub.household_code}
+                    % {"row": _place(sub, f"members.{member}"), "member": member, "code": sub.household_code}
                 )
         survey = existing.get(rh.pk)
         if survey is not None and survey.status == "submitted" and survey.answers != clean:
@@ -214,6 +214,21 @@ def _survey_import_plan(
             )
         plan.append((rh, Submission(sub.household_code, clean, sub.surveyed_on, sub.row), survey))
     return problems, plan
+
+
+def _place(sub: Submission, where: str) -> str:
+    """Where an answer was read, as the officer finds it: "Sheet Thành viên, row 3, column Tình trạng việc
+    làm" (a workbook), else the row or record the submission came from; never the answer's internal path."""
+    cell = sub.cells.get(where)
+    if cell is None:
+        return f"{sub.row} ({sub.household_code})"
+    if cell.column:
+        return _("Sheet %(sheet)s, row %(row)d, column %(column)s") % {
+            "sheet": cell.sheet,
+            "row": cell.row,
+            "column": cell.column,
+        }
+    return _("Sheet %(sheet)s, row %(row)d") % {"sheet": cell.sheet, "row": cell.row}
 
 
 @transaction.atomic

@@ -51,7 +51,7 @@ from ansinh.review.models import (
     RoundKind,
     SurveyResponse,
 )
-from ansinh.review.survey import load_form
+from ansinh.review.survey import load_form, merge_answers
 from ansinh.review.tasks import enqueue_assessment
 from ansinh.review.xlsform import (
     OfflineHousehold,
@@ -367,7 +367,7 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
     members = list(Member.objects.active().filter(household_id=rh.household_id).order_by("date_of_birth", "pk"))
     existing = SurveyResponse.objects.filter(round_household=rh, form=form_code).first()
     # What the registry holds is the starting point; a saved draft's answers come over it.
-    answers = _merge_answers(
+    answers = merge_answers(
         queries.registry_answers(form_code, [rh.household_id])[rh.household_id], existing.answers if existing else {}
     )
     status = 200
@@ -442,18 +442,6 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
         }
     )
     return render(request, "review/survey.html", context, status=status)
-
-
-def _merge_answers(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """``over``'s answers on top of ``base``'s, section by section and member by member."""
-    out: dict[str, Any] = {}
-    for section in {*base, *over}:
-        given, extra = base.get(section) or {}, over.get(section) or {}
-        if any(isinstance(v, dict) for v in (*given.values(), *extra.values())):
-            out[section] = {k: {**(given.get(k) or {}), **(extra.get(k) or {})} for k in {*given, *extra}}
-        else:
-            out[section] = {**given, **extra}
-    return out
 
 
 @login_required
@@ -543,6 +531,7 @@ def offline_workbook(request: HttpRequest, pk: int, form_code: str) -> HttpRespo
     members: dict[int, list[OfflineMember]] = {}
     for m in Member.objects.active().filter(household_id__in=ids).order_by("household_id", "date_of_birth", "pk"):
         members.setdefault(m.household_id, []).append(OfflineMember(m.pk, m.full_name))
+    known = queries.registry_answers(form_code, ids)  # the workbook opens with what the registry holds
     households = []
     for rh in entries:
         survey = next((s for s in rh.surveys.all() if s.form == form_code), None)
@@ -553,7 +542,7 @@ def offline_workbook(request: HttpRequest, pk: int, form_code: str) -> HttpRespo
                 head_name=head.full_name if head else "",
                 address=rh.household.address,
                 members=members.get(rh.household_id, []),
-                answers=survey.answers if survey else {},
+                answers=merge_answers(known.get(rh.household_id, {}), survey.answers if survey else {}),
             )
         )
     body = build_offline_workbook(
