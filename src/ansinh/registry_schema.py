@@ -86,8 +86,8 @@ HOUSEHOLD: tuple[Attribute, ...] = (
         "Mã hộ",
         frame="optional",
         import_required=True,
-        example="79-26734-000123",
-        note="unique; matches an existing household",
+        example="79-26743-000123",
+        note="duy nhất; trùng mã hộ đã có thì cập nhật hộ đó",
     ),
     Attribute(
         "ward_code",
@@ -95,8 +95,11 @@ HOUSEHOLD: tuple[Attribute, ...] = (
         "Mã phường/xã",
         frame="required",
         import_required=True,
-        example="26734",
-        note="NSO code of the current ward; a former ward's code is converted",
+        example="26743",
+        note=(
+            "mã phường/xã hiện hành (từ 01/07/2025) của Cục Thống kê, ví dụ 26743 là Phường Bến Thành; "
+            "mã phường/xã cũ được tự động chuyển sang mã mới"
+        ),
         model_field="ward",
         column="ward_id",
     ),
@@ -110,7 +113,7 @@ HOUSEHOLD: tuple[Attribute, ...] = (
         frame="required",
         form=False,  # the ward's own attribute: set by the action from the ward
         example="Thành thị",
-        note="empty: the ward's own attribute",
+        note="để trống: lấy theo phường/xã",
     ),
     # Optional in the registry: blank is "not known", and the indicator is what the standard's unknown_input says.
     Attribute("floor_area_m2", "float", "Diện tích nhà ở (m²)", blank=True, frame="nullable", example="45,5"),
@@ -144,7 +147,7 @@ MEMBER: tuple[Attribute, ...] = (
         "Số định danh cá nhân",
         blank=True,
         example="079080001234",
-        note="12 digits; must agree with sex and date of birth",
+        note="12 chữ số; phải khớp với giới tính và ngày sinh",
     ),
     Attribute("legacy_id_number", "id9", "Số CMND cũ (9 số)", blank=True),
     Attribute(

@@ -317,7 +317,8 @@ def build_offline_workbook(
     info.append([])
     info.append(["Điền mỗi hộ trên một dòng của trang «Hộ», mỗi thành viên trên một dòng của trang «Thành viên»."])
     info.append(["Không sửa các cột có nền xám (mã hộ, mã thành viên, họ tên, địa chỉ): chúng dùng để nhập lại."])
-    info.append([f"Cột «{SURVEY_DATE}»: ngày rà soát (ngày/tháng/năm)."])
+    info.append(["Cột «Ngày rà soát»: ngày đến hộ khảo sát (ngày/tháng/năm)."])
+    info.append(["Các ô có danh sách chọn: chọn một dòng trong danh sách (chữ tiếng Việt); mã cũ vẫn được chấp nhận."])
     info.append(["Nhập lại tệp qua chức năng nhập dữ liệu theo lô (xem trước, chỉ ghi khi toàn bộ tệp hợp lệ)."])
     info.column_dimensions["A"].width = 110
     lists = workbook.create_sheet("Danh mục")

@@ -5,6 +5,7 @@ no page shows a dotted action code, a field name, a Python dict or ``True``."""
 
 from __future__ import annotations
 
+import ast
 import datetime
 import re
 from collections.abc import Iterable, Mapping
@@ -142,6 +143,23 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 
 
+SOURCES: dict[str, object] = {
+    "web": gettext_lazy("web page"),
+    "api": gettext_lazy("API"),
+    "cli": gettext_lazy("command line"),
+    "import": gettext_lazy("import"),
+    "task": gettext_lazy("background task"),
+    "system": gettext_lazy("system"),
+}
+
+
+def source_label(source: str) -> str:
+    """Where a change came from, in words ("import no. 12" for ``import:12``)."""
+    kind, _sep, ident = (source or "").partition(":")
+    label = str(SOURCES.get(kind, kind))
+    return f"{label} {ident}".strip() if ident else label
+
+
 def _cap(text: object) -> str:
     words = str(text)
     return words[:1].upper() + words[1:]
@@ -230,6 +248,11 @@ def display_value(model: type[models.Model] | None, name: str, value: Any, *, sh
         return str(value)
     if name in ID_FIELDS and not show_ids:
         return masked_id(str(value))
+    if isinstance(value, str) and value.startswith("{'"):  # written before changes kept their nesting
+        try:
+            value = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return "—"
     if isinstance(value, Mapping):
         return _nested(model, name, value, show_ids=show_ids)
     if isinstance(value, list | tuple):
@@ -249,6 +272,8 @@ def display_value(model: type[models.Model] | None, name: str, value: Any, *, sh
             return label
     if isinstance(field, models.DateField) or isinstance(value, datetime.date):
         return vn_date(value)
+    if name == "year" or name.endswith("_year"):
+        return str(value)  # a year is a name, not an amount: 2026, never 2.026
     if isinstance(value, int | float):
         return vn_number(value, 1 if isinstance(value, float) and not value.is_integer() else 0)
     return str(value)

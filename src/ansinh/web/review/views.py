@@ -17,9 +17,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ansinh import vocab
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards
 from ansinh.lib.dates import format_date
@@ -38,6 +40,7 @@ from ansinh.review.documents.data import (
     VoteRow,
 )
 from ansinh.review.errors import InvalidSurvey, NotAllowed, ReviewError, StaleVersion
+from ansinh.review.explanations import indicator_order, standard_title
 from ansinh.review.models import (
     CLASS_CHOICES,
     Certificate,
@@ -1127,6 +1130,10 @@ def certificates_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(body, "application/pdf", f"giay-chung-nhan-{review_round.ward_id}-{review_round.pk}.pdf")
 
 
+def _lang() -> str:
+    return (get_language() or "vi")[:2]
+
+
 # -- summary and due list -----------------------------------------------------------------------------
 
 
@@ -1138,7 +1145,7 @@ def _summary_rows(report: Any, ward_names: dict[str, str]) -> list[dict[str, Any
             {
                 **row,
                 "ward": _("Whole area") if code == queries.CITY else ward_names.get(code, code),
-                "standard": row["standard_id"],
+                "standard": standard_title(row["standard_id"], _lang()),
                 "is_total": code == queries.CITY,
             }
         )
@@ -1152,28 +1159,28 @@ def _summary_data(request: HttpRequest, review_round: Round, form: Any) -> dict[
     deprivations = []
     for standard in review_round.standards:
         frame = queries.dominant_deprivations([review_round], standard)
-        labels: dict[str, str] = {}
-        try:
-            labels = {i.name: str(i.label.get("vi", i.name)) for i in load_standard(standard).indicators}
-        except Exception:  # noqa: S110 - an unknown standard prints raw indicator names
-            pass
+        labels = dict(indicator_order(standard, _lang()))
         for r in frame.iter_rows(named=True):
+            label = labels.get(r["indicator"], r["indicator"].replace("_", " "))
             deprivations.append(
                 {
                     **r,
-                    "standard": standard,
+                    "standard": standard_title(standard, _lang()),
                     "ward": ward_names.get(r["ward_code"], r["ward_code"]),
-                    "indicator_label": labels.get(r["indicator"], r["indicator"]),
+                    "indicator": label,  # the summary and its workbook name the indicator, never its code
+                    "indicator_label": label,
                     "households": r["deprived"],
                 }
             )
+    flow_words = dict(xlsx.FLOW_COLUMNS)
     mismatches = [
         {
             **r,
             "ward": ward_names.get(r["ward_code"], r["ward_code"]),
-            "standard": r["standard_id"],
+            "standard": standard_title(r["standard_id"], _lang()),
             "household": r["household_id"],
-            "detail": f"{r['class']}: {r['difference']:+d} ({', '.join(r['movements'])})",
+            "detail": f"{vocab.household_class(r['class'], _lang())}: {r['difference']:+d} "
+            f"({', '.join(flow_words.get(m, m) for m in r['movements'])})",
         }
         for r in report.mismatches.iter_rows(named=True)
     ]
