@@ -128,6 +128,11 @@ HOUSEHOLD: tuple[Attribute, ...] = (
     Attribute("has_radio", "bool", "Có radio", frame="required", example="Không"),
     Attribute("has_computer", "bool", "Có máy tính", frame="required", example="Không"),
     Attribute("has_internet_phone", "bool", "Có điện thoại kết nối Internet", frame="required", example="Có"),
+    # Nullable in the frames: files written before it existed leave it empty (not known); the standard's data
+    # (information_devices.basic_phone_counts) decides whether it counts as a means of information access.
+    Attribute(
+        "has_basic_phone", "bool", "Có điện thoại thường (không kết nối Internet)", frame="nullable", example="Không"
+    ),
     Attribute("uses_digital_services", "bool", "Sử dụng dịch vụ số", frame="required", example="Không"),
     Attribute(
         "waste_handling", "code", "Xử lý rác thải", vocab.WASTE_HANDLING, frame="required", example="Được thu gom"
@@ -243,6 +248,7 @@ ENGLISH: dict[str, str] = {
     "has_radio": "has a radio",
     "has_computer": "has a computer",
     "has_internet_phone": "has an internet-capable phone",
+    "has_basic_phone": "has a basic phone",
     "uses_digital_services": "uses digital services",
     "waste_handling": "waste handling",
     "other_income_monthly": "other household income",

@@ -97,3 +97,32 @@ def test_the_citation_module_passes_its_doctests() -> None:
 
     result = doctest.testmod(citation)
     assert result.attempted and not result.failed
+
+
+def test_a_basic_phone_counts_as_a_means_of_information_only_where_the_standard_says_so() -> None:
+    from ansinh.engine import assess
+
+    hh, mm = one(
+        {
+            "has_tv": False,
+            "has_radio": False,
+            "has_computer": False,
+            "has_internet_phone": False,
+            "has_basic_phone": True,
+        }
+    )
+    national = assess(hh, mm, "vn_2022", ON)
+    assert national["ind_information_devices"][0] == 1  # the circular lists a smartphone, not a basic phone
+    counted = assess(hh, mm, "vn_2022", ON, overrides={"information_devices.basic_phone_counts": True})
+    assert counted["ind_information_devices"][0] == 0
+    # Not checked against the circular: the explanation says so.
+    text = explain(hh, mm, "vn_2022", ON, 1)
+    assert "Phương tiện phục vụ tiếp cận thông tin" in text and "ngưỡng chưa xác minh" in text
+    # A file that does not say (empty) leaves the phone out of the count, whatever the standard says.
+    unknown = hh.with_columns(has_basic_phone=None)
+    assert (
+        assess(unknown, mm, "vn_2022", ON, overrides={"information_devices.basic_phone_counts": True})[
+            "ind_information_devices"
+        ][0]
+        == 1
+    )

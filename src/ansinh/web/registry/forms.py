@@ -190,6 +190,13 @@ class MemberForm(RegistryModelForm):
         if head:
             # The first member of a new household is its head.
             del self.fields["relation"]
+        if not self.instance.pk and "schooling_status" in self.fields:
+            # A new member's schooling may be left to the age: a child of school age attends the level of the
+            # age, anyone else does not (registry.timeline.defaults); the officer changes it when it is not so.
+            field = self.fields["schooling_status"]
+            field.required = False
+            field.choices = [("", _("As the age says")), *[c for c in field.choices if c[0] != ""]]  # type: ignore[union-attr]
+            self.initial.setdefault("schooling_status", "")
 
     def clean_full_name(self) -> str:
         return " ".join(str(self.cleaned_data["full_name"]).split())
