@@ -177,7 +177,7 @@ def action_label(action: str) -> str:
 def _app_of(action: str) -> str:
     """The app that declares ``action`` (``review`` for ``review.survey.submit_b``), from its declaring class."""
     for cls in AuditAction.__subclasses__():
-        if action in {m.value for m in cls}:  # type: ignore[attr-defined]
+        if action in {m.value for m in cls}:
             return cls.__module__.split(".")[1]
     return ""
 
