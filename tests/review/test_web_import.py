@@ -225,3 +225,17 @@ def test_the_offline_workbook_and_the_provisional_list_keep_a_hostile_name_as_te
     assert b"<f>" not in sheets and b"<f " not in sheets
     assert load_workbook(io.BytesIO(data))["Thành viên"].cell(row=3, column=3).value == injection
     assert xlsx.save_workbook is save_workbook  # the provisional list is saved by the one writer too
+
+
+def test_an_odk_answer_that_is_not_a_choice_is_named_by_record_and_question(officer_client, listed, poor_household):
+    review_round, _rh = listed
+    member = poor_household.members.get()
+    export = [
+        {
+            "household_code": poor_household.code,
+            "members": [{"member_id": str(member.pk), "employment_status": "freelance"}],
+        }
+    ]
+    html = upload(officer_client, review_round, "central.json", json.dumps(export).encode()).content.decode()
+    assert "bản ghi 1 (hộ" in html and "câu hỏi Tình trạng việc làm" in html
+    assert "members." not in html and "employment_status" not in html

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ansinh.accounts.models import Actor, acting_user
@@ -220,7 +221,14 @@ def _place(sub: Submission, where: str) -> str:
     """Where an answer was read, as the officer finds it: "Sheet Thành viên, row 3, column Tình trạng việc
     làm" (a workbook), else the row or record the submission came from; never the answer's internal path."""
     cell = sub.cells.get(where)
-    if cell is None:
+    if cell is None:  # an ODK / KoBoToolbox record: the record, and the question by its label
+        question = _question(where)
+        if question:
+            return _("%(row)s (household %(code)s), question %(question)s") % {
+                "row": sub.row,
+                "code": sub.household_code,
+                "question": question,
+            }
         return f"{sub.row} ({sub.household_code})"
     if cell.column:
         return _("Sheet %(sheet)s, row %(row)d, column %(column)s") % {
@@ -229,6 +237,18 @@ def _place(sub: Submission, where: str) -> str:
             "column": cell.column,
         }
     return _("Sheet %(sheet)s, row %(row)d") % {"sheet": cell.sheet, "row": cell.row}
+
+
+def _question(where: str) -> str:
+    """The label, in the reader's language, of the question an error path (``members.<id>.<field>``) names."""
+    name = where.rsplit(".", 1)[-1]
+    for form in ("B", "A"):
+        for section in load_form(form).sections:
+            for f in section.fields:
+                if f.name == name:
+                    language = (get_language() or "vi")[:2]
+                    return str(f.label.get(language) or f.label.get("vi") or "")
+    return ""
 
 
 @transaction.atomic
