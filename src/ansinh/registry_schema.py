@@ -86,8 +86,8 @@ HOUSEHOLD: tuple[Attribute, ...] = (
         "Mã hộ",
         frame="optional",
         import_required=True,
-        example="79-26734-000123",
-        note="unique; matches an existing household",
+        example="79-26743-000123",
+        note="duy nhất; trùng mã hộ đã có thì cập nhật hộ đó",
     ),
     Attribute(
         "ward_code",
@@ -95,8 +95,11 @@ HOUSEHOLD: tuple[Attribute, ...] = (
         "Mã phường/xã",
         frame="required",
         import_required=True,
-        example="26734",
-        note="NSO code of the current ward; a former ward's code is converted",
+        example="26743",
+        note=(
+            "mã phường/xã hiện hành (từ 01/07/2025) của Cục Thống kê, ví dụ 26743 là Phường Bến Thành; "
+            "mã phường/xã cũ được tự động chuyển sang mã mới"
+        ),
         model_field="ward",
         column="ward_id",
     ),
@@ -110,7 +113,7 @@ HOUSEHOLD: tuple[Attribute, ...] = (
         frame="required",
         form=False,  # the ward's own attribute: set by the action from the ward
         example="Thành thị",
-        note="empty: the ward's own attribute",
+        note="để trống: lấy theo phường/xã",
     ),
     # Optional in the registry: blank is "not known", and the indicator is what the standard's unknown_input says.
     Attribute("floor_area_m2", "float", "Diện tích nhà ở (m²)", blank=True, frame="nullable", example="45,5"),
@@ -125,6 +128,11 @@ HOUSEHOLD: tuple[Attribute, ...] = (
     Attribute("has_radio", "bool", "Có radio", frame="required", example="Không"),
     Attribute("has_computer", "bool", "Có máy tính", frame="required", example="Không"),
     Attribute("has_internet_phone", "bool", "Có điện thoại kết nối Internet", frame="required", example="Có"),
+    # Nullable in the frames: files written before it existed leave it empty (not known); the standard's data
+    # (information_devices.basic_phone_counts) decides whether it counts as a means of information access.
+    Attribute(
+        "has_basic_phone", "bool", "Có điện thoại thường (không kết nối Internet)", frame="nullable", example="Không"
+    ),
     Attribute("uses_digital_services", "bool", "Sử dụng dịch vụ số", frame="required", example="Không"),
     Attribute(
         "waste_handling", "code", "Xử lý rác thải", vocab.WASTE_HANDLING, frame="required", example="Được thu gom"
@@ -144,7 +152,7 @@ MEMBER: tuple[Attribute, ...] = (
         "Số định danh cá nhân",
         blank=True,
         example="079080001234",
-        note="12 digits; must agree with sex and date of birth",
+        note="12 chữ số; phải khớp với giới tính và ngày sinh",
     ),
     Attribute("legacy_id_number", "id9", "Số CMND cũ (9 số)", blank=True),
     Attribute(
@@ -224,3 +232,38 @@ def household_frame_dtypes() -> dict[str, pl.DataType]:
 def member_frame_dtypes() -> dict[str, pl.DataType]:
     """The members frame (docs/frames.md): the keys, then every attribute the frames carry."""
     return {MEMBER_KEY: pl.Int64(), HOUSEHOLD_KEY: pl.Int64(), **{a.name: a.dtype for a in in_frames(MEMBER)}}
+
+
+# The attributes' names in English, where a sentence in English names one (the explanation of a result).
+ENGLISH: dict[str, str] = {
+    "floor_area_m2": "floor area",
+    "wall_durable": "durable walls",
+    "frame_durable": "durable frame",
+    "roof_durable": "durable roof",
+    "water_source": "water source",
+    "toilet_type": "toilet",
+    "uses_telecom": "uses telephone services",
+    "uses_internet": "uses the internet",
+    "has_tv": "has a television",
+    "has_radio": "has a radio",
+    "has_computer": "has a computer",
+    "has_internet_phone": "has an internet-capable phone",
+    "has_basic_phone": "has a basic phone",
+    "uses_digital_services": "uses digital services",
+    "waste_handling": "waste handling",
+    "other_income_monthly": "other household income",
+    "area_type": "urban or rural",
+    "residence_type": "residence",
+}
+
+
+def attribute_label(name: str, lang: str = "vi") -> str:
+    """The attribute's name inside a sentence: the workbook header without its unit, in lower case (vi),
+    or the English name (en); a name not in the schema is returned with spaces for underscores."""
+    attribute = next((a for a in (*HOUSEHOLD, *MEMBER) if a.name == name), None)
+    if lang != "vi":
+        return ENGLISH.get(name) or name.replace("_", " ")
+    if attribute is None:
+        return name.replace("_", " ")
+    header = attribute.header.split(" (")[0]
+    return header[:1].lower() + header[1:]

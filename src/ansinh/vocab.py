@@ -69,7 +69,7 @@ SCHOOLING_STATUS: Final[Vocabulary] = {
 
 # Highest level completed (general education and vocational training).
 EDUCATION_LEVEL: Final[Vocabulary] = {
-    "none": ("None", "Chưa học xong tiểu học"),
+    "none": ("Primary school not completed", "Chưa học xong tiểu học"),
     "primary": ("Primary school", "Tiểu học"),
     "lower_secondary": ("Lower secondary school", "Trung học cơ sở"),
     "upper_secondary": ("Upper secondary school", "Trung học phổ thông"),

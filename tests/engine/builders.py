@@ -28,6 +28,7 @@ HOUSEHOLD: dict[str, Any] = {
     "has_radio": False,
     "has_computer": False,
     "has_internet_phone": True,
+    "has_basic_phone": False,
     "uses_digital_services": True,
     "waste_handling": "collected",
     "other_income_monthly": 0,

@@ -177,3 +177,45 @@ def test_it_refuses_in_an_import_a_child_employed_and_a_minor_head_beside_an_adu
     errors = result.issues.filter(pl.col("level") == "error").select("row", "code").rows()
     assert (2, "employment_too_young") in errors and (2, "head_not_adult") in errors
     assert all(row == 2 for row, _code in errors)
+
+
+@pytest.mark.parametrize(
+    ("born", "schooling", "level", "employment"),
+    [
+        (D(2026, 12, 1), "not_attending", None, "child"),  # a newborn: a child, not at school, not employed
+        (D(2018, 1, 1), "attending", "primary", "child"),  # 8 years old
+        (D(2014, 1, 1), "attending", "lower_secondary", "child"),  # 12
+        (D(2010, 1, 1), "attending", "upper_secondary", None),  # 16: of working age, the status is the officer's
+        (D(1990, 1, 1), "not_attending", None, None),
+    ],
+)
+def test_schooling_and_employment_default_to_what_the_age_says(born, schooling, level, employment):
+    from ansinh.registry import timeline
+
+    values = timeline.defaults({"date_of_birth": born}, D(2026, 12, 6))
+    assert values["schooling_status"] == schooling
+    assert values.get("school_level") == level
+    assert values.get("employment_status") == employment
+    # What the officer gives is kept.
+    given = timeline.defaults({"date_of_birth": born, "schooling_status": "training"}, D(2026, 12, 6))
+    assert given["schooling_status"] == "training"
+    # The column form gives the same answers.
+    frame = pl.DataFrame(
+        {"s": [None], "l": [None], "b": [born]}, schema={"s": pl.String, "l": pl.String, "b": pl.Date}
+    ).select(timeline.default_schooling_exprs(pl.col("s"), pl.col("l"), pl.col("b"), D(2026, 12, 6)))
+    assert frame.row(0) == (schooling, level)
+
+
+def test_a_child_added_without_schooling_attends_the_level_of_the_age(officer, ward_a, make_household):
+    household = make_household(ward_a, members=[member_data()])
+    data = member_data(
+        full_name="Lê Bé Na", date_of_birth=D(2017, 3, 1), relation="child", employment_status="", monthly_income=0
+    )
+    data.pop("schooling_status", None)
+    data.pop("school_level", None)
+    member = actions.do_add_member(actor=officer, household=household, data=data, on=D(2026, 12, 6))
+    assert (member.schooling_status, member.school_level, member.employment_status) == (
+        "attending",
+        "primary",
+        "child",
+    )

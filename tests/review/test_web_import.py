@@ -36,7 +36,7 @@ def officer_client(officer):
     return client
 
 
-def filled_workbook(client, review_round, *, floor_area="12,5", income=1_200_000) -> bytes:
+def filled_workbook(client, review_round, *, floor_area="12,5", income=1_200_000, water="Nước máy") -> bytes:
     """The round's offline workbook for form B, filled in the way an officer would in Excel."""
     workbook = load_workbook(io.BytesIO(client.get(reverse("review-offline", args=[review_round.pk, "B"])).content))
     households, members = workbook["Hộ"], workbook["Thành viên"]
@@ -44,7 +44,7 @@ def filled_workbook(client, review_round, *, floor_area="12,5", income=1_200_000
     households.cell(row=3, column=names.index("surveyed_on") + 1, value=dt.datetime(2025, 9, 10))
     households.cell(row=3, column=names.index("floor_area_m2") + 1, value=floor_area)
     households.cell(row=3, column=names.index("has_tv") + 1, value="Không")
-    households.cell(row=3, column=names.index("water_source") + 1, value="piped")
+    households.cell(row=3, column=names.index("water_source") + 1, value=water)
     names = [c.value for c in members[1]]
     members.cell(row=3, column=names.index("monthly_income") + 1, value=income)
     members.cell(row=3, column=names.index("has_health_insurance") + 1, value="Có")
@@ -67,10 +67,15 @@ def test_it_imports_a_filled_in_workbook_as_a_draft_and_a_second_import_changes_
     response = upload(officer_client, review_round, "phieu-b.xlsx", data)
     assert response.status_code == 302
     survey = SurveyResponse.objects.get(round_household=rh, form="B")
-    member = str(poor_household.members.get().pk)
+    member = poor_household.members.get()
     assert survey.status == "draft" and survey.source == "xlsx" and survey.surveyed_on == dt.date(2025, 9, 10)
-    assert survey.answers["household"] == {"floor_area_m2": 12.5, "has_tv": False, "water_source": "piped"}
-    assert survey.answers["members"][member] == {"monthly_income": 1_200_000, "has_health_insurance": True}
+    # The Vietnamese word chosen in the drop-down comes back as its code; the rest is what the registry held.
+    household = survey.answers["household"]
+    assert (household["floor_area_m2"], household["has_tv"], household["water_source"]) == (12.5, False, "piped")
+    assert household["toilet_type"] == poor_household.toilet_type
+    answers = survey.answers["members"][str(member.pk)]
+    assert (answers["monthly_income"], answers["has_health_insurance"]) == (1_200_000, True)
+    assert answers["employment_status"] == member.employment_status
     assert poor_household.members.get().monthly_income != 1_200_000  # drafts do not reach the registry
     upload(officer_client, review_round, "phieu-b.xlsx", data)
     assert SurveyResponse.objects.get(pk=survey.pk).version == survey.version
@@ -83,8 +88,41 @@ def test_it_saves_nothing_when_one_row_is_wrong_and_says_which(officer_client, l
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "floor_area_m2" in html and 'id="import-problems"' in html
+    assert "Trang Hộ, dòng 3, cột Tổng diện tích nhà ở (m²)" in html and 'id="import-problems"' in html
+    assert "floor_area_m2" not in html and "household." not in html
     assert not SurveyResponse.objects.exists()
+
+
+def test_the_workbook_offers_vietnamese_words_and_takes_the_codes_of_older_workbooks_too(
+    officer_client, listed, poor_household
+):
+    review_round, rh = listed
+    content = officer_client.get(reverse("review-offline", args=[review_round.pk, "B"])).content
+    workbook = load_workbook(io.BytesIO(content))
+    lists = [c.value for row in workbook["Danh mục"].iter_rows() for c in row if c.value]
+    assert "Nước máy" in lists and "Có việc làm" in lists
+    assert "piped" not in lists and "employed" not in lists
+    members = workbook["Thành viên"]
+    names = [c.value for c in members[1]]
+    assert members.cell(row=3, column=names.index("employment_status") + 1).value == "Có việc làm"  # from the registry
+    response = upload(
+        officer_client, review_round, "phieu-b.xlsx", filled_workbook(officer_client, review_round, water="piped")
+    )
+    assert response.status_code == 302
+    assert SurveyResponse.objects.get(round_household=rh).answers["household"]["water_source"] == "piped"
+
+
+def test_a_member_answer_that_is_not_a_choice_is_named_by_sheet_row_and_column(officer_client, listed):
+    review_round, _rh = listed
+    workbook = load_workbook(io.BytesIO(filled_workbook(officer_client, review_round)))
+    members = workbook["Thành viên"]
+    names = [c.value for c in members[1]]
+    members.cell(row=3, column=names.index("employment_status") + 1, value="Làm thuê")
+    out = io.BytesIO()
+    workbook.save(out)
+    html = upload(officer_client, review_round, "phieu-b.xlsx", out.getvalue()).content.decode()
+    assert "Trang Thành viên, dòng 3, cột Tình trạng việc làm" in html
+    assert "members." not in html and "employment_status" not in html
 
 
 def test_it_imports_a_kobotoolbox_json_export_with_the_members_repeat(officer_client, listed, poor_household):
@@ -187,3 +225,17 @@ def test_the_offline_workbook_and_the_provisional_list_keep_a_hostile_name_as_te
     assert b"<f>" not in sheets and b"<f " not in sheets
     assert load_workbook(io.BytesIO(data))["Thành viên"].cell(row=3, column=3).value == injection
     assert xlsx.save_workbook is save_workbook  # the provisional list is saved by the one writer too
+
+
+def test_an_odk_answer_that_is_not_a_choice_is_named_by_record_and_question(officer_client, listed, poor_household):
+    review_round, _rh = listed
+    member = poor_household.members.get()
+    export = [
+        {
+            "household_code": poor_household.code,
+            "members": [{"member_id": str(member.pk), "employment_status": "freelance"}],
+        }
+    ]
+    html = upload(officer_client, review_round, "central.json", json.dumps(export).encode()).content.decode()
+    assert "bản ghi 1 (hộ" in html and "câu hỏi Tình trạng việc làm" in html
+    assert "members." not in html and "employment_status" not in html

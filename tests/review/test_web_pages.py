@@ -213,14 +213,83 @@ def test_it_refuses_to_submit_an_incomplete_survey_and_says_which_answers_are_mi
     assert SurveyResponse.objects.get().status == "draft"
 
 
-def test_it_submits_a_survey_which_updates_the_registry(officer_client, officer, make_round, poor_household):
+def test_it_submits_a_survey_which_updates_the_registry_once_the_changes_are_confirmed(
+    officer_client, officer, make_round, poor_household
+):
     review_round, rh = _listed(officer, make_round)
+    member = poor_household.members.get()
     url = reverse("review-survey", args=[review_round.pk, rh.pk, "B"])
-    response = officer_client.post(url, _post_b(poor_household, 1_500_000, submit="1"))
-    assert response.status_code == 302, response.content.decode()[:3000]
+    confirm = reverse("review-survey-confirm", args=[review_round.pk, rh.pk, "B"])
+    response = officer_client.post(
+        url, _post_b(poor_household, 1_500_000, submit="1", **{f"m{member.pk}__employment_status": "self_employed"})
+    )
+    assert response.status_code == 302 and response["Location"] == confirm, response.content.decode()[:3000]
+    # Nothing is written before the officer has seen what changes.
+    member.refresh_from_db()
+    assert member.monthly_income != 1_500_000 and member.employment_status == "employed"
+    page = officer_client.get(confirm)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Thu nhập hằng tháng" in html or "monthly income" in html.lower()
+    assert "1.500.000" in html and "Có việc làm" in html and "Tự làm, làm chủ" in html
+    assert "employment_status" not in html and "self_employed" not in html and "members." not in html
+    fingerprint = parse_hidden(html, "confirmed")
+    response = officer_client.post(confirm, {"confirmed": fingerprint})
+    assert response.status_code == 302
     rh.refresh_from_db()
+    member.refresh_from_db()
     assert rh.stage == HouseholdStage.SURVEYED
-    assert poor_household.members.get().monthly_income == 1_500_000
+    assert (member.monthly_income, member.employment_status) == (1_500_000, "self_employed")
+
+
+def parse_hidden(html: str, name: str) -> str:
+    import re
+
+    match = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert match, name
+    return match.group(1)
+
+
+def test_it_opens_form_b_with_what_the_registry_holds(officer_client, officer, make_round, poor_household):
+    review_round, rh = _listed(officer, make_round)
+    member = poor_household.members.get()
+    html = officer_client.get(reverse("review-survey", args=[review_round.pk, rh.pk, "B"])).content.decode()
+    assert '<option value="unprotected_well" selected>' in html
+    assert f'<option value="{member.employment_status}" selected>' in html
+    assert 'name="household__floor_area_m2" value="6"' in html
+
+
+def test_a_registry_edited_after_the_check_is_not_overwritten_unseen(
+    officer_client, officer, make_round, poor_household
+):
+    from ansinh.registry.actions import do_update_member
+
+    review_round, rh = _listed(officer, make_round)
+    member = poor_household.members.get()
+    url = reverse("review-survey", args=[review_round.pk, rh.pk, "B"])
+    confirm = reverse("review-survey-confirm", args=[review_round.pk, rh.pk, "B"])
+    officer_client.post(url, _post_b(poor_household, 1_500_000, submit="1"))
+    fingerprint = parse_hidden(officer_client.get(confirm).content.decode(), "confirmed")
+    member.refresh_from_db()
+    do_update_member(actor=officer, member=member, changes={"monthly_income": 700_000}, expected_version=member.version)
+    response = officer_client.post(confirm, {"confirmed": fingerprint})
+    assert response.status_code == 409
+    member.refresh_from_db()
+    assert member.monthly_income == 700_000 and SurveyResponse.objects.get().status == "draft"
+    assert "700.000" in response.content.decode()  # the changes are shown again, from the registry as it is now
+
+
+def test_the_confirmation_is_refused_outside_the_area_and_without_the_permission(
+    officer_client, outsider_client, chairman_client, officer, make_round, poor_household
+):
+    review_round, rh = _listed(officer, make_round)
+    officer_client.post(
+        reverse("review-survey", args=[review_round.pk, rh.pk, "B"]), _post_b(poor_household, 1_500_000, submit="1")
+    )
+    confirm = reverse("review-survey-confirm", args=[review_round.pk, rh.pk, "B"])
+    assert outsider_client.get(confirm).status_code == 404
+    assert chairman_client.post(confirm, {"confirmed": "x"}).status_code == 403
+    assert SurveyResponse.objects.get().status == "draft"
 
 
 def test_it_hides_a_survey_from_an_officer_of_another_ward(outsider_client, officer, make_round, poor_household):
@@ -251,7 +320,7 @@ def test_it_assesses_and_highlights_households_whose_class_changes(
     assert run_pending() == 1
     html = officer_client.get(reverse("review-results", args=[second.pk])).content.decode()
     assert 'class="row--changed"' in html
-    assert "vn_2022" in html  # the explanation names the standard
+    assert "Chuẩn nghèo đa chiều quốc gia" in html  # the explanation names the standard by its title
     changed = officer_client.get(reverse("review-results", args=[second.pk]), {"changed": "1"}).content.decode()
     assert poor_household.code in changed
 

@@ -40,9 +40,14 @@ def _declared(action: object) -> AuditAction:
 
 
 def jsonable(value: Any) -> Any:
-    """Values as they are stored in ``changes``: dates as ISO strings, decimals as strings."""
+    """Values as they are stored in ``changes``: dates as ISO strings, decimals as strings, mappings and lists
+    as JSON objects and arrays of such values (never a Python ``repr``)."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

@@ -13,13 +13,14 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import polars as pl
 
-from ansinh import vocab
+from ansinh import registry_schema, vocab
 from ansinh.engine.assess import run_polars
 from ansinh.engine.frames import Frame, FrameError, validate_frames
 from ansinh.engine.plan import Line, Plan, build_plan, resolve
 from ansinh.engine.stages import age_columns
+from ansinh.lib.citation import cite
 from ansinh.lib.dates import format_date
-from ansinh.lib.numbers import format_number
+from ansinh.lib.numbers import format_number, format_pair, separators
 from ansinh.standards import Standard, Value
 from ansinh.standards.formulas import AGE_YEARS
 
@@ -28,14 +29,16 @@ Lang = str
 # What each formula tests, in words; {placeholders} are the indicator's parameters (last path segment).
 REASON: dict[str, dict[Lang, str]] = {
     "employment": {
-        "vi": "có người trong độ tuổi lao động thất nghiệp, làm việc không được trả công hoặc không có hợp đồng",
-        "en": "a working-age member is unemployed, works without pay or without a labour contract",
+        "vi": "có người trong độ tuổi lao động (từ {from} đến {retirement_male} với nam, {retirement_female} "
+        "với nữ) thất nghiệp, làm việc không được trả công hoặc không có hợp đồng",
+        "en": "a working-age member (from {from} to {retirement_male} for men, {retirement_female} for women) is "
+        "unemployed, works without pay or without a labour contract",
     },
     "dependants": {
         "vi": "người phụ thuộc (trẻ dưới {child_age_below} tuổi, người từ {elderly_age_from} tuổi không có lương "
-        "hưu, người khuyết tật nặng, người không có khả năng lao động) chiếm hơn {share_above:.0%} số nhân khẩu",
+        "hưu, người khuyết tật nặng, người không có khả năng lao động) chiếm hơn {share_above} số nhân khẩu",
         "en": "dependants (children under {child_age_below}, people aged {elderly_age_from}+ without a pension, "
-        "people with a severe disability or unable to work) are more than {share_above:.0%} of the members",
+        "people with a severe disability or unable to work) are more than {share_above} of the members",
     },
     "nutrition": {
         "vi": "có trẻ dưới {child_age_below} tuổi suy dinh dưỡng (thấp còi hoặc nhẹ cân)",
@@ -60,8 +63,8 @@ REASON: dict[str, dict[Lang, str]] = {
         "en": "at least {non_durable_from} of the 3 main structures (walls, frame, roof) are not durable",
     },
     "floor_area": {
-        "vi": "diện tích nhà ở bình quân dưới {per_person_below:g} m²/người",
-        "en": "floor area below {per_person_below:g} m² per person",
+        "vi": "diện tích nhà ở bình quân dưới {per_person_below}/người",
+        "en": "floor area below {per_person_below} per person",
     },
     "water": {"vi": "không tiếp cận nguồn nước sinh hoạt an toàn", "en": "no access to a safe water source"},
     "toilet": {"vi": "không có nhà tiêu hợp vệ sinh", "en": "no hygienic toilet"},
@@ -82,8 +85,10 @@ REASON: dict[str, dict[Lang, str]] = {
         "en": "household waste is not collected or treated hygienically",
     },
     "social_insurance": {
-        "vi": "có người trong độ tuổi lao động có việc làm, có thu nhập nhưng không tham gia bảo hiểm xã hội",
-        "en": "a working-age member who works and earns an income has no social insurance",
+        "vi": "có người trong độ tuổi lao động (từ {from} đến {retirement_male} với nam, {retirement_female} "
+        "với nữ) có việc làm, có thu nhập nhưng không tham gia bảo hiểm xã hội",
+        "en": "a working-age member (from {from} to {retirement_male} for men, {retirement_female} for women) who "
+        "works and earns an income has no social insurance",
     },
 }
 
@@ -115,7 +120,9 @@ WORDS: dict[str, dict[Lang, str]] = {
     "urban": {"vi": "thành thị", "en": "urban"},
     "rural": {"vi": "nông thôn", "en": "rural"},
     "unverified": {"vi": "chưa xác minh", "en": "unverified"},
+    "unverified_thresholds": {"vi": "ngưỡng chưa xác minh", "en": "thresholds not yet verified"},
 }
+BOOLEAN_ATTRIBUTES = {a.name for a in (*registry_schema.HOUSEHOLD, *registry_schema.MEMBER) if a.kind == "bool"}
 
 RULE: dict[str, dict[Lang, str]] = {
     vocab.POOR: {
@@ -144,38 +151,59 @@ RULE: dict[str, dict[Lang, str]] = {
 }
 
 
-def _money(amount: float, lang: Lang) -> str:
-    return format_number(amount, lang=lang)
+def _money(amount: float, lang: Lang, decimals: int = 0) -> str:
+    return format_number(amount, decimals, lang=lang)
 
 
 def _label(column: str, value: object, lang: Lang) -> str:
     vocabulary = vocab.VOCABULARIES.get(column)
     if vocabulary is not None and isinstance(value, str) and value in vocabulary:
         return vocabulary[value][1 if lang == "vi" else 0]
-    if isinstance(value, bool):
+    if isinstance(value, bool) or column in BOOLEAN_ATTRIBUTES:
         return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
+    if isinstance(value, float):
+        return format_number(value, 0 if value.is_integer() else 1, lang=lang)
+    if isinstance(value, int):
+        return format_number(value, lang=lang)
     return str(value)
 
 
-def _line_text(line: Line, area: str, standard: Standard, lang: Lang) -> str:
+def _attribute(column: str, value: object, lang: Lang) -> str:
+    """One household attribute that caused a deprivation, in words: "diện tích nhà ở 37,5 m²"."""
+    if column == "members":
+        return f"{value} {WORDS['persons'][lang]}"
+    label = registry_schema.attribute_label(column, lang)
+    text = _label(column, value, lang)
+    if column == "floor_area_m2":
+        return f"{label} {text} m²"
+    return f"{label}: {text}"
+
+
+def _line_text(line: Line, area: str, standard: Standard, lang: Lang, decimals: int = 0) -> str:
     amount = line.amounts.get(area, line.amounts.get("*", 0))
     unit = WORDS["per_year" if line.months == 12 else "per_month"][lang]
-    text = f"{_money(amount, lang)} {unit}"
+    text = f"{_money(amount, lang, decimals)} {unit}"
     if line.months != 1:
-        text += f" (= {_money(amount / line.months, lang)} {WORDS['per_month'][lang]})"
+        text += f" (= {_money(amount / line.months, lang, decimals)} {WORDS['per_month'][lang]})"
     leaf = line.name if "*" in line.amounts else f"{line.name}.{area}"
     parameter = standard.parameters[leaf]
     where = "" if "*" in line.amounts else f", {WORDS[area][lang]}"
     flag = "" if parameter.verified else f"; {WORDS['unverified'][lang]}"
-    return f"{text}{where} [{parameter.reference}{flag}]"
+    return f"{text}{where} ({WORDS['basis'][lang]}: {cite(parameter.reference, lang)}{flag})"
 
 
-def _format(template: str, params: Mapping[str, Value]) -> str:
-    short = {path.rsplit(".", 1)[-1]: value for path, value in params.items()}
+def _format(template: str, params: Mapping[str, Value], units: Mapping[str, str], lang: Lang) -> str:
+    short = {path.rsplit(".", 1)[-1]: _value_text(value, units.get(path, ""), lang) for path, value in params.items()}
     try:
         return template.format(**short)
     except (KeyError, ValueError, IndexError):
         return template
+
+
+def _member_name(name: object, position: int, lang: Lang) -> str:
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    return f"thành viên thứ {position}" if lang == "vi" else f"member no. {position}"
 
 
 def explain_plan(plan: Plan, households: pl.DataFrame, members: pl.DataFrame, lang: Lang = "vi") -> str:
@@ -189,21 +217,26 @@ def explain_plan(plan: Plan, households: pl.DataFrame, members: pl.DataFrame, la
         .with_columns(*[flag.cast(nw.Int32).alias(name) for name, flag in plan.member_flags])
         .to_native()
         .collect()
+        .with_row_index("position", offset=1)
     )
     standard = plan.standard
     area = str(row["area_type"])
     w = {k: v[lang] for k, v in WORDS.items()}
+    code = households["code"][0] if "code" in households.columns and households["code"][0] else row["household_id"]
     lines = [
-        f"{w['household']} {row['household_id']} ({w['ward']} {row['ward_code']}, {w[area]}). "
-        f"{w['standard']}: {standard.title[lang]} [{standard.id}, {w['version']} {standard.version}], "
-        f"{w['date']} {format_date(plan.on) if lang == 'vi' else plan.on.isoformat()}.",
+        f"{w['household']} {code} ({w['ward']} {row['ward_code']}, {w[area]}). "
+        f"{w['standard']}: {standard.title[lang]}, {w['date']} {format_date(plan.on)}.",
         f"{w['result']}: {vocab.household_class(row['class'], lang).upper()}.",
     ]
     below = row["at_or_below_line"] == 1
+    line_amount = plan.line.amounts.get(area, plan.line.amounts.get("*", 0)) / plan.line.months
+    income = format_pair(float(row["income_per_person"]), float(line_amount), lang)[0]
+    decimals = len(income.split(separators(lang)[1])[1]) if separators(lang)[1] in income else 0
     lines.append(
-        f"{w['income']}: {_money(row['income_per_person'], lang)} {w['per_month']} "
+        f"{w['income']}: {income} {w['per_month']} "
         f"({w['total']} {_money(row['income_total'], lang)} {w['vnd_month']}, {row['members']} {w['persons']}), "
-        f"{w['at_or_below' if below else 'above']} {w['line']} {_line_text(plan.line, area, standard, lang)}."
+        f"{w['at_or_below' if below else 'above']} {w['line']} "
+        f"{_line_text(plan.line, area, standard, lang, decimals)}."
     )
     for line, key in ((plan.near_poor_line, "near_line"), (plan.average_living_line, "avg_line")):
         if line is not None and not below:
@@ -215,33 +248,30 @@ def explain_plan(plan: Plan, households: pl.DataFrame, members: pl.DataFrame, la
     )
     if not deprived:
         lines.append("  " + w["none"])
+    units = {path: parameter.unit for path, parameter in standard.parameters.items()}
     for number, ip in enumerate(deprived, start=1):
         ind = ip.indicator
-        reason = _format(REASON.get(ind.formula, {}).get(lang, ind.label[lang]), ip.params)
+        reason = _format(REASON.get(ind.formula, {}).get(lang, ind.label[lang]), ip.params, units, lang)
         dimension = standard.dimension_labels[ind.dimension][lang]
-        text = f"  {number}. {ind.label[lang]} ({dimension}): {reason}"
+        named = ind.label[lang] if dimension == ind.label[lang] else f"{ind.label[lang]} ({dimension})"
+        text = f"  {number}. {named}: {reason}"
         causes: list[str] = []
         if ip.deprivation.who is not None:
             who = flags.filter(pl.col(ip.deprivation.who) == 1)
             names = who.get_column("full_name") if "full_name" in who.columns else None
             for i, age in enumerate(who.get_column(AGE_YEARS).to_list()):
-                name = names[i] if names is not None and names[i] else f"member {who['member_id'][i]}"
+                name = _member_name(names[i] if names is not None else None, who["position"][i], lang)
                 causes.append(f"{name} ({age} {w['years_old']})")
         for column in ip.deprivation.attributes:
             if column in row:
-                causes.append(f"{column} = {_label(column, row[column], lang)}")
+                causes.append(_attribute(column, row[column], lang))
             elif column in households.columns:
-                causes.append(f"{column} = {_label(column, households[column][0], lang)}")
+                causes.append(_attribute(column, households[column][0], lang))
         if causes:
             text += f" — {w['who']} " + ", ".join(causes)
-        thresholds = ", ".join(
-            f"{path} = {_value_text(value, standard.parameters[path].unit, lang)}"
-            + ("" if standard.parameters[path].verified else f" ({w['unverified']})")
-            for path, value in ip.params.items()
-        )
-        if thresholds:
-            text += f"; {w['threshold']}: {thresholds}"
-        text += f"; {w['basis']}: {ind.reference}."
+        if any(not standard.parameters[path].verified for path in ip.params):
+            text += f"; {w['unverified_thresholds']}"
+        text += f"; {w['basis']}: {cite(ind.reference, lang)}."
         lines.append(text)
     rule = row["class"]
     if rule == vocab.NEAR_POOR:
@@ -250,15 +280,36 @@ def explain_plan(plan: Plan, households: pl.DataFrame, members: pl.DataFrame, la
     return "\n".join(lines)
 
 
-UNIT_VI = {"years": "tuổi", "months": "tháng", "m2/person": "m²/người"}
+def _age(months: int, lang: Lang) -> str:
+    """An age held in months as people say it: "60 tuổi 9 tháng", "15 tuổi"."""
+    years, rest = divmod(int(months), 12)
+    if lang == "vi":
+        return f"{years} tuổi" + (f" {rest} tháng" if rest else "")
+    return f"{years} years" + (f" {rest} months" if rest else "")
 
 
 def _value_text(value: Value, unit: str, lang: Lang) -> str:
+    """A parameter's value as the sentence around it needs it (the sentence says "tuổi" after years)."""
     if isinstance(value, tuple):
-        return "[" + ", ".join(value) + "]"
-    if unit in ("count", "ratio", "flag", "choice", "codes"):
-        return str(value)
-    return f"{value} {UNIT_VI.get(unit, unit) if lang == 'vi' else unit}"
+        return ", ".join(_code_label(code, lang) for code in value)
+    if isinstance(value, bool):
+        return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
+    if unit == "months" and isinstance(value, int | float):
+        return _age(int(value), lang)
+    if unit == "ratio" and isinstance(value, int | float):
+        return f"{format_number(value * 100, 0 if float(value * 100).is_integer() else 1, lang=lang)}%"
+    if unit == "m2/person" and isinstance(value, int | float):
+        return f"{format_number(value, 0 if float(value).is_integer() else 1, lang=lang)} m²"
+    if isinstance(value, int | float):
+        return format_number(value, 0 if float(value).is_integer() else 1, lang=lang)
+    return _code_label(str(value), lang)
+
+
+def _code_label(code: str, lang: Lang) -> str:
+    for vocabulary in vocab.VOCABULARIES.values():
+        if code in vocabulary:
+            return vocabulary[code][1 if lang == "vi" else 0]
+    return code
 
 
 def explain(

@@ -47,8 +47,8 @@ MEMBER_COLUMNS: tuple[Column, ...] = (
         "Mã hộ",
         "text",
         True,
-        example="79-26734-000123",
-        note="the household in the household sheet (or already registered)",
+        example="79-26743-000123",
+        note="mã hộ ở trang Hộ gia đình (hoặc hộ đã đăng ký)",
     ),
     *(_column(a) for a in registry_schema.MEMBER),
 )

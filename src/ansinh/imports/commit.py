@@ -262,7 +262,10 @@ def plan_and_write(
     upd_m = mj.filter(pl.col("member_id").is_not_null())
     mdefaults = _defaults(Member, MEMBER_DB)
     new_m = new_m.with_columns(
-        timeline.default_employment_expr(pl.col("employment_status"), pl.col("date_of_birth"), today)
+        timeline.default_employment_expr(pl.col("employment_status"), pl.col("date_of_birth"), today),
+        *timeline.default_schooling_exprs(
+            pl.col("schooling_status"), pl.col("school_level"), pl.col("date_of_birth"), today
+        ),
     )
     new_m = new_m.with_columns(
         *[pl.col(f).fill_null(pl.lit(mdefaults.get(f), dtype=MEMBER_DB[f])) for f in MEMBER_DB if f in mdefaults],

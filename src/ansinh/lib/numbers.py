@@ -158,3 +158,20 @@ def format_number(value: Any, decimals: int = 0, lang: str | None = None) -> str
     text = f"{number:,.{int(decimals)}f}" if decimals else f"{number:,}"
     table: dict[str, str | int | None] = {",": thousands, ".": decimal}
     return text.translate(str.maketrans(table))
+
+
+def format_pair(value: float, other: float, lang: str | None = None) -> tuple[str, str]:
+    """Two amounts written for comparison: whole units, or as many decimals (up to 4) as tell them apart,
+    so "1.500.000,3 … cao hơn 1.500.000,0" is read, never "1.500.000 … cao hơn 1.500.000".
+
+    >>> format_pair(1_500_000.33, 1_500_000.0)
+    ('1.500.000,3', '1.500.000,0')
+    >>> format_pair(1_200_000.0, 1_500_000.0, "en")
+    ('1,200,000', '1,500,000')
+    """
+    decimals = 0
+    while (
+        value != other and decimals < 4 and format_number(value, decimals, lang) == format_number(other, decimals, lang)
+    ):
+        decimals += 1
+    return format_number(value, decimals, lang), format_number(other, decimals, lang)

@@ -62,6 +62,7 @@ class Household(models.Model):
     has_radio = models.BooleanField(_("has a radio"), default=False)
     has_computer = models.BooleanField(_("has a computer"), default=False)
     has_internet_phone = models.BooleanField(_("has a phone that can access the internet"), default=False)
+    has_basic_phone = models.BooleanField(_("has a basic phone (calls and text, no internet)"), default=False)
     uses_digital_services = models.BooleanField(_("uses digital services"), default=False)
     waste_handling = models.CharField(
         _("household waste handling"), max_length=24, choices=choices(vocab.WASTE_HANDLING), default="collected"

@@ -53,13 +53,57 @@ def age_expr(born: pl.Expr, on: dt.date) -> pl.Expr:
     return pl.lit(on.year) - born.dt.year() - before_birthday.cast(pl.Int32)
 
 
+def school_level(years: int, on: dt.date) -> str | None:
+    """The level of general education a child of ``years`` attends, or None outside school age."""
+    if years < rule("school_age_from", on) or years >= rule("school_age_below", on):
+        return None
+    if years >= rule("upper_secondary_from", on):
+        return "upper_secondary"
+    if years >= rule("lower_secondary_from", on):
+        return "lower_secondary"
+    return "primary"
+
+
 def defaults(values: dict[str, Any], on: dt.date) -> dict[str, Any]:
-    """``values`` with the age-dependent values it leaves out filled as the age says (a child below the
-    working age is a child, not employed)."""
+    """``values`` with the age-dependent values it leaves out filled as the age says: a child below the working
+    age is a child, not employed; a child of school age attends the level of their age; anyone else whose
+    schooling is not given does not attend."""
     born = values.get("date_of_birth")
-    if born is not None and not values.get("employment_status") and age(born, on) < rule("working_age_from", on):
-        return {**values, "employment_status": CHILD_DEFAULT}
-    return values
+    if born is None:
+        return values
+    out = dict(values)
+    years = age(born, on)
+    if not out.get("employment_status") and years < rule("working_age_from", on):
+        out["employment_status"] = CHILD_DEFAULT
+    if not out.get("schooling_status"):
+        level = school_level(years, on)
+        out["schooling_status"] = "attending" if level else "not_attending"
+        if level and not out.get("school_level"):
+            out["school_level"] = level
+    return out
+
+
+def default_schooling_exprs(status: pl.Expr, level: pl.Expr, born: pl.Expr, on: dt.date) -> list[pl.Expr]:
+    """:func:`defaults` for schooling over columns: an empty schooling status is attending at school age (with
+    the level of the age when none is given), not attending otherwise."""
+    years = age_expr(born, on)
+    by_age = (
+        pl.when((years < rule("school_age_from", on)) | (years >= rule("school_age_below", on)))
+        .then(pl.lit(None, dtype=pl.String))
+        .when(years >= rule("upper_secondary_from", on))
+        .then(pl.lit("upper_secondary"))
+        .when(years >= rule("lower_secondary_from", on))
+        .then(pl.lit("lower_secondary"))
+        .otherwise(pl.lit("primary"))
+    )
+    empty = status.is_null() | (status == "")
+    return [
+        pl.when(empty)
+        .then(pl.when(by_age.is_null()).then(pl.lit("not_attending")).otherwise(pl.lit("attending")))
+        .otherwise(status)
+        .alias("schooling_status"),
+        pl.when(empty & (level.is_null() | (level == ""))).then(by_age).otherwise(level).alias("school_level"),
+    ]
 
 
 def default_employment_expr(status: pl.Expr, born: pl.Expr, on: dt.date) -> pl.Expr:

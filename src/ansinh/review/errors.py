@@ -76,6 +76,16 @@ class StaleVersion(ReviewError):
     wording: ClassVar[Any] = gettext_lazy("Someone else saved this survey after you opened it.")
 
 
+class RegistryChanged(ReviewError):
+    """The registry or the survey changed after the officer saw what submitting would change; nothing was
+    written, and the changes are shown again to confirm."""
+
+    code: ClassVar[str] = "registry_changed"
+    wording: ClassVar[Any] = gettext_lazy(
+        "The registry or the survey changed after you checked the changes. Check them again before you confirm."
+    )
+
+
 class OpenComplaints(ReviewError):
     """Complaints about the posted list are still unanswered."""
 

@@ -400,12 +400,16 @@ class Assessment(models.Model):
 
     @property
     def explanation(self) -> str:
-        """The Vietnamese explanation: the stored one, else rebuilt from the stored figures."""
+        """The explanation in the active language: the stored one (a scoring method's, in Vietnamese), else
+        rebuilt from the stored figures."""
         if self.stored_explanation:
             return self.stored_explanation
+        from django.utils.translation import get_language
+
         from ansinh.review.explanations import explain
 
         return explain(
+            lang=(get_language() or "vi")[:2],
             standard_id=self.standard_id,
             income_per_person=self.income_per_person,
             income_line=self.income_line,

@@ -20,6 +20,7 @@ from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import get_in_area, scoped_wards, ward_codes
 from ansinh.geo.calendar import calendar_for
 from ansinh.lib.text import fold
+from ansinh.registry.models import Household, Member
 from ansinh.review import rules
 from ansinh.review.models import (
     Assessment,
@@ -33,6 +34,7 @@ from ansinh.review.models import (
     RoundStatus,
     ScoringMethod,
 )
+from ansinh.review.survey import load_form
 from ansinh.tasks.models import Task
 
 # --- rounds in scope -----------------------------------------------------------------------------------
@@ -543,3 +545,91 @@ def dominant_deprivations(rounds: list[Round] | QuerySet[Round], standard_id: st
         .sort("ward_code", "rank")
     )
     return out.select(empty.columns).cast({"deprived": pl.Int64, "poor": pl.Int64})
+
+
+# --- the survey and the registry -------------------------------------------------------------------------
+
+
+def _mapped(form: str, prefix: str) -> list[str]:
+    definition = load_form(form)
+    return [
+        f.maps_to.split(".", 1)[1]
+        for s in definition.sections
+        for f in s.fields
+        if f.maps_to and f.maps_to.startswith(prefix)
+    ]
+
+
+def registry_answers(form: str, household_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """For each household, the answers of form ``form`` the registry already holds (two queries for any
+    number of households): what a survey, on screen or in the offline workbook, opens with."""
+    definition = load_form(form)
+    household_fields = _mapped(form, "household.")
+    member_fields = _mapped(form, "member.")
+    households = {
+        row["pk"]: row for row in Household.objects.filter(pk__in=household_ids).values("pk", *household_fields)
+    }
+    members: dict[int, dict[int, dict[str, Any]]] = {}
+    if member_fields:
+        for row in (
+            Member.objects.active().filter(household_id__in=household_ids).values("pk", "household_id", *member_fields)
+        ):
+            members.setdefault(row["household_id"], {})[row["pk"]] = row
+    return {pk: definition.registry_answers(households.get(pk, {}), members.get(pk, {})) for pk in household_ids}
+
+
+@dataclass(frozen=True)
+class RegistryChange:
+    """One value a submitted survey would change in the registry: who (the household or a member), which
+    field, the stored value and the surveyed one."""
+
+    object_type: str  # "household" or "member"
+    object_id: int
+    name: str  # the member's name, or the household's code
+    field: str
+    old: Any
+    new: Any
+
+
+def survey_registry_changes(survey: Any) -> list[RegistryChange]:
+    """What submitting ``survey`` would write to the registry, field by field: only the values that differ
+    from what the registry holds now (the officer confirms these before anything is written)."""
+    definition = load_form(survey.form)
+    clean, _errors = definition.validate(survey.answers, partial=True)
+    household_changes, member_changes = definition.registry_changes(clean)
+    rh = survey.round_household
+    household = Household.objects.get(pk=rh.household_id)
+    out: list[RegistryChange] = []
+    for name, new in household_changes.items():
+        old = getattr(household, name)
+        if not _same(old, new):
+            out.append(RegistryChange("household", household.pk, household.code, name, old, new))
+    members = Member.objects.filter(pk__in=list(member_changes), household_id=household.pk).order_by(
+        "date_of_birth", "pk"
+    )
+    for member in members:
+        for name, new in member_changes[member.pk].items():
+            old = getattr(member, name)
+            if not _same(old, new):
+                out.append(RegistryChange("member", member.pk, member.full_name, name, old, new))
+    return out
+
+
+def changes_fingerprint(changes: list[RegistryChange]) -> str:
+    """A short digest of a list of changes: the confirmation names the changes it confirms, so a registry
+    edited meanwhile is noticed, never overwritten unseen."""
+    import hashlib
+    import json
+
+    body = json.dumps(
+        [[c.object_type, c.object_id, c.field, str(c.old), str(c.new)] for c in changes], ensure_ascii=False
+    )
+    return hashlib.sha256(body.encode()).hexdigest()[:16]
+
+
+def _same(old: Any, new: Any) -> bool:
+    if old in (None, "") and new in (None, ""):
+        return True
+    if isinstance(old, int | float) and isinstance(new, int | float) and not isinstance(old, bool):
+        return float(old) == float(new)
+    return bool(old == new)

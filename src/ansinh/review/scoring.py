@@ -60,7 +60,7 @@ from ansinh.engine import build_plan
 from ansinh.engine.stages import class_tests
 from ansinh.geo.models import Ward
 from ansinh.lib import legal
-from ansinh.review.explanations import CLASS_VI, indicator_order
+from ansinh.review.explanations import CLASS_VI, indicator_order, standard_title
 from ansinh.review.models import RoundHousehold, ScoringMethod, SurveyResponse
 from ansinh.review.survey import load_form
 from ansinh.standards import load_standard
@@ -580,7 +580,7 @@ def apply_scores(result: pl.DataFrame, scores: pl.DataFrame | None, standard_id:
     explanation = pl.format(
         "{}: điểm Phiếu B {} {} điểm chuẩn hộ nghèo {}{} theo phương pháp chấm điểm «{}» ({}; căn cứ: {}); "
         "thiếu hụt {} chỉ số{}.{} Kết quả: {}.",
-        pl.lit(standard_id),
+        pl.lit(standard_title(standard_id)),
         _shown("score"),
         _compare("score", "poor_cutoff"),
         _shown("poor_cutoff"),

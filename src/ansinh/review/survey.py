@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ansinh import vocab
 from ansinh.lib.numbers import parse_number
-from ansinh.lib.text import control_character
+from ansinh.lib.text import control_character, fold
 
 FORMS_DIR = Path(__file__).with_name("forms")
 FILES = {"A": "phieu_a.yaml", "B": "phieu_b.yaml"}
@@ -51,9 +51,29 @@ class Field:
     @property
     def choices(self) -> list[tuple[str, str]]:
         """(code, Vietnamese label) for a choice field."""
+        return self.choices_in("vi")
+
+    def choices_in(self, lang: str) -> list[tuple[str, str]]:
+        """(code, label in ``lang``) for a choice field (Vietnamese when the language has no label)."""
         if self.vocab:
-            return [(code, vi) for code, (_en, vi) in vocab.VOCABULARIES[self.vocab.lower()].items()]
+            return [
+                (code, en if lang == "en" else vi) for code, (en, vi) in vocab.VOCABULARIES[self.vocab.lower()].items()
+            ]
         return [(o, o) for o in self.options]
+
+    def code_of(self, answer: str) -> str | None:
+        """The code an answer names: the code itself, or its label in either language, however accented or
+        cased (an offline workbook offers the Vietnamese labels; older workbooks hold the codes)."""
+        text = answer.strip()
+        codes = {c for c, _ in self.choices}
+        if text in codes:
+            return text
+        folded = fold(text)
+        for lang in ("vi", "en"):
+            for code, label in self.choices_in(lang):
+                if fold(label) == folded:
+                    return code
+        return None
 
     def parse(self, raw: Any) -> Any:
         """The typed value of ``raw`` (a form string or a JSON value); raises ValueError with a message."""
@@ -86,8 +106,8 @@ class Field:
                 raise ValueError(f"must be at most {self.max:g}")
             return value
         if self.type == "choice":
-            code = str(raw).strip()
-            if code not in {c for c, _ in self.choices}:
+            code = self.code_of(str(raw))
+            if code is None:
                 raise ValueError("is not one of the choices")
             return code
         if self.type == "date":
@@ -183,6 +203,25 @@ class FormDefinition:
                         household[f.maps_to.split(".", 1)[1]] = _registry_value(row[f.name])
         return household, members
 
+    def registry_answers(
+        self, household: Mapping[str, Any], members: Mapping[int, Mapping[str, Any]]
+    ) -> dict[str, Any]:
+        """The answers the registry already holds (``maps_to`` fields), in the definition's shape: a survey
+        opens with what is known, and the officer changes only what the visit finds different. ``household``
+        and ``members`` (by id) are the registry's stored values; empty values stay unanswered."""
+        answers: dict[str, Any] = {}
+        for section in self.sections:
+            if section.repeat:
+                rows: dict[str, Any] = {}
+                for member_id, values in members.items():
+                    row = _known(section, values, "member.")
+                    if row:
+                        rows[str(member_id)] = row
+                answers[section.name] = rows
+            else:
+                answers[section.name] = _known(section, household, "household.")
+        return answers
+
     def screens_out(self, clean: Mapping[str, Any]) -> bool:
         """Whether a form-A answer marks the household as clearly not poor."""
         for section in self.sections:
@@ -190,6 +229,34 @@ class FormDefinition:
             if any(f.screens_out and row.get(f.name) is True for f in section.fields):
                 return True
         return False
+
+
+def merge_answers(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``over``'s answers on top of ``base``'s, section by section and member by member (a saved draft over
+    what the registry holds)."""
+    out: dict[str, Any] = {}
+    for section in {*base, *over}:
+        given, extra = base.get(section) or {}, over.get(section) or {}
+        if any(isinstance(v, dict) for v in (*given.values(), *extra.values())):
+            out[section] = {k: {**(given.get(k) or {}), **(extra.get(k) or {})} for k in {*given, *extra}}
+        else:
+            out[section] = {**given, **extra}
+    return out
+
+
+def _known(section: Section, values: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in section.fields:
+        if not (f.maps_to and f.maps_to.startswith(prefix)):
+            continue
+        value = values.get(f.maps_to.split(".", 1)[1])
+        if value is None or value == "":
+            continue
+        try:
+            out[f.name] = f.parse(value)
+        except ValueError:  # a stored value the form would refuse is left for the officer to answer
+            continue
+    return out
 
 
 def _registry_value(value: Any) -> Any:

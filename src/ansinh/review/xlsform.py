@@ -249,10 +249,13 @@ _FILL = PatternFill("solid", fgColor="EBEBEB")
 
 
 def _cell_value(f: Field, value: Any) -> Any:
+    """A stored answer as the workbook shows it: yes/no and codes as their Vietnamese words."""
     if value is None:
         return None
     if f.type == "boolean":
         return "Có" if value else "Không"
+    if f.type == "choice":
+        return dict(f.choices).get(str(value), value)
     return value
 
 
@@ -265,13 +268,11 @@ def _validation(
         if name not in list_columns:
             col = len(list_columns) + 1
             list_columns[name] = col
-            values = ["Có", "Không"] if f.type == "boolean" else [code for code, _vi in f.choices]
-            lists.cell(row=1, column=col, value=name).font = Font(bold=True)
+            # The drop-downs offer the Vietnamese words; the import reads them (and the codes of older workbooks).
+            values = ["Có", "Không"] if f.type == "boolean" else [vi for _code, vi in f.choices]
+            lists.cell(row=1, column=col, value=_label(f.label, "vi")).font = Font(bold=True)
             for r, value in enumerate(values, start=2):
                 lists.cell(row=r, column=col, value=value)
-            if f.type == "choice":  # the labels next to the codes, for the person filling in
-                for r, (_code, vi) in enumerate(f.choices, start=2):
-                    lists.cell(row=r, column=col + 100, value=vi)
         col = list_columns[name]
         count = 2 if f.type == "boolean" else len(f.choices)
         ref = f"'{lists.title}'!${get_column_letter(col)}$2:${get_column_letter(col)}${count + 1}"
@@ -316,7 +317,8 @@ def build_offline_workbook(
     info.append([])
     info.append(["Điền mỗi hộ trên một dòng của trang «Hộ», mỗi thành viên trên một dòng của trang «Thành viên»."])
     info.append(["Không sửa các cột có nền xám (mã hộ, mã thành viên, họ tên, địa chỉ): chúng dùng để nhập lại."])
-    info.append([f"Cột «{SURVEY_DATE}»: ngày rà soát (ngày/tháng/năm)."])
+    info.append(["Cột «Ngày rà soát»: ngày đến hộ khảo sát (ngày/tháng/năm)."])
+    info.append(["Các ô có danh sách chọn: chọn một dòng trong danh sách (chữ tiếng Việt); mã cũ vẫn được chấp nhận."])
     info.append(["Nhập lại tệp qua chức năng nhập dữ liệu theo lô (xem trước, chỉ ghi khi toàn bộ tệp hợp lệ)."])
     info.column_dimensions["A"].width = 110
     lists = workbook.create_sheet("Danh mục")
@@ -390,6 +392,19 @@ class Submission:
     answers: dict[str, Any]
     surveyed_on: datetime.date | None = None
     row: str = ""
+    cells: dict[str, Cell] = field(default_factory=dict)
+    """Where each answer was read (``household.floor_area_m2``, ``members.<id>.<field>``, ``members.<id>``):
+    the sheet, row and column as the officer sees them, so an error names the cell to correct."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A place in a filled-in workbook as the officer sees it: the sheet's name, the row's number and the
+    column's heading (empty for a whole row)."""
+
+    sheet: str
+    row: int
+    column: str = ""
 
 
 @dataclass
@@ -472,8 +487,13 @@ def read_offline_workbook(data: bytes, form: str) -> ReadResult:
                     result.errors.append(f"{sheet_name}, dòng {number}: thiếu mã thành viên.")
                     continue
                 sub.answers[section.name][member] = answers
+                prefix = f"{section.name}.{member}"
+                sub.cells[prefix] = Cell(sheet_name, number)
             else:
                 sub.answers[section.name] = answers
+                prefix = section.name
+            for f in section.fields:
+                sub.cells[f"{prefix}.{f.name}"] = Cell(sheet_name, number, _label(f.label, "vi"))
                 try:
                     sub.surveyed_on = _survey_date(cells.get(SURVEY_DATE)) or sub.surveyed_on
                 except ValueError:

@@ -242,8 +242,11 @@ def telecom(p: Params, m: Members) -> Deprivation:
 
 @formula
 def information_devices(p: Params, m: Members) -> Deprivation:
-    """Circular 07/2021 indicator 12: the household owns no TV, radio, computer or internet phone."""
-    devices = ("has_tv", "has_radio", "has_computer", "has_internet_phone")
+    """Circular 07/2021 indicator 12: the household owns no TV, radio, computer or internet phone; a basic phone
+    (calls and text only) counts when the standard's ``basic_phone_counts`` says so."""
+    devices: tuple[str, ...] = ("has_tv", "has_radio", "has_computer", "has_internet_phone")
+    if p.flag("basic_phone_counts"):
+        devices += ("has_basic_phone",)
     deprived = ~nw.any_horizontal(*[nw.col(c) for c in devices], ignore_nulls=True)
     return Deprivation(deprived, attributes=devices)
 

@@ -480,6 +480,9 @@ def _chunk(
             "has_radio": radio,
             "has_computer": computer,
             "has_internet_phone": internet_phone,
+            # No draw of its own (the city stays the same for a seed): a household that uses telephone
+            # services without an internet-capable phone has a basic one.
+            "has_basic_phone": telecom & ~internet_phone,
             "uses_digital_services": digital,
             "waste_handling": waste,
             "other_income_monthly": other_income,

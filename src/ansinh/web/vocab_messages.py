@@ -50,7 +50,7 @@ LABELS = [
     gettext_noop("Attending school"),  # Đang đi học
     gettext_noop("In vocational training"),  # Đang học nghề
     gettext_noop("Not attending"),  # Không đi học
-    gettext_noop("None"),  # Chưa học xong tiểu học
+    gettext_noop("Primary school not completed"),  # Chưa học xong tiểu học
     gettext_noop("Primary school"),  # Tiểu học
     gettext_noop("Lower secondary school"),  # Trung học cơ sở
     gettext_noop("Upper secondary school"),  # Trung học phổ thông

@@ -30,7 +30,13 @@ from ansinh.review.actions.listing import (
 )
 from ansinh.review.actions.rounds import do_create_round, do_move_round
 from ansinh.review.actions.storage import ASSESSMENT_COLUMNS
-from ansinh.review.actions.surveys import SurveyImport, do_import_surveys, do_save_survey, do_submit_survey
+from ansinh.review.actions.surveys import (
+    SurveyImport,
+    do_import_surveys,
+    do_save_survey,
+    do_submit_survey,
+    submission_errors,
+)
 
 __all__ = [
     "ASSESSMENT_COLUMNS",
@@ -58,4 +64,5 @@ __all__ = [
     "do_submit_survey",
     "next_decision_number",
     "screening_candidates",
+    "submission_errors",
 ]

@@ -130,7 +130,8 @@ def do_approve_round(
                 household_id=hid,
                 standard_id=sid,
                 klass=klass,
-                number=f"{current.ward_id}/{decision.pk}/{sid}/{i:06d}",
+                # The standard as a short mark an officer can read out ("VN2022"), not its code.
+                number=f"{current.ward_id}/{decision.pk}/{sid.replace('_', '').upper()}/{i:06d}",
                 issued_on=date,
             )
             for i, (hid, sid, klass, _rh) in enumerate(listed.iter_rows(), start=1)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ansinh.accounts.models import Actor, acting_user
@@ -19,7 +20,7 @@ from ansinh.review import queries
 from ansinh.review.actions.guards import open_round, require
 from ansinh.review.actions.moves import audit, move_households, move_round
 from ansinh.review.audit_actions import SURVEY_SAVED, SURVEY_SUBMITTED
-from ansinh.review.errors import InvalidSurvey, StaleVersion
+from ansinh.review.errors import InvalidSurvey, RegistryChanged, StaleVersion
 from ansinh.review.models import (
     SURVEY_OPEN,
     HouseholdStage,
@@ -89,10 +90,32 @@ def do_save_survey(
     return survey
 
 
+def submission_errors(survey: SurveyResponse, household_id: int) -> tuple[dict[str, Any], dict[str, str]]:
+    """The survey's typed answers and what stops it from being submitted (every required answer, every
+    current member and no one else), by field; checked before the officer is shown the registry changes."""
+    definition = load_form(survey.form)
+    clean, errors = definition.validate(survey.answers, partial=False)
+    current = Member.objects.active().filter(household_id=household_id).values_list("pk", flat=True)
+    member_ids = {str(pk) for pk in current}
+    if definition.section("members") is not None:
+        given = set((clean.get("members") or {}).keys())
+        for missing in sorted(member_ids - given):
+            errors[f"members.{missing}"] = "is missing"
+        for extra in sorted(given - member_ids):
+            errors[f"members.{extra}"] = "is not a member of this household"
+    return clean, errors
+
+
 @transaction.atomic
-def do_submit_survey(*, actor: Actor, survey: SurveyResponse, surveyed_on: dt.date | None = None) -> SurveyResponse:
+def do_submit_survey(
+    *, actor: Actor, survey: SurveyResponse, surveyed_on: dt.date | None = None, confirmed: str | None = None
+) -> SurveyResponse:
     """Submit a survey: every required field checked, then the answers written to the registry through
-    the registry actions (audited), and the household moved to ``surveyed``."""
+    the registry actions (audited), and the household moved to ``surveyed``.
+
+    ``confirmed`` is the fingerprint (``queries.changes_fingerprint``) of the registry changes the officer
+    was shown and confirmed; if the changes are no longer those (the registry or the survey was edited
+    meanwhile), nothing is written and ``RegistryChanged`` is raised, so no value is overwritten unseen."""
     rh = RoundHousehold.objects.select_related("round", "household").get(pk=survey.round_household_id)
     review_round = rh.round
     require(actor, review_round.ward_id, "prepare")
@@ -102,16 +125,11 @@ def do_submit_survey(*, actor: Actor, survey: SurveyResponse, surveyed_on: dt.da
     if day is None:
         raise InvalidSurvey(_("Give the survey date."), field="surveyed_on", errors={"surveyed_on": "is required"})
     definition = load_form(survey.form)
-    clean, errors = definition.validate(survey.answers, partial=False)
-    member_ids = {str(pk) for pk in Member.objects.active().filter(household=rh.household).values_list("pk", flat=True)}
-    if definition.section("members") is not None:
-        given = set((clean.get("members") or {}).keys())
-        for missing in sorted(member_ids - given):
-            errors[f"members.{missing}"] = "is missing"
-        for extra in sorted(given - member_ids):
-            errors[f"members.{extra}"] = "is not a member of this household"
+    clean, errors = submission_errors(survey, rh.household_id)
     if errors:
         raise InvalidSurvey(_("Some answers are missing or not valid."), errors=errors)
+    if confirmed is not None and confirmed != queries.changes_fingerprint(queries.survey_registry_changes(survey)):
+        raise RegistryChanged
     household_changes, member_changes = definition.registry_changes(clean)
     if household_changes:
         hh = Household.objects.get(pk=rh.household_id)
@@ -127,7 +145,7 @@ def do_submit_survey(*, actor: Actor, survey: SurveyResponse, surveyed_on: dt.da
     survey.refresh_from_db()
     rh.refresh_from_db()
     if rh.stage != HouseholdStage.REMOVED:
-        move_households(actor, current, [rh], HouseholdStage.SURVEYED, f"form {survey.form}")
+        move_households(actor, current, [rh], HouseholdStage.SURVEYED, f"Phiếu {survey.form}")
     if current.status == RoundStatus.LISTING:
         move_round(actor, current, RoundStatus.SURVEYING)
     audit(
@@ -141,7 +159,6 @@ def do_submit_survey(*, actor: Actor, survey: SurveyResponse, surveyed_on: dt.da
             "members": [None, {str(k): {f: jsonable(v) for f, v in c.items()} for k, c in member_changes.items()}],
         },
         household_id=rh.household_id,
-        note=f"survey of {day.isoformat()}",
     )
     return survey
 
@@ -183,12 +200,12 @@ def _survey_import_plan(
             continue
         clean, errors = definition.validate(sub.answers, partial=True)
         for where, message in errors.items():
-            problems.append(f"{sub.row} ({sub.household_code}), {where}: {survey_message(message)}")
+            problems.append(f"{_place(sub, where)}: {survey_message(message)}")
         for member in clean.get("members") or {}:
             if member not in members.get(rh.household_id, set()):
                 problems.append(
                     _("%(row)s: %(member)s is not a member of household %(code)s.")
-                    % {"row": sub.row, "member": member, "code": sub.household_code}
+                    % {"row": _place(sub, f"members.{member}"), "member": member, "code": sub.household_code}
                 )
         survey = existing.get(rh.pk)
         if survey is not None and survey.status == "submitted" and survey.answers != clean:
@@ -198,6 +215,40 @@ def _survey_import_plan(
             )
         plan.append((rh, Submission(sub.household_code, clean, sub.surveyed_on, sub.row), survey))
     return problems, plan
+
+
+def _place(sub: Submission, where: str) -> str:
+    """Where an answer was read, as the officer finds it: "Sheet Thành viên, row 3, column Tình trạng việc
+    làm" (a workbook), else the row or record the submission came from; never the answer's internal path."""
+    cell = sub.cells.get(where)
+    if cell is None:  # an ODK / KoBoToolbox record: the record, and the question by its label
+        question = _question(where)
+        if question:
+            return _("%(row)s (household %(code)s), question %(question)s") % {
+                "row": sub.row,
+                "code": sub.household_code,
+                "question": question,
+            }
+        return f"{sub.row} ({sub.household_code})"
+    if cell.column:
+        return _("Sheet %(sheet)s, row %(row)d, column %(column)s") % {
+            "sheet": cell.sheet,
+            "row": cell.row,
+            "column": cell.column,
+        }
+    return _("Sheet %(sheet)s, row %(row)d") % {"sheet": cell.sheet, "row": cell.row}
+
+
+def _question(where: str) -> str:
+    """The label, in the reader's language, of the question an error path (``members.<id>.<field>``) names."""
+    name = where.rsplit(".", 1)[-1]
+    for form in ("B", "A"):
+        for section in load_form(form).sections:
+            for f in section.fields:
+                if f.name == name:
+                    language = (get_language() or "vi")[:2]
+                    return str(f.label.get(language) or f.label.get("vi") or "")
+    return ""
 
 
 @transaction.atomic

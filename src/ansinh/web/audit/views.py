@@ -12,7 +12,7 @@ from ansinh.audit.models import AuditEvent
 from ansinh.registry import queries
 from ansinh.web.audit.forms import AuditSearchForm
 from ansinh.web.common import forms_with_errors, is_htmx, paginate
-from ansinh.web.display import action_label, describe_changes
+from ansinh.web.display import action_label, describe_changes, object_label, source_label
 
 
 @login_required
@@ -30,7 +30,9 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "event": e,
             "action": action_label(e.action),
-            "changes": describe_changes(e.object_type, e.changes, show_ids=show_ids),
+            "changes": describe_changes(e.object_type, e.changes, show_ids=show_ids, action=e.action),
+            "record": object_label(e.object_type, e.action),
+            "source": source_label(e.source),
         }
         for e in page.object_list
     ]

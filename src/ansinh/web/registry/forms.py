@@ -190,6 +190,15 @@ class MemberForm(RegistryModelForm):
         if head:
             # The first member of a new household is its head.
             del self.fields["relation"]
+        if not self.instance.pk and "schooling_status" in self.fields:
+            # A new member's schooling may be left to the age: a child of school age attends the level of the
+            # age, anyone else does not (registry.timeline.defaults); the officer changes it when it is not so.
+            field = self.fields["schooling_status"]
+            assert isinstance(field, forms.ChoiceField)
+            field.required = False
+            options: list[Any] = list(field.choices)  # type: ignore[arg-type]
+            field.choices = [("", _("As the age says")), *[c for c in options if c[0] != ""]]
+            self.initial.setdefault("schooling_status", "")
 
     def clean_full_name(self) -> str:
         return " ".join(str(self.cleaned_data["full_name"]).split())

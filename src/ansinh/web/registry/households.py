@@ -133,7 +133,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             item = {
                 **item,
                 "action": action_label(audit.action),
-                "changes": describe_changes(audit.object_type, audit.changes, show_ids=show_ids),
+                "changes": describe_changes(audit.object_type, audit.changes, show_ids=show_ids, action=audit.action),
             }
         timeline.append(item)
     names = {m.pk: m.full_name for m in members}

@@ -150,7 +150,9 @@ def _django_field(f: Field) -> forms.Field:
     if f.type == "boolean":
         return forms.ChoiceField(label=label, choices=YES_NO, required=False, widget=forms.RadioSelect)
     if f.type == "choice":
-        return forms.ChoiceField(label=label, choices=[("", "—"), *f.choices], required=False)
+        return forms.ChoiceField(
+            label=label, choices=[("", "—"), *f.choices_in((get_language() or "vi")[:2])], required=False
+        )
     if f.type in ("integer", "number"):
         return forms.CharField(
             label=label,

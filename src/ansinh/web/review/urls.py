@@ -16,6 +16,11 @@ urlpatterns = [
     path("<int:pk>/households/<int:rh_pk>/remove/", views.household_remove, name="review-household-remove"),
     path("<int:pk>/households/<int:rh_pk>/survey/<str:form_code>/", views.survey, name="review-survey"),
     path(
+        "<int:pk>/households/<int:rh_pk>/survey/<str:form_code>/confirm/",
+        views.survey_confirm,
+        name="review-survey-confirm",
+    ),
+    path(
         "<int:pk>/households/<int:rh_pk>/survey/<str:form_code>/check/", views.survey_check, name="review-survey-check"
     ),
     path("<int:pk>/offline/<str:form_code>.xlsx", views.offline_workbook, name="review-offline"),

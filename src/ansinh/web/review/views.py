@@ -17,9 +17,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ansinh import vocab
 from ansinh.accounts.permissions import can, shows_full_ids
 from ansinh.accounts.scope import scoped_wards
 from ansinh.lib.dates import format_date
@@ -39,6 +41,7 @@ from ansinh.review.documents.data import (
     VoteRow,
 )
 from ansinh.review.errors import InvalidSurvey, NotAllowed, ReviewError, StaleVersion
+from ansinh.review.explanations import indicator_order, standard_title
 from ansinh.review.models import (
     CLASS_CHOICES,
     Certificate,
@@ -52,7 +55,7 @@ from ansinh.review.models import (
     RoundKind,
     SurveyResponse,
 )
-from ansinh.review.survey import load_form
+from ansinh.review.survey import load_form, merge_answers
 from ansinh.review.tasks import enqueue_assessment
 from ansinh.review.xlsform import (
     OfflineHousehold,
@@ -63,6 +66,7 @@ from ansinh.review.xlsform import (
 from ansinh.standards import load_standard
 from ansinh.tasks.models import Status as TaskStatus
 from ansinh.web.common import forms_with_errors, paginate
+from ansinh.web.display import registry_change_rows
 from ansinh.web.review import forms as review_forms
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -376,7 +380,10 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
     definition = load_form(form_code)
     members = list(Member.objects.active().filter(household_id=rh.household_id).order_by("date_of_birth", "pk"))
     existing = SurveyResponse.objects.filter(round_household=rh, form=form_code).first()
-    answers = existing.answers if existing else {}
+    # What the registry holds is the starting point; a saved draft's answers come over it.
+    answers = merge_answers(
+        queries.registry_answers(form_code, [rh.household_id])[rh.household_id], existing.answers if existing else {}
+    )
     status = 200
     if request.method == "POST":
         if not _can_prepare(request.user):
@@ -398,9 +405,13 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
                     else None,
                 )
                 if submit:
-                    actions.do_submit_survey(
-                        actor=request.user, survey=saved, surveyed_on=form.cleaned_data.get("surveyed_on")
-                    )
+                    if saved.surveyed_on is None and form.cleaned_data.get("surveyed_on") is None:
+                        raise InvalidSurvey(
+                            _("Give the survey date."), field="surveyed_on", errors={"surveyed_on": "is required"}
+                        )
+                    _clean, problems = actions.submission_errors(saved, rh.household_id)
+                    if problems:
+                        raise InvalidSurvey(_("Some answers are missing or not valid."), errors=problems)
             except NotAllowed as error:
                 raise PermissionDenied(error.message) from error
             except InvalidSurvey as error:
@@ -413,13 +424,8 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
             except ReviewError as error:
                 _attach(error, form)
             else:
-                if submit:
-                    messages.success(
-                        request,
-                        _("The survey of household %(code)s was submitted and the registry updated.")
-                        % {"code": rh.household.code},
-                    )
-                    return redirect("review-round", pk=review_round.pk)
+                if submit:  # nothing reaches the registry before the officer has seen what changes
+                    return redirect("review-survey-confirm", pk=review_round.pk, rh_pk=rh.pk, form_code=form_code)
                 messages.success(request, _("The draft was saved."))
                 return redirect("review-survey", pk=review_round.pk, rh_pk=rh.pk, form_code=form_code)
         existing = SurveyResponse.objects.filter(round_household=rh, form=form_code).first()
@@ -450,6 +456,58 @@ def survey(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpRes
         }
     )
     return render(request, "review/survey.html", context, status=status)
+
+
+@login_required
+def survey_confirm(request: HttpRequest, pk: int, rh_pk: int, form_code: str) -> HttpResponse:
+    """What submitting the survey will change in the registry, field by field in words, to confirm: the
+    survey is submitted (and the registry updated) only from here, only with the changes shown."""
+    review_round = queries.get_round_for(request.user, pk)
+    rh = queries.get_round_household_for(request.user, rh_pk)
+    if rh.round_id != review_round.pk or form_code not in ("A", "B"):
+        raise Http404
+    if not _can_prepare(request.user):
+        raise PermissionDenied
+    survey = SurveyResponse.objects.filter(round_household=rh, form=form_code).first()
+    if survey is None or survey.status == "submitted":
+        return redirect("review-survey", pk=review_round.pk, rh_pk=rh.pk, form_code=form_code)
+    status = 200
+    problem = ""
+    if request.method == "POST":
+        try:
+            actions.do_submit_survey(actor=request.user, survey=survey, confirmed=request.POST.get("confirmed", ""))
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from error
+        except InvalidSurvey:
+            messages.error(request, _("Some answers are missing or not valid."))
+            return redirect("review-survey", pk=review_round.pk, rh_pk=rh.pk, form_code=form_code)
+        except ReviewError as error:
+            problem, status = error.message, 409
+            survey.refresh_from_db()
+        else:
+            messages.success(
+                request,
+                _("The survey of household %(code)s was submitted and the registry updated.")
+                % {"code": rh.household.code},
+            )
+            return redirect("review-round", pk=review_round.pk)
+    changes = queries.survey_registry_changes(survey)
+    context = _round_context(request, review_round, "survey")
+    language = (request.LANGUAGE_CODE or "vi")[:2]
+    definition = load_form(form_code)
+    context.update(
+        {
+            "rh": rh,
+            "survey": survey,
+            "form_code": form_code,
+            "form_title": definition.title.get(language) or definition.title.get("vi"),
+            "changes": registry_change_rows(changes),
+            "fingerprint": queries.changes_fingerprint(changes),
+            "problem": problem,
+            "can_edit": review_round.allows("survey"),
+        }
+    )
+    return render(request, "review/survey_confirm.html", context, status=status)
 
 
 @login_required
@@ -487,6 +545,7 @@ def offline_workbook(request: HttpRequest, pk: int, form_code: str) -> HttpRespo
     members: dict[int, list[OfflineMember]] = {}
     for m in Member.objects.active().filter(household_id__in=ids).order_by("household_id", "date_of_birth", "pk"):
         members.setdefault(m.household_id, []).append(OfflineMember(m.pk, m.full_name))
+    known = queries.registry_answers(form_code, ids)  # the workbook opens with what the registry holds
     households = []
     for rh in entries:
         survey = next((s for s in rh.surveys.all() if s.form == form_code), None)
@@ -497,7 +556,7 @@ def offline_workbook(request: HttpRequest, pk: int, form_code: str) -> HttpRespo
                 head_name=head.full_name if head else "",
                 address=rh.household.address,
                 members=members.get(rh.household_id, []),
-                answers=survey.answers if survey else {},
+                answers=merge_answers(known.get(rh.household_id, {}), survey.answers if survey else {}),
             )
         )
     body = build_offline_workbook(
@@ -1089,6 +1148,10 @@ def certificates_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(body, "application/pdf", f"giay-chung-nhan-{review_round.ward_id}-{review_round.pk}.pdf")
 
 
+def _lang() -> str:
+    return (get_language() or "vi")[:2]
+
+
 # -- summary and due list -----------------------------------------------------------------------------
 
 
@@ -1100,7 +1163,7 @@ def _summary_rows(report: Any, ward_names: dict[str, str]) -> list[dict[str, Any
             {
                 **row,
                 "ward": _("Whole area") if code == queries.CITY else ward_names.get(code, code),
-                "standard": row["standard_id"],
+                "standard": standard_title(row["standard_id"], _lang()),
                 "is_total": code == queries.CITY,
             }
         )
@@ -1114,28 +1177,28 @@ def _summary_data(request: HttpRequest, review_round: Round, form: Any) -> dict[
     deprivations = []
     for standard in review_round.standards:
         frame = queries.dominant_deprivations([review_round], standard)
-        labels: dict[str, str] = {}
-        try:
-            labels = {i.name: str(i.label.get("vi", i.name)) for i in load_standard(standard).indicators}
-        except Exception:  # noqa: S110 - an unknown standard prints raw indicator names
-            pass
+        labels = dict(indicator_order(standard, _lang()))
         for r in frame.iter_rows(named=True):
+            label = labels.get(r["indicator"], r["indicator"].replace("_", " "))
             deprivations.append(
                 {
                     **r,
-                    "standard": standard,
+                    "standard": standard_title(standard, _lang()),
                     "ward": ward_names.get(r["ward_code"], r["ward_code"]),
-                    "indicator_label": labels.get(r["indicator"], r["indicator"]),
+                    "indicator": label,  # the summary and its workbook name the indicator, never its code
+                    "indicator_label": label,
                     "households": r["deprived"],
                 }
             )
+    flow_words = dict(xlsx.FLOW_COLUMNS)
     mismatches = [
         {
             **r,
             "ward": ward_names.get(r["ward_code"], r["ward_code"]),
-            "standard": r["standard_id"],
+            "standard": standard_title(r["standard_id"], _lang()),
             "household": r["household_id"],
-            "detail": f"{r['class']}: {r['difference']:+d} ({', '.join(r['movements'])})",
+            "detail": f"{vocab.household_class(r['class'], _lang())}: {r['difference']:+d} "
+            f"({', '.join(flow_words.get(m, m) for m in r['movements'])})",
         }
         for r in report.mismatches.iter_rows(named=True)
     ]

@@ -142,3 +142,12 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 def pair(first: Any, second: Any) -> tuple[Any, Any]:
     """``(first, second)``, to loop over two objects in a template."""
     return (first, second)
+
+
+@register.filter
+def standard_titles(standard_ids: Any) -> str:
+    """Poverty standards by their titles in the active language (``["vn_2022"]`` → "Chuẩn nghèo đa chiều …")."""
+    from ansinh.review.explanations import standard_title
+
+    ids = [standard_ids] if isinstance(standard_ids, str) else list(standard_ids or [])
+    return "; ".join(standard_title(s, (get_language() or "vi")[:2]) for s in ids)
