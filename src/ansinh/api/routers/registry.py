@@ -14,7 +14,7 @@ from django.urls import reverse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from ansinh.accounts.permissions import can, require
+from ansinh.accounts.permissions import require, shows_full_ids
 from ansinh.accounts.scope import scoped_wards
 from ansinh.api import paging, refs
 from ansinh.api.errors import DownloadExpired, NotFound
@@ -34,7 +34,7 @@ from ansinh.api.schemas.registry import (
 )
 from ansinh.api.security import ApiRequest
 from ansinh.imports.tasks import export_for_api
-from ansinh.registry import actions, queries
+from ansinh.registry import actions, idnumber, queries
 from ansinh.registry.models import Household, Member
 from ansinh.registry_schema import HOUSEHOLD, MEMBER
 from ansinh.tasks.models import Status, Task
@@ -44,10 +44,10 @@ DOWNLOAD_SALT = "ansinh.api.download"
 
 
 def _masked(user: Any, value: str | None) -> str | None:
-    """Full ID numbers only for those who may change members, as on the pages (``web.common.shows_full_ids``)."""
-    if not value or can(user, "member", "change"):
+    """What the pages mask, the API masks: the one rule (``accounts.permissions.shows_full_ids``) and one mask."""
+    if not value or shows_full_ids(user):
         return value
-    return "•" * (len(value) - 3) + value[-3:]
+    return idnumber.mask(value)
 
 
 def member_out(user: Any, member: Member, household_code: str) -> dict[str, Any]:
