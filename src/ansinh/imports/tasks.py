@@ -66,7 +66,7 @@ def export_for_api(progress: Progress, *, token_id: int | None, ward: str, q: st
     target.mkdir(parents=True, exist_ok=True)
     name = f"{table}-{ward or 'all'}-{secrets.token_hex(12)}.csv"
     with (target / name).open("wb") as out:
-        for chunk in csv_stream(qs, table):
+        for chunk in csv_stream(qs, table, full_ids=bool(user) and shows_full_ids(user)):
             out.write(chunk)
     progress(rows, rows)
     return {"file": name, "rows": rows}
