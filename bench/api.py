@@ -16,7 +16,8 @@ on loopback, each with its own keep-alive connection, send a random mix for ``--
 - **detail**: ``GET /api/v1/registry/households/{code}`` with its members.
 
 All three run under the same load in the same run; it prints the p50/p95 of each, the ratios of the p95s to the
-baseline's (goal: search within 4x, detail within 2x) and the count of errors (goal: 0).
+baseline's (goal: search within 4x, detail within 2x) and the count of errors (goal: 0); then the same for one
+client alone (``--single-seconds``): the service times without queueing, to read the loaded figures by.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=4, help="server processes (gunicorn fallback)")
+    parser.add_argument("--single-seconds", type=float, default=10.0, help="then one client alone (0: skip)")
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--keep", action="store_true")
@@ -200,14 +202,22 @@ def run(opts: argparse.Namespace) -> None:
         # Warm every worker's connection and caches, unmeasured.
         _load(port, raw, opts.clients, 3.0, codes, terms)
         out = _load(port, raw, opts.clients, opts.seconds, codes, terms)
+        # One client alone: the service times without queueing, for reading the loaded figures.
+        alone = _load(port, raw, 1, opts.single_seconds, codes, terms) if opts.single_seconds else None
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
+    _report(out, opts.clients, opts.seconds)
+    if alone is not None:
+        _report(alone, 1, opts.single_seconds)
+
+
+def _report(out: dict, clients: int, seconds: float) -> None:
     lat = out["latencies"]
     base = _p(lat["ping"], 95)
     total = sum(len(v) for v in lat.values())
-    print(f"{opts.clients} clients, {opts.seconds:.0f} s: {total:,} requests ({total / opts.seconds:,.0f}/s)")
+    print(f"{clients} clients, {seconds:.0f} s: {total:,} requests ({total / seconds:,.0f}/s)")
     for kind in ("ping", "search", "detail"):
         v = lat[kind]
         print(f"  {kind:7s} n={len(v):6,d}  p50 {_p(v, 50) * 1000:7.1f} ms  p95 {_p(v, 95) * 1000:7.1f} ms", end="")

@@ -226,3 +226,13 @@ def test_references_are_opaque_stable_and_of_one_kind() -> None:
     for wrong in (made[0].replace("m-", "r-"), "m-zz", "m-0123456!", "42"):
         with pytest.raises(NotFound):
             refs.pk_of("member", wrong)
+
+
+def test_members_only_with_member_view(
+    api_client: Any, make_token: Any, officer: Any, ward_a: Any, family: Any
+) -> None:
+    _t, raw = make_token(officer, ["household.view"], wards=[ward_a])
+    body = api_client(raw).get(f"/api/v1/registry/households/{family.code}").json()
+    assert body["code"] == family.code and body["members"] == []
+    ref = api_client(raw).get("/api/v1/registry/households", {"q": family.code}).json()["items"][0]["code"]
+    assert ref == family.code

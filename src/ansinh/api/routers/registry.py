@@ -73,10 +73,9 @@ def household_out(user: Any, household: Household, *, members: bool = True) -> d
         updated_at=household.updated_at,
     )
     if members:
-        data["members"] = [
-            member_out(user, m, household.code)
-            for m in Member.objects.scoped(user).filter(household=household).order_by("date_of_birth", "pk")
-        ]
+        # The household was read through the scope; its members follow it, for whoever may view members.
+        people = household.members.order_by("date_of_birth", "pk") if can(user, "member", "view") else []
+        data["members"] = [member_out(user, m, household.code) for m in people]
     return data
 
 
