@@ -144,11 +144,18 @@ def test_it_keeps_each_circle_out_of_the_others_pages_searches_counts_and_export
         assert response.status_code in (403, 404)
     # Statistics: ward A's supervisor counts ward A only; the national export carries no name, no date, no B case.
     client.force_login(people["supervisor_a"])
-    export = client.get(reverse("cases-national-export"))
+    assert client.post(reverse("cases-national-export"), {"password": "short"}).status_code == 400
+    export = client.post(reverse("cases-national-export"), {"password": "xuất-quốc-gia-2026"})
     assert export.status_code == 200
+    import msoffcrypto
     from openpyxl import load_workbook
 
-    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    sealed = msoffcrypto.OfficeFile(io.BytesIO(export.content))
+    assert sealed.is_encrypted()
+    sealed.load_key(password="xuất-quốc-gia-2026")
+    plain = io.BytesIO()
+    sealed.decrypt(plain)
+    rows = list(load_workbook(plain).active.iter_rows(values_only=True))
     assert rows[0][:2] == ("survivor_code", "incident_id") and len(rows) == 2
     assert theirs.survivor_code not in str(rows) and "Lê Thị Mận" not in str(rows)
     # Household pages never show a case; a case worker of another ward sees no household of ward B.

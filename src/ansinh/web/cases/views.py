@@ -495,13 +495,22 @@ def statistics(request: HttpRequest) -> HttpResponse:
 def national_export(request: HttpRequest) -> HttpResponse:
     """The de-identified incidents for national reporting (codes and age bands only), logged as a read."""
     require(request.user, "case", "report")
-    frame = stats.national_incidents(request.user)
-    record_read(request.user, None, ReadKind.NATIONAL_EXPORT, [f"rows:{frame.height}"])
-    response = HttpResponse(
-        exports.national_xlsx(frame), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="incidents-national.xlsx"'
-    return response
+    error = None
+    if request.method == "POST":
+        frame = stats.national_incidents(request.user)
+        try:
+            content = exports.national_xlsx(frame, request.POST.get("password", ""))
+        except CaseError as e:
+            error = e
+        else:
+            record_read(request.user, None, ReadKind.NATIONAL_EXPORT, [f"rows:{frame.height}"])
+            response = HttpResponse(
+                content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+            response["Content-Disposition"] = 'attachment; filename="incidents-national.xlsx"'
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "cases/national_export.html", {"error": error}, status=400 if error else 200)
 
 
 @login_required
