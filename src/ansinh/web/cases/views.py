@@ -132,7 +132,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
     require(request.user, "case", "create")
     my_agencies = Agency.objects.filter(members__user_id=request.user.pk or 0, active=True)
     # The commune responsible for the case (not a scope: a hospital centre serves the whole city).
-    wards = Ward.objects.filter(valid_to__isnull=True).order_by("name")
+    wards = Ward.objects.filter(
+        valid_to__isnull=True, province_id__in=Agency.objects.filter(ward__isnull=False).values("ward__province_id")
+    ).order_by("name")
     post = request.POST
     error = None
     if request.method == "POST":
@@ -222,7 +224,14 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case, seen = _case(request, pk)
     if not seen.core or not can(request.user, "case", "change"):
         raise PermissionDenied
-    fields = ("survivor_name", "survivor_address", "narrative", "perpetrator", "medical")
+    labels = {
+        "survivor_name": _("Full name"),
+        "survivor_address": _("Address"),
+        "narrative": _("Narrative"),
+        "perpetrator": _("Perpetrator"),
+        "medical": _("Medical"),
+    }
+    fields = tuple(labels)
     conflict = None
     error = None
     status = 200
@@ -243,7 +252,8 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             conflict = {
                 "message": e.message,
                 "rows": [
-                    {"field": name, "theirs": current.get(name, ""), "yours": values.get(name, "")} for name in changed
+                    {"field": labels[name], "theirs": current.get(name, ""), "yours": values.get(name, "")}
+                    for name in changed
                 ],
                 "who": [(ev.actor_name, ev.at) for ev in e.their_changes],
             }
