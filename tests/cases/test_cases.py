@@ -438,3 +438,16 @@ def test_it_answers_403_inside_the_circle_without_the_permission_and_404_outside
     assert client.get(reverse("cases-detail", args=[case.pk])).status_code == 404
     client.force_login(people["worker_b"])
     assert client.get(reverse("cases-detail", args=[case.pk])).status_code == 404
+
+
+def test_it_keeps_the_audit_trail_free_of_confidential_values(client, open_case, people, make_user):
+    case = open_case(name="Đỗ Thị Sen")
+    actions.do_update_case(
+        actor=people["worker_a"], case=case, changes={"narrative": "Chi tiết mới"}, expected_version=case.version
+    )
+    client.force_login(make_user("administrator"))
+    page = client.get(reverse("audit-search"))
+    body = page.content.decode()
+    assert page.status_code == 200
+    for secret in ("Đỗ Thị Sen", "Chi tiết mới", "Bị chồng đánh", "Trần Văn Hùng"):
+        assert secret not in body
