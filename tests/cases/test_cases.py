@@ -451,3 +451,14 @@ def test_it_keeps_the_audit_trail_free_of_confidential_values(client, open_case,
     assert page.status_code == 200
     for secret in ("Đỗ Thị Sen", "Chi tiết mới", "Bị chồng đánh", "Trần Văn Hùng"):
         assert secret not in body
+
+
+def test_it_alerts_the_owner_when_a_clock_ran_out_as_soon_as_they_open_their_cases(client, open_case, people):
+    case = open_case(kind="child", age=7, received_at=timezone.now() - dt.timedelta(hours=20))
+    actions.do_assess(actor=people["worker_a"], case=case, form="child_initial", risk_level="serious")
+    client.force_login(people["worker_a"])
+    body = client.get(reverse("cases-list")).content.decode()
+    assert 'id="alerts"' in body and case.code in body
+    assert people["worker_a"].case_notifications.filter(case=case, kind="clock_overdue").count() == 1
+    client.get(reverse("cases-list"))
+    assert people["worker_a"].case_notifications.filter(case=case, kind="clock_overdue").count() == 1

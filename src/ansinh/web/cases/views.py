@@ -37,7 +37,7 @@ from ansinh.cases.models import (
     Stage,
 )
 from ansinh.cases.readlog import read_log, record_read
-from ansinh.cases.scope import access, may_break_glass
+from ansinh.cases.scope import access, may_break_glass, visible_cases
 from ansinh.geo.models import Ward
 
 
@@ -104,6 +104,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if reveal and not can(request.user, "case", "reveal"):
         raise PermissionDenied
     closed = request.GET.get("status") == "closed"
+    # The cron job (`ansinh case-alerts`) alerts everyone; opening the list catches up on one's own cases at once.
+    actions.raise_clock_alerts(among=visible_cases(request.user).filter(status="open").values_list("pk", flat=True))
     rows = queries.case_rows(request.user, reveal=reveal, status="closed" if closed else "open")
     if reveal:
         actions.do_reveal(actor=request.user, cases=[r.case for r in rows if r.name != "—"])
