@@ -144,11 +144,18 @@ def test_it_keeps_each_circle_out_of_the_others_pages_searches_counts_and_export
         assert response.status_code in (403, 404)
     # Statistics: ward A's supervisor counts ward A only; the national export carries no name, no date, no B case.
     client.force_login(people["supervisor_a"])
-    export = client.get(reverse("cases-national-export"))
+    assert client.post(reverse("cases-national-export"), {"password": "short"}).status_code == 400
+    export = client.post(reverse("cases-national-export"), {"password": "xuất-quốc-gia-2026"})
     assert export.status_code == 200
+    import msoffcrypto
     from openpyxl import load_workbook
 
-    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    sealed = msoffcrypto.OfficeFile(io.BytesIO(export.content))
+    assert sealed.is_encrypted()
+    sealed.load_key(password="xuất-quốc-gia-2026")
+    plain = io.BytesIO()
+    sealed.decrypt(plain)
+    rows = list(load_workbook(plain).active.iter_rows(values_only=True))
     assert rows[0][:2] == ("survivor_code", "incident_id") and len(rows) == 2
     assert theirs.survivor_code not in str(rows) and "Lê Thị Mận" not in str(rows)
     # Household pages never show a case; a case worker of another ward sees no household of ward B.
@@ -431,3 +438,27 @@ def test_it_answers_403_inside_the_circle_without_the_permission_and_404_outside
     assert client.get(reverse("cases-detail", args=[case.pk])).status_code == 404
     client.force_login(people["worker_b"])
     assert client.get(reverse("cases-detail", args=[case.pk])).status_code == 404
+
+
+def test_it_keeps_the_audit_trail_free_of_confidential_values(client, open_case, people, make_user):
+    case = open_case(name="Đỗ Thị Sen")
+    actions.do_update_case(
+        actor=people["worker_a"], case=case, changes={"narrative": "Chi tiết mới"}, expected_version=case.version
+    )
+    client.force_login(make_user("administrator"))
+    page = client.get(reverse("audit-search"))
+    body = page.content.decode()
+    assert page.status_code == 200
+    for secret in ("Đỗ Thị Sen", "Chi tiết mới", "Bị chồng đánh", "Trần Văn Hùng"):
+        assert secret not in body
+
+
+def test_it_alerts_the_owner_when_a_clock_ran_out_as_soon_as_they_open_their_cases(client, open_case, people):
+    case = open_case(kind="child", age=7, received_at=timezone.now() - dt.timedelta(hours=20))
+    actions.do_assess(actor=people["worker_a"], case=case, form="child_initial", risk_level="serious")
+    client.force_login(people["worker_a"])
+    body = client.get(reverse("cases-list")).content.decode()
+    assert 'id="alerts"' in body and case.code in body
+    assert people["worker_a"].case_notifications.filter(case=case, kind="clock_overdue").count() == 1
+    client.get(reverse("cases-list"))
+    assert people["worker_a"].case_notifications.filter(case=case, kind="clock_overdue").count() == 1

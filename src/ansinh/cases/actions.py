@@ -841,11 +841,14 @@ def do_reveal(*, actor: Actor, cases: Iterable[Case]) -> int:
     return n
 
 
-def raise_clock_alerts(now: dt.datetime | None = None) -> int:
+def raise_clock_alerts(now: dt.datetime | None = None, *, among: Iterable[int] | None = None) -> int:
     """Notify the owner and the owning agency's supervisors of every clock that ran out on an open case (once per
-    clock, user and start). Returns how many alerts were written."""
+    clock, user and start), of every case or only ``among`` (ids). Returns how many alerts were written."""
     now = now or timezone.now()
-    cases = list(Case.objects.filter(status=Status.OPEN).select_related("owner", "owner_agency"))
+    open_cases = Case.objects.filter(status=Status.OPEN).select_related("owner", "owner_agency")
+    if among is not None:
+        open_cases = open_cases.filter(pk__in=list(among))
+    cases = list(open_cases)
     alerts: list[Notification] = []
     approvers: dict[int, list[User]] = {}
     by_id = {c.pk: c for c in cases}

@@ -1,6 +1,6 @@
-"""Exports of cases, each protected: the case file as a PDF encrypted with AES-256 under a password the user
-types (fpdf2; the password is used once and never stored, the owner password is random and thrown away), and
-the national incident export (codes and age bands only) as a workbook written through ``lib.sheets``."""
+"""Exports of cases, each protected by a password the user types, used once and never stored: the case file as a
+PDF encrypted with AES-256 (fpdf2; the owner password is random and thrown away), and the national incident
+export (codes and age bands only) as a workbook written through ``lib.sheets`` and encrypted as Excel does."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import io
 import secrets
 from typing import Any
 
+import msoffcrypto
 import polars as pl
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,13 +85,19 @@ def case_pdf(case: Case, view: dict[str, Any], password: str) -> bytes:
     return bytes(pdf.output())
 
 
-def national_xlsx(frame: pl.DataFrame) -> bytes:
-    """The national incident export as a workbook (every cell text or number, none a formula)."""
+def national_xlsx(frame: pl.DataFrame, password: str) -> bytes:
+    """The national incident export as a workbook (every cell text or number, none a formula), encrypted with
+    ``password`` (ECMA-376 agile encryption, AES-256, as Excel does; ``msoffcrypto-tool``), never stored."""
+    if len(password) < MIN_PASSWORD:
+        raise WeakPassword(field="password", min=MIN_PASSWORD)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("incidents")
     sheet.append([text_cell(sheet, c) for c in frame.columns])
     for row in frame.iter_rows():
         sheet.append([text_cell(sheet, v) for v in row])
-    out = io.BytesIO()
-    save_workbook(workbook, out)
-    return out.getvalue()
+    plain = io.BytesIO()
+    save_workbook(workbook, plain)
+    plain.seek(0)
+    sealed = io.BytesIO()
+    msoffcrypto.OfficeFile(plain).encrypt(password, sealed)
+    return sealed.getvalue()

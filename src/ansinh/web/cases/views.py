@@ -37,7 +37,7 @@ from ansinh.cases.models import (
     Stage,
 )
 from ansinh.cases.readlog import read_log, record_read
-from ansinh.cases.scope import access, may_break_glass
+from ansinh.cases.scope import access, may_break_glass, visible_cases
 from ansinh.geo.models import Ward
 
 
@@ -104,6 +104,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if reveal and not can(request.user, "case", "reveal"):
         raise PermissionDenied
     closed = request.GET.get("status") == "closed"
+    # The cron job (`ansinh case-alerts`) alerts everyone; opening the list catches up on one's own cases at once.
+    actions.raise_clock_alerts(among=visible_cases(request.user).filter(status="open").values_list("pk", flat=True))
     rows = queries.case_rows(request.user, reveal=reveal, status="closed" if closed else "open")
     if reveal:
         actions.do_reveal(actor=request.user, cases=[r.case for r in rows if r.name != "—"])
@@ -132,7 +134,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
     require(request.user, "case", "create")
     my_agencies = Agency.objects.filter(members__user_id=request.user.pk or 0, active=True)
     # The commune responsible for the case (not a scope: a hospital centre serves the whole city).
-    wards = Ward.objects.filter(valid_to__isnull=True).order_by("name")
+    wards = Ward.objects.filter(
+        valid_to__isnull=True, province_id__in=Agency.objects.filter(ward__isnull=False).values("ward__province_id")
+    ).order_by("name")
     post = request.POST
     error = None
     if request.method == "POST":
@@ -222,7 +226,14 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case, seen = _case(request, pk)
     if not seen.core or not can(request.user, "case", "change"):
         raise PermissionDenied
-    fields = ("survivor_name", "survivor_address", "narrative", "perpetrator", "medical")
+    labels = {
+        "survivor_name": _("Full name"),
+        "survivor_address": _("Address"),
+        "narrative": _("Narrative"),
+        "perpetrator": _("Perpetrator"),
+        "medical": _("Medical"),
+    }
+    fields = tuple(labels)
     conflict = None
     error = None
     status = 200
@@ -243,7 +254,8 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             conflict = {
                 "message": e.message,
                 "rows": [
-                    {"field": name, "theirs": current.get(name, ""), "yours": values.get(name, "")} for name in changed
+                    {"field": labels[name], "theirs": current.get(name, ""), "yours": values.get(name, "")}
+                    for name in changed
                 ],
                 "who": [(ev.actor_name, ev.at) for ev in e.their_changes],
             }
@@ -495,13 +507,22 @@ def statistics(request: HttpRequest) -> HttpResponse:
 def national_export(request: HttpRequest) -> HttpResponse:
     """The de-identified incidents for national reporting (codes and age bands only), logged as a read."""
     require(request.user, "case", "report")
-    frame = stats.national_incidents(request.user)
-    record_read(request.user, None, ReadKind.NATIONAL_EXPORT, [f"rows:{frame.height}"])
-    response = HttpResponse(
-        exports.national_xlsx(frame), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="incidents-national.xlsx"'
-    return response
+    error = None
+    if request.method == "POST":
+        frame = stats.national_incidents(request.user)
+        try:
+            content = exports.national_xlsx(frame, request.POST.get("password", ""))
+        except CaseError as e:
+            error = e
+        else:
+            record_read(request.user, None, ReadKind.NATIONAL_EXPORT, [f"rows:{frame.height}"])
+            response = HttpResponse(
+                content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+            response["Content-Disposition"] = 'attachment; filename="incidents-national.xlsx"'
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "cases/national_export.html", {"error": error}, status=400 if error else 200)
 
 
 @login_required
