@@ -186,7 +186,7 @@ def do_assess_round(
     prev = previous_classes(listed["household_id"].to_list(), list(current.standards), current.period_start)
     scores = scoring.round_scores(current, households)  # scoring method (issue 5): form-B scores, or None
     # Every listed household with a result moves to assessed: one event row per stage left, listing them.
-    only, only_params = "1 = 1", []
+    only, only_params = "1 = 1", list[Any]()
     if household_ids is not None:
         only, only_params = f"rh.household_id IN ({', '.join(['%s'] * len(household_ids))})", list(household_ids)
     move_first = len(summary.missing) <= 500

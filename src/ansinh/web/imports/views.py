@@ -81,7 +81,7 @@ def _detail_context(batch: ImportBatch, user: Any = None) -> dict[str, Any]:
     context["running"] = batch.status in actions.RUNNING
     # A file that failed, was cancelled or has no valid row to commit is fixed and sent again: say so.
     over = batch.status in (BatchStatus.FAILED, BatchStatus.CANCELLED)
-    context["upload_again"] = (over or (batch.status == BatchStatus.VALIDATED and not batch.can_commit)) and (
+    context["upload_again"] = (over or (batch.status == BatchStatus.VALIDATED and not batch.can_commit())) and (
         user is not None and actions.can_import(user)
     )
     return context
