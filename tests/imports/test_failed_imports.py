@@ -50,7 +50,7 @@ def test_a_checked_file_with_no_valid_row_offers_to_upload_again(client, officer
     from .conftest import household
 
     client.force_login(officer)
-    hh, mm = files([household("H1", ward="99999")], [], "bad")  # a ward outside the officer's area
+    hh, _mm = files([household("H1", ward="99999")], [], "bad")  # a ward outside the officer's area
     client.post(reverse("import-index"), {"file": SimpleUploadedFile("households.csv", hh.read_bytes())})
     run_pending()
     batch = ImportBatch.objects.get()
