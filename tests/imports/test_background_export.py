@@ -45,3 +45,23 @@ def test_an_xlsx_export_runs_in_the_background_with_progress_then_downloads(
     colleague = signed_in(make_user("ward_officer", wards=[ward_a]))
     for name in ("export-task", "export-task-progress", "export-download"):
         assert colleague.get(reverse(name, args=[task.pk])).status_code == 404
+
+
+def test_purge_imports_removes_old_export_workbooks(settings: Any, db: Any) -> None:
+    import datetime
+    import os
+    from pathlib import Path
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from ansinh.imports.tasks import export_file
+
+    old, new = export_file(1), export_file(2)
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"PK")
+    new.write_bytes(b"PK")
+    past = (timezone.now() - datetime.timedelta(days=settings.IMPORT_STAGING_RETENTION_DAYS + 1)).timestamp()
+    os.utime(old, (past, past))
+    call_command("purge_imports", stdout=io.StringIO())
+    assert not old.exists() and Path(new).exists()

@@ -44,3 +44,16 @@ def test_a_committed_import_is_marked_green_and_offers_no_upload_again(client, o
     page = client.get(reverse("import-detail", args=[batch.pk])).content.decode()
     assert 'class="tag tag--green" data-status="committed"' in page
     assert 'id="upload-again"' not in page
+
+
+def test_a_checked_file_with_no_valid_row_offers_to_upload_again(client, officer, ward_a, files):
+    from .conftest import household
+
+    client.force_login(officer)
+    hh, _mm = files([household("H1", ward="99999")], [], "bad")  # a ward outside the officer's area
+    client.post(reverse("import-index"), {"file": SimpleUploadedFile("households.csv", hh.read_bytes())})
+    run_pending()
+    batch = ImportBatch.objects.get()
+    assert batch.status == "validated" and not batch.can_commit()
+    page = client.get(reverse("import-detail", args=[batch.pk])).content.decode()
+    assert 'id="upload-again"' in page

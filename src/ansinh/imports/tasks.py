@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,20 @@ def export_for_api(progress: Progress, *, token_id: int | None, ward: str, q: st
 def export_file(task_id: int) -> Path:
     """Where a background export's workbook is written (it holds personal data: only its requester downloads it)."""
     return Path(settings.MEDIA_ROOT) / "exports" / f"{task_id}.xlsx"
+
+
+def purge_exports(*, now: datetime.datetime, dry_run: bool = False) -> list[Path]:
+    """Remove the background exports' workbooks written more than ``IMPORT_STAGING_RETENTION_DAYS`` ago (they
+    hold personal data, like the staged imports); returns them. Run by ``ansinh purge-imports``."""
+    folder = export_file(0).parent
+    if not folder.is_dir():
+        return []
+    limit = (now - datetime.timedelta(days=settings.IMPORT_STAGING_RETENTION_DAYS)).timestamp()
+    old = sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink() and p.stat().st_mtime < limit)
+    if not dry_run:
+        for path in old:
+            path.unlink(missing_ok=True)
+    return old
 
 
 @task(kind="imports.export_xlsx")

@@ -25,7 +25,7 @@ from ansinh.registry.errors import ConcurrentEdit, RegistryError
 from ansinh.registry.models import Household, Member
 from ansinh.review.queries import household_standing
 from ansinh.standards.loader import StandardError, load_standard
-from ansinh.vocab import POVERTY_CLASS_HOUSEHOLD
+from ansinh.vocab import LISTED_CLASSES, POVERTY_CLASS_HOUSEHOLD
 from ansinh.web.common import (
     ON_DATE,
     attach_registry_error,
@@ -175,7 +175,7 @@ def _standing(request: HttpRequest, household_pk: int) -> list[dict[str, Any]]:
                 "row": row,
                 "standard": standard,
                 "label": (label[0] if lang == "en" else label[1]) if label else row.klass,
-                "listed": row.klass != "not_poor",
+                "listed": row.klass in LISTED_CLASSES,
             }
         )
     return rows

@@ -4,8 +4,9 @@ Removes the files of imports cancelled, or committed or failed more than ``IMPOR
 ago, and first cancels the imports left unfinished for more than ``IMPORT_UNFINISHED_RETENTION_DAYS`` (a task
 whose worker died is reaped first, as the worker does). Then removes the directories under the staging root
 named like an import's but belonging to none, untouched for ``IMPORT_UNFINISHED_RETENTION_DAYS``; anything
-else there is listed and left alone. Each change is audited as done by the system. Exits 1 when some import
-or directory could not be handled.
+else there is listed and left alone. Each change is audited as done by the system. Background exports'
+workbooks go after ``IMPORT_STAGING_RETENTION_DAYS`` too. Exits 1 when some import or directory could not be
+handled.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ansinh.imports import actions
+from ansinh.imports.tasks import purge_exports
 
 
 class Command(BaseCommand):
@@ -45,6 +47,8 @@ class Command(BaseCommand):
             self.stderr.write(f"{path}: {problem}")
         for path, why in report.left_alone:
             self.stdout.write(f"left alone {path}: {why}")
+        for path in purge_exports(now=timezone.now(), dry_run=dry):
+            self.stdout.write(f"{'would remove' if dry else 'removed'} the export {path.name}")
         if report.reaped:
             self.stdout.write(f"{report.reaped} tasks whose worker stopped responding were queued again or failed.")
         done = "to cancel" if dry else "cancelled"
