@@ -224,6 +224,12 @@ IMPORT_STAGING_RETENTION_DAYS = int(os.environ.get("IMPORT_STAGING_RETENTION_DAY
 # ... and cancels, then purges, an import left unfinished (never committed or cancelled) this many days.
 IMPORT_UNFINISHED_RETENTION_DAYS = int(os.environ.get("IMPORT_UNFINISHED_RETENTION_DAYS", "30"))
 
+# Dossiers (docs/dossiers.md): a citizen's attachments, at most this many MB each and this many per dossier,
+# stored outside the web root (never under MEDIA_ROOT or STATIC_ROOT).
+DOSSIER_ATTACHMENT_MAX_MB = int(os.environ.get("DOSSIER_ATTACHMENT_MAX_MB", "5"))
+DOSSIER_ATTACHMENTS_MAX = int(os.environ.get("DOSSIER_ATTACHMENTS_MAX", "10"))
+DOSSIER_FILES_DIR = Path(os.environ.get("DOSSIER_FILES_DIR", DATA_DIR / "private" / "dossiers"))
+
 # Demo accounts exist only in demo mode.
 DEMO_MODE = ENV == "demo"
 

@@ -88,3 +88,23 @@ class BadAttachment(DossierError):
 class ReviewStillOpen(DossierError):
     code: ClassVar[str] = "dossier_review_open"
     wording: ClassVar[Any] = gettext_lazy("The dossier's review has not decided yet.")
+
+
+class TooManyAttachments(DossierError):
+    code: ClassVar[str] = "dossier_too_many_attachments"
+    wording: ClassVar[Any] = gettext_lazy("At most %(limit)s files may be attached to one dossier.")
+
+
+class ApplicantRequired(DossierError):
+    code: ClassVar[str] = "dossier_applicant_required"
+    wording: ClassVar[Any] = gettext_lazy("Enter the applicant's full name.")
+
+
+class UnknownWard(DossierError):
+    code: ClassVar[str] = "dossier_unknown_ward"
+    wording: ClassVar[Any] = gettext_lazy("Choose the ward or commune that settles the dossier.")
+
+
+class UnknownHousehold(DossierError):
+    code: ClassVar[str] = "dossier_unknown_household"
+    wording: ClassVar[Any] = gettext_lazy("There is no household %(household)s in the dossier's ward.")

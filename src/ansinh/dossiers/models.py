@@ -179,3 +179,23 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.level}"
+
+
+class Attachment(models.Model):
+    """A file attached to a dossier (a required document or another): checked by content, stored outside the
+    web root under its digest (``dossiers.attachments``), handed out only as a download. Never changed."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="attachments")
+    document = models.CharField(_("document"), max_length=64)
+    name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    key = models.CharField(max_length=80, editable=False)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["dossier_id", "document", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.document} {self.name}"

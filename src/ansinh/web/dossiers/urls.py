@@ -2,12 +2,16 @@
 
 from django.urls import path
 
-from ansinh.web.dossiers import views
+from ansinh.web.dossiers import public, views
 
 urlpatterns = [
     path("", views.dossier_list, name="dossiers-list"),
     path("report/", views.report, name="dossiers-report"),
     path("public/follow/", views.follow, name="dossiers-follow"),
+    path("public/apply/", public.apply_choose, name="dossiers-apply-choose"),
+    path("public/apply/<slug:code>/", public.apply, name="dossiers-apply"),
+    path("public/files/<int:attachment_id>/", public.citizen_file, name="dossiers-citizen-file"),
+    path("<int:pk>/files/<int:attachment_id>/", views.officer_file, name="dossiers-file"),
     path("<int:pk>/", views.dossier_detail, name="dossiers-detail"),
     path("<int:pk>/<str:step>/", views.act, name="dossiers-act"),
 ]

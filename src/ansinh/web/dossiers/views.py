@@ -26,6 +26,7 @@ from ansinh.dossiers.models import Dossier, Rating, Status
 from ansinh.dossiers.procedures import procedure
 from ansinh.dossiers.reports import period_report
 from ansinh.web.common import client_ip
+from ansinh.web.dossiers.public import attachment_response
 
 # Throttle of the citizen's page: attempts per address and per dossier code in a window (seconds).
 FOLLOW_LIMIT, FOLLOW_WINDOW = 20, 600
@@ -66,6 +67,8 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeliness": queries.timeliness(dossier, now),
             "can_process": can(request.user, "dossier", "process"),
             "steps": STEPS_BY_STATUS.get(dossier.status, ()),
+            "attachments": dossier.attachments.all(),
+            "household_code_given": (events[0].data or {}).get("household_code", "") if events else "",
         },
     )
 
@@ -88,7 +91,7 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     reason = post.get("reason", "")
     try:
         if step == "accept":
-            actions.do_accept_dossier(actor=user, dossier=dossier)
+            actions.do_accept_dossier(actor=user, dossier=dossier, household_code=post.get("household_code", ""))
         elif step == "refuse":
             actions.do_refuse_dossier(actor=user, dossier=dossier, reason=reason)
         elif step == "hand_off":
@@ -180,5 +183,16 @@ def follow(request: HttpRequest) -> HttpResponse:
             .values_list("appointment", flat=True)
             .first(),
             can_rate=dossier.status == Status.RETURNED and not dossier.ratings.exists(),
+            files=dossier.attachments.all(),
         )
     return render(request, "dossiers/follow.html", context)
+
+
+@login_required
+def officer_file(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    """A file of a dossier in the officer's scope, as a download (404 outside the scope)."""
+    dossier = _dossier(request, pk)
+    row = dossier.attachments.filter(pk=attachment_id).first()
+    if row is None:
+        raise Http404
+    return attachment_response(row)
