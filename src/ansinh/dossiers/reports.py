@@ -79,6 +79,11 @@ class PeriodReport:
 COUNTS = tuple(f.name for f in fields(PeriodReport) if f.type in ("int", int))
 
 
+def aware_day(day: dt.date) -> dt.datetime:
+    """Local midnight of ``day`` as an aware datetime."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
 def _bound(day: dt.date) -> Any:
     """Local midnight of ``day`` as the database compares a datetime column."""
     return connection.ops.adapt_datetimefield_value(timezone.make_aware(dt.datetime.combine(day, dt.time())))

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ansinh.dossiers import actions, attachments
+from ansinh.dossiers import actions, attachments, documents
 from ansinh.dossiers.errors import BadAttachment, DossierError, UnknownProcedure, UnknownWard, WrongSecret
 from ansinh.dossiers.models import Attachment, Channel, Dossier
 from ansinh.dossiers.procedures import procedure, procedure_codes
@@ -160,3 +160,20 @@ def citizen_file(request: HttpRequest, attachment_id: int) -> HttpResponse:
     if row is None:
         raise Http404
     return attachment_response(row)
+
+
+def citizen_document(request: HttpRequest, kind: str) -> HttpResponse:
+    """One of the citizen's own dossier documents (receipt, supplement request, refusal, apology) as a PDF."""
+    if request.method != "POST" or kind not in ("receipt", "supplement", "refusal", "apology"):
+        raise Http404
+    dossier, refusal = citizen_dossier(request)
+    if refusal is not None:
+        return refusal
+    try:
+        content = documents.build(dossier, kind)
+    except documents.MissingEvent:
+        raise Http404 from None
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{dossier.code}-{kind}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -17,14 +17,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ansinh.accounts.permissions import can
-from ansinh.dossiers import actions, queries
+from ansinh.dossiers import actions, documents, queries
 from ansinh.dossiers.errors import DossierError, WrongSecret
 from ansinh.dossiers.models import Dossier, Rating, Status
 from ansinh.dossiers.procedures import procedure
-from ansinh.dossiers.reports import period_report
+from ansinh.dossiers.reports import aware_day, period_report
 from ansinh.web.common import client_ip
 from ansinh.web.dossiers.public import attachment_response
 
@@ -68,10 +69,19 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_process": can(request.user, "dossier", "process"),
             "steps": STEPS_BY_STATUS.get(dossier.status, ()),
             "attachments": dossier.attachments.all(),
+            "documents": [(k, DOCUMENT_LABELS[k]) for k in documents.available(dossier)],
             "household_code_given": (events[0].data or {}).get("household_code", "") if events else "",
         },
     )
 
+
+DOCUMENT_LABELS = {
+    "receipt": gettext_lazy("Receipt and appointment (form 01)"),
+    "supplement": gettext_lazy("Supplement request (form 02)"),
+    "refusal": gettext_lazy("Refusal (form 03)"),
+    "apology": gettext_lazy("Apology and new date (form 04)"),
+    "control": gettext_lazy("Control sheet (form 06)"),
+}
 
 STEPS_BY_STATUS: dict[str, tuple[str, ...]] = {
     Status.RECEIVED: ("accept", "refuse", "withdraw"),
@@ -130,16 +140,20 @@ def report(request: HttpRequest) -> HttpResponse:
     """The period report of the user's wards for a month (``?month=YYYY-MM``)."""
     if not can(request.user, "dossier", "view"):
         raise PermissionDenied
-    today = timezone.localdate()
-    try:
-        start = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
-    except ValueError:
-        start = today.replace(day=1)
-    end = (start + dt.timedelta(days=32)).replace(day=1)
+    start, end = _month(request.GET.get("month", ""))
     from ansinh.accounts.scope import ward_codes
 
     rows = period_report(start, end, ward_codes(request.user))
     return render(request, "dossiers/report.html", {"rows": rows, "start": start, "end": end})
+
+
+def _month(text: str) -> tuple[dt.date, dt.date]:
+    """``YYYY-MM`` as ``[first day, first day of the next month)``; the current month when absent or bad."""
+    try:
+        start = dt.date.fromisoformat(text + "-01")
+    except ValueError:
+        start = timezone.localdate().replace(day=1)
+    return start, (start + dt.timedelta(days=32)).replace(day=1)
 
 
 def _throttled(request: HttpRequest, code: str) -> bool:
@@ -184,6 +198,7 @@ def follow(request: HttpRequest) -> HttpResponse:
             .first(),
             can_rate=dossier.status == Status.RETURNED and not dossier.ratings.exists(),
             files=dossier.attachments.all(),
+            documents=[(k, DOCUMENT_LABELS[k]) for k in documents.available(dossier) if k != "control"],
         )
     return render(request, "dossiers/follow.html", context)
 
@@ -196,3 +211,40 @@ def officer_file(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespo
     if row is None:
         raise Http404
     return attachment_response(row)
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """One of the dossier's documents as a PDF (404 outside the scope or before its event)."""
+    dossier = _dossier(request, pk)
+    try:
+        content = documents.build(dossier, kind)
+    except documents.MissingEvent:
+        raise Http404 from None
+    return pdf_response(content, f"{dossier.code}-{kind}.pdf")
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    """The register (form 07) of one ward of the user's scope for a month (``?ward=…&month=YYYY-MM``)."""
+    if not can(request.user, "dossier", "view"):
+        raise PermissionDenied
+    from ansinh.accounts.scope import scoped_wards
+
+    ward = scoped_wards(request.user).filter(code=request.GET.get("ward", "")).first()
+    if ward is None:
+        raise Http404
+    start, end = _month(request.GET.get("month", ""))
+    rows = list(
+        queries.dossiers_for(request.user)
+        .filter(ward=ward, received_at__gte=aware_day(start), received_at__lt=aware_day(end))
+        .order_by("received_at", "pk")
+    )
+    return pdf_response(documents.build_register(ward, start, end, rows), f"so-theo-doi-{ward.code}-{start:%Y-%m}.pdf")
