@@ -108,3 +108,36 @@ class UnknownWard(DossierError):
 class UnknownHousehold(DossierError):
     code: ClassVar[str] = "dossier_unknown_household"
     wording: ClassVar[Any] = gettext_lazy("There is no household %(household)s in the dossier's ward.")
+
+
+class IllegalFeedbackTransition(lifecycle.IllegalTransition, DossierError):
+    wording: ClassVar[Any] = gettext_lazy("Feedback cannot move from %(a)s to %(b)s.")
+
+    def wording_params(self) -> dict[str, Any]:
+        from ansinh.dossiers.models import FeedbackStatus
+
+        labels = dict(FeedbackStatus.choices)
+        return {
+            "a": labels.get(self.params["old"], self.params["old"]),
+            "b": labels.get(self.params["new"], self.params["new"]),
+        }
+
+
+class FeedbackFieldRequired(DossierError):
+    code: ClassVar[str] = "feedback_field_required"
+    wording: ClassVar[Any] = gettext_lazy("Enter %(label)s.")
+
+    def wording_params(self) -> dict[str, Any]:
+        labels = {
+            "sender_name": gettext_lazy("your full name"),
+            "subject": gettext_lazy("the regulation concerned"),
+            "content": gettext_lazy("the feedback or petition"),
+            "unit": gettext_lazy("the unit it is forwarded to"),
+            "answer": gettext_lazy("the answer"),
+        }
+        return {"label": labels.get(str(self.field), self.field)}
+
+
+class FeedbackBadKind(DossierError):
+    code: ClassVar[str] = "feedback_bad_kind"
+    wording: ClassVar[Any] = gettext_lazy("Choose whether it is feedback, a petition, a complaint or a denunciation.")

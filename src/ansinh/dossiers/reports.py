@@ -72,6 +72,11 @@ class PeriodReport:
         """(early + on time) / processed, as the department's yearly review counts it."""
         return (self.early + self.on_time) / self.processed if self.processed else None
 
+    @property
+    def on_time_percent(self) -> float | None:
+        rate = self.on_time_rate
+        return None if rate is None else rate * 100
+
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "received": self.received, "processed": self.processed, "open": self.open}
 
@@ -95,6 +100,9 @@ def _local_date(column: str, on: dt.date) -> str:
         return f"({column} AT TIME ZONE '{timezone.get_default_timezone_name()}')::date"
     offset = timezone.make_aware(dt.datetime.combine(on, dt.time())).utcoffset() or dt.timedelta()
     return f"date({column}, '{int(offset.total_seconds() // 60):+d} minutes')"
+
+
+local_date_sql = _local_date  # the same local-date SQL for the other set-based reports (feedback, 766)
 
 
 def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, list[Any]]:
@@ -178,6 +186,10 @@ class Satisfaction:
     @property
     def rate(self) -> float | None:
         return self.satisfied / self.ratings if self.ratings else None
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.rate is None else self.rate * 100
 
 
 def satisfaction(start: dt.date, end: dt.date, wards: list[str] | None = None) -> list[Satisfaction]:

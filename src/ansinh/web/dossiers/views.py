@@ -25,7 +25,7 @@ from ansinh.dossiers import actions, documents, queries
 from ansinh.dossiers.errors import DossierError, WrongSecret
 from ansinh.dossiers.models import Dossier, Rating, Status
 from ansinh.dossiers.procedures import procedure
-from ansinh.dossiers.reports import aware_day, period_report
+from ansinh.dossiers.reports import aware_day, period_report, satisfaction
 from ansinh.web.common import client_ip
 from ansinh.web.dossiers.public import attachment_response
 
@@ -135,16 +135,101 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return redirect("dossiers-detail", pk=dossier.pk)
 
 
+def parse_period(text: str) -> tuple[dt.date, dt.date, str] | None:
+    """``YYYY`` (a year), ``YYYY-Qn`` (a quarter) or ``YYYY-MM`` (a month) as ``[start, end)`` and its label.
+
+    >>> parse_period("2023-Q2")[:2], parse_period("2023")[2], parse_period("2023-13")
+    ((datetime.date(2023, 4, 1), datetime.date(2023, 7, 1)), '2023', None)
+    """
+    text = (text or "").strip().upper()
+    try:
+        if len(text) == 4:
+            year = int(text)
+            return dt.date(year, 1, 1), dt.date(year + 1, 1, 1), text
+        if len(text) == 7 and text[4:6] == "-Q" and text[6] in "1234":
+            year, q = int(text[:4]), int(text[6])
+            start = dt.date(year, 3 * q - 2, 1)
+            return start, (start + dt.timedelta(days=95)).replace(day=1), text
+        if len(text) == 7 and text[4] == "-":
+            start = dt.date(int(text[:4]), int(text[5:]), 1)
+            return start, (start + dt.timedelta(days=32)).replace(day=1), text
+    except ValueError:
+        return None
+    return None
+
+
+def _report_period(request: HttpRequest, wards: list[str] | None) -> tuple[dt.date, dt.date, str]:
+    """The period asked (``?period=`` or the older ``?month=``), else the year of the latest dossier accepted
+    in the user's wards (a first visit opens on a period with data), else the current month."""
+    asked = parse_period(request.GET.get("period") or request.GET.get("month") or "")
+    if asked:
+        return asked
+    latest = queries.latest_acceptance(wards)
+    if latest is not None:
+        year = str(timezone.localtime(latest).year)
+        found = parse_period(year)
+        assert found is not None
+        return found
+    today = timezone.localdate()
+    return parse_period(f"{today:%Y-%m}") or (today, today, "")
+
+
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
-    """The period report of the user's wards for a month (``?month=YYYY-MM``)."""
+    """The period report of the user's wards (``?period=YYYY``, ``YYYY-Qn`` or ``YYYY-MM``), with the PAKN report
+    and the satisfaction of each quarter of the year."""
     if not can(request.user, "dossier", "view"):
         raise PermissionDenied
-    start, end = _month(request.GET.get("month", ""))
     from ansinh.accounts.scope import ward_codes
+    from ansinh.dossiers.feedback import feedback_report
 
-    rows = period_report(start, end, ward_codes(request.user))
-    return render(request, "dossiers/report.html", {"rows": rows, "start": start, "end": end})
+    wards = ward_codes(request.user)
+    start, end, label = _report_period(request, wards)
+    rows = period_report(start, end, wards)
+    quarters = []
+    for q in range(1, 5):
+        q_start, q_end, q_label = parse_period(f"{start.year}-Q{q}") or (start, end, "")
+        quarters.append((q_label, satisfaction(q_start, q_end, wards)))
+    return render(
+        request,
+        "dossiers/report.html",
+        {
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "label": label,
+            "last_day": end - dt.timedelta(days=1),
+            "feedback": feedback_report(start, end, wards),
+            "quarters": quarters,
+        },
+    )
+
+
+@login_required
+def indicators_page(request: HttpRequest) -> HttpResponse:
+    """The Decision 766 indicators of the user's wards for a period, each with its formula and counts."""
+    if not can(request.user, "dossier", "view"):
+        raise PermissionDenied
+    from ansinh.accounts.scope import ward_codes
+    from ansinh.dossiers import indicators
+
+    wards = ward_codes(request.user)
+    start, end, label = _report_period(request, wards)
+    items, by_unit = indicators.scores(start, end, wards)
+    _items, reference, verified = indicators.indicators(start)
+    return render(
+        request,
+        "dossiers/indicators.html",
+        {
+            "items": items,
+            "units": sorted(by_unit.items(), key=lambda kv: (kv[0] == "", kv[0])),
+            "label": label,
+            "start": start,
+            "last_day": end - dt.timedelta(days=1),
+            "reference": reference,
+            "verified": verified,
+        },
+    )
 
 
 def _month(text: str) -> tuple[dt.date, dt.date]:
