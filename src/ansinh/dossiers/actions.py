@@ -317,14 +317,27 @@ def do_receive_supplement(*, actor: Actor, dossier: Dossier, at: dt.datetime | N
 
 
 def do_decide_dossier(
-    *, actor: Actor, dossier: Dossier, result: str, number: str = "", at: dt.datetime | None = None
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    result: str,
+    number: str = "",
+    at: dt.datetime | None = None,
+    not_granted: bool = False,
 ) -> DossierEvent:
-    """Record the decision (the end of processing, against which timeliness is derived)."""
+    """Record the decision (the end of processing, against which timeliness is derived). An allowance
+    application is decided only by its enrolment decision (:func:`do_decide_by_enrolment`) or, with
+    ``not_granted`` and a reason, by the refusal to grant it."""
     with transaction.atomic():
         dossier = _locked(dossier)
         if dossier.review_round_id is not None:
             if not review_decided(dossier):
                 raise errors.ReviewStillOpen()
+        proc = procedure(dossier.procedure, local(dossier.received_at).date())
+        if proc.drives == "enrolment_decision":
+            if not not_granted:
+                raise errors.EnrolmentDecisionRequired()
+            result = _reason(result)
         return _append(
             dossier,
             actor=actor,
@@ -333,6 +346,57 @@ def do_decide_dossier(
             at=at or timezone.now(),
             reason=result,
             data={"number": number},
+        )
+
+
+def do_decide_by_enrolment(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    member: Any,
+    category: str,
+    start_month: dt.date,
+    decision_number: str,
+    decision_date: dt.date,
+    signer_name: str = "",
+    at: dt.datetime | None = None,
+) -> DossierEvent:
+    """Decide an allowance application by the enrolment decision it drives: the programmes' grant (which checks
+    the actor's right to enrol, the category and the person) and the dossier's decision in one transaction; the
+    decision is the dossier's result document. Refuses a person outside the dossier's ward or household."""
+    from ansinh.programs.actions import do_enrol_person
+
+    with transaction.atomic():
+        dossier = _locked(dossier)
+        proc = procedure(dossier.procedure, local(dossier.received_at).date())
+        if proc.drives != "enrolment_decision" or not proc.programme:
+            raise errors.NotAnEnrolmentDossier()
+        LIFECYCLE.check(dossier.status, Status.DECIDED)
+        household = member.household
+        if household.ward_id != dossier.ward_id or (dossier.household_id and household.pk != dossier.household_id):
+            raise errors.PersonNotInDossierWard(field="member")
+        enrolment = do_enrol_person(
+            actor=actor,
+            member=member,
+            programme=proc.programme,
+            category=category,
+            start_month=start_month,
+            decision_number=decision_number,
+            decision_date=decision_date,
+            signer_name=signer_name,
+        )
+        decision = enrolment.decisions.order_by("id").first()
+        assert decision is not None
+        Dossier.objects.filter(pk=dossier.pk).update(enrolment_decision=decision, household=household)
+        dossier.enrolment_decision, dossier.household = decision, household
+        return _append(
+            dossier,
+            actor=actor,
+            kind=EventKind.DECIDED,
+            status=Status.DECIDED,
+            at=at or timezone.now(),
+            reason=f"{proc.programme}/{category}",
+            data={"number": decision_number, "enrolment_decision": decision.pk, "enrolment": enrolment.pk},
         )
 
 

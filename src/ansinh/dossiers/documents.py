@@ -28,7 +28,7 @@ from ansinh.review.documents.layouts import fill
 from ansinh.review.documents.pdf import Document
 
 LAYOUT = Path(__file__).with_name("layouts") / "forms.yaml"
-KINDS = ("receipt", "supplement", "refusal", "apology", "control")
+KINDS = ("receipt", "supplement", "refusal", "apology", "control", "result")
 # The event a document of a single dossier needs (the control sheet needs an acceptance).
 NEEDS = {
     "receipt": EventKind.ACCEPTED,
@@ -36,6 +36,7 @@ NEEDS = {
     "refusal": EventKind.REFUSED,
     "apology": EventKind.APOLOGY,
     "control": EventKind.ACCEPTED,
+    "result": EventKind.DECIDED,
 }
 ONE_STOP = "Bộ phận một cửa"
 
@@ -66,7 +67,7 @@ def issuer(dossier: Dossier) -> Issuer:
 def available(dossier: Dossier) -> list[str]:
     """The documents the dossier's events allow now."""
     kinds = set(dossier.events.values_list("kind", flat=True))
-    return [k for k in KINDS if NEEDS[k] in kinds]
+    return [k for k in KINDS if NEEDS[k] in kinds and (k != "result" or dossier.enrolment_decision_id)]
 
 
 class MissingEvent(LookupError):
@@ -88,7 +89,7 @@ def _mark(pdf: Any, lay: dict[str, Any], doc: dict[str, Any]) -> None:
 
 def build(dossier: Dossier, kind: str) -> bytes:
     """The PDF ``kind`` (one of :data:`KINDS`) of ``dossier``; :class:`MissingEvent` when its event is absent."""
-    if kind not in KINDS:
+    if kind not in KINDS or (kind == "result" and not dossier.enrolment_decision_id):
         raise MissingEvent(kind)
     events = list(dossier.events.select_related("actor").order_by("seq"))
     source = next((e for e in reversed(events) if e.kind == NEEDS[kind]), None)
@@ -120,6 +121,8 @@ def build(dossier: Dossier, kind: str) -> bytes:
             str(source.data.get("sent_by", "")), str(source.data.get("sent_by", ""))
         ),
     }
+    if kind == "result":
+        values.update(_decision_values(dossier))
     pdf = Document()
     _page(pdf, lay, values, doc, local(source.at).date())
     for line in doc["lines"]:
@@ -145,6 +148,28 @@ def build(dossier: Dossier, kind: str) -> bytes:
     pdf.signatures(doc["signatures"], lay["sign_hint"], names)
     _mark(pdf, lay, doc)
     return pdf.finish(fill(doc["title"], **values))
+
+
+def _decision_values(dossier: Dossier) -> dict[str, Any]:
+    """The enrolment decision that is the dossier's result (the programmes' record, read, never copied)."""
+    from ansinh.programs.rules import programmes
+
+    decision = dossier.enrolment_decision
+    assert decision is not None
+    enrolment = decision.enrolment
+    programme = programmes()[enrolment.programme]
+    category = programme.categories.get(enrolment.category)
+    return {
+        "programme": str(programme.name.get("vi", enrolment.programme)).lower(),
+        "legal_basis": programme.legal_basis,
+        "person": enrolment.member.full_name,
+        "category": category.name.get("vi", enrolment.category) if category else enrolment.category,
+        "start_month": f"{enrolment.start_month:%m/%Y}",
+        "number": decision.number,
+        "decision_date": format_date(decision.date),
+        "signer": decision.signer_name or "—",
+        "signer_role": decision.signer_role,
+    }
 
 
 def control_rows(events: Sequence[DossierEvent], lay: dict[str, Any]) -> list[dict[str, Any]]:

@@ -141,3 +141,23 @@ class FeedbackFieldRequired(DossierError):
 class FeedbackBadKind(DossierError):
     code: ClassVar[str] = "feedback_bad_kind"
     wording: ClassVar[Any] = gettext_lazy("Choose whether it is feedback, a petition, a complaint or a denunciation.")
+
+
+class EnrolmentDecisionRequired(DossierError):
+    code: ClassVar[str] = "dossier_enrolment_decision_required"
+    wording: ClassVar[Any] = gettext_lazy(
+        "This application is decided by its enrolment decision: record the decision, or that the allowance is not "
+        "granted with the reason."
+    )
+
+
+class NotAnEnrolmentDossier(DossierError):
+    code: ClassVar[str] = "dossier_not_enrolment"
+    wording: ClassVar[Any] = gettext_lazy("This dossier does not apply for an allowance.")
+
+
+class PersonNotInDossierWard(DossierError):
+    code: ClassVar[str] = "dossier_person_outside"
+    wording: ClassVar[Any] = gettext_lazy(
+        "The person must live in the dossier's ward (and household, if it names one)."
+    )

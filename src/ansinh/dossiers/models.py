@@ -101,6 +101,10 @@ class Dossier(models.Model):
     review_round = models.ForeignKey(
         "review.Round", on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers", editable=False
     )
+    # The enrolment decision an allowance application drove (its result document), set when it is decided.
+    enrolment_decision = models.ForeignKey(
+        "programs.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers", editable=False
+    )
 
     objects = DossierQuerySet.as_manager()
 

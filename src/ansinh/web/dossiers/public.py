@@ -164,7 +164,7 @@ def citizen_file(request: HttpRequest, attachment_id: int) -> HttpResponse:
 
 def citizen_document(request: HttpRequest, kind: str) -> HttpResponse:
     """One of the citizen's own dossier documents (receipt, supplement request, refusal, apology) as a PDF."""
-    if request.method != "POST" or kind not in ("receipt", "supplement", "refusal", "apology"):
+    if request.method != "POST" or kind not in ("receipt", "supplement", "refusal", "apology", "result"):
         raise Http404
     dossier, refusal = citizen_dossier(request)
     if refusal is not None:

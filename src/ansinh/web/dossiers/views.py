@@ -26,6 +26,7 @@ from ansinh.dossiers.errors import DossierError, WrongSecret
 from ansinh.dossiers.models import Dossier, Rating, Status
 from ansinh.dossiers.procedures import procedure
 from ansinh.dossiers.reports import aware_day, period_report, satisfaction
+from ansinh.lib.errors import DomainError
 from ansinh.web.common import client_ip
 from ansinh.web.dossiers.public import attachment_response
 
@@ -67,7 +68,8 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "procedure": proc,
             "timeliness": queries.timeliness(dossier, now),
             "can_process": can(request.user, "dossier", "process"),
-            "steps": STEPS_BY_STATUS.get(dossier.status, ()),
+            "steps": _steps(dossier, proc),
+            "enrolment": _enrolment_context(dossier, proc),
             "attachments": dossier.attachments.all(),
             "documents": [(k, DOCUMENT_LABELS[k]) for k in documents.available(dossier)],
             "household_code_given": (events[0].data or {}).get("household_code", "") if events else "",
@@ -81,6 +83,7 @@ DOCUMENT_LABELS = {
     "refusal": gettext_lazy("Refusal (form 03)"),
     "apology": gettext_lazy("Apology and new date (form 04)"),
     "control": gettext_lazy("Control sheet (form 06)"),
+    "result": gettext_lazy("Result: the enrolment decision"),
 }
 
 STEPS_BY_STATUS: dict[str, tuple[str, ...]] = {
@@ -90,6 +93,71 @@ STEPS_BY_STATUS: dict[str, tuple[str, ...]] = {
     Status.SUPPLEMENT: ("supplement_received", "withdraw", "stop"),
     Status.DECIDED: ("apology", "return"),
 }
+
+
+def _decide_by_enrolment(user: Any, dossier: Dossier, post: Any) -> None:
+    """Parse the enrolment decision's form (a person of the ward, a category, the first month, the number and
+    date) and call the one action; every bad value is a worded refusal."""
+    from ansinh.registry.models import Member
+
+    member = Member.objects.scoped(user).filter(pk=_int(post.get("member"))).select_related("household").first()
+    if member is None:
+        raise DossierError(_("Choose the person the decision grants."), field="member")
+    try:
+        start_month = dt.date.fromisoformat((post.get("start_month") or "") + "-01")
+        decision_date = dt.date.fromisoformat(post.get("decision_date") or "")
+    except ValueError:
+        raise DossierError(_("Enter the first month (YYYY-MM) and the decision date."), field="start_month") from None
+    number = (post.get("number") or "").strip()
+    if not number:
+        raise DossierError(_("Enter the decision number."), field="number")
+    try:
+        actions.do_decide_by_enrolment(
+            actor=user,
+            dossier=dossier,
+            member=member,
+            category=post.get("category", ""),
+            start_month=start_month,
+            decision_number=number,
+            decision_date=decision_date,
+            signer_name=(post.get("signer_name") or "").strip(),
+        )
+    except PermissionDenied:
+        raise DossierError(_("Your role cannot record an enrolment decision."), field="member") from None
+    except DomainError as error:
+        if isinstance(error, DossierError):
+            raise
+        raise DossierError(error.message, field=error.field) from None
+
+
+def _int(text: Any) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _steps(dossier: Dossier, proc: Any) -> tuple[str, ...]:
+    steps = STEPS_BY_STATUS.get(dossier.status, ())
+    if proc.drives == "enrolment_decision" and "decide" in steps:
+        return (*tuple(s for s in steps if s != "decide"), "decide_enrolment", "not_granted")
+    return steps
+
+
+def _enrolment_context(dossier: Dossier, proc: Any) -> dict[str, Any] | None:
+    """What the enrolment decision's form offers: the programme's categories and the household's members."""
+    if proc.drives != "enrolment_decision" or not proc.programme:
+        return None
+    from ansinh.programs.rules import programmes
+
+    programme = programmes()[proc.programme]
+    members = dossier.household.members.all() if dossier.household_id else []
+    return {
+        "programme": programme.name.get("vi", proc.programme),
+        "categories": [(k, c.name.get("vi", k)) for k, c in programme.categories.items()],
+        "members": members,
+        "decision": dossier.enrolment_decision,
+    }
 
 
 @login_required
@@ -111,7 +179,17 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         elif step == "supplement_received":
             actions.do_receive_supplement(actor=user, dossier=dossier)
         elif step == "decide":
-            actions.do_decide_dossier(actor=user, dossier=dossier, result=reason, number=post.get("number", ""))
+            actions.do_decide_dossier(
+                actor=user,
+                dossier=dossier,
+                result=reason,
+                number=post.get("number", ""),
+                not_granted=post.get("not_granted") == "1",
+            )
+        elif step == "not_granted":
+            actions.do_decide_dossier(actor=user, dossier=dossier, result=reason, not_granted=True)
+        elif step == "decide_enrolment":
+            _decide_by_enrolment(user, dossier, post)
         elif step == "apology":
             try:
                 new_date = dt.date.fromisoformat(post.get("new_date", ""))
