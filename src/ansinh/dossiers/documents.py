@@ -142,10 +142,10 @@ def build(dossier: Dossier, kind: str) -> bytes:
         pdf.ln(1)
         pdf.table_of(doc["columns"], control_rows(events, lay))
     actor = source.actor
-    names = [getattr(actor, "get_full_name", lambda: "")() or getattr(actor, "username", "")] if actor else []
+    signers: list[str] = [str(actor.get_full_name() or actor.username)] if actor else []
     if kind == "receipt":
-        names = [dossier.applicant_name, *names]
-    pdf.signatures(doc["signatures"], lay["sign_hint"], names)
+        signers = [dossier.applicant_name, *signers]
+    pdf.signatures(doc["signatures"], lay["sign_hint"], signers)
     _mark(pdf, lay, doc)
     return pdf.finish(fill(doc["title"], **values))
 

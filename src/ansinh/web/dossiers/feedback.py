@@ -21,7 +21,7 @@ from ansinh.dossiers.models import Feedback, FeedbackKind, FeedbackStatus
 from ansinh.geo.models import Ward
 from ansinh.web.dossiers.public import APPLY_LIMIT, throttled
 
-STEPS = {
+STEPS: dict[str, tuple[str, ...]] = {
     FeedbackStatus.RECEIVED: ("classify",),
     FeedbackStatus.CLASSIFIED: ("forward", "answer"),
     FeedbackStatus.FORWARDED: ("answer",),
@@ -81,7 +81,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "dossier", "view"):
         raise PermissionDenied
     now = timezone.now()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in (
         Feedback.objects.scoped(request.user)
         .select_related("ward")

@@ -84,7 +84,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         good = []
         for f in files:
             try:
-                if f.size > attachments.max_bytes():
+                if (f.size or 0) > attachments.max_bytes():
                     raise BadAttachment(
                         name=attachments.safe_name(f.name or ""),
                         limit=settings.DOSSIER_ATTACHMENT_MAX_MB,
@@ -154,8 +154,8 @@ def citizen_file(request: HttpRequest, attachment_id: int) -> HttpResponse:
     if request.method != "POST":
         raise Http404
     dossier, refusal = citizen_dossier(request)
-    if refusal is not None:
-        return refusal
+    if refusal is not None or dossier is None:
+        return refusal or HttpResponse(status=404)
     row = Attachment.objects.filter(pk=attachment_id, dossier=dossier).first()
     if row is None:
         raise Http404
@@ -167,8 +167,8 @@ def citizen_document(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method != "POST" or kind not in ("receipt", "supplement", "refusal", "apology", "result"):
         raise Http404
     dossier, refusal = citizen_dossier(request)
-    if refusal is not None:
-        return refusal
+    if refusal is not None or dossier is None:
+        return refusal or HttpResponse(status=404)
     try:
         content = documents.build(dossier, kind)
     except documents.MissingEvent:

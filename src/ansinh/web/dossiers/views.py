@@ -151,7 +151,8 @@ def _enrolment_context(dossier: Dossier, proc: Any) -> dict[str, Any] | None:
     from ansinh.programs.rules import programmes
 
     programme = programmes()[proc.programme]
-    members = dossier.household.members.all() if dossier.household_id else []
+    household = dossier.household
+    members = list(household.members.all()) if household is not None else []
     return {
         "programme": programme.name.get("vi", proc.programme),
         "categories": [(k, c.name.get("vi", k)) for k, c in programme.categories.items()],
