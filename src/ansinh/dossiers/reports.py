@@ -14,6 +14,9 @@ For a unit and a period ``[start, end)`` (local dates, ``end`` exclusive):
   report's "paused" blocks, §7), otherwise in progress, overdue when its appointment's date is before ``end``;
 * adjusted: processed dossiers whose appointment a correction moved, shown apart.
 
+The statement reads the events of the dossiers a period can count only: those accepted or ended in it, those not
+ended yet, and those received before it and ended after it.
+
 Nothing is read from a stored timeliness: there is none.
 """
 
@@ -27,6 +30,9 @@ from django.db import connection
 from django.utils import timezone
 
 PAUSED = ("supplement", "stopped")
+# The statuses of a dossier that has not ended (so far): with the events of the period and the dossiers ended after
+# it, they give every dossier a period can count, so the report reads the events of those dossiers only.
+OPEN_STATUSES = ("accepted", "processing", "supplement", "stopped")
 
 
 @dataclass(frozen=True)
@@ -110,10 +116,12 @@ def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, li
     s, e = _bound(start), _bound(end)
     ended, due = _local_date("d.end_at", start), _local_date("d.due", start)
     where_wards = ""
-    params: list[Any] = [e]
+    open_now = ", ".join(f"'{p}'" for p in OPEN_STATUSES)
+    params: list[Any] = [s, e, e, e, s]
     if wards is not None:
-        where_wards = f"AND dd.ward_id IN ({', '.join(['%s'] * len(wards)) or 'NULL'})"
+        where_wards = f"WHERE dw.ward_id IN ({', '.join(['%s'] * len(wards)) or 'NULL'})"
         params += list(wards)
+    params += [e]
     paused = ", ".join(f"'{p}'" for p in PAUSED)
 
     def n(condition: str) -> str:
@@ -123,7 +131,17 @@ def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, li
     still_open = f"d.end_at IS NULL AND d.last_status NOT IN ({paused})"
     # Only placeholders and the fixed expressions above are interpolated; every value is a parameter.
     sql = f"""
-        WITH facts AS (
+        WITH cand AS (
+            SELECT c.id FROM (
+                SELECT e.dossier_id AS id FROM dossiers_dossierevent e
+                WHERE e.kind IN ('accepted', 'decided', 'withdrawn') AND e.at >= %s AND e.at < %s
+                UNION
+                SELECT o.id FROM dossiers_dossier o WHERE o.status IN ({open_now}) AND o.received_at < %s
+                UNION
+                SELECT e.dossier_id FROM dossiers_dossierevent e JOIN dossiers_dossier r ON r.id = e.dossier_id
+                WHERE e.kind IN ('decided', 'withdrawn') AND e.at >= %s AND r.received_at < %s
+            ) c JOIN dossiers_dossier dw ON dw.id = c.id {where_wards}
+        ), facts AS (
             SELECT e.dossier_id,
                    MIN(CASE WHEN e.kind = 'accepted' THEN e.at END) AS acc_at,
                    MIN(CASE WHEN e.kind IN ('decided', 'withdrawn') THEN e.at END) AS end_at,
@@ -131,13 +149,13 @@ def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, li
                    MAX(CASE WHEN e.kind = 'corrected' THEN 1 ELSE 0 END) AS adjusted,
                    MAX(CASE WHEN e.appointment IS NOT NULL THEN e.seq END) AS due_seq,
                    MAX(e.seq) AS last_seq
-            FROM dossiers_dossierevent e
+            FROM dossiers_dossierevent e JOIN cand ON cand.id = e.dossier_id
             WHERE e.at < %s
             GROUP BY e.dossier_id
         ), d AS (
             SELECT f.*, dd.ward_id, dd.channel, a.appointment AS due, l.status AS last_status
             FROM facts f
-            JOIN dossiers_dossier dd ON dd.id = f.dossier_id {where_wards}
+            JOIN dossiers_dossier dd ON dd.id = f.dossier_id
             JOIN dossiers_dossierevent a ON a.dossier_id = f.dossier_id AND a.seq = f.due_seq
             JOIN dossiers_dossierevent l ON l.dossier_id = f.dossier_id AND l.seq = f.last_seq
             WHERE f.acc_at IS NOT NULL
