@@ -42,8 +42,21 @@ def main() -> None:
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--prefix", default="ansinh_bench_dossiers", help="name of the throw-away database")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--reuse", help="time against this database (one kept with --keep) without building")
     opts = parser.parse_args()
 
+    if opts.reuse:
+        import os
+
+        os.environ.update(
+            {
+                "ANSINH_ENV": "test",
+                "DATABASE_URL": f"{opts.server}/{opts.reuse}",
+                "DJANGO_SETTINGS_MODULE": "ansinh.config.settings",
+            }
+        )
+        run(opts)
+        return
     in_throwaway_database(opts.server, opts.prefix, lambda: run(opts), keep=opts.keep)
 
 
@@ -114,18 +127,20 @@ def run(opts: argparse.Namespace) -> None:
     from ansinh.dossiers.synth import build_feedback
     from ansinh.geo.models import Ward
 
-    call_command("migrate", verbosity=0)
-    call_command("load_units", province="79", stdout=io.StringIO())
-    wards = list(Ward.objects.filter(province_id="79", valid_to__isnull=True).values_list("code", flat=True))
     last = 2023
     t = time.perf_counter()
-    for year in range(last - opts.years + 1, last + 1):
-        build(year, opts.dossiers)
-    build_feedback(wards, year=last, total=129)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    if not opts.reuse:
+        call_command("migrate", verbosity=0)
+        call_command("load_units", province="79", stdout=io.StringIO())
+        wards = list(Ward.objects.filter(province_id="79", valid_to__isnull=True).values_list("code", flat=True))
+        for year in range(last - opts.years + 1, last + 1):
+            build(year, opts.dossiers)
+        build_feedback(wards, year=last, total=129)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     total = Dossier.objects.count()
-    print(f"built {total:,} dossiers ({opts.years} years, {len(wards)} wards) in {time.perf_counter() - t:.1f} s")
+    wards = Dossier.objects.values("ward_id").distinct().count()
+    print(f"{total:,} dossiers ({opts.years} years, {wards} wards) built in {time.perf_counter() - t:.1f} s")
 
     start, end = dt.date(last, 1, 1), dt.date(last + 1, 1, 1)
     period_report(start, end)  # warm the cache as a page would find it
