@@ -155,7 +155,7 @@ class DossierEvent(models.Model):
     class Meta:
         ordering = ["dossier_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="dossier_event_seq_unique")]
-        indexes = [models.Index(fields=["kind", "at"])]
+        indexes = [models.Index(fields=["kind", "at"]), models.Index(fields=["at"], name="dossier_event_at")]
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.kind}"

@@ -33,6 +33,7 @@ PAUSED = ("supplement", "stopped")
 # The statuses of a dossier that has not ended (so far): with the events of the period and the dossiers ended after
 # it, they give every dossier a period can count, so the report reads the events of those dossiers only.
 OPEN_STATUSES = ("accepted", "processing", "supplement", "stopped")
+RECENT_DAYS = 60  # how far before a period its dossiers' events are read by time rather than dossier by dossier
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,11 @@ def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, li
     if wards is not None:
         in_wards = f"dw.ward_id IN ({', '.join(['%s'] * len(wards)) or 'NULL'})"
         params += list(wards)
-    params += [e]
+    # Every event of a dossier is at or after its receipt: the events of the dossiers received from ``lower`` on
+    # are read by time (an index range on ``at``), those of the few received earlier (long or stopped ones)
+    # dossier by dossier; ``lower`` only splits the work, it changes no count.
+    lower = _bound(start - dt.timedelta(days=RECENT_DAYS))
+    params += [lower, lower, e, lower, e]
     if connection.vendor == "postgresql":
         # The appointment in force and the last status come from the aggregate itself: no join back per dossier.
         last = """(array_agg(e.appointment ORDER BY e.seq DESC) FILTER (WHERE e.appointment IS NOT NULL))[1] AS due,
@@ -144,7 +149,7 @@ def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, li
     # Only placeholders and the fixed expressions above are interpolated; every value is a parameter.
     sql = f"""
         WITH cand AS (
-            SELECT c.id FROM (
+            SELECT c.id, dw.received_at, dw.ward_id, dw.channel FROM (
                 SELECT e.dossier_id AS id FROM dossiers_dossierevent e
                 WHERE e.kind IN ('accepted', 'decided', 'withdrawn') AND e.at >= %s AND e.at < %s
                 UNION
@@ -152,7 +157,15 @@ def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, li
                 UNION
                 SELECT e.dossier_id FROM dossiers_dossierevent e JOIN dossiers_dossier r ON r.id = e.dossier_id
                 WHERE e.kind IN ('decided', 'withdrawn') AND e.at >= %s AND r.received_at < %s
-            ) c {"JOIN dossiers_dossier dw ON dw.id = c.id" if wards is not None else ""} WHERE {in_wards}
+            ) c JOIN dossiers_dossier dw ON dw.id = c.id WHERE {in_wards}
+        ), events AS (
+            SELECT e.dossier_id, e.seq, e.kind, e.status, e.at, e.appointment
+            FROM dossiers_dossierevent e JOIN cand ON cand.id = e.dossier_id
+            WHERE cand.received_at >= %s AND e.at >= %s AND e.at < %s
+            UNION ALL
+            SELECT e.dossier_id, e.seq, e.kind, e.status, e.at, e.appointment
+            FROM dossiers_dossierevent e JOIN cand ON cand.id = e.dossier_id
+            WHERE cand.received_at < %s AND e.at < %s
         ), facts AS (
             SELECT e.dossier_id,
                    MIN(CASE WHEN e.kind = 'accepted' THEN e.at END) AS acc_at,
@@ -160,13 +173,12 @@ def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, li
                    MAX(CASE WHEN e.kind = 'withdrawn' THEN 1 ELSE 0 END) AS withdrawn,
                    MAX(CASE WHEN e.kind = 'corrected' THEN 1 ELSE 0 END) AS adjusted,
                    {last}
-            FROM dossiers_dossierevent e JOIN cand ON cand.id = e.dossier_id
-            WHERE e.at < %s
+            FROM events e
             GROUP BY e.dossier_id
         ), d AS (
             SELECT f.dossier_id, f.acc_at, f.end_at, f.withdrawn, f.adjusted, dd.ward_id, dd.channel, {picked}
             FROM facts f
-            JOIN dossiers_dossier dd ON dd.id = f.dossier_id
+            JOIN cand dd ON dd.id = f.dossier_id
             {back}
             WHERE f.acc_at IS NOT NULL
         )
