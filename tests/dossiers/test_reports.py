@@ -90,3 +90,16 @@ def test_satisfaction_is_reproducible_from_the_ratings(officer: Any, receive: An
         a.do_rate_dossier(dossier=d, secret=d.secret, level=level, at=at(2026, 3, 4, 9))
     ward, total = satisfaction(D(2026, 1, 1), D(2026, 4, 1))
     assert (ward.ratings, ward.satisfied, total.rate) == (5, 3, 0.6)
+
+
+def test_a_dossier_open_through_a_whole_period_is_carried_over_and_counted(officer: Any, receive: Any) -> None:
+    """The report reads only the dossiers a period can count: one accepted before the period and decided after
+    it, and one stopped before it, have no event in it and still count."""
+    long = receive(at(2026, 1, 5, 9))
+    a.do_decide_dossier(actor=officer, dossier=long, result="x", at=at(2026, 4, 20, 9))
+    stopped = receive(at(2026, 1, 6, 9))
+    a.do_stop_dossier(actor=officer, dossier=stopped, reason="dừng", at=at(2026, 1, 7, 9))
+    february = period_report(D(2026, 2, 1), D(2026, 3, 1))[-1]
+    assert (february.carried_over, february.received, february.overdue, february.paused) == (2, 0, 1, 1)
+    april = period_report(D(2026, 4, 1), D(2026, 5, 1))[-1]
+    assert (april.carried_over, april.late, april.paused) == (2, 1, 1)

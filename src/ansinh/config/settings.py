@@ -246,6 +246,11 @@ API_ADDRESS_RATE_LIMIT = int(os.environ.get("API_ADDRESS_RATE_LIMIT", "2400"))
 API_RATE_WINDOW = int(os.environ.get("API_RATE_WINDOW", "60"))
 API_DOWNLOAD_SECONDS = int(os.environ.get("API_DOWNLOAD_SECONDS", "900"))
 IDEMPOTENCY_HOURS = int(os.environ.get("IDEMPOTENCY_HOURS", "24"))
+# Dossiers (docs/dossiers.md): a citizen's attachments, at most this many MB each and this many per dossier,
+# stored outside the web root (never under MEDIA_ROOT or STATIC_ROOT).
+DOSSIER_ATTACHMENT_MAX_MB = int(os.environ.get("DOSSIER_ATTACHMENT_MAX_MB", "5"))
+DOSSIER_ATTACHMENTS_MAX = int(os.environ.get("DOSSIER_ATTACHMENTS_MAX", "10"))
+DOSSIER_FILES_DIR = Path(os.environ.get("DOSSIER_FILES_DIR", DATA_DIR / "private" / "dossiers"))
 
 # Demo accounts exist only in demo mode.
 DEMO_MODE = ENV == "demo"

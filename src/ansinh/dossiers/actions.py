@@ -20,10 +20,11 @@ from django.utils import timezone
 
 from ansinh.accounts.models import Actor, acting_user
 from ansinh.audit.actions import record
-from ansinh.dossiers import errors
+from ansinh.dossiers import attachments, errors
+from ansinh.dossiers.attachments import Upload, check_count
 from ansinh.dossiers.audit_actions import EVENT_RECORDED, DossiersAudit
 from ansinh.dossiers.drives import open_driven_action, review_decided
-from ansinh.dossiers.models import LIFECYCLE, Channel, Dossier, DossierEvent, EventKind, Rating, Status
+from ansinh.dossiers.models import LIFECYCLE, Attachment, Channel, Dossier, DossierEvent, EventKind, Rating, Status
 from ansinh.dossiers.procedures import appointment, local, moved_by_pause, procedure
 from ansinh.dossiers.queries import current_appointment, last_event
 from ansinh.tasks.actions import enqueue_on_commit
@@ -125,17 +126,63 @@ def do_receive_dossier(
     household: Any = None,
     receiving_ward: Any = None,
     at: dt.datetime | None = None,
+    uploads: Sequence[Upload] = (),
+    household_code: str = "",
 ) -> tuple[Dossier, str]:
-    """Receive a dossier (online, at the counter, by post): refuses an unknown procedure and missing required
-    documents. Returns the dossier and its secret, shown once on the receipt and never stored in clear."""
+    """Receive a dossier (online, at the counter, by post): refuses an unknown procedure, a missing applicant and
+    missing required documents (an online dossier's documents are the files attached, checked by content).
+    Returns the dossier and its secret, shown once on the receipt and never stored in clear."""
     at = at or timezone.now()
     proc = procedure(procedure_code, local(at).date())
-    missing = [name for code, name in proc.documents.items() if code not in set(documents)]
+    if not applicant_name.strip():
+        raise errors.ApplicantRequired(field="applicant_name")
+    given = set(documents) | {u.document for u in uploads}
+    missing = [name for code, name in proc.documents.items() if code not in given]
     if missing:
         raise errors.MissingDocuments(missing="; ".join(missing), field="documents")
     if channel not in Channel.values:
         raise errors.DossierError(f"unknown channel {channel!r}", field="channel")
+    check_count(list(uploads))
     secret = "".join(secrets.choice(SECRET_ALPHABET) for _ in range(8))
+    written = [(u, attachments.files_dir() / f"{u.sha256[:2]}/{u.sha256}") for u in uploads]
+    fresh = [path for _u, path in written if not path.exists()]
+    try:
+        return _receive(
+            actor,
+            proc,
+            ward,
+            channel,
+            applicant_name,
+            applicant_phone,
+            household,
+            receiving_ward,
+            at,
+            given,
+            uploads,
+            household_code,
+            secret,
+        )
+    except BaseException:
+        for path in fresh:  # nothing half-written: the files this attempt wrote go with its rows
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _receive(
+    actor: Actor,
+    proc: Any,
+    ward: Any,
+    channel: str,
+    applicant_name: str,
+    applicant_phone: str,
+    household: Any,
+    receiving_ward: Any,
+    at: dt.datetime,
+    documents: set[str],
+    uploads: Sequence[Upload],
+    household_code: str,
+    secret: str,
+) -> tuple[Dossier, str]:
     with transaction.atomic():
         dossier = Dossier.objects.create(
             code=f"tmp-{secrets.token_hex(8)}",
@@ -147,23 +194,54 @@ def do_receive_dossier(
             applicant_name=applicant_name.strip(),
             applicant_phone=applicant_phone.strip(),
             household=household,
-            documents=sorted(set(documents)),
+            documents=sorted(documents),
             received_at=at,
         )
         dossier.code = f"{ward.pk}-{local(at).year}-{dossier.pk:07d}"
         dossier.secret_hash = secret_hash(dossier.code, secret)
         Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code, secret_hash=dossier.secret_hash)
-        _append(dossier, actor=actor, kind=EventKind.RECEIVED, at=at, data={"channel": channel})
+        Attachment.objects.bulk_create(
+            [
+                Attachment(
+                    dossier=dossier,
+                    document=u.document,
+                    name=u.name,
+                    content_type=u.content_type,
+                    size=len(u.content),
+                    sha256=u.sha256,
+                    key=attachments.store(u),
+                    at=at,
+                )
+                for u in uploads
+            ]
+        )
+        data: dict[str, Any] = {"channel": channel}
+        if household_code.strip():
+            data["household_code"] = household_code.strip()[:32]
+        if uploads:
+            data["files"] = len(uploads)
+        _append(dossier, actor=actor, kind=EventKind.RECEIVED, at=at, data=data)
     return dossier, secret
 
 
-def do_accept_dossier(*, actor: Actor, dossier: Dossier, at: dt.datetime | None = None) -> DossierEvent:
+def do_accept_dossier(
+    *, actor: Actor, dossier: Dossier, at: dt.datetime | None = None, household_code: str = ""
+) -> DossierEvent:
     """Accept a complete dossier: the clock starts and the appointment is computed and stored with the calendar
-    version it used."""
+    version it used. ``household_code`` names the registry household the dossier concerns (an online applicant
+    may give it, the officer confirms it); it must be in the dossier's ward."""
     at = at or timezone.now()
     with transaction.atomic():
         dossier = _locked(dossier)
         LIFECYCLE.check(dossier.status, Status.ACCEPTED)
+        if household_code.strip() and dossier.household_id is None:
+            from ansinh.registry.models import Household
+
+            found = Household.objects.filter(code=household_code.strip(), ward_id=dossier.ward_id).first()
+            if found is None:
+                raise errors.UnknownHousehold(household=household_code.strip(), field="household_code")
+            Dossier.objects.filter(pk=dossier.pk).update(household=found)
+            dossier.household = found
         proc = procedure(dossier.procedure, local(at).date())
         due = appointment(proc, at)
         event = _append(
@@ -240,14 +318,27 @@ def do_receive_supplement(*, actor: Actor, dossier: Dossier, at: dt.datetime | N
 
 
 def do_decide_dossier(
-    *, actor: Actor, dossier: Dossier, result: str, number: str = "", at: dt.datetime | None = None
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    result: str,
+    number: str = "",
+    at: dt.datetime | None = None,
+    not_granted: bool = False,
 ) -> DossierEvent:
-    """Record the decision (the end of processing, against which timeliness is derived)."""
+    """Record the decision (the end of processing, against which timeliness is derived). An allowance
+    application is decided only by its enrolment decision (:func:`do_decide_by_enrolment`) or, with
+    ``not_granted`` and a reason, by the refusal to grant it."""
     with transaction.atomic():
         dossier = _locked(dossier)
         if dossier.review_round_id is not None:
             if not review_decided(dossier):
                 raise errors.ReviewStillOpen()
+        proc = procedure(dossier.procedure, local(dossier.received_at).date())
+        if proc.drives == "enrolment_decision":
+            if not not_granted:
+                raise errors.EnrolmentDecisionRequired()
+            result = _reason(result)
         return _append(
             dossier,
             actor=actor,
@@ -256,6 +347,57 @@ def do_decide_dossier(
             at=at or timezone.now(),
             reason=result,
             data={"number": number},
+        )
+
+
+def do_decide_by_enrolment(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    member: Any,
+    category: str,
+    start_month: dt.date,
+    decision_number: str,
+    decision_date: dt.date,
+    signer_name: str = "",
+    at: dt.datetime | None = None,
+) -> DossierEvent:
+    """Decide an allowance application by the enrolment decision it drives: the programmes' grant (which checks
+    the actor's right to enrol, the category and the person) and the dossier's decision in one transaction; the
+    decision is the dossier's result document. Refuses a person outside the dossier's ward or household."""
+    from ansinh.programs.actions import do_enrol_person
+
+    with transaction.atomic():
+        dossier = _locked(dossier)
+        proc = procedure(dossier.procedure, local(dossier.received_at).date())
+        if proc.drives != "enrolment_decision" or not proc.programme:
+            raise errors.NotAnEnrolmentDossier()
+        LIFECYCLE.check(dossier.status, Status.DECIDED)
+        household = member.household
+        if household.ward_id != dossier.ward_id or (dossier.household_id and household.pk != dossier.household_id):
+            raise errors.PersonNotInDossierWard(field="member")
+        enrolment = do_enrol_person(
+            actor=actor,
+            member=member,
+            programme=proc.programme,
+            category=category,
+            start_month=start_month,
+            decision_number=decision_number,
+            decision_date=decision_date,
+            signer_name=signer_name,
+        )
+        decision = enrolment.decisions.order_by("id").first()
+        assert decision is not None
+        Dossier.objects.filter(pk=dossier.pk).update(enrolment_decision=decision, household=household)
+        dossier.enrolment_decision, dossier.household = decision, household
+        return _append(
+            dossier,
+            actor=actor,
+            kind=EventKind.DECIDED,
+            status=Status.DECIDED,
+            at=at or timezone.now(),
+            reason=f"{proc.programme}/{category}",
+            data={"number": decision_number, "enrolment_decision": decision.pk, "enrolment": enrolment.pk},
         )
 
 

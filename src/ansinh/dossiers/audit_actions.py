@@ -20,6 +20,12 @@ class DossiersAudit(AuditAction):
     STOPPED = "dossier.stopped"
     CORRECTED = "dossier.corrected"
     RATED = "dossier.rated"
+    FEEDBACK_RECEIVED = "feedback.received"
+    FEEDBACK_CLASSIFIED = "feedback.classified"
+    FEEDBACK_REDIRECTED = "feedback.redirected"
+    FEEDBACK_FORWARDED = "feedback.forwarded"
+    FEEDBACK_ANSWERED = "feedback.answered"
+    FEEDBACK_PUBLISHED = "feedback.published"
 
 
 # A dossier's event kind (the enum or its stored string) → what the trail calls it.

@@ -88,3 +88,76 @@ class BadAttachment(DossierError):
 class ReviewStillOpen(DossierError):
     code: ClassVar[str] = "dossier_review_open"
     wording: ClassVar[Any] = gettext_lazy("The dossier's review has not decided yet.")
+
+
+class TooManyAttachments(DossierError):
+    code: ClassVar[str] = "dossier_too_many_attachments"
+    wording: ClassVar[Any] = gettext_lazy("At most %(limit)s files may be attached to one dossier.")
+
+
+class ApplicantRequired(DossierError):
+    code: ClassVar[str] = "dossier_applicant_required"
+    wording: ClassVar[Any] = gettext_lazy("Enter the applicant's full name.")
+
+
+class UnknownWard(DossierError):
+    code: ClassVar[str] = "dossier_unknown_ward"
+    wording: ClassVar[Any] = gettext_lazy("Choose the ward or commune that settles the dossier.")
+
+
+class UnknownHousehold(DossierError):
+    code: ClassVar[str] = "dossier_unknown_household"
+    wording: ClassVar[Any] = gettext_lazy("There is no household %(household)s in the dossier's ward.")
+
+
+class IllegalFeedbackTransition(lifecycle.IllegalTransition, DossierError):
+    wording: ClassVar[Any] = gettext_lazy("Feedback cannot move from %(a)s to %(b)s.")
+
+    def wording_params(self) -> dict[str, Any]:
+        from ansinh.dossiers.models import FeedbackStatus
+
+        labels = dict(FeedbackStatus.choices)
+        return {
+            "a": labels.get(self.params["old"], self.params["old"]),
+            "b": labels.get(self.params["new"], self.params["new"]),
+        }
+
+
+class FeedbackFieldRequired(DossierError):
+    code: ClassVar[str] = "feedback_field_required"
+    wording: ClassVar[Any] = gettext_lazy("Enter %(label)s.")
+
+    def wording_params(self) -> dict[str, Any]:
+        labels = {
+            "sender_name": gettext_lazy("your full name"),
+            "subject": gettext_lazy("the regulation concerned"),
+            "content": gettext_lazy("the feedback or petition"),
+            "unit": gettext_lazy("the unit it is forwarded to"),
+            "answer": gettext_lazy("the answer"),
+        }
+        return {"label": labels.get(str(self.field), self.field)}
+
+
+class FeedbackBadKind(DossierError):
+    code: ClassVar[str] = "feedback_bad_kind"
+    wording: ClassVar[Any] = gettext_lazy("Choose whether it is feedback, a petition, a complaint or a denunciation.")
+
+
+class EnrolmentDecisionRequired(DossierError):
+    code: ClassVar[str] = "dossier_enrolment_decision_required"
+    wording: ClassVar[Any] = gettext_lazy(
+        "This application is decided by its enrolment decision: record the decision, or that the allowance is not "
+        "granted with the reason."
+    )
+
+
+class NotAnEnrolmentDossier(DossierError):
+    code: ClassVar[str] = "dossier_not_enrolment"
+    wording: ClassVar[Any] = gettext_lazy("This dossier does not apply for an allowance.")
+
+
+class PersonNotInDossierWard(DossierError):
+    code: ClassVar[str] = "dossier_person_outside"
+    wording: ClassVar[Any] = gettext_lazy(
+        "The person must live in the dossier's ward (and household, if it names one)."
+    )

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.accounts.scope import scoped
-from ansinh.dossiers.errors import IllegalTransition
+from ansinh.dossiers.errors import IllegalFeedbackTransition, IllegalTransition
 from ansinh.lib.lifecycle import Lifecycle
 
 
@@ -101,6 +101,10 @@ class Dossier(models.Model):
     review_round = models.ForeignKey(
         "review.Round", on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers", editable=False
     )
+    # The enrolment decision an allowance application drove (its result document), set when it is decided.
+    enrolment_decision = models.ForeignKey(
+        "programs.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers", editable=False
+    )
 
     objects = DossierQuerySet.as_manager()
 
@@ -151,7 +155,7 @@ class DossierEvent(models.Model):
     class Meta:
         ordering = ["dossier_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="dossier_event_seq_unique")]
-        indexes = [models.Index(fields=["kind", "at"])]
+        indexes = [models.Index(fields=["kind", "at"]), models.Index(fields=["at"], name="dossier_event_at")]
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.kind}"
@@ -179,3 +183,109 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.level}"
+
+
+class Attachment(models.Model):
+    """A file attached to a dossier (a required document or another): checked by content, stored outside the
+    web root under its digest (``dossiers.attachments``), handed out only as a download. Never changed."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="attachments")
+    document = models.CharField(_("document"), max_length=64)
+    name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    key = models.CharField(max_length=80, editable=False)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["dossier_id", "document", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.document} {self.name}"
+
+
+class FeedbackStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    CLASSIFIED = "classified", _("Classified")
+    FORWARDED = "forwarded", _("Forwarded")
+    ANSWERED = "answered", _("Answered")
+    PUBLISHED = "published", _("Published")
+    REDIRECTED = "redirected", _("Redirected (complaint or denunciation)")
+
+
+class FeedbackKind(models.TextChoices):
+    FEEDBACK = "feedback", _("Feedback on a regulation")
+    PETITION = "petition", _("Petition on a regulation")
+    COMPLAINT = "complaint", _("Complaint (Law on Complaints)")
+    DENUNCIATION = "denunciation", _("Denunciation (Law on Denunciations)")
+
+
+FEEDBACK_LIFECYCLE = Lifecycle(
+    "feedback",
+    {
+        FeedbackStatus.RECEIVED: (FeedbackStatus.CLASSIFIED, FeedbackStatus.REDIRECTED),
+        FeedbackStatus.CLASSIFIED: (FeedbackStatus.FORWARDED, FeedbackStatus.ANSWERED),
+        FeedbackStatus.FORWARDED: (FeedbackStatus.ANSWERED,),
+        FeedbackStatus.ANSWERED: (FeedbackStatus.PUBLISHED,),
+        FeedbackStatus.PUBLISHED: (),
+        FeedbackStatus.REDIRECTED: (),
+    },
+    error=IllegalFeedbackTransition,
+    label=_("feedback"),
+)
+
+
+class FeedbackQuerySet(models.QuerySet["Feedback"]):
+    def scoped(self, user: Any, action: str = "view") -> FeedbackQuerySet:
+        """The feedback ``user`` may ``action``: the one-stop staff's rights on dossiers, then the ward."""
+        return scoped(user, self, resource="dossier", action=action)
+
+
+class Feedback(models.Model):
+    """A citizen's feedback or petition on an administrative regulation (PAKN). Its status moves only through
+    ``dossiers.feedback``; its steps are the append-only :class:`FeedbackEvent` rows; ``answer_due`` is computed
+    at receipt from the dated limits, never typed."""
+
+    code = models.CharField(_("feedback code"), max_length=32, unique=True)
+    secret_hash = models.CharField(max_length=128, editable=False)
+    ward = models.ForeignKey("geo.Ward", on_delete=models.PROTECT, related_name="feedback", verbose_name=_("ward"))
+    sender_name = models.CharField(_("sender"), max_length=200)
+    contact = models.CharField(_("contact"), max_length=120, blank=True, default="")
+    subject = models.CharField(_("regulation concerned"), max_length=300)
+    content = models.TextField(_("content"))
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=FeedbackKind.choices, blank=True, default="", editable=False
+    )
+    status = models.CharField(_("status"), max_length=12, choices=FeedbackStatus.choices, editable=False)
+    answer = models.TextField(_("answer"), blank=True, default="", editable=False)
+    received_at = models.DateTimeField(_("received at"), editable=False)
+    answer_due = models.DateTimeField(_("answer due"), editable=False)
+
+    objects = FeedbackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["ward", "status"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class FeedbackEvent(models.Model):
+    feedback = models.ForeignKey(Feedback, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=12)
+    status = models.CharField(max_length=12, choices=FeedbackStatus.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    note = models.TextField(blank=True, default="")
+    unit = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        ordering = ["feedback_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["feedback", "seq"], name="feedback_event_seq_unique")]
+        indexes = [models.Index(fields=["kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.feedback_id}#{self.seq} {self.kind}"

@@ -42,6 +42,7 @@ class Procedure:
     documents: dict[str, str]
     deadline: str  # working_days | regular_review
     drives: str
+    programme: str | None
     limit_working_days: int | None
     reference: str
     verified: bool
@@ -72,6 +73,7 @@ def procedure(code: str, on: dt.date) -> Procedure:
         documents=dict(d.get("documents") or {}),
         deadline=str(d["deadline"]),
         drives=str(d["drives"]),
+        programme=d.get("programme"),
         limit_working_days=limit,
         reference=found.reference,
         verified=verified,

@@ -96,3 +96,14 @@ def due_soon_and_overdue(user: Any, now: dt.datetime, days: int = 2) -> list[tup
         .order_by("due")
     )
     return [(d, d.due) for d in rows]
+
+
+def latest_acceptance(wards: list[str] | None) -> dt.datetime | None:
+    """When the latest dossier of ``wards`` (every ward: ``None``) was accepted."""
+    from django.db.models import Max
+
+    events = DossierEvent.objects.filter(kind=EventKind.ACCEPTED)
+    if wards is not None:
+        events = events.filter(dossier__ward_id__in=wards)
+    found: dt.datetime | None = events.aggregate(latest=Max("at"))["latest"]
+    return found

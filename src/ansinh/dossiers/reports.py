@@ -14,6 +14,9 @@ For a unit and a period ``[start, end)`` (local dates, ``end`` exclusive):
   report's "paused" blocks, §7), otherwise in progress, overdue when its appointment's date is before ``end``;
 * adjusted: processed dossiers whose appointment a correction moved, shown apart.
 
+The statement reads the events of the dossiers a period can count only: those accepted or ended in it, those not
+ended yet, and those received before it and ended after it.
+
 Nothing is read from a stored timeliness: there is none.
 """
 
@@ -23,10 +26,14 @@ import datetime as dt
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 PAUSED = ("supplement", "stopped")
+# The statuses of a dossier that has not ended (so far): with the events of the period and the dossiers ended after
+# it, they give every dossier a period can count, so the report reads the events of those dossiers only.
+OPEN_STATUSES = ("accepted", "processing", "supplement", "stopped")
+RECENT_DAYS = 60  # how far before a period its dossiers' events are read by time rather than dossier by dossier
 
 
 @dataclass(frozen=True)
@@ -72,11 +79,21 @@ class PeriodReport:
         """(early + on time) / processed, as the department's yearly review counts it."""
         return (self.early + self.on_time) / self.processed if self.processed else None
 
+    @property
+    def on_time_percent(self) -> float | None:
+        rate = self.on_time_rate
+        return None if rate is None else rate * 100
+
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "received": self.received, "processed": self.processed, "open": self.open}
 
 
 COUNTS = tuple(f.name for f in fields(PeriodReport) if f.type in ("int", int))
+
+
+def aware_day(day: dt.date) -> dt.datetime:
+    """Local midnight of ``day`` as an aware datetime."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
 def _bound(day: dt.date) -> Any:
@@ -92,15 +109,36 @@ def _local_date(column: str, on: dt.date) -> str:
     return f"date({column}, '{int(offset.total_seconds() // 60):+d} minutes')"
 
 
+local_date_sql = _local_date  # the same local-date SQL for the other set-based reports (feedback, 766)
+
+
 def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, list[Any]]:
     end_day = connection.ops.adapt_datefield_value(end)
     s, e = _bound(start), _bound(end)
     ended, due = _local_date("d.end_at", start), _local_date("d.due", start)
-    where_wards = ""
-    params: list[Any] = [e]
+    open_now = ", ".join(f"'{p}'" for p in OPEN_STATUSES)
+    params: list[Any] = [s, e, e, e, s]
+    in_wards = "c.id = c.id"
     if wards is not None:
-        where_wards = f"AND dd.ward_id IN ({', '.join(['%s'] * len(wards)) or 'NULL'})"
+        in_wards = f"dw.ward_id IN ({', '.join(['%s'] * len(wards)) or 'NULL'})"
         params += list(wards)
+    # Every event of a dossier is at or after its receipt: the events of the dossiers received from ``lower`` on
+    # are read by time (an index range on ``at``), those of the few received earlier (long or stopped ones)
+    # dossier by dossier; ``lower`` only splits the work, it changes no count.
+    lower = _bound(start - dt.timedelta(days=RECENT_DAYS))
+    params += [lower, lower, e, lower, e]
+    if connection.vendor == "postgresql":
+        # The appointment in force and the last status come from the aggregate itself: no join back per dossier.
+        last = """(array_agg(e.appointment ORDER BY e.seq DESC) FILTER (WHERE e.appointment IS NOT NULL))[1] AS due,
+                   (array_agg(e.status ORDER BY e.seq DESC))[1] AS last_status"""
+        back = ""
+        picked = "f.due, f.last_status"
+    else:
+        last = """MAX(CASE WHEN e.appointment IS NOT NULL THEN e.seq END) AS due_seq,
+                   MAX(e.seq) AS last_seq"""
+        back = """JOIN dossiers_dossierevent a ON a.dossier_id = f.dossier_id AND a.seq = f.due_seq
+            JOIN dossiers_dossierevent l ON l.dossier_id = f.dossier_id AND l.seq = f.last_seq"""
+        picked = "a.appointment AS due, l.status AS last_status"
     paused = ", ".join(f"'{p}'" for p in PAUSED)
 
     def n(condition: str) -> str:
@@ -110,23 +148,38 @@ def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, li
     still_open = f"d.end_at IS NULL AND d.last_status NOT IN ({paused})"
     # Only placeholders and the fixed expressions above are interpolated; every value is a parameter.
     sql = f"""
-        WITH facts AS (
+        WITH cand AS (
+            SELECT c.id, dw.received_at, dw.ward_id, dw.channel FROM (
+                SELECT e.dossier_id AS id FROM dossiers_dossierevent e
+                WHERE e.kind IN ('accepted', 'decided', 'withdrawn') AND e.at >= %s AND e.at < %s
+                UNION
+                SELECT o.id FROM dossiers_dossier o WHERE o.status IN ({open_now}) AND o.received_at < %s
+                UNION
+                SELECT e.dossier_id FROM dossiers_dossierevent e JOIN dossiers_dossier r ON r.id = e.dossier_id
+                WHERE e.kind IN ('decided', 'withdrawn') AND e.at >= %s AND r.received_at < %s
+            ) c JOIN dossiers_dossier dw ON dw.id = c.id WHERE {in_wards}
+        ), events AS (
+            SELECT e.dossier_id, e.seq, e.kind, e.status, e.at, e.appointment
+            FROM dossiers_dossierevent e JOIN cand ON cand.id = e.dossier_id
+            WHERE cand.received_at >= %s AND e.at >= %s AND e.at < %s
+            UNION ALL
+            SELECT e.dossier_id, e.seq, e.kind, e.status, e.at, e.appointment
+            FROM dossiers_dossierevent e JOIN cand ON cand.id = e.dossier_id
+            WHERE cand.received_at < %s AND e.at < %s
+        ), facts AS (
             SELECT e.dossier_id,
                    MIN(CASE WHEN e.kind = 'accepted' THEN e.at END) AS acc_at,
                    MIN(CASE WHEN e.kind IN ('decided', 'withdrawn') THEN e.at END) AS end_at,
                    MAX(CASE WHEN e.kind = 'withdrawn' THEN 1 ELSE 0 END) AS withdrawn,
                    MAX(CASE WHEN e.kind = 'corrected' THEN 1 ELSE 0 END) AS adjusted,
-                   MAX(CASE WHEN e.appointment IS NOT NULL THEN e.seq END) AS due_seq,
-                   MAX(e.seq) AS last_seq
-            FROM dossiers_dossierevent e
-            WHERE e.at < %s
+                   {last}
+            FROM events e
             GROUP BY e.dossier_id
         ), d AS (
-            SELECT f.*, dd.ward_id, dd.channel, a.appointment AS due, l.status AS last_status
+            SELECT f.dossier_id, f.acc_at, f.end_at, f.withdrawn, f.adjusted, dd.ward_id, dd.channel, {picked}
             FROM facts f
-            JOIN dossiers_dossier dd ON dd.id = f.dossier_id {where_wards}
-            JOIN dossiers_dossierevent a ON a.dossier_id = f.dossier_id AND a.seq = f.due_seq
-            JOIN dossiers_dossierevent l ON l.dossier_id = f.dossier_id AND l.seq = f.last_seq
+            JOIN cand dd ON dd.id = f.dossier_id
+            {back}
             WHERE f.acc_at IS NOT NULL
         )
         SELECT d.ward_id,
@@ -150,11 +203,20 @@ def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, li
     return sql, params
 
 
+def tune(cursor: Any) -> None:
+    """PostgreSQL: no JIT for the report's one statement (compiling it costs more than it saves) and room to
+    sort and hash a city-year in memory; for this transaction only."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+
+
 def period_report(start: dt.date, end: dt.date, wards: list[str] | None = None) -> list[PeriodReport]:
     """The report of each ward (of ``wards``, or every ward with dossiers) for ``[start, end)``, then the total
     (unit ``""``). One statement; the identity is checked on every row."""
     sql, params = _sql(start, end, wards)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        tune(cursor)
         cursor.execute(sql, params)
         rows = [PeriodReport(str(r[0]), start, end, *(int(v or 0) for v in r[1:])) for r in cursor.fetchall()]
     total = PeriodReport("", start, end, *(sum(getattr(r, c) for r in rows) for c in COUNTS))
@@ -173,6 +235,10 @@ class Satisfaction:
     @property
     def rate(self) -> float | None:
         return self.satisfied / self.ratings if self.ratings else None
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.rate is None else self.rate * 100
 
 
 def satisfaction(start: dt.date, end: dt.date, wards: list[str] | None = None) -> list[Satisfaction]:

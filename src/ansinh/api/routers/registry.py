@@ -14,7 +14,7 @@ from django.urls import reverse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from ansinh.accounts.permissions import require, shows_full_ids
+from ansinh.accounts.permissions import can, require, shows_full_ids
 from ansinh.accounts.scope import scoped_wards
 from ansinh.api import paging, refs
 from ansinh.api.errors import DownloadExpired, NotFound

@@ -421,3 +421,7 @@ def build_certificates(docs: Sequence[CertificateDocument]) -> bytes:
         pdf.signatures(layout["signatures"], layout["sign_hint"], [doc.issuer.signer_name])
     title = layout["titles"].get(docs[0].klass, "") if docs else ""
     return pdf.finish(str(title))
+
+
+# The page with the embedded font and the administrative blocks, for other apps' documents (the dossiers').
+Document = _Document

@@ -18,8 +18,8 @@ from django.utils import timezone
 from ansinh.accounts.demo import DEMO_PASSWORD, demo_ward, ensure_demo_accounts
 from ansinh.accounts.models import User
 from ansinh.cases.demo import demo_ward_pair, ensure_demo_cases
-from ansinh.dossiers.models import Dossier
-from ansinh.dossiers.synth import build_year
+from ansinh.dossiers.models import Dossier, Feedback
+from ansinh.dossiers.synth import build_feedback, build_ratings, build_year
 from ansinh.geo.models import Province, Ward
 from ansinh.payments.demo import ensure_demo_enrolments, ensure_demo_payrolls
 from ansinh.registry.models import Household
@@ -82,8 +82,13 @@ class Command(BaseCommand):
             # Last year's dossiers in the department's 2023 proportions (32,454 of 33,104 early or on time), so
             # the officers' lists and the period report have something on a first visit.
             wards = sorted(set(Household.objects.values_list("ward_id", flat=True)))
-            made = build_year(wards, year=today.year - 1, total=2_000, early_or_on_time=1_961)
-            self.stdout.write(f"Recorded {made:,} dossiers of {today.year - 1}.")
+            made = build_year(wards, year=today.year - 1, total=2_000, early_or_on_time=1_961, returned=True)
+            rated = build_ratings(today.year - 1)
+            self.stdout.write(f"Recorded {made:,} dossiers of {today.year - 1}, {rated:,} of them rated.")
+        if not Feedback.objects.exists():
+            wards = sorted(set(Household.objects.values_list("ward_id", flat=True)))
+            sent = build_feedback(wards, year=today.year - 1)
+            self.stdout.write(f"Recorded {sent:,} feedback items of {today.year - 1}.")
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f} s."))
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for a in accounts:
