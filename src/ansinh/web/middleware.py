@@ -58,11 +58,40 @@ class ControlCharactersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         found = _control_characters(request)
+        if found and request.path.startswith("/api/"):
+            return _control_problem(request, found)
         if found:
             from django.shortcuts import render
 
             return render(request, "web/control_characters.html", {"fields": found}, status=400)
         return self.get_response(request)
+
+
+def _control_problem(request: HttpRequest, found: list[dict[str, str]]) -> HttpResponse:
+    """The same refusal for other systems: RFC 9457 problem details, as every API error (docs/api.md)."""
+    import json
+
+    from django.utils.translation import gettext as _
+
+    title = _("A control character cannot be saved")
+    body = {
+        "type": "urn:ansinh:problem:control_character",
+        "title": title,
+        "status": 400,
+        "detail": title,
+        "code": "control_character",
+        "instance": request.path,
+        "field": found[0]["field"],
+        "errors": [
+            {
+                "field": f["field"],
+                "code": "control_character",
+                "message": _("Field “%(field)s”: the control character %(character)s in “%(value)s”.") % f,
+            }
+            for f in found
+        ],
+    }
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=400, content_type="application/problem+json")
 
 
 def _control_characters(request: HttpRequest) -> list[dict[str, str]]:
