@@ -565,4 +565,11 @@ def read_aloud(review_round: Round, household_id: int, standard_id: str, lang: s
     households, members = ward_frames([review_round.ward_id], on, pl.DataFrame({"household_id": [household_id]}))
     code = Household.objects.filter(pk=household_id).values_list("code", flat=True).first() or ""
     households = households.with_columns(pl.lit(code).alias("code"))
+    names = list(Member.objects.filter(household_id=household_id).values_list("pk", "full_name"))
+    if "full_name" not in members.columns:  # the engine's frames leave names out; the explanation names people
+        members = members.join(
+            pl.DataFrame(names, schema={"member_id": pl.Int64, "full_name": pl.String}, orient="row"),
+            on="member_id",
+            how="left",
+        )
     return explain(households, members, standard_id, on, household_id, lang=lang)
