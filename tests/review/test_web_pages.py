@@ -588,7 +588,7 @@ def test_a_result_can_be_read_in_full_as_at_the_village_meeting(
     assert url in results
     html = officer_client.get(url).content.decode()
     assert "Nghị định 07/2021/NĐ-CP, Điều 3, khoản 1, điểm" in html and "HỘ NGHÈO" in html
-    assert "Decree" not in html and "wall_durable" not in html
+    assert "Decree" not in html and "wall_durable" not in html and "Phường Bến Thành" in html
     assert outsider_client.get(url).status_code == 404
     missing = reverse("review-explanation", args=[review_round.pk, poor_household.pk, "no_such_standard"])
     assert officer_client.get(missing).status_code == 404

@@ -564,7 +564,7 @@ def read_aloud(review_round: Round, household_id: int, standard_id: str, lang: s
     on = review_round.assessed_on
     households, members = ward_frames([review_round.ward_id], on, pl.DataFrame({"household_id": [household_id]}))
     code = Household.objects.filter(pk=household_id).values_list("code", flat=True).first() or ""
-    households = households.with_columns(pl.lit(code).alias("code"))
+    households = households.with_columns(pl.lit(code).alias("code"), pl.lit(review_round.ward.name).alias("ward_name"))
     names = list(Member.objects.filter(household_id=household_id).values_list("pk", "full_name"))
     if "full_name" not in members.columns:  # the engine's frames leave names out; the explanation names people
         members = members.join(
