@@ -118,6 +118,11 @@ def test_it_takes_a_ward_through_a_periodic_round_to_the_certificate(
         settled(page)
     officer.shot("survey-filled")
     _submit(officer, "button[name=submit]")
+    # Nothing reaches the registry before the officer has seen, in words, what the survey changes.
+    assert page.url.split("#")[0].endswith("/survey/B/confirm/")
+    assert "Kiểm tra các thay đổi trong sổ hộ" in page.locator("h1").inner_text()
+    officer.shot("survey-confirm")
+    _submit(officer)
     assert page.url.split("#")[0] == round_url
     assert "Đã nộp" in page.locator(f"#round-households tr[data-household='{household.code}']").inner_text()
 

@@ -99,6 +99,9 @@ def test_it_writes_a_submitted_survey_to_the_registry_with_an_audit_trail(make_r
     assert AuditEvent.objects.filter(action="member.update", household_id=poor_household.pk).exists()
     event = AuditEvent.objects.get(action="review.survey.submit_b")
     assert event.changes["surveyed_on"] == [None, "2025-09-10"]
+    # The trail names only what the survey changed in the registry, as JSON (never a Python repr).
+    assert event.changes["members"][1] == {str(head.pk): {"monthly_income": RICH_INCOME}}
+    assert "floor_area_m2" not in event.changes["household"][1]  # the survey confirmed it
     rh.refresh_from_db()
     review_round.refresh_from_db()
     assert rh.stage == HouseholdStage.SURVEYED and review_round.status == RoundStatus.SURVEYING

@@ -576,3 +576,19 @@ def test_it_checks_one_answer_as_soon_as_it_is_given(
     assert "form-group--error" not in good.content.decode()
     assert not SurveyResponse.objects.exists()  # checking saves nothing
     assert outsider_client.post(check, {"household__floor_area_m2": "1"}).status_code == 404
+
+
+def test_a_result_can_be_read_in_full_as_at_the_village_meeting(
+    officer_client, outsider_client, officer, make_round, run_round, poor_household
+):
+    review_round = make_round()
+    run_round(review_round, until="assessed")
+    url = reverse("review-explanation", args=[review_round.pk, poor_household.pk, "vn_2022"])
+    results = officer_client.get(reverse("review-results", args=[review_round.pk])).content.decode()
+    assert url in results
+    html = officer_client.get(url).content.decode()
+    assert "Nghị định 07/2021/NĐ-CP, Điều 3, khoản 1, điểm" in html and "HỘ NGHÈO" in html
+    assert "Decree" not in html and "wall_durable" not in html and "Phường Bến Thành" in html
+    assert outsider_client.get(url).status_code == 404
+    missing = reverse("review-explanation", args=[review_round.pk, poor_household.pk, "no_such_standard"])
+    assert officer_client.get(missing).status_code == 404

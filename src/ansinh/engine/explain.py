@@ -223,8 +223,14 @@ def explain_plan(plan: Plan, households: pl.DataFrame, members: pl.DataFrame, la
     area = str(row["area_type"])
     w = {k: v[lang] for k, v in WORDS.items()}
     code = households["code"][0] if "code" in households.columns and households["code"][0] else row["household_id"]
+    # The ward by its name when the frame carries one (the registry's pages do), else by its code.
+    ward = (
+        households["ward_name"][0]
+        if "ward_name" in households.columns and households["ward_name"][0]
+        else f"{w['ward']} {row['ward_code']}"
+    )
     lines = [
-        f"{w['household']} {code} ({w['ward']} {row['ward_code']}, {w[area]}). "
+        f"{w['household']} {code} ({ward}, {w[area]}). "
         f"{w['standard']}: {standard.title[lang]}, {w['date']} {format_date(plan.on)}.",
         f"{w['result']}: {vocab.household_class(row['class'], lang).upper()}.",
     ]

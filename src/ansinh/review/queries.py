@@ -633,3 +633,36 @@ def _same(old: Any, new: Any) -> bool:
     if isinstance(old, int | float) and isinstance(new, int | float) and not isinstance(old, bool):
         return float(old) == float(new)
     return bool(old == new)
+
+
+def assessment_of(review_round: Round, household_id: int, standard_id: str) -> Assessment:
+    """One household's result in a round the user may see (404 when the round has none for it)."""
+    found = (
+        Assessment.objects.select_related("household")
+        .filter(round=review_round, household_id=household_id, standard_id=standard_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def read_aloud(review_round: Round, household_id: int, standard_id: str, lang: str = "vi") -> str:
+    """The full explanation of one household's result in the round, as an officer reads it out at the village
+    meeting (``engine.explain``: income against the line, each lacking indicator with who or what caused it and
+    the law, the class rule), from the registry as it stands, on the round's assessment date."""
+    from ansinh.engine.explain import explain
+    from ansinh.review.frames import ward_frames
+
+    on = review_round.assessed_on
+    households, members = ward_frames([review_round.ward_id], on, pl.DataFrame({"household_id": [household_id]}))
+    code = Household.objects.filter(pk=household_id).values_list("code", flat=True).first() or ""
+    households = households.with_columns(pl.lit(code).alias("code"), pl.lit(review_round.ward.name).alias("ward_name"))
+    names = list(Member.objects.filter(household_id=household_id).values_list("pk", "full_name"))
+    if "full_name" not in members.columns:  # the engine's frames leave names out; the explanation names people
+        members = members.join(
+            pl.DataFrame(names, schema={"member_id": pl.Int64, "full_name": pl.String}, orient="row"),
+            on="member_id",
+            how="left",
+        )
+    return explain(households, members, standard_id, on, household_id, lang=lang)

@@ -124,13 +124,22 @@ def do_submit_survey(
     day = surveyed_on or survey.surveyed_on
     if day is None:
         raise InvalidSurvey(_("Give the survey date."), field="surveyed_on", errors={"surveyed_on": "is required"})
-    definition = load_form(survey.form)
     clean, errors = submission_errors(survey, rh.household_id)
     if errors:
         raise InvalidSurvey(_("Some answers are missing or not valid."), errors=errors)
-    if confirmed is not None and confirmed != queries.changes_fingerprint(queries.survey_registry_changes(survey)):
+    differences = queries.survey_registry_changes(survey)
+    if confirmed is not None and confirmed != queries.changes_fingerprint(differences):
         raise RegistryChanged
-    household_changes, member_changes = definition.registry_changes(clean)
+    # Only the values that differ from the registry are written (and named in the trail): what the survey
+    # confirms stays as it is, with its own history.
+    household_changes: dict[str, Any] = {}
+    member_changes: dict[int, dict[str, Any]] = {}
+    for change in differences:
+        value = "" if change.new is None else change.new
+        if change.object_type == "household":
+            household_changes[change.field] = value
+        else:
+            member_changes.setdefault(change.object_id, {})[change.field] = value
     if household_changes:
         hh = Household.objects.get(pk=rh.household_id)
         do_update_household(actor=actor, household=hh, changes=household_changes, expected_version=hh.version)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("<int:pk>/offline/<str:form_code>.xlsx", views.offline_workbook, name="review-offline"),
     path("<int:pk>/import/<str:form_code>/", views.survey_import, name="review-survey-import"),
     path("<int:pk>/results/", views.results, name="review-results"),
+    path("<int:pk>/results/<int:household_pk>/<str:standard>/", views.explanation, name="review-explanation"),
     path("<int:pk>/assess/", views.assess, name="review-assess"),
     path("<int:pk>/assess/progress/", views.assess_progress, name="review-assess-progress"),
     path("<int:pk>/meeting/", views.meeting, name="review-meeting"),

@@ -636,6 +636,20 @@ def xlsform(request: HttpRequest, form_code: str) -> HttpResponse:
 
 
 @login_required
+def explanation(request: HttpRequest, pk: int, household_pk: int, standard: str) -> HttpResponse:
+    """One household's result explained in full, as read out at the village meeting."""
+    review_round = queries.get_round_for(request.user, pk)
+    assessment = queries.assessment_of(review_round, household_pk, standard)
+    if assessment.stored_explanation:  # a scoring method's result: its own words, written at assessment
+        lines = assessment.stored_explanation.splitlines()
+    else:
+        lines = queries.read_aloud(review_round, household_pk, standard, _lang()).splitlines()
+    context = _round_context(request, review_round, "results")
+    context.update({"assessment": assessment, "lines": lines, "standard_title": standard_title(standard, _lang())})
+    return render(request, "review/explanation.html", context)
+
+
+@login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     """Provisional classes with their explanations; classes that change are highlighted."""
     review_round = queries.get_round_for(request.user, pk)
