@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ansinh.accounts.permissions import can
+from ansinh.accounts.scope import get_in_area
 from ansinh.dossiers import feedback as pakn
 from ansinh.dossiers.errors import DossierError, WrongSecret
 from ansinh.dossiers.models import Feedback, FeedbackKind, FeedbackStatus
@@ -96,9 +97,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _item(request: HttpRequest, pk: int, action: str = "view") -> Feedback:
-    found = Feedback.objects.scoped(request.user, action).filter(pk=pk).first()
-    if found is None:
-        raise Http404
+    # The one rule for refusals: 404 outside the user's wards, 403 inside them without dossier.<action>.
+    found: Feedback = get_in_area(request.user, Feedback.objects.all(), resource="dossier", action=action, pk=pk)
     return found
 
 

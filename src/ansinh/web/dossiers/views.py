@@ -400,7 +400,9 @@ def register(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     from ansinh.accounts.scope import scoped_wards
 
-    ward = scoped_wards(request.user).filter(code=request.GET.get("ward", "")).first()
+    # Without a ward chosen, the first of the user's wards (a ward officer has one).
+    wards = scoped_wards(request.user).order_by("code")
+    ward = wards.filter(code=request.GET["ward"]).first() if request.GET.get("ward") else wards.first()
     if ward is None:
         raise Http404
     start, end = _month(request.GET.get("month", ""))
