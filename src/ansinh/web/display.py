@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from ansinh import registry_schema, vocab
 from ansinh.accounts.audit_actions import AccountsAudit
 from ansinh.audit.actions import AuditAction
+from ansinh.cases.audit_actions import CasesAudit
 from ansinh.dossiers.audit_actions import DossiersAudit
 from ansinh.imports.audit_actions import ImportAudit
 from ansinh.payments.audit_actions import PaymentsAudit
@@ -94,6 +95,42 @@ ACTION_LABELS: dict[str, object] = {
     DossiersAudit.STOPPED: gettext_lazy("Dossier stopped"),
     DossiersAudit.CORRECTED: gettext_lazy("Dossier corrected"),
     DossiersAudit.RATED: gettext_lazy("Dossier rated"),
+    AccountsAudit.TOKEN_CREATE: gettext_lazy("API token created"),
+    AccountsAudit.TOKEN_REVOKE: gettext_lazy("API token revoked"),
+    AccountsAudit.TOKEN_USE: gettext_lazy("API token used"),
+    AccountsAudit.TOKEN_REFUSED: gettext_lazy("API token refused"),
+    CasesAudit.OPEN: gettext_lazy("Case opened"),
+    CasesAudit.UPDATE: gettext_lazy("Case changed"),
+    CasesAudit.INCIDENT: gettext_lazy("Incident recorded"),
+    CasesAudit.CONSENT: gettext_lazy("Consent recorded"),
+    CasesAudit.LINK_MEMBER: gettext_lazy("Case linked to a registry member"),
+    CasesAudit.ASSESS: gettext_lazy("Assessment recorded"),
+    CasesAudit.PLAN: gettext_lazy("Support plan recorded"),
+    CasesAudit.APPROVAL_REQUEST: gettext_lazy("Approval requested"),
+    CasesAudit.APPROVAL_DECIDE: gettext_lazy("Approval decided"),
+    CasesAudit.SERVICE: gettext_lazy("Service arranged"),
+    CasesAudit.SERVICE_DONE: gettext_lazy("Service delivered"),
+    CasesAudit.REFER: gettext_lazy("Case referred"),
+    CasesAudit.REFER_OVERRIDE: gettext_lazy("Case referred without consent"),
+    CasesAudit.REFERRAL_RESPOND: gettext_lazy("Referral answered"),
+    CasesAudit.REFERRAL_REVOKE: gettext_lazy("Referral revoked"),
+    CasesAudit.TRANSFER: gettext_lazy("Case transferred"),
+    CasesAudit.ASSIGN: gettext_lazy("Case assigned"),
+    CasesAudit.MEASURE_REQUEST: gettext_lazy("Protective measure requested"),
+    CasesAudit.MEASURE_DECIDE: gettext_lazy("Protective measure decided"),
+    CasesAudit.FOLLOW_UP: gettext_lazy("Follow-up recorded"),
+    CasesAudit.ATTACH: gettext_lazy("Attachment added to a case"),
+    CasesAudit.CLOSE: gettext_lazy("Case closed"),
+    CasesAudit.REOPEN: gettext_lazy("Case reopened"),
+    CasesAudit.BREAK_GLASS: gettext_lazy("Case opened outside the circle (break the glass)"),
+    CasesAudit.REVEAL: gettext_lazy("Survivor's name revealed"),
+    CasesAudit.AGENCY: gettext_lazy("Agency changed"),
+    DossiersAudit.FEEDBACK_RECEIVED: gettext_lazy("Feedback received"),
+    DossiersAudit.FEEDBACK_CLASSIFIED: gettext_lazy("Feedback classified"),
+    DossiersAudit.FEEDBACK_FORWARDED: gettext_lazy("Feedback forwarded"),
+    DossiersAudit.FEEDBACK_ANSWERED: gettext_lazy("Feedback answered"),
+    DossiersAudit.FEEDBACK_PUBLISHED: gettext_lazy("Feedback answer published"),
+    DossiersAudit.FEEDBACK_REDIRECTED: gettext_lazy("Complaint or denunciation redirected"),
 }
 OBJECT_MODELS: dict[str, type[models.Model]] = {"household": Household, "member": Member}
 # What the trail records beside the model fields (counts, reasons, the survey's registry changes), as words.
