@@ -147,7 +147,10 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     scope.ward_filter(code)  # 404 outside the area
     wards = scope.ward_filter(code)
     years = facts.years(wards=wards, sources=sorted(scope.sources))
-    year = _int(request.GET.get("year"), years[0] if years else timezone.localdate().year)
+    # By default the latest year of the review's figures (a payroll of this year comes before its review).
+    review_years = facts.years(wards=wards, sources=["poverty"]) if "poverty" in scope.sources else []
+    default = (review_years or years or [timezone.localdate().year])[0]
+    year = _int(request.GET.get("year"), default)
     prov = facts.current_provenance(wards=wards, sources=sorted(scope.sources))
     context: dict[str, Any] = {
         "year": year,

@@ -64,6 +64,7 @@ class Command(BaseCommand):
             wards = sorted(set(Household.objects.values_list("ward_id", flat=True)))
             made = build_year(wards, year=today.year - 1, total=2_000, early_or_on_time=1_961)
             self.stdout.write(f"Recorded {made:,} dossiers of {today.year - 1}.")
+        self._reports(opts["province"], today.year - 1)
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f} s."))
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for a in accounts:
@@ -74,3 +75,16 @@ class Command(BaseCommand):
         spawn_worker()
         self.stdout.write(f"Serving http://127.0.0.1:{opts['port']}/  (Ctrl+C to stop)")
         call_command("runserver", f"127.0.0.1:{opts['port']}", use_reloader=False)
+
+    def _reports(self, province: str, year: int) -> None:
+        """Last year's review approved in the demo ward, then the reports' facts (once each)."""
+        from ansinh.accounts.models import User
+        from ansinh.reports.demo import ensure_demo_facts, ensure_demo_round
+
+        ward = demo_ward(Province.objects.get(code=province))
+        officer, chairman = User.objects.get(username="demo-officer"), User.objects.get(username="demo-chairman")
+        if ensure_demo_round(ward, year, officer, chairman):
+            self.stdout.write(f"Approved the {year} review of {ward.name}.")
+        built = ensure_demo_facts()
+        if built:
+            self.stdout.write(f"Built the reports' facts ({built} slices).")
