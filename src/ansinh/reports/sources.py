@@ -3,7 +3,7 @@
 A unit is one counted record: a household in a class on the year's last day, a household's flow during the
 year, a paid payroll line, a dossier settled in a month. Its columns are :data:`UNIT_SCHEMA`: the dimensions
 (ward, year, month, standard, programme, category), the measure, the record counted and the value it adds (1,
-or an amount). The fact tables are the units grouped by every dimension (``facts.build``); the list behind a
+or an amount). The fact tables are the units grouped by every dimension (``facts.aggregate``); the list behind a
 figure is the units with the figure's dimensions (``drill.records``): the same frame, so the list's count is
 the figure by construction, and a test holds the stored figure to a fresh count.
 
