@@ -446,7 +446,7 @@ def run_year_in_review(query: YearInReview, frame: pl.DataFrame, names: Mapping[
         missing(_("Victims served by the one-stop model"))
     return Table(
         _("The year in review"),
-        [_("Figure"), str(y), str(y - 1), _("Change")],
+        [_("Figure"), str(y), str(y - 1), _("Change from the year before")],
         rows,
         ["figure", "year", "previous", "change"],
     )

@@ -257,8 +257,9 @@ def year_in_review(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     ward = request.GET.get("ward") or None
     scope.ward_filter(ward)
-    all_years = years_available(read_facts(scope, ward=ward))
-    year = _int(request.GET.get("year"), all_years[0] if all_years else timezone.localdate().year)
+    all_years = years_available(read_facts(scope, ward=ward, monthly=False))
+    review_years = facts.years(wards=scope.ward_filter(ward), sources=["poverty"]) if "poverty" in scope.sources else []
+    year = _int(request.GET.get("year"), (review_years or all_years or [timezone.localdate().year])[0])
     table, _standards = _review_tables(scope, year, ward)
     title = _("The year in review %(year)s") % {"year": year}
     subtitle = scope.names.get(ward or "", "") or _("All wards and communes of your area")
