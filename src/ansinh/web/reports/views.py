@@ -144,35 +144,34 @@ def _tiles(scope: Scope, frame: pl.DataFrame, year: int, standard: str) -> list[
 def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """The city's dashboard (every ward of the user's area) or one ward's own."""
     scope = scope_for(request.user)
-    scope.ward_filter(code)  # 404 outside the area
-    wards = scope.ward_filter(code)
-    years = facts.years(wards=wards, sources=sorted(scope.sources))
-    # By default the latest year of the review's figures (a payroll of this year comes before its review).
-    review_years = facts.years(wards=wards, sources=["poverty"]) if "poverty" in scope.sources else []
-    default = (review_years or years or [timezone.localdate().year])[0]
-    year = _int(request.GET.get("year"), default)
-    prov = facts.current_provenance(wards=wards, sources=sorted(scope.sources))
-    context: dict[str, Any] = {
-        "year": year,
-        "years": years,
-        "ward": code,
-        "ward_name": scope.names.get(code or "", ""),
-        "perms_simulation": can(request.user, "simulation", "view"),
-    }
+    wards = scope.ward_filter(code)  # 404 outside the area
+    sources = sorted(scope.sources)
+    prov = facts.current_provenance(wards=wards, sources=sources)
     # The figures' part of the page depends only on the facts' current slices (their token changes with any
     # refresh), the area, the choices and the language: made once per version, never stale.
-    key = (
-        "reports:dashboard:"
-        + hashlib.sha256(
-            repr((prov.token, wards, sorted(scope.sources), code, year, request.GET.get("standard"), _lang())).encode()
-        ).hexdigest()
-    )
+    version = repr((prov.token, wards, sources, code, _lang()))
+    years_key = "reports:years:" + hashlib.sha256(version.encode()).hexdigest()
+    found = cache.get(years_key)
+    if found is None:
+        # By default the latest year of the review's figures (a payroll of this year comes before its review).
+        review = facts.years(wards=wards, sources=["poverty"]) if "poverty" in scope.sources else []
+        found = (facts.years(wards=wards, sources=sources), review)
+        cache.set(years_key, found, CACHE_SECONDS)
+    years, review_years = found
+    year = _int(request.GET.get("year"), (review_years or years or [timezone.localdate().year])[0])
+    key = "reports:dashboard:" + hashlib.sha256(repr((version, year, request.GET.get("standard"))).encode()).hexdigest()
     body = cache.get(key)
     if body is None:
         figures = _dashboard_figures(scope, code, year, prov, request)
         body = render_to_string("reports/_dashboard_body.html", {**figures, "years": years}, request=None)
         cache.set(key, body, CACHE_SECONDS)
-    context["body"] = mark_safe(body)  # noqa: S308 - rendered by our own template, escaped there
+    context: dict[str, Any] = {
+        "year": year,
+        "ward": code,
+        "ward_name": scope.names.get(code or "", ""),
+        "perms_simulation": can(request.user, "simulation", "view"),
+        "body": mark_safe(body),  # noqa: S308 - rendered by our own template, escaped there
+    }
     return render(request, "reports/dashboard.html", context)
 
 
