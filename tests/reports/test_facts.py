@@ -200,3 +200,17 @@ def test_programme_figures_come_from_frozen_payrolls_only(city: Any) -> None:
     paid = PayrollLine.objects.filter(status="paid", payroll__status="frozen")
     assert total[3].value == sum(paid.values_list("amount", flat=True))
     assert total[2].value == paid.values("member_id").distinct().count()
+
+
+def test_a_frozen_payroll_queues_its_wards_refresh(city: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from ansinh.payments.actions import do_compute_payroll, do_create_payroll, do_freeze_payroll
+
+    payroll = do_create_payroll(actor=None, programme="social_assistance", month=dt.date(2026, 7, 1), ward=city[0])
+    payroll = do_compute_payroll(actor=None, payroll=payroll)
+    with django_capture_on_commit_callbacks(execute=True):
+        do_freeze_payroll(actor=None, payroll=payroll)
+    queued = Task.objects.get(kind="reports.refresh_facts", status="queued")
+    assert queued.args["source"] == "payroll" and queued.args["wards"] == [city[0].code]
+    run_pending()
+    july = facts.read(wards=[city[0].code], sources=["payroll"], measures=["payroll.amount"])
+    assert july.filter(pl.col("month") == 7)["value"].sum() == payroll.total_amount > 0

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from ansinh.dbframes import insert_frame, read_frame
@@ -67,12 +67,13 @@ def refresh(source: Source | str, wards: Sequence[str] | None = None, *, reason:
     now = timezone.now()
     with transaction.atomic():
         # One writer per slice at a time: the next version is read under the lock of the slice's rows.
-        latest = dict(
+        latest: dict[str, int] = {}
+        for code, version in (
             FactBatch.objects.select_for_update()
             .filter(source=src.name, ward_code__in=codes)
-            .values_list("ward_code")
-            .annotate(v=Max("version"))
-        )
+            .values_list("ward_code", "version")
+        ):
+            latest[code] = max(version, latest.get(code, 0))
         counts = dict(facts.group_by("ward_code").len().iter_rows())
         batches = FactBatch.objects.bulk_create(
             [
@@ -139,9 +140,11 @@ def read(
     sources: Sequence[str] | None = None,
     years: Sequence[int] | None = None,
     measures: Sequence[str] | None = None,
+    monthly: bool = True,
 ) -> pl.DataFrame:
     """The current facts of ``wards`` (None: every ward), optionally only some sources (``poverty``), years
-    and measures (``poverty.households``). One query."""
+    and measures (``poverty.households``). One query. ``monthly=False``: the months added up in the database
+    (month 0, batch 0), for pages that show years: a twelfth of the rows to send."""
     where = ["b.current = %s"]
     params: list[Any] = [True]
     if wards is not None:
@@ -160,10 +163,20 @@ def read(
         where.append("(" + " OR ".join(["(f.source = %s AND f.measure = %s)"] * len(pairs)) + ")")
         for s, _dot, m in pairs:
             params += [s, m]
-    columns = ", ".join(f"f.{c}" for c in READ_SCHEMA)
+    if monthly:
+        columns = ", ".join(f"f.{c}" for c in READ_SCHEMA)
+        tail = ""
+    else:
+        keys = [c for c in READ_SCHEMA if c not in ("month", "value", "batch_id")]
+        columns = ", ".join(
+            f"f.{c}" if c in keys else {"month": "0 AS month", "value": "SUM(f.value) AS value",
+                                        "batch_id": "0 AS batch_id"}[c]
+            for c in READ_SCHEMA
+        )  # fmt: skip
+        tail = " GROUP BY " + ", ".join(f"f.{c}" for c in keys)
     sql = (
         f"SELECT {columns} FROM reports_fact f JOIN reports_factbatch b ON b.id = f.batch_id "  # noqa: S608
-        f"WHERE {' AND '.join(where)}"
+        f"WHERE {' AND '.join(where)}{tail}"
     )
     return read_frame(sql, params, READ_SCHEMA)
 
@@ -176,14 +189,39 @@ class Provenance:
     newest: dt.datetime | None
     queries: dict[str, str]
     batches: int
+    token: str = ""  # changes whenever a slice of these facts is rebuilt (newest batch id, batch count)
 
 
 def provenance(batch_ids: Sequence[int]) -> Provenance:
-    batches = list(FactBatch.objects.filter(pk__in=list(set(batch_ids))).values_list("source", "built_at", "query"))
-    if not batches:
+    """The oldest and newest "as of" of these batches and each source's query (two small queries)."""
+    batches = FactBatch.objects.filter(pk__in=list(set(batch_ids)))
+    span = batches.aggregate(oldest=Min("built_at"), newest=Max("built_at"), n=Count("id"))
+    if not span["n"]:
         return Provenance(None, None, {}, 0)
-    times = [b[1] for b in batches]
-    return Provenance(min(times), max(times), {s: q for s, _t, q in batches}, len(batches))
+    queries = dict(batches.order_by().values_list("source", "query").distinct())
+    return Provenance(span["oldest"], span["newest"], queries, int(span["n"]))
+
+
+def current_provenance(*, wards: Sequence[str] | None, sources: Sequence[str]) -> Provenance:
+    """The provenance of the current slices of these wards and sources (what a page built from them shows),
+    with a token that any refresh of one of them changes."""
+    batches = FactBatch.objects.filter(current=True, source__in=list(sources))
+    if wards is not None:
+        batches = batches.filter(ward_code__in=list(wards))
+    span = batches.aggregate(oldest=Min("built_at"), newest=Max("built_at"), n=Count("id"), top=Max("id"))
+    if not span["n"]:
+        return Provenance(None, None, {}, 0, "empty")
+    queries = dict(batches.order_by().values_list("source", "query").distinct())
+    token = f"{span['top']}-{span['n']}-{span['newest'].isoformat()}"  # ids alone may be reused after a rollback
+    return Provenance(span["oldest"], span["newest"], queries, int(span["n"]), token)
+
+
+def years(*, wards: Sequence[str] | None, sources: Sequence[str]) -> list[int]:
+    """The years the current facts of these wards and sources cover, newest first (one query)."""
+    rows = Fact.objects.filter(batch__current=True, source__in=list(sources))
+    if wards is not None:
+        rows = rows.filter(ward_code__in=list(wards))
+    return sorted(set(rows.order_by().values_list("year", flat=True).distinct()), reverse=True)
 
 
 def status() -> list[dict[str, Any]]:

@@ -64,12 +64,12 @@ def scope_for(user: Any) -> Scope:
 
 
 def read_facts(scope: Scope, *, ward: str | None = None, years: Sequence[int] | None = None,
-               sources: Sequence[str] | None = None) -> pl.DataFrame:  # fmt: skip
+               sources: Sequence[str] | None = None, monthly: bool = True) -> pl.DataFrame:  # fmt: skip
     """The current facts the scope may see (of one ward when given)."""
     wanted = [s for s in (sources or sorted(scope.sources)) if s in scope.sources]
     if not wanted:
         return pl.DataFrame(schema=facts.READ_SCHEMA)
-    return facts.read(wards=scope.ward_filter(ward), sources=wanted, years=years)
+    return facts.read(wards=scope.ward_filter(ward), sources=wanted, years=years, monthly=monthly)
 
 
 # --- tables ---------------------------------------------------------------------------------------------
@@ -96,7 +96,7 @@ class Table:
     note: Any = ""
     as_of: dt.datetime | None = None
     queries: dict[str, str] = field(default_factory=dict)
-    view_rows: list[list[tuple[str, str]]] = field(default_factory=list)  # (text, link) per cell, for pages
+    body_html: str = ""  # the rows as HTML with their links, made by the page (web.reports.views)
 
     def snapshot(self) -> list[list[Any]]:
         """Plain rows for snapshot tests and CSV-like comparisons."""
@@ -446,7 +446,7 @@ def run_year_in_review(query: YearInReview, frame: pl.DataFrame, names: Mapping[
         missing(_("Victims served by the one-stop model"))
     return Table(
         _("The year in review"),
-        [_("Figure"), str(y), str(y - 1), _("Change")],
+        [_("Figure"), str(y), str(y - 1), _("Change from the year before")],
         rows,
         ["figure", "year", "previous", "change"],
     )
@@ -550,14 +550,18 @@ RUNNERS: dict[type, Callable[..., Table]] = {
 }
 
 
-def run(query: Any, frame: pl.DataFrame, names: Mapping[str, str], **kw: Any) -> Table:
-    """Run a typed query over a frame of facts; the table carries the frame's "as of" and queries."""
+def run(
+    query: Any, frame: pl.DataFrame, names: Mapping[str, str], *, provenance: facts.Provenance | None = None, **kw: Any
+) -> Table:
+    """Run a typed query over a frame of facts; the table carries the frame's "as of" and queries (read from
+    the frame's batches unless the caller, running several queries over one frame, gives them)."""
     table = RUNNERS[type(query)](query, frame, names, **kw)
-    return with_provenance(table, frame)
+    return with_provenance(table, frame, provenance)
 
 
-def with_provenance(table: Table, frame: pl.DataFrame) -> Table:
-    prov = facts.provenance(frame["batch_id"].unique().to_list()) if frame.height else None
+def with_provenance(table: Table, frame: pl.DataFrame, prov: facts.Provenance | None = None) -> Table:
+    if prov is None and frame.height:
+        prov = facts.provenance(frame["batch_id"].unique().to_list())
     if prov is not None:
         table.as_of, table.queries = prov.as_of, prov.queries
     return table

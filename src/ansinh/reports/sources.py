@@ -3,7 +3,7 @@
 A unit is one counted record: a household in a class on the year's last day, a household's flow during the
 year, a paid payroll line, a dossier settled in a month. Its columns are :data:`UNIT_SCHEMA`: the dimensions
 (ward, year, month, standard, programme, category), the measure, the record counted and the value it adds (1,
-or an amount). The fact tables are the units grouped by every dimension (``facts.build``); the list behind a
+or an amount). The fact tables are the units grouped by every dimension (``facts.aggregate``); the list behind a
 figure is the units with the figure's dimensions (``drill.records``): the same frame, so the list's count is
 the figure by construction, and a test holds the stored figure to a fresh count.
 
@@ -132,7 +132,7 @@ def _units(frame: pl.LazyFrame | pl.DataFrame, **fixed: Any) -> pl.LazyFrame:
 # --- poverty: the official list, its flows and the deprivations of the poor --------------------------------
 
 STATUS_SQL = (
-    "SELECT household_id, ward_id, standard_id, class, valid_from, valid_to, end_reason, escaped_on "
+    "SELECT household_id, ward_id AS ward_code, standard_id, class, valid_from, valid_to, end_reason, escaped_on "
     "FROM review_povertystatus {where}"
 )
 STATUS_WHERE = "WHERE household_id IN (SELECT household_id FROM review_povertystatus WHERE ward_id IN (%s))"
@@ -147,7 +147,7 @@ STATUS_SCHEMA = {
     "escaped_on": pl.Date,
 }
 DEPRIVED_SQL = (
-    "SELECT a.household_id, r.ward_id, a.standard_id, d.date, a.indicators "  # noqa: S608
+    "SELECT a.household_id, r.ward_id AS ward_code, a.standard_id AS standard, d.date AS decided_on, a.indicators "  # noqa: S608
     "FROM review_assessment a JOIN review_round r ON r.id = a.round_id "
     "JOIN review_decision d ON d.round_id = r.id "
     f"WHERE r.status = 'approved' AND a.class = '{vocab.POOR}' {{where}}"
@@ -257,7 +257,8 @@ POVERTY = register(
             f"year before, 31/12 of the year); {DEPRIVED_SQL.replace('{where}', 'AND r.ward_id IN (%s)')}"
         ),
         wards=_distinct_wards(
-            "SELECT DISTINCT ward_id FROM review_povertystatus UNION SELECT DISTINCT ward_id FROM review_round"
+            "SELECT DISTINCT ward_id AS ward_code FROM review_povertystatus "
+            "UNION SELECT DISTINCT ward_id FROM review_round"
         ),
     )
 )
@@ -266,7 +267,8 @@ POVERTY = register(
 # --- payrolls: people paid and amounts, from frozen and later payrolls -----------------------------------
 
 PAYROLL_SQL = (
-    "SELECT p.ward_id, p.month, l.programme, l.category, l.id, l.member_id, l.amount "
+    "SELECT p.ward_id AS ward_code, p.month AS month_start, l.programme, l.category, l.id AS line, "
+    "l.member_id AS member, l.amount "
     "FROM payments_payrollline l JOIN payments_payroll p ON p.id = l.payroll_id "
     "WHERE p.status IN ('frozen', 'in_approval', 'approved', 'exported', 'reconciling', 'reconciled', 'closed') "
     "AND l.status = 'paid' {where}"
@@ -319,7 +321,7 @@ PAYROLL = register(
         build=payroll_units,
         resource="payroll",
         query=PAYROLL_SQL.replace("{where}", "AND p.ward_id IN (%s)"),
-        wards=_distinct_wards("SELECT DISTINCT ward_id FROM payments_payroll"),
+        wards=_distinct_wards("SELECT DISTINCT ward_id AS ward_code FROM payments_payroll"),
     )
 )
 
@@ -329,9 +331,11 @@ PAYROLL = register(
 
 def _dossier_sql() -> str:
     # Only the fixed epoch expressions are interpolated.
-    epochs = ", ".join(_epoch(c) for c in ("acc.at", "fin.at", "due.appointment"))
+    epochs = ", ".join(
+        f"{_epoch(c)} AS {n}" for c, n in (("acc.at", "accepted"), ("fin.at", "ended"), ("due.appointment", "due"))
+    )
     return (
-        "SELECT d.id, d.ward_id, d.channel, " + epochs + ", fin.kind "  # noqa: S608
+        "SELECT d.id AS dossier, d.ward_id AS ward_code, d.channel, " + epochs + ", fin.kind AS end_kind "  # noqa: S608
         "FROM dossiers_dossier d "
         "JOIN dossiers_dossierevent acc ON acc.dossier_id = d.id AND acc.kind = 'accepted' "
         "LEFT JOIN dossiers_dossierevent fin ON fin.dossier_id = d.id AND fin.kind IN ('decided', 'withdrawn') "
@@ -352,10 +356,11 @@ DOSSIER_SCHEMA = {
     "end_kind": pl.String,
 }
 RATING_SQL = (
-    "SELECT r.id, d.ward_id, r.level, {at} FROM dossiers_rating r JOIN dossiers_dossier d ON d.id = r.dossier_id "
+    "SELECT r.id AS rating, d.ward_id AS ward_code, r.level, {at} AS rated_at "
+    "FROM dossiers_rating r JOIN dossiers_dossier d ON d.id = r.dossier_id "
     "WHERE 1 = 1 {where}"
 )
-RATING_SCHEMA = {"rating": pl.Int64, "ward_code": pl.String, "level": pl.Int64, "at": pl.Int64}
+RATING_SCHEMA = {"rating": pl.Int64, "ward_code": pl.String, "level": pl.Int64, "rated_at": pl.Int64}
 SATISFIED_LEVEL = 4  # "satisfied" or "very satisfied", as dossiers.reports.satisfaction counts them
 
 
@@ -392,7 +397,9 @@ def dossier_units(wards: Sequence[str] | None) -> pl.DataFrame:
         pl.col("dossier").alias("record"),
     )
     sql = RATING_SQL.replace("{at}", _epoch("r.at"))
-    ratings = _in(sql, wards, RATING_SCHEMA, "AND d.ward_id IN (%s)").lazy().with_columns(_local_date("at").alias("on"))
+    ratings = (
+        _in(sql, wards, RATING_SCHEMA, "AND d.ward_id IN (%s)").lazy().with_columns(_local_date("rated_at").alias("on"))
+    )
     rated = ratings.select(
         "ward_code",
         pl.col("on").dt.year().alias("year"),
@@ -421,7 +428,7 @@ DOSSIER = register(
         resource="dossier",
         query="dossiers_dossier ⋈ dossiers_dossierevent (accepted; decided or withdrawn; the last appointment "
         "set before the end) ⋈ dossiers_rating, in local dates (Asia/Ho_Chi_Minh)",
-        wards=_distinct_wards("SELECT DISTINCT ward_id FROM dossiers_dossier"),
+        wards=_distinct_wards("SELECT DISTINCT ward_id AS ward_code FROM dossiers_dossier"),
     )
 )
 

@@ -3,9 +3,9 @@
 The domain modules do not import this module (it reads theirs): an action that changes what a source reads
 queues the task by its kind, after its transaction commits (``ansinh.tasks.actions.enqueue(KIND, {...})``):
 
-* ``review.do_approve_round`` → ``{"source": "poverty", "wards": [round's ward]}``
-* ``payments.do_freeze_payroll`` and ``do_abort_payroll`` (of a frozen one) → ``{"source": "payroll", ...}``
-* ``dossiers.do_return_dossier`` → ``{"source": "dossier", ...}``
+* ``review.actions.do_approve_round`` → ``{"source": "poverty", "wards": [round's ward]}``
+* ``payments.actions.do_freeze_payroll`` and ``do_abort_payroll`` (of a frozen one) → ``{"source": "payroll", ...}``
+* ``dossiers.actions.do_return_dossier`` → ``{"source": "dossier", ...}``
 
 A burst of events for one slice costs one refresh: a task whose slices were all rebuilt after it was queued
 does nothing.

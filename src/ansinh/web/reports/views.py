@@ -5,22 +5,28 @@ wards of the user's area and the sources their role may see (a ward outside the 
 
 from __future__ import annotations
 
+import hashlib
+import html
+import re
 from typing import Any
 from urllib.parse import urlencode
 
 import polars as pl
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ansinh.accounts.permissions import can
 from ansinh.lib.errors import DomainError
-from ansinh.reports import drill
+from ansinh.reports import drill, facts
 from ansinh.reports import render as renderers
 from ansinh.reports.layouts import layouts
 from ansinh.reports.queries import (
@@ -46,6 +52,7 @@ from ansinh.reports.sources import load
 from ansinh.vocab import NEAR_POOR, NOT_POOR, POOR
 from ansinh.web.reports.forms import PivotForm, SimulationForm
 
+CACHE_SECONDS = 24 * 3600  # a version's page part is dropped after a day (a new version has a new key anyway)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -60,16 +67,39 @@ def _int(value: str | None, default: int) -> int:
         raise Http404 from None
 
 
-def drill_url(cell_drill: dict[str, str] | None) -> str:
-    return f"{reverse('reports-list')}?{urlencode(cell_drill)}" if cell_drill else ""
+SAFE = re.compile(r"^[A-Za-z0-9_.,-]*$")
+
+
+def drill_url(cell_drill: dict[str, str] | None, base: str | None = None) -> str:
+    """The list behind a figure. Codes need no quoting (checked); anything else is quoted (a dashboard makes
+    thousands of these, and ``urlencode`` quotes each character)."""
+    if not cell_drill:
+        return ""
+    query = "&".join(f"{k}={v}" if SAFE.match(v) else urlencode({k: v}) for k, v in cell_drill.items())
+    return f"{base or reverse('reports-list')}?{query}"
 
 
 def _linked(table: Table) -> Table:
-    """Each cell's link as a URL the template prints."""
-    table.view_rows = [
-        [(renderers.cell_text(c), drill_url(dict(c.drill)) if c.linked and c.drill else "") for c in row]
-        for row in table.rows
-    ]
+    """The table's body as HTML, built here rather than by template loops (a city's tables hold thousands of
+    cells): each figure a link to its list; every text escaped."""
+    base = reverse("reports-list")
+    escape = html.escape
+    total_text = str(_("Total"))
+    last = len(table.rows) - 1
+    rows = []
+    for n, row in enumerate(table.rows):
+        cells = []
+        for i, c in enumerate(row):
+            text = escape(renderers.cell_text(c))
+            if i == 0:
+                cells.append(f'<th scope="row">{text}</th>')
+            elif c.linked and c.drill:
+                cells.append(f'<td class="num"><a href="{escape(drill_url(dict(c.drill), base))}">{text}</a></td>')
+            else:
+                cells.append(f'<td class="num">{text}</td>')
+        total = ' class="total-row"' if n == last and row[0].text == total_text else ""
+        rows.append(f"<tr{total}>{''.join(cells)}</tr>")
+    table.body_html = mark_safe("\n".join(rows))  # noqa: S308 - every text and link escaped above
     return table
 
 
@@ -114,10 +144,40 @@ def _tiles(scope: Scope, frame: pl.DataFrame, year: int, standard: str) -> list[
 def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """The city's dashboard (every ward of the user's area) or one ward's own."""
     scope = scope_for(request.user)
-    scope.ward_filter(code)  # 404 outside the area
-    frame = read_facts(scope, ward=code)
-    years = years_available(frame)
-    year = _int(request.GET.get("year"), years[0] if years else timezone.localdate().year)
+    wards = scope.ward_filter(code)  # 404 outside the area
+    sources = sorted(scope.sources)
+    prov = facts.current_provenance(wards=wards, sources=sources)
+    # The figures' part of the page depends only on the facts' current slices (their token changes with any
+    # refresh), the area, the choices and the language: made once per version, never stale.
+    version = repr((prov.token, wards, sources, code, _lang()))
+    years_key = "reports:years:" + hashlib.sha256(version.encode()).hexdigest()
+    found = cache.get(years_key)
+    if found is None:
+        # By default the latest year of the review's figures (a payroll of this year comes before its review).
+        review = facts.years(wards=wards, sources=["poverty"]) if "poverty" in scope.sources else []
+        found = (facts.years(wards=wards, sources=sources), review)
+        cache.set(years_key, found, CACHE_SECONDS)
+    years, review_years = found
+    year = _int(request.GET.get("year"), (review_years or years or [timezone.localdate().year])[0])
+    key = "reports:dashboard:" + hashlib.sha256(repr((version, year, request.GET.get("standard"))).encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        figures = _dashboard_figures(scope, code, year, prov, request)
+        body = render_to_string("reports/_dashboard_body.html", {**figures, "years": years}, request=None)
+        cache.set(key, body, CACHE_SECONDS)
+    context: dict[str, Any] = {
+        "year": year,
+        "ward": code,
+        "ward_name": scope.names.get(code or "", ""),
+        "perms_simulation": can(request.user, "simulation", "view"),
+        "body": mark_safe(body),  # noqa: S308 - rendered by our own template, escaped there
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+def _dashboard_figures(scope: Scope, code: str | None, year: int, prov: facts.Provenance,
+                       request: HttpRequest) -> dict[str, Any]:  # fmt: skip
+    frame = read_facts(scope, ward=code, years=[year, year - 1], monthly=False)
     standards = standards_available(frame)
     standard = request.GET.get("standard") or (standards[-1] if standards else "")
     if standard and standards and standard not in standards:
@@ -125,19 +185,16 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     names = scope.names if code is None else {code: scope.names[code]}
     context: dict[str, Any] = {
         "year": year,
-        "years": years,
         "standard": standard,
         "standards": [(s, standard_name(s)) for s in standards],
         "ward": code,
-        "ward_name": scope.names.get(code or "", ""),
         "sources": scope.sources,
         "cases_available": "cases" in load(),
-        "perms_simulation": can(request.user, "simulation", "view"),
         "charts": {},
     }
     if "poverty" in scope.sources and standard:
-        poverty = _linked(run(PovertyByWard(year, standard), frame, names))
-        deprivations = _linked(run(DominantDeprivations(year, standard), frame, names, ward=code))
+        poverty = _linked(run(PovertyByWard(year, standard), frame, names, provenance=prov))
+        deprivations = _linked(run(DominantDeprivations(year, standard), frame, names, ward=code, provenance=prov))
         context.update(poverty=poverty, deprivations=deprivations)
         context["charts"]["chart-poverty"] = renderers.chart(
             poverty, [POOR, NEAR_POOR] if code is None else [f"{POOR}_start", POOR, f"{NEAR_POOR}_start", NEAR_POOR]
@@ -147,14 +204,13 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         )
         context["tiles"] = _tiles(scope, frame, year, standard) if code is None else []
     if "payroll" in scope.sources:
-        programmes = _linked(run(ProgrammeByCategory(year), frame, names, ward=code))
-        context["programmes"] = programmes
+        context["programmes"] = _linked(run(ProgrammeByCategory(year), frame, names, ward=code, provenance=prov))
     if "dossier" in scope.sources:
-        dossiers = _linked(run(DossiersByWard(year), frame, names))
+        dossiers = _linked(run(DossiersByWard(year), frame, names, provenance=prov))
         context["dossiers"] = dossiers
         context["charts"]["chart-dossiers"] = renderers.chart(dossiers, ["on_time", "late"], stack=True)
     context["chart_list"] = sorted(context["charts"].items())
-    return render(request, "reports/dashboard.html", context)
+    return context
 
 
 @login_required
@@ -200,8 +256,9 @@ def year_in_review(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     ward = request.GET.get("ward") or None
     scope.ward_filter(ward)
-    all_years = years_available(read_facts(scope, ward=ward))
-    year = _int(request.GET.get("year"), all_years[0] if all_years else timezone.localdate().year)
+    all_years = years_available(read_facts(scope, ward=ward, monthly=False))
+    review_years = facts.years(wards=scope.ward_filter(ward), sources=["poverty"]) if "poverty" in scope.sources else []
+    year = _int(request.GET.get("year"), (review_years or all_years or [timezone.localdate().year])[0])
     table, _standards = _review_tables(scope, year, ward)
     title = _("The year in review %(year)s") % {"year": year}
     subtitle = scope.names.get(ward or "", "") or _("All wards and communes of your area")

@@ -89,6 +89,7 @@ class Command(BaseCommand):
             wards = sorted(set(Household.objects.values_list("ward_id", flat=True)))
             sent = build_feedback(wards, year=today.year - 1)
             self.stdout.write(f"Recorded {sent:,} feedback items of {today.year - 1}.")
+        self._reports()
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f} s."))
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for a in accounts:
@@ -117,3 +118,11 @@ class Command(BaseCommand):
                     server.wait(timeout=30)
             return
         call_command("runserver", f"127.0.0.1:{opts['port']}", use_reloader=False)
+
+    def _reports(self) -> None:
+        """The reports' facts, once, after last year's review was approved above (later, events refresh them)."""
+        from ansinh.reports.demo import ensure_demo_facts
+
+        built = ensure_demo_facts()
+        if built:
+            self.stdout.write(f"Built the reports' facts ({built} slices).")
