@@ -14,7 +14,8 @@ D = dt.date
 
 def test_the_demo_enrols_whom_the_registry_qualifies_and_prepares_payrolls(make_household, ward_a):
     make_household(ward_a, members=[
-        member_data(full_name="Khuyết Tật", date_of_birth=D(1980, 1, 1), disability_level="severe"),
+        member_data(full_name="Khuyết Tật", date_of_birth=D(1980, 1, 1), disability_level="severe",
+                    disability_assessed_on=D(2022, 5, 1)),
         member_data(full_name="Cụ Già", date_of_birth=D(1940, 1, 1), relation="parent", employment_status="retired",
                     monthly_income=0),
     ])  # fmt: skip

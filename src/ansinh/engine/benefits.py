@@ -330,9 +330,27 @@ def candidates(people: pl.DataFrame, rules: LegalData, on: dt.date) -> pl.DataFr
     close to, with the reason in words (the social pension by age, pension and poverty class; the disability
     and 80+ categories of the monthly social assistance). ``people`` needs ``member_id``, ``ward_code``,
     ``date_of_birth``, ``date_of_death``, ``pension_monthly`` (0 without a pension), ``poverty_class``
-    (``poor``/``near_poor``/other or null) and ``disability_level``."""
+    (``poor``/``near_poor``/other or null) and ``disability_level``; optionally ``disability_assessed_on``
+    (a disability qualifies only once assessed, on or before ``on``) and ``merit_category`` (a person with merit
+    qualifies for the category of the same code)."""
+    if "disability_assessed_on" not in people.columns:
+        people = people.with_columns(pl.lit(on, dtype=pl.Date).alias("disability_assessed_on"))
+    if "merit_category" not in people.columns:
+        people = people.with_columns(pl.lit(None, dtype=pl.String).alias("merit_category"))
     aged = nw.from_native(people.filter(pl.col("date_of_death").is_null())).with_columns(age_columns(on)).to_native()
     frame = aged.with_columns(pl.col(AGE_YEARS).cast(pl.Int32).alias("age"))
+    assessed = pl.col("disability_assessed_on").is_not_null() & (pl.col("disability_assessed_on") <= on)
+    assessed_vi = (
+        pl.when(assessed)
+        .then(pl.format("xác định ngày {}", pl.col("disability_assessed_on").dt.strftime("%d/%m/%Y")))
+        .otherwise(pl.lit("chưa có ngày xác định mức độ khuyết tật"))
+    )
+    assessed_en = (
+        pl.when(assessed)
+        .then(pl.format("assessed on {}", pl.col("disability_assessed_on").dt.strftime("%d/%m/%Y")))
+        .otherwise(pl.lit("no date of assessment"))
+    )
+    merit_codes = list(vocab.MERIT_CATEGORY)
     pension_level = int(rules.value_at("social_pension.amount", on))
     age_from = int(rules.value_at("social_pension.age_from", on))
     poor_from = int(rules.value_at("social_pension.poor_age_from", on))
@@ -375,17 +393,17 @@ def candidates(people: pl.DataFrame, rules: LegalData, on: dt.date) -> pl.DataFr
             "social_assistance",
             "disability_severe",
             pl.col("disability_level") == "severe",
-            pl.lit(True),
-            pl.lit("khuyết tật nặng (Nghị định 20/2021/NĐ-CP Điều 5 khoản 6)"),
-            pl.lit("severe disability (Decree 20/2021/NĐ-CP Art. 5 cl. 6)"),
+            assessed,
+            pl.format("khuyết tật nặng, {} (Nghị định 20/2021/NĐ-CP Điều 5 khoản 6)", assessed_vi),
+            pl.format("severe disability, {} (Decree 20/2021/NĐ-CP Art. 5 cl. 6)", assessed_en),
         ),
         (
             "social_assistance",
             "disability_extremely_severe",
             pl.col("disability_level") == "extremely_severe",
-            pl.lit(True),
-            pl.lit("khuyết tật đặc biệt nặng (Nghị định 20/2021/NĐ-CP Điều 5 khoản 6)"),
-            pl.lit("extremely severe disability (Decree 20/2021/NĐ-CP Art. 5 cl. 6)"),
+            assessed,
+            pl.format("khuyết tật đặc biệt nặng, {} (Nghị định 20/2021/NĐ-CP Điều 5 khoản 6)", assessed_vi),
+            pl.format("extremely severe disability, {} (Decree 20/2021/NĐ-CP Art. 5 cl. 6)", assessed_en),
         ),
         (
             "social_assistance",
@@ -396,8 +414,25 @@ def candidates(people: pl.DataFrame, rules: LegalData, on: dt.date) -> pl.DataFr
             pl.format(f"aged {{}} (from {old_from}), {{}}", age, pension_en),
         ),
     ]
+    merit_vi = pl.col("merit_category").replace_strict(
+        {k: v[1] for k, v in vocab.MERIT_CATEGORY.items()}, default=pl.col("merit_category")
+    )
+    merit_en = pl.col("merit_category").replace_strict(
+        {k: v[0] for k, v in vocab.MERIT_CATEGORY.items()}, default=pl.col("merit_category")
+    )
+    rules_out += [
+        (
+            "merit",
+            code,
+            pl.col("merit_category") == code,
+            pl.lit(True),
+            pl.format("người có công: {} (Nghị định 77/2024/NĐ-CP Phụ lục I)", merit_vi),
+            pl.format("person with merit: {} (Decree 77/2024/NĐ-CP Appendix I)", merit_en),
+        )
+        for code in merit_codes
+    ]
     parts = [
-        frame.filter(applies).select(
+        frame.filter(applies.fill_null(False)).select(
             "member_id",
             "ward_code",
             "age",

@@ -1,7 +1,6 @@
-"""Enrolments and payrolls for the demo city: who the synthetic registry qualifies (``engine.benefits.candidates``)
-is enrolled by a made-up decision, and a few people per hundred aged 55 or more are people with merit, about
-HCMC's share (36,787 people with merit and relatives in 2023, programmes.md §3). Set-based: one read, bulk
-inserts. Only for the demo and the synthetic city; the numbers of enrolments are not legal data."""
+"""Enrolments and payrolls for the demo city: who the synthetic registry qualifies (``engine.benefits.candidates``,
+from its disability assessments, pensions and people with merit) is enrolled by a made-up decision. Set-based: one
+read, bulk inserts. Only for the demo and the synthetic city; the numbers of enrolments are not legal data."""
 
 from __future__ import annotations
 
@@ -19,9 +18,6 @@ from ansinh.programs.models import Decision, DecisionKind, Enrolment
 from ansinh.programs.rules import legal_rules
 from ansinh.registry.models import Member
 
-SYNTHETIC_PENSION = 3_000_000  # the synthetic registry says whether someone has a pension, not how much
-MERIT_EVERY = 40  # one person in this many aged 55 or more is a person with merit in the demo
-MERIT_FROM_AGE = 55
 FIRST_START = dt.date(2023, 1, 1)
 SOCIAL_PENSION_START = dt.date(2025, 7, 1)
 
@@ -37,41 +33,31 @@ def ensure_demo_enrolments(province_code: str, on: dt.date) -> int:
     if Enrolment.objects.exists():
         return 0
     rows = Member.objects.filter(status="active", household__ward__province_id=province_code).values_list(
-        "pk", "household__ward_id", "date_of_birth", "disability_level", "receives_pension", "sex"
+        "pk",
+        "household__ward_id",
+        "date_of_birth",
+        "disability_level",
+        "disability_assessed_on",
+        "pension_monthly",
+        "merit_category",
     )
     people = pl.DataFrame(
         list(rows),
         schema={"member_id": pl.Int64, "ward_code": pl.String, "date_of_birth": pl.Date,
-                "disability_level": pl.String, "receives_pension": pl.Boolean, "sex": pl.String},
+                "disability_level": pl.String, "disability_assessed_on": pl.Date, "pension_monthly": pl.Int64,
+                "merit_category": pl.String},
         orient="row",
     ).with_columns(
         pl.lit(None, dtype=pl.Date).alias("date_of_death"),
-        pl.when(pl.col("receives_pension")).then(SYNTHETIC_PENSION).otherwise(0).cast(pl.Int64).alias("pension_monthly"),
+        pl.col("merit_category").replace("", None),
         pl.lit(None, dtype=pl.String).alias("poverty_class"),
     )  # fmt: skip
     if people.is_empty():
         return 0
-    found = (
+    chosen = (
         candidates(people, legal_rules(), on).filter(pl.col("qualifies")).select("member_id", "programme", "category")
     )
-    merit = (
-        candidates(people, legal_rules(), on)
-        .select("member_id", "age")
-        .unique("member_id")
-        .join(people.select("member_id", "sex"), on="member_id")
-        .filter((pl.col("age") >= MERIT_FROM_AGE) & (pl.col("member_id") % MERIT_EVERY == 0))
-        .select(
-            "member_id",
-            pl.lit("merit").alias("programme"),
-            pl.when((pl.col("sex") == "F") & (pl.col("age") >= 85))
-            .then(pl.lit("heroic_mother"))
-            .when(pl.col("member_id") % 3 == 0)
-            .then(pl.lit("home_convalescence"))
-            .otherwise(pl.lit("war_invalid_81"))
-            .alias("category"),
-        )
-    )
-    chosen = pl.concat([found, merit]).unique(["member_id", "programme", "category"]).sort("member_id", "programme")
+    chosen = chosen.unique(["member_id", "programme", "category"]).sort("member_id", "programme")
     first = (
         pl.when(pl.col("programme") == "social_pension")
         .then(_months_after(SOCIAL_PENSION_START, pl.col("member_id") % 12))
