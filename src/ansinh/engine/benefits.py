@@ -229,6 +229,7 @@ BAND_SCHEMA: Mapping[str, Any] = {
     "explanation_en": pl.String,
 }
 
+ENROLMENT_COLUMNS = ("enrolment_id", "member_id", "category", "start_month", "end_month")
 LINE_COLUMNS = (
     "enrolment_id",
     "member_id",
@@ -317,6 +318,119 @@ def month_lines(
         .select(LINE_COLUMNS)
         .sort(["member_id", "enrolment_id"])
     )
+
+
+# Arrears and recoveries: components of a later month's payroll, each a line of its own kind for the month it
+# is owed or taken back, explained like a regular line.
+
+ARREARS = "arrears"
+RECOVERY = "recovery"
+RECOVERED = "recovery"  # the status of a recovery line (money to take back, not to pay)
+COMPONENT_COLUMNS = (*LINE_COLUMNS, "kind", "for_month", "source_line_id")
+
+
+def _month_text(col: pl.Expr) -> pl.Expr:
+    return col.dt.strftime("%m/%Y")
+
+
+def arrears_lines(
+    enrolments: pl.DataFrame,
+    people: pl.DataFrame,
+    programme: Programme,
+    rules: LegalData,
+    month: dt.date,
+    paid: pl.DataFrame,
+) -> pl.DataFrame:
+    """Arrears (truy lĩnh) owed in ``month``'s payroll for retroactive decisions: for each enrolment, every
+    month from its first month paid up to the month of its decision (``decided_month``) and before ``month``,
+    the amount that month's rules give, less what was already paid to the person for that month (``paid``:
+    ``member_id``, ``for_month``, ``paid``). One line per enrolment and owed month, ``kind`` ``arrears``, each
+    explained as "Truy lĩnh tháng 06/2024: 360.000 × 1,5 (…)". The months' amounts are resolved once per
+    distinct month (a handful), every per-person step is an expression."""
+    month = first_of_month(month)
+    previous = (month - dt.timedelta(days=1)).replace(day=1)
+    upper = pl.min_horizontal(
+        pl.col("decided_month"), pl.lit(previous), pl.col("end_month").fill_null(pl.lit(previous))
+    )
+    owed = (
+        enrolments.filter(pl.col("start_month") <= upper)
+        .with_columns(pl.date_ranges(pl.col("start_month"), upper, "1mo").alias("for_month"))
+        .explode("for_month")
+        .join(paid, on=["member_id", "for_month"], how="anti")
+    )
+    if owed.is_empty():
+        return pl.DataFrame(schema=component_schema())
+    parts = []
+    for for_month in sorted(owed["for_month"].unique().to_list()):
+        subset = owed.filter(pl.col("for_month") == for_month).select(ENROLMENT_COLUMNS)
+        found = month_lines(subset, people, programme, rules, for_month).filter(pl.col("status") == PAID)
+        parts.append(found.with_columns(pl.lit(for_month, dtype=pl.Date).alias("for_month")))
+    label_vi = pl.format("Truy lĩnh tháng {}: ", _month_text(pl.col("for_month")))
+    label_en = pl.format("Arrears for {}: ", _month_text(pl.col("for_month")))
+    return (
+        pl.concat(parts)
+        .with_columns(
+            pl.lit(ARREARS).alias("kind"),
+            pl.lit(None, dtype=pl.Int64).alias("source_line_id"),
+            pl.concat_str([label_vi, pl.col("explanation_vi")]).alias("explanation_vi"),
+            pl.concat_str([label_en, pl.col("explanation_en")]).alias("explanation_en"),
+        )
+        .select(COMPONENT_COLUMNS)
+        .sort(["member_id", "for_month", "enrolment_id"])
+    )
+
+
+def recovery_lines(exported: pl.DataFrame, programme: Programme, rules: LegalData, month: dt.date) -> pl.DataFrame:
+    """Recoveries (truy thu) in ``month``'s payroll: every payment already exported for a month from the stop
+    that follows the person's death is taken back, one line per payment (``amount`` negative, ``kind`` and
+    ``status`` ``recovery``, ``source_line_id`` the payment). ``exported``: ``line_id``, ``enrolment_id``,
+    ``member_id``, ``ward_code``, ``category``, ``age``, ``for_month``, ``amount``, ``date_of_death``."""
+    month = first_of_month(month)
+    stop = rules.lookup(programme.rule("stop_months_after_event"), month)
+    died = pl.col("date_of_death").is_not_null() & (
+        _month_index(pl.col("for_month")) >= _month_index(pl.col("date_of_death")) + int(stop.value)
+    )
+    found = exported.filter(died & (pl.col("amount") > 0))
+    death = pl.col("date_of_death").dt.strftime("%d/%m/%Y")
+    return found.select(
+        pl.col("enrolment_id"),
+        "member_id",
+        "ward_code",
+        "category",
+        pl.col("age").cast(pl.Int32),
+        pl.lit("").alias("rows"),
+        pl.lit(None, dtype=pl.Int64).alias("base"),
+        pl.lit(None, dtype=pl.Float64).alias("coefficient"),
+        pl.lit(0, dtype=pl.Int64).alias("entitled"),
+        (-pl.col("amount")).cast(pl.Int64).alias("amount"),
+        pl.lit(RECOVERED).alias("status"),
+        pl.lit("").alias("paid_category"),
+        pl.lit(stop.reference).alias("references"),
+        pl.lit(stop.verified).alias("verified"),
+        pl.format(
+            "Truy thu khoản đã chi tháng {}: người hưởng mất ngày {}, dừng trợ cấp từ tháng thứ {} sau tháng mất ({})",
+            _month_text(pl.col("for_month")), death, pl.lit(int(stop.value)), pl.lit(stop.reference),
+        ).alias("explanation_vi"),
+        pl.format(
+            "Recovery of the payment for {}: the beneficiary died on {}; payment stops {} month(s) after the "
+            "month of death ({})",
+            _month_text(pl.col("for_month")), death, pl.lit(int(stop.value)), pl.lit(stop.reference),
+        ).alias("explanation_en"),
+        pl.lit(RECOVERY).alias("kind"),
+        "for_month",
+        pl.col("line_id").alias("source_line_id"),
+    ).sort(["member_id", "for_month"])  # fmt: skip
+
+
+def component_schema() -> pl.Schema:
+    """The columns and types of every payroll line (a month's, an arrears', a recovery's)."""
+    return pl.Schema({
+        "enrolment_id": pl.Int64, "member_id": pl.Int64, "ward_code": pl.String, "category": pl.String,
+        "age": pl.Int32, "rows": pl.String, "base": pl.Int64, "coefficient": pl.Float64, "entitled": pl.Int64,
+        "amount": pl.Int64, "status": pl.String, "paid_category": pl.String, "references": pl.String,
+        "verified": pl.Boolean, "explanation_vi": pl.String, "explanation_en": pl.String, "kind": pl.String,
+        "for_month": pl.Date, "source_line_id": pl.Int64,
+    })  # fmt: skip
 
 
 # Who qualifies: each candidate rule is an expression over a people frame with ``age``, ``pension_monthly``,
