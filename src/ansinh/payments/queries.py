@@ -167,6 +167,17 @@ def totals(payroll: Payroll) -> list[dict[str, Any]]:
     ]
 
 
+def kind_totals(payroll: Payroll) -> list[dict[str, Any]]:
+    """The payroll's lines and amounts by kind (month's allowances, arrears, recoveries, repaid lines)."""
+    return [
+        dict(row)
+        for row in PayrollLine.objects.filter(payroll=payroll)
+        .values("kind")
+        .annotate(lines=Count("id"), amount=Sum("amount"))
+        .order_by("kind")
+    ]
+
+
 def household_benefits(user: Any, household_id: int) -> list[PayrollLine]:
     """The payroll lines of a household's members, newest month first (one query), for a user who may see
     enrolments; aborted payrolls left out."""

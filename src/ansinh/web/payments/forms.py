@@ -23,3 +23,7 @@ class PayrollCreateForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResultsForm(forms.Form):
+    file = forms.FileField(label=_("Payment-results file (XLSX or CSV)"))

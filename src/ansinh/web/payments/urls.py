@@ -11,4 +11,7 @@ urlpatterns = [
     path("payrolls/<int:pk>/lines/", views.payroll_lines, name="payroll-lines"),
     path("payrolls/<int:pk>/lines/<int:line_pk>/", views.payroll_line, name="payroll-line"),
     path("payrolls/<int:pk>/do/<str:step>/", views.payroll_step, name="payroll-step"),
+    path("payrolls/<int:pk>/file/<str:layout>/", views.payroll_file, name="payroll-file"),
+    path("payrolls/<int:pk>/results/", views.payroll_results, name="payroll-results"),
+    path("payrolls/<int:pk>/verification/<int:plan_pk>/", views.payroll_verification, name="payroll-verification"),
 ]

@@ -18,11 +18,12 @@ from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards
 from ansinh.lib.errors import DomainError
 from ansinh.payments import actions
-from ansinh.payments.models import PayrollStatus
-from ansinh.payments.queries import scoped_payrolls, totals
+from ansinh.payments.channels import layouts
+from ansinh.payments.models import Answer, PayrollStatus
+from ansinh.payments.queries import kind_totals, scoped_payrolls, totals
 from ansinh.programs.queries import scoped_enrolments
 from ansinh.programs.rules import programmes
-from ansinh.web.payments.forms import PayrollCreateForm, ReasonForm
+from ansinh.web.payments.forms import PayrollCreateForm, ReasonForm, ResultsForm
 
 S = PayrollStatus
 
@@ -87,6 +88,8 @@ def payroll_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [{**row, "category_name": categories.get(row["category"], row["category"])} for row in totals(payroll)]
     user = request.user
     prepare, approve = can(user, "payroll", "prepare"), can(user, "payroll", "approve")
+    paying = payroll.status in (S.APPROVED, S.EXPORTED, S.RECONCILING)
+    resulted = payroll.status in (S.RECONCILING, S.RECONCILED, S.CLOSED)
     steps = {
         "compute": prepare and payroll.status in (S.DRAFT, S.COMPUTED),
         "freeze": prepare and payroll.status == S.COMPUTED,
@@ -94,12 +97,22 @@ def payroll_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "approve": approve and payroll.status == S.IN_APPROVAL and payroll.computed_by_id != user.pk,
         "reject": approve and payroll.status == S.IN_APPROVAL,
         "abort": prepare and payroll.status in (S.DRAFT, S.COMPUTED, S.FROZEN, S.IN_APPROVAL),
+        "reconcile": prepare and payroll.status == S.RECONCILING,
+        "follow_up": prepare and resulted,
+        "verify": prepare and resulted,
     }
+    lang = _lang()
     return render(
         request,
         "payments/payroll_detail.html",
         {"payroll": payroll, "programme_name": name, "totals": rows, "steps": steps, "reason_form": ReasonForm(),
-         "events": payroll.events.select_related("actor")},
+         "events": payroll.events.select_related("actor"), "kinds": kind_totals(payroll),
+         "approvals": payroll.approvals.select_related("approver"),
+         "layouts": [(code, layout.name.get(lang, layout.name["vi"])) for code, layout in layouts().items()]
+         if paying and can(user, "payroll", "export") else [],
+         "results_form": ResultsForm() if prepare and payroll.status in (S.EXPORTED, S.RECONCILING) else None,
+         "imports": payroll.result_imports.all()[:5], "verifications": payroll.verifications.all(),
+         "follow_ups": payroll.follow_ups.all()},
     )  # fmt: skip
 
 
@@ -110,6 +123,9 @@ STEPS: dict[str, Callable[..., Any]] = {
     "approve": actions.do_approve_payroll,
     "reject": actions.do_reject_payroll,
     "abort": actions.do_abort_payroll,
+    "reconcile": actions.do_reconcile_payroll,
+    "follow_up": actions.do_create_follow_up,
+    "verify": actions.do_create_verification,
 }
 
 
@@ -133,9 +149,69 @@ def payroll_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step in ("reject", "abort"):
         form = ReasonForm(request.POST)
         kwargs["reason"] = form.data.get("reason", "")
-    if _run(request, lambda: STEPS[step](**kwargs)) is not None:
+    done = _run(request, lambda: STEPS[step](**kwargs))
+    if done is not None:
         messages.success(request, _("Done: %(step)s.") % {"step": _(step)})
+        if step == "follow_up":
+            return redirect("payroll-detail", pk=done.pk)
+        if step == "verify":
+            return redirect("payroll-verification", pk=payroll.pk, plan_pk=done.pk)
     return redirect("payroll-detail", pk=payroll.pk)
+
+
+@login_required
+@require_POST
+def payroll_file(request: HttpRequest, pk: int, layout: str) -> HttpResponse:
+    """The payment file of an approved payroll in a channel's layout (the first one marks it exported)."""
+    payroll = _payroll(request, pk)
+    made = _run(request, lambda: actions.do_export_payroll(actor=request.user, payroll=payroll, layout=layout))
+    if made is None:
+        return redirect("payroll-detail", pk=payroll.pk)
+    name, content = made
+    kind = "text/csv" if name.endswith(".csv") else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def payroll_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import a payment-results file; its row errors are shown on the payroll's page and nothing is written."""
+    payroll = _payroll(request, pk)
+    form = ResultsForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the payment-results file (XLSX or CSV)."))
+        return redirect("payroll-detail", pk=payroll.pk)
+    upload = form.cleaned_data["file"]
+    staged = _run(request, lambda: actions.do_import_results(
+        actor=request.user, payroll=payroll, name=upload.name, content=upload.read()))  # fmt: skip
+    if staged is not None:
+        if staged.status == "refused":
+            messages.error(request, _("The file has %(count)s errors; nothing was recorded.") % {
+                "count": len(staged.issues)})  # fmt: skip
+        else:
+            messages.success(request, _("%(count)s results recorded.") % {"count": staged.changed})
+    return redirect("payroll-detail", pk=payroll.pk)
+
+
+@login_required
+def payroll_verification(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
+    """A verification sample: the lines drawn, each with the beneficiary's answer or a form to record it."""
+    payroll = _payroll(request, pk)
+    plan = get_object_or_404(payroll.verifications, pk=plan_pk)
+    if request.method == "POST":
+        check = get_object_or_404(plan.checks, pk=request.POST.get("check", 0))
+        answered = _run(request, lambda: actions.do_answer_check(
+            actor=request.user, check=check, answer=request.POST.get("answer", ""),
+            note=request.POST.get("note", "")))  # fmt: skip
+        if answered is not None:
+            messages.success(request, _("Answer recorded."))
+        return redirect("payroll-verification", pk=payroll.pk, plan_pk=plan.pk)
+    checks = plan.checks.select_related("line__member__household", "complaint").order_by("line__member__full_name")
+    return render(request, "payments/payroll_verification.html", {
+        "payroll": payroll, "plan": plan, "checks": checks, "answers": Answer.choices,
+        "can_answer": can(request.user, "payroll", "prepare")})  # fmt: skip
 
 
 @login_required
@@ -149,6 +225,8 @@ def payroll_lines(request: HttpRequest, pk: int) -> HttpResponse:
         lines = lines.filter(ward_code=ward)
     if category:
         lines = lines.filter(category=category)
+    if request.GET.get("kind"):
+        lines = lines.filter(kind=request.GET["kind"])
     rows = [(line, categories.get(line.category, line.category)) for line in lines[:500]]
     return render(
         request,
@@ -162,7 +240,7 @@ def payroll_lines(request: HttpRequest, pk: int) -> HttpResponse:
 def payroll_line(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     """One line and its explanation: the category, the components and the law that makes the amount."""
     payroll = _payroll(request, pk)
-    line = get_object_or_404(payroll.lines.select_related("member__household"), pk=line_pk)
+    line = get_object_or_404(payroll.lines.select_related("member__household", "source_line", "result"), pk=line_pk)
     name, categories = _names(payroll.programme)
     category = programmes()[payroll.programme].categories.get(line.category)
     return render(
@@ -172,5 +250,6 @@ def payroll_line(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
          "category_name": categories.get(line.category, line.category), "clause": category.clause if category else "",
          "paid_name": categories.get(line.paid_category, line.paid_category),
          "explanation": line.explanation_vi if _lang() == "vi" else line.explanation_en,
-         "legal_basis": programmes()[payroll.programme].legal_basis},
+         "legal_basis": programmes()[payroll.programme].legal_basis,
+         "result": getattr(line, "result", None)},
     )  # fmt: skip
