@@ -433,6 +433,121 @@ def component_schema() -> pl.Schema:
     })  # fmt: skip
 
 
+# One-off campaigns (Tết gifts): groups over the enrolments in force in the campaign's month; one gift per
+# person at the highest group; a report of everyone found in several groups.
+
+GIFT = "gift"
+
+
+@dataclass(frozen=True)
+class CampaignGroup:
+    key: str
+    name: Mapping[str, str]
+    priority: int
+    amount: str  # the legal parameter of the gift
+    members: Mapping[str, tuple[str, ...]]  # programme -> categories
+
+
+@dataclass(frozen=True)
+class Campaign:
+    code: str
+    name: Mapping[str, str]
+    month: dt.date
+    legal_basis: str
+    one_per_person: str  # the legal parameter of the rule
+    groups: tuple[CampaignGroup, ...]
+
+
+def campaigns_from(tree: Mapping[str, Any]) -> dict[str, Campaign]:
+    """The campaigns of a parsed ``campaigns.yaml``."""
+    found = {}
+    for code, node in tree.items():
+        groups = tuple(
+            CampaignGroup(key=key, name=dict(g["name"]), priority=int(g["priority"]), amount=str(g["amount"]),
+                          members={p: tuple(c) for p, c in g["members"].items()})
+            for key, g in node["groups"].items()
+        )  # fmt: skip
+        if not groups:
+            raise BadProgramme(code, "a campaign needs groups")
+        month = node["month"] if isinstance(node["month"], dt.date) else dt.date.fromisoformat(str(node["month"]))
+        found[code] = Campaign(code=code, name=dict(node["name"]), month=month.replace(day=1),
+                               legal_basis=str(node["legal_basis"]), one_per_person=str(node["one_per_person"]),
+                               groups=groups)  # fmt: skip
+    return found
+
+
+def _group_memberships(enrolled: pl.DataFrame, campaign: Campaign, rules: LegalData) -> pl.DataFrame:
+    """One row per (person, group) the person's enrolments put them in, with the group's amount."""
+    rows = []
+    for group in campaign.groups:
+        amount = rules.lookup(group.amount, campaign.month)
+        for programme, categories in group.members.items():
+            for category in categories:
+                rows.append({"programme": programme, "category": category, "group": group.key,
+                             "group_vi": group.name["vi"], "group_en": group.name.get("en", group.name["vi"]),
+                             "priority": group.priority, "entitled": int(amount.value),
+                             "references": amount.reference, "verified": amount.verified,
+                             "amount_vi": format_number(amount.value, lang="vi"),
+                             "amount_en": format_number(amount.value, lang="en")})  # fmt: skip
+    table = pl.DataFrame(rows)
+    return (
+        enrolled.join(table, on=["programme", "category"], how="inner")
+        .sort(["member_id", "entitled", "priority", "enrolment_id"], descending=[False, True, False, False])
+        .unique(["member_id", "group"], keep="first", maintain_order=True)
+    )
+
+
+def campaign_lines(enrolled: pl.DataFrame, people: pl.DataFrame, campaign: Campaign, rules: LegalData) -> pl.DataFrame:
+    """One line per person and group of ``campaign``: the person's highest group is paid (``gift``), the
+    others are listed as not paid (``higher_category_paid``, naming the paid group) when the campaign gives
+    one gift per person. ``enrolled``: ``enrolment_id``, ``member_id``, ``programme``, ``category`` (the
+    enrolments in force in the campaign's month); ``people``: ``member_id``, ``date_of_birth``,
+    ``date_of_death``, ``ward_code``. A person who died before the campaign's month gets nothing."""
+    one = bool(rules.value_at(campaign.one_per_person, campaign.month))
+    member = _group_memberships(enrolled, campaign, rules).join(people, on="member_id", how="inner")
+    member = member.filter(pl.col("date_of_death").is_null() | (pl.col("date_of_death") >= campaign.month))
+    aged = nw.from_native(member).with_columns(age_columns(campaign.month)).to_native()
+    rank = pl.int_range(pl.len()).over("member_id")
+    paid = (rank == 0) | pl.lit(not one)
+    lines = aged.with_columns(
+        pl.col(AGE_YEARS).cast(pl.Int32).alias("age"),
+        pl.when(paid).then(pl.lit(PAID)).otherwise(pl.lit(HIGHER_PAID)).alias("status"),
+    )
+    return lines.select(
+        "enrolment_id", "member_id", "ward_code", pl.col("group").alias("category"), "age",
+        pl.col("category").alias("rows"), pl.lit(None, dtype=pl.Int64).alias("base"),
+        pl.lit(None, dtype=pl.Float64).alias("coefficient"), "entitled",
+        pl.when(pl.col("status") == PAID).then(pl.col("entitled")).otherwise(0).cast(pl.Int64).alias("amount"),
+        "status",
+        pl.col("group").filter(pl.col("status") == PAID).first().over("member_id").fill_null("").alias(
+            "paid_category"),
+        "references", "verified",
+        pl.format("Quà {}: {} đồng ({})", pl.col("group_vi"), pl.col("amount_vi"), pl.col("references")).alias(
+            "explanation_vi"),
+        pl.format("Gift, {}: {} VND ({})", pl.col("group_en"), pl.col("amount_en"), pl.col("references")).alias(
+            "explanation_en"),
+        pl.lit(GIFT).alias("kind"), pl.lit(campaign.month, dtype=pl.Date).alias("for_month"),
+        pl.lit(None, dtype=pl.Int64).alias("source_line_id"),
+    ).cast(component_schema()).sort(["member_id", "status", "category"])  # fmt: skip
+
+
+def campaign_duplicates(lines: pl.DataFrame) -> pl.DataFrame:
+    """Everyone a campaign's lines find in more than one group: ``member_id``, the groups (paid one first),
+    the paid group and its amount."""
+    return (
+        lines.sort(["member_id", "amount"], descending=[False, True])
+        .group_by("member_id", maintain_order=True)
+        .agg(
+            pl.col("category").alias("groups"),
+            pl.col("paid_category").first().alias("paid_group"),
+            pl.col("amount").sum().alias("amount"),
+            pl.len().alias("count"),
+        )
+        .filter(pl.col("count") > 1)
+        .drop("count")
+    )
+
+
 # Who qualifies: each candidate rule is an expression over a people frame with ``age``, ``pension_monthly``,
 # ``poverty_class``, ``disability_level``; the thresholds are the programme's parameters on the date.
 

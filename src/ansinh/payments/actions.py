@@ -18,9 +18,11 @@ from ansinh.audit.actions import record
 from ansinh.dbframes import insert_model_frame
 from ansinh.engine.benefits import (
     ENROLMENT_COLUMNS,
+    GIFT,
     PAID,
     RECOVERED,
     arrears_lines,
+    campaign_lines,
     component_schema,
     month_lines,
     recovery_lines,
@@ -58,6 +60,7 @@ from ansinh.payments.models import (
     VerificationPlan,
 )
 from ansinh.payments.queries import (
+    campaign_inputs,
     exported_after_death,
     failed_lines,
     paid_before,
@@ -65,7 +68,7 @@ from ansinh.payments.queries import (
     payroll_inputs,
     stored_results,
 )
-from ansinh.programs.rules import RULES_DIR, legal_rules, programmes
+from ansinh.programs.rules import RULES_DIR, campaigns, legal_rules, programmes
 from ansinh.registry.actions import require_in_area
 
 S = PayrollStatus
@@ -133,7 +136,20 @@ def do_create_payroll(*, actor: Actor, programme: str, month: dt.date, ward: War
 def _compute(payroll: Payroll) -> tuple[pl.DataFrame, str]:
     if payroll.kind == PayrollKind.FOLLOW_UP:
         return _follow_up_lines(payroll)
+    if payroll.kind == PayrollKind.CAMPAIGN:
+        return _campaign_lines(payroll)
     return _month_lines(payroll)
+
+
+def _campaign_lines(payroll: Payroll) -> tuple[pl.DataFrame, str]:
+    """A campaign's gifts in the ward: one line per person and group, the highest group paid."""
+    campaign = campaigns()[payroll.programme]
+    wanted = sorted({p for g in campaign.groups for p in g.members})
+    inputs = campaign_inputs(wanted, campaign.month, payroll.ward_id)
+    people = inputs.select(PERSON_COLUMNS).unique("member_id")
+    enrolled = inputs.select("enrolment_id", "member_id", "programme", "category")
+    lines = campaign_lines(enrolled, people, campaign, legal_rules(str(payroll.ward.province_id)))
+    return lines, inputs_hash(payroll, inputs)
 
 
 def _follow_up_lines(payroll: Payroll) -> tuple[pl.DataFrame, str]:
@@ -183,10 +199,11 @@ def _month_lines(payroll: Payroll) -> tuple[pl.DataFrame, str]:
 
 
 def _refuse_paid_elsewhere(payroll: Payroll, lines: pl.DataFrame) -> None:
-    paid = lines.filter((pl.col("status") == PAID) & (pl.col("kind") == REGULAR))["member_id"].to_list()
+    kind = GIFT if payroll.kind == PayrollKind.CAMPAIGN else REGULAR
+    paid = lines.filter((pl.col("status") == PAID) & (pl.col("kind") == kind))["member_id"].to_list()
     elsewhere = (
         PayrollLine.objects.filter(
-            programme=payroll.programme, for_month=payroll.month, kind=REGULAR, status=PAID, member_id__in=paid
+            programme=payroll.programme, for_month=payroll.month, kind=kind, status=PAID, member_id__in=paid
         )
         .exclude(payroll=payroll)
         .order_by("member_id")
@@ -305,6 +322,33 @@ def do_abort_payroll(*, actor: Actor, payroll: Payroll, reason: str) -> Payroll:
 
 
 @transaction.atomic
+def do_create_campaign_payroll(*, actor: Actor, campaign: str, ward: Ward) -> Payroll:
+    """A draft payroll of a one-off campaign (Tết gifts) in ``ward``, in the campaign's month."""
+    require_in_area(actor, "payroll", "prepare", ward.code)
+    found = campaigns().get(campaign)
+    if found is None:
+        raise errors.UnknownProgramme(programme=campaign)
+    if found.month > timezone.localdate().replace(day=1):
+        raise errors.FutureMonth(month=f"{found.month:%m/%Y}")
+    payroll = Payroll.objects.create(kind=PayrollKind.CAMPAIGN, programme=campaign, month=found.month, ward=ward,
+                                     created_by=acting_user(actor))  # fmt: skip
+    record(actor=actor, action=PaymentsAudit.PAYROLL_CREATE, object_type="payroll", object_id=payroll.pk,
+           changes={"campaign": campaign, "month": found.month.isoformat()}, ward_code=ward.code)  # fmt: skip
+    return payroll
+
+
+def programme_labels(code: str, lang: str = "vi") -> tuple[str, dict[str, str]]:
+    """A programme's or campaign's name and its categories' (or groups') names in ``lang``."""
+    if code in programmes():
+        p = programmes()[code]
+        return p.name.get(lang, p.name["vi"]), {k: c.name.get(lang, c.name["vi"]) for k, c in p.categories.items()}
+    if code in campaigns():
+        c = campaigns()[code]
+        return c.name.get(lang, c.name["vi"]), {g.key: g.name.get(lang, g.name["vi"]) for g in c.groups}
+    return code, {}
+
+
+@transaction.atomic
 def do_create_follow_up(*, actor: Actor, payroll: Payroll, reason: str = "") -> Payroll:
     """A follow-up payroll linked to ``payroll`` for the lines whose payment failed, computed at once. Refuses
     when the payroll has no results yet or no failed line is left to pay."""
@@ -339,14 +383,12 @@ def do_export_payroll(*, actor: Actor, payroll: Payroll, layout: str) -> tuple[s
     if payroll.status not in (S.APPROVED, S.EXPORTED, S.RECONCILING):
         raise errors.NotApproved()
     chosen = found[layout]
-    programme = programmes()[payroll.programme]
+    name, labels = programme_labels(payroll.programme)
     lines = payable_lines(payroll.pk).with_columns(
-        pl.col("category").replace_strict({k: c.name["vi"] for k, c in programme.categories.items()},
-                                          default=pl.col("category")).alias("category_label"),
-        pl.format("{} {}", pl.lit(programme.name["vi"]), pl.col("for_month").dt.strftime("%m/%Y")).alias(
-            "description"),
-    )  # fmt: skip
-    title = f"{programme.name['vi']} — tháng {payroll.month:%m/%Y} — bảng lương #{payroll.pk}"
+        pl.col("category").replace_strict(labels, default=pl.col("category")).alias("category_label"),
+        pl.format("{} {}", pl.lit(name), pl.col("for_month").dt.strftime("%m/%Y")).alias("description"),
+    )
+    title = f"{name} — tháng {payroll.month:%m/%Y} — bảng lương #{payroll.pk}"
     content = write_export(export_frame(lines, chosen), chosen, title)
     if payroll.status == S.APPROVED:
         _move(payroll, S.EXPORTED, actor, reason=layout)

@@ -65,6 +65,43 @@ def payroll_inputs(programme: str, month: dt.date, ward_code: str) -> pl.DataFra
     return read_frame(*rows.query.sql_with_params(), schema=ENROLMENT_SCHEMA)
 
 
+CAMPAIGN_SCHEMA = {
+    "enrolment_id": pl.Int64,
+    "member_id": pl.Int64,
+    "programme": pl.String,
+    "category": pl.String,
+    "date_of_birth": pl.Date,
+    "date_of_death": pl.Date,
+    "ward_code": pl.String,
+}
+
+
+def campaign_inputs(programmes: list[str], month: dt.date, ward_code: str) -> pl.DataFrame:
+    """The enrolments of ``programmes`` in force in ``month`` in the ward, with the person columns a
+    campaign's groups read (one query through ``dbframes``)."""
+    rows = (
+        Enrolment.objects.in_force(month)
+        .filter(programme__in=programmes, member__household__ward_id=ward_code)
+        .annotate(date_of_death=_death())
+        .order_by("pk")
+        .values_list("pk", "member_id", "programme", "category", "member__date_of_birth", "date_of_death",
+                     "member__household__ward_id")
+    )  # fmt: skip
+    return read_frame(*rows.query.sql_with_params(), schema=CAMPAIGN_SCHEMA)
+
+
+def campaign_lines_frame(payroll_id: int) -> pl.DataFrame:
+    """A campaign payroll's lines, for its duplicate report."""
+    rows = (
+        PayrollLine.objects.filter(payroll_id=payroll_id)
+        .order_by("pk")
+        .values_list("member_id", "member__full_name", "category", "paid_category", "amount")
+    )
+    schema = {"member_id": pl.Int64, "full_name": pl.String, "category": pl.String, "paid_category": pl.String,
+              "amount": pl.Int64}  # fmt: skip
+    return pl.DataFrame(list(rows), schema=schema, orient="row")
+
+
 def paid_before(programme: str, month: dt.date, member_ids: list[int], payroll_id: int) -> pl.DataFrame:
     """What each of ``member_ids`` was paid by ``programme`` for each month before ``month`` (the months'
     regular lines, arrears and repaid lines of every other payroll; aborted payrolls keep no lines)."""

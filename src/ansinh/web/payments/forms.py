@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ansinh.programs.rules import programmes
+from ansinh.programs.rules import campaigns, programmes
 
 
 class PayrollCreateForm(forms.Form):
@@ -17,7 +17,7 @@ class PayrollCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["programme"].choices = [  # type: ignore[attr-defined]
             (code, p.name.get(language, p.name["vi"])) for code, p in programmes().items()
-        ]
+        ] + [(code, f"{c.name.get(language, c.name['vi'])} ({c.month:%m/%Y})") for code, c in campaigns().items()]
         self.fields["ward"].queryset = wards  # type: ignore[attr-defined]
 
 

@@ -16,13 +16,14 @@ from django.views.decorators.http import require_POST
 
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards
+from ansinh.engine.benefits import campaign_duplicates
 from ansinh.lib.errors import DomainError
 from ansinh.payments import actions
 from ansinh.payments.channels import layouts
 from ansinh.payments.models import Answer, PayrollStatus
-from ansinh.payments.queries import kind_totals, scoped_payrolls, totals
+from ansinh.payments.queries import campaign_lines_frame, kind_totals, scoped_payrolls, totals
 from ansinh.programs.queries import scoped_enrolments
-from ansinh.programs.rules import programmes
+from ansinh.programs.rules import campaigns, programmes
 from ansinh.web.payments.forms import PayrollCreateForm, ReasonForm, ResultsForm
 
 S = PayrollStatus
@@ -33,12 +34,8 @@ def _lang() -> str:
 
 
 def _names(programme: str) -> tuple[str, dict[str, str]]:
-    """The programme's name and its categories' names in the active language."""
-    p = programmes().get(programme)
-    if p is None:
-        return programme, {}
-    lang = _lang()
-    return p.name.get(lang, p.name["vi"]), {k: c.name.get(lang, c.name["vi"]) for k, c in p.categories.items()}
+    """The programme's (or campaign's) name and its categories' (groups') names in the active language."""
+    return actions.programme_labels(programme, _lang())
 
 
 @login_required
@@ -64,8 +61,13 @@ def payroll_list(request: HttpRequest) -> HttpResponse:
         form = PayrollCreateForm(request.POST, wards=scoped_wards(request.user), language=_lang())
         if form.is_valid():
             data = form.cleaned_data
-            payroll = _run(request, lambda: actions.do_create_payroll(
-                actor=request.user, programme=data["programme"], month=data["month"], ward=data["ward"]))  # fmt: skip
+            code, ward = data["programme"], data["ward"]
+            if code in campaigns():
+                payroll = _run(request, lambda: actions.do_create_campaign_payroll(
+                    actor=request.user, campaign=code, ward=ward))  # fmt: skip
+            else:
+                payroll = _run(request, lambda: actions.do_create_payroll(
+                    actor=request.user, programme=code, month=data["month"], ward=ward))  # fmt: skip
             if payroll is not None:
                 return redirect("payroll-detail", pk=payroll.pk)
     payrolls = scoped_payrolls(request.user).select_related("ward")[:200]
@@ -112,8 +114,20 @@ def payroll_detail(request: HttpRequest, pk: int) -> HttpResponse:
          if paying and can(user, "payroll", "export") else [],
          "results_form": ResultsForm() if prepare and payroll.status in (S.EXPORTED, S.RECONCILING) else None,
          "imports": payroll.result_imports.all()[:5], "verifications": payroll.verifications.all(),
-         "follow_ups": payroll.follow_ups.all()},
+         "follow_ups": payroll.follow_ups.all(),
+         "duplicates": _duplicates(payroll, categories) if payroll.kind == "campaign" else None},
     )  # fmt: skip
+
+
+def _duplicates(payroll: Any, groups: dict[str, str]) -> list[dict[str, Any]]:
+    """The campaign's duplicate report: everyone in more than one group, the group paid first."""
+    frame = campaign_lines_frame(payroll.pk)
+    found = campaign_duplicates(frame).join(frame.select("member_id", "full_name").unique("member_id"),
+                                            on="member_id")  # fmt: skip
+    return [
+        {**row, "groups": [groups.get(g, g) for g in row["groups"]], "paid_group": groups.get(row["paid_group"], "")}
+        for row in found.sort("full_name").to_dicts()
+    ]
 
 
 STEPS: dict[str, Callable[..., Any]] = {
@@ -242,7 +256,8 @@ def payroll_line(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     payroll = _payroll(request, pk)
     line = get_object_or_404(payroll.lines.select_related("member__household", "source_line", "result"), pk=line_pk)
     name, categories = _names(payroll.programme)
-    category = programmes()[payroll.programme].categories.get(line.category)
+    programme = programmes().get(payroll.programme)
+    category = programme.categories.get(line.category) if programme else None
     return render(
         request,
         "payments/payroll_line.html",
@@ -250,6 +265,6 @@ def payroll_line(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
          "category_name": categories.get(line.category, line.category), "clause": category.clause if category else "",
          "paid_name": categories.get(line.paid_category, line.paid_category),
          "explanation": line.explanation_vi if _lang() == "vi" else line.explanation_en,
-         "legal_basis": programmes()[payroll.programme].legal_basis,
+         "legal_basis": programme.legal_basis if programme else campaigns()[payroll.programme].legal_basis,
          "result": getattr(line, "result", None)},
     )  # fmt: skip
