@@ -87,6 +87,10 @@ class Category:
     name: Mapping[str, str]
     clause: str
     bands: tuple[Band, ...]
+    ends_at_age: str | None = None  # the age parameter at which the category ends
+    becomes: str | None = None  # the category that follows it (else the allowance stops)
+    requires_poverty: bool = False
+    disability: str | None = None  # the disability level the category is for
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,11 @@ def programmes_from(tree: Mapping[str, Any]) -> dict[str, Programme]:
             )
             if not bands or any(not b.rows for b in bands):
                 raise BadProgramme(code, f"category {key} needs bands with rows")
-            categories[key] = Category(key=key, name=dict(cat["name"]), clause=str(cat["clause"]), bands=bands)
+            categories[key] = Category(
+                key=key, name=dict(cat["name"]), clause=str(cat["clause"]), bands=bands,
+                ends_at_age=cat.get("ends_at_age"), becomes=cat.get("becomes"),
+                requires_poverty=bool(cat.get("requires_poverty", False)), disability=cat.get("disability"),
+            )  # fmt: skip
         found[code] = Programme(
             code=code,
             name=dict(node["name"]),
@@ -431,6 +439,93 @@ def component_schema() -> pl.Schema:
         "verified": pl.Boolean, "explanation_vi": pl.String, "explanation_en": pl.String, "kind": pl.String,
         "for_month": pl.Date, "source_line_id": pl.Int64,
     })  # fmt: skip
+
+
+# The officer's due list: registry events that call for a decision on an open enrolment.
+
+DUE_COLUMNS = (
+    "enrolment_id", "member_id", "ward_code", "programme", "category", "event", "event_date", "proposal",
+    "new_category", "from_month", "reason_vi", "reason_en",
+)  # fmt: skip
+
+
+def _next_month(col: pl.Expr, months: int = 1) -> pl.Expr:
+    return col.dt.truncate("1mo").dt.offset_by(f"{months}mo")
+
+
+def due_changes(
+    enrolments: pl.DataFrame, programmes: Mapping[str, Programme], rules: LegalData, on: dt.date
+) -> pl.DataFrame:
+    """Proposed changes to open enrolments from registry events, one row per (enrolment, event): a death or a
+    move out of the area (stop), a birthday that ends the category (adjust to the next one, or stop), a new
+    disability assessment of another level (adjust or stop), a household's escape from poverty (stop where the
+    category needs it). ``enrolments``: ``enrolment_id``, ``member_id``, ``ward_code``, ``programme``,
+    ``category``, ``decided_on``, ``date_of_birth``, ``date_of_death``, ``moved_out_on``, ``disability_level``,
+    ``disability_assessed_on``, ``escaped_on``. Each proposal says why, in words, and from which month."""
+    rows = []
+    for code, programme in programmes.items():
+        stop_after = int(rules.value_at(programme.rule("stop_months_after_event"), on))
+        for key, category in programme.categories.items():
+            rows.append({"programme": code, "category": key, "stop_after": stop_after,
+                         "ends_at": int(rules.value_at(category.ends_at_age, on)) if category.ends_at_age else None,
+                         "becomes": category.becomes, "requires_poverty": category.requires_poverty,
+                         "disability": category.disability})  # fmt: skip
+    table = pl.DataFrame(rows, schema={"programme": pl.String, "category": pl.String, "stop_after": pl.Int32,
+                                       "ends_at": pl.Int32, "becomes": pl.String, "requires_poverty": pl.Boolean,
+                                       "disability": pl.String})  # fmt: skip
+    frame = enrolments.join(table, on=["programme", "category"], how="inner")
+    level_category = {c.disability: k for p in programmes.values() for k, c in p.categories.items() if c.disability}
+    birthday = pl.col("date_of_birth").dt.offset_by(pl.format("{}y", pl.col("ends_at")))
+    day = pl.col("date_of_birth").dt.strftime("%d/%m/%Y")
+    level_vi = {k: v[1].lower() for k, v in vocab.DISABILITY_LEVEL.items()}
+    level_en = {k: v[0].lower() for k, v in vocab.DISABILITY_LEVEL.items()}
+
+    def dated(col: str) -> pl.Expr:
+        return pl.col(col).dt.strftime("%d/%m/%Y")
+
+    events = [
+        ("death", pl.col("date_of_death").is_not_null(), pl.col("date_of_death"), pl.lit("stop"),
+         pl.lit(None, pl.String), pl.col("date_of_death"),
+         pl.format("Người hưởng mất ngày {}", dated("date_of_death")),
+         pl.format("The beneficiary died on {}", dated("date_of_death"))),
+        ("move_out", pl.col("moved_out_on").is_not_null() & pl.col("date_of_death").is_null(),
+         pl.col("moved_out_on"), pl.lit("stop"), pl.lit(None, pl.String), pl.col("moved_out_on"),
+         pl.format("Chuyển khỏi địa bàn ngày {}", dated("moved_out_on")),
+         pl.format("Moved out of the area on {}", dated("moved_out_on"))),
+        ("birthday", pl.col("ends_at").is_not_null() & (birthday <= on), birthday,
+         pl.when(pl.col("becomes").is_not_null()).then(pl.lit("adjust")).otherwise(pl.lit("stop")),
+         pl.col("becomes"), birthday,
+         pl.format("Sinh ngày {}, đủ {} tuổi ngày {}: hết diện này", day, pl.col("ends_at"), birthday.dt.strftime(
+             "%d/%m/%Y")),
+         pl.format("Born on {}, aged {} on {}: the category ends", day, pl.col("ends_at"),
+                   birthday.dt.strftime("%d/%m/%Y"))),
+        ("disability", pl.col("disability").is_not_null() & pl.col("disability_assessed_on").is_not_null()
+         & (pl.col("disability_assessed_on") >= pl.col("decided_on"))
+         & (pl.col("disability_level") != pl.col("disability")), pl.col("disability_assessed_on"),
+         pl.when(pl.col("disability_level").is_in(list(level_category))).then(pl.lit("adjust"))
+         .otherwise(pl.lit("stop")),
+         pl.col("disability_level").replace_strict(level_category, default=None, return_dtype=pl.String),
+         pl.col("disability_assessed_on"),
+         pl.format("Xác định lại mức độ khuyết tật ngày {}: {}", dated("disability_assessed_on"),
+                   pl.col("disability_level").replace_strict(level_vi, default=pl.col("disability_level"))),
+         pl.format("Disability assessed again on {}: {}", dated("disability_assessed_on"),
+                   pl.col("disability_level").replace_strict(level_en, default=pl.col("disability_level")))),
+        ("escape", pl.col("requires_poverty") & pl.col("escaped_on").is_not_null()
+         & (pl.col("escaped_on") >= pl.col("decided_on")), pl.col("escaped_on"), pl.lit("stop"),
+         pl.lit(None, pl.String), pl.col("escaped_on"),
+         pl.format("Hộ thoát nghèo ngày {}", dated("escaped_on")),
+         pl.format("The household escaped poverty on {}", dated("escaped_on"))),
+    ]  # fmt: skip
+    parts = [
+        frame.filter(when.fill_null(False)).select(
+            "enrolment_id", "member_id", "ward_code", "programme", "category", pl.lit(event).alias("event"),
+            event_date.alias("event_date"), proposal.alias("proposal"), new_category.alias("new_category"),
+            _next_month(start, 0).dt.offset_by(pl.format("{}mo", pl.col("stop_after"))).alias("from_month"),
+            vi.alias("reason_vi"), en.alias("reason_en"),
+        )
+        for event, when, event_date, proposal, new_category, start, vi, en in events
+    ]  # fmt: skip
+    return pl.concat(parts).sort(["event_date", "enrolment_id"]).select(DUE_COLUMNS)
 
 
 # One-off campaigns (Tết gifts): groups over the enrolments in force in the campaign's month; one gift per

@@ -6,6 +6,9 @@ from ansinh.web.payments import views
 
 urlpatterns = [
     path("enrolments/", views.enrolment_list, name="enrolment-list"),
+    path("enrolments/new/", views.enrol, name="enrolment-new"),
+    path("enrolments/due/", views.due_list, name="enrolment-due"),
+    path("enrolments/due/<int:enrolment_pk>/<str:event>/", views.due_decide, name="enrolment-due-decide"),
     path("payrolls/", views.payroll_list, name="payroll-list"),
     path("payrolls/<int:pk>/", views.payroll_detail, name="payroll-detail"),
     path("payrolls/<int:pk>/lines/", views.payroll_lines, name="payroll-lines"),

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +25,11 @@ from ansinh.payments.models import Answer, PayrollStatus
 from ansinh.payments.queries import campaign_lines_frame, kind_totals, scoped_payrolls, totals
 from ansinh.programs.queries import scoped_enrolments
 from ansinh.programs.rules import campaigns, programmes
-from ansinh.web.payments.forms import PayrollCreateForm, ReasonForm, ResultsForm
+from ansinh.programs import actions as program_actions
+from ansinh.programs import queries as programs_queries
+from ansinh.programs.models import Enrolment
+from ansinh.registry.models import Member
+from ansinh.web.payments.forms import DecisionForm, EnrolForm, PayrollCreateForm, ReasonForm, ResultsForm
 
 S = PayrollStatus
 
@@ -268,3 +273,73 @@ def payroll_line(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
          "legal_basis": programme.legal_basis if programme else campaigns()[payroll.programme].legal_basis,
          "result": getattr(line, "result", None)},
     )  # fmt: skip
+
+
+@login_required
+def due_list(request: HttpRequest) -> HttpResponse:
+    """The officer's due list: changes that registry events call for, each settled by a decision."""
+    if not can(request.user, "enrolment", "view"):
+        raise PermissionDenied
+    due = programs_queries.due_list(request.user, timezone.localdate())
+    names = dict(Member.objects.filter(pk__in=due["member_id"].to_list()).values_list("pk", "full_name"))
+    rows = []
+    for row in due.head(300).to_dicts():
+        programme_name, categories = _names(row["programme"])
+        rows.append({**row, "full_name": names.get(row["member_id"], ""), "programme_name": programme_name,
+                     "category_name": categories.get(row["category"], row["category"]),
+                     "new_category_name": categories.get(row["new_category"] or "", ""),
+                     "reason": row["reason_vi"] if _lang() == "vi" else row["reason_en"],
+                     "form": DecisionForm(prefix=f"e{row['enrolment_id']}-{row['event']}")})  # fmt: skip
+    return render(request, "payments/due_list.html", {
+        "rows": rows, "count": due.height,
+        "can_decide": can(request.user, "enrolment", "change")})  # fmt: skip
+
+
+@login_required
+@require_POST
+def due_decide(request: HttpRequest, enrolment_pk: int, event: str) -> HttpResponse:
+    """Settle one proposed change by its decision: a stop, or a move to the category that follows."""
+    due = programs_queries.due_list(request.user, timezone.localdate())
+    found = due.filter((due["enrolment_id"] == enrolment_pk) & (due["event"] == event))
+    if found.is_empty():
+        raise Http404
+    row = found.row(0, named=True)
+    form = DecisionForm(request.POST, prefix=f"e{enrolment_pk}-{event}")
+    if not form.is_valid():
+        messages.error(request, _("Give the decision's number and date."))
+        return redirect("enrolment-due")
+    data = form.cleaned_data
+    enrolment = get_object_or_404(Enrolment, pk=enrolment_pk)
+    common = {"actor": request.user, "enrolment": enrolment, "from_month": row["from_month"],
+              "decision_number": data["decision_number"], "decision_date": data["decision_date"],
+              "reason": row["reason_vi"], "signer_name": data["signer_name"]}  # fmt: skip
+    if row["proposal"] == "adjust" and row["new_category"]:
+        done = _run(request, lambda: program_actions.do_adjust_enrolment(category=row["new_category"], **common))
+    else:
+        done = _run(request, lambda: program_actions.do_stop_enrolment(**common))
+    if done is not None:
+        messages.success(request, _("Decision %(number)s recorded.") % {"number": data["decision_number"]})
+    return redirect("enrolment-due")
+
+
+@login_required
+def enrol(request: HttpRequest) -> HttpResponse:
+    """An application entered by the officer and the decision that grants it."""
+    if not can(request.user, "enrolment", "create"):
+        raise PermissionDenied
+    form = EnrolForm(request.POST or None, language=_lang())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        member = Member.objects.scoped(request.user).filter(id_number=data["id_number"].strip()).first()
+        if member is None:
+            form.add_error("id_number", _("Nobody with this ID number is registered in your area."))
+        else:
+            programme, category = data["category"].split(":", 1)
+            enrolment = _run(request, lambda: program_actions.do_enrol_person(
+                actor=request.user, member=member, programme=programme, category=category,
+                start_month=data["start_month"], decision_number=data["decision_number"],
+                decision_date=data["decision_date"], signer_name=data["signer_name"]))  # fmt: skip
+            if enrolment is not None:
+                messages.success(request, _("%(name)s is enrolled.") % {"name": member.full_name})
+                return redirect("enrolment-list")
+    return render(request, "payments/enrol.html", {"form": form}, status=400 if form.errors else 200)
