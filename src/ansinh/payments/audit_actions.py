@@ -23,6 +23,7 @@ class PaymentsAudit(AuditAction):
     PAYROLL_RESULTS = "payroll.results"  # payment results imported
     VERIFICATION_CREATE = "payroll.verification"
     COMPLAINT_OPEN = "payment_complaint.open"
+    CERTIFIED_LIST = "certified_list.export"  # a sensitive read: a list of people sent to another body
 
 
 # A payroll's move to a status → what the trail calls it.

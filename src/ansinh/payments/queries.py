@@ -9,11 +9,13 @@ from typing import Any
 import polars as pl
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 
+from ansinh import vocab
 from ansinh.accounts.scope import scoped
 from ansinh.dbframes import read_frame
 from ansinh.payments.models import PaymentResult, Payroll, PayrollLine
 from ansinh.programs.models import Decision, Enrolment
-from ansinh.registry.models import Membership
+from ansinh.registry.models import Member, Membership
+from ansinh.review.models import PovertyStatus
 
 ENROLMENT_SCHEMA = {
     "enrolment_id": pl.Int64,
@@ -225,3 +227,38 @@ def household_benefits(user: Any, household_id: int) -> list[PayrollLine]:
         .select_related("member")
         .order_by("-month", "member_id", "programme")[:60]
     )
+
+
+HI_SCHEMA = {"full_name": pl.String, "date_of_birth": pl.Date, "id_number": pl.String, "household_code": pl.String,
+             "address": pl.String}  # fmt: skip
+LOAN_SCHEMA = {"household_code": pl.String, "head_name": pl.String, "address": pl.String, "group": pl.String,
+               "since": pl.Date}  # fmt: skip
+
+
+def hi_support_list(ward_code: str, on: dt.date) -> pl.DataFrame:
+    """The people of the ward's households on the near-poor list on ``on`` (one query)."""
+    near_poor = PovertyStatus.objects.on(on).filter(klass=vocab.NEAR_POOR, ward_id=ward_code)
+    rows = (
+        Member.objects.filter(status="active", household__in=near_poor.values("household_id"))
+        .order_by("household__code", "full_name")
+        .values_list("full_name", "date_of_birth", "id_number", "household__code", "household__address")
+    )
+    return read_frame(*rows.query.sql_with_params(), schema=HI_SCHEMA)
+
+
+def loans_list(ward_code: str, on: dt.date, escaped_within_months: int) -> pl.DataFrame:
+    """The ward's households certified for preferential loans on ``on``: on the poor or near-poor list, or
+    escaped from poverty within ``escaped_within_months`` (and on neither list now)."""
+    listed = PovertyStatus.objects.on(on).filter(ward_id=ward_code, klass__in=[vocab.POOR, vocab.NEAR_POOR])
+    since = on.replace(year=on.year - escaped_within_months // 12)
+    escaped = PovertyStatus.objects.filter(ward_id=ward_code, escaped_on__gt=since, escaped_on__lte=on).exclude(
+        household__in=listed.values("household_id")
+    )
+    fields = ("household__code", "household__members__full_name", "household__address")
+    head = {"household__members__relation": "head", "household__members__status": "active"}
+    parts = []
+    for query, group, date in ((listed, None, "valid_from"), (escaped, "escaped", "escaped_on")):
+        rows = query.filter(**head).order_by("household__code").values_list(*fields, "klass", date)
+        frame = pl.DataFrame(list(rows), schema=LOAN_SCHEMA, orient="row")
+        parts.append(frame if group is None else frame.with_columns(pl.lit(group).alias("group")))
+    return pl.concat(parts).unique("household_code", keep="first", maintain_order=True)

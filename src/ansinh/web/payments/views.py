@@ -17,17 +17,20 @@ from django.views.decorators.http import require_POST
 
 from ansinh.accounts.permissions import can
 from ansinh.accounts.scope import scoped_wards
+from ansinh.audit.actions import record
 from ansinh.engine.benefits import campaign_duplicates
 from ansinh.lib.errors import DomainError
-from ansinh.payments import actions
+from ansinh.payments import actions, documents
+from ansinh.payments import queries as payment_queries
+from ansinh.payments.audit_actions import PaymentsAudit
 from ansinh.payments.channels import layouts
 from ansinh.payments.models import Answer, PayrollStatus
 from ansinh.payments.queries import campaign_lines_frame, kind_totals, scoped_payrolls, totals
-from ansinh.programs.queries import scoped_enrolments
-from ansinh.programs.rules import campaigns, programmes
 from ansinh.programs import actions as program_actions
 from ansinh.programs import queries as programs_queries
-from ansinh.programs.models import Enrolment
+from ansinh.programs.models import Decision, Enrolment
+from ansinh.programs.queries import scoped_enrolments
+from ansinh.programs.rules import campaigns, legal_rules, programmes
 from ansinh.registry.models import Member
 from ansinh.web.payments.forms import DecisionForm, EnrolForm, PayrollCreateForm, ReasonForm, ResultsForm
 
@@ -47,7 +50,12 @@ def _names(programme: str) -> tuple[str, dict[str, str]]:
 def enrolment_list(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "enrolment", "view"):
         raise PermissionDenied
-    enrolments = scoped_enrolments(request.user).select_related("member__household").order_by("-start_month", "pk")
+    enrolments = (
+        scoped_enrolments(request.user)
+        .select_related("member__household")
+        .prefetch_related("decisions")
+        .order_by("-start_month", "pk")
+    )
     rows = []
     for enrolment in enrolments[:300]:
         name, categories = _names(enrolment.programme)
@@ -343,3 +351,54 @@ def enrol(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("%(name)s is enrolled.") % {"name": member.full_name})
                 return redirect("enrolment-list")
     return render(request, "payments/enrol.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """A decision on an enrolment as the PDF the chairman signs."""
+    decision = get_object_or_404(
+        Decision.objects.select_related("enrolment__member__household__ward__province").filter(
+            enrolment__in=scoped_enrolments(request.user)
+        ),
+        pk=pk,
+    )
+    response = HttpResponse(documents.decision_pdf(decision), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="quyet-dinh-{decision.pk}.pdf"'
+    return response
+
+
+@login_required
+def certified_lists(request: HttpRequest) -> HttpResponse:
+    """The certified lists of the user's wards, as XLSX and PDF."""
+    if not can(request.user, "household", "export"):
+        raise PermissionDenied
+    return render(request, "payments/certified_lists.html", {"wards": scoped_wards(request.user),
+                                                             "kinds": documents.LIST_KINDS})  # fmt: skip
+
+
+@login_required
+def certified_list(request: HttpRequest, kind: str, ward_code: str, fmt: str) -> HttpResponse:
+    """One certified list of one ward (health-insurance support of the near-poor, or preferential loans)."""
+    if not can(request.user, "household", "export"):
+        raise PermissionDenied
+    if kind not in documents.LIST_KINDS or fmt not in ("xlsx", "pdf"):
+        raise Http404
+    ward = get_object_or_404(scoped_wards(request.user).select_related("province"), code=ward_code)
+    on = timezone.localdate()
+    if kind == "hi_support":
+        frame = payment_queries.hi_support_list(ward.code, on)
+    else:
+        months = int(legal_rules().value_at("loans.escaped_within_months", on))
+        frame = payment_queries.loans_list(ward.code, on, months)
+    rows = documents.list_rows(kind, frame, on)
+    record(actor=request.user, action=PaymentsAudit.CERTIFIED_LIST, object_type="ward", object_id=ward.code,
+           changes={"list": kind, "rows": len(rows), "format": fmt}, ward_code=ward.code)  # fmt: skip
+    if fmt == "pdf":
+        response = HttpResponse(documents.list_pdf(kind, ward, rows, on), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            documents.list_xlsx(kind, ward, rows, on),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{ward.code}-{on:%Y%m%d}.{fmt}"'
+    return response
