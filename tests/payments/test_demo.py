@@ -25,7 +25,12 @@ def test_the_demo_enrols_whom_the_registry_qualifies_and_prepares_payrolls(make_
     assert ("Cụ Già", "social_assistance", "elderly_80_no_pension") in found
     assert ("Cụ Già", "social_pension", "age_75_no_pension") in found
     assert made == len(found) and ensure_demo_enrolments("79", D(2026, 11, 1)) == 0
-    assistance, pension = ensure_demo_payrolls(ward_a, D(2026, 11, 1))
+    assistance, pension, past, *campaigns = ensure_demo_payrolls(ward_a, D(2026, 11, 1))
     assert (assistance.status, pension.status) == ("in_approval", "computed")
     assert assistance.total_amount == 750000 + 500000
-    assert Payroll.objects.count() == 2 and ensure_demo_payrolls(ward_a, D(2026, 11, 1)) == []
+    # The month before has lived its whole life: paid, its results imported, reconciled and verified.
+    assert (past.month, past.status, past.results.count()) == (D(2026, 10, 1), "reconciled", 2)
+    assert past.verifications.get().checks.count() == 2
+    assert [c.kind for c in campaigns] == ["campaign"]
+    count = Payroll.objects.count()
+    assert ensure_demo_payrolls(ward_a, D(2026, 11, 1)) == [] and Payroll.objects.count() == count

@@ -5,6 +5,7 @@ read, bulk inserts. Only for the demo and the synthetic city; the numbers of enr
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import polars as pl
 from django.db import transaction
@@ -12,10 +13,22 @@ from django.utils import timezone
 
 from ansinh.engine.benefits import candidates
 from ansinh.geo.models import Ward
-from ansinh.payments.actions import do_compute_payroll, do_create_payroll, do_freeze_payroll, do_submit_payroll
+from ansinh.payments.actions import (
+    do_approve_payroll,
+    do_compute_payroll,
+    do_create_campaign_payroll,
+    do_create_follow_up,
+    do_create_payroll,
+    do_create_verification,
+    do_export_payroll,
+    do_freeze_payroll,
+    do_import_results,
+    do_submit_payroll,
+)
 from ansinh.payments.models import Payroll
+from ansinh.payments.queries import payable_lines
 from ansinh.programs.models import Decision, DecisionKind, Enrolment
-from ansinh.programs.rules import legal_rules
+from ansinh.programs.rules import campaigns, legal_rules
 from ansinh.registry.models import Member
 
 FIRST_START = dt.date(2023, 1, 1)
@@ -94,4 +107,46 @@ def ensure_demo_payrolls(ward: Ward, month: dt.date) -> list[Payroll]:
     assistance = do_submit_payroll(actor=None, payroll=assistance)
     pension = do_create_payroll(actor=None, programme="social_pension", month=month, ward=ward)
     pension = do_compute_payroll(actor=None, payroll=pension)
-    return [assistance, pension]
+    past = _reconciled_payroll(ward, (month - dt.timedelta(days=1)).replace(day=1))
+    return [assistance, pension, *past, *_campaign_payrolls(ward)]
+
+
+FAILED_EVERY = 40  # one payment in this many fails in the demo's results file (the person was away)
+
+
+def _reconciled_payroll(ward: Ward, month: dt.date) -> list[Payroll]:
+    """The month before: paid through the post office, its results imported (a few failed, paid again by a
+    follow-up payroll) and a verification sample drawn, so the demo shows a payroll's whole life."""
+    payroll = do_create_payroll(actor=None, programme="social_assistance", month=month, ward=ward)
+    for step in (do_compute_payroll, do_freeze_payroll, do_submit_payroll, do_approve_payroll):
+        payroll = step(actor=None, payroll=payroll)
+    do_export_payroll(actor=None, payroll=payroll, layout="post_office")
+    lines = payable_lines(payroll.pk)
+    failed = (pl.col("line_id") % FAILED_EVERY) == 0
+    results = lines.select(
+        pl.col("line_id").alias("Mã dòng chi trả"),
+        pl.when(failed).then(pl.lit("Không chi được")).otherwise(pl.lit("Đã chi")).alias("Kết quả"),
+        pl.when(failed).then(0).otherwise(pl.col("amount")).alias("Số tiền đã chi"),
+        pl.lit(f"{month.replace(day=10):%d/%m/%Y}").alias("Ngày chi"),
+        pl.when(failed).then(pl.lit("Vắng nhà")).otherwise(pl.lit("")).alias("Lý do"),
+    )
+    buffer = io.BytesIO()
+    results.write_csv(buffer)
+    do_import_results(actor=None, payroll=payroll, name="ket-qua-chi-tra.csv", content=buffer.getvalue())
+    payroll.refresh_from_db()
+    made = [payroll]
+    if results["Kết quả"].eq("Không chi được").any():
+        made.append(do_create_follow_up(actor=None, payroll=payroll, reason="Chi lại các khoản chưa chi được"))
+    do_create_verification(actor=None, payroll=payroll, seed=2026)
+    return made
+
+
+def _campaign_payrolls(ward: Ward) -> list[Payroll]:
+    """Each campaign of the rules whose month has begun, computed for the demo ward."""
+    today = timezone.localdate()
+    made = []
+    for code, campaign in campaigns().items():
+        if campaign.month <= today:
+            payroll = do_create_campaign_payroll(actor=None, campaign=code, ward=ward)
+            made.append(do_compute_payroll(actor=None, payroll=payroll))
+    return made
