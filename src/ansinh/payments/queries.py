@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 
 from ansinh import vocab
 from ansinh.accounts.scope import scoped
-from ansinh.dbframes import read_frame
+from ansinh.dbframes import read_values
 from ansinh.payments.models import PaymentResult, Payroll, PayrollLine
 from ansinh.programs.models import Decision, Enrolment
 from ansinh.registry.models import Member, Membership
@@ -64,7 +64,7 @@ def payroll_inputs(programme: str, month: dt.date, ward_code: str) -> pl.DataFra
             "date_of_death", "member__household__ward_id",
         )
     )  # fmt: skip
-    return read_frame(*rows.query.sql_with_params(), schema=ENROLMENT_SCHEMA)
+    return read_values(rows, ENROLMENT_SCHEMA)
 
 
 CAMPAIGN_SCHEMA = {
@@ -89,7 +89,7 @@ def campaign_inputs(programmes: list[str], month: dt.date, ward_code: str) -> pl
         .values_list("pk", "member_id", "programme", "category", "member__date_of_birth", "date_of_death",
                      "member__household__ward_id")
     )  # fmt: skip
-    return read_frame(*rows.query.sql_with_params(), schema=CAMPAIGN_SCHEMA)
+    return read_values(rows, CAMPAIGN_SCHEMA)
 
 
 def campaign_lines_frame(payroll_id: int) -> pl.DataFrame:
@@ -135,7 +135,7 @@ def exported_after_death(programme: str, ward_code: str, payroll_id: int) -> pl.
         .values_list("pk", "enrolment_id", "member_id", "ward_code", "category", "age", "for_month", "amount",
                      "date_of_death")
     )  # fmt: skip
-    return read_frame(*rows.query.sql_with_params(), schema=EXPORTED_SCHEMA)
+    return read_values(rows, EXPORTED_SCHEMA)
 
 
 PAYABLE_SCHEMA = {
@@ -169,7 +169,7 @@ def payable_lines(payroll_id: int) -> pl.DataFrame:
                      "member__household__address", "member__household__ward__name", "category", "for_month",
                      "amount")
     )  # fmt: skip
-    return read_frame(*rows.query.sql_with_params(), schema=PAYABLE_SCHEMA)
+    return read_values(rows, PAYABLE_SCHEMA)
 
 
 def stored_results(payroll_id: int) -> pl.DataFrame:
@@ -243,7 +243,7 @@ def hi_support_list(ward_code: str, on: dt.date) -> pl.DataFrame:
         .order_by("household__code", "full_name")
         .values_list("full_name", "date_of_birth", "id_number", "household__code", "household__address")
     )
-    return read_frame(*rows.query.sql_with_params(), schema=HI_SCHEMA)
+    return read_values(rows, HI_SCHEMA)
 
 
 def loans_list(ward_code: str, on: dt.date, escaped_within_months: int) -> pl.DataFrame:

@@ -9,7 +9,7 @@ import polars as pl
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from ansinh.accounts.scope import scoped
-from ansinh.dbframes import read_frame
+from ansinh.dbframes import read_values
 from ansinh.engine.benefits import due_changes
 from ansinh.programs.models import Decision, Enrolment
 from ansinh.programs.rules import legal_rules, programmes
@@ -60,5 +60,5 @@ def due_list(user: Any, on: dt.date) -> pl.DataFrame:
                      "member__date_of_birth", "date_of_death", "moved_out_on", "member__disability_level",
                      "member__disability_assessed_on", "escaped_on")
     )  # fmt: skip
-    frame = read_frame(*rows.query.sql_with_params(), schema=DUE_INPUT_SCHEMA)
+    frame = read_values(rows, DUE_INPUT_SCHEMA)
     return due_changes(frame, programmes(), legal_rules(), on)
