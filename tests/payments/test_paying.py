@@ -231,3 +231,24 @@ def test_results_for_a_payroll_not_yet_exported_are_refused(program_officer, sec
     with pytest.raises(errors.NotExported):
         do_import_results(actor=program_officer, payroll=payroll, name="r.csv", content=_results([]))
     assert not PayrollLine.objects.filter(payroll=payroll, result__isnull=False).exists()
+
+
+def test_a_month_with_no_rule_in_force_names_the_parameter_in_vietnamese_and_writes_nothing(
+    program_officer, ward_a, disabled_adult
+):
+    from django.utils import translation
+
+    from ansinh.programs.models import Enrolment
+
+    Enrolment.objects.create(member=disabled_adult, programme="social_assistance", category="disability_severe",
+                             start_month=D(2019, 1, 1))  # fmt: skip
+    payroll = do_create_payroll(actor=program_officer, programme="social_assistance", month=D(2020, 1, 1),
+                                ward=ward_a)  # fmt: skip
+    with pytest.raises(errors.RuleMissing) as refused, translation.override("vi"):
+        do_compute_payroll(actor=program_officer, payroll=payroll)
+    with translation.override("vi"):
+        message = str(refused.value.message)
+    assert message == ("Quy định chưa có giá trị của tham số social_assistance.age_on_day_of_month áp dụng ngày "
+                       "01/01/2020; chưa tính được bảng lương tháng 01/2020.")  # fmt: skip
+    payroll.refresh_from_db()
+    assert (payroll.status, payroll.lines.count()) == ("draft", 0)

@@ -28,6 +28,7 @@ from ansinh.engine.benefits import (
     recovery_lines,
 )
 from ansinh.geo.models import Ward
+from ansinh.lib.legal import NoValue
 from ansinh.payments import errors
 from ansinh.payments.audit_actions import PAYROLL_MOVED, PaymentsAudit
 from ansinh.payments.channels import (
@@ -134,11 +135,18 @@ def do_create_payroll(*, actor: Actor, programme: str, month: dt.date, ward: War
 
 
 def _compute(payroll: Payroll) -> tuple[pl.DataFrame, str]:
-    if payroll.kind == PayrollKind.FOLLOW_UP:
-        return _follow_up_lines(payroll)
-    if payroll.kind == PayrollKind.CAMPAIGN:
-        return _campaign_lines(payroll)
-    return _month_lines(payroll)
+    """The payroll's lines and the hash of its inputs; a rule with no value in force for the month is refused
+    naming the parameter."""
+    try:
+        if payroll.kind == PayrollKind.FOLLOW_UP:
+            return _follow_up_lines(payroll)
+        if payroll.kind == PayrollKind.CAMPAIGN:
+            return _campaign_lines(payroll)
+        return _month_lines(payroll)
+    except NoValue as missing:
+        day = dt.date.fromisoformat(missing.params["on"]).strftime("%d/%m/%Y")
+        month = f"{payroll.month:%m/%Y}"
+        raise errors.RuleMissing(parameter=missing.params["path"], month=month, day=day) from missing
 
 
 def _campaign_lines(payroll: Payroll) -> tuple[pl.DataFrame, str]:

@@ -108,3 +108,10 @@ class BadAnswer(PayrollError):
 class AlreadyAnswered(PayrollError):
     code: ClassVar[str] = "payroll_already_answered"
     wording: ClassVar[Any] = _("This verification question has already been answered.")
+
+
+class RuleMissing(PayrollError):
+    code: ClassVar[str] = "payroll_rule_missing"
+    wording: ClassVar[Any] = _(
+        "The rules have no value of %(parameter)s in force on %(day)s; the payroll of %(month)s cannot be computed."
+    )
