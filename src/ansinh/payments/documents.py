@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 import yaml
 
+from ansinh import vocab
 from ansinh.engine.benefits import month_lines
 from ansinh.geo.models import Ward
 from ansinh.lib.dates import format_date
@@ -27,6 +28,7 @@ from ansinh.review.documents.pdf import Document
 
 DATA = Path(__file__).with_name("data") / "documents.yaml"
 LIST_KINDS = ("hi_support", "loans")
+ESCAPED = "escaped"  # a loans list's group: escaped from poverty within the months the rules allow
 
 
 @cache
@@ -107,10 +109,10 @@ def list_rows(kind: str, frame: pl.DataFrame, on: dt.date) -> list[dict[str, Any
                          "id_number": r["id_number"] or "", "rate": f"{round(float(near.value) * 100)}%",
                          "legal_basis": near.reference})  # fmt: skip
         return rows
-    basis = {"poor": rules.lookup("loans.poor_basis", on).reference,
-             "near_poor": rules.lookup("loans.near_poor_basis", on).reference,
-             "escaped": rules.lookup("loans.escaped_within_months", on).reference}  # fmt: skip
-    labels = {"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo", "escaped": "Hộ mới thoát nghèo"}
+    basis = {vocab.POOR: rules.lookup("loans.poor_basis", on).reference,
+             vocab.NEAR_POOR: rules.lookup("loans.near_poor_basis", on).reference,
+             ESCAPED: rules.lookup("loans.escaped_within_months", on).reference}  # fmt: skip
+    labels = {vocab.POOR: "Hộ nghèo", vocab.NEAR_POOR: "Hộ cận nghèo", ESCAPED: "Hộ mới thoát nghèo"}
     for i, r in enumerate(frame.sort("group", "household_code").to_dicts(), start=1):
         rows.append({**r, "stt": i, "group": labels[r["group"]], "since": format_date(r["since"]),
                      "legal_basis": basis[r["group"]]})  # fmt: skip
