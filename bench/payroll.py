@@ -70,7 +70,7 @@ def run(opts: argparse.Namespace) -> None:
     django.setup()
     import polars as pl
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from ansinh.dbframes import insert_model_frame
     from ansinh.geo.models import Ward
@@ -107,6 +107,8 @@ def run(opts: argparse.Namespace) -> None:
                 pl.lit(dt.datetime.now(dt.UTC)).alias("created_at"),
             ),
         )
+    with connection.cursor() as cursor:  # fresh statistics after the bulk loads, for both runs alike
+        cursor.execute("ANALYZE")
     sample = list(Enrolment.objects.order_by("pk").values_list("pk", flat=True)[: opts.baseline])
 
     _step(f"baseline: {len(sample):,} enrolments one at a time through the ORM")

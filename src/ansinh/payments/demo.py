@@ -32,6 +32,7 @@ from ansinh.programs.rules import campaigns, legal_rules
 from ansinh.registry.models import Member
 
 FIRST_START = dt.date(2023, 1, 1)
+CONVALESCE_EVERY = 3  # one war invalid in this many also convalesces at home in the demo
 SOCIAL_PENSION_START = dt.date(2025, 7, 1)
 
 
@@ -70,6 +71,12 @@ def ensure_demo_enrolments(province_code: str, on: dt.date) -> int:
     chosen = (
         candidates(people, legal_rules(), on).filter(pl.col("qualifies")).select("member_id", "programme", "category")
     )
+    # Some war invalids also convalesce at home (a second merit category, so the Tết campaign's duplicate
+    # report has people in two groups).
+    convalescing = chosen.filter(
+        pl.col("category").is_in(["war_invalid_81", "war_invalid_100"]) & (pl.col("member_id") % CONVALESCE_EVERY == 0)
+    ).with_columns(pl.lit("home_convalescence").alias("category"))
+    chosen = pl.concat([chosen, convalescing])
     chosen = chosen.unique(["member_id", "programme", "category"]).sort("member_id", "programme")
     first = (
         pl.when(pl.col("programme") == "social_pension")
