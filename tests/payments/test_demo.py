@@ -27,7 +27,10 @@ def test_the_demo_enrols_whom_the_registry_qualifies_and_prepares_payrolls(make_
     assert made == len(found) and ensure_demo_enrolments("79", D(2026, 11, 1)) == 0
     assistance, pension, past, *campaigns = ensure_demo_payrolls(ward_a, D(2026, 11, 1))
     assert (assistance.status, pension.status) == ("in_approval", "computed")
-    assert assistance.total_amount == 750000 + 500000
+    # Cụ Già's death on 15/09 is reported after October was paid: November recovers it and stops her.
+    assert assistance.total_amount == 750000 - 500000
+    recovery = assistance.lines.get(kind="recovery")
+    assert (recovery.member.full_name, recovery.for_month, recovery.amount) == ("Cụ Già", D(2026, 10, 1), -500000)
     # The month before has lived its whole life: paid, its results imported, reconciled and verified.
     assert (past.month, past.status, past.results.count()) == (D(2026, 10, 1), "reconciled", 2)
     assert past.verifications.get().checks.count() == 2

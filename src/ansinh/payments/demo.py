@@ -25,10 +25,11 @@ from ansinh.payments.actions import (
     do_import_results,
     do_submit_payroll,
 )
-from ansinh.payments.models import Payroll
+from ansinh.payments.models import Payroll, PayrollLine
 from ansinh.payments.queries import payable_lines
 from ansinh.programs.models import Decision, DecisionKind, Enrolment
 from ansinh.programs.rules import campaigns, legal_rules
+from ansinh.registry.actions import do_record_death
 from ansinh.registry.models import Member
 
 FIRST_START = dt.date(2023, 1, 1)
@@ -108,14 +109,31 @@ def ensure_demo_payrolls(ward: Ward, month: dt.date) -> list[Payroll]:
     month = month.replace(day=1)
     if Payroll.objects.filter(ward=ward, month=month).exists():
         return []
+    past = _reconciled_payroll(ward, (month - dt.timedelta(days=1)).replace(day=1))
+    _late_death(past[0])
     assistance = do_create_payroll(actor=None, programme="social_assistance", month=month, ward=ward)
     assistance = do_compute_payroll(actor=None, payroll=assistance)
     assistance = do_freeze_payroll(actor=None, payroll=assistance)
     assistance = do_submit_payroll(actor=None, payroll=assistance)
     pension = do_create_payroll(actor=None, programme="social_pension", month=month, ward=ward)
     pension = do_compute_payroll(actor=None, payroll=pension)
-    past = _reconciled_payroll(ward, (month - dt.timedelta(days=1)).replace(day=1))
     return [assistance, pension, *past, *_campaign_payrolls(ward)]
+
+
+def _late_death(paid: Payroll) -> None:
+    """A death reported after the payroll that paid its month was sent: the person (not a head of household)
+    died on the 15th of the month before, so the next payroll recovers the payment and the officer's due list
+    proposes to stop the allowance."""
+    line = (
+        PayrollLine.objects.filter(payroll=paid, status="paid", amount__gt=0, result__outcome="paid")
+        .exclude(member__relation="head")
+        .select_related("member")
+        .order_by("member_id")
+        .first()
+    )
+    if line is not None:
+        on = (paid.month - dt.timedelta(days=1)).replace(day=15)
+        do_record_death(actor=None, member=line.member, on=on)
 
 
 FAILED_EVERY = 40  # one payment in this many fails in the demo's results file (the person was away)
