@@ -113,7 +113,7 @@ def payroll_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reject": approve and payroll.status == S.IN_APPROVAL,
         "abort": prepare and payroll.status in (S.DRAFT, S.COMPUTED, S.FROZEN, S.IN_APPROVAL),
         "reconcile": prepare and payroll.status == S.RECONCILING,
-        "follow_up": prepare and resulted,
+        "follow_up": prepare and resulted and not payment_queries.failed_lines(payroll.pk, 0).is_empty(),
         "verify": prepare and resulted,
     }
     lang = _lang()
