@@ -16,6 +16,14 @@ not timed) and drops the database at the end (``--keep`` to keep it).
   (one query out, the engine over one frame, one bulk insert of the lines, the re-read and hash at freeze).
   Lines per second, and this process's peak resident memory.
 * **Goal** (issue 15): at least 50x the baseline's lines per second, under 1 GB.
+
+Then the payroll's payment results (one row per payable line, a few failed) are imported:
+
+* **Baseline**: django-import-export's default row-by-row ``ModelResource.import_data`` of a ``--baseline``
+  sample of the rows into ``PaymentResult`` (rolled back). Rows per second.
+* **Measured**: ``do_import_results`` of every row (read, validated against the lines, inserted in bulk,
+  the payroll reconciled), then the same file again (nothing changes).
+* **Goal** (issue 15): at least 20x the baseline's rows per second.
 """
 
 from __future__ import annotations
@@ -28,12 +36,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from throwaway import in_throwaway_database
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 GOAL = 50.0
+RESULTS_GOAL = 20.0
 # Last month: the synthetic city's members are born up to today, so every enrolment's person exists in it.
 MONTH = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
@@ -60,7 +70,7 @@ def run(opts: argparse.Namespace) -> None:
     django.setup()
     import polars as pl
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from ansinh.dbframes import insert_model_frame
     from ansinh.geo.models import Ward
@@ -97,6 +107,8 @@ def run(opts: argparse.Namespace) -> None:
                 pl.lit(dt.datetime.now(dt.UTC)).alias("created_at"),
             ),
         )
+    with connection.cursor() as cursor:  # fresh statistics after the bulk loads, for both runs alike
+        cursor.execute("ANALYZE")
     sample = list(Enrolment.objects.order_by("pk").values_list("pk", flat=True)[: opts.baseline])
 
     _step(f"baseline: {len(sample):,} enrolments one at a time through the ORM")
@@ -142,6 +154,84 @@ def run(opts: argparse.Namespace) -> None:
     print(f"ratio      {ratio:.0f}x (goal {GOAL:.0f}x): {'met' if ratio >= GOAL else 'NOT met'}")
     print(f"peak memory of this process {peak_mb:,.0f} MB (goal < 1,024 MB); load average {os.getloadavg()[0]:.1f}")
     assert Decision.objects.count() == 0  # enrolments were bulk-loaded without decisions: a benchmark shortcut
+    results(opts, payroll)
+
+
+def results(opts: argparse.Namespace, payroll: Any) -> None:
+    import io
+
+    import polars as pl
+    import tablib
+    from django.db import transaction
+    from import_export import resources
+
+    from ansinh.payments import errors
+    from ansinh.payments.actions import (
+        do_approve_payroll,
+        do_export_payroll,
+        do_import_results,
+        do_submit_payroll,
+    )
+    from ansinh.payments.models import PaymentResult, ResultImport
+    from ansinh.payments.queries import payable_lines
+
+    _step("approving and exporting the payroll; writing its results file (not timed)")
+    payroll = do_approve_payroll(actor=None, payroll=do_submit_payroll(actor=None, payroll=payroll))
+    do_export_payroll(actor=None, payroll=payroll, layout="bank")
+    lines = payable_lines(payroll.pk)
+    failed = (pl.col("line_id") % 97) == 0
+    frame = lines.select(
+        pl.col("line_id").alias("Mã dòng chi trả"),
+        pl.when(failed).then(pl.lit("Không chi được")).otherwise(pl.lit("Đã chi")).alias("Kết quả"),
+        pl.when(failed).then(0).otherwise(pl.col("amount")).alias("Số tiền đã chi"),
+        pl.lit("10/" + MONTH.strftime("%m/%Y")).alias("Ngày chi"),
+    )
+    buffer = io.BytesIO()
+    frame.write_csv(buffer)
+    content = buffer.getvalue()
+
+    class ResultResource(resources.ModelResource):
+        class Meta:
+            model = PaymentResult
+            fields = ("line", "payroll", "outcome", "delivered", "paid_on", "reference", "reason", "imported")
+            import_id_fields = ("line",)
+
+    sample = lines.head(opts.baseline)
+    _step(f"baseline: django-import-export, {sample.height:,} result rows one at a time (rolled back)")
+    started = time.perf_counter()
+    with transaction.atomic():
+        staged = ResultImport.objects.create(payroll=payroll, file_name="baseline.csv", file_sha256="-", rows=0)
+        dataset = tablib.Dataset(headers=["line", "payroll", "outcome", "delivered", "paid_on", "reference", "reason",
+                                          "imported"])  # fmt: skip
+        for line_id, amount in sample.select("line_id", "amount").iter_rows():
+            dataset.append([line_id, payroll.pk, "paid", amount, MONTH.replace(day=10).isoformat(), "", "",
+                            staged.pk])  # fmt: skip
+        outcome = ResultResource().import_data(dataset, dry_run=False, raise_errors=True)
+        assert not outcome.has_errors()
+        transaction.set_rollback(True)
+    baseline_rate = sample.height / (time.perf_counter() - started)
+
+    _step(f"measured: importing {frame.height:,} payment results")
+    started = time.perf_counter()
+    staged = do_import_results(actor=None, payroll=payroll, name="ket-qua.csv", content=content)
+    seconds = time.perf_counter() - started
+    rate = frame.height / seconds
+    payroll.refresh_from_db()
+    try:  # the same file again: a reconciled payroll takes no more results, and nothing changes
+        do_import_results(actor=None, payroll=payroll, name="ket-qua.csv", content=content)
+        again = "accepted (!)"
+    except errors.NotExported:
+        again = "refused"
+    assert PaymentResult.objects.filter(payroll=payroll).count() == staged.changed
+    ratio = rate / baseline_rate
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print()
+    print(f"results    {staged.changed:,} recorded ({staged.status}); payroll {payroll.status}")
+    print(f"baseline   {baseline_rate:,.0f} rows/s (django-import-export, {sample.height:,} rows)")
+    print(f"measured   {rate:,.0f} rows/s ({frame.height:,} in {seconds:.1f} s)")
+    print(f"again      the same file: {again}; results unchanged")
+    print(f"ratio      {ratio:.0f}x (goal {RESULTS_GOAL:.0f}x): {'met' if ratio >= RESULTS_GOAL else 'NOT met'}")
+    print(f"peak memory of this process {peak_mb:,.0f} MB")
 
 
 if __name__ == "__main__":

@@ -131,3 +131,23 @@ def test_aware_datetimes_are_stored_as_the_instant_they_are() -> None:
     )
     dbframes.insert_model_frame(AuditEvent, rows)
     assert AuditEvent.objects.get(action="test.bulk").at == at
+
+
+@pytest.mark.django_db
+def test_a_querysets_values_are_read_by_position_whatever_django_names_them(make_household: Any, ward_a: Any) -> None:
+    from django.db.models import F, OuterRef, Subquery
+
+    from ansinh.registry.models import Member
+
+    household = make_household(ward_a, code="H-9")
+    first = Subquery(Member.objects.filter(household=OuterRef("pk")).order_by("pk").values("full_name")[:1])
+    rows = (
+        Household.objects.filter(pk=household.pk)
+        .annotate(first_name=first, ward_code=F("ward_id"))
+        .values_list("pk", "code", "first_name", "ward__name")
+    )
+    schema = {"household_id": pl.Int64, "code": pl.String, "first_name": pl.String, "ward_name": pl.String}
+    frame = dbframes.read_values(rows, schema)
+    assert frame.to_dicts() == [{"household_id": household.pk, "code": "H-9",
+                                 "first_name": household.members.order_by("pk").first().full_name,
+                                 "ward_name": ward_a.name}]  # fmt: skip

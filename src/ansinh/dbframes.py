@@ -108,6 +108,18 @@ def read_frame(sql: str, params: Sequence[Any], schema: dict[str, Any], *, using
     return _typed(pl.concat(parts, how="vertical_relaxed"), schema)
 
 
+def read_values(queryset: Any, schema: dict[str, Any], *, using: str = "default") -> pl.DataFrame:
+    """The rows of a ``values_list`` queryset as a frame whose columns are ``schema``'s, by position: Django
+    names annotated and related columns as it likes, so on PostgreSQL the query is wrapped with a column list
+    (``SELECT * FROM (…) AS q(a, b, …)``) before the COPY."""
+    sql, params = queryset.query.sql_with_params()
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        names = ", ".join(connection.ops.quote_name(name) for name in schema)
+        sql = f"SELECT * FROM ({sql}) AS q({names})"  # noqa: S608 - Django's own SQL, quoted column names
+    return read_frame(sql, params, schema, using=using)
+
+
 def read_frame_in(sql: str, keys: Sequence[Any], schema: dict[str, Any], *, using: str = "default") -> pl.DataFrame:
     """Run ``sql``, which has one ``IN (%s)`` list, over ``keys``: one array parameter on PostgreSQL, lists of
     ``KEYS_PER_QUERY`` placeholders on SQLite. No keys, no rows."""

@@ -173,6 +173,14 @@ MEMBER: tuple[Attribute, ...] = (
         frame="required",
         example="Không khuyết tật",
     ),
+    Attribute(
+        "disability_assessed_on",
+        "date",
+        "Ngày xác định mức độ khuyết tật",
+        blank=True,
+        frame="optional",
+        note="when a disability level is recorded",
+    ),
     Attribute("unable_to_work", "bool", "Không có khả năng lao động", frame="required", example="Không"),
     Attribute("has_health_insurance", "bool", "Có thẻ BHYT", frame="required", example="Có"),
     Attribute(
@@ -203,6 +211,14 @@ MEMBER: tuple[Attribute, ...] = (
     Attribute("has_labour_contract", "bool", "Có hợp đồng lao động", frame="required", example="Có"),
     Attribute("has_social_insurance", "bool", "Có BHXH", frame="required", example="Có"),
     Attribute("receives_pension", "bool", "Hưởng lương hưu", frame="required", example="Không"),
+    Attribute(
+        "pension_monthly",
+        "int",
+        "Lương hưu/trợ cấp BHXH hằng tháng (đồng)",
+        frame="optional",
+        example="0",
+        note="0 without a pension",
+    ),
     Attribute("monthly_income", "int", "Thu nhập hằng tháng (đồng)", frame="required", example="6.500.000"),
     Attribute(
         "nutrition_status",
@@ -211,6 +227,14 @@ MEMBER: tuple[Attribute, ...] = (
         vocab.NUTRITION_STATUS,
         blank=True,
         frame="nullable",
+    ),
+    Attribute(
+        "merit_category",
+        "code",
+        "Diện người có công",
+        vocab.MERIT_CATEGORY,
+        blank=True,
+        frame="optional",
     ),
 )
 

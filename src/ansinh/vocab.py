@@ -61,6 +61,14 @@ DISABILITY_LEVEL: Final[Vocabulary] = {
     "extremely_severe": ("Extremely severe disability", "Khuyết tật đặc biệt nặng"),
 }
 
+# People with merit (Ordinance 02/2020/UBTVQH14): the categories the programme rules pay (the codes are the
+# categories of the ``merit`` programme in programs/rules/programmes.yaml).
+MERIT_CATEGORY: Final[Vocabulary] = {
+    "heroic_mother": ("Heroic Vietnamese Mother", "Bà mẹ Việt Nam Anh hùng"),
+    "war_invalid_81": ("War invalid, 81% injury", "Thương binh suy giảm khả năng lao động 81%"),
+    "war_invalid_100": ("War invalid, 100% injury", "Thương binh suy giảm khả năng lao động 100%"),
+}
+
 SCHOOLING_STATUS: Final[Vocabulary] = {
     "attending": ("Attending school", "Đang đi học"),
     "training": ("In vocational training", "Đang học nghề"),
@@ -192,6 +200,7 @@ VOCABULARIES: Final[dict[str, Vocabulary]] = {
     "relation": RELATION,
     "ethnicity": ETHNICITY,
     "disability_level": DISABILITY_LEVEL,
+    "merit_category": MERIT_CATEGORY,
     "schooling_status": SCHOOLING_STATUS,
     "education_level": EDUCATION_LEVEL,
     "school_level": SCHOOL_LEVEL,

@@ -163,3 +163,29 @@ def test_the_programme_rules_mark_what_is_not_verified():
     assert "social_assistance.coefficient.child_no_carer" in unverified
     assert "social_assistance.base_level" not in unverified
     assert "merit.amount.war_invalid_81" not in unverified
+
+
+def test_eligibility_reads_the_disability_assessment_and_the_merit_category():
+    people = pl.DataFrame(
+        [
+            {"member_id": 1, "disability_level": "severe", "disability_assessed_on": D(2024, 3, 5)},
+            {"member_id": 2, "disability_level": "severe", "disability_assessed_on": None},
+            {"member_id": 3, "disability_level": "none", "disability_assessed_on": None, "merit_category": "war_invalid_81"},  # noqa: E501
+        ],
+        schema={"member_id": pl.Int64, "disability_level": pl.String, "disability_assessed_on": pl.Date,
+                "merit_category": pl.String},
+    ).with_columns(
+        pl.lit("26734").alias("ward_code"), pl.lit(D(1980, 1, 1)).alias("date_of_birth"),
+        pl.lit(None, dtype=pl.Date).alias("date_of_death"), pl.lit(0, dtype=pl.Int64).alias("pension_monthly"),
+        pl.lit(None, dtype=pl.String).alias("poverty_class"),
+    )  # fmt: skip
+    found = {(r["member_id"], r["category"]): r for r in benefits.candidates(people, RULES, JULY_2025).to_dicts()}
+    assert found[(1, "disability_severe")]["qualifies"]
+    assert "xác định ngày 05/03/2024" in found[(1, "disability_severe")]["reason_vi"]
+    assert not found[(2, "disability_severe")]["qualifies"]
+    assert "chưa có ngày xác định" in found[(2, "disability_severe")]["reason_vi"]
+    merit = found[(3, "war_invalid_81")]
+    assert merit["programme"] == "merit" and merit["qualifies"]
+    assert "Thương binh" in merit["reason_vi"]
+    assert not any(member == 3 and programme == "social_assistance" for (member, _), programme in
+                   ((k, v["programme"]) for k, v in found.items()))  # fmt: skip

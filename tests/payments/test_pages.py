@@ -97,3 +97,57 @@ def test_the_household_page_shows_each_members_benefits(program_officer, ward_a,
     page = client.get(reverse("household-detail", args=[enrolled.member.household_id])).content.decode()
     assert "750.000" in page
     assert reverse("payroll-line", args=[payroll.pk, payroll.lines.get().pk]) in page
+
+
+def _approved_payroll(client, approver, ward):
+    payroll = _computed_payroll(client, ward)
+    client.post(reverse("payroll-step", args=[payroll.pk, "freeze"]))
+    client.post(reverse("payroll-step", args=[payroll.pk, "submit"]))
+    _client(approver).post(reverse("payroll-step", args=[payroll.pk, "approve"]))
+    payroll.refresh_from_db()
+    return payroll
+
+
+def test_the_officer_downloads_the_payment_file_imports_results_and_verifies(
+    program_officer, second_officer, ward_a, enrolled
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = _client(program_officer)
+    payroll = _approved_payroll(client, second_officer, ward_a)
+    detail = client.get(reverse("payroll-detail", args=[payroll.pk])).content.decode()
+    assert "Danh sách chi trả qua bưu điện" in detail
+    response = client.post(reverse("payroll-file", args=[payroll.pk, "bank"]))
+    assert response["Content-Disposition"].endswith('.csv"') and b"TRAN THI BINH" in response.content
+    line = payroll.lines.get()
+    bad = f"Mã dòng chi trả,Kết quả,Số tiền đã chi\n{line.pk},Đã chi,900.000\n".encode()
+    client.post(reverse("payroll-results", args=[payroll.pk]), {"file": SimpleUploadedFile("kq.csv", bad)})
+    page = client.get(reverse("payroll-detail", args=[payroll.pk])).content.decode()
+    assert "Số tiền đã chi lớn hơn số tiền được hưởng" in page
+    payroll.refresh_from_db()
+    assert payroll.status == "exported"
+    good = f"Mã dòng chi trả,Kết quả,Số tiền đã chi\n{line.pk},Đã chi,750.000\n".encode()
+    client.post(reverse("payroll-results", args=[payroll.pk]), {"file": SimpleUploadedFile("kq.csv", good)})
+    payroll.refresh_from_db()
+    assert payroll.status == "reconciled"
+    response = client.post(reverse("payroll-step", args=[payroll.pk, "verify"]))
+    plan = payroll.verifications.get()
+    assert response["Location"] == reverse("payroll-verification", args=[payroll.pk, plan.pk])
+    check = plan.checks.get()
+    client.post(response["Location"], {"check": check.pk, "answer": "not_received", "note": "Không nhận được"})
+    page = client.get(response["Location"]).content.decode()
+    assert "Không nhận được" in page and "khiếu nại" in page.lower()
+
+
+def test_the_paying_pages_refuse_other_areas_and_roles_without_the_permission(
+    make_user, ward_b, program_officer, second_officer, ward_a, enrolled
+):
+    payroll = _approved_payroll(_client(program_officer), second_officer, ward_a)
+    other = _client(make_user("program_officer", wards=[ward_b]))
+    assert other.post(reverse("payroll-file", args=[payroll.pk, "bank"])).status_code == 404
+    assert other.post(reverse("payroll-results", args=[payroll.pk])).status_code == 404
+    analyst = _client(make_user("city_analyst", wards=[ward_a]))
+    assert analyst.get(reverse("payroll-detail", args=[payroll.pk])).status_code == 200
+    assert analyst.post(reverse("payroll-file", args=[payroll.pk, "bank"])).status_code == 403
+    payroll.refresh_from_db()
+    assert payroll.status == "approved"

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import pytest
 from django.urls import reverse
 
 from ansinh.registry import actions
@@ -25,6 +26,7 @@ def member_post(**overrides: Any) -> dict[str, Any]:
         "education_level": "none",
         "employment_status": "child",
         "monthly_income": "0",
+        "pension_monthly": "0",
         "nutrition_status": "normal",
     }
     data.update(overrides)
@@ -141,3 +143,48 @@ def test_it_does_not_reach_a_member_through_another_household(officer_client, wa
     second = make_household(ward_a)
     stranger = second.members.get()
     assert officer_client.get(reverse("member-edit", args=[first.pk, stranger.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"disability_assessed_on": "01/01/2020"}, "disability_assessed_on", "Ngày xác định cần có mức độ khuyết tật."),
+        (
+            {"disability_level": "severe", "disability_assessed_on": "01/01/2014"},
+            "disability_assessed_on",
+            "Ngày xác định không thể trước ngày sinh.",
+        ),
+        ({"pension_monthly": "-5"}, "pension_monthly", None),
+        ({"pension_monthly": "3.000.000"}, "pension_monthly", "phải đánh dấu “Hưởng lương hưu”."),
+    ],
+)
+def test_the_benefit_attributes_are_checked_and_nothing_is_written(
+    officer_client, ward_a, make_household, overrides, field, message
+):
+    hh = make_household(ward_a)
+    data = {**member_post(**overrides), "event-kind": "birth", "event-on": "02/03/2015"}
+    response = officer_client.post(reverse("member-add", args=[hh.pk]), data, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    if message:
+        assert message in response.content.decode()
+    assert not hh.members.filter(full_name="Nguyễn Thị Cúc").exists()
+
+
+def test_it_records_the_benefit_attributes(officer_client, ward_a, make_household):
+    hh = make_household(ward_a)
+    data = {
+        **member_post(date_of_birth="02/03/1950", relation="parent", schooling_status="not_attending",
+                      school_level="", employment_status="retired", nutrition_status="",
+                      disability_level="severe", disability_assessed_on="05/06/2023", receives_pension="on",
+                      pension_monthly="2.500.000", merit_category="war_invalid_81"),
+        "event-kind": "move_in", "event-on": "02/03/2024",
+    }  # fmt: skip
+    response = officer_client.post(reverse("member-add", args=[hh.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    member = hh.members.get(full_name="Nguyễn Thị Cúc")
+    assert (member.disability_assessed_on, member.pension_monthly, member.merit_category) == (
+        datetime.date(2023, 6, 5),
+        2_500_000,
+        "war_invalid_81",
+    )

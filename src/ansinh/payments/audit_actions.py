@@ -18,6 +18,12 @@ class PaymentsAudit(AuditAction):
     PAYROLL_CLOSED = "payroll.closed"
     PAYROLL_ABORTED = "payroll.aborted"
     PAYROLL_DRAFT = "payroll.draft"
+    PAYROLL_SIGNED = "payroll.signed"  # one approval of several needed
+    PAYROLL_FILE = "payroll.file"  # a payment file made for the channel
+    PAYROLL_RESULTS = "payroll.results"  # payment results imported
+    VERIFICATION_CREATE = "payroll.verification"
+    COMPLAINT_OPEN = "payment_complaint.open"
+    CERTIFIED_LIST = "certified_list.export"  # a sensitive read: a list of people sent to another body
 
 
 # A payroll's move to a status → what the trail calls it.

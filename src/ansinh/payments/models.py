@@ -52,7 +52,28 @@ PAYROLL_LIFECYCLE = Lifecycle("payroll", PAYROLL_TRANSITIONS, error=IllegalTrans
 LOCKED = (S.FROZEN, S.IN_APPROVAL, S.APPROVED, S.EXPORTED, S.RECONCILING, S.RECONCILED, S.CLOSED)
 
 
+class PayrollKind(models.TextChoices):
+    REGULAR = "regular", _("Monthly payroll")
+    FOLLOW_UP = "follow_up", _("Follow-up payroll")
+    CAMPAIGN = "campaign", _("Campaign payroll")
+
+
+class LineKind(models.TextChoices):
+    REGULAR = "regular", _("Month's allowance")
+    ARREARS = "arrears", _("Arrears")
+    RECOVERY = "recovery", _("Recovery")
+    FOLLOW_UP = "follow_up", _("Payment of a failed line")
+    GIFT = "gift", _("Gift")
+
+
 class Payroll(models.Model):
+    kind = models.CharField(_("kind"), max_length=16, choices=PayrollKind.choices, default=PayrollKind.REGULAR)
+    follows = models.ForeignKey(
+        "self", verbose_name=_("follows payroll"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="follow_ups",
+    )  # fmt: skip
+    approvals_needed = models.PositiveSmallIntegerField(_("approvals needed"), default=1)
+    reason = models.TextField(_("reason"), blank=True, default="")
     programme = models.CharField(_("programme"), max_length=32)
     month = models.DateField(_("month"))
     ward = models.ForeignKey(Ward, verbose_name=_("ward"), on_delete=models.PROTECT, related_name="+")
@@ -87,7 +108,12 @@ class PayrollLine(models.Model):
     """One enrolment's line in one payroll: paid (``amount``) or not and why, with the amount's components."""
 
     payroll = models.ForeignKey(Payroll, on_delete=models.PROTECT, related_name="lines")
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=LineKind.choices, default=LineKind.REGULAR)
+    # The month the amount is for: the payroll's month, or an earlier one (arrears, recovery, a repaid line).
+    for_month = models.DateField(_("for month"), null=True)
+    # The line a recovery takes back or a follow-up pays again (each at most once).
+    source_line = models.ForeignKey("self", on_delete=models.PROTECT, null=True, related_name="+")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, null=True, related_name="+")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     programme = models.CharField(max_length=32)
     month = models.DateField()
@@ -112,10 +138,11 @@ class PayrollLine(models.Model):
         indexes = [models.Index(fields=["payroll", "ward_code", "category"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "month", "member"],
+                fields=["programme", "for_month", "member", "kind"],
                 condition=Q(status="paid"),
-                name="payments_one_payment_per_person_month",
-            )
+                name="payments_one_payment_per_person_month_kind",
+            ),
+            models.UniqueConstraint(fields=["source_line", "kind"], name="payments_source_line_once"),
         ]
 
     def __str__(self) -> str:
@@ -135,3 +162,114 @@ class PayrollEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payroll_id}: {self.old} → {self.new}"
+
+
+class PayrollApproval(models.Model):
+    """One sign-off of a payroll in approval; the number needed is the approval-threshold data's."""
+
+    payroll = models.ForeignKey(Payroll, on_delete=models.PROTECT, related_name="approvals")
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["payroll", "approver"], name="payments_one_approval_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.payroll_id} ✓ {self.approver_id}"
+
+
+class Outcome(models.TextChoices):
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Not paid")
+
+
+class ResultImport(models.Model):
+    """A payment-results file: staged and validated, then committed as a whole (or not at all)."""
+
+    payroll = models.ForeignKey(Payroll, on_delete=models.PROTECT, related_name="result_imports")
+    file_name = models.CharField(max_length=200)
+    file_sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, default="validated")  # validated | committed | refused
+    rows = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    issues = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"results:{self.pk} {self.status}"
+
+
+class PaymentResult(models.Model):
+    """What the payment channel says happened to one payable line."""
+
+    line = models.OneToOneField(PayrollLine, on_delete=models.PROTECT, related_name="result")
+    payroll = models.ForeignKey(Payroll, on_delete=models.PROTECT, related_name="results")
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
+    delivered = models.BigIntegerField(_("delivered (VND)"), default=0)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=64, blank=True, default="")
+    reason = models.CharField(_("reason"), max_length=200, blank=True, default="")
+    imported = models.ForeignKey(ResultImport, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(delivered__gte=0), name="payments_delivered_non_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.outcome} {self.delivered}"
+
+
+class VerificationPlan(models.Model):
+    """A random sample of a payroll's paid lines to ask whether the money arrived; the sample is drawn again
+    identically from its stored seed."""
+
+    payroll = models.ForeignKey(Payroll, on_delete=models.PROTECT, related_name="verifications")
+    confidence = models.FloatField(_("confidence"))
+    margin = models.FloatField(_("margin of error"))
+    seed = models.BigIntegerField(_("seed"))
+    sample_size = models.PositiveIntegerField(_("sample size"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"verification:{self.pk} ({self.sample_size})"
+
+
+class Answer(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    PROBLEMS = "received_with_problems", _("Received with problems")
+    NOT_RECEIVED = "not_received", _("Not received")
+
+
+class VerificationCheck(models.Model):
+    plan = models.ForeignKey(VerificationPlan, on_delete=models.PROTECT, related_name="checks")
+    line = models.ForeignKey(PayrollLine, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(_("answer"), max_length=24, choices=Answer.choices, blank=True, default="")
+    note = models.TextField(_("note"), blank=True, default="")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "line"], name="payments_one_check_per_line")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}/{self.line_id}: {self.answer}"
+
+
+class PaymentComplaint(models.Model):
+    """A complaint about one payment, opened by a verification answer or by an officer."""
+
+    line = models.ForeignKey(PayrollLine, on_delete=models.PROTECT, related_name="complaints")
+    verification = models.OneToOneField(
+        VerificationCheck, on_delete=models.PROTECT, null=True, related_name="complaint"
+    )
+    text = models.TextField(_("complaint"))
+    status = models.CharField(_("status"), max_length=16, default="open")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    opened_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"complaint:{self.pk} ({self.line_id})"

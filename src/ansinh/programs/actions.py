@@ -6,30 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from ansinh.accounts.models import Actor, acting_user
-from ansinh.accounts.permissions import can
-from ansinh.accounts.scope import in_scope
 from ansinh.audit.actions import record
 from ansinh.programs import errors
 from ansinh.programs.audit_actions import ProgramsAudit
 from ansinh.programs.models import Decision, DecisionKind, Enrolment
 from ansinh.programs.rules import legal_rules, programmes
+from ansinh.registry.actions import require_in_area
 from ansinh.registry.models import Member
-
-
-def require_in_area(actor: Actor, resource: str, action: str, ward_code: str) -> None:
-    """Refuse a step the actor's role does not allow on ``resource``, or in a ward outside their area. The
-    system (``actor=None``) may do anything."""
-    if actor is None:
-        return
-    if not can(actor, resource, action):
-        raise PermissionDenied(f"{resource}.{action}")
-    if not actor.is_superuser and not in_scope(actor, ward_code):
-        raise PermissionDenied(f"{resource}.{action}: outside the user's area")
 
 
 def month_of(day: dt.date) -> dt.date:

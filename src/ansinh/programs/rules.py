@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from ansinh.engine.benefits import Programme, programmes_from
+from ansinh.engine.benefits import Campaign, Programme, campaigns_from, programmes_from
 from ansinh.lib.legal import LegalData, read
 
 RULES_DIR = Path(__file__).with_name("rules")
@@ -45,3 +45,11 @@ def programmes() -> dict[str, Programme]:
     tree = _yaml("programmes.yaml")
     assert isinstance(tree, dict)
     return programmes_from(tree)
+
+
+@cache
+def campaigns() -> dict[str, Campaign]:
+    """Every one-off campaign (Tết gifts), by code."""
+    tree = _yaml("campaigns.yaml")
+    assert isinstance(tree, dict)
+    return campaigns_from(tree)

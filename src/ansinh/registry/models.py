@@ -134,6 +134,9 @@ class Member(models.Model):
     disability_level = models.CharField(
         _("disability"), max_length=24, choices=choices(vocab.DISABILITY_LEVEL), default="none"
     )
+    disability_assessed_on = models.DateField(
+        _("disability assessed on"), null=True, blank=True, help_text=_("Date of the disability assessment.")
+    )
     unable_to_work = models.BooleanField(_("unable to work"), default=False)
     has_health_insurance = models.BooleanField(_("has health insurance"), default=True)
     schooling_status = models.CharField(
@@ -151,6 +154,9 @@ class Member(models.Model):
     has_labour_contract = models.BooleanField(_("has a labour contract"), default=False)
     has_social_insurance = models.BooleanField(_("has social insurance"), default=False)
     receives_pension = models.BooleanField(_("receives a pension"), default=False)
+    pension_monthly = models.BigIntegerField(
+        _("pension or monthly social-insurance benefit (VND)"), default=0, help_text=_("0 without a pension.")
+    )
     monthly_income = models.BigIntegerField(_("monthly income (VND)"), default=0)
     nutrition_status = models.CharField(
         _("nutrition (children under 16)"),
@@ -158,6 +164,9 @@ class Member(models.Model):
         choices=choices(vocab.NUTRITION_STATUS),
         blank=True,
         default="",
+    )
+    merit_category = models.CharField(
+        _("person with merit"), max_length=32, choices=choices(vocab.MERIT_CATEGORY), blank=True, default=""
     )
     status = models.CharField(_("status"), max_length=16, choices=list(MEMBER_STATUS.items()), default="active")
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -172,6 +181,7 @@ class Member(models.Model):
         indexes = [models.Index(fields=["name_folded", "date_of_birth"]), models.Index(fields=["household", "status"])]
         constraints = [
             models.CheckConstraint(condition=Q(monthly_income__gte=0), name="member_income_non_negative"),
+            models.CheckConstraint(condition=Q(pension_monthly__gte=0), name="member_pension_non_negative"),
         ]
 
     def __str__(self) -> str:

@@ -223,7 +223,11 @@ def registry_frames(
     if not members.get_column("household_id").is_sorted():
         members = members.sort("household_id", "member_id")
     # The registry stores an empty text as "" (Django's way); the frames say null.
-    empty_text = [a.name for a in registry_schema.MEMBER if a.frame == "nullable" and a.dtype == pl.String]
+    empty_text = [
+        a.name
+        for a in registry_schema.MEMBER
+        if (a.frame == "nullable" or (a.frame == "optional" and a.blank)) and a.dtype == pl.String
+    ]
     members = members.with_columns(pl.col(c).replace("", None) for c in empty_text if c in m_schema)
     return households, members
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from ansinh import vocab
 from ansinh.lib.text import fold_expr
 from ansinh.synth import tables
 from ansinh.synth.schema import HOUSEHOLD_SCHEMA, MEMBER_SCHEMA
@@ -499,6 +500,18 @@ def _chunk(
     employment = np.where(own_account, emp["self_employed"], employment)
     # Trainees at a vocational school are in vocational training, not at school.
     schooling = np.where(attending & (level == 4), 2, attending.astype(np.int64))
+    # Benefit attributes (drawn after everything above, for the same reason): the date a disability was
+    # assessed (within the last eight years, not before birth), the pension's amount, and a few people with
+    # merit among the elderly (about HCMC's share: 36,787 people with merit and relatives in 2023).
+    assessed_days = np.minimum((rng.random(m) * 8 * 365).astype(np.int64), (as_of_day - dob).astype(np.int64))
+    assessed = np.where(dis_level > 0, (as_of_day - assessed_days.astype("timedelta64[D]")), np.datetime64("NaT"))
+    pension_monthly = np.round(pension_amount / 1_000).astype(np.int64) * 1_000
+    merit_draw = rng.random(m)
+    merit_idx = np.where(
+        (a >= 55) & (merit_draw < 0.025),
+        np.where(~male & (a >= 85), 1, np.where(merit_draw < 0.004, 3, 2)),
+        0,
+    )
 
     members = pl.DataFrame(
         {
@@ -510,6 +523,7 @@ def _chunk(
             "relation": relation,
             "ethnicity": _take(ethnicity_vals, ethnicity[hh]),
             "disability_level": _take(("none", *tables.DISABILITY_LEVELS), dis_level),
+            "disability_assessed_on": pl.Series(assessed.astype("datetime64[D]")),
             "unable_to_work": unable,
             "has_health_insurance": insured,
             "schooling_status": _take(("not_attending", "attending", "training"), schooling),
@@ -521,8 +535,10 @@ def _chunk(
             "has_labour_contract": contract,
             "has_social_insurance": social_ins,
             "receives_pension": pension,
+            "pension_monthly": pension_monthly,
             "monthly_income": income,
             "nutrition_status": _take(("normal", "stunted", "underweight", "unknown"), nutr_idx),
+            "merit_category": _take(("", *vocab.MERIT_CATEGORY), merit_idx),
             "_child": a < 16,
             "status": pl.repeat("active", m, eager=True),
             "legacy_id_number": pl.repeat("", m, eager=True),  # old 9-digit cards are not simulated
@@ -541,6 +557,7 @@ def _chunk(
         fold_expr(pl.col("full_name")).alias("name_folded"),
         pl.when(pl.col("schooling_status") != "not_attending").then(pl.col("school_level")).alias("school_level"),
         pl.when(pl.col("_child")).then(pl.col("nutrition_status")).alias("nutrition_status"),
+        pl.col("merit_category").replace("", None),
     )
     return households.select(list(HOUSEHOLD_SCHEMA)), members
 

@@ -47,6 +47,9 @@ LABELS = [
     gettext_noop("Mild disability"),  # Khuyết tật nhẹ
     gettext_noop("Severe disability"),  # Khuyết tật nặng
     gettext_noop("Extremely severe disability"),  # Khuyết tật đặc biệt nặng
+    gettext_noop("Heroic Vietnamese Mother"),  # Bà mẹ Việt Nam Anh hùng
+    gettext_noop("War invalid, 81% injury"),  # Thương binh suy giảm khả năng lao động 81%
+    gettext_noop("War invalid, 100% injury"),  # Thương binh suy giảm khả năng lao động 100%
     gettext_noop("Attending school"),  # Đang đi học
     gettext_noop("In vocational training"),  # Đang học nghề
     gettext_noop("Not attending"),  # Không đi học

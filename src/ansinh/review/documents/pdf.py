@@ -217,6 +217,9 @@ class _Document(FPDF):
         return bytes(self.output())
 
 
+Document = _Document  # the page and its blocks, for the other modules' documents (payments' decisions, lists)
+
+
 def _headings_style(size: float) -> Any:
     from fpdf.fonts import FontFace
 

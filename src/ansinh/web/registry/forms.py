@@ -166,7 +166,12 @@ class MemberForm(RegistryModelForm):
     class Meta:
         model = Member
         fields = MEMBER_FORM_FIELDS
-        field_classes = {"date_of_birth": DateField, "monthly_income": MoneyField}
+        field_classes = {
+            "date_of_birth": DateField,
+            "monthly_income": MoneyField,
+            "disability_assessed_on": DateField,
+            "pension_monthly": MoneyField,
+        }
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
             "id_number": forms.TextInput(
@@ -231,7 +236,23 @@ class MemberForm(RegistryModelForm):
             self.warnings = list(warnings)
         if cleaned.get("schooling_status") == "attending" and not cleaned.get("school_level"):
             self.add_error("school_level", _("Choose the level attended."))
+        self._clean_benefit_attributes(cleaned)
         return cleaned
+
+    def _clean_benefit_attributes(self, cleaned: dict[str, Any]) -> None:
+        assessed = cleaned.get("disability_assessed_on")
+        if assessed is not None:
+            if cleaned.get("disability_level") in (None, "", "none"):
+                self.add_error("disability_assessed_on", _("A date of assessment needs a disability level."))
+            elif assessed > timezone.localdate():
+                self.add_error("disability_assessed_on", _("The date of assessment cannot be in the future."))
+            elif cleaned.get("date_of_birth") and assessed < cleaned["date_of_birth"]:
+                self.add_error("disability_assessed_on", _("The date of assessment cannot be before the birth."))
+        pension = cleaned.get("pension_monthly")
+        if pension is not None and pension < 0:
+            self.add_error("pension_monthly", _("The pension cannot be negative."))
+        elif pension and not cleaned.get("receives_pension"):
+            self.add_error("pension_monthly", _("A pension amount needs “receives a pension” ticked."))
 
     def data_for_action(self) -> dict[str, Any]:
         data = super().data_for_action()
