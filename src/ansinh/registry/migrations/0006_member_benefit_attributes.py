@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0004_vocabulary_own_account_and_training'),
+        ('registry', '0005_household_basic_phone'),
     ]
 
     operations = [
