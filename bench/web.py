@@ -304,7 +304,8 @@ def main() -> None:
         print(f"load average after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     finally:
         if server is not None:
-            server.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+            time.sleep(1)  # the last request's clean-up, before gunicorn's quick shutdown
+            server.send_signal(signal.SIGINT)
             server.wait(timeout=60)
         if throwaway and not args.keep:
             import psycopg

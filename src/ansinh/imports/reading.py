@@ -153,15 +153,21 @@ _KEYS = {"households": "ward_code", "members": "household_code"}
 
 
 def _table_for(headers: list[str | None]) -> str | None:
-    """The table whose columns the headers name most (its key column breaks a tie): a households file missing
-    its ward column is still the households file, reported as missing that column."""
+    """The table the headers are of: among the tables whose key column is there, or all of whose required
+    columns but one are (a households file missing its ward column is still the households file, reported as
+    missing that column), the one whose columns the headers name most; the key column breaks a tie. A sheet of
+    lists (the template's "Danh mục": some coded columns' headers) is of no table."""
     folded = {fold(h) for h in headers if h}
     best, score = None, (0, False)
     for name, (_sheet, cols) in TABLES.items():
         known = header_map(cols)
         fields = {known[h] for h in folded if h in known}
-        candidate = (len(fields), _KEYS[name] in fields)
-        if fields and candidate > score:
+        required = {c.field for c in cols if c.required}
+        keyed = _KEYS[name] in fields
+        if not keyed and len(required - fields) > 1:
+            continue
+        candidate = (len(fields), keyed)
+        if candidate > score:
             best, score = name, candidate
     return best
 
