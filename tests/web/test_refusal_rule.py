@@ -126,6 +126,27 @@ PAGES: dict[str, Page] = {
     "payroll-lines": Page("payroll", "view", lambda o: {"pk": o["payroll"].pk}),
     "payroll-line": Page("payroll", "view", lambda o: {"pk": o["payroll"].pk, "line_pk": o["line"].pk}),
     "payroll-step": Page("payroll", "prepare", lambda o: {"pk": o["payroll"].pk, "step": "freeze"}, method="post"),
+    "payroll-file": Page("payroll", "export", lambda o: {"pk": o["payroll"].pk, "layout": "bank"}, method="post"),
+    "payroll-results": Page("payroll", "prepare", lambda o: {"pk": o["payroll"].pk}, method="post"),
+    "enrolment-new": Page("enrolment", "create"),
+    "enrolment-due": Page("enrolment", "view"),
+    "enrolment-due-decide": Page(
+        "enrolment", "change", lambda o: {"enrolment_pk": o["enrolment"].pk, "event": "death"}, method="post"
+    ),
+    "decision-pdf": Page("enrolment", "view", lambda o: {"pk": o["decision"].pk}),
+    "certified-lists": Page("household", "export"),
+    "certified-list": Page(
+        "household", "export", lambda o: {"kind": "hi_support", "ward_code": o["household"].ward_id, "fmt": "xlsx"}
+    ),
+    # reports
+    "reports-dashboard": Page("report", "view"),
+    "reports-ward": Page("report", "view", lambda o: {"code": o["household"].ward_id}),
+    "reports-list": Page("report", "view"),
+    "reports-year": Page("report", "view"),
+    "reports-official": Page("report", "view"),
+    "reports-official-download": Page("report", "export", lambda o: {"name": "poverty_results"}, record=False),
+    "reports-pivot": Page("report", "view"),
+    "reports-simulate": Page("simulation", "view"),
     # the survey's confirmation and the full explanation
     "review-survey-confirm": Page(
         "review", "prepare", lambda o: {**_round(o), "rh_pk": o["rh"].pk, "form_code": "B"}, method="post"
@@ -155,6 +176,9 @@ OPEN_PAGES = {
 # (tests/cases); a dossier's attachment needs an uploaded file (tests/dossiers/test_apply.py).
 OWN_RULE_PREFIXES = ("api/", "cases/")
 OWN_RULE_PAGES = {"dossiers-file"}
+# A verification sample needs a reconciled payroll; it is read through the payroll's one rule (get_payroll_for)
+# first, and tests/payments/test_pages.py opens it.
+OWN_RULE_PAGES |= {"payroll-verification"}
 
 
 def _patterns(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[tuple[str, str | None]]:
@@ -242,7 +266,7 @@ def _area(ward: Any, make_user: Any, make_household: Any, tag: str) -> dict[str,
         documents=["request", "form_04", "form_1a", "id_card", "form_01_pension", "proof"],
     )
     do_accept_dossier(actor=officer, dossier=dossier)
-    do_enrol_person(
+    enrolment = do_enrol_person(
         actor=programmes,
         member=member,
         programme="social_assistance",
@@ -261,6 +285,8 @@ def _area(ward: Any, make_user: Any, make_household: Any, tag: str) -> dict[str,
 
     feedback, _code = do_receive_feedback(ward=ward, sender_name="Trần Văn Bình", subject="Quy định", content="Ý kiến")
     return {
+        "enrolment": enrolment,
+        "decision": enrolment.decisions.first(),
         "feedback": feedback,
         "household": household,
         "member": member,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ansinh.accounts.permissions import can
-from ansinh.accounts.scope import scoped_wards
+from ansinh.accounts.scope import get_in_area, scoped_wards
 from ansinh.audit.actions import record
 from ansinh.engine.benefits import campaign_duplicates
 from ansinh.lib.errors import DomainError
@@ -308,6 +308,11 @@ def due_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def due_decide(request: HttpRequest, enrolment_pk: int, event: str) -> HttpResponse:
     """Settle one proposed change by its decision: a stop, or a move to the category that follows."""
+    # The one rule for refusals: an enrolment outside the user's area is 404, inside without the right 403.
+    enrolment = get_in_area(
+        request.user, Enrolment.objects.all(), resource="enrolment", action="change",
+        ward="member__household__ward", pk=enrolment_pk,
+    )  # fmt: skip
     due = programs_queries.due_list(request.user, timezone.localdate())
     found = due.filter((due["enrolment_id"] == enrolment_pk) & (due["event"] == event))
     if found.is_empty():
@@ -318,7 +323,6 @@ def due_decide(request: HttpRequest, enrolment_pk: int, event: str) -> HttpRespo
         messages.error(request, _("Give the decision's number and date."))
         return redirect("enrolment-due")
     data = form.cleaned_data
-    enrolment = get_object_or_404(Enrolment, pk=enrolment_pk)
     common = {"actor": request.user, "enrolment": enrolment, "from_month": row["from_month"],
               "decision_number": data["decision_number"], "decision_date": data["decision_date"],
               "reason": row["reason_vi"], "signer_name": data["signer_name"]}  # fmt: skip
@@ -357,12 +361,10 @@ def enrol(request: HttpRequest) -> HttpResponse:
 @login_required
 def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """A decision on an enrolment as the PDF the chairman signs."""
-    decision = get_object_or_404(
-        Decision.objects.select_related("enrolment__member__household__ward__province").filter(
-            enrolment__in=scoped_enrolments(request.user)
-        ),
-        pk=pk,
-    )
+    decision = get_in_area(
+        request.user, Decision.objects.select_related("enrolment__member__household__ward__province"),
+        resource="enrolment", ward="enrolment__member__household__ward", pk=pk,
+    )  # fmt: skip
     response = HttpResponse(documents.decision_pdf(decision), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="quyet-dinh-{decision.pk}.pdf"'
     return response
@@ -380,11 +382,12 @@ def certified_lists(request: HttpRequest) -> HttpResponse:
 @login_required
 def certified_list(request: HttpRequest, kind: str, ward_code: str, fmt: str) -> HttpResponse:
     """One certified list of one ward (health-insurance support of the near-poor, or preferential loans)."""
-    if not can(request.user, "household", "export"):
-        raise PermissionDenied
     if kind not in documents.LIST_KINDS or fmt not in ("xlsx", "pdf"):
         raise Http404
+    # A ward outside the user's area does not exist for them (404); inside it, the list needs household.export.
     ward = get_object_or_404(scoped_wards(request.user).select_related("province"), code=ward_code)
+    if not can(request.user, "household", "export"):
+        raise PermissionDenied
     on = timezone.localdate()
     if kind == "hi_support":
         frame = payment_queries.hi_support_list(ward.code, on)
