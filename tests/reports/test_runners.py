@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,14 @@ from ansinh.reports.queries import (
 
 pytestmark = pytest.mark.django_db
 SNAPSHOTS = Path(__file__).with_name("snapshots")
+
+
+def _update(path: Path, got: Any) -> None:
+    """``UPDATE_SNAPSHOTS=1 pytest tests/reports`` rewrites the snapshots; the diff is then reviewed."""
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
 QUERIES: dict[str, Any] = {
     "poverty_2026_hcm": PovertyByWard(2026, "hcm_2024"),
     "poverty_2025_vn": PovertyByWard(2025, "vn_2022"),
@@ -55,6 +64,7 @@ def test_the_runner_output_matches_its_snapshot(city: Any, english: None, name: 
     table = run(QUERIES[name], frame, _names(city))
     got = {"columns": [str(c) for c in table.columns], "keys": table.keys, "rows": table.snapshot()}
     path = SNAPSHOTS / f"{name}.json"
+    _update(path, got)
     expected = json.loads(path.read_text(encoding="utf-8"))
     assert got == expected
 
@@ -65,6 +75,7 @@ def test_the_year_in_review_gives_the_change_from_the_year_before(city: Any, eng
         YearInReview(2026, ("hcm_2024", "vn_2022")), frame, _names(city), frozenset({"poverty", "payroll", "dossier"})
     )
     got = {"columns": [str(c) for c in table.columns], "rows": table.snapshot()}
+    _update(SNAPSHOTS / "year_in_review_2026.json", got)
     expected = json.loads((SNAPSHOTS / "year_in_review_2026.json").read_text(encoding="utf-8"))
     assert got == expected
     for row in table.rows:

@@ -46,6 +46,9 @@ class Page:
     # Pages of one's own records (imports have no area): another user's do not exist for a user without
     # import.view (404), and a role that may not import is refused them all (403).
     personal: bool = False
+    # Query parameters that name what the page shows (a figure's list), and further cells that guard it.
+    query: Kwargs | None = None
+    also: tuple[tuple[str, str], ...] = ()
 
 
 def _round(o: dict[str, Any]) -> dict[str, Any]:
@@ -141,10 +144,18 @@ PAGES: dict[str, Page] = {
     # reports
     "reports-dashboard": Page("report", "view"),
     "reports-ward": Page("report", "view", lambda o: {"code": o["household"].ward_id}),
-    "reports-list": Page("report", "view"),
+    "reports-list": Page(  # the households behind a poverty figure: the report and the review's figures
+        "report",
+        "view",
+        lambda o: {},
+        query=lambda o: {"m": "poverty.households", "ward": o["household"].ward_id},
+        also=(("review", "view"),),
+    ),
     "reports-year": Page("report", "view"),
     "reports-official": Page("report", "view"),
-    "reports-official-download": Page("report", "export", lambda o: {"name": "poverty_results"}, record=False),
+    "reports-official-download": Page(
+        "report", "export", lambda o: {"name": "poverty_results"}, record=False, also=(("review", "view"),)
+    ),
     "reports-pivot": Page("report", "view"),
     "reports-simulate": Page("simulation", "view"),
     # the survey's confirmation and the full explanation
@@ -316,8 +327,9 @@ def world(
 
 
 def _request(client: Client, name: str, page: Page, objects: dict[str, Any] | None) -> int:
-    url = reverse(name, kwargs=page.kwargs(objects) if page.kwargs and objects is not None else None)
-    response = client.post(url) if page.method == "post" else client.get(url)
+    url = reverse(name, kwargs=(page.kwargs(objects) or None) if page.kwargs and objects is not None else None)
+    query = page.query(objects) if page.query and objects is not None else {}
+    response = client.post(url, query) if page.method == "post" else client.get(url, query)
     return int(response.status_code)
 
 
@@ -332,7 +344,7 @@ def test_every_page_refuses_by_the_one_rule_for_every_demo_role(
         client = Client()
         client.force_login(user)
         for name, page in PAGES.items():
-            allowed = can(user, page.resource, page.action)
+            allowed = can(user, page.resource, page.action) and all(can(user, r, a) for r, a in page.also)
             if page.personal:
                 # Another user's import or export, wherever they work: refused to a role that may not import or
                 # export, hidden from one that may (an administrator may see every user's imports).

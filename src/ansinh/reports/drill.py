@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from ansinh.reports.queries import Scope
@@ -35,16 +36,16 @@ class Drill:
 
 
 def parse(params: Mapping[str, str], scope: Scope) -> Drill:
-    """A figure's link → what to list; 404 for an unknown measure, a source outside the role or a ward outside
-    the scope."""
+    """A figure's link → what to list; 404 for an unknown measure or a ward outside the scope, 403 for a source
+    the role may not see (the one rule for refusals)."""
     try:
         source, meas = measure(params.get("m", ""))
     except KeyError:
         raise Http404 from None
-    if source.name not in scope.sources:
-        raise Http404
     ward = params.get("ward") or None
     scope.ward_filter(ward)  # 404 outside the scope
+    if source.name not in scope.sources:
+        raise PermissionDenied(f"{source.resource}.view")
     filters = {k: tuple(v for v in params[k].split(",") if v) for k in FILTERS if params.get(k)}
     return Drill(source, meas, ward, filters)
 

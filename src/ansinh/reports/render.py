@@ -94,6 +94,13 @@ def xlsx(tables: Sequence[Table], *, title: str, subtitle: str = "") -> bytes:
             sheet.append([])
             sheet.append([str(table.note)])
         sheet.column_dimensions["A"].width = 42
+    if not tables:  # no figure yet (no approved round, say): one sheet that says so, never a broken file
+        sheet = book.create_sheet(_("No figures"))
+        sheet.append([title])
+        sheet["A1"].font = Font(bold=True, size=13)
+        if subtitle:
+            sheet.append([subtitle])
+        sheet.append([_("There are no figures for this period yet.")])
     out = io.BytesIO()
     save_workbook(book, out)
     return out.getvalue()

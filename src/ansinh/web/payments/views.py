@@ -207,6 +207,8 @@ def payroll_file(request: HttpRequest, pk: int, layout: str) -> HttpResponse:
 def payroll_results(request: HttpRequest, pk: int) -> HttpResponse:
     """Import a payment-results file; its row errors are shown on the payroll's page and nothing is written."""
     payroll = _payroll(request, pk)
+    if not can(request.user, "payroll", "prepare"):
+        raise PermissionDenied  # inside the area without the right: 403 (the one rule for refusals)
     form = ResultsForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose the payment-results file (XLSX or CSV)."))

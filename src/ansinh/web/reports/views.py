@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ansinh.accounts.permissions import can
+from ansinh.accounts.scope import scoped_wards
 from ansinh.lib.errors import DomainError
 from ansinh.reports import drill, facts
 from ansinh.reports import render as renderers
@@ -143,6 +144,8 @@ def _tiles(scope: Scope, frame: pl.DataFrame, year: int, standard: str) -> list[
 @login_required
 def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """The city's dashboard (every ward of the user's area) or one ward's own."""
+    if code and not scoped_wards(request.user).filter(code=code).exists():
+        raise Http404  # a ward outside the area does not exist for the user, whatever their role
     scope = scope_for(request.user)
     wards = scope.ward_filter(code)  # 404 outside the area
     sources = sorted(scope.sources)
@@ -216,6 +219,9 @@ def _dashboard_figures(scope: Scope, code: str | None, year: int, prov: facts.Pr
 @login_required
 def drill_list(request: HttpRequest) -> HttpResponse:
     """The records behind a figure, under the same scope; the count is the figure."""
+    ward = request.GET.get("ward")
+    if ward and not scoped_wards(request.user).filter(code=ward).exists():
+        raise Http404  # a ward outside the area does not exist for the user, whatever their role
     scope = scope_for(request.user)
     what = drill.parse(request.GET, scope)
     value, ids = drill.figure(what, scope)
@@ -315,7 +321,7 @@ def official_download(request: HttpRequest, name: str) -> HttpResponse:
     elif layout.report == "dossiers" and "dossier" in scope.sources:
         tables.append(renderers.in_layout(run(DossiersByWard(year), frame, scope.names), columns))
     else:
-        raise Http404
+        raise PermissionDenied  # a layout of figures the role may not see
     title = layout.title.get(lang, layout.title["vi"]).replace("{year}", str(year))
     subtitle = layout.reference + (
         "" if layout.verified else " — " + _("layout not verified against the official form")
