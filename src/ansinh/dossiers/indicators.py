@@ -4,8 +4,8 @@ Each indicator is data (``rules/indicators_766.yaml``): a group, a name, the cou
 line, and its maximum points. The counts come from three set-based statements already used elsewhere: the period
 report (``dossiers.reports.period_report``), the satisfaction ratings (``dossiers.reports.satisfaction``) and
 the PAKN report (``feedback.feedback_report``), plus one count of digitised dossiers (accepted in the period
-with a file). The score of an indicator is ``numerator / denominator × points``; an indicator with an empty denominator has no
-score (shown as such, never as zero or full marks).
+with a file). The score of an indicator is ``numerator / denominator × points``; an indicator with an empty
+denominator has no score (shown as such, never as zero or full marks).
 """
 
 from __future__ import annotations
