@@ -217,7 +217,7 @@ class _Document(FPDF):
         return bytes(self.output())
 
 
-Document = _Document  # the page and its blocks, for the other modules' documents (payments' decisions, lists)
+Document = _Document  # the page and its blocks, for other modules' documents (payments' decisions, dossiers')
 
 
 def _headings_style(size: float) -> Any:
@@ -424,7 +424,3 @@ def build_certificates(docs: Sequence[CertificateDocument]) -> bytes:
         pdf.signatures(layout["signatures"], layout["sign_hint"], [doc.issuer.signer_name])
     title = layout["titles"].get(docs[0].klass, "") if docs else ""
     return pdf.finish(str(title))
-
-
-# The page with the embedded font and the administrative blocks, for other apps' documents (the dossiers').
-Document = _Document
