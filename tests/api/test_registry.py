@@ -236,3 +236,17 @@ def test_members_only_with_member_view(
     assert body["code"] == family.code and body["members"] == []
     ref = api_client(raw).get("/api/v1/registry/households", {"q": family.code}).json()["items"][0]["code"]
     assert ref == family.code
+
+
+def test_a_control_character_in_a_json_body_is_refused_as_problem_details(
+    api_client: Any, token_a: str, ward_a: Any
+) -> None:
+    """The API's JSON bodies pass the one place text enters, as forms do: nothing is written."""
+    client = api_client(token_a)
+    body = registration("26734-API9", address="Số 1\u001b[2J đường Lê Lợi")
+    response = client.post("/api/v1/registry/households", body, headers={"Idempotency-Key": "k-ctl"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == "control_character" and problem["field"] == "household.address"
+    assert not Household.objects.filter(code="26734-API9").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -94,13 +95,50 @@ def _control_problem(request: HttpRequest, found: list[dict[str, str]]) -> HttpR
     return HttpResponse(json.dumps(body, ensure_ascii=False), status=400, content_type="application/problem+json")
 
 
+class _Fields:
+    """A JSON body's texts as ``(path, [value])`` pairs, the shape ``QueryDict.lists()`` gives."""
+
+    def __init__(self, pairs: list[tuple[str, list[str]]]) -> None:
+        self.pairs = pairs
+
+    def lists(self) -> list[tuple[str, list[str]]]:
+        return self.pairs
+
+
+def _json_fields(request: HttpRequest) -> _Fields:
+    """Every key and text of a JSON body (the API's), named by its path (``members.0.full_name``)."""
+    import json
+
+    try:
+        data = json.loads(request.body or b"null")
+    except Exception:  # unreadable or too large: the view answers that
+        return _Fields([])
+    pairs: list[tuple[str, list[str]]] = []
+
+    def walk(value: object, path: str) -> None:
+        if isinstance(value, str):
+            pairs.append((path or "body", [value]))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}" if path else str(key))
+                pairs.append((str(key), []))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, f"{path}.{i}" if path else str(i))
+
+    walk(data, "")
+    return _Fields(pairs)
+
+
 def _control_characters(request: HttpRequest) -> list[dict[str, str]]:
     from ansinh.lib.text import control_character, visible_controls
 
     found = []
-    sources = [request.GET]
+    sources: list[Any] = [request.GET]
     if request.method == "POST":
         sources.append(request.POST)
+    if request.content_type == "application/json" and request.method in ("POST", "PUT", "PATCH"):
+        sources.append(_json_fields(request))
     for source in sources:
         for name, values in source.lists():
             for value in [name, *values]:
