@@ -1,4 +1,4 @@
-"""Field encryption of cases at rest (ADR 0017): Fernet (AES-128-CBC with HMAC-SHA256) from ``cryptography``,
+"""Field encryption of cases at rest (ADR 0012): Fernet (AES-128-CBC with HMAC-SHA256) from ``cryptography``,
 with the keys in a file outside the database and the repository (``settings.CASES_KEY_FILE``).
 
 The key file holds one Fernet key a line; the first encrypts, every one decrypts (``MultiFernet``), so a key is

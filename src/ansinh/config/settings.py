@@ -230,7 +230,7 @@ IMPORT_STAGING_RETENTION_DAYS = int(os.environ.get("IMPORT_STAGING_RETENTION_DAY
 # ... and cancels, then purges, an import left unfinished (never committed or cancelled) this many days.
 IMPORT_UNFINISHED_RETENTION_DAYS = int(os.environ.get("IMPORT_UNFINISHED_RETENTION_DAYS", "30"))
 
-# Victims' cases (docs/cases.md, ADR 0017): the key file of the field encryption, outside the database and the
+# Victims' cases (docs/cases.md, ADR 0012): the key file of the field encryption, outside the database and the
 # repository (one Fernet key a line, the first encrypts, all decrypt: rotation); the demo writes one under var/.
 CASES_KEY_FILE = Path(os.environ.get("CASES_KEY_FILE", DATA_DIR / "keys" / "cases.key"))
 # Aggregates of cases: a cell counting fewer cases than this is suppressed (with complementary suppression).
