@@ -1,6 +1,7 @@
 """Whatever the registry's forms accept can go through the review: households typed into the household and
-member forms (optional fields left blank or filled) are listed, assessed under each standard and shown,
-without an exception. A value left blank is shown as not known, never a crash."""
+member forms (optional fields left blank or filled) are listed, assessed under each standard, agreed at the
+meeting, posted, approved by the chairman and certified, and every page and document of that walk answers
+without a server error. A value left blank is shown as not known, never a crash."""
 
 from __future__ import annotations
 
@@ -86,8 +87,8 @@ def page(officer: Any) -> Client:
 @pytest.mark.django_db(transaction=False)
 @settings(max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(case=households())
-def test_it_lists_assesses_and_shows_every_household_the_forms_accept(
-    case: Any, officer: Any, make_round: Any, page: Client, ward_a: Any
+def test_it_walks_every_household_the_forms_accept_through_the_round_to_its_certificate(
+    case: Any, officer: Any, chairman: Any, make_round: Any, page: Client, ward_a: Any
 ) -> None:
     household_data, people, head_reason = case
     wards = Ward.objects.filter(code=ward_a.code)
@@ -107,13 +108,13 @@ def test_it_lists_assesses_and_shows_every_household_the_forms_accept(
         except RegistryError:
             household = None
         if household is not None:
-            _walk(officer, make_round, page, household)
+            _walk(officer, chairman, make_round, page, household)
         transaction.set_rollback(True)
     assume(household is not None)
 
 
-def _walk(officer: Any, make_round: Any, page: Client, household: Any) -> None:
-    """List, assess and show ``household`` under each standard."""
+def _walk(officer: Any, chairman: Any, make_round: Any, page: Client, household: Any) -> None:
+    """List, assess, agree, post, approve and certify ``household`` under each standard, opening each page."""
     review_round = make_round(standards=STANDARDS)
     actions.do_build_household_list(actor=officer, review_round=review_round)
     if not review_round.households.filter(household=household).exists():
@@ -135,3 +136,28 @@ def _walk(officer: Any, make_round: Any, page: Client, household: Any) -> None:
         assert all(r.indicators.get("floor_area", 0) is None for r in results)
     response = page.get(reverse("review-results", args=[review_round.pk]))
     assert response.status_code == 200
+    for standard in STANDARDS:
+        explained = page.get(reverse("review-explanation", args=[review_round.pk, household.pk, standard]))
+        assert explained.status_code == 200
+    listed = review_round.households.exclude(stage="removed").values_list("pk", flat=True)
+    meeting = actions.do_record_meeting(
+        actor=officer,
+        review_round=review_round,
+        held_on=dt.date(YEAR, 10, 28),
+        present_count=10,
+        votes=dict.fromkeys(listed, (10, 8)),
+    )
+    assert page.get(reverse("review-minutes", args=[review_round.pk, meeting.pk])).status_code == 200
+    posting = actions.do_open_posting(actor=officer, review_round=review_round, start=dt.date(YEAR, 11, 3))
+    for standard in STANDARDS:
+        pdf = page.get(reverse("review-provisional-list", args=[review_round.pk, standard, "pdf"]))
+        assert pdf.status_code == 200
+    actions.do_approve_round(
+        actor=chairman, review_round=review_round, number="1/QĐ-UBND", date=posting.end + dt.timedelta(days=1)
+    )
+    review_round.refresh_from_db()
+    assert page.get(reverse("review-decision", args=[review_round.pk])).status_code == 200
+    for certificate in review_round.decision.certificates.filter(household=household):
+        document = page.get(reverse("review-certificate", args=[review_round.pk, certificate.pk]))
+        assert document.status_code == 200 and document["Content-Type"] == "application/pdf"
+    assert page.get(reverse("household-detail", args=[household.pk])).status_code == 200
