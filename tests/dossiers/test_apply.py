@@ -154,7 +154,7 @@ def test_files_are_downloads_for_the_officer_in_scope_only(
     assert other.get(f"/dossiers/{dossier.pk}/files/{row.pk}/").status_code == 404
     nobody = Client()
     nobody.force_login(make_user("case_worker", wards=[ward_a]))
-    assert nobody.get(f"/dossiers/{dossier.pk}/files/{row.pk}/").status_code == 404
+    assert nobody.get(f"/dossiers/{dossier.pk}/files/{row.pk}/").status_code == 403
     assert Client().get(f"/dossiers/{dossier.pk}/files/{row.pk}/").status_code == 302  # to the sign-in
 
 

@@ -95,7 +95,7 @@ def test_the_queue_is_scoped_and_published_answers_name_no_sender(
     viewer = Client()
     viewer.force_login(make_user("city_analyst", province=ward_a.province))
     assert viewer.get(f"/dossiers/feedback/{item.pk}/").status_code == 200
-    assert viewer.post(f"/dossiers/feedback/{item.pk}/classify/", {"kind": "feedback"}).status_code == 404
+    assert viewer.post(f"/dossiers/feedback/{item.pk}/classify/", {"kind": "feedback"}).status_code == 403
     worker = Client()
     worker.force_login(make_user("case_worker", wards=[ward_a]))
     assert worker.get("/dossiers/feedback/").status_code == 403

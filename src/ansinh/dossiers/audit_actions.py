@@ -30,3 +30,13 @@ class DossiersAudit(AuditAction):
 
 # A dossier's event kind (the enum or its stored string) → what the trail calls it.
 EVENT_RECORDED: dict[str, DossiersAudit] = {kind.value: DossiersAudit(f"dossier.{kind.value}") for kind in EventKind}
+
+# A feedback event's kind → what the trail calls it.
+FEEDBACK_RECORDED: dict[str, DossiersAudit] = {
+    "received": DossiersAudit.FEEDBACK_RECEIVED,
+    "classified": DossiersAudit.FEEDBACK_CLASSIFIED,
+    "redirected": DossiersAudit.FEEDBACK_REDIRECTED,
+    "forwarded": DossiersAudit.FEEDBACK_FORWARDED,
+    "answered": DossiersAudit.FEEDBACK_ANSWERED,
+    "published": DossiersAudit.FEEDBACK_PUBLISHED,
+}

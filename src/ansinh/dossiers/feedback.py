@@ -22,7 +22,7 @@ from ansinh.accounts.models import Actor, acting_user
 from ansinh.audit.actions import record
 from ansinh.dossiers import errors
 from ansinh.dossiers.actions import SECRET_ALPHABET, secret_hash
-from ansinh.dossiers.audit_actions import DossiersAudit
+from ansinh.dossiers.audit_actions import FEEDBACK_RECORDED
 from ansinh.dossiers.models import FEEDBACK_LIFECYCLE, Feedback, FeedbackEvent, FeedbackKind, FeedbackStatus
 from ansinh.dossiers.procedures import aware, clock, local, rules
 from ansinh.dossiers.reports import local_date_sql
@@ -69,7 +69,7 @@ def _append(
         item.status = status
     record(
         actor=actor,
-        action=DossiersAudit(f"feedback.{kind}"),
+        action=FEEDBACK_RECORDED[kind],
         object_type="feedback",
         object_id=item.pk,
         changes={"status": [old, status]},

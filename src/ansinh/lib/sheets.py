@@ -63,3 +63,14 @@ def text_cell(sheet: Any, value: Any) -> Any:
 def neutralise_csv(expr: pl.Expr) -> pl.Expr:
     """A CSV cell that a spreadsheet would run as a formula gets a leading apostrophe (the import removes it)."""
     return pl.when(expr.str.contains(FORMULA_START)).then(pl.lit("'") + expr).otherwise(expr)
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """``frame`` as a UTF-8 CSV, each text cell neutralised (:func:`neutralise_csv`): the one place a file's CSV
+    is written (a payment file, a results file)."""
+    import io
+
+    text = frame.with_columns(neutralise_csv(pl.col(c)).alias(c) for c, t in frame.schema.items() if t == pl.String)
+    buffer = io.BytesIO()
+    text.write_csv(buffer)
+    return buffer.getvalue()

@@ -18,7 +18,7 @@ import yaml
 
 from ansinh.lib.dates import parse_date_expr
 from ansinh.lib.numbers import parse_number_expr
-from ansinh.lib.sheets import neutralise_csv, save_workbook
+from ansinh.lib.sheets import csv_bytes, save_workbook
 from ansinh.lib.text import fold, fold_expr
 
 DATA = Path(__file__).with_name("data") / "payments.yaml"
@@ -97,12 +97,7 @@ def export_frame(lines: pl.DataFrame, layout: Layout) -> pl.DataFrame:
 def write_export(frame: pl.DataFrame, layout: Layout, title: str) -> bytes:
     """The file of ``frame`` in the layout's format: an XLSX sheet with a title row, or a UTF-8 CSV."""
     if layout.format == "csv":
-        text = frame.with_columns(
-            neutralise_csv(pl.col(c).cast(pl.String)).alias(c) for c in frame.columns if frame.schema[c] == pl.String
-        )
-        buffer = io.BytesIO()
-        text.write_csv(buffer)
-        return buffer.getvalue()
+        return csv_bytes(frame)
     from openpyxl import Workbook
 
     workbook = Workbook()

@@ -5,7 +5,6 @@ read, bulk inserts. Only for the demo and the synthetic city; the numbers of enr
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import polars as pl
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from ansinh.engine.benefits import candidates
 from ansinh.geo.models import Ward
+from ansinh.lib.sheets import csv_bytes
 from ansinh.payments.actions import (
     do_approve_payroll,
     do_compute_payroll,
@@ -155,9 +155,7 @@ def _reconciled_payroll(ward: Ward, month: dt.date) -> list[Payroll]:
         pl.lit(f"{month.replace(day=10):%d/%m/%Y}").alias("Ngày chi"),
         pl.when(failed).then(pl.lit("Vắng nhà")).otherwise(pl.lit("")).alias("Lý do"),
     )
-    buffer = io.BytesIO()
-    results.write_csv(buffer)
-    do_import_results(actor=None, payroll=payroll, name="ket-qua-chi-tra.csv", content=buffer.getvalue())
+    do_import_results(actor=None, payroll=payroll, name="ket-qua-chi-tra.csv", content=csv_bytes(results))
     payroll.refresh_from_db()
     made = [payroll]
     if results["Kết quả"].eq("Không chi được").any():

@@ -131,6 +131,12 @@ ACTION_LABELS: dict[str, object] = {
     DossiersAudit.FEEDBACK_ANSWERED: gettext_lazy("Feedback answered"),
     DossiersAudit.FEEDBACK_PUBLISHED: gettext_lazy("Feedback answer published"),
     DossiersAudit.FEEDBACK_REDIRECTED: gettext_lazy("Complaint or denunciation redirected"),
+    PaymentsAudit.PAYROLL_SIGNED: gettext_lazy("Payroll approval signed"),
+    PaymentsAudit.PAYROLL_FILE: gettext_lazy("Payment file made"),
+    PaymentsAudit.PAYROLL_RESULTS: gettext_lazy("Payment results imported"),
+    PaymentsAudit.VERIFICATION_CREATE: gettext_lazy("Verification sample drawn"),
+    PaymentsAudit.COMPLAINT_OPEN: gettext_lazy("Payment complaint opened"),
+    PaymentsAudit.CERTIFIED_LIST: gettext_lazy("Certified list exported"),
 }
 OBJECT_MODELS: dict[str, type[models.Model]] = {"household": Household, "member": Member}
 # What the trail records beside the model fields (counts, reasons, the survey's registry changes), as words.

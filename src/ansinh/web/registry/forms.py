@@ -195,6 +195,8 @@ class MemberForm(RegistryModelForm):
         if head:
             # The first member of a new household is its head.
             del self.fields["relation"]
+        if "pension_monthly" in self.fields:
+            self.fields["pension_monthly"].required = False  # blank: no pension (0)
         if not self.instance.pk and "schooling_status" in self.fields:
             # A new member's schooling may be left to the age: a child of school age attends the level of the
             # age, anyone else does not (registry.timeline.defaults); the officer changes it when it is not so.
@@ -207,6 +209,9 @@ class MemberForm(RegistryModelForm):
 
     def clean_full_name(self) -> str:
         return " ".join(str(self.cleaned_data["full_name"]).split())
+
+    def clean_pension_monthly(self) -> int:
+        return int(self.cleaned_data.get("pension_monthly") or 0)
 
     def clean_id_number(self) -> str | None:
         value = (self.cleaned_data.get("id_number") or "").replace(" ", "")
