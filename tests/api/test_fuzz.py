@@ -28,6 +28,20 @@ CHECKS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Any:
+    """Called through the WSGI application, each request's end would close the database connection that holds
+    the test's transaction (on PostgreSQL); Django's test client keeps it open the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def fuzz_token(make_token: Any, officer: Any, ward_a: Any, family: Any, settings: Any) -> str:
     from tests.api.conftest import OFFICER_GRANTS
