@@ -10,7 +10,10 @@ from django.test import Client
 from django.utils import timezone
 
 from ansinh.vocab import POOR
-from tests.cases.conftest import agencies, key_file, member_of, open_case, people  # noqa: F401
+from tests.cases.conftest import agencies, key_file, member_of, open_case, people
+
+# The cases' fixtures (a key file of its own, two agencies in two wards, their users, an open case), used here.
+CASE_FIXTURES = (agencies, key_file, member_of, open_case, people)
 
 FACTS = "/api/v1/reports/facts"
 
@@ -101,7 +104,7 @@ def test_cases_only_in_the_circle_and_each_read_logged(
     people: dict[str, Any],
     make_token: Any,
     ward_a: Any,
-    ward_b: Any,  # noqa: F811 (fixtures)
+    ward_b: Any,
 ) -> None:
     case = open_case()
     other = open_case("worker_b", agency="UB-B", ward=ward_b, name="Lê Thị Hoa")
@@ -137,7 +140,7 @@ def test_reveal_needs_the_permission_and_is_logged(
     open_case: Any,
     people: dict[str, Any],
     make_token: Any,
-    ward_a: Any,  # noqa: F811 (fixtures)
+    ward_a: Any,
 ) -> None:
     from ansinh.cases.models import ReadEvent, ReadKind
 
