@@ -72,8 +72,8 @@ def test_fact_figures_equal_the_dashboard(figures: None, make_token: Any, make_u
     page.force_login(analyst)
     tiles = {t["code"]: t["value"] for t in page.get("/reports/", {"year": 2026}).context["tiles"]}
     client = _bearer(make_token(analyst, ["report.view", "review.view"], province=province)[1])
-    rows = client.get(FACTS, {"source": "poverty", "measure": "households", "year": 2026}).json()["items"]
-    api = {}
+    rows = client.get(FACTS, {"source": "poverty", "measure": "households", "year": "2026"}).json()["items"]
+    api: dict[str, int] = {}
     for r in rows:
         if r["category"] == POOR and r["standard"] == "vn_2022":
             api[r["ward_code"]] = api.get(r["ward_code"], 0) + r["value"]
