@@ -13,7 +13,7 @@ from typing import Any
 from ninja import NinjaAPI, Router, Swagger
 
 from ansinh.api import problems
-from ansinh.api.routers import dci, dossiers, meta, programs, registry, review, units
+from ansinh.api.routers import cases, dci, dossiers, meta, programs, registry, reports, review, units
 from ansinh.api.security import AUTH
 
 # (prefix, router): one line per module.
@@ -26,6 +26,8 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/review/", review.router),
     ("/programs/", programs.router),
     ("/dossiers/", dossiers.router),
+    ("/reports/", reports.router),
+    ("/cases/", cases.router),
 ]
 
 
