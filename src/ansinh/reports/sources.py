@@ -64,6 +64,8 @@ class Source:
     query: str  # what the facts are made from, shown with every figure
     resource: str  # the permission-matrix resource whose "view" a user needs to see these figures
     wards: Callable[[], list[str]] = field(default=list)  # every ward with records
+    action: str = "view"  # the matrix action on ``resource`` that shows these figures (cases: ``report``)
+    drillable: bool = True  # False: no figure links to a list and no pivot (the cases: a list is the circle's)
 
     def units(self, wards: Sequence[str] | None) -> pl.DataFrame:
         return self.build(wards).select([pl.col(k).cast(v) for k, v in UNIT_SCHEMA.items()])
