@@ -1,6 +1,6 @@
 """The cases' part of the reports: the ``cases`` fact source (found by ``reports.sources.load``).
 
-Only cases whose survivor consented to statistical reporting are counted (``cases.stats._consenting``, the
+Only cases whose survivor consented to statistical reporting are counted (``cases.stats.consenting``, the
 statistics' own rule). The facts hold counts by ward × period × category, never a name, a code or an id; the
 figures are shown only to roles with ``case.report`` and only suppressed (``cases.stats.suppress``, applied by
 the reports' runner ``CasesByWard``), and no figure links to a list: a case list exists only inside its circle
@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from ansinh.cases.clocks import clocks_for
 from ansinh.cases.models import Case, Stage, Status
 from ansinh.cases.queries import with_stage
-from ansinh.cases.stats import _consenting
-from ansinh.reports.sources import TIME_ZONE, Measure, Source, _units, empty_units, register
+from ansinh.cases.stats import consenting, suppress
+from ansinh.reports.sources import TIME_ZONE, Measure, Source, as_units, empty_units, register
 
 CASE_SCHEMA = {
     "case_id": pl.Int64,
@@ -55,7 +55,7 @@ def case_units(wards: Sequence[str] | None) -> pl.DataFrame:
     frame = pl.DataFrame(rows, schema=CASE_SCHEMA, orient="row")
     if not frame.height:
         return empty_units()
-    frame = _consenting(frame)
+    frame = consenting(frame)
     if not frame.height:
         return empty_units()
     today = timezone.localdate()
@@ -99,10 +99,10 @@ def case_units(wards: Sequence[str] | None) -> pl.DataFrame:
     )
     return pl.concat(
         [
-            _units(opened, measure="opened"),
-            _units(closed, measure="closed"),
-            _units(by_stage, measure="open", year=today.year),
-            _units(overdue, measure="overdue", year=today.year),
+            as_units(opened, measure="opened"),
+            as_units(closed, measure="closed"),
+            as_units(by_stage, measure="open", year=today.year),
+            as_units(overdue, measure="overdue", year=today.year),
         ]
     ).collect()
 
@@ -125,6 +125,7 @@ CASES = register(
         resource="case",
         action="report",
         drillable=False,
+        suppress=suppress,
         query="cases_case (with the stage's EXISTS on assessments, plans, services) of consenting cases (the "
         "latest reporting consent given, cases_consent); overdue clocks: cases.clocks.clocks_for; counts only",
         wards=case_wards,

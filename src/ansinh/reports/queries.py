@@ -471,11 +471,11 @@ def suppression_threshold() -> int:
     return int(settings.CASES_SUPPRESSION_THRESHOLD)
 
 
-def suppressed_grid(cells: list[list[int]]) -> list[list[int | None]]:
-    """``cells`` (R×C) with its row and column totals, hidden entries ``None``: the cases' own rule
-    (``cases.stats.suppress``: below the threshold, and complementary so no total gives one back)."""
-    from ansinh.cases.stats import suppress
-
+def suppressed_grid(cells: list[list[int]], source: str = "cases") -> list[list[int | None]]:
+    """``cells`` (R×C) with its row and column totals, hidden entries ``None``: the source's own rule (the
+    cases': ``cases.stats.suppress``, below the threshold and complementary so no total gives one back)."""
+    suppress = load()[source].suppress
+    assert suppress is not None, source
     grid = [[*row, sum(row)] for row in cells]
     grid.append([sum(grid[i][j] for i in range(len(cells))) for j in range(len(cells[0]) + 1)])
     mask = suppress(cells, suppression_threshold())
