@@ -15,6 +15,7 @@ clock). The facts follow a case opened, closed or reopened (``reports.refresh_fa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import polars as pl
 from django.utils import timezone
@@ -26,7 +27,7 @@ from ansinh.cases.queries import with_stage
 from ansinh.cases.stats import consenting, suppress
 from ansinh.reports.sources import TIME_ZONE, Measure, Source, as_units, empty_units, register
 
-CASE_SCHEMA = {
+CASE_SCHEMA: dict[str, Any] = {
     "case_id": pl.Int64,
     "ward_code": pl.String,
     "kind": pl.String,
@@ -48,7 +49,7 @@ def case_units(wards: Sequence[str] | None) -> pl.DataFrame:
     their clocks overdue now."""
     cases = Case.objects.all() if wards is None else Case.objects.filter(ward_id__in=list(wards))
     rows = list(
-        with_stage(cases).values_list(
+        with_stage(cases).values_list(  # type: ignore[misc]  # the annotated stage inputs
             "pk", "ward_id", "kind", "status", "received_at", "closed_at", "has_assessment", "has_plan", "has_service"
         )
     )
