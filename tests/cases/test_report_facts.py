@@ -128,3 +128,22 @@ def test_a_role_without_case_report_sees_no_case_figures(
     section = html.split('id="cases-h"')[1]
     assert "report-table" not in section.split("</section>")[0]
     assert client.get(reverse("reports-list"), {"m": "cases.opened"}).status_code == 403
+
+
+def test_the_year_in_reviews_victims_figure_is_suppressed_and_unlinked(
+    city: dict[str, Any], make_user: Any, province: Any, client: Any
+) -> None:
+    from ansinh.reports.queries import YearInReview, run_year_in_review
+
+    scope = scope_for(_analyst(make_user, province))
+    for wards, shown in ((None, 8), ([city["b"]], None)):
+        frame = facts.read(wards=wards, sources=["cases"])
+        table = run_year_in_review(YearInReview(YEAR, ()), frame, scope.names, frozenset({"cases"}))
+        victims = next(r for r in table.rows if "one-stop" in r[0].text or "một cửa" in r[0].text)
+        assert victims[1].value == shown and victims[1].drill is None
+        if shown is None:  # a hidden year hides the change too
+            assert victims[1].text == "*" and victims[3].value is None
+    client.force_login(_analyst(make_user, province))
+    page = client.get(reverse("reports-ward", args=[city["b"]]))
+    assert page.status_code == 200 and "m=cases" not in page.content.decode()
+    assert client.get(reverse("reports-year"), {"format": "xlsx"}).status_code == 200
