@@ -147,3 +147,16 @@ def test_the_year_in_reviews_victims_figure_is_suppressed_and_unlinked(
     page = client.get(reverse("reports-ward", args=[city["b"]]))
     assert page.status_code == 200 and "m=cases" not in page.content.decode()
     assert client.get(reverse("reports-year"), {"format": "xlsx"}).status_code == 200
+
+
+def test_the_rebuild_command_rebuilds_the_cases_facts(city: dict[str, Any]) -> None:
+    from django.core.management import call_command
+
+    from ansinh.reports.models import FactBatch
+
+    before = set(FactBatch.objects.filter(source="cases", current=True).values_list("pk", flat=True))
+    out = io.StringIO()
+    call_command("facts", "rebuild", "--source", "cases", stdout=out)
+    assert "cases" in out.getvalue()
+    after = set(FactBatch.objects.filter(source="cases", current=True).values_list("pk", flat=True))
+    assert after and after.isdisjoint(before)
