@@ -82,7 +82,14 @@ def test_the_year_in_review_gives_the_change_from_the_year_before(city: Any, eng
         now, before, change = row[1], row[2], row[3]
         if now.kind == "count":
             assert change.value == now.value - before.value
-    assert table.rows[-1][1].text == "not available yet"  # cases: not landed
+    # The cases have landed: a scope without case.report gets no victims figure; one with it, a suppressed,
+    # never linked figure (no case in this city: 0, shown).
+    assert all("one-stop" not in row[0].text for row in table.rows)
+    with_cases = run_year_in_review(
+        YearInReview(2026, ("hcm_2024",)), frame, _names(city), frozenset({"poverty", "cases"})
+    )
+    victims = with_cases.rows[-1]
+    assert "one-stop" in victims[0].text and victims[1].value == 0 and victims[1].drill is None
 
 
 def test_the_renderers_give_a_workbook_a_pdf_and_chart_options(city: Any) -> None:

@@ -77,6 +77,7 @@ from ansinh.cases.models import (
 from ansinh.cases.readlog import record_read
 from ansinh.cases.scope import Access, access
 from ansinh.lib.dates import DATETIME_FORMAT
+from ansinh.tasks.actions import enqueue_on_commit
 
 HIDDEN = "•"
 # Confidential fields of the case itself → their ciphertext column.
@@ -134,6 +135,12 @@ def _when(case: Case, at: dt.datetime | None, field: str, *, after: dt.datetime 
     if at > now + dt.timedelta(minutes=5):
         raise InFuture(field=field, at=_fmt(at))
     return at
+
+
+def _refresh_facts(case: Case, what: str) -> None:
+    """The reports' case figures of the ward follow (a background task after commit; the reason names no case:
+    the facts' batches hold counts only)."""
+    enqueue_on_commit("reports.refresh_facts", {"source": "cases", "wards": [case.ward_id], "reason": what})
 
 
 def _audit(
@@ -257,6 +264,7 @@ def do_open_case(
         do_add_incident(actor=actor, case=case, **incident)
     for kind_, given in (consents or {}).items():
         do_record_consent(actor=actor, case=case, kind=kind_, given=given, at=received_at)
+    _refresh_facts(case, "case opened")
     return case
 
 
@@ -338,6 +346,8 @@ def do_record_consent(*, actor: Actor, case: Case, kind: str, given: bool, at: d
         case=case, kind=kind, given=bool(given), at=at or timezone.now(), recorded_by=acting_user(actor)
     )
     _audit(actor, CasesAudit.CONSENT, case, {f"consent_{kind}": [before, bool(given)]})
+    if kind == ConsentKind.REPORTING and before != bool(given):
+        _refresh_facts(case, "reporting consent changed")
     if kind == ConsentKind.REGISTRY_LINK and not given and case.linked_member_id:
         Case.objects.filter(pk=case.pk).update(linked_member=None)
         case.linked_member = None
@@ -779,6 +789,7 @@ def do_close(*, actor: Actor, case: Case) -> Case:
     case.refresh_from_db()
     _touch(case)
     _audit(actor, CasesAudit.CLOSE, case, {"status": [Status.OPEN.value, Status.CLOSED.value]})
+    _refresh_facts(case, "case closed")
     return case
 
 
@@ -792,6 +803,7 @@ def do_reopen(*, actor: Actor, case: Case, reason: str) -> Case:
     case.refresh_from_db()
     _touch(case)
     _audit(actor, CasesAudit.REOPEN, case, {"status": [Status.CLOSED.value, Status.OPEN.value]}, note=reason.strip())
+    _refresh_facts(case, "case reopened")
     return case
 
 

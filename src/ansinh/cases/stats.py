@@ -63,7 +63,7 @@ class Table:
     excluded: int  # cases left out for want of consent to reporting
 
 
-def _consenting(cases: pl.DataFrame) -> pl.DataFrame:
+def consenting(cases: pl.DataFrame) -> pl.DataFrame:
     """Keep the cases whose latest reporting consent is given (one query)."""
     consents = pl.DataFrame(
         list(
@@ -119,7 +119,7 @@ def table(user: Any, rows: str, columns: str, *, lang: str = "vi", since: dt.dat
     """The count of consenting cases by ``rows`` × ``columns`` (keys of :data:`DIMENSIONS`), suppressed."""
     threshold = int(settings.CASES_SUPPRESSION_THRESHOLD)
     everything = case_frame(user, since)
-    frame = _consenting(everything)
+    frame = consenting(everything)
     row_col, row_vocab = DIMENSIONS[rows]
     col_col, col_vocab = DIMENSIONS[columns]
     counts = frame.group_by(row_col, col_col).len()
@@ -163,10 +163,10 @@ def national_incidents(user: Any, since: dt.date | None = None) -> pl.DataFrame:
     """The de-identified incidents of consenting cases for national reporting: codes and age bands only (no
     name, ID number, date of birth or address; the month of the incident, not its day)."""
     cases = case_frame(user, since)
-    consenting = _consenting(cases).select("case_id", "age_band")
+    kept = consenting(cases).select("case_id", "age_band")
     incidents = pl.DataFrame(
         list(
-            Incident.objects.filter(case_id__in=consenting["case_id"].to_list()).values_list(
+            Incident.objects.filter(case_id__in=kept["case_id"].to_list()).values_list(
                 "case_id", "pk", "case__survivor_code", "case__owner_id", "case__ward_id", "case__kind", "kind",
                 "occurred_on", "location_type", "perpetrator_relation", "reported_before", "case__survivor_sex",
             )
@@ -178,7 +178,7 @@ def national_incidents(user: Any, since: dt.date | None = None) -> pl.DataFrame:
         orient="row",
     )  # fmt: skip
     return (
-        incidents.join(consenting, on="case_id")
+        incidents.join(kept, on="case_id")
         .with_columns(
             pl.format("I-{}", pl.col("incident")).alias("incident_id"),
             pl.format("CW-{}", pl.col("owner")).alias("caseworker_code"),

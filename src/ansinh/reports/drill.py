@@ -45,7 +45,9 @@ def parse(params: Mapping[str, str], scope: Scope) -> Drill:
     ward = params.get("ward") or None
     scope.ward_filter(ward)  # 404 outside the scope
     if source.name not in scope.sources:
-        raise PermissionDenied(f"{source.resource}.view")
+        raise PermissionDenied(f"{source.resource}.{source.action}")
+    if not source.drillable:
+        raise Http404  # no list behind these figures (a case list exists only inside its circle)
     filters = {k: tuple(v for v in params[k].split(",") if v) for k in FILTERS if params.get(k)}
     return Drill(source, meas, ward, filters)
 

@@ -58,7 +58,7 @@ def scope_for(user: Any) -> Scope:
     if not can(user, "report", "view"):
         raise PermissionDenied
     codes = ward_codes(user)
-    sources = frozenset(name for name, s in load().items() if can(user, s.resource, "view"))
+    sources = frozenset(name for name, s in load().items() if can(user, s.resource, s.action))
     names = dict(scoped_wards(user).values_list("code", "name"))
     return Scope(None if codes is None else tuple(codes), sources, names)
 
@@ -444,12 +444,87 @@ def run_year_in_review(query: YearInReview, frame: pl.DataFrame, names: Mapping[
         rate(_("Citizens satisfied (%)"), "dossier.rated", ["satisfied"], ["satisfied", "not_satisfied"])
     if "cases" not in load():
         missing(_("Victims served by the one-stop model"))
+    elif "cases" in sources:
+        # Suppressed like every case figure, never a link; a hidden year hides the change too.
+        now_, before_ = (_value(frame, "cases.opened", year=year) for year in (y, y - 1))
+        shown = [None if 0 < v < suppression_threshold() else v for v in (now_, before_)]
+        change = Cell(None, "text", text=SUPPRESSED) if None in shown else Cell(now_ - before_, "change")
+        label = Cell(None, "text", text=str(_("Victims served by the one-stop model")))
+        rows.append([label, _case_cell(shown[0]), _case_cell(shown[1]), change])
     return Table(
         _("The year in review"),
         [_("Figure"), str(y), str(y - 1), _("Change from the year before")],
         rows,
         ["figure", "year", "previous", "change"],
     )
+
+
+# --- cases (suppressed, never linked) -----------------------------------------------------------------------
+
+CASE_STAGES = ("new", "assessment", "plan", "services")
+SUPPRESSED = "*"
+
+
+def suppression_threshold() -> int:
+    from django.conf import settings
+
+    return int(settings.CASES_SUPPRESSION_THRESHOLD)
+
+
+def suppressed_grid(cells: list[list[int]], source: str = "cases") -> list[list[int | None]]:
+    """``cells`` (R×C) with its row and column totals, hidden entries ``None``: the source's own rule (the
+    cases': ``cases.stats.suppress``, below the threshold and complementary so no total gives one back)."""
+    suppress = load()[source].suppress
+    assert suppress is not None, source
+    grid = [[*row, sum(row)] for row in cells]
+    grid.append([sum(grid[i][j] for i in range(len(cells))) for j in range(len(cells[0]) + 1)])
+    mask = suppress(cells, suppression_threshold())
+    return [[None if mask[i][j] else v for j, v in enumerate(row)] for i, row in enumerate(grid)]
+
+
+def _case_cell(value: int | None) -> Cell:
+    # Never a link: a case list exists only inside its circle.
+    return Cell(None, "text", text=SUPPRESSED) if value is None else Cell(value, "count")
+
+
+@dataclass(frozen=True)
+class CasesByWard:
+    """Open cases by stage, clocks overdue, cases opened and closed in the year, by ward: consenting cases only,
+    small cells suppressed (with complementary suppression), no figure a link."""
+
+    year: int
+
+
+def run_cases(query: CasesByWard, frame: pl.DataFrame, names: Mapping[str, str]) -> Table:
+    y = query.year
+    part = frame.filter(pl.col("source") == "cases")
+    wards = _ward_rows(names, part)
+    stages = _by_ward(part, "cases.open", "category")
+    singles = [
+        _by_ward(part, "cases.overdue"),
+        _by_ward(part, "cases.opened", year=y),
+        _by_ward(part, "cases.closed", year=y),
+    ]
+    rows: list[list[Cell]] = []
+    if wards:
+        block = suppressed_grid([[stages.get((w, k), 0) for k in CASE_STAGES] for w in wards])
+        columns = [suppressed_grid([[src.get((w, ""), 0)] for w in wards]) for src in singles]
+        for i, label in enumerate([*(names[w] for w in wards), str(_("Total"))]):
+            rows.append(
+                [Cell(None, "text", text=label), *(_case_cell(v) for v in block[i])]
+                + [_case_cell(col[i][0]) for col in columns]
+            )
+    return Table(
+        _("Cases by stage and overdue"),
+        [_("Ward or commune"), _("New"), _("Assessment"), _("Plan"), _("Services"), _("Open cases"),
+         _("Clocks overdue"), _("Cases opened in the year"), _("Cases closed in the year")],
+        rows,
+        ["ward", *CASE_STAGES, "open", "overdue", "opened", "closed"],
+        note=_(
+            "Only cases whose survivor consented to statistical reporting. * hidden: fewer than {n} cases, or "
+            "hidden so that a total cannot give a hidden figure back. No figure links to a list of cases."
+        ).format(n=suppression_threshold()),
+    )  # fmt: skip
 
 
 # --- the analyst's pivot ----------------------------------------------------------------------------------
@@ -472,6 +547,8 @@ class Pivot:
         for d in (*self.rows, *self.columns, *(k for k, _v in self.filters)):
             if d not in PIVOT_DIMENSIONS:
                 raise ReportError(reason=str(_("unknown dimension")))
+        if not _source.drillable:  # the cases: suppressed figures only, never a free cross-tabulation
+            raise ReportError(reason=str(_("these figures are not in the pivot")))
         if set(self.rows) & set(self.columns):
             raise ReportError(reason=str(_("a dimension is both a row and a column")))
         if meas.by_standard and "standard" not in (*self.rows, *self.columns):
@@ -547,6 +624,7 @@ RUNNERS: dict[type, Callable[..., Table]] = {
     ProgrammeByCategory: run_programmes,
     DossiersByWard: run_dossiers,
     Pivot: run_pivot,
+    CasesByWard: run_cases,
 }
 
 

@@ -64,6 +64,10 @@ class Source:
     query: str  # what the facts are made from, shown with every figure
     resource: str  # the permission-matrix resource whose "view" a user needs to see these figures
     wards: Callable[[], list[str]] = field(default=list)  # every ward with records
+    action: str = "view"  # the matrix action on ``resource`` that shows these figures (cases: ``report``)
+    drillable: bool = True  # False: no figure links to a list and no pivot (the cases: a list is the circle's)
+    # The source's own small-cell rule: counts R×C → which of the (R+1)×(C+1) entries with totals to hide.
+    suppress: Callable[[list[list[int]], int], list[list[bool]]] | None = None
 
     def units(self, wards: Sequence[str] | None) -> pl.DataFrame:
         return self.build(wards).select([pl.col(k).cast(v) for k, v in UNIT_SCHEMA.items()])
@@ -127,6 +131,9 @@ def _units(frame: pl.LazyFrame | pl.DataFrame, **fixed: Any) -> pl.LazyFrame:
     return lazy.with_columns(**{k: pl.lit(v) for k, v in blank.items() if k not in names}).select(
         [pl.col(k).cast(v) for k, v in UNIT_SCHEMA.items()]
     )
+
+
+as_units = _units  # for the sources registered from other modules' ``facts.py``
 
 
 # --- poverty: the official list, its flows and the deprivations of the poor --------------------------------

@@ -32,6 +32,7 @@ from ansinh.reports import render as renderers
 from ansinh.reports.layouts import layouts
 from ansinh.reports.queries import (
     PIVOT_DIMENSIONS,
+    CasesByWard,
     DominantDeprivations,
     DossiersByWard,
     Pivot,
@@ -212,6 +213,8 @@ def _dashboard_figures(scope: Scope, code: str | None, year: int, prov: facts.Pr
         dossiers = _linked(run(DossiersByWard(year), frame, names, provenance=prov))
         context["dossiers"] = dossiers
         context["charts"]["chart-dossiers"] = renderers.chart(dossiers, ["on_time", "late"], stack=True)
+    if "cases" in scope.sources:  # roles with case.report only; suppressed, never linked
+        context["cases"] = _linked(run(CasesByWard(year), frame, names, provenance=prov))
     context["chart_list"] = sorted(context["charts"].items())
     return context
 
@@ -333,8 +336,8 @@ def official_download(request: HttpRequest, name: str) -> HttpResponse:
 def pivot(request: HttpRequest) -> HttpResponse:
     """The analyst's pivot: a measure by the rows and columns chosen among the facts' dimensions, filtered."""
     scope = scope_for(request.user)
-    measures = [(f"{s.name}.{m.name}", f"{s.label} – {m.label}") for s in load().values() if s.name in scope.sources
-                for m in s.measures.values()]  # fmt: skip
+    measures = [(f"{s.name}.{m.name}", f"{s.label} – {m.label}") for s in load().values()
+                if s.name in scope.sources and s.drillable for m in s.measures.values()]  # fmt: skip
     form = PivotForm(request.GET or None, measures=measures)
     table = None
     error = ""

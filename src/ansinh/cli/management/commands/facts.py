@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("what", choices=["rebuild", "refresh", "status"])
-        parser.add_argument("--source", action="append", dest="sources", help="a source (poverty, payroll, dossier)")
+        parser.add_argument(
+            "--source", action="append", dest="sources", help="a source (poverty, payroll, dossier, cases)"
+        )
         parser.add_argument("--ward", action="append", dest="wards", help="a ward code (refresh)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
