@@ -151,3 +151,14 @@ def test_the_paying_pages_refuse_other_areas_and_roles_without_the_permission(
     assert analyst.post(reverse("payroll-file", args=[payroll.pk, "bank"])).status_code == 403
     payroll.refresh_from_db()
     assert payroll.status == "approved"
+
+
+def test_the_enrolment_list_links_only_to_pages_the_role_may_open(make_user, ward_a):
+    from django.test import Client
+    from django.urls import reverse
+
+    for role, shown in (("ward_officer", False), ("program_officer", True)):
+        client = Client()
+        client.force_login(make_user(role, wards=[ward_a]))
+        page = client.get(reverse("enrolment-list")).content.decode()
+        assert (reverse("enrolment-new") in page) is shown

@@ -60,7 +60,12 @@ def enrolment_list(request: HttpRequest) -> HttpResponse:
     for enrolment in enrolments[:300]:
         name, categories = _names(enrolment.programme)
         rows.append((enrolment, name, categories.get(enrolment.category, enrolment.category)))
-    return render(request, "payments/enrolment_list.html", {"rows": rows, "count": enrolments.count()})
+    return render(request, "payments/enrolment_list.html", {
+        "rows": rows, "count": enrolments.count(),
+        # Only the links the role may follow (a link to a refused page is a dead end).
+        "can_enrol": can(request.user, "enrolment", "create"),
+        "can_certify": can(request.user, "household", "export"),
+    })  # fmt: skip
 
 
 @login_required
