@@ -55,7 +55,7 @@ def record_export(user: Any, *, ward_code: str | None, fmt: str, count: int, q: 
 
 
 def chunks(
-    qs: QuerySet[Household], size: int = CHUNK, *, full_ids: bool = True
+    qs: QuerySet[Household], size: int = CHUNK, *, full_ids: bool
 ) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
     """(households, members) frames of registry values, ``size`` households at a time; without ``full_ids``
     the ID numbers are masked as the screen masks them (``accounts.permissions.shows_full_ids``)."""
