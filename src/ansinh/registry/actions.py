@@ -1,7 +1,7 @@
 """Every change to the registry: one function per change, one transaction, one audit event each.
 
 Views, the API, imports and the CLI call these; nothing else writes households or members. Each checks the
-actor's role and area itself (``_require``), whatever the caller checked before; ``actor=None`` is the system
+actor's role and area itself (``require_in_area``), whatever the caller checked before; ``actor=None`` is the system
 (seed, fixtures, management commands), never a request's user.
 Edits are optimistic: the caller passes the ``version`` it read, and a stale version raises
 ``ConcurrentEdit`` with the other user's changes instead of overwriting them.
@@ -66,9 +66,6 @@ def require_in_area(actor: Actor, resource: str, action: str, *ward_codes: str) 
     wanted = {code for code in ward_codes if code}
     if wanted - set(scoped_wards(actor).filter(code__in=wanted).values_list("code", flat=True)):
         raise PermissionDenied(f"{resource}.{action}: outside the user's area")
-
-
-_require = require_in_area  # the registry's own callers
 
 
 def _values(obj: Household | Member, fields: Iterable[str]) -> dict[str, Any]:
@@ -204,7 +201,7 @@ def do_register_household(
     ward = Ward.objects.filter(code=data.get("ward_id")).first()
     if ward is None:
         raise NoWard
-    _require(actor, "household", "create", ward.code)
+    require_in_area(actor, "household", "create", ward.code)
     if Household.objects.filter(code=data.get("code")).exists():
         raise CodeInUse(data.get("code"))
     data.setdefault("area_type", ward.area_type)
@@ -234,7 +231,7 @@ def do_update_household(
     """Change household attributes; refused with ``ConcurrentEdit`` if someone saved in between."""
     data = _household_data(changes)
     current = Household.objects.select_for_update().get(pk=household.pk)
-    _require(actor, "household", "change", current.ward_id, str(data.get("ward_id") or ""))
+    require_in_area(actor, "household", "change", current.ward_id, str(data.get("ward_id") or ""))
     if current.version != expected_version:
         raise ConcurrentEdit(current, _their_changes("household", current.pk, expected_version))
     if "ward_id" in data and not Ward.objects.filter(code=data["ward_id"]).exists():
@@ -263,7 +260,7 @@ def do_add_member(
     *, actor: Actor, household: Household, data: Mapping[str, Any], on: datetime.date, kind: str = "member_added"
 ) -> Member:
     """Add a person to a household: a birth, someone moving in, or a member missed at registration."""
-    _require(actor, "member", "create", household.ward_id)
+    require_in_area(actor, "member", "create", household.ward_id)
     if kind not in (EventKind.BIRTH, EventKind.MOVE_IN, EventKind.MEMBER_ADDED):
         raise IllegalTransition(_("Unknown reason for adding a member."))
     if data.get("relation") == "head" and Member.objects.active().filter(household=household, relation="head").exists():
@@ -281,7 +278,7 @@ def do_add_member(
 def do_update_member(*, actor: Actor, member: Member, changes: Mapping[str, Any], expected_version: int) -> Member:
     data = _member_data(changes)
     current = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
-    _require(actor, "member", "change", current.household.ward_id)
+    require_in_area(actor, "member", "change", current.household.ward_id)
     if current.version != expected_version:
         raise ConcurrentEdit(current, _their_changes("member", current.pk, expected_version))
     if data.get("relation") == "head" and current.relation != "head":
@@ -346,7 +343,7 @@ def do_change_head(
 ) -> Household:
     """Make ``new_head`` the head; the former head (if still present) takes ``old_head_relation``. The new
     head is an adult unless no member who stays (all but ``leaving``) is: then ``head_reason`` says why."""
-    _require(actor, "member", "change", household.ward_id)
+    require_in_area(actor, "member", "change", household.ward_id)
     new_head = _active(new_head)
     if new_head.household_id != household.pk:
         raise RegistryError(_("The new head must be a member of this household."), field="new_head")
@@ -397,7 +394,7 @@ def do_record_death(
     *, actor: Actor, member: Member, on: datetime.date, new_head: Member | None = None, head_reason: str = ""
 ) -> Member:
     member = _active(member)
-    _require(actor, "member", "change", member.household.ward_id)
+    require_in_area(actor, "member", "change", member.household.ward_id)
     timeline.check_event(member.full_name, member.date_of_birth, on, field="date")
     _check_move_date(on, [member])
     _after_leaving(actor, member, on, new_head, head_reason)
@@ -482,7 +479,7 @@ def do_move_out(
     """A member leaves the household: out of the registry, or into another registered household."""
     member = _active(member)
     source = member.household
-    _require(actor, "member", "change", source.ward_id, to_household.ward_id if to_household is not None else "")
+    require_in_area(actor, "member", "change", source.ward_id, to_household.ward_id if to_household is not None else "")
     previous_relation = member.relation
     _check_move_date(on, [member])
     if to_household is not None:
@@ -541,8 +538,8 @@ def do_split_household(
     (member id → relation) gives the leavers' relation to ``head``; anyone not in it is "other_relative".
     """
     household = Household.objects.select_for_update().get(pk=household.pk)
-    _require(actor, "household", "create", household.ward_id)
-    _require(actor, "household", "change", household.ward_id)
+    require_in_area(actor, "household", "create", household.ward_id)
+    require_in_area(actor, "household", "change", household.ward_id)
     if household.status != "active":
         raise IllegalTransition(_("Household %(code)s has been dissolved.") % {"code": household.code})
     if not members:
@@ -649,7 +646,7 @@ def do_merge_households(
     """
     source = Household.objects.select_for_update().get(pk=source.pk)
     target = Household.objects.select_for_update().get(pk=target.pk)
-    _require(actor, "household", "change", source.ward_id, target.ward_id)
+    require_in_area(actor, "household", "change", source.ward_id, target.ward_id)
     joining = check_merge(source=source, target=target, on=on)
     relations = dict(relations or {})
     _check_relations(relations, joining, code=target.code)
@@ -721,7 +718,7 @@ def do_resolve_duplicate(*, actor: Actor, flag: DuplicateFlag, status: str) -> D
         .select_related("member_a__household", "member_b__household")
         .get(pk=flag.pk)
     )
-    _require(actor, "duplicate", "resolve", flag.member_a.household.ward_id, flag.member_b.household.ward_id)
+    require_in_area(actor, "duplicate", "resolve", flag.member_a.household.ward_id, flag.member_b.household.ward_id)
     old = flag.status
     flag.status = status
     flag.resolved_by = acting_user(actor)
