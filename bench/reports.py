@@ -46,8 +46,21 @@ def main() -> None:
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--keep", action="store_true", help="keep the throw-away database")
     parser.add_argument("--profile", action="store_true", help="print where one city dashboard spends its time")
+    parser.add_argument("--build-only", action="store_true", help="build the city, keep the database, time nothing")
+    parser.add_argument("--reuse", help="time against this database (one kept with --build-only or --keep)")
     opts = parser.parse_args()
-    in_throwaway_database(opts.server, "ansinh_bench_reports", lambda: run(opts), keep=opts.keep)
+    if opts.reuse:
+        os.environ.update(
+            {
+                "ANSINH_ENV": "test",
+                "DATABASE_URL": f"{opts.server}/{opts.reuse}",
+                "DJANGO_SETTINGS_MODULE": "ansinh.config.settings",
+            }
+        )
+        run(opts)
+        return
+    keep = opts.keep or opts.build_only
+    in_throwaway_database(opts.server, "ansinh_bench_reports", lambda: run(opts), keep=keep)
 
 
 def _step(text: str) -> None:
@@ -122,33 +135,17 @@ def _official_list(wards: list[str], admin: object) -> None:
             )  # fmt: skip
 
 
-def run(opts: argparse.Namespace) -> None:
-    import django
-
-    django.setup()
+def _build(opts: argparse.Namespace) -> tuple[list[str], object, object]:
+    """The city, its official list, enrolments and payrolls, and a year of dossiers (not timed)."""
     from django.core.management import call_command
-    from django.test import Client
 
     from ansinh.accounts.models import User
     from ansinh.dossiers.synth import build_year
     from ansinh.geo.models import Ward
     from ansinh.payments.actions import do_compute_payroll, do_create_payroll, do_freeze_payroll
     from ansinh.payments.demo import ensure_demo_enrolments
-    from ansinh.reports import facts
-    from ansinh.reports.queries import (
-        DominantDeprivations,
-        DossiersByWard,
-        PovertyByWard,
-        ProgrammeByCategory,
-        scope_for,
-    )
-    from ansinh.reports.queries import (
-        run as run_query,
-    )
-    from ansinh.reports.sources import load
 
-    _step("migrating and loading units")
-    call_command("migrate", verbosity=0)
+    _step("loading units")
     call_command("load_units", verbosity=0)
     wards_all = list(Ward.objects.filter(province_id="79", valid_to__isnull=True).values_list("code", flat=True))
     _step(f"seeding {opts.households:,} households over {len(wards_all)} wards (subprocess)")
@@ -173,6 +170,42 @@ def run(opts: argparse.Namespace) -> None:
     _step(f"{opts.dossiers:,} dossiers of 2026")
     build_year(wards, year=2026, total=opts.dossiers, early_or_on_time=int(opts.dossiers * 0.98))
 
+    return wards, admin, analyst
+
+
+def run(opts: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from ansinh.accounts.models import User
+    from ansinh.reports import facts
+    from ansinh.reports.queries import (
+        DominantDeprivations,
+        DossiersByWard,
+        PovertyByWard,
+        ProgrammeByCategory,
+        scope_for,
+    )
+    from ansinh.reports.queries import (
+        run as run_query,
+    )
+    from ansinh.reports.sources import load
+
+    _step("migrating")
+    call_command("migrate", verbosity=0)
+    if opts.reuse:
+        from ansinh.registry.models import Household
+
+        wards = sorted(set(Household.objects.values_list("ward_id", flat=True).distinct()))
+        admin = User.objects.get(username="bench")
+        analyst = User.objects.get(username="analyst")
+    else:
+        wards, admin, analyst = _build(opts)
+    if opts.build_only:
+        return
     _step("facts rebuild")
     started = time.perf_counter()
     built = facts.rebuild()
@@ -236,7 +269,7 @@ def run(opts: argparse.Namespace) -> None:
     r = Round.objects.create(ward_id=ward, kind="regular", year=2026, period_start=dt.date(2026, 12, 1),
                              period_end=dt.date(2026, 12, 5), assessed_on=dt.date(2026, 12, 1),
                              standards=["hcm_2024"], status="approved")  # fmt: skip
-    d = Decision.objects.create(round=r, number="bench", date=dt.date(2026, 12, 5), approved_by=admin,
+    d = Decision.objects.create(round=r, number=f"bench-{time.time_ns()}", date=dt.date(2026, 12, 5), approved_by=admin,
                                 created_at=dt.datetime(2026, 12, 5, tzinfo=dt.UTC))  # fmt: skip
     fresh = pl.DataFrame({"household_id": list(
         Household.objects.filter(ward_id=ward).exclude(poverty_statuses__valid_to__isnull=True)
