@@ -3,7 +3,18 @@ codes only: a confidential value is written as ``"•"`` (its ciphertext is in t
 
 from __future__ import annotations
 
+from ansinh import vocab
 from ansinh.audit.actions import AuditAction
+from ansinh.vocab import Vocabulary
+
+# The code list of each coded value the cases' actions write to the trail (by the key they write it under).
+CHANGE_VOCABULARIES: dict[str, Vocabulary] = {
+    "incident": vocab.INCIDENT_TYPE,
+    "assessment": vocab.ASSESSMENT_FORM,
+    "risk_level": vocab.RISK_LEVEL,
+    "service": vocab.CASE_SERVICE,
+    "measure": vocab.DV_MEASURE,
+}
 
 
 class CasesAudit(AuditAction):

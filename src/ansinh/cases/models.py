@@ -408,6 +408,11 @@ class ReadEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.kind} {self.case_id}"
 
+    @property
+    def what_text(self) -> str:
+        """What was read, in words: a section by its name; an attachment or a case code as it is."""
+        return ", ".join(str(Section(item).label) if item in Section.values else str(item) for item in self.what or [])
+
 
 class BreakGlass(models.Model):
     """A supervisor's opening of a case outside their circle, with the reason, until ``expires_at``."""

@@ -163,6 +163,20 @@ class PayrollEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.payroll_id}: {self.old} → {self.new}"
 
+    @staticmethod
+    def _label(status: str) -> str:
+        return str(PayrollStatus(status).label) if status in PayrollStatus.values else status
+
+    @property
+    def old_label(self) -> str:
+        """The status left, in words."""
+        return self._label(self.old)
+
+    @property
+    def new_label(self) -> str:
+        """The status entered, in words."""
+        return self._label(self.new)
+
 
 class PayrollApproval(models.Model):
     """One sign-off of a payroll in approval; the number needed is the approval-threshold data's."""

@@ -569,11 +569,7 @@ def run_pivot(query: Pivot, frame: pl.DataFrame, names: Mapping[str, str]) -> Ta
     fixed = {k: list(v) for k, v in query.filters if v}
 
     def key_text(dim: str, value: Any) -> str:
-        if dim == "ward_code":
-            return names.get(str(value), str(value))
-        if dim == "category":
-            return _label(str(value))
-        return str(value)
+        return dimension_text(dim, value, names)
 
     col_keys = (
         sorted(grouped.select(col_dims).unique().iter_rows(), key=lambda r: tuple(map(str, r))) if col_dims else [()]
@@ -614,6 +610,36 @@ DIMENSION_LABELS: dict[str, Any] = {
 
 def _dimension_label(dim: str) -> Any:
     return DIMENSION_LABELS.get(dim, dim)
+
+
+def dimension_label(dim: str) -> str:
+    """A dimension's name in words (``programme`` → "Chính sách")."""
+    return str(DIMENSION_LABELS.get("ward_code" if dim == "ward" else dim, dim))
+
+
+def dimension_text(dim: str, value: Any, names: Mapping[str, str]) -> str:
+    """A dimension's value in words: a ward's name, a programme's, a category's, a standard's title."""
+    from django.utils.translation import get_language
+
+    from ansinh.standards import StandardError, load_standard
+
+    text = str(value)
+    if dim in ("ward_code", "ward"):
+        return names.get(text, text)
+    if dim == "programme":
+        return _programme_names().get(text, (text, {}))[0]
+    if dim == "category":
+        for _name, categories in _programme_names().values():
+            if text in categories:
+                return categories[text]
+        return _label(text)
+    if dim == "standard":
+        try:
+            title = load_standard(text).title
+        except StandardError:
+            return text
+        return str(title.get((get_language() or "vi")[:2]) or title.get("vi") or text)
+    return text
 
 
 # --- runner dispatch ------------------------------------------------------------------------------------

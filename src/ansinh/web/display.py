@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from ansinh import registry_schema, vocab
 from ansinh.accounts.audit_actions import AccountsAudit
 from ansinh.audit.actions import AuditAction
+from ansinh.cases.audit_actions import CHANGE_VOCABULARIES as CASE_CHANGE_VOCABULARIES
 from ansinh.cases.audit_actions import CasesAudit
 from ansinh.dossiers.audit_actions import DossiersAudit
 from ansinh.imports.audit_actions import ImportAudit
@@ -269,7 +270,7 @@ def _lang() -> str:
 
 def _code_label(name: str, value: str) -> str | None:
     """The label of a code: the field's own code list, a poverty class, a standard, a stored word."""
-    vocabulary = vocab.VOCABULARIES.get(name)
+    vocabulary = vocab.VOCABULARIES.get(name) or CASE_CHANGE_VOCABULARIES.get(name)
     if vocabulary is not None and value in vocabulary:
         return vocabulary[value][1 if _lang() == "vi" else 0]
     if value in vocab.POVERTY_CLASSES:

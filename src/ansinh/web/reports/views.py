@@ -41,6 +41,8 @@ from ansinh.reports.queries import (
     Scope,
     Table,
     YearInReview,
+    dimension_label,
+    dimension_text,
     read_facts,
     run,
     run_year_in_review,
@@ -241,7 +243,10 @@ def drill_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "shown": len(rows),
             "page": drill.PAGE,
-            "filters": [(k, ", ".join(v)) for k, v in what.filters.items()],
+            "filters": [
+                (dimension_label(k), ", ".join(dimension_text(k, x, scope.names) for x in v))
+                for k, v in what.filters.items()
+            ],
             "ward_name": scope.names.get(what.ward or "", ""),
             "is_amount": what.measure.unit == "VND",
         },
@@ -288,6 +293,7 @@ def year_in_review(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def official(request: HttpRequest) -> HttpResponse:
+    """The official layouts of the figures the user's role may see (a layout of other figures is not offered)."""
     scope = scope_for(request.user)
     years = years_available(read_facts(scope))
     lang = _lang()
@@ -295,9 +301,14 @@ def official(request: HttpRequest) -> HttpResponse:
         {"name": k, "title": v.title.get(lang, v.title["vi"]).replace("{year}", ""), "verified": v.verified,
          "reference": v.reference}
         for k, v in layouts().items()
+        if LAYOUT_SOURCES.get(v.report) in scope.sources
     ]  # fmt: skip
     return render(request, "reports/official.html", {"layouts": items, "years": years,
                                                       "can_export": can(request.user, "report", "export")})  # fmt: skip
+
+
+# The facts' source each official layout is filled from.
+LAYOUT_SOURCES = {"poverty_by_ward": "poverty", "programmes": "payroll", "dossiers": "dossier"}
 
 
 @login_required
@@ -314,14 +325,16 @@ def official_download(request: HttpRequest, name: str) -> HttpResponse:
     lang = _lang()
     columns = [(c["key"], c.get(lang) or c["vi"]) for c in layout.columns]
     tables: list[Table] = []
-    if layout.report == "poverty_by_ward" and "poverty" in scope.sources:
+    if LAYOUT_SOURCES.get(layout.report) not in scope.sources:
+        raise PermissionDenied  # a layout of figures the role may not see
+    if layout.report == "poverty_by_ward":
         for std in standards_available(frame):
             table = run(PovertyByWard(year, std), frame, scope.names)
             table.title = f"{table.title} – {standard_name(std)}"
             tables.append(renderers.in_layout(table, columns))
-    elif layout.report == "programmes" and "payroll" in scope.sources:
+    elif layout.report == "programmes":
         tables.append(renderers.in_layout(run(ProgrammeByCategory(year), frame, scope.names), columns))
-    elif layout.report == "dossiers" and "dossier" in scope.sources:
+    elif layout.report == "dossiers":
         tables.append(renderers.in_layout(run(DossiersByWard(year), frame, scope.names), columns))
     else:
         raise PermissionDenied  # a layout of figures the role may not see

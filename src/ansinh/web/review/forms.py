@@ -62,9 +62,7 @@ class RoundCreateForm(forms.Form):
         language = (get_language() or "vi")[:2]
         standards_field = self.fields["standards"]
         assert isinstance(standards_field, forms.MultipleChoiceField)
-        standards_field.choices = [
-            (s.id, f"{s.title.get(language) or s.title.get('vi') or s.id} ({s.id})") for s in all_standards()
-        ]
+        standards_field.choices = [(s.id, s.title.get(language) or s.title.get("vi") or s.id) for s in all_standards()]
         self.fields["year"].error_messages["required"] = _("Enter the year of the review.")
 
     def clean(self) -> dict[str, Any]:

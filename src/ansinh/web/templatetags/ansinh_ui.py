@@ -151,3 +151,12 @@ def standard_titles(standard_ids: Any) -> str:
 
     ids = [standard_ids] if isinstance(standard_ids, str) else list(standard_ids or [])
     return "; ".join(standard_title(s, (get_language() or "vi")[:2]) for s in ids)
+
+
+@register.filter
+def source_label(name: str) -> str:
+    """A reports' source by its name in words (``dossier`` → "Hồ sơ thủ tục hành chính")."""
+    from ansinh.reports.sources import load
+
+    source = load().get(name)
+    return str(source.label) if source is not None else name
