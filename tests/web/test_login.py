@@ -116,3 +116,11 @@ def test_it_lists_on_the_home_page_only_what_the_role_allows(officer_client, ana
 def test_it_names_the_users_area_on_the_home_page(officer_client, analyst_client):
     assert "Phường Bến Thành" in officer_client.get(reverse("home")).content.decode()
     assert "Thành phố Hồ Chí Minh" in analyst_client.get(reverse("home")).content.decode()
+
+
+def test_a_citizen_who_lands_on_the_sign_in_page_finds_the_services_that_need_no_account(client, db):
+    html = client.get(reverse("login")).content.decode()
+    for name in ("dossiers-apply-choose", "dossiers-follow", "dossiers-feedback"):
+        assert f'href="{reverse(name)}"' in html
+        assert client.get(reverse(name)).status_code == 200
+    assert "Người dân: không cần tài khoản" in html
