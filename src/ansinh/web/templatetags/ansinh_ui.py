@@ -160,3 +160,19 @@ def source_label(name: str) -> str:
 
     source = load().get(name)
     return str(source.label) if source is not None else name
+
+
+@register.filter
+def category_of(category: str, programme: str) -> str:
+    """A programme's category (a campaign's group) by its name in the active language."""
+    from ansinh.payments.actions import programme_labels
+
+    return programme_labels(programme, (get_language() or "vi")[:2])[1].get(category, category)
+
+
+@register.filter
+def programme_name(programme: str) -> str:
+    """A programme's (or campaign's) name in the active language."""
+    from ansinh.payments.actions import programme_labels
+
+    return programme_labels(programme, (get_language() or "vi")[:2])[0]
