@@ -151,3 +151,21 @@ def test_a_querysets_values_are_read_by_position_whatever_django_names_them(make
     assert frame.to_dicts() == [{"household_id": household.pk, "code": "H-9",
                                  "first_name": household.members.order_by("pk").first().full_name,
                                  "ward_name": ward_a.name}]  # fmt: skip
+
+
+def test_a_bulk_write_refreshes_the_planners_statistics_of_its_table(
+    table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics after a COPY are PostgreSQL's (SQLite's inserts are batched and small)")
+    monkeypatch.setattr(dbframes, "ANALYZE_AFTER_ROWS", 100)
+
+    def estimated_rows() -> float:
+        with connection.cursor() as cur:
+            cur.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            return float(cur.fetchone()[0])
+
+    dbframes.insert_frame(table, _frame(99))
+    assert estimated_rows() < 0  # below the threshold: never analysed (PostgreSQL says -1)
+    dbframes.insert_frame(table, _frame(400).with_columns(pl.col("id") + 1000))
+    assert estimated_rows() == 499

@@ -28,6 +28,11 @@ import polars as pl
 from django.db import connections, models
 
 COPY_ROWS = 100_000
+# A bulk write of at least this many rows refreshes the table's planner statistics (PostgreSQL) in the same
+# transaction: without them the next query of the same job plans for the empty table it saw before (a payroll
+# of one ward walked every decision of the city, 40 s a ward at 4,000,000 households) until autovacuum comes
+# round, which may be never where it is turned off.
+ANALYZE_AFTER_ROWS = 50_000
 BATCH_ROWS = 20_000
 KEYS_PER_QUERY = 5_000
 
@@ -182,6 +187,8 @@ def insert_frame(table: str, frame: pl.DataFrame, *, cursor: Any = None, using: 
                     buffer = io.BytesIO()
                     frame.slice(offset, COPY_ROWS).write_csv(buffer, include_header=False)
                     copy.write(buffer.getvalue())
+            if frame.height >= ANALYZE_AFTER_ROWS:
+                cur.execute(f"ANALYZE {target}")
         else:
             placeholders = ", ".join(["%s"] * frame.width)
             sql = f"INSERT INTO {target} ({column_sql}) VALUES ({placeholders})"  # noqa: S608 (quoted identifiers)

@@ -30,6 +30,7 @@ from ansinh.payments.queries import payable_lines
 from ansinh.programs.models import Decision, DecisionKind, Enrolment
 from ansinh.programs.rules import campaigns, legal_rules
 from ansinh.registry.actions import do_record_death
+from ansinh.registry.bulk import analyze
 from ansinh.registry.models import Member
 
 FIRST_START = dt.date(2023, 1, 1)
@@ -100,6 +101,7 @@ def ensure_demo_enrolments(province_code: str, on: dt.date) -> int:
                      effective_month=enrolment.start_month, recorded_at=now)
         )  # fmt: skip
     Decision.objects.bulk_create(decisions, batch_size=5000)
+    analyze([Enrolment, Decision])  # the payrolls computed next plan with the rows just written
     return len(enrolments)
 
 
