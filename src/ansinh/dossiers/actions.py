@@ -1,5 +1,6 @@
 """Every change to a dossier: one ``do_<verb>_dossier`` action, keyword-only, an acting user (``None`` for the
-citizen's own steps, which the audit names "citizen"), one transaction, one appended event and one audit entry.
+citizen's own steps, which the audit names "citizen"), one transaction, one appended event, the dossier's summary
+of event times derived again from its events (``dossiers.summary``) and one audit entry.
 
 No action, and no other path, writes a dossier's timeliness: there is no such field. The appointment is computed
 here (at acceptance and at the end of a supplement pause) and written into the event; a correction is an event
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from ansinh.accounts.models import Actor, acting_user
 from ansinh.audit.actions import record
-from ansinh.dossiers import attachments, errors
+from ansinh.dossiers import attachments, errors, summary
 from ansinh.dossiers.attachments import Upload, check_count
 from ansinh.dossiers.audit_actions import EVENT_RECORDED, DossiersAudit
 from ansinh.dossiers.drives import open_driven_action, review_decided
@@ -75,6 +76,7 @@ def _append(
     if new != old:
         Dossier.objects.filter(pk=dossier.pk).update(status=new)
         dossier.status = new
+    summary.refresh([dossier.pk])  # the times the reports read, derived again in this transaction
     changes: dict[str, Any] = {"event": kind, "seq": event.seq}
     if new != old:
         changes["status"] = [old, new]

@@ -88,17 +88,19 @@ def indicators(on: dt.date) -> tuple[list[Indicator], str, bool]:
 
 def _digitised(start: dt.date, end: dt.date, wards: list[str] | None) -> dict[str, int]:
     """Dossiers accepted in ``[start, end)`` with at least one attached file, per ward (one statement)."""
-    params: list[Any] = [aware_day(start), aware_day(end)]
+    params: list[Any] = [
+        connection.ops.adapt_datetimefield_value(aware_day(start)),
+        connection.ops.adapt_datetimefield_value(aware_day(end)),
+    ]
     where = ""
     if wards is not None:
         where = f"AND d.ward_id IN ({', '.join(['%s'] * len(wards)) or 'NULL'})"
         params += list(wards)
     sql = f"""
-        SELECT d.ward_id, COUNT(DISTINCT d.id)
-        FROM dossiers_dossierevent e
-        JOIN dossiers_dossier d ON d.id = e.dossier_id
-        JOIN dossiers_attachment a ON a.dossier_id = d.id
-        WHERE e.kind = 'accepted' AND e.at >= %s AND e.at < %s {where}
+        SELECT d.ward_id, COUNT(*)
+        FROM dossiers_dossiersummary d
+        WHERE d.accepted_at >= %s AND d.accepted_at < %s {where}
+          AND EXISTS (SELECT 1 FROM dossiers_attachment a WHERE a.dossier_id = d.dossier_id)
         GROUP BY d.ward_id
     """  # noqa: S608 - placeholders only
     with connection.cursor() as cursor:
