@@ -85,7 +85,10 @@ SELECT d.id, s.seq, s.kind, s.status,
             ELSE d.received_at + CASE WHEN (d.id * 2654435761 %% 100000) < %(late)s * 100000
                                       THEN interval '10 days' ELSE ((d.id %% 6) + 1) * interval '1 day' END
                  + CASE s.seq WHEN 4 THEN interval '1 hour' ELSE interval '0' END END,
-       CASE s.seq WHEN 2 THEN d.received_at + interval '7 days' END, '', '', '{}'::jsonb
+       CASE s.seq WHEN 2 THEN d.received_at + interval '7 days' END, '', '',
+       CASE s.seq WHEN 1 THEN jsonb_build_object('channel', d.channel)
+                              || CASE WHEN d.channel = 'online' THEN '{"files": 1}'::jsonb ELSE '{}'::jsonb END
+                  ELSE '{}'::jsonb END
 FROM dossiers_dossier d
 CROSS JOIN (VALUES (1, 'received', 'received'), (2, 'accepted', 'accepted'), (3, 'decided', 'decided'),
                    (4, 'returned', 'returned')) AS s(seq, kind, status)

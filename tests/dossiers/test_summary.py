@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,6 +34,7 @@ def expected(dossier: Dossier) -> dict[str, Any]:
         return next((e.at for e in events if e.kind in kinds), None)
 
     set_due = [e for e in events if e.appointment is not None]
+    ended, due = first("decided", "withdrawn"), set_due[-1].appointment if set_due else None
     return {
         "ward_id": dossier.ward_id,
         "procedure": dossier.procedure,
@@ -47,7 +49,10 @@ def expected(dossier: Dossier) -> dict[str, Any]:
         "refused_at": first("refused"),
         "corrected_at": first("corrected"),
         "paused_seconds": sum(int(e.data.get("paused_working_seconds", 0)) for e in events),
-        "due": set_due[-1].appointment if set_due else None,
+        "files": sum(int(e.data.get("files", 0)) for e in events if e.kind == "received"),
+        "ended_on": timezone.localtime(ended).date() if ended else None,
+        "due": due,
+        "due_on": timezone.localtime(due).date() if due else None,
         "due_set_at": set_due[-1].at if set_due else None,
         "last_status": events[-1].status,
         "last_at": events[-1].at,
@@ -112,13 +117,25 @@ def _step(officer: Any, d: Dossier, choice: int, when: dt.datetime) -> None:
     walk=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 120)), min_size=1, max_size=9),
     hour=st.sampled_from([8, 11, 12, 16, 18]),
     channel=st.sampled_from(["online", "counter", "post"]),
+    with_file=st.booleans(),
 )
 def test_the_summary_always_equals_a_recomputation_from_the_events(
-    officer: Any, receive: Any, walk: list[tuple[int, int]], hour: int, channel: str
+    officer: Any,
+    receive: Any,
+    settings: Any,
+    tmp_path: Path,
+    walk: list[tuple[int, int]],
+    hour: int,
+    channel: str,
+    with_file: bool,
 ) -> None:
+    from ansinh.dossiers.attachments import check
+
+    settings.DOSSIER_FILES_DIR = tmp_path / "files"
+    uploads = [check("request", "don.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")] if with_file else []
     with transaction.atomic():
         when = at(2026, 3, 6, hour, 30)
-        d = receive(when, accept=False, channel=channel)
+        d = receive(when, accept=False, channel=channel, uploads=uploads)
         assert stored(d) == expected(d)
         for choice, hours in walk:
             when += dt.timedelta(hours=hours)

@@ -313,7 +313,10 @@ class DossierSummary(models.Model):
     refused_at = models.DateTimeField(null=True, editable=False)
     corrected_at = models.DateTimeField(null=True, editable=False)  # the first correction: "adjusted"
     paused_seconds = models.BigIntegerField(default=0, editable=False)  # working time paused for supplements
+    files = models.PositiveIntegerField(default=0, editable=False)  # files attached at receipt (digitised)
+    ended_on = models.DateField(null=True, editable=False)  # the local date of ended_at
     due = models.DateTimeField(null=True, editable=False)  # the appointment in force
+    due_on = models.DateField(null=True, editable=False)  # its local date
     due_set_at = models.DateTimeField(null=True, editable=False)  # when the event that set it happened
     last_status = models.CharField(max_length=12, editable=False)
     last_at = models.DateTimeField(editable=False)

@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ansinh.dossiers.summary import derived_sql
+from ansinh.dossiers.summary import local_date_sql as local_date_of
 
 PAUSED = ("supplement", "stopped")
 
@@ -54,6 +55,7 @@ class PeriodReport:
     in_time: int = 0
     overdue: int = 0
     paused: int = 0
+    digitised: int = 0  # of those received, with a file attached at receipt (not part of the identity)
 
     @property
     def received(self) -> int:
@@ -103,11 +105,8 @@ def _bound(day: dt.date) -> Any:
 
 
 def _local_date(column: str, on: dt.date) -> str:
-    """SQL for the local date of a UTC datetime column (Vietnam keeps one offset all year)."""
-    if connection.vendor == "postgresql":
-        return f"({column} AT TIME ZONE '{timezone.get_default_timezone_name()}')::date"
-    offset = timezone.make_aware(dt.datetime.combine(on, dt.time())).utcoffset() or dt.timedelta()
-    return f"date({column}, '{int(offset.total_seconds() // 60):+d} minutes')"
+    """SQL for the local date of a UTC datetime column (``on`` is kept for the callers; the offset is fixed)."""
+    return local_date_of(column)
 
 
 local_date_sql = _local_date  # the same local-date SQL for the other set-based reports (feedback, 766)
@@ -116,7 +115,6 @@ local_date_sql = _local_date  # the same local-date SQL for the other set-based 
 def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, list[Any]]:
     end_day = connection.ops.adapt_datefield_value(end)
     s, e = _bound(start), _bound(end)
-    ended, due = _local_date("d.end_at", start), _local_date("d.due", start)
     ward_list = list(wards or [])
     in_wards = "" if wards is None else f"AND {{t}}.ward_id IN ({', '.join(['%s'] * len(ward_list)) or 'NULL'})"
 
@@ -140,42 +138,57 @@ def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, li
     # The summary is the state at the period's end for every dossier nothing changed since; the few others (an
     # end of the year decided in January) are derived again from their events before the end, by the same
     # derivation. Only placeholders and the fixed expressions above are interpolated; every value is a parameter.
-    recent = f"SELECT c.dossier_id FROM dossiers_dossiersummary c WHERE {counted('c')} AND {changed('c')}"  # noqa: S608
-    as_of_end = derived_sql(f"e.dossier_id IN ({recent}) AND e.at < %s")
+    fields = """CASE WHEN f.withdrawn_at IS NOT NULL THEN 1 ELSE 0 END AS withdrawn,
+                CASE WHEN f.corrected_at IS NOT NULL THEN 1 ELSE 0 END AS adjusted, f.ended_on AS end_day,
+                f.due_on AS due_day, f.last_status, f.files"""
+    if connection.vendor == "postgresql":
+        # Each changed dossier's events through its index (the planner cannot know how few they are).
+        as_of_end = f"""
+            SELECT s.ward_id, s.channel, f.accepted_at AS acc_at, f.ended_at AS end_at, {fields}
+            FROM dossiers_dossiersummary s
+            CROSS JOIN LATERAL ({derived_sql("e.dossier_id = s.dossier_id AND e.at < %s")}) f
+            WHERE {counted("s")} AND {changed("s")}
+        """  # noqa: S608
+        as_of_params = [e, *counted_params, *changed_params]
+    else:
+        recent = f"SELECT c.dossier_id FROM dossiers_dossiersummary c WHERE {counted('c')} AND {changed('c')}"  # noqa: S608
+        as_of_end = f"""
+            SELECT s.ward_id, s.channel, f.accepted_at AS acc_at, f.ended_at AS end_at, {fields}
+            FROM ({derived_sql(f"e.dossier_id IN ({recent}) AND e.at < %s")}) f
+            JOIN dossiers_dossiersummary s ON s.dossier_id = f.dossier_id
+        """  # noqa: S608
+        as_of_params = [*counted_params, *changed_params, e]
     sql = f"""
         WITH d AS (
             SELECT s.ward_id, s.channel, s.accepted_at AS acc_at, s.ended_at AS end_at,
                    CASE WHEN s.withdrawn_at IS NOT NULL THEN 1 ELSE 0 END AS withdrawn,
                    CASE WHEN s.corrected_at IS NOT NULL THEN 1 ELSE 0 END AS adjusted,
-                   s.due, s.last_status
+                   s.ended_on AS end_day, s.due_on AS due_day, s.last_status, s.files
             FROM dossiers_dossiersummary s
             WHERE {counted("s")} AND NOT {changed("s")}
             UNION ALL
-            SELECT s.ward_id, s.channel, f.accepted_at, f.ended_at,
-                   CASE WHEN f.withdrawn_at IS NOT NULL THEN 1 ELSE 0 END,
-                   CASE WHEN f.corrected_at IS NOT NULL THEN 1 ELSE 0 END,
-                   f.due, f.last_status
-            FROM ({as_of_end}) f JOIN dossiers_dossiersummary s ON s.dossier_id = f.dossier_id
+            {as_of_end}
         )
         SELECT d.ward_id,
                {n("d.acc_at < %s AND (d.end_at IS NULL OR d.end_at >= %s)")},
                {n("d.acc_at >= %s AND d.channel = 'online'")},
                {n("d.acc_at >= %s AND d.channel = 'counter'")},
                {n("d.acc_at >= %s AND d.channel = 'post'")},
-               {n(f"{processed} AND {ended} < {due}")},
-               {n(f"{processed} AND {ended} = {due}")},
-               {n(f"{processed} AND {ended} > {due}")},
+               {n(f"{processed} AND d.end_day < d.due_day")},
+               {n(f"{processed} AND d.end_day = d.due_day")},
+               {n(f"{processed} AND d.end_day > d.due_day")},
                {n(f"{processed} AND d.withdrawn = 1")},
                {n(f"{processed} AND d.adjusted = 1")},
-               {n(f"{still_open} AND {due} >= %s")},
-               {n(f"{still_open} AND {due} < %s")},
-               {n(f"d.end_at IS NULL AND d.last_status IN ({paused})")}
+               {n(f"{still_open} AND d.due_day >= %s")},
+               {n(f"{still_open} AND d.due_day < %s")},
+               {n(f"d.end_at IS NULL AND d.last_status IN ({paused})")},
+               {n("d.acc_at >= %s AND d.files > 0")}
         FROM d
         GROUP BY d.ward_id
         ORDER BY d.ward_id
     """  # noqa: S608
-    params = [*counted_params, *changed_params, *counted_params, *changed_params, e]
-    params += [s, s, s, s, s, s, s, s, s, s, end_day, end_day]
+    params = [*counted_params, *changed_params, *as_of_params]
+    params += [s, s, s, s, s, s, s, s, s, s, end_day, end_day, s]
     return sql, params
 
 

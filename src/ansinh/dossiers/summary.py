@@ -2,7 +2,8 @@
 one function (:func:`derived_sql`), never typed.
 
 The summary holds *times*, not judgements: when the dossier was received, accepted, decided, returned, withdrawn,
-stopped, refused or first corrected; the appointment in force and when it was set; the working time paused for
+stopped, refused or first corrected; the appointment in force, when it was set, and the local dates of the end and
+of the appointment (the one-stop practice compares dates); the working time paused for
 supplements; the last status and when it was reached. Early, on time, late, in time and overdue are still derived
 at query time from these times and an as-of date (``dossiers.reports``); no column says them.
 
@@ -15,10 +16,12 @@ dossier's events say.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
 # The derived columns, in the order :func:`derived_sql` selects them (after ``dossier_id``).
 COLUMNS = (
@@ -31,7 +34,10 @@ COLUMNS = (
     "refused_at",
     "corrected_at",
     "paused_seconds",
+    "files",
+    "ended_on",
     "due",
+    "due_on",
     "due_set_at",
     "last_status",
     "last_at",
@@ -42,10 +48,19 @@ DOSSIER_COLUMNS = ("ward_id", "procedure", "channel", "received_at")
 END_KINDS = ("decided", "withdrawn")
 
 
-def _paused_seconds() -> str:
+def local_date_sql(column: str) -> str:
+    """SQL for the local date of a UTC datetime column (Vietnam keeps one offset all year, so SQLite adds it)."""
     if connection.vendor == "postgresql":
-        return "COALESCE((e.data->>'paused_working_seconds')::bigint, 0)"
-    return "COALESCE(CAST(json_extract(e.data, '$.paused_working_seconds') AS INTEGER), 0)"
+        return f"({column} AT TIME ZONE '{timezone.get_default_timezone_name()}')::date"
+    offset = dt.datetime(2000, 1, 1, tzinfo=timezone.get_default_timezone()).utcoffset() or dt.timedelta()
+    return f"date({column}, '{int(offset.total_seconds() // 60):+d} minutes')"
+
+
+def _number(key: str) -> str:
+    """SQL for the integer ``key`` of an event's data (0 when absent)."""
+    if connection.vendor == "postgresql":
+        return f"COALESCE((e.data->>'{key}')::bigint, 0)"
+    return f"COALESCE(CAST(json_extract(e.data, '$.{key}') AS INTEGER), 0)"
 
 
 def derived_sql(where: str) -> str:
@@ -66,12 +81,18 @@ def derived_sql(where: str) -> str:
         {first("stopped")} AS stopped_at,
         {first("refused")} AS refused_at,
         {first("corrected")} AS corrected_at,
-        SUM(CASE WHEN e.kind = 'supplement_received' THEN {_paused_seconds()} ELSE 0 END) AS paused_seconds"""
+        SUM(CASE WHEN e.kind = 'supplement_received' THEN {_number("paused_working_seconds")} ELSE 0 END)
+            AS paused_seconds,
+        SUM(CASE WHEN e.kind = 'received' THEN {_number("files")} ELSE 0 END) AS files"""
     if connection.vendor == "postgresql":
         # The appointment in force and the last status come from the aggregate itself: no join back per dossier.
+        due = "(array_agg(e.appointment ORDER BY e.seq DESC) FILTER (WHERE e.appointment IS NOT NULL))[1]"
+        ended = f"MIN(CASE WHEN e.kind IN ({ends}) THEN e.at END)"
         return f"""
             SELECT {aggregates},
-                (array_agg(e.appointment ORDER BY e.seq DESC) FILTER (WHERE e.appointment IS NOT NULL))[1] AS due,
+                {local_date_sql(ended)} AS ended_on,
+                {due} AS due,
+                {local_date_sql(due)} AS due_on,
                 (array_agg(e.at ORDER BY e.seq DESC) FILTER (WHERE e.appointment IS NOT NULL))[1] AS due_set_at,
                 (array_agg(e.status ORDER BY e.seq DESC))[1] AS last_status,
                 MAX(e.at) AS last_at,
@@ -81,7 +102,8 @@ def derived_sql(where: str) -> str:
         """  # noqa: S608 - fixed expressions and the caller's placeholders only
     return f"""
         SELECT f.dossier_id, f.accepted_at, f.ended_at, f.decided_at, f.returned_at, f.withdrawn_at, f.stopped_at,
-               f.refused_at, f.corrected_at, f.paused_seconds, a.appointment AS due, a.at AS due_set_at,
+               f.refused_at, f.corrected_at, f.paused_seconds, f.files, {local_date_sql("f.ended_at")} AS ended_on,
+               a.appointment AS due, {local_date_sql("a.appointment")} AS due_on, a.at AS due_set_at,
                l.status AS last_status, l.at AS last_at, f.last_seq
         FROM (
             SELECT {aggregates},
