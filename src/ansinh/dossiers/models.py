@@ -180,7 +180,8 @@ class Rating(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["dossier", "channel"], name="dossier_rating_once")]
-        indexes = [models.Index(fields=["at"], name="dossier_rating_at")]
+        # PostgreSQL reads a period's ratings from the index alone (satisfaction, the 766 indicators).
+        indexes = [models.Index(fields=["at"], name="dossier_rating_at", include=["dossier", "level"])]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.level}"
@@ -326,7 +327,9 @@ class DossierSummary(models.Model):
         indexes = [
             models.Index(fields=["ended_at"], name="dossier_summary_ended"),
             models.Index(fields=["accepted_at"], name="dossier_summary_accepted"),
+            # A rated dossier's ward from the index alone (satisfaction joins the ratings here).
+            models.Index(fields=["dossier"], name="dossier_summary_ward", include=["ward"]),
         ]
 
     def __str__(self) -> str:
-        return f"{self.dossier_id} summary"
+        return f"{self.pk} summary"

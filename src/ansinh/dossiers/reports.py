@@ -131,35 +131,34 @@ def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, li
     paused = ", ".join(f"'{p}'" for p in PAUSED)
 
     def n(condition: str) -> str:
-        return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+        return f"COUNT(*) FILTER (WHERE {condition})"
 
     processed = "d.end_at IS NOT NULL AND d.end_at >= %s"
     still_open = f"d.end_at IS NULL AND d.last_status NOT IN ({paused})"
     # The summary is the state at the period's end for every dossier nothing changed since; the few others (an
     # end of the year decided in January) are derived again from their events before the end, by the same
     # derivation. Only placeholders and the fixed expressions above are interpolated; every value is a parameter.
-    fields = """CASE WHEN f.withdrawn_at IS NOT NULL THEN 1 ELSE 0 END AS withdrawn,
-                CASE WHEN f.corrected_at IS NOT NULL THEN 1 ELSE 0 END AS adjusted, f.ended_on AS end_day,
-                f.due_on AS due_day, f.last_status, f.files"""
     if connection.vendor == "postgresql":
-        # Each changed dossier's events through its index (the planner cannot know how few they are).
-        as_of_end = f"""
-            SELECT s.ward_id, s.channel, f.accepted_at AS acc_at, f.ended_at AS end_at, {fields}
+        # One pass over the summary; a changed dossier's events (few: the planner cannot know) are read through
+        # their index by the lateral derivation, which a one-time filter skips for every other dossier.
+        def pick(column: str) -> str:
+            return f"CASE WHEN f.dossier_id IS NULL THEN s.{column} ELSE f.{column} END"
+
+        rows = f"""
+            SELECT s.ward_id, s.channel, s.accepted_at AS acc_at, {pick("ended_at")} AS end_at,
+                   CASE WHEN {pick("withdrawn_at")} IS NOT NULL THEN 1 ELSE 0 END AS withdrawn,
+                   CASE WHEN {pick("corrected_at")} IS NOT NULL THEN 1 ELSE 0 END AS adjusted,
+                   {pick("ended_on")} AS end_day, {pick("due_on")} AS due_day,
+                   {pick("last_status")} AS last_status, {pick("files")} AS files
             FROM dossiers_dossiersummary s
-            CROSS JOIN LATERAL ({derived_sql("e.dossier_id = s.dossier_id AND e.at < %s")}) f
-            WHERE {counted("s")} AND {changed("s")}
+            LEFT JOIN LATERAL ({derived_sql(f"e.dossier_id = s.dossier_id AND e.at < %s AND {changed('s')}")}) f
+                ON TRUE
+            WHERE {counted("s")}
         """  # noqa: S608
-        as_of_params = [e, *counted_params, *changed_params]
+        rows_params = [e, *changed_params, *counted_params]
     else:
         recent = f"SELECT c.dossier_id FROM dossiers_dossiersummary c WHERE {counted('c')} AND {changed('c')}"  # noqa: S608
-        as_of_end = f"""
-            SELECT s.ward_id, s.channel, f.accepted_at AS acc_at, f.ended_at AS end_at, {fields}
-            FROM ({derived_sql(f"e.dossier_id IN ({recent}) AND e.at < %s")}) f
-            JOIN dossiers_dossiersummary s ON s.dossier_id = f.dossier_id
-        """  # noqa: S608
-        as_of_params = [*counted_params, *changed_params, e]
-    sql = f"""
-        WITH d AS (
+        rows = f"""
             SELECT s.ward_id, s.channel, s.accepted_at AS acc_at, s.ended_at AS end_at,
                    CASE WHEN s.withdrawn_at IS NOT NULL THEN 1 ELSE 0 END AS withdrawn,
                    CASE WHEN s.corrected_at IS NOT NULL THEN 1 ELSE 0 END AS adjusted,
@@ -167,8 +166,16 @@ def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, li
             FROM dossiers_dossiersummary s
             WHERE {counted("s")} AND NOT {changed("s")}
             UNION ALL
-            {as_of_end}
-        )
+            SELECT s.ward_id, s.channel, f.accepted_at, f.ended_at,
+                   CASE WHEN f.withdrawn_at IS NOT NULL THEN 1 ELSE 0 END,
+                   CASE WHEN f.corrected_at IS NOT NULL THEN 1 ELSE 0 END,
+                   f.ended_on, f.due_on, f.last_status, f.files
+            FROM ({derived_sql(f"e.dossier_id IN ({recent}) AND e.at < %s")}) f
+            JOIN dossiers_dossiersummary s ON s.dossier_id = f.dossier_id
+        """  # noqa: S608
+        rows_params = [*counted_params, *changed_params, *counted_params, *changed_params, e]
+    sql = f"""
+        WITH d AS ({rows})
         SELECT d.ward_id,
                {n("d.acc_at < %s AND (d.end_at IS NULL OR d.end_at >= %s)")},
                {n("d.acc_at >= %s AND d.channel = 'online'")},
@@ -187,7 +194,7 @@ def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, li
         GROUP BY d.ward_id
         ORDER BY d.ward_id
     """  # noqa: S608
-    params = [*counted_params, *changed_params, *as_of_params]
+    params = list(rows_params)
     params += [s, s, s, s, s, s, s, s, s, s, end_day, end_day, s]
     return sql, params
 

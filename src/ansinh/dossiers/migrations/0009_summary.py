@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='rating',
-            index=models.Index(fields=['at'], name='dossier_rating_at'),
+            index=models.Index(fields=['at'], include=('dossier', 'level'), name='dossier_rating_at'),
         ),
         migrations.AddField(
             model_name='dossiersummary',
@@ -64,6 +64,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='dossiersummary',
             index=models.Index(fields=['accepted_at'], name='dossier_summary_accepted'),
+        ),
+        migrations.AddIndex(
+            model_name='dossiersummary',
+            index=models.Index(fields=['dossier'], include=('ward',), name='dossier_summary_ward'),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop, elidable=False),
     ]
