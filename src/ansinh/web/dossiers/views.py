@@ -78,7 +78,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# The derived timeliness in words (``queries.Timeliness.kind``); shown, never set.
+# The derived timeliness in words (``dossiers.queries.Timeliness``, its kind); shown, never set.
 TIMELINESS_LABELS = {
     "early": gettext_lazy("Early"),
     "on_time": gettext_lazy("On time"),
