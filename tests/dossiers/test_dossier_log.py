@@ -215,3 +215,10 @@ def test_the_citizen_rates_a_returned_dossier_once_with_its_secret(officer: Any,
     with pytest.raises(errors.AlreadyRated):
         a.do_rate_dossier(dossier=dossier, secret=dossier.secret, level=1)
     assert Rating.objects.filter(dossier=dossier).count() == 1
+
+
+def test_every_status_maps_to_its_own_national_portal_code() -> None:
+    from ansinh.dossiers.models import PORTAL_CODES
+
+    assert set(PORTAL_CODES) == set(Status) and len(set(PORTAL_CODES.values())) == len(Status)
+    assert (PORTAL_CODES[Status.RECEIVED], PORTAL_CODES[Status.SUPPLEMENT], PORTAL_CODES[Status.RETURNED]) == (1, 5, 10)
