@@ -194,3 +194,16 @@ def test_nothing_but_its_derivation_writes_the_summary() -> None:
         if writes.search(path.read_text(encoding="utf-8")) and path.name != "summary.py"
     )
     assert found == [], found
+
+
+def test_the_migration_backfills_the_summary_of_dossiers_already_written(officer: Any, receive: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    decided = receive(at(2026, 3, 2, 9))
+    a.do_decide_dossier(actor=officer, dossier=decided, result="x", at=at(2026, 3, 10, 9))
+    waiting = receive(at(2026, 3, 3, 9), accept=False)
+    DossierSummary.objects.all().delete()  # as before migration 0009
+    importlib.import_module("ansinh.dossiers.migrations.0009_summary").backfill(apps, None)
+    assert [stored(d) for d in (decided, waiting)] == [expected(d) for d in (decided, waiting)]
