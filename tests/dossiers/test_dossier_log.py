@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -78,12 +80,68 @@ def test_timeliness_is_derived_from_the_events(officer: Any, receive: Any, decid
 def test_nothing_can_set_timeliness() -> None:
     from django.contrib import admin
 
+    from ansinh.dossiers.models import DossierSummary
+
     words = ("timel", "on_time", "ontime", "late", "overdue", "early", "dung_han", "qua_han")
-    for model in (Dossier, DossierEvent, Rating):
+    for model in (Dossier, DossierEvent, Rating, DossierSummary):
         names = [f.name.lower() for f in model._meta.get_fields()]
         assert not [n for n in names if any(w in n for w in words)], model
         assert model not in admin.site._registry
     assert "status" not in Dossier._meta.get_field("status").name or not Dossier._meta.get_field("status").editable
+
+
+TIMELINESS_WORDS = {"timeliness", "early", "late", "overdue", "ontime", "adjusted", "dunghan", "quahan"}
+
+
+def _says_timeliness(name: str) -> bool:
+    parts = set(re.split(r"[_\-\W]+", name.lower()))
+    joined = name.lower().replace("_", "").replace("-", "")
+    return bool(parts & TIMELINESS_WORDS) or any(w in joined for w in ("ontime", "intime", "timeliness"))
+
+
+def test_no_page_form_import_or_endpoint_takes_a_timeliness() -> None:
+    """Searched: every input of every page template, every Django form field of the pages, every field of every
+    request body and parameter of the API; and the imports do not touch dossiers at all."""
+    from ansinh.api.urls import api
+
+    src = Path(a.__file__).resolve().parents[1]
+    inputs = [
+        (str(path), name)
+        for path in (src / "web").rglob("*.html")
+        for name in re.findall(r'name="([^"{]+)"', path.read_text(encoding="utf-8"))
+    ]
+    fields = [
+        (str(path), name)
+        for path in (src / "web").rglob("*.py")
+        for name in re.findall(r"^\s+(\w+)\s*=\s*forms\.\w+", path.read_text(encoding="utf-8"), re.MULTILINE)
+    ]
+    assert inputs and fields
+    assert [f for f in inputs + fields if _says_timeliness(f[1])] == []
+
+    schema = api.get_openapi_schema()
+    components = schema.get("components", {}).get("schemas", {})
+
+    def names(node: Any, seen: set[str]) -> list[str]:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref not in seen:
+                return names(components.get(ref.rsplit("/", 1)[-1], {}), seen | {ref})
+            found = list(node.get("properties", {}))
+            return found + [n for value in node.values() for n in names(value, seen)]
+        if isinstance(node, list):
+            return [n for value in node for n in names(value, seen)]
+        return []
+
+    taken = [
+        name
+        for methods in schema["paths"].values()
+        for method, op in methods.items()
+        if method in ("post", "put", "patch", "delete", "get")
+        for name in names(op.get("requestBody", {}), set()) + [p["name"] for p in op.get("parameters", [])]
+    ]
+    assert taken and [n for n in taken if _says_timeliness(n)] == []
+    imports = "".join(p.read_text(encoding="utf-8") for p in (src / "imports").rglob("*.py"))
+    assert "dossier" not in imports.lower()
 
 
 def test_a_correction_is_an_event_with_a_reason_reported_as_adjusted(officer: Any, receive: Any) -> None:
@@ -150,7 +208,17 @@ def test_the_citizen_rates_a_returned_dossier_once_with_its_secret(officer: Any,
     a.do_return_dossier(actor=officer, dossier=dossier, at=at(2026, 3, 10, 10))
     with pytest.raises(errors.WrongSecret):
         a.do_rate_dossier(dossier=dossier, secret="WRONG123", level=5)
+    for bad in ({"8": 2}, {"1": 3}, {"1": "tốt"}):  # 8 measures the unit, not the dossier; scores are 2, 1, 0
+        with pytest.raises(errors.BadRating):
+            a.do_rate_dossier(dossier=dossier, secret=dossier.secret, level=5, criteria=bad)
     a.do_rate_dossier(dossier=dossier, secret=dossier.secret.lower(), level=5, criteria={"1": 2, "7": 2})
     with pytest.raises(errors.AlreadyRated):
         a.do_rate_dossier(dossier=dossier, secret=dossier.secret, level=1)
     assert Rating.objects.filter(dossier=dossier).count() == 1
+
+
+def test_every_status_maps_to_its_own_national_portal_code() -> None:
+    from ansinh.dossiers.models import PORTAL_CODES
+
+    assert set(PORTAL_CODES) == set(Status) and len(set(PORTAL_CODES.values())) == len(Status)
+    assert (PORTAL_CODES[Status.RECEIVED], PORTAL_CODES[Status.SUPPLEMENT], PORTAL_CODES[Status.RETURNED]) == (1, 5, 10)

@@ -77,3 +77,17 @@ def test_the_pages_open_on_a_period_with_data_and_are_scoped(
     worker.force_login(make_user("case_worker", wards=[ward_a]))
     assert worker.get("/dossiers/indicators/").status_code == 403
     assert worker.get("/dossiers/report/").status_code == 403
+
+
+def test_digitisation_counts_the_dossiers_accepted_with_a_file(
+    officer: Any, receive: Any, settings: Any, tmp_path: Any
+) -> None:
+    from ansinh.dossiers.attachments import check
+
+    settings.DOSSIER_FILES_DIR = tmp_path / "files"
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    receive(at(2026, 3, 6, 9), channel="online", uploads=[check("request", "don.pdf", pdf)])
+    receive(at(2026, 3, 6, 10), channel="online")
+    receive(at(2026, 2, 6, 10), channel="online", uploads=[check("request", "don.pdf", pdf)])  # February
+    city = {s.indicator.code: s for s in indicators.scores(dt.date(2026, 3, 1), dt.date(2026, 4, 1))[1][""]}
+    assert (city["digitisation"].numerator, city["digitisation"].denominator) == (1, 2)

@@ -68,3 +68,14 @@ def test_the_citizens_page_is_throttled(receive: Any) -> None:
         citizen.post("/dossiers/public/follow/", {"code": dossier.code, "secret": "X"}).status_code for _ in range(21)
     ]
     assert codes[:20] == [404] * 20 and codes[20] == 429
+
+
+def test_the_citizens_page_is_throttled_per_code_from_any_address(receive: Any) -> None:
+    cache.clear()
+    dossier = receive(at(2026, 3, 6, 9))
+    codes = [
+        Client(REMOTE_ADDR=f"203.0.113.{i}").post("/dossiers/public/follow/", {"code": dossier.code, "secret": "X"})
+        for i in range(21)
+    ]
+    assert [c.status_code for c in codes[:20]] == [404] * 20 and codes[20].status_code == 429
+    assert "Thử quá nhiều lần" in codes[20].content.decode()

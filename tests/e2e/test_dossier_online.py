@@ -1,11 +1,18 @@
-"""A citizen with no account applies online for a poverty review in a real browser (a wrong file first: refused
-in Vietnamese, what was typed kept); the ward officer accepts it, which opens the household's regular review, is
-refused the decision while the review is open, then records it once the review has decided and returns the
-result; the citizen follows the dossier with its code and secret, downloads the receipt and rates the service."""
+"""The whole journey of a poverty-review request in a real browser, every step through the pages.
+
+A citizen with no account applies online (a wrong file first: refused in Vietnamese, what was typed kept). The ward
+officer accepts the dossier, which opens the household's regular review; the dossier cannot be decided while the
+review is open. The officer goes from the dossier to the review and takes it through its own pages (form B, the
+assessment, the village meeting, the posting); the chairman approves it. Back on the dossier, the review's
+decision is the result: recorded and returned. The citizen follows the dossier with its code and secret,
+downloads the receipt and rates the service once; a second rating (from a second tab) is refused in Vietnamese.
+Nothing in the test writes a model to move a step; fixtures only make the users, units and household."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -44,9 +51,45 @@ def _flush_dossier_logs(transactional_db: Any) -> Iterator[None]:
             step.create(None, editor)
 
 
-def _submit(page: Any, selector: str) -> None:
+def _submit(page: Any, selector: str = "main form[method=post] button[type=submit]") -> None:
     with page.expect_navigation():
         page.locator(selector).last.click()
+
+
+def _settled(page: Any) -> None:
+    """Wait until the survey answer just given has been checked (htmx), one request at a time."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".htmx-request")).to_have_count(0)
+
+
+def _working_day_before(day: dt.date, days: int) -> dt.date:
+    """``days`` calendar days before ``day``, moved back to a weekday (the posting starts on a working day)."""
+    found = day - dt.timedelta(days=days)
+    while found.weekday() >= 5:
+        found -= dt.timedelta(days=1)
+    return found
+
+
+def _fill_form_b(page: Any, surveyed_on: dt.date) -> None:
+    """Form B on the officer's phone, every question answered (as the review's own browser test answers it)."""
+    page.fill("#id_surveyed_on", f"{surveyed_on:%d/%m/%Y}")
+    page.fill("#id_household__floor_area_m2", "6,5")
+    page.keyboard.press("Tab")
+    _settled(page)
+    page.fill("#id_household__other_income_monthly", "0")
+    page.keyboard.press("Tab")
+    _settled(page)
+    for radio in page.locator("#survey-form input[type=radio][value=no]").all():
+        radio.check()
+        _settled(page)
+    for select in page.locator("#survey-form select").all():
+        select.select_option(index=1)
+        _settled(page)
+    for income in page.locator("#survey-form input[name$='__monthly_income']").all():
+        income.fill("1.000.000")
+        income.press("Tab")
+        _settled(page)
 
 
 def test_a_citizen_applies_the_officer_settles_through_the_review_and_the_citizen_rates(
@@ -60,15 +103,25 @@ def test_a_citizen_applies_the_officer_settles_through_the_review_and_the_citize
     settings: Any,
 ) -> None:
     from django.core.cache import cache
+    from django.utils import timezone
 
     from ansinh.dossiers.models import Dossier, Rating
-    from ansinh.review.models import Round, RoundStatus
+    from ansinh.review.models import PovertyStatus
+    from ansinh.tasks.actions import run_pending
 
     cache.clear()
     settings.DOSSIER_FILES_DIR = tmp_path / "files"
     make_user("ward_officer", wards=[ward_a], username="officer-a", password=PASSWORD)
+    make_user("ward_chairman", wards=[ward_a], username="chairman-a", password=PASSWORD)
     make_user("ward_officer", wards=[ward_b], username="officer-b", password=PASSWORD)
-    household = make_household(ward_a, members=[deprived_member(full_name="Đặng Thị Hoa")])
+    household = make_household(
+        ward_a,
+        members=[deprived_member(full_name="Đặng Thị Hoa")],
+        water_source="unprotected_well",
+        floor_area_m2=6.0,
+        has_tv=False,
+        has_internet_phone=False,
+    )
     good, bad = tmp_path / "giay-de-nghi.pdf", tmp_path / "trang.pdf"
     good.write_bytes(PDF)
     bad.write_bytes(b"<html><script>alert(1)</script></html>")
@@ -102,7 +155,7 @@ def test_a_citizen_applies_the_officer_settles_through_the_review_and_the_citize
     assert stranger.status_of(f"/dossiers/{dossier.pk}/") == 404
 
     # The ward officer accepts it (the household code the citizen gave is offered), which opens the review.
-    officer = open_session("officer")
+    officer = open_session("officer", phone=True)
     officer.sign_in("officer-a")
     op = officer.page
     op.goto(f"/dossiers/{dossier.pk}/")
@@ -111,35 +164,101 @@ def test_a_citizen_applies_the_officer_settles_through_the_review_and_the_citize
     assert Path(info.value.path()).read_bytes() == PDF
     assert op.input_value("form[action$='/accept/'] input[name=household_code]") == household.code
     _submit(op, "form[action$='/accept/'] button")
-    dossier.refresh_from_db()
-    assert dossier.status == "accepted" and dossier.review_round_id is not None
+    assert op.locator("#review-round a").is_visible()
     op.fill("form[action$='/decide/'] input[name=reason]", "Công nhận hộ nghèo")
     _submit(op, "form[action$='/decide/'] button")
     assert "Đợt rà soát của hồ sơ chưa có quyết định" in op.locator("main").inner_text()
     officer.shot("review-open")
 
-    # The review decides (its own pages are the review's browser test); then the dossier is decided and returned.
-    Round.objects.filter(pk=dossier.review_round_id).update(status=RoundStatus.APPROVED)
+    # From the dossier to the regular review it opened, the household already on its list.
+    _submit(op, "#review-round a")
+    round_url = op.url
+    round_id = int(re.search(r"/review/(\d+)/", round_url).group(1))  # type: ignore[union-attr]
+    row = op.locator(f"#round-households tr[data-household='{household.code}']")
+    assert "Đặng Thị Hoa" in row.inner_text()
+
+    # The review's steps, dated as they happened: the survey, the meeting, three working days of posting, then
+    # the chairman's decision today (a decision is dated neither after the day it is entered nor within the
+    # posting).
+    today = timezone.localdate()
+    posting = _working_day_before(today, 10)
+    meeting, surveyed = posting - dt.timedelta(days=2), posting - dt.timedelta(days=4)
+    _submit(op, f"#round-households tr[data-household='{household.code}'] a.survey-b-link")
+    _fill_form_b(op, surveyed)
+    officer.shot("survey")
+    _submit(op, "button[name=submit]")
+    assert op.url.split("#")[0].endswith("/survey/B/confirm/")
+    _submit(op)
+    assert op.url.split("#")[0] == round_url
+    op.goto(f"/review/{round_id}/results/")
+    _submit(op, "#assess")
+    op.goto("about:blank")  # no polling while the worker shares the test database's connection
+    assert run_pending() == 1  # the background worker runs the queued assessment
+    op.goto(f"/review/{round_id}/results/")
+    assert "Nghèo" in op.locator(f"#results tr[data-household='{household.code}']").inner_text()
+    op.goto(f"/review/{round_id}/meeting/")
+    op.fill("#id_held_on", f"{meeting:%d/%m/%Y}")
+    op.fill("#id_place", "Nhà văn hóa khu phố 3")
+    op.fill("#id_chaired_by", "Võ Văn Tám")
+    op.fill("#id_present_count", "20")
+    op.locator("input[name^=agree_]").fill("15")
+    _submit(op)
+    op.goto(f"/review/{round_id}/posting/")
+    op.fill("#id_start", f"{posting:%d/%m/%Y}")
+    op.fill("#id_places", "Trụ sở UBND phường")
+    _submit(op)
+    assert op.locator("#posting-period").is_visible()
+    officer.shot("posting")
+
+    chairman = open_session("chairman")
+    chairman.sign_in("chairman-a")
+    chairman.page.goto(f"/review/{round_id}/approval/")
+    chairman.page.fill("#id_number", "15/QĐ-UBND")
+    chairman.page.fill("#id_date", f"{today:%d/%m/%Y}")
+    _submit(chairman.page)
+    assert "15/QĐ-UBND" in chairman.page.locator("#decision").inner_text()
+    chairman.shot("approved")
+    assert PovertyStatus.objects.current().filter(household=household).exists()
+
+    # Back on the dossier: the review's decision is its result, recorded and returned.
     op.goto(f"/dossiers/{dossier.pk}/")
+    assert "15/QĐ-UBND" in op.locator("#review-round").inner_text()
+    assert op.input_value("form[action$='/decide/'] input[name=number]") == "15/QĐ-UBND"
     op.fill("form[action$='/decide/'] input[name=reason]", "Công nhận hộ nghèo")
-    op.fill("form[action$='/decide/'] input[name=number]", "12/QĐ-UBND")
     _submit(op, "form[action$='/decide/'] button")
     _submit(op, "form[action$='/return/'] button")
-    assert op.locator("#timeliness").inner_text().startswith("early")
+    assert op.locator("#timeliness").get_attribute("data-kind") == "early"
+    assert op.locator("#timeliness").inner_text().startswith("Trước hạn")
+    decided = dossier.events.get(kind="decided")
+    assert decided.data["number"] == "15/QĐ-UBND" and decided.data["review_decision"]
     officer.shot("returned")
 
-    # The citizen follows it, downloads the receipt and rates the service once.
-    page.goto(f"/dossiers/public/follow/?code={code}")
-    page.fill("input[name=secret]", secret)
-    _submit(page, "main form button[type=submit]")
+    # The citizen follows it, downloads the receipt and rates the service once; a second tab's rating is refused.
+    def follow(tab: Any) -> None:
+        tab.goto(f"/dossiers/public/follow/?code={code}")
+        tab.fill("input[name=secret]", secret)
+        _submit(tab, "main form button[type=submit]")
+
+    follow(page)
     assert "Đã trả kết quả" in page.locator("#dossier-status").inner_text()
     with page.expect_download() as info:
         page.click("#documents form[action$='/receipt/'] button")
     assert Path(info.value.path()).read_bytes().startswith(b"%PDF")
+    second = citizen.context.new_page()
+    follow(second)
     page.check("input[name=level][value='5']")
+    page.check("#rating-criteria input[name=criterion_1][value='2']")
+    page.check("#rating-criteria input[name=criterion_7][value='1']")
     _submit(page, "main form button[type=submit]")
     assert "Cảm ơn" in page.locator("main").inner_text()
     citizen.shot("rated")
-    assert list(Rating.objects.filter(dossier=dossier).values_list("level", flat=True)) == [5]
-    assert not citizen.errors and not officer.errors, citizen.errors + officer.errors
+    second.check("input[name=level][value='1']")
+    _submit(second, "main form button[type=submit]")
+    assert "Hồ sơ này đã được đánh giá." in second.locator("main [role=alert]").inner_text()
+    follow(page)
+    assert page.locator("input[name=level]").count() == 0
+    assert list(Rating.objects.filter(dossier=dossier).values_list("level", "criteria")) == [(5, {"1": 2, "7": 1})]
+    assert not citizen.errors and not officer.errors and not chairman.errors, (
+        citizen.errors + officer.errors + chairman.errors
+    )
     assert SCREENSHOTS.exists()

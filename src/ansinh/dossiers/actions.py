@@ -1,5 +1,6 @@
 """Every change to a dossier: one ``do_<verb>_dossier`` action, keyword-only, an acting user (``None`` for the
-citizen's own steps, which the audit names "citizen"), one transaction, one appended event and one audit entry.
+citizen's own steps, which the audit names "citizen"), one transaction, one appended event, the dossier's summary
+of event times derived again from its events (``dossiers.summary``) and one audit entry.
 
 No action, and no other path, writes a dossier's timeliness: there is no such field. The appointment is computed
 here (at acceptance and at the end of a supplement pause) and written into the event; a correction is an event
@@ -12,7 +13,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -20,12 +21,12 @@ from django.utils import timezone
 
 from ansinh.accounts.models import Actor, acting_user
 from ansinh.audit.actions import record
-from ansinh.dossiers import attachments, errors
+from ansinh.dossiers import attachments, errors, summary
 from ansinh.dossiers.attachments import Upload, check_count
 from ansinh.dossiers.audit_actions import EVENT_RECORDED, DossiersAudit
-from ansinh.dossiers.drives import open_driven_action, review_decided
+from ansinh.dossiers.drives import open_driven_action, review_decided, review_decision
 from ansinh.dossiers.models import LIFECYCLE, Attachment, Channel, Dossier, DossierEvent, EventKind, Rating, Status
-from ansinh.dossiers.procedures import appointment, local, moved_by_pause, procedure
+from ansinh.dossiers.procedures import appointment, local, moved_by_pause, procedure, rating_criteria
 from ansinh.dossiers.queries import current_appointment, last_event
 from ansinh.tasks.actions import enqueue_on_commit
 
@@ -75,6 +76,7 @@ def _append(
     if new != old:
         Dossier.objects.filter(pk=dossier.pk).update(status=new)
         dossier.status = new
+    summary.refresh([dossier.pk])  # the times the reports read, derived again in this transaction
     changes: dict[str, Any] = {"event": kind, "seq": event.seq}
     if new != old:
         changes["status"] = [old, new]
@@ -329,11 +331,16 @@ def do_decide_dossier(
     """Record the decision (the end of processing, against which timeliness is derived). An allowance
     application is decided only by its enrolment decision (:func:`do_decide_by_enrolment`) or, with
     ``not_granted`` and a reason, by the refusal to grant it."""
+    data: dict[str, Any] = {}
     with transaction.atomic():
         dossier = _locked(dossier)
-        if dossier.review_round_id is not None:
-            if not review_decided(dossier):
-                raise errors.ReviewStillOpen()
+        if not review_decided(dossier):
+            raise errors.ReviewStillOpen()
+        decision = review_decision(dossier)
+        if decision is not None:
+            # The review's decision is the dossier's result: its number unless the officer gives another.
+            number = number.strip() or decision.number
+            data["review_decision"] = decision.pk
         proc = procedure(dossier.procedure, local(dossier.received_at).date())
         if proc.drives == "enrolment_decision":
             if not not_granted:
@@ -346,7 +353,7 @@ def do_decide_dossier(
             status=Status.DECIDED,
             at=at or timezone.now(),
             reason=result,
-            data={"number": number},
+            data={"number": number, **data},
         )
 
 
@@ -474,18 +481,23 @@ def do_rate_dossier(
     dossier: Dossier,
     secret: str,
     level: int,
-    criteria: dict[str, int] | None = None,
+    criteria: Mapping[str, int | str] | None = None,
     comment: str = "",
     channel: str = "web",
     at: dt.datetime | None = None,
 ) -> Rating:
-    """The citizen rates a returned dossier once (per channel), with the dossier's secret."""
+    """The citizen rates a returned dossier once (per channel), with the dossier's secret: a level of the
+    five-level scale and, optionally, a score (2, 1 or 0) for each per-dossier criterion in force."""
     if not secret_matches(dossier, secret):
         raise errors.WrongSecret(field="secret")
     if level not in Rating.Level.values:
         raise errors.BadRating(field="level")
-    scores = {str(k): int(v) for k, v in (criteria or {}).items()}
-    if any(v not in (0, 1, 2) or not 1 <= int(k) <= 11 for k, v in scores.items()):
+    try:
+        scores = {str(k): int(v) for k, v in (criteria or {}).items()}
+    except (TypeError, ValueError):
+        raise errors.BadRating(field="criteria") from None
+    asked = rating_criteria(local(at or timezone.now()).date())
+    if any(str(v) not in asked.scores or k not in asked.criteria for k, v in scores.items()):
         raise errors.BadRating(field="criteria")
     with transaction.atomic():
         dossier = _locked(dossier)

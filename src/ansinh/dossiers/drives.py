@@ -5,6 +5,7 @@ explicitly from the actions, never through a signal."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ansinh.accounts.models import Actor
 from ansinh.dossiers.models import Dossier
@@ -30,8 +31,22 @@ def open_driven_action(*, actor: Actor, dossier: Dossier, proc: Procedure, on: d
             dossier.review_round_id = round_id
 
 
+def review_decision(dossier: Dossier) -> Any | None:
+    """The decision of the review the dossier opened once its round is approved (the dossier's result), else
+    ``None``."""
+    from ansinh.review.models import Decision, RoundStatus
+
+    if dossier.review_round_id is None:
+        return None
+    return (
+        Decision.objects.filter(round_id=dossier.review_round_id, round__status=RoundStatus.APPROVED)
+        .select_related("round")
+        .first()
+    )
+
+
 def review_decided(dossier: Dossier) -> bool:
-    """Whether the review the dossier opened has decided (its round approved)."""
+    """Whether the review the dossier opened has decided (its round approved); true when it opened none."""
     from ansinh.review.models import Round, RoundStatus
 
     if dossier.review_round_id is None:

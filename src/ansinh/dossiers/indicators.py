@@ -2,23 +2,20 @@
 
 Each indicator is data (``rules/indicators_766.yaml``): a group, a name, the counts summed above and below the
 line, and its maximum points. The counts come from three set-based statements already used elsewhere: the period
-report (``dossiers.reports.period_report``), the satisfaction ratings (``dossiers.reports.satisfaction``) and
-the PAKN report (``feedback.feedback_report``), plus one count of digitised dossiers (accepted in the period
-with a file). The score of an indicator is ``numerator / denominator × points``; an indicator with an empty
-denominator has no score (shown as such, never as zero or full marks).
+report (``dossiers.reports.period_report``, which also counts the digitised dossiers: accepted in the period with
+a file attached at receipt), the satisfaction ratings (``dossiers.reports.satisfaction``) and the PAKN report
+(``feedback.feedback_report``). The score of an indicator is ``numerator / denominator × points``; an indicator
+with an empty denominator has no score (shown as such, never as zero or full marks).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
-
-from django.db import connection
 
 from ansinh.dossiers.feedback import feedback_report
 from ansinh.dossiers.procedures import rules
-from ansinh.dossiers.reports import aware_day, period_report, satisfaction
+from ansinh.dossiers.reports import period_report, satisfaction
 
 # How each count is named on the page (the formula is written with these words).
 COUNT_NAMES = {
@@ -86,26 +83,6 @@ def indicators(on: dt.date) -> tuple[list[Indicator], str, bool]:
     return items, found.reference, found.verified
 
 
-def _digitised(start: dt.date, end: dt.date, wards: list[str] | None) -> dict[str, int]:
-    """Dossiers accepted in ``[start, end)`` with at least one attached file, per ward (one statement)."""
-    params: list[Any] = [aware_day(start), aware_day(end)]
-    where = ""
-    if wards is not None:
-        where = f"AND d.ward_id IN ({', '.join(['%s'] * len(wards)) or 'NULL'})"
-        params += list(wards)
-    sql = f"""
-        SELECT d.ward_id, COUNT(DISTINCT d.id)
-        FROM dossiers_dossierevent e
-        JOIN dossiers_dossier d ON d.id = e.dossier_id
-        JOIN dossiers_attachment a ON a.dossier_id = d.id
-        WHERE e.kind = 'accepted' AND e.at >= %s AND e.at < %s {where}
-        GROUP BY d.ward_id
-    """  # noqa: S608 - placeholders only
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {str(w): int(n) for w, n in cursor.fetchall()}
-
-
 def counts(start: dt.date, end: dt.date, wards: list[str] | None = None) -> dict[str, dict[str, int]]:
     """Every count the indicators may name, per ward and for all (``""``), from the same events."""
     table: dict[str, dict[str, int]] = {}
@@ -115,9 +92,6 @@ def counts(start: dt.date, end: dt.date, wards: list[str] | None = None) -> dict
         table.setdefault(s.unit, {}).update(ratings=s.ratings, satisfied=s.satisfied)
     for f in feedback_report(start, end, wards):
         table.setdefault(f.unit, {}).update(feedback_handled=f.handled, feedback_handled_on_time=f.handled_on_time)
-    digitised = _digitised(start, end, wards)
-    for unit, row in table.items():
-        row["digitised"] = sum(digitised.values()) if unit == "" else digitised.get(unit, 0)
     return table
 
 

@@ -180,6 +180,8 @@ class Rating(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["dossier", "channel"], name="dossier_rating_once")]
+        # PostgreSQL reads a period's ratings from the index alone (satisfaction, the 766 indicators).
+        indexes = [models.Index(fields=["at"], name="dossier_rating_at", include=["dossier", "level"])]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.level}"
@@ -289,3 +291,45 @@ class FeedbackEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feedback_id}#{self.seq} {self.kind}"
+
+
+class DossierSummary(models.Model):
+    """The times of one dossier's events, one row per dossier, for the set-based reports. Derived from the events
+    by ``dossiers.summary.refresh`` in the transaction that appends each event; never typed, never judged: no
+    column says early, on time, late or overdue (the reports derive that from these times and an as-of date)."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.PROTECT, primary_key=True, related_name="summary", editable=False
+    )
+    ward = models.ForeignKey("geo.Ward", on_delete=models.PROTECT, related_name="+", editable=False)
+    procedure = models.CharField(max_length=64, editable=False)
+    channel = models.CharField(max_length=8, editable=False)
+    received_at = models.DateTimeField(editable=False)
+    accepted_at = models.DateTimeField(null=True, editable=False)
+    ended_at = models.DateTimeField(null=True, editable=False)  # decided or withdrawn: the end of processing
+    decided_at = models.DateTimeField(null=True, editable=False)
+    returned_at = models.DateTimeField(null=True, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, editable=False)
+    stopped_at = models.DateTimeField(null=True, editable=False)
+    refused_at = models.DateTimeField(null=True, editable=False)
+    corrected_at = models.DateTimeField(null=True, editable=False)  # the first correction: "adjusted"
+    paused_seconds = models.BigIntegerField(default=0, editable=False)  # working time paused for supplements
+    files = models.PositiveIntegerField(default=0, editable=False)  # files attached at receipt (digitised)
+    ended_on = models.DateField(null=True, editable=False)  # the local date of ended_at
+    due = models.DateTimeField(null=True, editable=False)  # the appointment in force
+    due_on = models.DateField(null=True, editable=False)  # its local date
+    due_set_at = models.DateTimeField(null=True, editable=False)  # when the event that set it happened
+    last_status = models.CharField(max_length=12, editable=False)
+    last_at = models.DateTimeField(editable=False)
+    last_seq = models.PositiveIntegerField(editable=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["ended_at"], name="dossier_summary_ended"),
+            models.Index(fields=["accepted_at"], name="dossier_summary_accepted"),
+            # A rated dossier's ward from the index alone (satisfaction joins the ratings here).
+            models.Index(fields=["dossier"], name="dossier_summary_ward", include=["ward"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} summary"

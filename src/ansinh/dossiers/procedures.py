@@ -80,6 +80,19 @@ def procedure(code: str, on: dt.date) -> Procedure:
     )
 
 
+@dataclass(frozen=True)
+class RatingCriteria:
+    """The per-dossier criteria of the citizen's rating in force on a date: code → words, score → words."""
+
+    criteria: dict[str, dict[str, str]]
+    scores: dict[str, dict[str, str]]
+
+
+def rating_criteria(on: dt.date) -> RatingCriteria:
+    found = rules().value_at("rating_criteria", on)
+    return RatingCriteria(criteria=dict(found["criteria"]), scores=dict(found["scores"]))
+
+
 def working_hours(day: dt.date) -> list[Window]:
     """The working windows in force on ``day``."""
     windows = rules().value_at("working_hours", day)["windows"]

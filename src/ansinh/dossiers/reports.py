@@ -1,4 +1,4 @@
-"""The period report and satisfaction, set-based over the event log (one SQL statement each, no dossier loop).
+"""The period report and satisfaction, set-based (one SQL statement each, no dossier loop).
 
 For a unit and a period ``[start, end)`` (local dates, ``end`` exclusive):
 
@@ -14,10 +14,13 @@ For a unit and a period ``[start, end)`` (local dates, ``end`` exclusive):
   report's "paused" blocks, §7), otherwise in progress, overdue when its appointment's date is before ``end``;
 * adjusted: processed dossiers whose appointment a correction moved, shown apart.
 
-The statement reads the events of the dossiers a period can count only: those accepted or ended in it, those not
-ended yet, and those received before it and ended after it.
+The statement reads the per-dossier summary of the event times (``dossiers.summary``, derived from the events in
+the transaction that appends them) of the dossiers a period can count: accepted before its end and not ended
+before its start. A dossier with an event after the period's end that changes what the report reads is derived
+again from its events before that end, by the summary's own derivation, so a past period's report does not move.
 
-Nothing is read from a stored timeliness: there is none.
+Nothing is read from a stored timeliness: there is none; the summary holds times, and the judgement is made here
+against the period's end.
 """
 
 from __future__ import annotations
@@ -29,11 +32,10 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ansinh.dossiers.summary import derived_sql
+from ansinh.dossiers.summary import local_date_sql as local_date_of
+
 PAUSED = ("supplement", "stopped")
-# The statuses of a dossier that has not ended (so far): with the events of the period and the dossiers ended after
-# it, they give every dossier a period can count, so the report reads the events of those dossiers only.
-OPEN_STATUSES = ("accepted", "processing", "supplement", "stopped")
-RECENT_DAYS = 60  # how far before a period its dossiers' events are read by time rather than dossier by dossier
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class PeriodReport:
     in_time: int = 0
     overdue: int = 0
     paused: int = 0
+    digitised: int = 0  # of those received, with a file attached at receipt (not part of the identity)
 
     @property
     def received(self) -> int:
@@ -102,11 +105,8 @@ def _bound(day: dt.date) -> Any:
 
 
 def _local_date(column: str, on: dt.date) -> str:
-    """SQL for the local date of a UTC datetime column (Vietnam keeps one offset all year)."""
-    if connection.vendor == "postgresql":
-        return f"({column} AT TIME ZONE '{timezone.get_default_timezone_name()}')::date"
-    offset = timezone.make_aware(dt.datetime.combine(on, dt.time())).utcoffset() or dt.timedelta()
-    return f"date({column}, '{int(offset.total_seconds() // 60):+d} minutes')"
+    """SQL for the local date of a UTC datetime column (``on`` is kept for the callers; the offset is fixed)."""
+    return local_date_of(column)
 
 
 local_date_sql = _local_date  # the same local-date SQL for the other set-based reports (feedback, 766)
@@ -115,91 +115,87 @@ local_date_sql = _local_date  # the same local-date SQL for the other set-based 
 def _sql(start: dt.date, end: dt.date, wards: list[str] | None) -> tuple[str, list[Any]]:
     end_day = connection.ops.adapt_datefield_value(end)
     s, e = _bound(start), _bound(end)
-    ended, due = _local_date("d.end_at", start), _local_date("d.due", start)
-    open_now = ", ".join(f"'{p}'" for p in OPEN_STATUSES)
-    params: list[Any] = [s, e, e, e, s]
-    in_wards = "c.id = c.id"
-    if wards is not None:
-        in_wards = f"dw.ward_id IN ({', '.join(['%s'] * len(wards)) or 'NULL'})"
-        params += list(wards)
-    # Every event of a dossier is at or after its receipt: the events of the dossiers received from ``lower`` on
-    # are read by time (an index range on ``at``), those of the few received earlier (long or stopped ones)
-    # dossier by dossier; ``lower`` only splits the work, it changes no count.
-    lower = _bound(start - dt.timedelta(days=RECENT_DAYS))
-    params += [lower, lower, e, lower, e]
-    if connection.vendor == "postgresql":
-        # The appointment in force and the last status come from the aggregate itself: no join back per dossier.
-        last = """(array_agg(e.appointment ORDER BY e.seq DESC) FILTER (WHERE e.appointment IS NOT NULL))[1] AS due,
-                   (array_agg(e.status ORDER BY e.seq DESC))[1] AS last_status"""
-        back = ""
-        picked = "f.due, f.last_status"
-    else:
-        last = """MAX(CASE WHEN e.appointment IS NOT NULL THEN e.seq END) AS due_seq,
-                   MAX(e.seq) AS last_seq"""
-        back = """JOIN dossiers_dossierevent a ON a.dossier_id = f.dossier_id AND a.seq = f.due_seq
-            JOIN dossiers_dossierevent l ON l.dossier_id = f.dossier_id AND l.seq = f.last_seq"""
-        picked = "a.appointment AS due, l.status AS last_status"
+    ward_list = list(wards or [])
+    in_wards = "" if wards is None else f"AND {{t}}.ward_id IN ({', '.join(['%s'] * len(ward_list)) or 'NULL'})"
+
+    def counted(t: str) -> str:
+        """The dossiers the period can count: accepted before its end, not ended before its start."""
+        return f"{t}.accepted_at < %s AND ({t}.ended_at IS NULL OR {t}.ended_at >= %s) {in_wards.format(t=t)}"
+
+    def changed(t: str) -> str:
+        """Whether an event after the period's end changed what the report reads (the appointment in force, for
+        a dossier ended in the period; anything, for one open at its end). Unknown counts as changed."""
+        return f"COALESCE(CASE WHEN {t}.ended_at < %s THEN {t}.due_set_at >= %s ELSE {t}.last_at >= %s END, TRUE)"
+
+    counted_params, changed_params = [e, s, *ward_list], [e, e, e]
     paused = ", ".join(f"'{p}'" for p in PAUSED)
 
     def n(condition: str) -> str:
-        return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+        return f"COUNT(*) FILTER (WHERE {condition})"
 
     processed = "d.end_at IS NOT NULL AND d.end_at >= %s"
     still_open = f"d.end_at IS NULL AND d.last_status NOT IN ({paused})"
-    # Only placeholders and the fixed expressions above are interpolated; every value is a parameter.
-    sql = f"""
-        WITH cand AS (
-            SELECT c.id, dw.received_at, dw.ward_id, dw.channel FROM (
-                SELECT e.dossier_id AS id FROM dossiers_dossierevent e
-                WHERE e.kind IN ('accepted', 'decided', 'withdrawn') AND e.at >= %s AND e.at < %s
-                UNION
-                SELECT o.id FROM dossiers_dossier o WHERE o.status IN ({open_now}) AND o.received_at < %s
-                UNION
-                SELECT e.dossier_id FROM dossiers_dossierevent e JOIN dossiers_dossier r ON r.id = e.dossier_id
-                WHERE e.kind IN ('decided', 'withdrawn') AND e.at >= %s AND r.received_at < %s
-            ) c JOIN dossiers_dossier dw ON dw.id = c.id WHERE {in_wards}
-        ), events AS (
-            SELECT e.dossier_id, e.seq, e.kind, e.status, e.at, e.appointment
-            FROM dossiers_dossierevent e JOIN cand ON cand.id = e.dossier_id
-            WHERE cand.received_at >= %s AND e.at >= %s AND e.at < %s
+    # The summary is the state at the period's end for every dossier nothing changed since; the few others (an
+    # end of the year decided in January) are derived again from their events before the end, by the same
+    # derivation. Only placeholders and the fixed expressions above are interpolated; every value is a parameter.
+    if connection.vendor == "postgresql":
+        # One pass over the summary; a changed dossier's events (few: the planner cannot know) are read through
+        # their index by the lateral derivation, which a one-time filter skips for every other dossier.
+        def pick(column: str) -> str:
+            return f"CASE WHEN f.dossier_id IS NULL THEN s.{column} ELSE f.{column} END"
+
+        rows = f"""
+            SELECT s.ward_id, s.channel, s.accepted_at AS acc_at, {pick("ended_at")} AS end_at,
+                   CASE WHEN {pick("withdrawn_at")} IS NOT NULL THEN 1 ELSE 0 END AS withdrawn,
+                   CASE WHEN {pick("corrected_at")} IS NOT NULL THEN 1 ELSE 0 END AS adjusted,
+                   {pick("ended_on")} AS end_day, {pick("due_on")} AS due_day,
+                   {pick("last_status")} AS last_status, {pick("files")} AS files
+            FROM dossiers_dossiersummary s
+            LEFT JOIN LATERAL ({derived_sql(f"e.dossier_id = s.dossier_id AND e.at < %s AND {changed('s')}")}) f
+                ON TRUE
+            WHERE {counted("s")}
+        """  # noqa: S608
+        rows_params = [e, *changed_params, *counted_params]
+    else:
+        recent = f"SELECT c.dossier_id FROM dossiers_dossiersummary c WHERE {counted('c')} AND {changed('c')}"  # noqa: S608
+        rows = f"""
+            SELECT s.ward_id, s.channel, s.accepted_at AS acc_at, s.ended_at AS end_at,
+                   CASE WHEN s.withdrawn_at IS NOT NULL THEN 1 ELSE 0 END AS withdrawn,
+                   CASE WHEN s.corrected_at IS NOT NULL THEN 1 ELSE 0 END AS adjusted,
+                   s.ended_on AS end_day, s.due_on AS due_day, s.last_status, s.files
+            FROM dossiers_dossiersummary s
+            WHERE {counted("s")} AND NOT {changed("s")}
             UNION ALL
-            SELECT e.dossier_id, e.seq, e.kind, e.status, e.at, e.appointment
-            FROM dossiers_dossierevent e JOIN cand ON cand.id = e.dossier_id
-            WHERE cand.received_at < %s AND e.at < %s
-        ), facts AS (
-            SELECT e.dossier_id,
-                   MIN(CASE WHEN e.kind = 'accepted' THEN e.at END) AS acc_at,
-                   MIN(CASE WHEN e.kind IN ('decided', 'withdrawn') THEN e.at END) AS end_at,
-                   MAX(CASE WHEN e.kind = 'withdrawn' THEN 1 ELSE 0 END) AS withdrawn,
-                   MAX(CASE WHEN e.kind = 'corrected' THEN 1 ELSE 0 END) AS adjusted,
-                   {last}
-            FROM events e
-            GROUP BY e.dossier_id
-        ), d AS (
-            SELECT f.dossier_id, f.acc_at, f.end_at, f.withdrawn, f.adjusted, dd.ward_id, dd.channel, {picked}
-            FROM facts f
-            JOIN cand dd ON dd.id = f.dossier_id
-            {back}
-            WHERE f.acc_at IS NOT NULL
-        )
+            SELECT s.ward_id, s.channel, f.accepted_at, f.ended_at,
+                   CASE WHEN f.withdrawn_at IS NOT NULL THEN 1 ELSE 0 END,
+                   CASE WHEN f.corrected_at IS NOT NULL THEN 1 ELSE 0 END,
+                   f.ended_on, f.due_on, f.last_status, f.files
+            FROM ({derived_sql(f"e.dossier_id IN ({recent}) AND e.at < %s")}) f
+            JOIN dossiers_dossiersummary s ON s.dossier_id = f.dossier_id
+        """  # noqa: S608
+        rows_params = [*counted_params, *changed_params, *counted_params, *changed_params, e]
+    sql = f"""
+        WITH d AS ({rows})
         SELECT d.ward_id,
                {n("d.acc_at < %s AND (d.end_at IS NULL OR d.end_at >= %s)")},
                {n("d.acc_at >= %s AND d.channel = 'online'")},
                {n("d.acc_at >= %s AND d.channel = 'counter'")},
                {n("d.acc_at >= %s AND d.channel = 'post'")},
-               {n(f"{processed} AND {ended} < {due}")},
-               {n(f"{processed} AND {ended} = {due}")},
-               {n(f"{processed} AND {ended} > {due}")},
+               {n(f"{processed} AND d.end_day < d.due_day")},
+               {n(f"{processed} AND d.end_day = d.due_day")},
+               {n(f"{processed} AND d.end_day > d.due_day")},
                {n(f"{processed} AND d.withdrawn = 1")},
                {n(f"{processed} AND d.adjusted = 1")},
-               {n(f"{still_open} AND {due} >= %s")},
-               {n(f"{still_open} AND {due} < %s")},
-               {n(f"d.end_at IS NULL AND d.last_status IN ({paused})")}
+               {n(f"{still_open} AND d.due_day >= %s")},
+               {n(f"{still_open} AND d.due_day < %s")},
+               {n(f"d.end_at IS NULL AND d.last_status IN ({paused})")},
+               {n("d.acc_at >= %s AND d.files > 0")}
         FROM d
         GROUP BY d.ward_id
         ORDER BY d.ward_id
     """  # noqa: S608
-    params += [s, s, s, s, s, s, s, s, s, s, end_day, end_day]
+    params = list(rows_params)
+    params += [s, s, s, s, s, s, s, s, s, s, end_day, end_day, s]
     return sql, params
 
 
@@ -250,7 +246,7 @@ def satisfaction(start: dt.date, end: dt.date, wards: list[str] | None = None) -
         params += list(wards)
     sql = f"""
         SELECT d.ward_id, COUNT(*), SUM(CASE WHEN r.level >= 4 THEN 1 ELSE 0 END)
-        FROM dossiers_rating r JOIN dossiers_dossier d ON d.id = r.dossier_id
+        FROM dossiers_rating r JOIN dossiers_dossiersummary d ON d.dossier_id = r.dossier_id
         WHERE {where} GROUP BY d.ward_id ORDER BY d.ward_id
     """  # noqa: S608
     with connection.cursor() as cursor:

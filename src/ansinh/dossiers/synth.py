@@ -1,9 +1,9 @@
 """A synthetic year of dossiers for the demo city and the benchmark, built to given totals.
 
-Written in bulk (two ``bulk_create`` calls), never through the per-dossier actions: the rows are those the
-actions write (received, accepted with its appointment on the working clock, decided), so every report reads
-them as it reads real ones. The department's 2023 review (dossiers reference §9) is the default: 33,104 dossiers
-of which 32,454 were settled early or on time.
+Written in bulk (two ``bulk_create`` calls, then the summary of the event times derived set-based), never through
+the per-dossier actions: the rows are those the actions write (received, accepted with its appointment on the
+working clock, decided), so every report reads them as it reads real ones. The department's 2023 review
+(dossiers reference §9) is the default: 33,104 dossiers of which 32,454 were settled early or on time.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
+from ansinh.dossiers import summary
 from ansinh.dossiers.models import (
     Channel,
     Dossier,
@@ -93,6 +94,9 @@ def build_year(
                 DossierEvent(dossier=dossier, seq=4, kind=EventKind.RETURNED, status=Status.RETURNED, at=decided)
             )
     DossierEvent.objects.bulk_create(events, batch_size=5000)
+    ids = [d.pk for d in dossiers]
+    if ids:
+        summary.refresh_range(min(ids), max(ids))  # set-based, as the actions derive it one dossier at a time
     return total
 
 

@@ -16,15 +16,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ansinh.accounts.permissions import can
 from ansinh.dossiers import actions, documents, queries
 from ansinh.dossiers.errors import DossierError, WrongSecret
 from ansinh.dossiers.models import Dossier, Rating, Status
-from ansinh.dossiers.procedures import procedure
+from ansinh.dossiers.procedures import procedure, rating_criteria
 from ansinh.dossiers.reports import aware_day, period_report, satisfaction
 from ansinh.lib.errors import DomainError
 from ansinh.web.common import client_ip
@@ -57,6 +57,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     events = dossier.events.select_related("actor").order_by("seq")
     proc = procedure(dossier.procedure, timezone.localtime(dossier.received_at).date())
+    timeliness = queries.timeliness(dossier, now)
     return render(
         request,
         "dossiers/detail.html",
@@ -64,16 +65,29 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dossier": dossier,
             "events": events,
             "procedure": proc,
-            "timeliness": queries.timeliness(dossier, now),
+            "timeliness": timeliness,
+            "timeliness_label": TIMELINESS_LABELS.get(timeliness.kind, timeliness.kind),
             "can_process": can(request.user, "dossier", "process"),
             "steps": _steps(dossier, proc),
             "enrolment": _enrolment_context(dossier, proc),
+            "review": _review_context(dossier),
             "attachments": dossier.attachments.all(),
             "documents": [(k, DOCUMENT_LABELS[k]) for k in documents.available(dossier)],
             "household_code_given": (events[0].data or {}).get("household_code", "") if events else "",
         },
     )
 
+
+# The derived timeliness in words (``dossiers.queries.Timeliness``, its kind); shown, never set.
+TIMELINESS_LABELS = {
+    "early": gettext_lazy("Early"),
+    "on_time": gettext_lazy("On time"),
+    "late": gettext_lazy("Late"),
+    "in_time": gettext_lazy("In time"),
+    "overdue": gettext_lazy("Overdue"),
+    "paused": gettext_lazy("Paused"),
+    "none": gettext_lazy("No clock yet"),
+}
 
 DOCUMENT_LABELS = {
     "receipt": gettext_lazy("Receipt and appointment (form 01)"),
@@ -140,6 +154,19 @@ def _steps(dossier: Dossier, proc: Any) -> tuple[str, ...]:
     if proc.drives == "enrolment_decision" and "decide" in steps:
         return (*tuple(s for s in steps if s != "decide"), "decide_enrolment", "not_granted")
     return steps
+
+
+def _review_context(dossier: Dossier) -> dict[str, Any] | None:
+    """The regular review a form-04 dossier opened (a link to its pages) and, once approved, its decision."""
+    if dossier.review_round_id is None:
+        return None
+    from ansinh.dossiers.drives import review_decision
+    from ansinh.review.models import Round
+
+    return {
+        "round": Round.objects.filter(pk=dossier.review_round_id).first(),
+        "decision": review_decision(dossier),
+    }
 
 
 def _enrolment_context(dossier: Dossier, proc: Any) -> dict[str, Any] | None:
@@ -330,7 +357,14 @@ def follow(request: HttpRequest) -> HttpResponse:
     """The citizen's page: the status of a dossier from its code and secret, and its rating once returned."""
     code = (request.POST.get("code") or request.GET.get("code") or "").strip()
     secret = (request.POST.get("secret") or "").strip()
-    context: dict[str, Any] = {"code": code, "levels": Rating.Level.choices}
+    criteria = rating_criteria(timezone.localdate())
+    english = (get_language() or "vi").startswith("en")
+    context: dict[str, Any] = {
+        "code": code,
+        "levels": Rating.Level.choices,
+        "criteria": [(k, words["en" if english else "vi"]) for k, words in criteria.criteria.items()],
+        "scores": [(k, words["en" if english else "vi"]) for k, words in criteria.scores.items()],
+    }
     if request.method == "POST":
         if _throttled(request, code):
             context["error"] = _("Too many attempts. Try again in a few minutes.")
@@ -345,6 +379,11 @@ def follow(request: HttpRequest) -> HttpResponse:
                     dossier=dossier,
                     secret=secret,
                     level=int(request.POST.get("level") or 0),
+                    criteria={
+                        k: request.POST[f"criterion_{k}"]
+                        for k in criteria.criteria
+                        if request.POST.get(f"criterion_{k}", "") != ""
+                    },
                     comment=request.POST.get("comment", "")[:2000],
                 )
                 context["rated"] = True
