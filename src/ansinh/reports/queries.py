@@ -175,8 +175,11 @@ FLOWS_SHOWN = (
 )
 
 
-def run_poverty(query: PovertyByWard, frame: pl.DataFrame, names: Mapping[str, str]) -> Table:
+def run_poverty(query: PovertyByWard, frame: pl.DataFrame, names: Mapping[str, str],
+                ward: str | None = None) -> Table:  # fmt: skip
+    """``ward``: the table is that ward's own (its dashboard), so its total row links to that ward's lists."""
     y, std = query.year, query.standard
+    only = ward
     cls = _by_ward(frame, "poverty.households", "category", year=y, standard=std)
     prev = _by_ward(frame, "poverty.households", "category", year=y - 1, standard=std)
     flow = _by_ward(frame, "poverty.flow", "category", year=y, standard=std)
@@ -194,7 +197,7 @@ def run_poverty(query: PovertyByWard, frame: pl.DataFrame, names: Mapping[str, s
 
     def row(code: str | None) -> list[Cell]:
         select = [code] if code else wards
-        ward = code or None
+        ward = code or only
 
         def total(src: dict[tuple[str, str], int], key: str) -> int:
             return sum(src.get((w, key), 0) for w in select)
@@ -332,8 +335,11 @@ class DossiersByWard:
     year: int
 
 
-def run_dossiers(query: DossiersByWard, frame: pl.DataFrame, names: Mapping[str, str]) -> Table:
+def run_dossiers(query: DossiersByWard, frame: pl.DataFrame, names: Mapping[str, str],
+                 ward: str | None = None) -> Table:  # fmt: skip
+    """``ward``: the table is that ward's own (its dashboard), so its total row links to that ward's lists."""
     y = query.year
+    only = ward
     received = _by_ward(frame, "dossier.received", year=y)
     settled = _by_ward(frame, "dossier.settled", "category", year=y)
     rated = _by_ward(frame, "dossier.rated", "category", year=y)
@@ -341,7 +347,7 @@ def run_dossiers(query: DossiersByWard, frame: pl.DataFrame, names: Mapping[str,
 
     def row(code: str | None) -> list[Cell]:
         select = [code] if code else wards
-        ward = code or None
+        ward = code or only
 
         def t(src: dict[tuple[str, str], int], *keys: str) -> int:
             return sum(src.get((w, k), 0) for w in select for k in keys)

@@ -197,7 +197,7 @@ def _dashboard_figures(scope: Scope, code: str | None, year: int, prov: facts.Pr
         "charts": {},
     }
     if "poverty" in scope.sources and standard:
-        poverty = _linked(run(PovertyByWard(year, standard), frame, names, provenance=prov))
+        poverty = _linked(run(PovertyByWard(year, standard), frame, names, ward=code, provenance=prov))
         deprivations = _linked(run(DominantDeprivations(year, standard), frame, names, ward=code, provenance=prov))
         context.update(poverty=poverty, deprivations=deprivations)
         context["charts"]["chart-poverty"] = renderers.chart(
@@ -210,7 +210,7 @@ def _dashboard_figures(scope: Scope, code: str | None, year: int, prov: facts.Pr
     if "payroll" in scope.sources:
         context["programmes"] = _linked(run(ProgrammeByCategory(year), frame, names, ward=code, provenance=prov))
     if "dossier" in scope.sources:
-        dossiers = _linked(run(DossiersByWard(year), frame, names, provenance=prov))
+        dossiers = _linked(run(DossiersByWard(year), frame, names, ward=code, provenance=prov))
         context["dossiers"] = dossiers
         context["charts"]["chart-dossiers"] = renderers.chart(dossiers, ["on_time", "late"], stack=True)
     if "cases" in scope.sources:  # roles with case.report only; suppressed, never linked
