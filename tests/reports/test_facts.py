@@ -248,3 +248,25 @@ def test_a_frozen_payroll_queues_its_wards_refresh(city: Any, django_capture_on_
     run_pending()
     july = facts.read(wards=[city[0].code], sources=["payroll"], measures=["payroll.amount"])
     assert july.filter(pl.col("month") == 7)["value"].sum() == payroll.total_amount > 0
+
+
+def test_the_year_rows_are_the_months_added_up_and_go_with_their_batch(city: Any) -> None:
+    from ansinh.reports.models import YearFact
+
+    key = ["source", "measure", "ward_code", "year", "standard", "programme", "category"]
+    monthly = facts.read(wards=None).group_by(key).agg(pl.col("value").sum()).sort(key)
+    yearly = facts.read(wards=None, monthly=False)
+    assert yearly.height < facts.read(wards=None).height  # the months are added up
+    assert set(yearly["month"].unique()) == {0}
+    assert yearly.select(*key, "value").sort(key).equals(monthly)
+    # by the current batches' ids (as the dashboards read them): the same rows
+    prov = facts.current_provenance(wards=None, sources=["poverty", "payroll", "dossier"])
+    by_ids = facts.read(wards=None, monthly=False, batches=prov.batch_ids)
+    assert by_ids.sort(key).equals(yearly.sort(key))
+    assert facts.years_by_source(prov.batch_ids)["dossier"] == [2026, 2025]
+    # a slice rebuilt more than KEEP_VERSIONS times: the old batches' year rows go with them
+    for _ in range(facts.KEEP_VERSIONS + 1):
+        facts.refresh("dossier", [city[0].code], reason="test")
+    kept = set(FactBatch.objects.values_list("pk", flat=True))
+    assert set(YearFact.objects.values_list("batch_id", flat=True)) <= kept
+    assert FactBatch.objects.filter(source="dossier", ward_code=city[0].code).count() == facts.KEEP_VERSIONS
