@@ -216,6 +216,15 @@ def run(opts: argparse.Namespace) -> None:
     from django.test.utils import setup_test_environment
 
     setup_test_environment()  # the test client's host is allowed
+    import gc
+
+    from django.urls import get_resolver
+
+    # As ``ansinh serve`` loads the application before forking its workers: every view imported, the loaded
+    # objects frozen out of the cycle collector (a full collection then scans only what requests make).
+    get_resolver().url_patterns  # noqa: B018
+    gc.collect()
+    gc.freeze()
     client = Client()
     client.force_login(analyst)
     ward = wards[0]
