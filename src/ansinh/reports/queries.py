@@ -120,7 +120,7 @@ def _drill(full_measure: str, **dims: Any) -> dict[str, str]:
     for k, v in dims.items():
         if v is None or v == "":
             continue
-        out[k] = ",".join(map(str, v)) if isinstance(v, list | tuple) else str(v)
+        out[k] = v if type(v) is str else ",".join(map(str, v)) if isinstance(v, list | tuple) else str(v)
     return out
 
 

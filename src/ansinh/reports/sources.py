@@ -81,9 +81,14 @@ def register(source: Source) -> Source:
     return source
 
 
+_discovered: list[bool] = []  # the modules' ``facts.py`` imported (once: a page asks for the sources often)
+
+
 def load() -> dict[str, Source]:
     """Every registered source: the built-in ones and those of other modules' ``facts.py``."""
-    autodiscover_modules("facts")
+    if not _discovered:
+        autodiscover_modules("facts")  # looks every installed app up on disk: done once, not per call
+        _discovered.append(True)
     return SOURCES
 
 
