@@ -137,8 +137,9 @@ def _rows(frame: pl.DataFrame, measure_name: str) -> list[tuple[Any, ...]]:
     last = getattr(_split, "last", None)
     if last is None or last[0]() is not frame:
         index: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-        for source, name, *rest in frame.select("source", "measure", *DIMENSIONS, "value").iter_rows():
-            index[f"{source}.{name}"].append(tuple(rest))
+        keys = (pl.col("source") + "." + pl.col("measure")).alias("key")
+        for key, *rest in frame.select(keys, *DIMENSIONS, "value").rows():
+            index[key].append(tuple(rest))
         last = (weakref.ref(frame), index)
         _split.last = last
     return last[1].get(measure_name, [])
@@ -240,26 +241,25 @@ def run_poverty(query: PovertyByWard, frame: pl.DataFrame, names: Mapping[str, s
         *[CATEGORY_LABELS[f] for f in FLOWS_SHOWN],
     ]
 
+    # Each column: where its figures are, their key, and its link without the ward (a ward's row adds its own).
+    households, moving = "poverty.households", "poverty.flow"
+    specs = [
+        (prev, POOR, _drill(households, year=y - 1, standard=std, category=POOR)),
+        (cls, POOR, _drill(households, year=y, standard=std, category=POOR)),
+        (prev, NEAR_POOR, _drill(households, year=y - 1, standard=std, category=NEAR_POOR)),
+        (cls, NEAR_POOR, _drill(households, year=y, standard=std, category=NEAR_POOR)),
+        *[(flow, f, _drill(moving, year=y, standard=std, category=f)) for f in FLOWS_SHOWN],
+    ]
+
     def row(code: str | None) -> list[Cell]:
-        select = [code] if code else wards
-        ward = code or only
-
-        def total(src: dict[tuple[str, str], int], key: str) -> int:
-            return sum(src.get((w, key), 0) for w in select)
-
-        return [
-            Cell(None, "text", text=names.get(code, code) if code else str(_("Total"))),
-            Cell(total(prev, POOR), drill=_drill("poverty.households", year=y - 1, standard=std, category=POOR,
-                                                   ward=ward)),
-            Cell(total(cls, POOR), drill=_drill("poverty.households", year=y, standard=std, category=POOR,
-                                                  ward=ward)),
-            Cell(total(prev, NEAR_POOR), drill=_drill("poverty.households", year=y - 1, standard=std,
-                                                        category=NEAR_POOR, ward=ward)),
-            Cell(total(cls, NEAR_POOR), drill=_drill("poverty.households", year=y, standard=std,
-                                                       category=NEAR_POOR, ward=ward)),
-            *[Cell(total(flow, f), drill=_drill("poverty.flow", year=y, standard=std, category=f, ward=ward))
-              for f in FLOWS_SHOWN],
-        ]  # fmt: skip
+        if code:
+            return [Cell(None, "text", text=names.get(code, code))] + [
+                Cell(src.get((code, key), 0), drill={**base, "ward": code}) for src, key, base in specs
+            ]
+        return [Cell(None, "text", text=str(_("Total")))] + [
+            Cell(sum(src.get((w, key), 0) for w in wards), drill={**base, "ward": only} if only else base)
+            for src, key, base in specs
+        ]
 
     rows = [row(w) for w in wards] + [row(None)]
     return Table(_("Poor and near-poor households by ward"), columns, rows, keys)
@@ -383,6 +383,18 @@ def run_dossiers(query: DossiersByWard, frame: pl.DataFrame, names: Mapping[str,
     rated = _by_ward(frame, "dossier.rated", "category", year=y)
     wards = _ward_rows(names, _wards_of(frame, "dossier.received", "dossier.settled"))
 
+    on_time = ["early", "on_time"]
+    links = [
+        _drill("dossier.received", year=y),
+        _drill("dossier.settled", year=y),
+        _drill("dossier.settled", year=y, category=on_time),
+        _drill("dossier.settled", year=y, category="late"),
+        _drill("dossier.settled", year=y, category=on_time),
+        _drill("dossier.rated", year=y),
+        _drill("dossier.rated", year=y, category="satisfied"),
+    ]
+    kinds = ["count", "count", "count", "count", "rate", "count", "rate"]
+
     def row(code: str | None) -> list[Cell]:
         select = [code] if code else wards
         ward = code or only
@@ -394,18 +406,11 @@ def run_dossiers(query: DossiersByWard, frame: pl.DataFrame, names: Mapping[str,
         good = t(settled, "early", "on_time")
         ratings = t(rated, "satisfied", "not_satisfied")
         happy = t(rated, "satisfied")
-        return [
-            Cell(None, "text", text=names.get(code, code) if code else str(_("Total"))),
-            Cell(t(received, ""), drill=_drill("dossier.received", year=y, ward=ward)),
-            Cell(done, drill=_drill("dossier.settled", year=y, ward=ward)),
-            Cell(good, drill=_drill("dossier.settled", year=y, category=["early", "on_time"], ward=ward)),
-            Cell(t(settled, "late"), drill=_drill("dossier.settled", year=y, category="late", ward=ward)),
-            Cell(_rate(good, done), "rate", drill=_drill("dossier.settled", year=y, category=["early", "on_time"],
-                                                        ward=ward)),
-            Cell(ratings, drill=_drill("dossier.rated", year=y, ward=ward)),
-            Cell(_rate(happy, ratings), "rate", drill=_drill("dossier.rated", year=y, category="satisfied",
-                                                            ward=ward)),
-        ]  # fmt: skip
+        values = [t(received, ""), done, good, t(settled, "late"), _rate(good, done), ratings, _rate(happy, ratings)]
+        return [Cell(None, "text", text=names.get(code, code) if code else str(_("Total")))] + [
+            Cell(v, kind, drill={**link, "ward": ward} if ward else link)
+            for v, kind, link in zip(values, kinds, links, strict=True)
+        ]
 
     rows = [row(w) for w in wards] + [row(None)]
     return Table(

@@ -48,7 +48,8 @@ def chart(table: Table, columns: Sequence[str], *, kind: str = "bar", stack: boo
     """ECharts options: one category per row (the first column's text; the total row left out unless asked),
     one series per column key in ``columns``. Tooltips draw on the canvas (``renderMode: richText``), so no
     HTML with style attributes is made and the content-security policy (no inline style) stays intact."""
-    rows = table.rows if total_row else [r for r in table.rows if r[0].text != _("Total")]
+    total = str(_("Total"))
+    rows = table.rows if total_row else [r for r in table.rows if r[0].text != total]
     index = {k: i for i, k in enumerate(table.keys)}
     series = []
     for key in columns:
