@@ -98,42 +98,76 @@ def _figures(client: Client, url: str) -> list[tuple[str, str]]:
     """(link, figure text) of every linked number on a page."""
     import re
 
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return re.findall(r'<a href="(/reports/list/\?[^"]+)"[^>]*>([^<]+)</a>', response.content.decode())
+
+
+def _tile_figures(client: Client, url: str) -> list[tuple[str, str]]:
+    """(link, figure text) of the ward map's tiles."""
+    import re
+
     html = client.get(url).content.decode()
-    return re.findall(r'<a href="(/reports/list/\?[^"]+)"[^>]*>([^<]+)</a>', html)
+    return re.findall(r'<a href="(/reports/list/\?[^"]+)" class="tile-value"[^>]*>([^<]+)</a>', html)
 
 
-@pytest.mark.parametrize("role", ["city_analyst", "ward_officer"])
+# Every role that may see reports, with the area it is given (a ward's roles: the second ward).
+REPORT_ROLES = ["city_analyst", "program_officer", "administrator", "ward_officer", "ward_chairman"]
+
+
+@pytest.mark.parametrize("role", REPORT_ROLES)
 def test_every_number_links_to_a_list_of_that_many_records(city: Any, make_user: Any, role: str) -> None:
+    """Random figures of each page — the dashboards (the ward map's tiles each time), the year in review, the
+    pivot's cells — open a list whose count is the figure, under the role's own scope."""
+    import re
+
+    from ansinh.accounts.permissions import can
     from ansinh.lib.numbers import parse_number
 
-    user = make_user(role, province=city[0].province) if role == "city_analyst" else make_user(role, wards=[city[1]])
+    ward_role = role.startswith("ward_")
+    user = make_user(role, wards=[city[1]]) if ward_role else make_user(role, province=city[0].province)
     client = Client()
     client.force_login(user)
-    pivot = "?measure=dossier.settled&rows=ward_code&columns=category&f_year=2026"
+    measure = "dossier.settled" if can(user, "dossier", "view") else "payroll.paid"
+    pivot = f"?measure={measure}&rows=ward_code&columns=category&f_year=2026"
     pages = [
         reverse("reports-dashboard") + "?year=2026",
         reverse("reports-dashboard") + "?year=2025&standard=vn_2022",
+        reverse("reports-ward", args=[city[1].code]) + "?year=2026",
         reverse("reports-year") + "?year=2026",
         reverse("reports-pivot") + pivot,
     ]
-    links = [link for page in pages for link in _figures(client, page)]
-    assert len(links) > 20
+    if not can(user, "review", "view"):  # no poverty figures: no standard to choose
+        pages[1] = reverse("reports-dashboard") + "?year=2025"
     rng = random.Random(18)
-    for href, text in rng.sample(links, 25):
+    links: list[tuple[str, str]] = []
+    for page in pages:
+        found = _figures(client, page)
+        links += rng.sample(found, min(6, len(found)))
+    pivot_cells = _figures(client, reverse("reports-pivot") + pivot)
+    assert pivot_cells, "the pivot's cells are links"
+    tiles = _tile_figures(client, pages[0])
+    if can(user, "review", "view"):
+        assert len(tiles) == (1 if ward_role else len(city)), "one tile per ward of the area"
+    links += tiles
+    assert len(links) > 15
+    wards_seen = set()
+    for href, text in links:
         href = href.replace("&amp;", "&")
         response = client.get(href)
         assert response.status_code == 200, href
         body = response.content.decode()
-        import re
-
         count = int(re.search(r'data-count="(\d+)"', body).group(1))
         value = int(re.search(r'data-figure="(\d+)"', body).group(1))
         shown = len(re.findall(r"<tr data-row>", body))
         assert shown == min(count, 200), href
+        wards_seen |= set(re.findall(r"[?&]ward=(\w+)", href))
         if "%" in text:  # a rate links to its numerator's list
             continue
         figure = parse_number(text.strip())
         assert figure in (count, value), (href, text, count, value)
+    if ward_role:  # the ward's own figures only
+        assert wards_seen <= {city[1].code}
 
 
 def test_it_refuses_outside_the_area_and_without_the_permission(city: Any, make_user: Any) -> None:
@@ -214,3 +248,25 @@ def test_a_frozen_payroll_queues_its_wards_refresh(city: Any, django_capture_on_
     run_pending()
     july = facts.read(wards=[city[0].code], sources=["payroll"], measures=["payroll.amount"])
     assert july.filter(pl.col("month") == 7)["value"].sum() == payroll.total_amount > 0
+
+
+def test_the_year_rows_are_the_months_added_up_and_go_with_their_batch(city: Any) -> None:
+    from ansinh.reports.models import YearFact
+
+    key = ["source", "measure", "ward_code", "year", "standard", "programme", "category"]
+    monthly = facts.read(wards=None).group_by(key).agg(pl.col("value").sum()).sort(key)
+    yearly = facts.read(wards=None, monthly=False)
+    assert yearly.height < facts.read(wards=None).height  # the months are added up
+    assert set(yearly["month"].unique()) == {0}
+    assert yearly.select(*key, "value").sort(key).equals(monthly)
+    # by the current batches' ids (as the dashboards read them): the same rows
+    prov = facts.current_provenance(wards=None, sources=["poverty", "payroll", "dossier"])
+    by_ids = facts.read(wards=None, monthly=False, batches=prov.batch_ids)
+    assert by_ids.sort(key).equals(yearly.sort(key))
+    assert facts.years_by_source(prov.batch_ids)["dossier"] == [2026, 2025]
+    # a slice rebuilt more than KEEP_VERSIONS times: the old batches' year rows go with them
+    for _ in range(facts.KEEP_VERSIONS + 1):
+        facts.refresh("dossier", [city[0].code], reason="test")
+    kept = set(FactBatch.objects.values_list("pk", flat=True))
+    assert set(YearFact.objects.values_list("batch_id", flat=True)) <= kept
+    assert FactBatch.objects.filter(source="dossier", ward_code=city[0].code).count() == facts.KEEP_VERSIONS

@@ -20,7 +20,7 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from ansinh.dbframes import insert_frame, read_frame
-from ansinh.reports.models import Fact, FactBatch
+from ansinh.reports.models import FactBatch, YearFact
 from ansinh.reports.sources import DIMENSIONS, UNIT_SCHEMA, Source, load
 
 KEEP_VERSIONS = 3  # the current batch of a slice and the two before it; older ones are deleted
@@ -104,11 +104,30 @@ def refresh(source: Source | str, wards: Sequence[str] | None = None, *, reason:
             pl.col("ward_code").replace_strict(ids, return_dtype=pl.Int64).alias("batch_id"),
             pl.lit(src.name).alias("source"),
         )
-        insert_frame(Fact._meta.db_table, rows.select(list(FACT_SCHEMA)))
+        insert_frame("reports_fact", rows.select(list(FACT_SCHEMA)))
+        derive_year_facts(list(ids.values()))
         _prune(src.name)
     seconds = time.perf_counter() - started
     FactBatch.objects.filter(pk__in=list(ids.values())).update(seconds=seconds)
     return Refreshed(src.name, len(codes), rows.height, seconds)
+
+
+YEAR_COLUMNS = "batch_id, source, measure, ward_code, year, standard, programme, category"
+
+
+def derive_year_facts(batches: Sequence[int]) -> None:
+    """Write these batches' year rows: their facts with the months added up (set-based, in the caller's
+    transaction). ``refresh`` calls it for the batches it writes; whatever writes facts otherwise calls it too
+    (the pages that show years read only the year rows)."""
+    if not batches:
+        return
+    clause, params = _ids("batch_id", batches)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO reports_yearfact ({YEAR_COLUMNS}, value) SELECT {YEAR_COLUMNS}, SUM(value) "  # noqa: S608
+            f"FROM reports_fact WHERE {clause} GROUP BY {YEAR_COLUMNS}",
+            params,
+        )
 
 
 def _prune(source: str) -> None:
@@ -119,6 +138,7 @@ def _prune(source: str) -> None:
     )
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM reports_fact WHERE batch_id IN ({stale})", [True, source, KEEP_VERSIONS])  # noqa: S608
+        cur.execute(f"DELETE FROM reports_yearfact WHERE batch_id IN ({stale})", [True, source, KEEP_VERSIONS])  # noqa: S608
         cur.execute(f"DELETE FROM reports_factbatch WHERE id IN ({stale})", [True, source, KEEP_VERSIONS])  # noqa: S608
 
 
@@ -134,6 +154,13 @@ def rebuild(sources: Sequence[str] | None = None, *, reason: str = "rebuild") ->
 READ_SCHEMA: dict[str, Any] = {**{k: v for k, v in FACT_SCHEMA.items() if k != "batch_id"}, "batch_id": pl.Int64}
 
 
+def _ids(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
+    """``column`` among ``ids``: one array parameter on PostgreSQL, a list of placeholders elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(ids)]
+    return f"{column} IN ({', '.join(['%s'] * len(ids)) or 'NULL'})", list(ids)
+
+
 def read(
     *,
     wards: Sequence[str] | None,
@@ -141,12 +168,24 @@ def read(
     years: Sequence[int] | None = None,
     measures: Sequence[str] | None = None,
     monthly: bool = True,
+    batches: Sequence[int] | None = None,
 ) -> pl.DataFrame:
     """The current facts of ``wards`` (None: every ward), optionally only some sources (``poverty``), years
-    and measures (``poverty.households``). One query. ``monthly=False``: the months added up in the database
-    (month 0, batch 0), for pages that show years: a twelfth of the rows to send."""
-    where = ["b.current = %s"]
-    params: list[Any] = [True]
+    and measures (``poverty.households``). One query. ``monthly=False``: the year rows (the months added up
+    when the batch was written, month 0), for pages that show years: a twelfth of the rows, no grouping.
+    ``batches``: the current batches' ids already read (``current_provenance(...).batch_ids``, in the same
+    transaction): the facts are read by them through the index, and are exactly those the provenance names."""
+    where: list[str] = []
+    params: list[Any] = []
+    if batches is not None:
+        if not batches:
+            return pl.DataFrame(schema=READ_SCHEMA)
+        clause, values = _ids("f.batch_id", batches)
+        where.append(clause)
+        params += values
+    else:
+        where.append("f.batch_id IN (SELECT b.id FROM reports_factbatch b WHERE b.current = %s)")
+        params.append(True)
     if wards is not None:
         if not wards:
             return pl.DataFrame(schema=READ_SCHEMA)
@@ -163,21 +202,9 @@ def read(
         where.append("(" + " OR ".join(["(f.source = %s AND f.measure = %s)"] * len(pairs)) + ")")
         for s, _dot, m in pairs:
             params += [s, m]
-    if monthly:
-        columns = ", ".join(f"f.{c}" for c in READ_SCHEMA)
-        tail = ""
-    else:
-        keys = [c for c in READ_SCHEMA if c not in ("month", "value", "batch_id")]
-        columns = ", ".join(
-            f"f.{c}" if c in keys else {"month": "0 AS month", "value": "SUM(f.value) AS value",
-                                        "batch_id": "0 AS batch_id"}[c]
-            for c in READ_SCHEMA
-        )  # fmt: skip
-        tail = " GROUP BY " + ", ".join(f"f.{c}" for c in keys)
-    sql = (
-        f"SELECT {columns} FROM reports_fact f JOIN reports_factbatch b ON b.id = f.batch_id "  # noqa: S608
-        f"WHERE {' AND '.join(where)}{tail}"
-    )
+    table = "reports_fact" if monthly else "reports_yearfact"
+    columns = ", ".join("0 AS month" if c == "month" and not monthly else f"f.{c}" for c in READ_SCHEMA)
+    sql = f"SELECT {columns} FROM {table} f WHERE {' AND '.join(where)}"  # noqa: S608 - fixed names, parameters
     return read_frame(sql, params, READ_SCHEMA)
 
 
@@ -190,6 +217,7 @@ class Provenance:
     queries: dict[str, str]
     batches: int
     token: str = ""  # changes whenever a slice of these facts is rebuilt (newest batch id, batch count)
+    batch_ids: tuple[int, ...] = ()  # the current batches (``current_provenance`` only), for ``read(batches=)``
 
 
 def provenance(batch_ids: Sequence[int]) -> Provenance:
@@ -204,24 +232,40 @@ def provenance(batch_ids: Sequence[int]) -> Provenance:
 
 def current_provenance(*, wards: Sequence[str] | None, sources: Sequence[str]) -> Provenance:
     """The provenance of the current slices of these wards and sources (what a page built from them shows),
-    with a token that any refresh of one of them changes."""
+    with a token that any refresh of one of them changes and the batches' ids (two small queries)."""
     batches = FactBatch.objects.filter(current=True, source__in=list(sources))
     if wards is not None:
         batches = batches.filter(ward_code__in=list(wards))
-    span = batches.aggregate(oldest=Min("built_at"), newest=Max("built_at"), n=Count("id"), top=Max("id"))
-    if not span["n"]:
+    rows = list(batches.order_by().values_list("id", "built_at"))
+    if not rows:
         return Provenance(None, None, {}, 0, "empty")
+    ids = tuple(sorted(pk for pk, _at in rows))
+    times = [at for _pk, at in rows]
+    oldest, newest = min(times), max(times)
     queries = dict(batches.order_by().values_list("source", "query").distinct())
-    token = f"{span['top']}-{span['n']}-{span['newest'].isoformat()}"  # ids alone may be reused after a rollback
-    return Provenance(span["oldest"], span["newest"], queries, int(span["n"]), token)
+    token = f"{ids[-1]}-{len(ids)}-{newest.isoformat()}"  # ids alone may be reused after a rollback
+    return Provenance(oldest, newest, queries, len(ids), token, ids)
 
 
 def years(*, wards: Sequence[str] | None, sources: Sequence[str]) -> list[int]:
     """The years the current facts of these wards and sources cover, newest first (one query)."""
-    rows = Fact.objects.filter(batch__current=True, source__in=list(sources))
+    rows = YearFact.objects.filter(source__in=list(sources), batch__current=True)
     if wards is not None:
         rows = rows.filter(ward_code__in=list(wards))
     return sorted(set(rows.order_by().values_list("year", flat=True).distinct()), reverse=True)
+
+
+def years_by_source(batches: Sequence[int]) -> dict[str, list[int]]:
+    """The years these batches' facts cover, per source, newest first (one query through the index)."""
+    if not batches:
+        return {}
+    clause, params = _ids("batch_id", batches)
+    out: dict[str, set[int]] = {}
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT DISTINCT source, year FROM reports_yearfact WHERE {clause}", params)  # noqa: S608
+        for source, year in cur.fetchall():
+            out.setdefault(source, set()).add(int(year))
+    return {k: sorted(v, reverse=True) for k, v in out.items()}
 
 
 def status() -> list[dict[str, Any]]:

@@ -54,3 +54,25 @@ class Fact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.ward_code} {self.year}/{self.month}: {self.value}"
+
+
+class YearFact(models.Model):
+    """A batch's facts with the months added up: one row per measure, ward, year, standard, programme and
+    category, written with the batch (same transaction) and deleted with it. The pages that show years (the
+    dashboards) read these, a twelfth of the monthly rows, already shaped, by the current batches' ids."""
+
+    batch = models.ForeignKey(FactBatch, on_delete=models.CASCADE, related_name="year_facts", db_index=False)
+    source = models.CharField(max_length=32)
+    measure = models.CharField(max_length=32)
+    ward_code = models.CharField(max_length=16)
+    year = models.PositiveSmallIntegerField()
+    standard = models.CharField(max_length=32, blank=True, default="")
+    programme = models.CharField(max_length=32, blank=True, default="")
+    category = models.CharField(max_length=64, blank=True, default="")
+    value = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["batch", "year"], name="reports_yearfact_batch_year")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.ward_code} {self.year}: {self.value}"

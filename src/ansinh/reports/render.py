@@ -12,9 +12,11 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ansinh.lib.numbers import format_number
+from ansinh.lib.numbers import format_number, separators
 from ansinh.lib.sheets import save_workbook
 from ansinh.reports.queries import Cell, Table
+
+THOUSANDS = separators(None)[0]  # the separator ``format_number`` groups whole numbers with
 
 
 def cell_text(cell: Cell) -> str:
@@ -23,6 +25,8 @@ def cell_text(cell: Cell) -> str:
         return cell.text
     if cell.value is None:
         return "–"
+    if type(cell.value) is int and cell.kind in ("count", "amount"):  # most cells: format_number's result, faster
+        return f"{cell.value:,}".replace(",", THOUSANDS)
     if cell.kind == "rate":
         return f"{format_number(cell.value * 100, 2)} %"
     if cell.kind == "change":
@@ -44,7 +48,8 @@ def chart(table: Table, columns: Sequence[str], *, kind: str = "bar", stack: boo
     """ECharts options: one category per row (the first column's text; the total row left out unless asked),
     one series per column key in ``columns``. Tooltips draw on the canvas (``renderMode: richText``), so no
     HTML with style attributes is made and the content-security policy (no inline style) stays intact."""
-    rows = table.rows if total_row else [r for r in table.rows if r[0].text != _("Total")]
+    total = str(_("Total"))
+    rows = table.rows if total_row else [r for r in table.rows if r[0].text != total]
     index = {k: i for i, k in enumerate(table.keys)}
     series = []
     for key in columns:

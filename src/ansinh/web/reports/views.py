@@ -5,21 +5,25 @@ wards of the user's area and the sources their role may see (a ward outside the 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import polars as pl
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -31,6 +35,7 @@ from ansinh.reports import drill, facts
 from ansinh.reports import render as renderers
 from ansinh.reports.layouts import layouts
 from ansinh.reports.queries import (
+    LINKED_KINDS,
     PIVOT_DIMENSIONS,
     CasesByWard,
     DominantDeprivations,
@@ -41,6 +46,7 @@ from ansinh.reports.queries import (
     Scope,
     Table,
     YearInReview,
+    by_ward,
     dimension_label,
     dimension_text,
     read_facts,
@@ -74,34 +80,48 @@ def _int(value: str | None, default: int) -> int:
 SAFE = re.compile(r"^[A-Za-z0-9_.,-]*$")
 
 
-def drill_url(cell_drill: dict[str, str] | None, base: str | None = None) -> str:
-    """The list behind a figure. Codes need no quoting (checked); anything else is quoted (a dashboard makes
-    thousands of these, and ``urlencode`` quotes each character)."""
+@functools.lru_cache(maxsize=16384)
+def _query_part(key: str, value: str) -> str:
+    """``key=value`` of a figure's link: codes need no quoting (checked), anything else is quoted. A dashboard
+    makes thousands of links from a few hundred distinct parts, so each part is made once."""
+    return f"{key}={value}" if SAFE.match(value) else urlencode({key: value})
+
+
+def drill_url(cell_drill: Mapping[str, str] | None, base: str | None = None) -> str:
+    """The list behind a figure."""
     if not cell_drill:
         return ""
-    query = "&".join(f"{k}={v}" if SAFE.match(v) else urlencode({k: v}) for k, v in cell_drill.items())
-    return f"{base or reverse('reports-list')}?{query}"
+    return f"{base or reverse('reports-list')}?" + "&".join([_query_part(k, v) for k, v in cell_drill.items()])
+
+
+def _href(cell_drill: Mapping[str, str], base: str) -> str:
+    """``drill_url`` written for an HTML attribute: its parts hold no character to escape but the ``&``
+    between them (quoted parts carry ``%26`` for theirs), so they are joined by ``&amp;``."""
+    return f"{base}?" + "&amp;".join([_query_part(k, v) for k, v in cell_drill.items()])
+
+
+NUMERIC = frozenset({"count", "amount", "rate", "change"})  # their text is digits and signs: nothing to escape
 
 
 def _linked(table: Table) -> Table:
     """The table's body as HTML, built here rather than by template loops (a city's tables hold thousands of
     cells): each figure a link to its list; every text escaped."""
-    base = reverse("reports-list")
+    base = html.escape(reverse("reports-list"))
     escape = html.escape
+    text_of = renderers.cell_text
     total_text = str(_("Total"))
     last = len(table.rows) - 1
     rows = []
     for n, row in enumerate(table.rows):
-        cells = []
-        for i, c in enumerate(row):
-            text = escape(renderers.cell_text(c))
-            if i == 0:
-                cells.append(f'<th scope="row">{text}</th>')
-            elif c.linked and c.drill:
-                cells.append(f'<td class="num"><a href="{escape(drill_url(dict(c.drill), base))}">{text}</a></td>')
+        first, *rest = row
+        cells = [f'<th scope="row">{escape(text_of(first))}</th>']
+        for c in rest:
+            text = text_of(c) if c.kind in NUMERIC else escape(text_of(c))
+            if c.drill and c.kind in LINKED_KINDS:
+                cells.append(f'<td class="num"><a href="{_href(c.drill, base)}">{text}</a></td>')
             else:
                 cells.append(f'<td class="num">{text}</td>')
-        total = ' class="total-row"' if n == last and row[0].text == total_text else ""
+        total = ' class="total-row"' if n == last and first.text == total_text else ""
         rows.append(f"<tr{total}>{''.join(cells)}</tr>")
     table.body_html = mark_safe("\n".join(rows))  # noqa: S308 - every text and link escaped above
     return table
@@ -121,12 +141,10 @@ def _export_allowed(request: HttpRequest) -> None:
 def _tiles(scope: Scope, frame: pl.DataFrame, year: int, standard: str) -> list[dict[str, Any]]:
     """The ward map: one tile per ward of the scope, its poor households and a shade by their share of the
     largest ward's (5 steps, as CSS classes: no inline style)."""
-    part = frame.filter(
-        (pl.col("source") == "poverty") & (pl.col("measure") == "households") & (pl.col("year") == year)
-        & (pl.col("standard") == standard) & (pl.col("category") == POOR)
-    )  # fmt: skip
-    counts = dict(part.group_by("ward_code").agg(pl.col("value").sum()).iter_rows())
+    counts = by_ward(frame, "poverty.households", year=year, standard=standard, category=POOR)
     top = max(counts.values(), default=0)
+    base = reverse("reports-list")
+    ward_url = reverse("reports-ward", args=["0"])[: -len("0/")]  # …/ward/ + code + /
     tiles = []
     for code, name in sorted(scope.names.items(), key=lambda kv: kv[1]):
         n = int(counts.get(code, 0))
@@ -137,11 +155,27 @@ def _tiles(scope: Scope, frame: pl.DataFrame, year: int, standard: str) -> list[
                 "value": n,
                 "shade": 0 if not top else min(4, int(5 * n / (top + 1))),
                 "url": drill_url({"m": "poverty.households", "year": str(year), "standard": standard,
-                                  "category": POOR, "ward": code}),
-                "ward_url": reverse("reports-ward", args=[code]),
+                                  "category": POOR, "ward": code}, base),
+                "ward_url": f"{ward_url}{quote(code, safe='')}/",
             }
         )  # fmt: skip
     return tiles
+
+
+def _tiles_html(tiles: list[dict[str, Any]]) -> str:
+    """The tiles as HTML in one pass (a city has hundreds): each a link to its ward's dashboard and its figure a
+    link to its list, every text escaped."""
+    escape = html.escape
+    label = _("%(n)s poor households in %(name)s")
+    out = []
+    for t in tiles:
+        n = localize(t["value"])
+        aria = escape(label % {"n": n, "name": t["name"]})
+        out.append(
+            f'<li class="tile shade-{int(t["shade"])}"><a href="{escape(t["ward_url"])}" class="tile-name">'
+            f'{escape(t["name"])}</a><a href="{escape(t["url"])}" class="tile-value" aria-label="{aria}">{n}</a></li>'
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 - every text and link escaped above
 
 
 @login_required
@@ -152,25 +186,30 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     scope = scope_for(request.user)
     wards = scope.ward_filter(code)  # 404 outside the area
     sources = sorted(scope.sources)
-    prov = facts.current_provenance(wards=wards, sources=sources)
-    # The figures' part of the page depends only on the facts' current slices (their token changes with any
-    # refresh), the area, the choices and the language: made once per version, never stale.
-    version = repr((prov.token, wards, sources, code, _lang()))
-    years_key = "reports:years:" + hashlib.sha256(version.encode()).hexdigest()
-    found = cache.get(years_key)
-    if found is None:
-        # By default the latest year of the review's figures (a payroll of this year comes before its review).
-        review = facts.years(wards=wards, sources=["poverty"]) if "poverty" in scope.sources else []
-        found = (facts.years(wards=wards, sources=sources), review)
-        cache.set(years_key, found, CACHE_SECONDS)
-    years, review_years = found
-    year = _int(request.GET.get("year"), (review_years or years or [timezone.localdate().year])[0])
-    key = "reports:dashboard:" + hashlib.sha256(repr((version, year, request.GET.get("standard"))).encode()).hexdigest()
-    body = cache.get(key)
-    if body is None:
-        figures = _dashboard_figures(scope, code, year, prov, request)
-        body = render_to_string("reports/_dashboard_body.html", {**figures, "years": years}, request=None)
-        cache.set(key, body, CACHE_SECONDS)
+    # The figures are read by the ids of the batches the version (token) names, so they are that version's even
+    # if a refresh commits meanwhile; in a transaction the facts' COPY is read the fast way (dbframes.copy_out).
+    with transaction.atomic():
+        prov = facts.current_provenance(wards=wards, sources=sources)
+        # The figures' part of the page depends only on the facts' current slices (their token changes with
+        # any refresh), the area, the choices and the language: made once per version, never stale.
+        version = repr((prov.token, wards, sources, code, _lang()))
+        years_key = "reports:years:" + hashlib.sha256(version.encode()).hexdigest()
+        found = cache.get(years_key)
+        if found is None:
+            # By default the latest year of the review's figures (a payroll of this year comes before its review).
+            by_source = facts.years_by_source(prov.batch_ids)  # the batches are the scope's sources and wards
+            every = sorted({y for ys in by_source.values() for y in ys}, reverse=True)
+            found = (every, by_source.get("poverty", []))
+            cache.set(years_key, found, CACHE_SECONDS)
+        years, review_years = found
+        year = _int(request.GET.get("year"), (review_years or years or [timezone.localdate().year])[0])
+        chosen = repr((version, year, request.GET.get("standard")))
+        key = "reports:dashboard:" + hashlib.sha256(chosen.encode()).hexdigest()
+        body = cache.get(key)
+        if body is None:
+            figures = _dashboard_figures(scope, code, year, prov, request)
+            body = render_to_string("reports/_dashboard_body.html", {**figures, "years": years}, request=None)
+            cache.set(key, body, CACHE_SECONDS)
     context: dict[str, Any] = {
         "year": year,
         "ward": code,
@@ -183,7 +222,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
 
 def _dashboard_figures(scope: Scope, code: str | None, year: int, prov: facts.Provenance,
                        request: HttpRequest) -> dict[str, Any]:  # fmt: skip
-    frame = read_facts(scope, ward=code, years=[year, year - 1], monthly=False)
+    frame = read_facts(scope, ward=code, years=[year, year - 1], monthly=False, batches=prov.batch_ids)
     standards = standards_available(frame)
     standard = request.GET.get("standard") or (standards[-1] if standards else "")
     if standard and standards and standard not in standards:
@@ -199,7 +238,7 @@ def _dashboard_figures(scope: Scope, code: str | None, year: int, prov: facts.Pr
         "charts": {},
     }
     if "poverty" in scope.sources and standard:
-        poverty = _linked(run(PovertyByWard(year, standard), frame, names, provenance=prov))
+        poverty = _linked(run(PovertyByWard(year, standard), frame, names, ward=code, provenance=prov))
         deprivations = _linked(run(DominantDeprivations(year, standard), frame, names, ward=code, provenance=prov))
         context.update(poverty=poverty, deprivations=deprivations)
         context["charts"]["chart-poverty"] = renderers.chart(
@@ -209,10 +248,11 @@ def _dashboard_figures(scope: Scope, code: str | None, year: int, prov: facts.Pr
             poverty, ["escaped_poverty", "newly_poor", "re_poor", "moved_in_poor", "moved_out_poor"], stack=False
         )
         context["tiles"] = _tiles(scope, frame, year, standard) if code is None else []
+        context["tiles_html"] = _tiles_html(context["tiles"])
     if "payroll" in scope.sources:
         context["programmes"] = _linked(run(ProgrammeByCategory(year), frame, names, ward=code, provenance=prov))
     if "dossier" in scope.sources:
-        dossiers = _linked(run(DossiersByWard(year), frame, names, provenance=prov))
+        dossiers = _linked(run(DossiersByWard(year), frame, names, ward=code, provenance=prov))
         context["dossiers"] = dossiers
         context["charts"]["chart-dossiers"] = renderers.chart(dossiers, ["on_time", "late"], stack=True)
     if "cases" in scope.sources:  # roles with case.report only; suppressed, never linked

@@ -14,6 +14,7 @@ The long jobs are not run here: ``ansinh worker`` runs them in processes of thei
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any
 
@@ -125,9 +126,16 @@ class Command(BaseCommand):
 
             def load(self) -> Any:
                 from django.core.wsgi import get_wsgi_application
+                from django.urls import get_resolver
 
                 application = get_wsgi_application()
+                get_resolver().url_patterns  # noqa: B018 - every view imported here, once, shared by the workers
                 connections.close_all()
+                # The loaded application out of the cycle collector's way: a full collection in a worker then
+                # scans only what the worker made, not the ~200,000 objects of the app (a 0.3 s pause on a busy
+                # machine, in the middle of some request), and the shared pages are not copied on write by it.
+                gc.collect()
+                gc.freeze()
                 return application
 
         Server().run()
