@@ -30,7 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-from throwaway import in_throwaway_database
+from throwaway import in_database
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
@@ -52,17 +52,7 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true", help="build and keep the database, time nothing")
     opts = parser.parse_args()
 
-    if opts.reuse:
-        os.environ.update(
-            {
-                "ANSINH_ENV": "test",
-                "DATABASE_URL": f"{opts.server}/{opts.reuse}",
-                "DJANGO_SETTINGS_MODULE": "ansinh.config.settings",
-            }
-        )
-        run(opts)
-        return
-    in_throwaway_database(opts.server, opts.prefix, lambda: run(opts), keep=opts.keep or opts.build_only)
+    in_database(opts.server, opts.prefix, lambda: run(opts), reuse=opts.reuse, keep=opts.keep or opts.build_only)
 
 
 BUILD = """

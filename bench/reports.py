@@ -34,7 +34,7 @@ import sys
 import time
 from pathlib import Path
 
-from throwaway import in_throwaway_database
+from throwaway import in_database
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
@@ -52,18 +52,9 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true", help="build the city, keep the database, time nothing")
     parser.add_argument("--reuse", help="time against this database (one kept with --build-only or --keep)")
     opts = parser.parse_args()
-    if opts.reuse:
-        os.environ.update(
-            {
-                "ANSINH_ENV": "test",
-                "DATABASE_URL": f"{opts.server}/{opts.reuse}",
-                "DJANGO_SETTINGS_MODULE": "ansinh.config.settings",
-            }
-        )
-        run(opts)
-        return
-    keep = opts.keep or opts.build_only
-    in_throwaway_database(opts.server, "ansinh_bench_reports", lambda: run(opts), keep=keep)
+    in_database(
+        opts.server, "ansinh_bench_reports", lambda: run(opts), reuse=opts.reuse, keep=opts.keep or opts.build_only
+    )
 
 
 def _step(text: str) -> None:
