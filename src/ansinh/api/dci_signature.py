@@ -81,7 +81,8 @@ def _check(token: Any, envelope: dict[str, Any], now: float) -> tuple[str, str] 
         return INVALID, "the algorithm is ed25519"
     sender, _bar, rest = params.get("kidId", "").partition("|")
     key_id = rest.partition("|")[0]
-    header = envelope.get("header") if isinstance(envelope.get("header"), dict) else {}
+    header = envelope.get("header")
+    header = header if isinstance(header, dict) else {}
     if key_id != token.prefix or sender != str(header.get("sender_id", "")):
         return INVALID, "kidId is <sender_id>|<token prefix>|ed25519"
     if not verifies(token.signing_key, params.get("signature", ""), signing_string(envelope, created, expires)):
