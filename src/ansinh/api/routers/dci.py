@@ -20,7 +20,7 @@ from ninja import Router
 
 from ansinh.accounts.permissions import require
 from ansinh.api import dci_query, dci_signature
-from ansinh.api.errors import DciSignatureRefused
+from ansinh.api.errors import DciQueryInvalid, DciSignatureRefused
 from ansinh.api.problems import error_responses
 from ansinh.api.schemas.dci import ResponseEnvelope, SearchEnvelope, SearchRequest
 from ansinh.api.security import ApiRequest
@@ -50,10 +50,10 @@ def query_tree(request: SearchRequest) -> Any:
     criteria = request.search_criteria
     if criteria.query_type == "predicate":
         if not isinstance(criteria.query, list):
-            raise dci_query.DciQueryInvalid(reason="a predicate query is a list of predicates")
+            raise DciQueryInvalid(reason="a predicate query is a list of predicates")
         return dci_query.from_predicates(criteria.query)
     if isinstance(criteria.query, list):
-        raise dci_query.DciQueryInvalid(reason=f"an {criteria.query_type} query is an object")
+        raise DciQueryInvalid(reason=f"an {criteria.query_type} query is an object")
     if criteria.query_type == "expression":
         return dci_query.from_expression(criteria.query)
     return dci_query.from_idtype(criteria.query)
