@@ -7,9 +7,17 @@ from typing import Any
 
 from django.db import migrations, models
 
-# The lock triggers of 0002 refuse any change to an approved round, and SQLite drops a table's triggers when
-# it rebuilds it to add a column: they are dropped around the change and the backfill, then created again.
+# The lock trigger of 0002 refuses any change to an approved round. On PostgreSQL the backfill runs with the
+# round's own trigger disabled (only it: the assessments' guard is 0003's statement triggers, not 0002's). On
+# SQLite, which rebuilds the table to add the column and cannot rename it back while other tables' triggers name
+# it, 0002's triggers are dropped first and created again after (as 0004 and 0006 do).
 _guard = importlib.import_module("ansinh.review.migrations.0002_lock_triggers")
+
+
+def sqlite_drop(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.connection.vendor == "sqlite":
+        for name, _event, _cond in _guard.SQLITE:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name};")
 
 
 def _greatest(vendor: str, first: str, *others: str) -> str:
@@ -26,7 +34,18 @@ def backfill(apps: Any, schema_editor: Any) -> None:
         "approved_at",
         "(SELECT MAX(e.at) FROM review_roundevent e WHERE e.round_id = review_round.id)",
     )
-    schema_editor.execute(f"UPDATE review_round SET updated_at = {latest}")  # noqa: S608
+    update = f"UPDATE review_round SET updated_at = {latest}"  # noqa: S608
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_trigger WHERE tgname = 'review_round_guard'")
+            guarded = cursor.fetchone() is not None
+        if guarded:
+            schema_editor.execute("ALTER TABLE review_round DISABLE TRIGGER review_round_guard")
+        schema_editor.execute(update)
+        if guarded:
+            schema_editor.execute("ALTER TABLE review_round ENABLE TRIGGER review_round_guard")
+        return
+    schema_editor.execute(update)  # SQLite: its triggers were dropped by the first operation
 
 
 class Migration(migrations.Migration):
@@ -38,14 +57,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_guard.drop, _guard.create),
+        migrations.RunPython(sqlite_drop, _guard.sqlite_recreate, elidable=False),
         migrations.AddField(
             model_name='round',
             name='updated_at',
             field=models.DateTimeField(auto_now=True, db_default=django.db.models.functions.datetime.Now(), verbose_name='changed at'),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
-        migrations.RunPython(_guard.create, _guard.drop),
+        migrations.RunPython(_guard.sqlite_recreate, sqlite_drop, elidable=False),
         migrations.AddIndex(
             model_name='round',
             index=models.Index(fields=['updated_at', 'id'], name='review_round_updated'),
