@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/api.py                          # 100,000 households, 50 clients, 30 s
     .venv/bin/python bench/api.py --households 1000000     # issue 19's size (the seed takes minutes)
+    .venv/bin/python bench/api.py --households 1000000 --build-only   # seed once, keep the database
+    .venv/bin/python bench/api.py --reuse ansinh_bench_api_<pid>       # then time it as often as needed
 
 Creates a throw-away PostgreSQL database ``ansinh_bench_api_<pid>``, migrates it, loads the units of province
 79, seeds ``--households`` synthetic households (``ansinh seed``), makes an API token for a city analyst of the
@@ -56,9 +58,22 @@ def main() -> None:
     parser.add_argument("--single-seconds", type=float, default=10.0, help="then one client alone (0: skip)")
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the throw-away database")
+    parser.add_argument("--build-only", action="store_true", help="seed the city, keep the database, time nothing")
+    parser.add_argument("--reuse", help="time against this database (one kept with --build-only or --keep)")
     opts = parser.parse_args()
-    in_throwaway_database(opts.server, "ansinh_bench_api", lambda: run(opts), keep=opts.keep)
+    if opts.reuse:
+        os.environ.update(
+            {
+                "ANSINH_ENV": "test",
+                "DATABASE_URL": f"{opts.server}/{opts.reuse}",
+                "DJANGO_SETTINGS_MODULE": "ansinh.config.settings",
+            }
+        )
+        run(opts)
+        return
+    keep = opts.keep or opts.build_only
+    in_throwaway_database(opts.server, "ansinh_bench_api", lambda: run(opts), keep=keep)
 
 
 def _free_port() -> int:
@@ -71,7 +86,7 @@ def _server_command(port: int, workers: int) -> list[str]:
     ansinh = shutil.which("ansinh", path=str(Path(sys.executable).parent)) or "ansinh"
     listed = subprocess.run([ansinh, "help"], capture_output=True, text=True, check=False).stdout
     if " serve" in listed or "\n    serve" in listed:
-        return [ansinh, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+        return [ansinh, "serve", "--bind", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     return [gunicorn, "ansinh.config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
             "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"]  # fmt: skip
@@ -163,15 +178,24 @@ def run(opts: argparse.Namespace) -> None:
     from ansinh.accounts.models import User
     from ansinh.accounts.tokens import do_create_token
     from ansinh.geo.models import Province
+    from ansinh.registry.models import Household
 
     call_command("migrate", verbosity=0)
-    call_command("load_units", province="79", stdout=io.StringIO())
-    t = time.perf_counter()
-    call_command("seed", households=opts.households, stdout=io.StringIO())
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"seeded {opts.households:,} households in {time.perf_counter() - t:.0f} s", flush=True)
-    analyst = User.objects.create_user(username="bench-bhxh", password="x", role="city_analyst", province_id="79")
+    if opts.reuse:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        analyst = User.objects.get(username="bench-bhxh")
+        print(f"reusing {opts.reuse}: {Household.objects.count():,} households", flush=True)
+    else:
+        call_command("load_units", province="79", stdout=io.StringIO())
+        t = time.perf_counter()
+        call_command("seed", households=opts.households, stdout=io.StringIO())
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"seeded {opts.households:,} households in {time.perf_counter() - t:.0f} s", flush=True)
+        analyst = User.objects.create_user(username="bench-bhxh", password="x", role="city_analyst", province_id="79")
+    if opts.build_only:
+        return
     _token, raw = do_create_token(
         actor=None,
         owner=analyst,

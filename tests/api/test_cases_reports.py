@@ -3,6 +3,7 @@ every case read in the read log."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -90,6 +91,20 @@ def test_facts_page_with_a_cursor(figures: None, make_token: Any, make_user: Any
     rest = client.get(FACTS, {"limit": 3, "cursor": first["next_cursor"]}).json()
     assert len(rest["items"]) == 1 and rest["next_cursor"] is None
     assert client.get(FACTS, {"cursor": "forged"}).status_code == 400
+
+
+def test_facts_updated_since_gives_the_slices_built_since(
+    figures: None, make_token: Any, make_user: Any, province: Any, ward_a: Any
+) -> None:
+    from ansinh.reports.models import FactBatch
+
+    FactBatch.objects.filter(ward_code=ward_a.code).update(built_at=timezone.now() - timedelta(days=30))
+    analyst = make_user("city_analyst", province=province)
+    client = _bearer(make_token(analyst, ["report.view", "review.view"], province=province)[1])
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    fresh = client.get(FACTS, {"updated_since": since}).json()["items"]
+    assert {i["ward_code"] for i in fresh} == {"27553"} and len(fresh) == 2  # the whole slice rebuilt since
+    assert len(client.get(FACTS).json()["items"]) == 4
 
 
 # --- cases -------------------------------------------------------------------------------------------------

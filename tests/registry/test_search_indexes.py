@@ -62,7 +62,7 @@ def _a_city(*wards: Any, households: int = 2000, members: bool = False) -> None:
             for k in range(3)
         )
     with connection.cursor() as cursor:
-        for index in ("registry_household_address_trgm", "registry_member_name_trgm"):
+        for index in ("registry_household_address_trgm", "registry_member_name_joined_trgm"):
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
         cursor.execute("ANALYZE accounts_user_wards, geo_ward, registry_household, registry_member")
 
@@ -119,10 +119,36 @@ def test_a_city_wide_name_search_uses_the_members_trigram_index_alone(
     qs = search_households(analyst, q="nguyen")
     assert set(qs) == _nguyens() and hh in set(qs)
     side, plan = _member_side(qs)
-    assert {n.get("Index Name") for n in side} - {None} == {"registry_member_name_trgm"}, plan
+    assert {n.get("Index Name") for n in side} - {None} == {"registry_member_name_joined_trgm"}, plan
     # Not confined to the scope as well: the outer query applies it, and the city's every household would be
     # read (hashed, or looked up one by one) to confine the members to it.
     assert {n.get("Relation Name") for n in side} - {None} == {"registry_member"}, plan
+
+
+@pytest.mark.django_db
+def test_the_names_index_tells_the_order_of_two_words_apart(
+    analyst: Any, province: Any, ward_a: Any, ward_b: Any, make_household: Any
+) -> None:
+    """Reversed, two common words are in every such name but in the order of none: the index hands over only
+    names with the words in that order (here none), where one of each word's trigrams apart handed them all."""
+    wanted = make_household(ward_a, members=[member_data(full_name="Lê Thắng Văn")])
+    _a_city(ward_a, ward_b, *_wards(province, 8), members=True)
+    for _ in range(40):
+        make_household(ward_b, members=[member_data(full_name="Nguyễn Văn Thắng")])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('registry_member_name_joined_trgm'::regclass)")
+    qs = search_households(analyst, q="thang van")
+    assert list(qs) == [wanted]  # the same answer as the name's own test: the index only narrows
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a small table: the index is what is under test
+        cursor.execute(
+            "EXPLAIN (ANALYZE, FORMAT JSON) SELECT id FROM registry_member "
+            "WHERE REPLACE(name_folded::text, ' ', '0') LIKE '%thang0van%'"
+        )
+        plan = cursor.fetchone()[0][0]["Plan"]
+    assert plan["Plans"][0]["Index Name"] == "registry_member_name_joined_trgm", plan
+    # Handed over: the one name with the words in that order, not the forty with both words the other way.
+    assert plan["Actual Rows"] + plan.get("Rows Removed by Index Recheck", 0) == 1, plan
 
 
 @pytest.mark.django_db
@@ -137,7 +163,7 @@ def test_a_ward_officers_name_search_reads_only_the_members_of_the_wards_househo
     side, plan = _member_side(qs)
     # "nguyen" is in every other name of the city: the names' index would hand over all of them before the
     # scope applies. The members are read from the ward's households instead, through the household index.
-    assert "registry_member_name_trgm" not in {n.get("Index Name") for n in side}, plan
+    assert "registry_member_name_joined_trgm" not in {n.get("Index Name") for n in side}, plan
     reads = [n for n in side if n.get("Relation Name") == "registry_member"]
     assert reads and all(
         n["Node Type"] == "Index Scan" and n["Index Cond"].startswith("(household_id = ") for n in reads
@@ -184,11 +210,15 @@ def test_the_indexes_are_trigram_indexes_on_the_folded_texts_and_one_on_the_uppe
         )
         found = dict(cursor.fetchall())
     assert set(found) == {
-        "registry_member_name_trgm",
+        "registry_member_name_joined_trgm",
         "registry_household_address_trgm",
         "registry_household_code_upper",
     }
-    assert "ON public.registry_member USING gin (name_folded gin_trgm_ops)" in found["registry_member_name_trgm"]
+    # The name written as one word (spaces as "0"), the expression registry.queries.matching asks for.
+    assert (
+        "ON public.registry_member USING gin (replace((name_folded)::text, ' '::text, '0'::text) gin_trgm_ops)"
+        in found["registry_member_name_joined_trgm"]
+    )
     assert (
         "ON public.registry_household USING gin (address_folded gin_trgm_ops)"
         in found["registry_household_address_trgm"]

@@ -95,7 +95,10 @@ class ApiTokenForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = ApiToken
-        fields = ("owner", "name", "province", "wards", "valid_from", "valid_until", "allowed_addresses")
+        fields = (
+            "owner", "name", "province", "wards", "valid_from", "valid_until", "allowed_addresses",
+            "signing_key", "signature_required",
+        )  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -110,6 +113,8 @@ class ApiTokenForm(forms.ModelForm):  # type: ignore[type-arg]
                 valid_from=data["valid_from"],
                 valid_until=data["valid_until"],
                 allowed_addresses=data["allowed_addresses"],
+                signing_key=data.get("signing_key") or "",
+                signature_required=bool(data.get("signature_required")),
             )
         except DomainError as error:
             raise ValidationError(error.message) from error
@@ -159,6 +164,8 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
             valid_from=data["valid_from"],
             valid_until=data["valid_until"],
             allowed_addresses=data["allowed_addresses"],
+            signing_key=data.get("signing_key") or "",
+            signature_required=bool(data.get("signature_required")),
         )
         obj.pk = token.pk
         messages.warning(request, _("Copy the token now; it is not shown again: %(token)s") % {"token": raw})

@@ -14,6 +14,7 @@ class AccountsAudit(AuditAction):
     TOKEN_REVOKE = "api_token.revoke"  # noqa: S105
     TOKEN_USE = "api_token.use"  # noqa: S105
     TOKEN_REFUSED = "api_token.refused"  # noqa: S105
+    SIGNATURE_REFUSED = "api_token.signature_refused"
 
 
 # Whether the account was created → what saving it is called; whether it is made a superuser → what that is called.

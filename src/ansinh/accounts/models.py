@@ -95,6 +95,13 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
     revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+", editable=False)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    # The system's Ed25519 public key (PEM, or base64 of its 32 bytes): signed DCI envelopes are checked with it.
+    signing_key = models.TextField(
+        _("signing key"), blank=True, default="", help_text=_("Ed25519 public key (PEM or base64) of the system.")
+    )
+    signature_required = models.BooleanField(
+        _("signature required"), default=False, help_text=_("Refuse a DCI envelope that is not signed with its key.")
+    )
 
     class Meta:
         verbose_name = _("API token")

@@ -35,6 +35,7 @@ from ansinh.accounts.permissions import ACTIONS, RESOURCES, matrix
 from ansinh.audit.actions import record
 from ansinh.geo.models import Province, Ward
 from ansinh.lib.addresses import parse_networks
+from ansinh.lib.ed25519 import load_public_key
 
 PREFIX = "ans_"
 
@@ -67,8 +68,17 @@ def check_setup(
     valid_from: datetime.datetime,
     valid_until: datetime.datetime,
     allowed_addresses: str,
+    signing_key: str = "",
+    signature_required: bool = False,
 ) -> tuple[list[str], str]:
     """Refuse a token its owner could not use as set (the grants checked, the networks written out)."""
+    if signing_key.strip():
+        try:
+            load_public_key(signing_key)
+        except ValueError as exc:
+            raise TokenSetupInvalid(reason=f"signing key: {exc}") from exc
+    elif signature_required:
+        raise TokenSetupInvalid(reason="a signature is required but no signing key is given")
     if owner.is_superuser or not owner.is_active:
         raise TokenSetupInvalid(reason="the owner must be an active account that is not a superuser")
     try:
@@ -96,6 +106,8 @@ def do_create_token(
     valid_from: datetime.datetime | None = None,
     valid_until: datetime.datetime,
     allowed_addresses: str,
+    signing_key: str = "",
+    signature_required: bool = False,
 ) -> tuple[ApiToken, str]:
     """Make a token; returns it with its secret, which is shown once and never stored."""
     wards = list(wards)
@@ -108,6 +120,8 @@ def do_create_token(
         valid_from=valid_from,
         valid_until=valid_until,
         allowed_addresses=allowed_addresses,
+        signing_key=signing_key,
+        signature_required=signature_required,
     )
     public = secrets.token_hex(6)
     raw = f"{PREFIX}{public}_{secrets.token_urlsafe(32)}"
@@ -121,6 +135,8 @@ def do_create_token(
         valid_from=valid_from,
         valid_until=valid_until,
         allowed_addresses=addresses,
+        signing_key=signing_key.strip(),
+        signature_required=signature_required,
         created_by=actor if isinstance(actor, User) else None,
     )
     token.wards.set(wards)
@@ -137,6 +153,8 @@ def do_create_token(
             "valid_from": [None, valid_from.isoformat()],
             "valid_until": [None, valid_until.isoformat()],
             "allowed_addresses": [None, token.allowed_addresses],
+            "signing_key": [None, bool(token.signing_key)],
+            "signature_required": [None, signature_required],
         },
     )
     return token, raw

@@ -95,3 +95,34 @@ class DownloadExpired(ApiError):
     code: ClassVar[str] = "download_expired"
     status: ClassVar[int] = 410
     wording: ClassVar[Any] = gettext_lazy("This download link has expired or is not valid; ask for the export again.")
+
+
+class DciAttributeUnsupported(ApiError):
+    """A DCI search names an attribute ansinh does not search on (answered ``rjct.search_criteria.invalid``)."""
+
+    code: ClassVar[str] = "dci_attribute_unsupported"
+    status: ClassVar[int] = 422
+    wording: ClassVar[Any] = gettext_lazy("The attribute %(attribute)s cannot be searched; these can: %(supported)s.")
+
+
+class DciOperatorUnsupported(ApiError):
+    code: ClassVar[str] = "dci_operator_unsupported"
+    status: ClassVar[int] = 422
+    wording: ClassVar[Any] = gettext_lazy(
+        "The operator %(operator)s does not apply to %(attribute)s; these do: %(supported)s."
+    )
+
+
+class DciQueryInvalid(ApiError):
+    code: ClassVar[str] = "dci_query_invalid"
+    status: ClassVar[int] = 422
+    wording: ClassVar[Any] = gettext_lazy("The search query is not valid: %(reason)s.")
+
+
+class DciSignatureRefused(ApiError):
+    """A DCI envelope whose signature is missing (where the token requires one), malformed, wrong or expired;
+    ``dci_code`` is the DCI reason code the envelope answer carries."""
+
+    code: ClassVar[str] = "dci_signature_refused"
+    status: ClassVar[int] = 401
+    wording: ClassVar[Any] = gettext_lazy("The message signature is refused: %(reason)s.")

@@ -39,7 +39,8 @@ class Api(NinjaAPI):
             for operation in operations.values():
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content") or {}
-                    if int(status) >= 400 and "application/json" in content:
+                    # (unless the operation declares its problem documents beside another JSON answer itself)
+                    if int(status) >= 400 and "application/json" in content and problems.CONTENT_TYPE not in content:
                         response["content"] = {problems.CONTENT_TYPE: content.pop("application/json")}
         return schema
 

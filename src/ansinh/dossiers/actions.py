@@ -74,7 +74,7 @@ def _append(
         data=data or {},
     )
     if new != old:
-        Dossier.objects.filter(pk=dossier.pk).update(status=new)
+        Dossier.objects.filter(pk=dossier.pk).update(status=new, updated_at=timezone.now())
         dossier.status = new
     summary.refresh([dossier.pk])  # the times the reports read, derived again in this transaction
     changes: dict[str, Any] = {"event": kind, "seq": event.seq}
@@ -242,7 +242,7 @@ def do_accept_dossier(
             found = Household.objects.filter(code=household_code.strip(), ward_id=dossier.ward_id).first()
             if found is None:
                 raise errors.UnknownHousehold(household=household_code.strip(), field="household_code")
-            Dossier.objects.filter(pk=dossier.pk).update(household=found)
+            Dossier.objects.filter(pk=dossier.pk).update(household=found, updated_at=timezone.now())
             dossier.household = found
         proc = procedure(dossier.procedure, local(at).date())
         due = appointment(proc, at)
@@ -395,7 +395,9 @@ def do_decide_by_enrolment(
         )
         decision = enrolment.decisions.order_by("id").first()
         assert decision is not None
-        Dossier.objects.filter(pk=dossier.pk).update(enrolment_decision=decision, household=household)
+        Dossier.objects.filter(pk=dossier.pk).update(
+            enrolment_decision=decision, household=household, updated_at=timezone.now()
+        )
         dossier.enrolment_decision, dossier.household = decision, household
         return _append(
             dossier,

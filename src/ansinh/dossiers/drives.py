@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from ansinh.accounts.models import Actor
 from ansinh.dossiers.models import Dossier
 from ansinh.dossiers.procedures import Procedure
@@ -27,7 +29,7 @@ def open_driven_action(*, actor: Actor, dossier: Dossier, proc: Procedure, on: d
         )
         if request.round_household is not None:
             round_id = request.round_household.round_id
-            Dossier.objects.filter(pk=dossier.pk).update(review_round_id=round_id)
+            Dossier.objects.filter(pk=dossier.pk).update(review_round_id=round_id, updated_at=timezone.now())
             dossier.review_round_id = round_id
 
 

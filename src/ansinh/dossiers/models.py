@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.accounts.scope import scoped
@@ -105,6 +106,9 @@ class Dossier(models.Model):
     enrolment_decision = models.ForeignKey(
         "programs.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers", editable=False
     )
+    # When the row last changed (set by every write path: save, the actions' updates, bulk inserts; the
+    # database fills it for raw inserts): what the API's ``updated_since`` and its sync cursor read.
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True, db_default=Now())
 
     objects = DossierQuerySet.as_manager()
 
@@ -112,7 +116,10 @@ class Dossier(models.Model):
         ordering = ["-received_at"]
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
-        indexes = [models.Index(fields=["ward", "status"])]
+        indexes = [
+            models.Index(fields=["ward", "status"]),
+            models.Index(fields=["updated_at", "id"], name="dossiers_dossier_updated"),
+        ]
 
     def __str__(self) -> str:
         return self.code

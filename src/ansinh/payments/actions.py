@@ -102,6 +102,7 @@ def _move(payroll: Payroll, new: str, actor: Actor, reason: str = "", **fields: 
     PAYROLL_LIFECYCLE.move(payroll, payroll.status, new)
     old = payroll.status
     payroll.status = new
+    fields["updated_at"] = timezone.now()
     for name, value in fields.items():
         setattr(payroll, name, value)
     Payroll.objects.filter(pk=payroll.pk).update(status=new, **fields)

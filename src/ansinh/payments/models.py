@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.geo.models import Ward
@@ -90,11 +91,17 @@ class Payroll(models.Model):
     frozen_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
+    # When the row last changed (set by every write path: save, the actions' updates, bulk inserts; the
+    # database fills it for raw inserts): what the API's ``updated_since`` and its sync cursor read.
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True, db_default=Now())
 
     class Meta:
         verbose_name = _("payroll")
         ordering = ["-month", "programme", "ward_id", "id"]
-        indexes = [models.Index(fields=["programme", "month"])]
+        indexes = [
+            models.Index(fields=["programme", "month"]),
+            models.Index(fields=["updated_at", "id"], name="payments_payroll_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.programme} {self.month:%m/%Y} {self.ward_id} #{self.pk}"

@@ -138,7 +138,8 @@ def do_stop_enrolment(
     enrolment = _in_force(enrolment, from_month, decision_number)
     require_in_area(actor, "enrolment", "change", enrolment.member.household.ward_id)
     enrolment.end_month = previous_month(from_month)
-    Enrolment.objects.filter(pk=enrolment.pk).update(end_month=enrolment.end_month)
+    enrolment.updated_at = timezone.now()
+    Enrolment.objects.filter(pk=enrolment.pk).update(end_month=enrolment.end_month, updated_at=enrolment.updated_at)
     _decide(actor, enrolment, DecisionKind.STOP, decision_number, decision_date, from_month, signer_name, reason)
     _audit(actor, ProgramsAudit.ENROLMENT_STOP, enrolment, {"end_month": [None, enrolment.end_month.isoformat()],
                                                 "decision": decision_number, "reason": reason})  # fmt: skip
@@ -156,7 +157,7 @@ def do_adjust_enrolment(
     enrolment = _in_force(enrolment, from_month, decision_number)
     require_in_area(actor, "enrolment", "change", enrolment.member.household.ward_id)
     _check_category(enrolment.programme, category)
-    Enrolment.objects.filter(pk=enrolment.pk).update(end_month=previous_month(from_month))
+    Enrolment.objects.filter(pk=enrolment.pk).update(end_month=previous_month(from_month), updated_at=timezone.now())
     _decide(actor, enrolment, DecisionKind.STOP, decision_number, decision_date, from_month, signer_name, reason)
     new = Enrolment.objects.create(
         member=enrolment.member, programme=enrolment.programme, category=category, start_month=from_month

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.registry.models import Member
@@ -31,13 +32,19 @@ class Enrolment(models.Model):
     start_month = models.DateField(_("first month paid"))
     end_month = models.DateField(_("last month paid"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the row last changed (set by every write path: save, the actions' updates, bulk inserts; the
+    # database fills it for raw inserts): what the API's ``updated_since`` and its sync cursor read.
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True, db_default=Now())
 
     objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enrolment")
         ordering = ["programme", "member_id", "start_month"]
-        indexes = [models.Index(fields=["programme", "start_month"])]
+        indexes = [
+            models.Index(fields=["programme", "start_month"]),
+            models.Index(fields=["updated_at", "id"], name="programs_enrolment_updated"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["member", "programme", "category"],

@@ -83,7 +83,11 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
-        indexes = [models.Index(fields=["ward", "status"])]
+        indexes = [
+            models.Index(fields=["ward", "status"]),
+            # The API's sync order (``updated_since``): rows changed since a moment, by (changed at, id).
+            models.Index(fields=["updated_at", "id"], name="registry_household_updated"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(floor_area_m2__gte=0), name="household_floor_area_non_negative"),
             models.CheckConstraint(condition=Q(other_income_monthly__gte=0), name="household_other_income_gte0"),
@@ -178,7 +182,11 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
-        indexes = [models.Index(fields=["name_folded", "date_of_birth"]), models.Index(fields=["household", "status"])]
+        indexes = [
+            models.Index(fields=["name_folded", "date_of_birth"]),
+            models.Index(fields=["household", "status"]),
+            models.Index(fields=["updated_at", "id"], name="registry_member_updated"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(monthly_income__gte=0), name="member_income_non_negative"),
             models.CheckConstraint(condition=Q(pension_monthly__gte=0), name="member_pension_non_negative"),

@@ -6,7 +6,8 @@ import datetime
 from typing import Any
 
 import polars as pl
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Replace
 
 from ansinh import registry_schema
 from ansinh.accounts.permissions import can
@@ -16,6 +17,8 @@ from ansinh.audit.models import AuditEvent
 from ansinh.dbframes import read_frame
 from ansinh.lib.text import fold
 from ansinh.registry.models import DuplicateFlag, Household, HouseholdEvent, Member, Membership
+
+JOIN = "0"  # what the names' trigram index writes for a space (registry migration 0008)
 
 
 def search_households(user: Any, q: str = "", ward_code: str | None = None) -> QuerySet[Household]:
@@ -49,7 +52,16 @@ def matching(qs: QuerySet[Household], q: str = "", *, few_wards: bool = False) -
         .filter(Q(code__iexact=q) | Q(code__istartswith=q) | Q(address_folded__contains=folded))
         .values("pk")
     )
-    by_member = Member.objects.order_by().filter(name_folded__contains=folded)
+    # The names' trigram index (registry migration 0008) is on the name with its spaces written "0", so that a
+    # fragment of two words finds its trigrams across the space too ("g0v" in "quang van"): only the names that
+    # hold those words in that order, not every name that holds both words somewhere (the reversed "van quang"
+    # is most of a city's). The exact test on the name still decides (no name holds a digit).
+    joined = Replace(F("name_folded"), Value(" "), Value(JOIN))
+    by_member = (
+        Member.objects.order_by()
+        .alias(name_joined=joined)
+        .filter(name_joined__contains=folded.replace(" ", JOIN), name_folded__contains=folded)
+    )
     if few_wards:
         # A common fragment ("nguyen": two people in five) matches millions of members across a city, which the
         # names' index would all hand over before the scope applies. Confined to the households of ``qs``, the

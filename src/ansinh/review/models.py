@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from ansinh import vocab
@@ -108,12 +109,19 @@ class Round(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # When the row last changed (set by every write path: save, the actions' updates, bulk inserts; the
+    # database fills it for raw inserts): what the API's ``updated_since`` and its sync cursor read.
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True, db_default=Now())
 
     class Meta:
         verbose_name = _("review round")
         verbose_name_plural = _("review rounds")
         ordering = ["-period_start", "ward_id"]
-        indexes = [models.Index(fields=["ward", "status"]), models.Index(fields=["status", "kind"])]
+        indexes = [
+            models.Index(fields=["ward", "status"]),
+            models.Index(fields=["status", "kind"]),
+            models.Index(fields=["updated_at", "id"], name="review_round_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year} · {self.ward_id}"

@@ -100,6 +100,7 @@ ACTION_LABELS: dict[str, object] = {
     AccountsAudit.TOKEN_REVOKE: gettext_lazy("API token revoked"),
     AccountsAudit.TOKEN_USE: gettext_lazy("API token used"),
     AccountsAudit.TOKEN_REFUSED: gettext_lazy("API token refused"),
+    AccountsAudit.SIGNATURE_REFUSED: gettext_lazy("Signed message refused"),
     CasesAudit.OPEN: gettext_lazy("Case opened"),
     CasesAudit.UPDATE: gettext_lazy("Case changed"),
     CasesAudit.INCIDENT: gettext_lazy("Incident recorded"),

@@ -1,9 +1,10 @@
-"""DCI social-registry search: ``POST /registry/sync/search`` with predicate queries.
+"""DCI social-registry search: ``POST /registry/sync/search`` with ``idtype-value``, ``expression`` and
+``predicate`` queries (``api.dci_query``) in a signed envelope (``api.dci_signature``).
 
-Each predicate is read into a filter over the households the caller may see, starting from the same read as the
+Each query is read into one filter over the households the caller may see, starting from the same read as the
 household search page (``registry.queries.search_households``); ``poverty_class`` and ``poverty_standard`` read
-the official list (the open rows of ``review.models.PovertyStatus``). The ``total_count`` is therefore the page's count
-for the same households.
+the official list (the open rows of ``review.models.PovertyStatus``). The ``total_count`` is therefore the page's
+count for the same households, and the records are a page of that same filtered read.
 """
 
 from __future__ import annotations
@@ -11,14 +12,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import override
 from ninja import Router
 
 from ansinh.accounts.permissions import require
+from ansinh.api import dci_query, dci_signature
+from ansinh.api.errors import DciQueryInvalid, DciSignatureRefused
 from ansinh.api.problems import error_responses
-from ansinh.api.schemas.dci import Expression, ResponseEnvelope, SearchEnvelope, SearchRequest
+from ansinh.api.schemas.dci import ResponseEnvelope, SearchEnvelope, SearchRequest
 from ansinh.api.security import ApiRequest
 from ansinh.lib.errors import DomainError
 from ansinh.registry import queries
@@ -27,49 +31,38 @@ from ansinh.review.models import PovertyStatus
 
 router = Router(tags=["dci"])
 
-_FIELDS = {
-    "ward_code": "ward_id",
-    "household_code": "code",
-    "area_type": "area_type",
-    "residence_type": "residence_type",
-    "status": "status",
+# A refused signature is answered in the DCI envelope (header ``rjct`` with DCI's reason code), as JSON beside the
+# problem documents the other 401s are.
+_DCI_401 = {
+    "responses": {
+        401: {
+            "description": "Not signed in (problem), or the envelope's signature refused (DCI envelope)",
+            "content": {
+                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}},
+                "application/json": {"schema": {"$ref": "#/components/schemas/ResponseEnvelope"}},
+            },
+        }
+    }
 }
 
 
-def _values(expr: Expression) -> list[str]:
-    return expr.attribute_value if isinstance(expr.attribute_value, list) else [expr.attribute_value]
-
-
-def _q(expr: Expression) -> Q:
-    values = _values(expr)
-    field = _FIELDS.get(expr.attribute_name)
-    if field is not None:
-        q = Q(**{f"{field}__in": values})
-    else:
-        return Q()  # the poverty attributes are read together, below
-    return ~q if expr.operator == "ne" else q
-
-
-def _poverty(expressions: list[Expression]) -> Q:
-    """The official-list part of a search: the households whose open status matches every poverty expression."""
-    classes = [e for e in expressions if e.attribute_name == "poverty_class"]
-    standards = [e for e in expressions if e.attribute_name == "poverty_standard"]
-    if not classes and not standards:
-        return Q()
-    statuses = PovertyStatus.objects.current()
-    for expr in classes:
-        statuses = (statuses.exclude if expr.operator == "ne" else statuses.filter)(klass__in=_values(expr))
-    for expr in standards:
-        statuses = (statuses.exclude if expr.operator == "ne" else statuses.filter)(standard_id__in=_values(expr))
-    return Q(pk__in=statuses.values("household_id"))
+def query_tree(request: SearchRequest) -> Any:
+    criteria = request.search_criteria
+    if criteria.query_type == "predicate":
+        if not isinstance(criteria.query, list):
+            raise DciQueryInvalid(reason="a predicate query is a list of predicates")
+        return dci_query.from_predicates(criteria.query)
+    if isinstance(criteria.query, list):
+        raise DciQueryInvalid(reason=f"an {criteria.query_type} query is an object")
+    if criteria.query_type == "expression":
+        return dci_query.from_expression(criteria.query)
+    return dci_query.from_idtype(criteria.query)
 
 
 def searched(user: Any, request: SearchRequest) -> QuerySet[Household]:
-    expressions = [e for p in request.search_criteria.query for e in (p.expression1, p.expression2) if e is not None]
-    qs = queries.search_households(user)
-    for expr in expressions:
-        qs = qs.filter(_q(expr))
-    return qs.filter(_poverty(expressions)).order_by("code")
+    """The households ``request`` finds among those ``user`` may see (the search page's read), by code."""
+    tree = query_tree(request)
+    return queries.search_households(user).filter(dci_query.to_q(tree)).order_by("code")
 
 
 def _answer(user: Any, request: SearchRequest) -> dict[str, Any]:
@@ -107,12 +100,51 @@ def _answer(user: Any, request: SearchRequest) -> dict[str, Any]:
     }
 
 
+def _header(body: SearchEnvelope | None, status: str, done: int, total: int, **more: Any) -> dict[str, Any]:
+    return {
+        "message_id": uuid.uuid4().hex,
+        "message_ts": timezone.now(),
+        "status": status,
+        "total_count": total,
+        "completed_count": done,
+        "sender_id": "ansinh",
+        "receiver_id": body.header.sender_id if body else "",
+        **more,
+    }
+
+
+def _signature_refused(request: HttpRequest, body: SearchEnvelope, error: DciSignatureRefused) -> JsonResponse:
+    answer = ResponseEnvelope.model_validate(
+        {
+            "header": _header(
+                body,
+                "rjct",
+                0,
+                len(body.message.search_request),
+                status_reason_code=error.params["dci_code"],
+                status_reason_message=error.message,
+            ),
+            "message": {
+                "transaction_id": body.message.transaction_id,
+                "correlation_id": body.header.message_id,
+                "search_response": [],
+            },
+        }
+    )
+    return JsonResponse(answer.model_dump(mode="json"), status=401)
+
+
 @router.post(
     "/registry/sync/search",
     response={200: ResponseEnvelope, **error_responses()},
-    summary="DCI social-registry search (predicate queries)",
+    summary="DCI social-registry search (idtype-value, expression and predicate queries)",
+    openapi_extra=_DCI_401,
 )
 def sync_search(request: ApiRequest, body: SearchEnvelope) -> Any:
+    try:
+        dci_signature.check(request, request.auth)
+    except DciSignatureRefused as error:
+        return _signature_refused(request, body, error)
     require(request.auth, "household", "view")
     answers = []
     for item in body.message.search_request:
@@ -120,27 +152,22 @@ def sync_search(request: ApiRequest, body: SearchEnvelope) -> Any:
             try:
                 answers.append(_answer(request.auth, item))
             except DomainError as error:
+                # An attribute, an operator or a query DCI's search cannot run: refused with DCI's reason code,
+                # the text naming what was refused (``error.code`` says which, in ansinh's codes).
                 answers.append(
                     {
                         "reference_id": item.reference_id,
                         "timestamp": timezone.now(),
                         "status": "rjct",
-                        "status_reason_code": error.code,
-                        "status_reason_message": error.message,
+                        "status_reason_code": "rjct.search_criteria.invalid",
+                        "status_reason_message": f"{error.code}: {error.message}",
                         "locale": item.locale,
                     }
                 )
     succeeded = sum(1 for a in answers if a["status"] == "succ")
+    status = "succ" if succeeded == len(answers) else "part" if succeeded else "rjct"
     return {
-        "header": {
-            "message_id": uuid.uuid4().hex,
-            "message_ts": timezone.now(),
-            "status": "succ" if succeeded == len(answers) else "part" if succeeded else "rjct",
-            "total_count": len(answers),
-            "completed_count": succeeded,
-            "sender_id": "ansinh",
-            "receiver_id": body.header.sender_id,
-        },
+        "header": _header(body, status, succeeded, len(answers)),
         "message": {
             "transaction_id": body.message.transaction_id,
             "correlation_id": body.header.message_id,

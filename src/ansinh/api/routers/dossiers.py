@@ -39,6 +39,7 @@ def _out(dossier: Dossier, *, events: bool) -> dict[str, Any]:
         "received_at": dossier.received_at,
         "timeliness": when.kind,
         "due": when.due,
+        "updated_at": dossier.updated_at,
     }
     if events:
         data["events"] = [
@@ -52,12 +53,13 @@ def _out(dossier: Dossier, *, events: bool) -> dict[str, Any]:
 def dossier_list(
     request: ApiRequest,
     params: Query[paging.PageParams],
+    sync: Query[paging.SyncParams],
     status: str | None = None,
 ) -> Any:
     qs = queries.dossiers_for(request.auth).select_related("household")
     if status:
         qs = qs.filter(status=status)
-    rows, next_cursor = paging.page(qs, params.cursor, params.limit)
+    rows, next_cursor = paging.page(qs, params.cursor, params.limit, updated_since=sync.updated_since)
     return {"items": [_out(d, events=False) for d in rows], "next_cursor": next_cursor}
 
 

@@ -22,12 +22,13 @@ router = Router(tags=["programmes"])
 def enrolment_list(
     request: ApiRequest,
     params: Query[paging.PageParams],
+    sync: Query[paging.SyncParams],
     programme: str | None = None,
 ) -> Any:
     qs = scoped_enrolments(request.auth).select_related("member__household")
     if programme:
         qs = qs.filter(programme=programme)
-    rows, next_cursor = paging.page(qs, params.cursor, params.limit)
+    rows, next_cursor = paging.page(qs, params.cursor, params.limit, updated_since=sync.updated_since)
     items = [
         {
             "ref": refs.ref("enrolment", e.pk),
@@ -37,6 +38,7 @@ def enrolment_list(
             "category": e.category,
             "start_month": e.start_month,
             "end_month": e.end_month,
+            "updated_at": e.updated_at,
         }
         for e in rows
     ]
@@ -53,6 +55,7 @@ def _payroll_out(p: Payroll) -> dict[str, Any]:
         "total_amount": p.total_amount,
         "line_count": p.line_count,
         "paid_count": p.paid_count,
+        "updated_at": p.updated_at,
     }
 
 
@@ -60,8 +63,11 @@ def _payroll_out(p: Payroll) -> dict[str, Any]:
 def payroll_list(
     request: ApiRequest,
     params: Query[paging.PageParams],
+    sync: Query[paging.SyncParams],
 ) -> Any:
-    rows, next_cursor = paging.page(scoped_payrolls(request.auth), params.cursor, params.limit)
+    rows, next_cursor = paging.page(
+        scoped_payrolls(request.auth), params.cursor, params.limit, updated_since=sync.updated_since
+    )
     return {"items": [_payroll_out(p) for p in rows], "next_cursor": next_cursor}
 
 

@@ -30,6 +30,7 @@ from ansinh.api.schemas.registry import (
     MemberAddition,
     MemberChange,
     MemberOut,
+    MemberPage,
     Registration,
 )
 from ansinh.api.security import ApiRequest
@@ -87,7 +88,11 @@ def _json(schema: type[Schema], data: dict[str, Any]) -> dict[str, Any]:
 class HouseholdFilters(Schema):
     q: str = Field(default="", max_length=200, description="A name, an ID number, a household code or an address.")
     ward: str | None = Field(default=None, max_length=16, description="A ward code in your area.")
-    updated_since: datetime.datetime | None = None
+    updated_since: datetime.datetime | None = Field(
+        default=None,
+        description="Only the households changed at or after this moment, in (changed at, id) order: the sync "
+        "recipe of docs/api.md. A member's change does not move its household's: sync /registry/members too.",
+    )
 
 
 def _searched(request: ApiRequest, filters: HouseholdFilters) -> Any:
@@ -109,7 +114,7 @@ def household_list(
     qs = _searched(request, filters).prefetch_related(
         Prefetch("members", queryset=Member.objects.active().filter(relation="head"), to_attr="heads")
     )
-    rows, next_cursor = paging.page(qs, params.cursor, params.limit)
+    rows, next_cursor = paging.page(qs, params.cursor, params.limit, updated_since=filters.updated_since)
     items = [
         {
             "code": h.code,
@@ -207,6 +212,29 @@ def member_create(request: ApiRequest, code: str, body: MemberAddition) -> HttpR
         return 201, out, {"ETag": etag(member.version)}
 
     return created(request, make)
+
+
+class MemberFilters(Schema):
+    ward: str | None = Field(default=None, max_length=16, description="A ward code in your area.")
+
+
+@router.get("/members", response={200: MemberPage, **error_responses()}, summary="Members of your area (sync)")
+def member_sync_list(
+    request: ApiRequest,
+    filters: Query[MemberFilters],
+    params: Query[paging.PageParams],
+    sync: Query[paging.SyncParams],
+) -> Any:
+    """Every member of the area (of every status), for a system that keeps a copy: with ``updated_since``,
+    those changed since then. A member's change does not move its household's ``updated_at``."""
+    require(request.auth, "member", "view")
+    qs = Member.objects.scoped(request.auth).select_related("household")
+    if filters.ward:
+        if not scoped_wards(request.auth).filter(code=filters.ward).exists():
+            qs = qs.none()  # a ward outside the area does not exist for the caller
+        qs = qs.filter(household__ward_id=filters.ward)
+    rows, next_cursor = paging.page(qs, params.cursor, params.limit, updated_since=sync.updated_since)
+    return {"items": [member_out(request.auth, m, m.household.code) for m in rows], "next_cursor": next_cursor}
 
 
 def _member(request: ApiRequest, ref: str, action: str = "view") -> Member:

@@ -7,6 +7,7 @@ their role may see (asking for another source: 403). Each row carries its "as of
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import polars as pl
@@ -36,6 +37,11 @@ class FactFilters(paging.PageParams):
     measure: str | None = Field(default=None, max_length=32, description="A measure of the source (households, …)")
     ward: str | None = Field(default=None, max_length=16, description="A ward of your area (another: 404)")
     year: int | None = Field(default=None, ge=1900, le=2999)
+    updated_since: datetime.datetime | None = Field(
+        default=None,
+        description="Only the facts of the slices (source, ward) built at or after this moment: a facts refresh "
+        "replaces a whole slice, so a client replaces its copy of each slice it gets.",
+    )
 
 
 def _offset(cursor: str | None) -> int:
@@ -68,6 +74,11 @@ def fact_list(request: ApiRequest, params: Query[FactFilters]) -> Any:
     )
     if params.measure:
         frame = frame.filter(pl.col("measure") == params.measure)
+    if params.updated_since is not None:
+        fresh = FactBatch.objects.filter(
+            pk__in=frame["batch_id"].unique().to_list(), built_at__gte=params.updated_since
+        ).values_list("pk", flat=True)
+        frame = frame.filter(pl.col("batch_id").is_in(list(fresh)))
     frame = frame.sort(ORDER)
     start = _offset(params.cursor)
     rows = frame.slice(start, params.limit).to_dicts()

@@ -32,6 +32,7 @@ def _round_out(r: Round) -> dict[str, Any]:
         "status": r.status,
         "corrects": refs.ref("round", r.corrects_id) if r.corrects_id else None,
         "decision": refs.ref("decision", decision.pk) if decision else None,
+        "updated_at": r.updated_at,
     }
 
 
@@ -46,9 +47,10 @@ def _round(request: ApiRequest, ref: str) -> Round:
 def round_list(
     request: ApiRequest,
     params: Query[paging.PageParams],
+    sync: Query[paging.SyncParams],
 ) -> Any:
     qs = queries.rounds_for(request.auth).select_related("decision")
-    rows, next_cursor = paging.page(qs, params.cursor, params.limit)
+    rows, next_cursor = paging.page(qs, params.cursor, params.limit, updated_since=sync.updated_since)
     return {"items": [_round_out(r) for r in rows], "next_cursor": next_cursor}
 
 
@@ -89,9 +91,13 @@ def round_results(
 def decision_list(
     request: ApiRequest,
     params: Query[paging.PageParams],
+    sync: Query[paging.SyncParams],
 ) -> Any:
     qs = Decision.objects.filter(round__in=queries.rounds_for(request.auth)).select_related("round")
-    rows, next_cursor = paging.page(qs, params.cursor, params.limit)
+    # A decision never changes (a correction is a new one): its recording time is its change time.
+    rows, next_cursor = paging.page(
+        qs, params.cursor, params.limit, updated_since=sync.updated_since, updated_field="created_at"
+    )
     items = [
         {
             "ref": refs.ref("decision", d.pk),
@@ -101,6 +107,7 @@ def decision_list(
             "number": d.number,
             "date": d.date,
             "corrects": refs.ref("decision", d.corrects_id) if d.corrects_id else None,
+            "updated_at": d.created_at,
         }
         for d in rows
     ]

@@ -1,31 +1,29 @@
 """The DCI social-registry search envelope (Digital Convergence Initiative, registry API ``/registry/sync/search``):
-a header, a message with one or more search requests, each a predicate query; the answer in the same envelope."""
+a header, a message with one or more search requests, each an ``idtype-value``, ``expression`` or ``predicate``
+query (``api.dci_query``); the answer in the same envelope. Attribute and operator names are read as text, so
+that one the registry does not support is answered with DCI's ``rjct.search_criteria.invalid`` naming it."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
-Attribute = Literal[
-    "ward_code", "household_code", "area_type", "residence_type", "status", "poverty_class", "poverty_standard"
-]
-Operator = Literal["eq", "ne", "in"]
-Value = str | list[str]
+Value = str | int | list[str | int]
 
 
 class Expression(Schema):
-    attribute_name: Attribute
-    operator: Operator = "eq"
+    attribute_name: str = Field(max_length=64, description="ward_code, poverty_class, member_age, … (docs/api.md)")
+    operator: str = Field(default="eq", max_length=8, description="eq, ne, in; lt, le, gt, ge on member_age")
     attribute_value: Value
 
 
 class Predicate(Schema):
     seq_num: int = 1
     expression1: Expression
-    condition: Literal["and"] | None = None
+    condition: str | None = Field(default=None, max_length=8, description="and, or")
     expression2: Expression | None = None
 
 
@@ -37,8 +35,12 @@ class Pagination(Schema):
 class SearchCriteria(Schema):
     version: str = "1.0.0"
     reg_type: Literal["ansinh:household"] = "ansinh:household"
-    query_type: Literal["predicate"] = "predicate"
-    query: list[Predicate] = Field(default=[], max_length=20)
+    query_type: Literal["predicate", "expression", "idtype-value"] = "predicate"
+    query: list[Predicate] | dict[str, Any] = Field(
+        default=[],
+        description="predicate: a list of predicates (at most 20); expression: an object of conditions; "
+        'idtype-value: {"type": "household_code" | "id_number", "value": "…"}',
+    )
     pagination: Pagination = Pagination()
 
 
@@ -66,7 +68,11 @@ class Header(Schema):
 
 
 class SearchEnvelope(Schema):
-    signature: str | None = Field(default=None, description="Not verified yet: the caller is its API token.")
+    signature: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="Ed25519 over the header and the message, checked with the token's key (docs/api.md).",
+    )
     header: Header
     message: SearchMessage
 
@@ -111,6 +117,8 @@ class ResponseHeader(Schema):
     message_ts: datetime.datetime
     action: Literal["on-search"] = "on-search"
     status: Literal["succ", "part", "rjct"]
+    status_reason_code: str | None = Field(default=None, description="err.signature.missing, … when refused")
+    status_reason_message: str | None = None
     total_count: int
     completed_count: int
     sender_id: str

@@ -33,6 +33,7 @@ class RoundOut(Schema):
     status: str
     corrects: str | None = None
     decision: str | None = Field(default=None, description="The decision's reference, once approved.")
+    updated_at: datetime.datetime = Field(description="When it last changed (the sync order: docs/api.md).")
 
 
 class RoundPage(Page):
@@ -65,6 +66,9 @@ class DecisionOut(Schema):
     number: str
     date: datetime.date
     corrects: str | None = None
+    updated_at: datetime.datetime = Field(
+        description="When it was recorded: a decision never changes (a correction is a new decision)."
+    )
 
 
 class DecisionPage(Page):
@@ -79,6 +83,7 @@ class EnrolmentOut(Schema):
     category: str
     start_month: datetime.date
     end_month: datetime.date | None = None
+    updated_at: datetime.datetime = Field(description="When it last changed (the sync order: docs/api.md).")
 
 
 class EnrolmentPage(Page):
@@ -94,6 +99,7 @@ class PayrollOut(Schema):
     total_amount: int
     line_count: int
     paid_count: int
+    updated_at: datetime.datetime = Field(description="When it last changed (the sync order: docs/api.md).")
 
 
 class PayrollPage(Page):
@@ -120,6 +126,7 @@ class DossierOut(Schema):
     received_at: datetime.datetime
     timeliness: str
     due: datetime.datetime | None = None
+    updated_at: datetime.datetime = Field(description="When it last changed (the sync order: docs/api.md).")
     events: list[DossierEventOut] = []
 
 

@@ -202,7 +202,7 @@ def do_approve_round(
         ],
         batch_size=5000,
     )
-    Round.objects.filter(pk=current.pk).update(approved_at=timezone.now())
+    Round.objects.filter(pk=current.pk).update(approved_at=timezone.now(), updated_at=timezone.now())
     move_round(actor, current, RoundStatus.APPROVED, note=f"decision {number}")
     audit(
         actor,

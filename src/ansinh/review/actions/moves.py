@@ -42,7 +42,7 @@ def move_round(actor: Actor, review_round: Round, to_status: str, note: str = ""
     """Move ``round`` (already locked) to ``to_status`` along the lifecycle map, with its event row."""
     before = review_round.status
     ROUND_LIFECYCLE.move(review_round, before, to_status)
-    Round.objects.filter(pk=review_round.pk).update(status=to_status)
+    Round.objects.filter(pk=review_round.pk).update(status=to_status, updated_at=timezone.now())
     review_round.status = to_status
     RoundEvent.objects.create(
         round=review_round,

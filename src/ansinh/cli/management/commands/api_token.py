@@ -11,6 +11,7 @@ The token is printed once, on creation; only its hash is stored. The administrat
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -36,6 +37,8 @@ class Command(BaseCommand):
         create.add_argument("--province", help="a province code: the whole province is its area")
         create.add_argument("--days", type=int, default=365, help="valid this many days from now")
         create.add_argument("--allow", action="append", default=[], help="an address or network (repeat)")
+        create.add_argument("--signing-key", help="a file with the system's Ed25519 public key (PEM or base64)")
+        create.add_argument("--require-signature", action="store_true", help="refuse unsigned DCI envelopes")
         sub.add_parser("list")
         revoke = sub.add_parser("revoke")
         revoke.add_argument("prefix")
@@ -71,6 +74,8 @@ class Command(BaseCommand):
                 province=province,
                 valid_until=timezone.now() + datetime.timedelta(days=opts["days"]),
                 allowed_addresses=",".join(opts["allow"]),
+                signing_key=Path(opts["signing_key"]).read_text(encoding="utf-8") if opts["signing_key"] else "",
+                signature_required=opts["require_signature"],
             )
         except DomainError as error:
             raise CommandError(error.message) from error
