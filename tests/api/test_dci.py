@@ -214,6 +214,19 @@ def test_a_signed_envelope_is_answered_and_a_bad_or_missing_one_refused_and_audi
     )
 
 
+def test_a_signed_envelope_is_answered_once_and_its_replay_refused(
+    signer: tuple[Any, Ed25519PrivateKey, str], ward_a: Any
+) -> None:
+    token, key, raw = signer
+    api = _api(raw)
+    envelope = _signed(_envelope("expression", {"ward_code": "26734"}), key, token)
+    assert _post(api, envelope).status_code == 200
+    assert _refusal(_post(api, envelope)) == "err.signature.invalid"  # the same bytes again: a replay
+    fresh = _envelope("expression", {"ward_code": "26734"})
+    fresh["header"]["message_id"] = "m2"
+    assert _post(api, _signed(fresh, key, token)).status_code == 200  # another message is answered
+
+
 def test_a_token_without_a_key_answers_unsigned_envelopes(api_client: Any, token_a: str, ward_a: Any) -> None:
     response = _post(api_client(token_a), _envelope("expression", {"ward_code": "26734"}))
     assert response.status_code == 200

@@ -111,6 +111,22 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix})"
 
 
+class SignedMessage(models.Model):
+    """A signed DCI envelope already answered for a token: the same ``message_id`` signed again within its
+    signature's lifetime is a replay and is refused. Rows past ``expires_at`` are of no further use (a replay
+    then fails on the expired signature) and are deleted as new ones come."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    message_id = models.CharField(max_length=100)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "message_id"], name="signed_message_once")]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.message_id}"
+
+
 class IdempotencyRecord(models.Model):
     """The stored answer to a creation sent with an ``Idempotency-Key``: a replay of the same request gets it
     again, the same key with another request is refused. ``status`` 0: the first request is still running."""

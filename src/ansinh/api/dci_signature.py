@@ -16,19 +16,22 @@ where the canonical JSON is the envelope's ``header`` and ``message`` exactly as
 no spaces (``","`` and ``":"``) and UTF-8 text (``json.dumps(…, sort_keys=True, separators=(",", ":"),
 ensure_ascii=False)``). :func:`sign` writes one (tests, clients in Python). The signature is accepted while
 ``created`` is at most ``SKEW`` seconds ahead of the server's clock, ``expires`` has not passed and the two are at
-most ``MAX_LIFETIME`` apart. A token with ``signature_required`` refuses an envelope without one; a token with a
-key checks every signature sent; a token without a key ignores it (the caller is its token).
+most ``MAX_LIFETIME`` apart, and only once: the same ``message_id`` signed for the same token is refused as a
+replay until its signature has expired. A token with ``signature_required`` refuses an envelope without one; a
+token with a key checks every signature sent; a token without a key ignores it (the caller is its token).
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import re
 import time
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from ansinh.accounts.audit_actions import AccountsAudit
@@ -91,6 +94,23 @@ def _check(token: Any, envelope: dict[str, Any], now: float) -> tuple[str, str] 
         return INVALID, "created and expires are out of range"
     if expires < now:
         return EXPIRED, "the signature has expired"
+    return _first_time(token, str(header.get("message_id", "")), expires, now)
+
+
+def _first_time(token: Any, message_id: str, expires: int, now: float) -> tuple[str, str] | None:
+    """None the first time ``message_id`` comes signed for ``token``; a refusal for a replay."""
+    from ansinh.accounts.models import SignedMessage
+
+    if not message_id:
+        return INVALID, "a signed envelope names its message_id"
+    SignedMessage.objects.filter(token=token, expires_at__lt=dt.datetime.fromtimestamp(now, dt.UTC)).delete()
+    try:
+        with transaction.atomic():
+            SignedMessage.objects.create(
+                token=token, message_id=message_id, expires_at=dt.datetime.fromtimestamp(expires, dt.UTC)
+            )
+    except IntegrityError:
+        return INVALID, "this message_id was already answered: each signed envelope is answered once"
     return None
 
 
