@@ -210,3 +210,34 @@ def open_session(
     yield open_
     for session in sessions:
         session.close()
+
+
+def settled(page: Any) -> None:
+    """Wait until the answer just given has been checked (htmx). One request at a time also keeps the
+    live server's in-memory SQLite, one connection shared by its threads, from locking the session table."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".htmx-request")).to_have_count(0)
+
+
+def fill_form_b(page: Any, surveyed_on: str) -> None:
+    """Form B on the officer's phone, every question answered: the survey date (dd/mm/yyyy), a small floor
+    area, no other income, "no" to every yes/no question, the first choice of every list and 1.000.000 đồng a
+    month for each member."""
+    page.fill("#id_surveyed_on", surveyed_on)
+    page.fill("#id_household__floor_area_m2", "6,5")
+    page.keyboard.press("Tab")
+    settled(page)
+    page.fill("#id_household__other_income_monthly", "0")
+    page.keyboard.press("Tab")
+    settled(page)
+    for radio in page.locator("#survey-form input[type=radio][value=no]").all():
+        radio.check()
+        settled(page)
+    for select in page.locator("#survey-form select").all():
+        select.select_option(index=1)
+        settled(page)
+    for income in page.locator("#survey-form input[name$='__monthly_income']").all():
+        income.fill("1.000.000")
+        income.press("Tab")
+        settled(page)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import PASSWORD, SCREENSHOTS
+from tests.e2e.conftest import PASSWORD, SCREENSHOTS, fill_form_b
 from tests.review.conftest import deprived_member
 
 pytestmark = pytest.mark.browser
@@ -56,40 +56,12 @@ def _submit(page: Any, selector: str = "main form[method=post] button[type=submi
         page.locator(selector).last.click()
 
 
-def _settled(page: Any) -> None:
-    """Wait until the survey answer just given has been checked (htmx), one request at a time."""
-    from playwright.sync_api import expect
-
-    expect(page.locator(".htmx-request")).to_have_count(0)
-
-
 def _working_day_before(day: dt.date, days: int) -> dt.date:
     """``days`` calendar days before ``day``, moved back to a weekday (the posting starts on a working day)."""
     found = day - dt.timedelta(days=days)
     while found.weekday() >= 5:
         found -= dt.timedelta(days=1)
     return found
-
-
-def _fill_form_b(page: Any, surveyed_on: dt.date) -> None:
-    """Form B on the officer's phone, every question answered (as the review's own browser test answers it)."""
-    page.fill("#id_surveyed_on", f"{surveyed_on:%d/%m/%Y}")
-    page.fill("#id_household__floor_area_m2", "6,5")
-    page.keyboard.press("Tab")
-    _settled(page)
-    page.fill("#id_household__other_income_monthly", "0")
-    page.keyboard.press("Tab")
-    _settled(page)
-    for radio in page.locator("#survey-form input[type=radio][value=no]").all():
-        radio.check()
-        _settled(page)
-    for select in page.locator("#survey-form select").all():
-        select.select_option(index=1)
-        _settled(page)
-    for income in page.locator("#survey-form input[name$='__monthly_income']").all():
-        income.fill("1.000.000")
-        income.press("Tab")
-        _settled(page)
 
 
 def test_a_citizen_applies_the_officer_settles_through_the_review_and_the_citizen_rates(
@@ -184,7 +156,7 @@ def test_a_citizen_applies_the_officer_settles_through_the_review_and_the_citize
     posting = _working_day_before(today, 10)
     meeting, surveyed = posting - dt.timedelta(days=2), posting - dt.timedelta(days=4)
     _submit(op, f"#round-households tr[data-household='{household.code}'] a.survey-b-link")
-    _fill_form_b(op, surveyed)
+    fill_form_b(op, f"{surveyed:%d/%m/%Y}")
     officer.shot("survey")
     _submit(op, "button[name=submit]")
     assert op.url.split("#")[0].endswith("/survey/B/confirm/")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import PASSWORD, SCREENSHOTS
+from tests.e2e.conftest import PASSWORD, SCREENSHOTS, fill_form_b, settled
 from tests.review.conftest import deprived_member
 
 pytestmark = pytest.mark.browser
@@ -34,14 +34,6 @@ def _download(session: Any, selector: str) -> Path:
     target = SCREENSHOTS / f"{session.name}-{download.suggested_filename}"
     download.save_as(str(target))  # kept next to the screenshots, to look at
     return target
-
-
-def settled(page: Any) -> None:
-    """Wait until the answer just given has been checked (htmx). One request at a time also keeps the
-    live server's in-memory SQLite, one connection shared by its threads, from locking the session table."""
-    from playwright.sync_api import expect
-
-    expect(page.locator(".htmx-request")).to_have_count(0)
 
 
 def _submit(session: Any, selector: str = "main form[method=post] button[type=submit]") -> None:
@@ -99,23 +91,7 @@ def test_it_takes_a_ward_through_a_periodic_round_to_the_certificate(
     summary.locator("a[href='#id_household__floor_area_m2']").click()
     assert page.evaluate("document.activeElement.id") == "id_household__floor_area_m2"
     officer.shot("survey-error")
-    page.fill("#id_surveyed_on", "10/09/2025")
-    page.fill("#id_household__floor_area_m2", "6,5")
-    page.keyboard.press("Tab")
-    settled(page)
-    page.fill("#id_household__other_income_monthly", "0")
-    page.keyboard.press("Tab")
-    settled(page)
-    for radio in page.locator("#survey-form input[type=radio][value=no]").all():
-        radio.check()
-        settled(page)
-    for select in page.locator("#survey-form select").all():
-        select.select_option(index=1)
-        settled(page)
-    for income in page.locator("#survey-form input[name$='__monthly_income']").all():
-        income.fill("1.000.000")
-        income.press("Tab")
-        settled(page)
+    fill_form_b(page, "10/09/2025")
     officer.shot("survey-filled")
     _submit(officer, "button[name=submit]")
     # Nothing reaches the registry before the officer has seen, in words, what the survey changes.
