@@ -1,9 +1,11 @@
 """The list behind a figure: the records whose units make it, under the user's scope.
 
 A figure's link carries its measure and dimensions (``m=poverty.households&year=2026&standard=hcm_2024&
-category=poor&ward=90001``). :func:`parse` checks them; :func:`record_ids` recomputes the source's units for
-the wards asked (within the scope), keeps those with the figure's dimensions and returns their records, so the
-list's row count is the figure (the sum of their values for an amount). :func:`records` reads the rows shown.
+category=poor&ward=90001``). :func:`parse` checks them; :func:`figure` recomputes the source's units for the
+wards asked (within the scope) and the figure's measure and dimensions — the source reads only those where it
+can (``Source.select``: the year's statuses, not every year's) — and returns their records, so the list's row
+count is the figure (the sum of their values for an amount). The count is every record's; :func:`records`
+reads the rows of one page only (``Listing.page``: a city's list has hundreds of thousands).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from ansinh.reports.queries import Scope
-from ansinh.reports.sources import Measure, Source, measure
+from ansinh.reports.sources import Ask, Measure, Source, measure
 
 FILTERS = ("year", "month", "standard", "programme", "category")
 PAGE = 200
@@ -53,17 +55,29 @@ def parse(params: Mapping[str, str], scope: Scope) -> Drill:
 
 
 def units(drill: Drill, scope: Scope) -> pl.DataFrame:
-    frame = drill.source.units(scope.ward_filter(drill.ward))
-    frame = frame.filter(pl.col("measure") == drill.measure.name)
-    for dim, values in drill.filters.items():
-        frame = frame.filter(pl.col(dim).cast(pl.String).is_in(list(values)))
-    return frame
+    return drill.source.asked_units(scope.ward_filter(drill.ward), Ask(drill.measure.name, drill.filters))
 
 
-def figure(drill: Drill, scope: Scope) -> tuple[int, list[int]]:
+@dataclass(frozen=True)
+class Listing:
+    """A figure recomputed from the live records and the records behind it: ``value`` the figure (the sum of
+    the units' values), ``count`` the units (one a record; the list's row count), ``ids`` the distinct records
+    in the order of their ids (what the pages show, ``PAGE`` a page)."""
+
+    value: int
+    count: int
+    ids: list[int]
+
+    def page(self, number: int) -> list[int]:
+        """The records of page ``number`` (from 1)."""
+        return self.ids[(number - 1) * PAGE : number * PAGE]
+
+
+def figure(drill: Drill, scope: Scope) -> Listing:
     """The figure recomputed from the live records, and the records behind it."""
     found = units(drill, scope)
-    return int(found["value"].sum()), found["record"].to_list()
+    ids = found["record"].unique().sort().to_list()
+    return Listing(int(found["value"].sum()), found.height, ids)
 
 
 def records(kind: str, ids: Sequence[int], user: Any) -> list[dict[str, Any]]:
