@@ -344,7 +344,7 @@ def _time_drill(analyst: object, repeat: int) -> dict[str, tuple[str, int, list[
     links = [h.replace("&amp;", "&") for h in re.findall(r'href="(/reports/list/\?[^"]+)"', page)]
 
     def city_link(measure: str, tail: str) -> str:
-        return next(h for h in links if h.startswith(f"/reports/list/?m={measure}&") and h.endswith(tail)
+        return next(h for h in links if h.startswith(f"/reports/list/?m={measure}&year=2026") and h.endswith(tail)
                     and "ward=" not in h)  # fmt: skip
 
     out: dict[str, tuple[str, int, list[float]]] = {}

@@ -35,13 +35,15 @@ def _filtered(full: pl.DataFrame, ask: Ask) -> pl.DataFrame:
 
 def _asks(full: pl.DataFrame) -> list[Ask]:
     """Every measure with every year of the build (and one year before and after it, and a year that is not
-    one), each with and without its standard and with one of its categories; and two years at once."""
+    one), each with and without its standard, with one of its categories, its programmes (and a month); and
+    the years at once."""
     asks = []
     years = sorted(full["year"].unique().to_list())
     for measure in full["measure"].unique().sort().to_list():
         of = full.filter(pl.col("measure") == measure)
         standards = sorted(s for s in of["standard"].unique().to_list() if s)
         categories = sorted(c for c in of["category"].unique().to_list() if c)
+        programmes = sorted(p for p in of["programme"].unique().to_list() if p)
         asks.append(Ask(measure, {"year": tuple(str(y) for y in years)}))
         for year in [years[0] - 1, *years, years[-1] + 1]:
             asks.append(Ask(measure, {"year": (str(year),)}))
@@ -52,12 +54,15 @@ def _asks(full: pl.DataFrame) -> list[Ask]:
                 if cat:
                     filters["category"] = (cat,)
                 asks.append(Ask(measure, filters))
+            for programme in programmes[:2]:
+                asks.append(Ask(measure, {"year": (str(year),), "programme": (programme,)}))
+                asks.append(Ask(measure, {"year": (str(year),), "programme": (programme, "none"), "month": ("7",)}))
         asks.append(Ask(measure, {"year": ("twenty",)}))
         asks.append(Ask(measure, {}))
     return asks
 
 
-@pytest.mark.parametrize("source_name", ["poverty", "dossier"])
+@pytest.mark.parametrize("source_name", ["poverty", "dossier", "payroll"])
 def test_a_list_reads_exactly_the_units_of_the_full_build_it_asks_for(city: Any, source_name: str) -> None:
     source = load()[source_name]
     assert source.select is not None
@@ -164,7 +169,7 @@ def drill_scope(user: Any) -> Any:
 
 
 def test_an_ask_of_no_valid_year_reads_nothing(city: Any) -> None:
-    for name in ("poverty", "dossier"):
+    for name in ("poverty", "dossier", "payroll"):
         source = load()[name]
         got = source.asked_units(None, Ask(next(iter(source.measures)), {"year": ("x",)}))
         assert got.is_empty() and got.columns == empty_units().columns

@@ -439,25 +439,46 @@ PAYROLL_SCHEMA = {
 }
 
 
-def payroll_units(wards: Sequence[str] | None) -> pl.DataFrame:
+def payroll_units(wards: Sequence[str] | None, ask: Ask | None = None) -> pl.DataFrame:
     """Each paid line of a frozen (or later) payroll: the month's people paid and amount; and each person paid
-    at least once in the year, by programme and category."""
-    lines = _in(PAYROLL_SQL, wards, PAYROLL_SCHEMA, "AND p.ward_id IN (%s)").lazy()
+    at least once in the year, by programme and category. With ``ask`` (a list's), only its measure, read for
+    its years and programmes."""
+    measures = (ask.measure,) if ask and ask.measure in PAYROLL_MEASURES else PAYROLL_MEASURES
+    years = ask.years() if ask else None
+    if years == []:
+        return empty_units()
+    where = [_any("p.ward_id", wards)] if wards is not None else []
+    if years is not None:  # a payroll's month is its first day
+        where.append(("p.month >= %s AND p.month < %s", [dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1)]))
+    if ask and ask.values("programme") is not None:
+        where.append(_any("l.programme", ask.values("programme") or ()))
+    sql, params = _conditions(where)
+    lines = read_frame(PAYROLL_SQL.replace("{where}", sql), params, PAYROLL_SCHEMA).lazy()
     lines = lines.with_columns(
         pl.col("month_start").dt.year().alias("year"), pl.col("month_start").dt.month().alias("month")
     )
     keep = ["ward_code", "year", "programme", "category"]
-    parts = [
-        _units(lines.select(*keep, "month", pl.col("line").alias("record")), measure="paid"),
-        _units(
-            lines.select(*keep, "month", pl.col("line").alias("record"), pl.col("amount").alias("value")),
-            measure="amount",
-        ),
-        _units(
-            lines.select(*keep, pl.col("member").alias("record")).unique(maintain_order=True), measure="beneficiaries"
-        ),
-    ]
+    parts = []
+    if "paid" in measures:
+        parts.append(_units(lines.select(*keep, "month", pl.col("line").alias("record")), measure="paid"))
+    if "amount" in measures:
+        parts.append(
+            _units(
+                lines.select(*keep, "month", pl.col("line").alias("record"), pl.col("amount").alias("value")),
+                measure="amount",
+            )
+        )
+    if "beneficiaries" in measures:
+        parts.append(
+            _units(
+                lines.select(*keep, pl.col("member").alias("record")).unique(maintain_order=True),
+                measure="beneficiaries",
+            )
+        )
     return pl.concat(parts).collect()
+
+
+PAYROLL_MEASURES = ("beneficiaries", "paid", "amount")
 
 
 PAYROLL = register(
@@ -474,6 +495,7 @@ PAYROLL = register(
             ),
         },
         build=payroll_units,
+        select=payroll_units,
         resource="payroll",
         query=PAYROLL_SQL.replace("{where}", "AND p.ward_id IN (%s)"),
         wards=_distinct_wards("SELECT DISTINCT ward_id AS ward_code FROM payments_payroll"),
