@@ -66,7 +66,7 @@ def _asks(full: pl.DataFrame) -> list[Ask]:
 def test_a_list_reads_exactly_the_units_of_the_full_build_it_asks_for(city: Any, source_name: str) -> None:
     source = load()[source_name]
     assert source.select is not None
-    for wards in (None, [city[1].code], [city[0].code, city[2].code]):
+    for wards in (None, [w.code for w in city], [city[1].code], [city[0].code, city[2].code]):
         full = source.units(wards)
         assert full.height > 0
         asks = _asks(full)

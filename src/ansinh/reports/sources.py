@@ -207,6 +207,11 @@ STATUS_SCHEMA = {
     "end_reason": pl.String,
     "escaped_on": pl.Date,
 }
+LISTED_SQL = (
+    "SELECT household_id AS record, ward_id AS ward_code, standard_id AS standard, class AS category "
+    "FROM review_povertystatus WHERE 1 = 1"
+)
+LISTED_SCHEMA = {"record": pl.Int64, "ward_code": pl.String, "standard": pl.String, "category": pl.String}
 DEPRIVED_SQL = (
     "SELECT a.household_id, r.ward_id AS ward_code, a.standard_id AS standard, d.date AS decided_on, a.indicators "  # noqa: S608
     "FROM review_assessment a JOIN review_round r ON r.id = a.round_id "
@@ -330,11 +335,34 @@ def poverty_units(wards: Sequence[str] | None) -> pl.DataFrame:
 
 
 def _status_households(wards: Sequence[str] | None) -> tuple[str, list[Any]]:
-    """The condition keeping the statuses of the households with a status in ``wards`` (as ``STATUS_WHERE``)."""
+    """The condition keeping the statuses of the households with a status in ``wards`` (as ``STATUS_WHERE``):
+    none when no ward outside them has a status (a city analyst's scope: every household)."""
     if wards is None:
         return "1 = 1", []
-    sql, params = _any("ward_id", wards)
-    return f"household_id IN (SELECT household_id FROM review_povertystatus WHERE {sql})", params  # noqa: S608
+    from ansinh.geo.models import Ward
+
+    others = list(Ward.objects.exclude(code__in=list(wards)).values_list("code", flat=True))
+    if others:
+        outside, params = _any("ward_id", others)
+        sql = f"SELECT 1 AS one FROM review_povertystatus WHERE {outside} LIMIT 1"  # noqa: S608
+        found = read_frame(sql, params, {"one": pl.Int64})
+        if not found.is_empty():
+            sql, params = _any("ward_id", wards)
+            return f"household_id IN (SELECT household_id FROM review_povertystatus WHERE {sql})", params  # noqa: S608
+    return "1 = 1", []
+
+
+def _in_years(households: tuple[str, list[Any]], year: int) -> bool:
+    """Whether ``year`` is one of ``poverty_units``' years for these households: from the first to the last
+    year one of their statuses begins. Only the last needs asking: before the first, no status is valid on
+    31/12 of the year or of the year before, and nothing is counted or moves."""
+    sql, params = households
+    found = read_frame(
+        f"SELECT 1 AS one FROM review_povertystatus WHERE valid_from >= %s AND {sql} LIMIT 1",  # noqa: S608
+        [dt.date(year, 1, 1), *params],
+        {"one": pl.Int64},
+    )
+    return not found.is_empty()
 
 
 def poverty_select(wards: Sequence[str] | None, ask: Ask) -> pl.DataFrame:
@@ -342,7 +370,8 @@ def poverty_select(wards: Sequence[str] | None, ask: Ask) -> pl.DataFrame:
     builds every year's): for the households on the list, the statuses valid on 31/12 of the year; for the
     flows, the statuses valid on 31/12 of the year or of the year before, and those of an escape; for the
     assessed, the approved rounds decided in the year. Each year is one of ``poverty_units``' years (from the
-    first to the last year a status of those households begins) and its units are computed by the same code."""
+    first to the last year a status of those households begins) and its units are computed by the same code, for
+    the flows from the statuses of the households whose status changed in the year only."""
     years = ask.years()
     if years is None or ask.measure not in POVERTY_MEASURES:
         return poverty_units(wards)
@@ -352,15 +381,7 @@ def poverty_select(wards: Sequence[str] | None, ask: Ask) -> pl.DataFrame:
     parts: list[pl.LazyFrame] = []
     if ask.measure in ("households", "flow"):
         households = _status_households(wards)
-        span = read_frame(
-            f"SELECT MIN(valid_from) AS first, MAX(valid_from) AS last FROM review_povertystatus WHERE {households[0]}",  # noqa: S608
-            households[1],
-            {"first": pl.Date, "last": pl.Date},
-        )
-        first, last = span.row(0) if span.height else (None, None)
-        if first is None or last is None:
-            return empty_units()
-        for year in (y for y in years if first.year <= y <= last.year):
+        for year in (y for y in years if _in_years(households, y)):
             end, start = year_end(year), year_end(year - 1)
             if ask.measure == "households":
                 valid = ("valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)", [end, end])
@@ -371,12 +392,25 @@ def poverty_select(wards: Sequence[str] | None, ask: Ask) -> pl.DataFrame:
                     "OR (valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)))",
                     [start, start, end, end],
                 )
-                where = [valid, households]
+                # A household (in a standard) moves only if one of its statuses began or ended in the year:
+                # otherwise the statuses valid on the two days are the same, and so are its class and ward.
+                changed = (
+                    "(household_id, standard_id) IN (SELECT household_id, standard_id FROM review_povertystatus "
+                    "WHERE (valid_from > %s AND valid_from <= %s) OR (valid_to >= %s AND valid_to < %s))",
+                    [start, end, start, end],
+                )
+                where = [valid, changed, households]
             if standards is not None:
                 where.append(_any("standard_id", standards))
             if ask.measure == "households" and ask.values("category") is not None:
                 where.append(_any("class", ask.values("category") or ()))
             sql, params = _conditions(where)
+            if ask.measure == "households":
+                # The households on the list on 31/12 are the statuses valid that day, in their own ward
+                # (``flow_movements``' ``end_<class>`` rows, one a status): read as they are.
+                listed = read_frame(LISTED_SQL + sql, params, LISTED_SCHEMA)
+                parts.append(_units(listed, year=year, measure="households"))
+                continue
             statuses = read_frame(STATUS_SQL.replace("{where}", f"WHERE 1 = 1{sql}"), params, STATUS_SCHEMA)
             parts += _year_units(statuses, year, wards, (ask.measure,))
         return _collect(parts)
