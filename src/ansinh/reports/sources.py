@@ -668,7 +668,7 @@ DOSSIER = register(
         build=dossier_units,
         select=dossier_units,
         resource="dossier",
-        query="dossiers_dossiersummary (accepted; decided or withdrawn; the appointment in force at the end) ⋈ "
+        query="dossiers_dossiersummary: accepted; decided or withdrawn; the appointment in force at the end; ⋈ "
         "dossiers_rating, in local dates (Asia/Ho_Chi_Minh)",
         wards=_distinct_wards("SELECT DISTINCT ward_id AS ward_code FROM dossiers_dossier"),
     )
