@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
+from ansinh.accounts.scope import scoped
 from ansinh.reports.queries import Scope
 from ansinh.reports.sources import Ask, Measure, Source, measure
 
@@ -107,7 +108,6 @@ def records(kind: str, ids: Sequence[int], user: Any) -> list[dict[str, Any]]:
                  "amount": ln.amount, "month": ln.month, "url": ("payroll-line", ln.payroll_id, ln.pk)}
                 for ln in lines.order_by("payroll_id", "member_id")]  # fmt: skip
     if kind == "member":
-        from ansinh.accounts.scope import scoped
         from ansinh.registry.models import Household, Member
 
         members = list(

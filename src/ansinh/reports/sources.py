@@ -339,11 +339,10 @@ def _status_households(wards: Sequence[str] | None) -> tuple[str, list[Any]]:
     none when no ward outside them has a status (a city analyst's scope: every household)."""
     if wards is None:
         return "1 = 1", []
-    from ansinh.geo.models import Ward
-
-    others = list(Ward.objects.exclude(code__in=list(wards)).values_list("code", flat=True))
-    if others:
-        outside, params = _any("ward_id", others)
+    inside, params = _any("code", wards)
+    others = read_frame(f"SELECT code FROM geo_ward WHERE NOT ({inside})", params, {"code": pl.String})["code"]  # noqa: S608
+    if len(others):
+        outside, params = _any("ward_id", others.to_list())
         sql = f"SELECT 1 AS one FROM review_povertystatus WHERE {outside} LIMIT 1"  # noqa: S608
         found = read_frame(sql, params, {"one": pl.Int64})
         if not found.is_empty():
