@@ -540,7 +540,7 @@ PAYROLL = register(
 
 
 def _dossier_sql() -> str:
-    """One row per accepted dossier from its summary (``dossiers.DossierSummary``, kept by the action that
+    """One row per accepted dossier from its summary (``dossiers.models.DossierSummary``, kept by the action that
     appends each event): its ward, channel, acceptance, end (decided or withdrawn) and the appointment in force
     at the end. The summary's appointment is the last one set; for a dossier given one after its end (no action
     does today: an apology's new date does not move it) the last one set before the end is read from its events."""
