@@ -19,6 +19,11 @@ qualifying people and one frozen payroll per ward, and a year of dossiers. Then:
 * **baseline**: the same dashboard's figures computed from the live tables at request time (each source's units
   for every ward, aggregated, then the same runners), ``--baseline-repeat`` times; the ratio of p95s (goal ≥ 20×)
   and the measured p95 against 300 ms;
+* **drill**: the lists behind the city-wide figures (the poor households on the list of 31/12, those that
+  escaped poverty in the year, the dossiers settled early or on time, the people paid in the year) and two of
+  one ward, each link taken from the city dashboard as a user follows it, ``--drill-repeat`` times; p50 / p95
+  and the list's count (goal: a few seconds at most, ideally < 1 s). ``--drill-only`` with ``--reuse`` times
+  only these (it reads only: a kept database is left as it was);
 * **refresh**: one more approved decision in one ward (new statuses), then ``facts.refresh`` of that ward's
   poverty slice (what the background task runs), timed (goal < 10 s).
 """
@@ -51,6 +56,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print where one city dashboard spends its time")
     parser.add_argument("--build-only", action="store_true", help="build the city, keep the database, time nothing")
     parser.add_argument("--reuse", help="time against this database (one kept with --build-only or --keep)")
+    parser.add_argument("--drill-repeat", type=int, default=5, help="requests of each city-wide list")
+    parser.add_argument("--drill-only", action="store_true", help="time only the city-wide lists (reads only)")
     opts = parser.parse_args()
     in_database(
         opts.server, "ansinh_bench_reports", lambda: run(opts), reuse=opts.reuse, keep=opts.keep or opts.build_only
@@ -188,8 +195,9 @@ def run(opts: argparse.Namespace) -> None:
     )
     from ansinh.reports.sources import load
 
-    _step("migrating")
-    call_command("migrate", verbosity=0)
+    if not opts.drill_only:  # the lists alone read only (the database is migrated already)
+        _step("migrating")
+        call_command("migrate", verbosity=0)
     if opts.reuse:
         from ansinh.registry.models import Household
 
@@ -199,6 +207,9 @@ def run(opts: argparse.Namespace) -> None:
     else:
         wards, admin, analyst = _build(opts)
     if opts.build_only:
+        return
+    if opts.drill_only:
+        _report_drill(_time_drill(analyst, wards[0], opts.drill_repeat))
         return
     _step("facts rebuild")
     started = time.perf_counter()
@@ -265,6 +276,9 @@ def run(opts: argparse.Namespace) -> None:
         run_query(DominantDeprivations(2026, "hcm_2024"), frame, scope.names)
         baseline.append(time.perf_counter() - t)
 
+    _step("drill: the lists behind the city-wide figures")
+    drill = _time_drill(analyst, ward, opts.drill_repeat)
+
     _step(f"refresh: a new decision in ward {ward}, then its poverty slice")
     from ansinh.dbframes import insert_model_frame
     from ansinh.review.models import Decision, PovertyStatus, Round
@@ -304,6 +318,57 @@ def run(opts: argparse.Namespace) -> None:
         print(f"ratio city {kind} p95: {base95 / _p(timings[f'city {kind}'], 0.95):.1f}x  (goal >= 20x)")
     print(f"load average {os.getloadavg()[0]:.1f} (2 cores)")
     print(f"refresh after one ward's decision: {refresh_seconds:.2f} s ({refreshed.rows} facts; goal < 10 s)")
+    _report_drill(drill)
+
+
+def _time_drill(analyst: object, ward: str, repeat: int) -> dict[str, tuple[str, int, list[float]]]:
+    """The lists behind the city-wide figures (no ward) of the analyst's city dashboard: the poor households on
+    the list of 31/12 (the standard's figure), those who escaped poverty in the year, the dossiers settled early
+    or on time and the people paid in the year; each link found on the page, as a user follows it; and the
+    first two for one ward. Returns name → (link, the list's count, server times)."""
+    import re
+
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    try:
+        setup_test_environment()  # the test client's host is allowed
+    except RuntimeError:
+        pass  # already set up by the dashboards' timing
+    client = Client()
+    client.force_login(analyst)
+    page = client.get("/reports/?year=2026&standard=hcm_2024").content.decode()
+    links = [h.replace("&amp;", "&") for h in re.findall(r'href="(/reports/list/\?[^"]+)"', page)]
+
+    def city_link(measure: str, tail: str) -> str:
+        return next(h for h in links if h.startswith(f"/reports/list/?m={measure}&year=2026") and h.endswith(tail)
+                    and "ward=" not in h)  # fmt: skip
+
+    out: dict[str, tuple[str, int, list[float]]] = {}
+    for name, url in (
+        ("poverty", city_link("poverty.households", "category=poor")),
+        ("flow", city_link("poverty.flow", "category=escaped_poverty")),
+        ("dossier", city_link("dossier.settled", "category=early,on_time")),
+        ("payroll", city_link("payroll.beneficiaries", "year=2026")),
+        ("ward poverty", city_link("poverty.households", "category=poor") + f"&ward={ward}"),
+        ("ward flow", city_link("poverty.flow", "category=escaped_poverty") + f"&ward={ward}"),
+    ):
+        times, count = [], 0
+        for _ in range(repeat):
+            t = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - t)
+            assert response.status_code == 200, url
+            count = int(re.search(r'data-count="(\d+)"', response.content.decode()).group(1))  # type: ignore[union-attr]
+        out[name] = (url, count, times)
+    return out
+
+
+def _report_drill(drill: dict[str, tuple[str, int, list[float]]]) -> None:
+    for name, (url, count, times) in drill.items():
+        print(f"drill {name:12} p50 {1000 * _p(times, 0.5):8.1f} ms  p95 {1000 * _p(times, 0.95):8.1f} ms"
+              f"  ({count:,} records; n={len(times)}; goal a few seconds at most, ideally < 1 s)  {url}")  # fmt: skip
+    print(f"load average {os.getloadavg()[0]:.1f} (2 cores)")
 
 
 if __name__ == "__main__":

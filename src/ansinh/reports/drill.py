@@ -1,9 +1,11 @@
 """The list behind a figure: the records whose units make it, under the user's scope.
 
 A figure's link carries its measure and dimensions (``m=poverty.households&year=2026&standard=hcm_2024&
-category=poor&ward=90001``). :func:`parse` checks them; :func:`record_ids` recomputes the source's units for
-the wards asked (within the scope), keeps those with the figure's dimensions and returns their records, so the
-list's row count is the figure (the sum of their values for an amount). :func:`records` reads the rows shown.
+category=poor&ward=90001``). :func:`parse` checks them; :func:`figure` recomputes the source's units for the
+wards asked (within the scope) and the figure's measure and dimensions — the source reads only those where it
+can (``Source.select``: the year's statuses, not every year's) — and returns their records, so the list's row
+count is the figure (the sum of their values for an amount). The count is every record's; :func:`records`
+reads the rows of one page only (``Listing.page``: a city's list has hundreds of thousands).
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from typing import Any
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 
+from ansinh.accounts.scope import scoped
 from ansinh.reports.queries import Scope
-from ansinh.reports.sources import Measure, Source, measure
+from ansinh.reports.sources import Ask, Measure, Source, measure
 
 FILTERS = ("year", "month", "standard", "programme", "category")
 PAGE = 200
@@ -53,17 +57,32 @@ def parse(params: Mapping[str, str], scope: Scope) -> Drill:
 
 
 def units(drill: Drill, scope: Scope) -> pl.DataFrame:
-    frame = drill.source.units(scope.ward_filter(drill.ward))
-    frame = frame.filter(pl.col("measure") == drill.measure.name)
-    for dim, values in drill.filters.items():
-        frame = frame.filter(pl.col(dim).cast(pl.String).is_in(list(values)))
-    return frame
+    return drill.source.asked_units(scope.ward_filter(drill.ward), Ask(drill.measure.name, drill.filters))
 
 
-def figure(drill: Drill, scope: Scope) -> tuple[int, list[int]]:
-    """The figure recomputed from the live records, and the records behind it."""
-    found = units(drill, scope)
-    return int(found["value"].sum()), found["record"].to_list()
+@dataclass(frozen=True)
+class Listing:
+    """A figure recomputed from the live records and the records behind it: ``value`` the figure (the sum of
+    the units' values), ``count`` the units (one a record; the list's row count), ``ids`` the distinct records
+    in the order of their ids (what the pages show, ``PAGE`` a page)."""
+
+    value: int
+    count: int
+    ids: list[int]
+
+    def page(self, number: int) -> list[int]:
+        """The records of page ``number`` (from 1)."""
+        return self.ids[(number - 1) * PAGE : number * PAGE]
+
+
+def figure(drill: Drill, scope: Scope) -> Listing:
+    """The figure recomputed from the live records, and the records behind it: in one transaction, so the
+    source's queries see one state of the records (and PostgreSQL's rows are copied out without psycopg's
+    generator per row, ``dbframes.copy_out``)."""
+    with transaction.atomic():
+        found = units(drill, scope)
+    ids = found["record"].unique().sort().to_list()
+    return Listing(int(found["value"].sum()), found.height, ids)
 
 
 def records(kind: str, ids: Sequence[int], user: Any) -> list[dict[str, Any]]:
@@ -89,13 +108,20 @@ def records(kind: str, ids: Sequence[int], user: Any) -> list[dict[str, Any]]:
                  "amount": ln.amount, "month": ln.month, "url": ("payroll-line", ln.payroll_id, ln.pk)}
                 for ln in lines.order_by("payroll_id", "member_id")]  # fmt: skip
     if kind == "member":
-        from ansinh.registry.models import Member
+        from ansinh.registry.models import Household, Member
 
-        members = Member.objects.scoped(user).filter(pk__in=ids).select_related("household__ward")
+        members = list(
+            Member.objects.filter(pk__in=ids).select_related("household__ward").order_by("household__code", "pk")
+        )
+        # The members' scope (``Member.objects.scoped``: the role's ``member.view``, then their household's ward)
+        # asked of their households, by key: asked of the members, PostgreSQL starts from the area's wards and
+        # reads every household of the city (10 s at 4,000,000 households).
+        households = Household.objects.filter(pk__in={m.household_id for m in members})
+        visible = set(scoped(user, households, resource="member").values_list("pk", flat=True))
         return [
             {"code": m.household.code, "name": m.full_name, "ward": m.household.ward.name,
              "url": ("household-detail", m.household_id)}
-            for m in members.order_by("household__code", "pk")
+            for m in members if m.household_id in visible
         ]  # fmt: skip
     if kind in ("dossier", "rating"):
         from ansinh.dossiers.models import Dossier, Rating

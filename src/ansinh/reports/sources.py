@@ -14,9 +14,10 @@ registered with :func:`register` from the module's own ``facts.py`` (found by :f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 from django.db import connection
@@ -55,6 +56,25 @@ class Measure:
     by_standard: bool = False  # figures of different standards never add up
 
 
+@dataclass(frozen=True)
+class Ask:
+    """What a list behind a figure asks of a source: one measure, and the values kept of some dimensions (as
+    the figure's link gives them, strings)."""
+
+    measure: str
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def years(self) -> list[int] | None:
+        """The years asked (None: any); a year that is not one matches nothing."""
+        if "year" not in self.filters:
+            return None
+        # Only years a date can have (and the next): no unit is of another.
+        return sorted({int(v) for v in self.filters["year"] if v.isdigit() and 1 < int(v) < dt.MAXYEAR})
+
+    def values(self, dimension: str) -> tuple[str, ...] | None:
+        return self.filters.get(dimension)
+
+
 @dataclass
 class Source:
     name: str
@@ -68,9 +88,22 @@ class Source:
     drillable: bool = True  # False: no figure links to a list and no pivot (the cases: a list is the circle's)
     # The source's own small-cell rule: counts R×C → which of the (R+1)×(C+1) entries with totals to hide.
     suppress: Callable[[list[list[int]], int], list[list[bool]]] | None = None
+    # The units a list asks for (its measure, its years …), read with the filters pushed into the query: at
+    # least every unit of ``build`` that matches the ask, perhaps more (the caller filters again). None: the
+    # list filters ``build``'s units.
+    select: Callable[[Sequence[str] | None, Ask], pl.DataFrame] | None = None
 
     def units(self, wards: Sequence[str] | None) -> pl.DataFrame:
         return self.build(wards).select([pl.col(k).cast(v) for k, v in UNIT_SCHEMA.items()])
+
+    def asked_units(self, wards: Sequence[str] | None, ask: Ask) -> pl.DataFrame:
+        """The units of ``wards`` with the ask's measure and dimension values: what a list shows."""
+        frame = self.select(wards, ask) if self.select else self.build(wards)
+        frame = frame.select([pl.col(k).cast(v) for k, v in UNIT_SCHEMA.items()])
+        frame = frame.filter(pl.col("measure") == ask.measure)
+        for dim, values in ask.filters.items():
+            frame = frame.filter(pl.col(dim).cast(pl.String).is_in(list(values)))
+        return frame
 
 
 SOURCES: dict[str, Source] = {}
@@ -108,6 +141,22 @@ def _in(sql: str, wards: Sequence[str] | None, schema: dict[str, Any], where: st
     if wards is None:
         return read_frame(sql.replace("{where}", ""), [], schema)
     return read_frame_in(sql.replace("{where}", where), list(wards), schema)
+
+
+def _any(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """SQL keeping the rows whose ``column`` is one of ``values``, and its parameters (one array on PostgreSQL,
+    a placeholder each on SQLite)."""
+    values = list(values)
+    if not values:
+        return "1 = 0", []
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
+
+
+def _conditions(parts: Sequence[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
+    """``AND``-joined conditions and their parameters in order (``""`` for none)."""
+    return "".join(f" AND {sql}" for sql, _p in parts), [p for _s, ps in parts for p in ps]
 
 
 def _epoch(column: str) -> str:
@@ -158,6 +207,11 @@ STATUS_SCHEMA = {
     "end_reason": pl.String,
     "escaped_on": pl.Date,
 }
+LISTED_SQL = (
+    "SELECT household_id AS record, ward_id AS ward_code, standard_id AS standard, class AS category "
+    "FROM review_povertystatus WHERE 1 = 1"
+)
+LISTED_SCHEMA = {"record": pl.Int64, "ward_code": pl.String, "standard": pl.String, "category": pl.String}
 DEPRIVED_SQL = (
     "SELECT a.household_id, r.ward_id AS ward_code, a.standard_id AS standard, d.date AS decided_on, a.indicators "  # noqa: S608
     "FROM review_assessment a JOIN review_round r ON r.id = a.round_id "
@@ -177,57 +231,65 @@ def year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 
 
-def poverty_units(wards: Sequence[str] | None) -> pl.DataFrame:
-    """The households on the list on each year's last day (by class), their flows during the year, and among
-    the poor of the year's approved rounds, those deprived in each indicator."""
+def _year_units(
+    statuses: pl.DataFrame, year: int, wards: Sequence[str] | None, measures: Sequence[str]
+) -> list[pl.LazyFrame]:
+    """The households on the list on the year's last day (``households``) and their flows during the year
+    (``flow``), from the statuses of the households concerned."""
     from ansinh.review.queries import FLOW_SIGNS, flow_movements
 
-    statuses = _in(STATUS_SQL, wards, STATUS_SCHEMA, STATUS_WHERE)
-    parts: list[pl.LazyFrame] = []
-    if statuses.height:
-        first = int(statuses["valid_from"].dt.year().min())  # type: ignore[arg-type]
-        last = int(statuses["valid_from"].dt.year().max())  # type: ignore[arg-type]
-        for year in range(first, last + 1):
-            moves = flow_movements(statuses, year_end(year - 1), year_end(year), list(wards) if wards else None)
-            parts.append(
-                _units(
-                    moves.filter(pl.col("flow").str.starts_with("end_")).select(
-                        "ward_code",
-                        pl.col("standard_id").alias("standard"),
-                        pl.col("flow").str.strip_prefix("end_").alias("category"),
-                        pl.col("household_id").alias("record"),
-                    ),
-                    year=year,
-                    measure="households",
-                )
+    moves = flow_movements(statuses, year_end(year - 1), year_end(year), list(wards) if wards else None)
+    parts = []
+    if "households" in measures:
+        parts.append(
+            _units(
+                moves.filter(pl.col("flow").str.starts_with("end_")).select(
+                    "ward_code",
+                    pl.col("standard_id").alias("standard"),
+                    pl.col("flow").str.strip_prefix("end_").alias("category"),
+                    pl.col("household_id").alias("record"),
+                ),
+                year=year,
+                measure="households",
             )
-            parts.append(
-                _units(
-                    moves.filter(pl.col("flow").is_in(list(FLOW_SIGNS))).select(
-                        "ward_code",
-                        pl.col("standard_id").alias("standard"),
-                        pl.col("flow").alias("category"),
-                        pl.col("household_id").alias("record"),
-                    ),
-                    year=year,
-                    measure="flow",
-                )
-            )
-    assessed = _in(DEPRIVED_SQL, wards, DEPRIVED_SCHEMA, "AND r.ward_id IN (%s)")
-    if assessed.height:
-        # A household assessed poor by two approved rounds of a year (a correction) counts once: the later one.
-        poor = (
-            assessed.lazy()
-            .with_columns(pl.col("decided_on").dt.year().alias("year"))
-            .sort("decided_on")
-            .unique(["household_id", "standard", "year"], keep="last", maintain_order=True)
         )
+    if "flow" in measures:
+        parts.append(
+            _units(
+                moves.filter(pl.col("flow").is_in(list(FLOW_SIGNS))).select(
+                    "ward_code",
+                    pl.col("standard_id").alias("standard"),
+                    pl.col("flow").alias("category"),
+                    pl.col("household_id").alias("record"),
+                ),
+                year=year,
+                measure="flow",
+            )
+        )
+    return parts
+
+
+def _assessed_units(assessed: pl.DataFrame, measures: Sequence[str]) -> list[pl.LazyFrame]:
+    """Among the poor of the year's approved rounds (``assessed_poor``), those deprived in each indicator
+    (``deprived``)."""
+    if not assessed.height:
+        return []
+    # A household assessed poor by two approved rounds of a year (a correction) counts once: the later one.
+    poor = (
+        assessed.lazy()
+        .with_columns(pl.col("decided_on").dt.year().alias("year"))
+        .sort("decided_on")
+        .unique(["household_id", "standard", "year"], keep="last", maintain_order=True)
+    )
+    parts = []
+    if "assessed_poor" in measures:
         parts.append(
             _units(
                 poor.select("ward_code", "year", "standard", pl.col("household_id").alias("record")),
                 measure="assessed_poor",
             )
         )
+    if "deprived" in measures:
         deprived = poor.with_columns(
             pl.col("indicators").str.extract_all(r'"([A-Za-z0-9_]+)"\s*:\s*1\b').alias("category")
         ).explode("category")
@@ -243,12 +305,122 @@ def poverty_units(wards: Sequence[str] | None) -> pl.DataFrame:
                 measure="deprived",
             )
         )
+    return parts
+
+
+POVERTY_MEASURES = ("households", "flow", "assessed_poor", "deprived")
+
+
+def _collect(parts: list[pl.LazyFrame]) -> pl.DataFrame:
     if not parts:
         return empty_units()
     # In memory: Polars 2.1's default (streaming) engine panics on the flows' string expressions over the
     # 4,000,000-household city's two million statuses ("assertion failed: i < self.len()" in a string view),
     # after a round added 50 statuses to one ward; the in-memory engine computes the same frame.
     return pl.concat(parts).collect(engine="in-memory")
+
+
+def poverty_units(wards: Sequence[str] | None) -> pl.DataFrame:
+    """The households on the list on each year's last day (by class), their flows during the year, and among
+    the poor of the year's approved rounds, those deprived in each indicator."""
+    statuses = _in(STATUS_SQL, wards, STATUS_SCHEMA, STATUS_WHERE)
+    parts: list[pl.LazyFrame] = []
+    if statuses.height:
+        first = int(statuses["valid_from"].dt.year().min())  # type: ignore[arg-type]
+        last = int(statuses["valid_from"].dt.year().max())  # type: ignore[arg-type]
+        for year in range(first, last + 1):
+            parts += _year_units(statuses, year, wards, POVERTY_MEASURES)
+    parts += _assessed_units(_in(DEPRIVED_SQL, wards, DEPRIVED_SCHEMA, "AND r.ward_id IN (%s)"), POVERTY_MEASURES)
+    return _collect(parts)
+
+
+def _status_households(wards: Sequence[str] | None) -> tuple[str, list[Any]]:
+    """The condition keeping the statuses of the households with a status in ``wards`` (as ``STATUS_WHERE``):
+    none when no ward outside them has a status (a city analyst's scope: every household)."""
+    if wards is None:
+        return "1 = 1", []
+    inside, params = _any("code", wards)
+    others = read_frame(f"SELECT code FROM geo_ward WHERE NOT ({inside})", params, {"code": pl.String})["code"]  # noqa: S608
+    if len(others):
+        outside, params = _any("ward_id", others.to_list())
+        sql = f"SELECT 1 AS one FROM review_povertystatus WHERE {outside} LIMIT 1"  # noqa: S608
+        found = read_frame(sql, params, {"one": pl.Int64})
+        if not found.is_empty():
+            sql, params = _any("ward_id", wards)
+            return f"household_id IN (SELECT household_id FROM review_povertystatus WHERE {sql})", params  # noqa: S608
+    return "1 = 1", []
+
+
+def _in_years(households: tuple[str, list[Any]], year: int) -> bool:
+    """Whether ``year`` is one of ``poverty_units``' years for these households: from the first to the last
+    year one of their statuses begins. Only the last needs asking: before the first, no status is valid on
+    31/12 of the year or of the year before, and nothing is counted or moves."""
+    sql, params = households
+    found = read_frame(
+        f"SELECT 1 AS one FROM review_povertystatus WHERE valid_from >= %s AND {sql} LIMIT 1",  # noqa: S608
+        [dt.date(year, 1, 1), *params],
+        {"one": pl.Int64},
+    )
+    return not found.is_empty()
+
+
+def poverty_select(wards: Sequence[str] | None, ask: Ask) -> pl.DataFrame:
+    """The poverty units a list asks for, the year's, the standard's and the class's only (``poverty_units``
+    builds every year's): for the households on the list, the statuses valid on 31/12 of the year; for the
+    flows, the statuses valid on 31/12 of the year or of the year before, and those of an escape; for the
+    assessed, the approved rounds decided in the year. Each year is one of ``poverty_units``' years (from the
+    first to the last year a status of those households begins) and its units are computed by the same code, for
+    the flows from the statuses of the households whose status changed in the year only."""
+    years = ask.years()
+    if years is None or ask.measure not in POVERTY_MEASURES:
+        return poverty_units(wards)
+    if not years:
+        return empty_units()
+    standards = ask.values("standard")
+    parts: list[pl.LazyFrame] = []
+    if ask.measure in ("households", "flow"):
+        households = _status_households(wards)
+        for year in (y for y in years if _in_years(households, y)):
+            end, start = year_end(year), year_end(year - 1)
+            if ask.measure == "households":
+                valid = ("valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)", [end, end])
+                where = [valid] + ([_any("ward_id", wards)] if wards is not None else [])
+            else:
+                valid = (
+                    "(escaped_on IS NOT NULL OR (valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)) "
+                    "OR (valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)))",
+                    [start, start, end, end],
+                )
+                # A household (in a standard) moves only if one of its statuses began or ended in the year:
+                # otherwise the statuses valid on the two days are the same, and so are its class and ward.
+                changed = (
+                    "(household_id, standard_id) IN (SELECT household_id, standard_id FROM review_povertystatus "
+                    "WHERE (valid_from > %s AND valid_from <= %s) OR (valid_to >= %s AND valid_to < %s))",
+                    [start, end, start, end],
+                )
+                where = [valid, changed, households]
+            if standards is not None:
+                where.append(_any("standard_id", standards))
+            if ask.measure == "households" and ask.values("category") is not None:
+                where.append(_any("class", ask.values("category") or ()))
+            sql, params = _conditions(where)
+            if ask.measure == "households":
+                # The households on the list on 31/12 are the statuses valid that day, in their own ward
+                # (``flow_movements``' ``end_<class>`` rows, one a status): read as they are.
+                listed = read_frame(LISTED_SQL + sql, params, LISTED_SCHEMA)
+                parts.append(_units(listed, year=year, measure="households"))
+                continue
+            statuses = read_frame(STATUS_SQL.replace("{where}", f"WHERE 1 = 1{sql}"), params, STATUS_SCHEMA)
+            parts += _year_units(statuses, year, wards, (ask.measure,))
+        return _collect(parts)
+    where = [("d.date >= %s AND d.date < %s", [dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1)])]
+    if wards is not None:
+        where.append(_any("r.ward_id", wards))
+    if standards is not None:
+        where.append(_any("a.standard_id", standards))
+    sql, params = _conditions(where)
+    assessed = read_frame(DEPRIVED_SQL.replace("{where}", sql), params, DEPRIVED_SCHEMA)
+    return _collect(_assessed_units(assessed, (ask.measure,)))
 
 
 POVERTY = register(
@@ -266,6 +438,7 @@ POVERTY = register(
             ),
         },
         build=poverty_units,
+        select=poverty_select,
         resource="review",
         query=(
             f"{STATUS_SQL.replace('{where}', STATUS_WHERE)}; review.queries.flow_movements(statuses, 31/12 of the "
@@ -299,25 +472,46 @@ PAYROLL_SCHEMA = {
 }
 
 
-def payroll_units(wards: Sequence[str] | None) -> pl.DataFrame:
+def payroll_units(wards: Sequence[str] | None, ask: Ask | None = None) -> pl.DataFrame:
     """Each paid line of a frozen (or later) payroll: the month's people paid and amount; and each person paid
-    at least once in the year, by programme and category."""
-    lines = _in(PAYROLL_SQL, wards, PAYROLL_SCHEMA, "AND p.ward_id IN (%s)").lazy()
+    at least once in the year, by programme and category. With ``ask`` (a list's), only its measure, read for
+    its years and programmes."""
+    measures = (ask.measure,) if ask and ask.measure in PAYROLL_MEASURES else PAYROLL_MEASURES
+    years = ask.years() if ask else None
+    if years == []:
+        return empty_units()
+    where = [_any("p.ward_id", wards)] if wards is not None else []
+    if years is not None:  # a payroll's month is its first day
+        where.append(("p.month >= %s AND p.month < %s", [dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1)]))
+    if ask and ask.values("programme") is not None:
+        where.append(_any("l.programme", ask.values("programme") or ()))
+    sql, params = _conditions(where)
+    lines = read_frame(PAYROLL_SQL.replace("{where}", sql), params, PAYROLL_SCHEMA).lazy()
     lines = lines.with_columns(
         pl.col("month_start").dt.year().alias("year"), pl.col("month_start").dt.month().alias("month")
     )
     keep = ["ward_code", "year", "programme", "category"]
-    parts = [
-        _units(lines.select(*keep, "month", pl.col("line").alias("record")), measure="paid"),
-        _units(
-            lines.select(*keep, "month", pl.col("line").alias("record"), pl.col("amount").alias("value")),
-            measure="amount",
-        ),
-        _units(
-            lines.select(*keep, pl.col("member").alias("record")).unique(maintain_order=True), measure="beneficiaries"
-        ),
-    ]
+    parts = []
+    if "paid" in measures:
+        parts.append(_units(lines.select(*keep, "month", pl.col("line").alias("record")), measure="paid"))
+    if "amount" in measures:
+        parts.append(
+            _units(
+                lines.select(*keep, "month", pl.col("line").alias("record"), pl.col("amount").alias("value")),
+                measure="amount",
+            )
+        )
+    if "beneficiaries" in measures:
+        parts.append(
+            _units(
+                lines.select(*keep, pl.col("member").alias("record")).unique(maintain_order=True),
+                measure="beneficiaries",
+            )
+        )
     return pl.concat(parts).collect()
+
+
+PAYROLL_MEASURES = ("beneficiaries", "paid", "amount")
 
 
 PAYROLL = register(
@@ -334,6 +528,7 @@ PAYROLL = register(
             ),
         },
         build=payroll_units,
+        select=payroll_units,
         resource="payroll",
         query=PAYROLL_SQL.replace("{where}", "AND p.ward_id IN (%s)"),
         wards=_distinct_wards("SELECT DISTINCT ward_id AS ward_code FROM payments_payroll"),
@@ -345,19 +540,22 @@ PAYROLL = register(
 
 
 def _dossier_sql() -> str:
+    """One row per accepted dossier from its summary (``dossiers.models.DossierSummary``, kept by the action that
+    appends each event): its ward, channel, acceptance, end (decided or withdrawn) and the appointment in force
+    at the end. The summary's appointment is the last one set; for a dossier given one after its end (no action
+    does today: an apology's new date does not move it) the last one set before the end is read from its events."""
     # Only the fixed epoch expressions are interpolated.
+    due = (
+        "CASE WHEN s.ended_at IS NOT NULL AND s.due_set_at > s.ended_at THEN ("
+        "SELECT e.appointment FROM dossiers_dossierevent e WHERE e.dossier_id = s.dossier_id "
+        "AND e.appointment IS NOT NULL AND e.at <= s.ended_at ORDER BY e.seq DESC LIMIT 1) ELSE s.due END"
+    )
     epochs = ", ".join(
-        f"{_epoch(c)} AS {n}" for c, n in (("acc.at", "accepted"), ("fin.at", "ended"), ("due.appointment", "due"))
+        f"{_epoch(c)} AS {n}" for c, n in (("s.accepted_at", "accepted"), ("s.ended_at", "ended"), (f"({due})", "due"))
     )
     return (
-        "SELECT d.id AS dossier, d.ward_id AS ward_code, d.channel, " + epochs + ", fin.kind AS end_kind "  # noqa: S608
-        "FROM dossiers_dossier d "
-        "JOIN dossiers_dossierevent acc ON acc.dossier_id = d.id AND acc.kind = 'accepted' "
-        "LEFT JOIN dossiers_dossierevent fin ON fin.dossier_id = d.id AND fin.kind IN ('decided', 'withdrawn') "
-        "LEFT JOIN dossiers_dossierevent due ON due.dossier_id = d.id AND due.seq = ("
-        "  SELECT MAX(e.seq) FROM dossiers_dossierevent e WHERE e.dossier_id = d.id "
-        "  AND e.appointment IS NOT NULL AND (fin.at IS NULL OR e.at <= fin.at)) "
-        "WHERE 1 = 1 {where}"
+        "SELECT s.dossier_id AS dossier, s.ward_id AS ward_code, s.channel, " + epochs + " "
+        "FROM dossiers_dossiersummary s WHERE s.accepted_at IS NOT NULL {where}"
     )
 
 
@@ -368,7 +566,6 @@ DOSSIER_SCHEMA = {
     "accepted": pl.Int64,
     "ended": pl.Int64,
     "due": pl.Int64,
-    "end_kind": pl.String,
 }
 RATING_SQL = (
     "SELECT r.id AS rating, d.ward_id AS ward_code, r.level, {at} AS rated_at "
@@ -377,57 +574,85 @@ RATING_SQL = (
 )
 RATING_SCHEMA = {"rating": pl.Int64, "ward_code": pl.String, "level": pl.Int64, "rated_at": pl.Int64}
 SATISFIED_LEVEL = 4  # "satisfied" or "very satisfied", as dossiers.reports.satisfaction counts them
+DOSSIER_MEASURES = ("received", "settled", "rated")
 
 
-def dossier_units(wards: Sequence[str] | None) -> pl.DataFrame:
+def _local_years(column: str, years: Sequence[int]) -> tuple[str, list[Any]]:
+    """The rows whose ``column`` (a UTC time) falls in the local years ``years`` (and a day either side: the
+    units' own local dates decide)."""
+    zone = ZoneInfo(TIME_ZONE)
+    start = dt.datetime(min(years), 1, 1, tzinfo=zone) - dt.timedelta(days=1)
+    end = dt.datetime(max(years) + 1, 1, 1, tzinfo=zone) + dt.timedelta(days=1)
+    return f"{column} >= %s AND {column} < %s", [start.astimezone(dt.UTC), end.astimezone(dt.UTC)]
+
+
+def dossier_units(wards: Sequence[str] | None, ask: Ask | None = None) -> pl.DataFrame:
     """Each accepted dossier in the month of its acceptance (by channel), each settled one (decided or
     withdrawn) in the month it ended, early / on time / late as the period report compares the local dates of
-    the end and of the appointment then in force; each rating in its month, satisfied or not."""
-    rows = _in(_dossier_sql(), wards, DOSSIER_SCHEMA, "AND d.ward_id IN (%s)").lazy()
-    rows = rows.with_columns(
-        _local_date("accepted").alias("accepted_on"),
-        _local_date("ended").alias("ended_on"),
-        _local_date("due").alias("due_on"),
-    )
-    received = rows.select(
-        "ward_code",
-        pl.col("accepted_on").dt.year().alias("year"),
-        pl.col("accepted_on").dt.month().alias("month"),
-        pl.col("channel").alias("category"),
-        pl.col("dossier").alias("record"),
-    )
-    ended = rows.filter(pl.col("ended_on").is_not_null())
-    timeliness = (
-        pl.when(pl.col("ended_on") < pl.col("due_on"))
-        .then(pl.lit("early"))
-        .when(pl.col("ended_on") == pl.col("due_on"))
-        .then(pl.lit("on_time"))
-        .otherwise(pl.lit("late"))
-    )
-    settled = ended.select(
-        "ward_code",
-        pl.col("ended_on").dt.year().alias("year"),
-        pl.col("ended_on").dt.month().alias("month"),
-        timeliness.alias("category"),
-        pl.col("dossier").alias("record"),
-    )
-    sql = RATING_SQL.replace("{at}", _epoch("r.at"))
-    ratings = (
-        _in(sql, wards, RATING_SCHEMA, "AND d.ward_id IN (%s)").lazy().with_columns(_local_date("rated_at").alias("on"))
-    )
-    rated = ratings.select(
-        "ward_code",
-        pl.col("on").dt.year().alias("year"),
-        pl.col("on").dt.month().alias("month"),
-        pl.when(pl.col("level") >= SATISFIED_LEVEL)
-        .then(pl.lit("satisfied"))
-        .otherwise(pl.lit("not_satisfied"))
-        .alias("category"),
-        pl.col("rating").alias("record"),
-    )
-    return pl.concat(
-        [_units(received, measure="received"), _units(settled, measure="settled"), _units(rated, measure="rated")]
-    ).collect()
+    the end and of the appointment then in force; each rating in its month, satisfied or not. With ``ask`` (a
+    list's), only its measure, read for its years."""
+    measures = (ask.measure,) if ask and ask.measure in DOSSIER_MEASURES else DOSSIER_MEASURES
+    years = ask.years() if ask else None
+    if years == []:
+        return empty_units()
+    ward_sql = [_any("s.ward_id", wards)] if wards is not None else []
+    parts = []
+    if "received" in measures or "settled" in measures:
+        when = []
+        if years is not None:
+            when = [_local_years("s.accepted_at" if measures == ("received",) else "s.ended_at", years)]
+        sql, params = _conditions(ward_sql + when)
+        rows = read_frame(_dossier_sql().replace("{where}", sql), params, DOSSIER_SCHEMA).lazy()
+        rows = rows.with_columns(
+            _local_date("accepted").alias("accepted_on"),
+            _local_date("ended").alias("ended_on"),
+            _local_date("due").alias("due_on"),
+        )
+        if "received" in measures:
+            received = rows.select(
+                "ward_code",
+                pl.col("accepted_on").dt.year().alias("year"),
+                pl.col("accepted_on").dt.month().alias("month"),
+                pl.col("channel").alias("category"),
+                pl.col("dossier").alias("record"),
+            )
+            parts.append(_units(received, measure="received"))
+        if "settled" in measures:
+            timeliness = (
+                pl.when(pl.col("ended_on") < pl.col("due_on"))
+                .then(pl.lit("early"))
+                .when(pl.col("ended_on") == pl.col("due_on"))
+                .then(pl.lit("on_time"))
+                .otherwise(pl.lit("late"))
+            )
+            settled = rows.filter(pl.col("ended_on").is_not_null()).select(
+                "ward_code",
+                pl.col("ended_on").dt.year().alias("year"),
+                pl.col("ended_on").dt.month().alias("month"),
+                timeliness.alias("category"),
+                pl.col("dossier").alias("record"),
+            )
+            parts.append(_units(settled, measure="settled"))
+    if "rated" in measures:
+        when = [_local_years("r.at", years)] if years is not None else []
+        sql, params = _conditions(([_any("d.ward_id", wards)] if wards is not None else []) + when)
+        ratings = (
+            read_frame(RATING_SQL.replace("{at}", _epoch("r.at")).replace("{where}", sql), params, RATING_SCHEMA)
+            .lazy()
+            .with_columns(_local_date("rated_at").alias("on"))
+        )
+        rated = ratings.select(
+            "ward_code",
+            pl.col("on").dt.year().alias("year"),
+            pl.col("on").dt.month().alias("month"),
+            pl.when(pl.col("level") >= SATISFIED_LEVEL)
+            .then(pl.lit("satisfied"))
+            .otherwise(pl.lit("not_satisfied"))
+            .alias("category"),
+            pl.col("rating").alias("record"),
+        )
+        parts.append(_units(rated, measure="rated"))
+    return pl.concat(parts).collect()
 
 
 DOSSIER = register(
@@ -440,9 +665,10 @@ DOSSIER = register(
             "rated": Measure("rated", _("Ratings"), "rating", grain="month", category=_("satisfaction")),
         },
         build=dossier_units,
+        select=dossier_units,
         resource="dossier",
-        query="dossiers_dossier ⋈ dossiers_dossierevent (accepted; decided or withdrawn; the last appointment "
-        "set before the end) ⋈ dossiers_rating, in local dates (Asia/Ho_Chi_Minh)",
+        query="dossiers_dossiersummary: accepted; decided or withdrawn; the appointment in force at the end; ⋈ "
+        "dossiers_rating, in local dates (Asia/Ho_Chi_Minh)",
         wards=_distinct_wards("SELECT DISTINCT ward_id AS ward_code FROM dossiers_dossier"),
     )
 )

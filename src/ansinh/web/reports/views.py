@@ -17,6 +17,7 @@ import polars as pl
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -269,20 +270,25 @@ def drill_list(request: HttpRequest) -> HttpResponse:
         raise Http404  # a ward outside the area does not exist for the user, whatever their role
     scope = scope_for(request.user)
     what = drill.parse(request.GET, scope)
-    value, ids = drill.figure(what, scope)
-    rows = drill.records(what.measure.record, ids, request.user)
+    found = drill.figure(what, scope)
+    # The count is every record's; only one page of rows is read (a city's list holds hundreds of thousands).
+    paginator = Paginator(found.ids, drill.PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = drill.records(what.measure.record, found.page(page.number), request.user)
     return render(
         request,
         "reports/list.html",
         {
             "what": what,
             "label": what.measure.label,
-            "value": value,
-            "count": len(ids),
-            "distinct": len(set(ids)),
+            "value": found.value,
+            "count": found.count,
+            "distinct": len(found.ids),
             "rows": rows,
             "shown": len(rows),
-            "page": drill.PAGE,
+            "first": (page.number - 1) * drill.PAGE + 1,
+            "page_obj": page,
+            "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
             "filters": [
                 (dimension_label(k), ", ".join(dimension_text(k, x, scope.names) for x in v))
                 for k, v in what.filters.items()
