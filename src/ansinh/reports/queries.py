@@ -357,13 +357,11 @@ def run_programmes(query: ProgrammeByCategory, frame: pl.DataFrame, names: Mappi
 def _programme_names() -> dict[str, tuple[str, dict[str, str]]]:
     from django.utils.translation import get_language
 
+    from ansinh.payments.actions import programme_labels
     from ansinh.programs.rules import programmes
 
     lang = (get_language() or "vi")[:2]
-    return {
-        k: (p.name.get(lang, p.name["vi"]), {c: v.name.get(lang, v.name["vi"]) for c, v in p.categories.items()})
-        for k, p in programmes().items()
-    }
+    return {k: programme_labels(k, lang) for k in programmes()}
 
 
 @dataclass(frozen=True)
@@ -634,7 +632,7 @@ def run_pivot(query: Pivot, frame: pl.DataFrame, names: Mapping[str, str]) -> Ta
         dims.update({d: v for d, v in zip(col_dims, ck, strict=True)})
         return _drill(query.measure, **{("ward" if k == "ward_code" else k): v for k, v in dims.items()})
 
-    columns: list[Any] = [*(_dimension_label(d) for d in rows_dims)]
+    columns: list[Any] = [*(dimension_label(d) for d in rows_dims)]
     columns += [" / ".join(key_text(d, v) for d, v in zip(col_dims, ck, strict=True)) or str(_("Total"))
                 for ck in col_keys]  # fmt: skip
     rows = []
@@ -657,10 +655,6 @@ DIMENSION_LABELS: dict[str, Any] = {
 }
 
 
-def _dimension_label(dim: str) -> Any:
-    return DIMENSION_LABELS.get(dim, dim)
-
-
 def dimension_label(dim: str) -> str:
     """A dimension's name in words (``programme`` → "Chính sách")."""
     return str(DIMENSION_LABELS.get("ward_code" if dim == "ward" else dim, dim))
@@ -668,9 +662,7 @@ def dimension_label(dim: str) -> str:
 
 def dimension_text(dim: str, value: Any, names: Mapping[str, str]) -> str:
     """A dimension's value in words: a ward's name, a programme's, a category's, a standard's title."""
-    from django.utils.translation import get_language
-
-    from ansinh.standards import StandardError, load_standard
+    from ansinh.standards import StandardError
 
     text = str(value)
     if dim in ("ward_code", "ward"):
@@ -684,10 +676,9 @@ def dimension_text(dim: str, value: Any, names: Mapping[str, str]) -> str:
         return _label(text)
     if dim == "standard":
         try:
-            title = load_standard(text).title
+            return standard_name(text)
         except StandardError:
             return text
-        return str(title.get((get_language() or "vi")[:2]) or title.get("vi") or text)
     return text
 
 

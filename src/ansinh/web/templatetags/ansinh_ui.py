@@ -168,11 +168,3 @@ def category_of(category: str, programme: str) -> str:
     from ansinh.payments.actions import programme_labels
 
     return programme_labels(programme, (get_language() or "vi")[:2])[1].get(category, category)
-
-
-@register.filter
-def programme_name(programme: str) -> str:
-    """A programme's (or campaign's) name in the active language."""
-    from ansinh.payments.actions import programme_labels
-
-    return programme_labels(programme, (get_language() or "vi")[:2])[0]
