@@ -173,14 +173,14 @@ def _enrolment_context(dossier: Dossier, proc: Any) -> dict[str, Any] | None:
     """What the enrolment decision's form offers: the programme's categories and the household's members."""
     if proc.drives != "enrolment_decision" or not proc.programme:
         return None
-    from ansinh.programs.rules import programmes
+    from ansinh.payments.actions import programme_labels
 
-    programme = programmes()[proc.programme]
+    name, categories = programme_labels(proc.programme, (get_language() or "vi")[:2])
     household = dossier.household
     members = list(household.members.all()) if household is not None else []
     return {
-        "programme": programme.name.get("vi", proc.programme),
-        "categories": [(k, c.name.get("vi", k)) for k, c in programme.categories.items()],
+        "programme": name,
+        "categories": list(categories.items()),
         "members": members,
         "decision": dossier.enrolment_decision,
     }
